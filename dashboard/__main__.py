@@ -1,0 +1,104 @@
+"""Command line: `python -m dashboard validate | geocode`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from dashboard import corpus as corpus_mod
+from dashboard.problems import DataError
+
+
+def _err(*lines: object) -> None:
+    for line in lines:
+        sys.stderr.write(f"{line}\n")
+
+
+def _load(args: argparse.Namespace) -> corpus_mod.Corpus:
+    return corpus_mod.load(corpus_mod.data_dir(args.data))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    c = _load(args)
+    for p in c.problems:
+        print(p)
+    took = time.perf_counter() - started
+    if c.errors:
+        print(f"{len(c.errors)} problem(s) in {c.root}; valid records: {c.summary()}")
+        return 1
+    warnings = len(c.problems)
+    tail = f"; {warnings} warning(s)" if warnings else ""
+    print(f"ok: {c.summary()} in {c.root} ({took:.2f} s){tail}")
+    return 0
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    from dashboard import geocache, geocode  # noqa: PLC0415 - keeps validate/export light
+
+    c = _load(args)
+    nominatim = None
+    if args.online:
+        agent = args.user_agent or os.environ.get("CONTACT_ATLAS_USER_AGENT") or geocode.DEFAULT_USER_AGENT
+        nominatim = geocode.make_nominatim(agent, args.nominatim_domain, args.nominatim_scheme)
+    try:
+        previous = geocache.read_cache(c.root)
+    except ValueError as exc:
+        _err(f"{exc}; starting afresh")
+        previous = {}
+    report = geocode.geocode_places(c.places, file="places", previous=previous, nominatim=nominatim)
+    for note in report.notes:
+        _err(note)
+    for pid, e in sorted(report.entries.items()):
+        gid = f" GeoNames {e.geonames_id}" if e.geonames_id else ""
+        print(f"{pid:<28} {e.lat:>9.5f} {e.lon:>10.5f}  {e.source}{gid}  {e.address}")
+    if not args.dry_run:
+        path = geocache.write_cache(c.root, report.entries)
+        print(f"wrote {len(report.entries)} of {len(c.places)} places to {path}")
+    for p in report.problems:
+        print(p)
+    return 1 if report.problems else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    data_help = "data folder (default: $DASHBOARD_DATA, else data/)"
+
+    v = sub.add_parser("validate", help="check the data; exit 1 listing every problem")
+    v.add_argument("--data", help=data_help)
+    v.set_defaults(run=cmd_validate)
+
+    g = sub.add_parser("geocode", help="place every place and write the geocode cache")
+    g.add_argument("--data", help=data_help)
+    g.add_argument(
+        "--online",
+        action="store_true",
+        help="also ask Nominatim (1 request/s) for names the offline gazetteer lacks",
+    )
+    g.add_argument("--user-agent", help="user agent for Nominatim (default: $CONTACT_ATLAS_USER_AGENT)")
+    g.add_argument("--nominatim-domain", help="a self-hosted Nominatim, e.g. nominatim.example.org")
+    g.add_argument("--nominatim-scheme", choices=("https", "http"), help="scheme for --nominatim-domain")
+    g.add_argument("--dry-run", action="store_true", help="print results without writing the cache")
+    g.set_defaults(run=cmd_geocode)
+
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except DataError as exc:
+        _err(f"error: {exc}")
+        return 2
+    except OSError as exc:
+        _err(f"error: {exc.filename or ''}: {exc.strerror or exc}")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

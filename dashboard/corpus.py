@@ -1,0 +1,406 @@
+"""Load and validate a data folder into a `Corpus`.
+
+Every YAML file below the folder may hold any of the sections `articles`,
+`actors`, `places` and `events` (see docs/DATA.md). A broken record is
+skipped with a `Problem` naming its file, record and field; every valid
+record is kept.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from dashboard import yamlio
+from dashboard.geocache import CACHE_NAME, Coordinates, read_cache
+from dashboard.model import TAXONOMY, Actor, Article, Event, GeoPrecision, Place, SourceRef
+from dashboard.problems import DataError, Problem, Severity
+
+SECTIONS: dict[str, type[BaseModel]] = {
+    "articles": Article,
+    "actors": Actor,
+    "places": Place,
+    "events": Event,
+}
+DEFAULT_DATA = Path("data")
+
+EVENT_COLUMNS = [
+    "id", "kind", "cameo", "summary", "precision", "start", "end", "place",
+    "geo_precision", "origin", "attribution", "certainty", "note", "article",
+]  # fmt: skip
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The data folder: an explicit path, else $DASHBOARD_DATA, else `data/`."""
+    return Path(explicit or os.environ.get("DASHBOARD_DATA") or DEFAULT_DATA)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Everything the app shows, validated; events are frames for fast filtering."""
+
+    root: Path
+    articles: dict[str, Article]
+    texts: dict[str, str]
+    actors: dict[str, Actor]
+    places: dict[str, Place]
+    coords: dict[str, Coordinates]
+    coord_sources: dict[str, str]
+    events: pd.DataFrame
+    participants: pd.DataFrame  # event, actor, role
+    sources: pd.DataFrame  # event, article, start, end, quote
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    def summary(self) -> str:
+        """One line: what loaded."""
+        placed = sum(1 for p in self.places if p in self.coords)
+        return (
+            f"{_n(len(self.articles), 'article')}, {_n(len(self.actors), 'actor')}, "
+            f"{_n(len(self.places), 'place')} ({placed} geocoded), "
+            f"{_n(len(self.events), 'event')}, {_n(len(self.sources), 'source span')}"
+        )
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+# --- reading files ------------------------------------------------------------------
+
+
+@dataclass
+class _Raw:
+    """A record as read, with where it came from."""
+
+    section: str
+    data: yamlio.Mapping
+    file: str
+    index: int
+    default_article: str | None
+
+    @property
+    def label(self) -> str:
+        rid = self.data.get("id")
+        return str(rid) if isinstance(rid, str) and rid else f"#{self.index + 1}"
+
+    def problem(self, message: str, fld: str | None = None, **kw: Any) -> Problem:
+        top = fld.split(".")[0].split("[")[0] if fld else None
+        return Problem(self.file, message, self.label, fld, self.data.line_of(top), **kw)
+
+
+def _yaml_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def _read_files(root: Path, problems: list[Problem]) -> Iterator[_Raw]:
+    for path in _yaml_files(root):
+        rel = path.relative_to(root).as_posix()
+        try:
+            doc = yamlio.load(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(rel, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+            continue
+        except yamlio.YamlError as exc:
+            problems.append(Problem(rel, str(exc), line=exc.line))
+            continue
+        if doc is None:
+            continue
+        if not isinstance(doc, yamlio.Mapping):
+            problems.append(
+                Problem(rel, "expected a mapping with articles, actors, places or events", line=1)
+            )
+            continue
+        default_article = doc.get("article")
+        for key in doc:
+            if key not in SECTIONS and key != "article":
+                problems.append(
+                    Problem(
+                        rel,
+                        f"unknown section {key!r}; expected one of "
+                        f"{', '.join(SECTIONS)} (or a default 'article')",
+                        line=doc.line_of(key),
+                    )
+                )
+        for section in SECTIONS:
+            items = doc.get(section)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                problems.append(
+                    Problem(rel, f"'{section}' must be a list of records", line=doc.line_of(section))
+                )
+                continue
+            for i, item in enumerate(items):
+                if not isinstance(item, yamlio.Mapping):
+                    problems.append(Problem(rel, f"{section} #{i + 1} is not a mapping", record=f"#{i + 1}"))
+                    continue
+                yield _Raw(section, item, rel, i, default_article)
+
+
+def _loc(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _validate(raw: _Raw, problems: list[Problem]) -> Any | None:
+    model = SECTIONS[raw.section]
+    try:
+        return model.model_validate(raw.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = f"unknown field; expected one of {', '.join(model.model_fields)}"
+            problems.append(raw.problem(msg, _loc(err["loc"]) or None))
+        return None
+
+
+# --- the loader -----------------------------------------------------------------------
+
+
+def load(root: str | os.PathLike[str] | None = None) -> Corpus:
+    """Load a data folder; never raises for bad records, only for a missing folder."""
+    root = data_dir(root)
+    if not root.is_dir():
+        raise DataError(f"{root}: no such data folder")
+    problems: list[Problem] = []
+    records: dict[str, dict[str, tuple[_Raw, Any]]] = {s: {} for s in SECTIONS}
+    for raw in _read_files(root, problems):
+        rec = _validate(raw, problems)
+        if rec is None:
+            continue
+        seen = records[raw.section]
+        if rec.id in seen:
+            first = seen[rec.id][0]
+            problems.append(
+                raw.problem(f"duplicate id; first defined in {first.file}:{first.data.line}", "id")
+            )
+            continue
+        seen[rec.id] = (raw, rec)
+
+    articles, texts = _load_texts(root, records["articles"], problems)
+    actors = {k: rec for k, (_, rec) in records["actors"].items()}
+    places = _check_places(records["places"], problems)
+    coords, coord_sources = _coordinates(root, places, problems)
+    events, participants, sources = _resolve_events(
+        records["events"], articles, texts, actors, places, problems
+    )
+    return Corpus(
+        root=root,
+        articles=articles,
+        texts=texts,
+        actors=actors,
+        places=places,
+        coords=coords,
+        coord_sources=coord_sources,
+        events=events,
+        participants=participants,
+        sources=sources,
+        problems=tuple(problems),
+    )
+
+
+def _load_texts(
+    root: Path, recs: dict[str, tuple[_Raw, Any]], problems: list[Problem]
+) -> tuple[dict[str, Article], dict[str, str]]:
+    articles: dict[str, Article] = {}
+    texts: dict[str, str] = {}
+    for aid, (raw, art) in recs.items():
+        path = (root / raw.file).parent / art.text
+        try:
+            # newline="" keeps the text byte-for-byte, so offsets stay true.
+            with path.open(encoding="utf-8", newline="") as fh:
+                texts[aid] = fh.read()
+        except FileNotFoundError:
+            problems.append(raw.problem(f"text file {art.text!r} not found beside the record", "text"))
+            continue
+        except (UnicodeDecodeError, OSError) as exc:
+            problems.append(raw.problem(f"cannot read {art.text!r}: {exc}", "text"))
+            continue
+        articles[aid] = art
+    return articles, texts
+
+
+def _check_places(recs: dict[str, tuple[_Raw, Any]], problems: list[Problem]) -> dict[str, Place]:
+    places = {pid: rec for pid, (_, rec) in recs.items()}
+    for pid, (raw, rec) in recs.items():
+        if rec.parent and rec.parent not in places:
+            problems.append(raw.problem(_unknown("place", rec.parent, places), "parent"))
+            places.pop(pid, None)
+    return places
+
+
+def _coordinates(
+    root: Path, places: dict[str, Place], problems: list[Problem]
+) -> tuple[dict[str, Coordinates], dict[str, str]]:
+    """Pinned coordinates, else the cache's — never a geocoder call."""
+    try:
+        cache = read_cache(root)
+    except ValueError as exc:
+        problems.append(Problem(CACHE_NAME, str(exc).split(": ", 1)[1]))
+        cache = {}
+    coords: dict[str, Coordinates] = {}
+    source: dict[str, str] = {}
+    for pid, place in places.items():
+        if place.lat is not None and place.lon is not None:
+            coords[pid], source[pid] = Coordinates(place.lat, place.lon), "pinned"
+            continue
+        entry = cache.get(pid)
+        if entry and entry.query == place.name and entry.country == place.country:
+            coords[pid], source[pid] = entry.coordinates, entry.source
+        else:
+            why = "stale (name or country changed)" if entry else "not geocoded yet"
+            problems.append(
+                Problem(
+                    CACHE_NAME,
+                    f"{why}: run `python -m dashboard geocode`",
+                    record=pid,
+                    severity=Severity.WARNING,
+                )
+            )
+    return coords, source
+
+
+def _unknown(what: str, ref: str, known: dict[str, Any]) -> str:
+    close = [k for k in known if ref.split("-", maxsplit=1)[0] in k][:3]
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return f"unknown {what} {ref!r}{hint}"
+
+
+def _find_span(src: SourceRef, text: str, article: str) -> tuple[int, int] | str:
+    """The (start, end) of a source's quote in its article, or what is wrong."""
+    q = src.quote
+    if src.start is not None or src.end is not None:
+        if src.start is None or src.end is None:
+            return "give both start and end, or neither (the quote is then located)"
+        if not 0 <= src.start < src.end <= len(text):
+            return f"span {src.start}–{src.end} is outside article {article!r} (0–{len(text)})"
+        if text[src.start : src.end] != q:
+            return (
+                f"quote does not equal the article's text at {src.start}–{src.end}, "
+                f"which reads {text[src.start : src.end]!r}"
+            )
+        return src.start, src.end
+    hits = []
+    at = text.find(q)
+    while at != -1:
+        hits.append(at)
+        at = text.find(q, at + 1)
+    if not hits:
+        return f"quote not found in article {article!r} (it must match the text exactly)"
+    if src.occurrence is not None:
+        if src.occurrence > len(hits):
+            return f"occurrence {src.occurrence}, but the quote occurs {len(hits)} time(s)"
+        start = hits[src.occurrence - 1]
+    elif len(hits) > 1:
+        return (
+            f"quote is ambiguous: it occurs {len(hits)} times (at {', '.join(map(str, hits))}); "
+            f"add occurrence: 1 to {len(hits)}"
+        )
+    else:
+        start = hits[0]
+    return start, start + len(q)
+
+
+def _resolve_events(
+    recs: dict[str, tuple[_Raw, Any]],
+    articles: dict[str, Article],
+    texts: dict[str, str],
+    actors: dict[str, Actor],
+    places: dict[str, Place],
+    problems: list[Problem],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    rows: list[dict[str, Any]] = []
+    parts: list[tuple[str, str, str | None]] = []
+    srcs: list[tuple[str, str, int, int, str]] = []
+    for eid, (raw, ev) in recs.items():
+        errs: list[Problem] = []
+        for i, p in enumerate(ev.participants):
+            if p.actor not in actors:
+                errs.append(raw.problem(_unknown("actor", p.actor, actors), f"participants[{i}].actor"))
+        for fld in ("place", "origin"):
+            ref = getattr(ev, fld)
+            if ref is not None and ref not in places:
+                errs.append(raw.problem(_unknown("place", ref, places), fld))
+        spans: list[tuple[str, int, int, str]] = []
+        for i, src in enumerate(ev.sources):
+            art = src.article or raw.default_article
+            if art is None:
+                errs.append(
+                    raw.problem(
+                        "no article: name one here or at the top of the file", f"sources[{i}].article"
+                    )
+                )
+                continue
+            if art not in articles:
+                errs.append(raw.problem(_unknown("article", art, articles), f"sources[{i}].article"))
+                continue
+            found = _find_span(src, texts[art], art)
+            if isinstance(found, str):
+                errs.append(raw.problem(found, f"sources[{i}].quote"))
+            else:
+                spans.append((art, found[0], found[1], src.quote))
+        if errs:
+            problems.extend(errs)
+            continue
+        when = ev.when
+        place = places.get(ev.place) if ev.place else None
+        geo = ev.geo_precision or (GeoPrecision(place.kind.value) if place else None)
+        rows.append(
+            {
+                "id": eid,
+                "kind": ev.kind.value,
+                "cameo": TAXONOMY[ev.kind.value].cameo,
+                "summary": ev.summary,
+                "precision": when.precision.value,
+                "start": when.start,
+                "end": when.end,
+                "place": ev.place,
+                "geo_precision": geo.value if geo else None,
+                "origin": ev.origin,
+                "attribution": ev.attribution,
+                "certainty": ev.certainty.value,
+                "note": ev.note,
+                "article": spans[0][0],
+            }
+        )
+        parts.extend((eid, p.actor, p.role) for p in ev.participants)
+        srcs.extend((eid, *s) for s in spans)
+    return (
+        events_frame(rows),
+        pd.DataFrame(parts, columns=["event", "actor", "role"], dtype=object),
+        pd.DataFrame(srcs, columns=["event", "article", "start", "end", "quote"]).astype(
+            {"start": "int64", "end": "int64"}
+        ),
+    )
+
+
+def events_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """Events in canonical column types and order: by date (undated last), then id."""
+    df = pd.DataFrame(rows, columns=EVENT_COLUMNS)
+    for col in ("start", "end"):
+        df[col] = pd.to_datetime(df[col]).astype("datetime64[s]")
+    for col in set(EVENT_COLUMNS) - {"start", "end"}:
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return df.sort_values(["start", "id"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+def by_event(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """Group a participants or sources frame by event id."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rec in frame.to_dict("records"):
+        out[rec["event"]].append(rec)
+    return out

@@ -1,0 +1,340 @@
+"""The data model: articles, actors, places and sourced events.
+
+Hand-written records are validated by these pydantic models; the loader
+(`dashboard.corpus`) turns validated records into the frames the app reads.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, NamedTuple
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        max_length=80,
+        description="lower-case letters, digits and hyphens",
+    ),
+]
+Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Precision(StrEnum):
+    """How exactly the article dates an event."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+    UNKNOWN = "unknown"
+
+
+class Certainty(StrEnum):
+    """How firmly the article asserts an event (see docs/DATA.md)."""
+
+    CONFIRMED = "confirmed"
+    REPORTED = "reported"
+    CLAIMED = "claimed"
+
+
+class ActorKind(StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    STATE = "state"
+    MEDIA = "media"
+
+
+class PlaceKind(StrEnum):
+    COUNTRY = "country"
+    CITY = "city"
+    SITE = "site"
+
+
+class GeoPrecision(StrEnum):
+    """How exactly the article places an event, finest first."""
+
+    SITE = "site"
+    CITY = "city"
+    COUNTRY = "country"
+
+
+class Kind(NamedTuple):
+    label: str
+    cameo: str
+    cameo_name: str
+    description: str
+
+
+# The event taxonomy. Each kind maps to one CAMEO root code; several kinds may
+# share a root where analysts want to tell them apart (a visit and a meeting
+# are both CAMEO 04 "Consult").
+TAXONOMY: dict[str, Kind] = {
+    "meeting": Kind("Meeting", "04", "Consult", "Actors meet in person or talk directly."),
+    "visit": Kind("Visit", "04", "Consult", "An actor travels to another's country (CAMEO 042/043)."),
+    "statement": Kind("Statement", "01", "Make public statement", "An actor says something on the record."),
+    "report": Kind(
+        "Media report", "01", "Make public statement", "A media outlet publishes or shows an account."
+    ),
+    "intent": Kind(
+        "Intent or policy aim",
+        "03",
+        "Express intent to cooperate",
+        "An actor explores or announces a course of action toward another.",
+    ),
+    "mediation": Kind(
+        "Mediation", "04", "Consult", "An actor tries to broker talks or a ceasefire (CAMEO 045)."
+    ),
+    "military_support": Kind(
+        "Military or logistical support",
+        "06",
+        "Engage in material cooperation",
+        "Basing, transit, logistics or weapons support (CAMEO 062).",
+    ),
+    "intelligence_sharing": Kind(
+        "Intelligence sharing",
+        "06",
+        "Engage in material cooperation",
+        "Reconnaissance or targeting data shared (CAMEO 064).",
+    ),
+    "military_exercise": Kind(
+        "Joint military exercise",
+        "06",
+        "Engage in material cooperation",
+        "Armed forces train together (CAMEO 062).",
+    ),
+    "use_of_force": Kind("Use of force", "19", "Fight", "Armed attack or invasion (CAMEO 190)."),
+}
+
+EventKind = StrEnum("EventKind", {k.upper(): k for k in TAXONOMY})  # type: ignore[misc]
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class PartialDate(NamedTuple):
+    """A date as an article states it: a day, a month or a year."""
+
+    first: date
+    last: date
+    precision: Precision
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate:
+        """Parse `2025-06-21`, `2025-02` or `2020` (a YAML date or int is accepted too)."""
+        if isinstance(value, date):
+            return cls(value, value, Precision.DAY)
+        text = str(value).strip()
+        m = _PARTIAL_DATE.match(text)
+        if not m:
+            raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY, or 'unknown'")
+        year, month, day = int(m[1]), m[2], m[3]
+        try:
+            if day is not None:
+                d = date(year, int(month), int(day))
+                return cls(d, d, Precision.DAY)
+            if month is not None:
+                mo = int(month)
+                last = calendar.monthrange(year, mo)[1]
+                return cls(date(year, mo, 1), date(year, mo, last), Precision.MONTH)
+        except ValueError as exc:
+            raise ValueError(f"{text!r} is not a real date ({exc})") from None
+        return cls(date(year, 1, 1), date(year, 12, 31), Precision.YEAR)
+
+
+class EventDate(BaseModel):
+    """When an event happened, at the precision the article gives.
+
+    `start` and `end` bound the interval the statement covers: "February 2025"
+    is 2025-02-01 to 2025-02-28. An unknown date has no start and may have an
+    end ("previously" in an article of 21 June 2025 ends on that day).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    precision: Precision
+    start: date | None
+    end: date | None
+
+    def label(self) -> str:
+        """The date as a reader would say it: '21 June 2025', 'February 2025', '2020'."""
+        if self.start is None:
+            return f"date unknown (by {self.end:%-d %B %Y})" if self.end else "date unknown"
+        one = _label(self.start, self.precision)
+        if self.end is None or self.end == PartialDate.parse(_iso(self.start, self.precision)).last:
+            return one
+        return f"{one} – {_label(self.end, _end_precision(self.end))}"
+
+
+def _iso(d: date, precision: Precision) -> str:
+    return {Precision.DAY: f"{d:%Y-%m-%d}", Precision.MONTH: f"{d:%Y-%m}"}.get(precision, f"{d:%Y}")
+
+
+def _end_precision(d: date) -> Precision:
+    # An interval's end is the last day of whatever the editor wrote in `until`.
+    if (d.month, d.day) == (12, 31):
+        return Precision.YEAR
+    if d.day == calendar.monthrange(d.year, d.month)[1]:
+        return Precision.MONTH
+    return Precision.DAY
+
+
+def _label(d: date, precision: Precision) -> str:
+    return {Precision.DAY: f"{d:%-d %B %Y}", Precision.MONTH: f"{d:%B %Y}"}.get(precision, f"{d:%Y}")
+
+
+# --- records as written by editors ------------------------------------------------
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Article(_Record):
+    """A news article; its text lives in a UTF-8 file beside the record."""
+
+    id: Id
+    title: Text
+    publisher: Text
+    published: date
+    url: str | None = None
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
+    text: Annotated[str, Field(min_length=1, description="path of the text file")]
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v and not re.match(r"^https?://\S+$", v):
+            raise ValueError("must start with http:// or https://, or be left out")
+        return v or None
+
+
+class Role(_Record):
+    """A title an actor holds, as of the date the article gives."""
+
+    title: Text
+    as_of: str | None = None
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of(cls, v: object) -> str | None:
+        if v is None:
+            return None
+        PartialDate.parse(v)
+        return str(v)
+
+
+class Actor(_Record):
+    """A person, organisation, state or media outlet that takes part in events."""
+
+    id: Id
+    name: Text
+    aliases: list[Text] = []
+    kind: ActorKind
+    country: Iso3 | None = None
+    roles: list[Role] = []
+
+
+class Place(_Record):
+    """A named place; coordinates come from the geocode cache unless pinned here."""
+
+    id: Id
+    name: Text
+    aliases: list[Text] = []
+    kind: PlaceKind
+    country: Iso3
+    parent: Id | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    geonames_id: Annotated[int, Field(gt=0)] | None = None
+
+    @model_validator(mode="after")
+    def _pinned_pair(self) -> Place:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon: give both to pin coordinates, or neither")
+        return self
+
+
+class Participant(_Record):
+    actor: Id
+    role: str | None = None
+
+
+class SourceRef(_Record):
+    """Where the article says it: a quote, located by the loader if no span is given."""
+
+    quote: Text
+    article: Id | None = None
+    occurrence: Annotated[int, Field(ge=1)] | None = None
+    start: Annotated[int, Field(ge=0)] | None = None
+    end: Annotated[int, Field(ge=0)] | None = None
+
+
+def _parse_when(value: object) -> PartialDate | None:
+    if value is None:
+        raise ValueError("missing; write YYYY-MM-DD, YYYY-MM, YYYY or 'unknown'")
+    if str(value).strip().lower() == "unknown":
+        return None
+    return PartialDate.parse(value)
+
+
+When = Annotated[PartialDate | None, BeforeValidator(_parse_when)]
+
+
+class Event(_Record):
+    """One sourced event: who, what, when, where, and which sentence says so."""
+
+    id: Id
+    kind: EventKind  # type: ignore[valid-type]
+    summary: Text
+    date: When
+    until: When = Field(default=None, validate_default=False)
+    precision: Precision | None = None
+    participants: Annotated[list[Participant], Field(min_length=1)]
+    place: Id | None = None
+    geo_precision: GeoPrecision | None = None
+    origin: Id | None = None
+    sources: Annotated[list[SourceRef], Field(min_length=1)]
+    attribution: Text
+    certainty: Certainty
+    note: str | None = None
+
+    @field_validator("until")
+    @classmethod
+    def _until_after_date(cls, v: PartialDate | None, info: ValidationInfo) -> PartialDate | None:
+        first = info.data.get("date")
+        if v is not None and first is not None and v.last < first.first:
+            raise ValueError(f"{v.last} is before the event's date {first.first}")
+        return v
+
+    @field_validator("precision")
+    @classmethod
+    def _precision_matches(cls, v: Precision | None, info: ValidationInfo) -> Precision | None:
+        # Optional, for editors who want it explicit: it must agree with the date's form.
+        if v is None or "date" not in info.data:
+            return v
+        first = info.data["date"]
+        implied = first.precision if first is not None else Precision.UNKNOWN
+        if v is not implied:
+            raise ValueError(f"{v.value}, but the date is written at {implied.value} precision")
+        return v
+
+    @property
+    def when(self) -> EventDate:
+        """The event's date interval and precision."""
+        end = self.until.last if self.until else None
+        if self.date is None:
+            return EventDate(precision=Precision.UNKNOWN, start=None, end=end)
+        return EventDate(precision=self.date.precision, start=self.date.first, end=end or self.date.last)

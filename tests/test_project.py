@@ -1,0 +1,52 @@
+"""The project's promises about itself: set-up, documentation and layering."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+from conftest import ROOT
+
+from dashboard.model import Actor, Article, Event, Participant, Place, SourceRef
+
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+DATA_DOC = (ROOT / "docs" / "DATA.md").read_text(encoding="utf-8")
+
+
+def test_requirements_txt_matches_pyproject() -> None:
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    reqs = [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+    assert sorted(reqs) == sorted(PYPROJECT["project"]["dependencies"])
+
+
+def test_every_dependency_has_a_lower_bound() -> None:
+    deps = PYPROJECT["project"]["dependencies"] + PYPROJECT["project"]["optional-dependencies"]["test"]
+    assert all(">=" in d for d in deps), deps
+
+
+def test_readme_has_the_two_commands_and_ci_runs_the_test_one() -> None:
+    assert "make run" in README
+    assert "make test" in README
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_data_field_is_documented() -> None:
+    for model in (Article, Actor, Place, Event, Participant, SourceRef):
+        for name in model.model_fields:
+            assert f"`{name}`" in DATA_DOC, f"{model.__name__}.{name} is not in docs/DATA.md"
+
+
+def test_every_event_kind_is_documented() -> None:
+    from dashboard.model import TAXONOMY  # noqa: PLC0415
+
+    for kind, spec in TAXONOMY.items():
+        assert re.search(rf"\| `{kind}` \|.*\| {spec.cameo} {spec.cameo_name} \|", DATA_DOC), kind
+
+
+def test_streamlit_stays_in_the_ui_layer() -> None:
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel == "dashboard/app.py" or rel.startswith("dashboard/ui/"):
+            continue
+        assert not re.search(r"^\s*(import|from)\s+streamlit", path.read_text(encoding="utf-8"), re.M), rel
