@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard validate | geocode`."""
+"""Command line: `python -m dashboard validate | geocode | export`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 
 from dashboard import corpus as corpus_mod
-from dashboard.problems import DataError
+from dashboard.problems import DataError, Severity
 
 
 def _err(*lines: object) -> None:
@@ -63,6 +63,41 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     return 1 if report.problems else 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from dashboard import export, filters  # noqa: PLC0415
+
+    c = _load(args)
+    skipped = [p for p in c.problems if p.severity is Severity.ERROR]
+    if skipped:
+        _err(f"skipped {len(skipped)} broken record(s); run `python -m dashboard validate` for details:")
+        _err(*(f"  {p}" for p in skipped))
+    params = {
+        key: vals
+        for key, vals in (
+            ("from", args.date_from),
+            ("to", args.date_to),
+            ("actor", args.actor),
+            ("country", args.country),
+            ("kind", args.kind),
+            ("certainty", args.certainty),
+            ("place", args.place),
+            ("article", args.article),
+        )
+        if vals
+    }
+    f, notices = filters.from_query(c, params)
+    if notices:
+        _err(*notices)
+        return 2
+    text = export.render(c, filters.apply(c, f), args.format)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -85,6 +120,23 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--dry-run", action="store_true", help="print results without writing the cache")
     g.set_defaults(run=cmd_geocode)
 
+    e = sub.add_parser("export", help="write events as json, csv or geojson")
+    e.add_argument("--data", help=data_help)
+    e.add_argument("--format", choices=("json", "csv", "geojson"), default="json")
+    e.add_argument(
+        "--from", dest="date_from", metavar="YYYY-MM-DD", help="events overlapping this day or later"
+    )
+    e.add_argument(
+        "--to", dest="date_to", metavar="YYYY-MM-DD", help="events overlapping this day or earlier"
+    )
+    for name, what in (
+        ("actor", "actor id"), ("country", "ISO 3166-1 alpha-3 code"), ("kind", "event kind"),
+        ("certainty", "confirmed, reported or claimed"), ("place", "place id (includes sites within it)"),
+        ("article", "article id"),
+    ):  # fmt: skip
+        e.add_argument(f"--{name}", action="append", metavar=name.upper(), help=f"{what}; repeat for several")
+    e.add_argument("-o", "--output", help="write to this file instead of standard output")
+    e.set_defaults(run=cmd_export)
     return top
 
 

@@ -1,0 +1,168 @@
+"""Events as JSON, CSV and GeoJSON — one shape, three encodings.
+
+The JSON shape is the documented, stable one (docs/DATA.md, "Export"); CSV
+flattens it one row per event; GeoJSON (RFC 7946, longitude first) has a Point
+per placed event and a LineString per contact that travels (origin to place).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pandas as pd
+
+from dashboard.corpus import Corpus, by_event
+from dashboard.model import GeoPrecision
+
+FORMATS = ("json", "csv", "geojson")
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv", "geojson": "application/geo+json"}
+
+
+def _place(corpus: Corpus, pid: str | None, precision: str | None) -> dict[str, Any] | None:
+    if pid is None:
+        return None
+    p = corpus.places[pid]
+    c = corpus.coords.get(pid)
+    return {
+        "id": pid,
+        "name": p.name,
+        "country": p.country,
+        "lat": c.lat if c else None,
+        "lon": c.lon if c else None,
+        "precision": precision or GeoPrecision(p.kind.value).value,
+    }
+
+
+def _iso(ts: Any) -> str | None:
+    return None if pd.isna(ts) else pd.Timestamp(ts).date().isoformat()
+
+
+def records(corpus: Corpus, events: pd.DataFrame) -> list[dict[str, Any]]:
+    """The export shape of each event, in the frame's order."""
+    ids = set(events["id"])
+    parts = by_event(corpus.participants[corpus.participants["event"].isin(ids)])
+    srcs = by_event(corpus.sources[corpus.sources["event"].isin(ids)])
+    out = []
+    for ev in events.to_dict("records"):
+        eid = ev["id"]
+        out.append(
+            {
+                "id": eid,
+                "kind": ev["kind"],
+                "cameo": ev["cameo"],
+                "summary": ev["summary"],
+                "date": {"start": _iso(ev["start"]), "end": _iso(ev["end"]), "precision": ev["precision"]},
+                "participants": [
+                    {
+                        "id": p["actor"],
+                        "name": corpus.actors[p["actor"]].name,
+                        "kind": corpus.actors[p["actor"]].kind.value,
+                        "country": corpus.actors[p["actor"]].country,
+                        "role": p["role"],
+                    }
+                    for p in parts.get(eid, [])
+                ],
+                "place": _place(corpus, ev["place"], ev["geo_precision"]),
+                "origin": _place(corpus, ev["origin"], None),
+                "sources": [
+                    {
+                        "article": s["article"],
+                        "start": int(s["start"]),
+                        "end": int(s["end"]),
+                        "quote": s["quote"],
+                    }
+                    for s in srcs.get(eid, [])
+                ],
+                "attribution": ev["attribution"],
+                "certainty": ev["certainty"],
+            }
+        )
+    return out
+
+
+def to_json(recs: list[dict[str, Any]]) -> str:
+    return json.dumps({"events": recs}, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = [
+    "id", "kind", "cameo", "summary", "date_start", "date_end", "date_precision",
+    "participants", "participant_names",
+    "place_id", "place_name", "place_country", "place_lat", "place_lon", "place_precision",
+    "origin_id", "origin_name", "origin_country", "origin_lat", "origin_lon", "origin_precision",
+    "sources", "quotes", "attribution", "certainty",
+]  # fmt: skip
+
+
+def to_csv(recs: list[dict[str, Any]]) -> str:
+    """One row per event; lists joined with ' | ', sources as article:start-end."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, CSV_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for r in recs:
+        row = {k: r[k] for k in ("id", "kind", "cameo", "summary", "attribution", "certainty")}
+        row |= {f"date_{k}": v for k, v in r["date"].items()}
+        row["participants"] = " | ".join(
+            f"{p['id']} ({p['role']})" if p["role"] else p["id"] for p in r["participants"]
+        )
+        row["participant_names"] = " | ".join(p["name"] for p in r["participants"])
+        for key in ("place", "origin"):
+            for k in ("id", "name", "country", "lat", "lon", "precision"):
+                row[f"{key}_{k}"] = (r[key] or {}).get(k)
+        row["sources"] = " | ".join(f"{s['article']}:{s['start']}-{s['end']}" for s in r["sources"])
+        row["quotes"] = " | ".join(s["quote"] for s in r["sources"])
+        w.writerow(row)
+    return buf.getvalue()
+
+
+def to_geojson(recs: list[dict[str, Any]]) -> str:
+    """RFC 7946 FeatureCollection; events without coordinates are left out."""
+    features = []
+    for r in recs:
+        props = {
+            "event": r["id"],
+            "kind": r["kind"],
+            "cameo": r["cameo"],
+            "summary": r["summary"],
+            "date_start": r["date"]["start"],
+            "date_end": r["date"]["end"],
+            "date_precision": r["date"]["precision"],
+            "participants": [p["id"] for p in r["participants"]],
+            "attribution": r["attribution"],
+            "certainty": r["certainty"],
+        }
+        place, origin = r["place"], r["origin"]
+        if place and place["lat"] is not None:
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": r["id"],
+                    "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]},
+                    "properties": props
+                    | {"role": "place", "place": place["id"], "precision": place["precision"]},
+                }
+            )
+            if origin and origin["lat"] is not None:
+                features.append(
+                    {
+                        "type": "Feature",
+                        "id": f"{r['id']}/contact",
+                        "geometry": {
+                            "type": "LineString",
+                            "coordinates": [[origin["lon"], origin["lat"]], [place["lon"], place["lat"]]],
+                        },
+                        "properties": props
+                        | {"role": "contact", "origin": origin["id"], "place": place["id"]},
+                    }
+                )
+    return (
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=2) + "\n"
+    )
+
+
+def render(corpus: Corpus, events: pd.DataFrame, fmt: str) -> str:
+    """The events in one of FORMATS."""
+    recs = records(corpus, events)
+    return {"json": to_json, "csv": to_csv, "geojson": to_geojson}[fmt](recs)

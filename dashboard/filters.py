@@ -1,0 +1,205 @@
+"""What the reader has narrowed the corpus to, and its form in a URL.
+
+`Filters` is a frozen value that knows nothing of HTTP or Streamlit. The
+command line, the pages and the URL all go through `apply`, `from_query` and
+`to_query`, so a link, an export and a page agree on what a filter means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from dashboard.corpus import Corpus
+from dashboard.model import TAXONOMY, Certainty
+
+# URL parameter for each set-valued filter, in the order they appear in a link.
+SET_PARAMS = {
+    "kinds": "kind",
+    "actors": "actor",
+    "countries": "country",
+    "places": "place",
+    "certainties": "certainty",
+    "articles": "article",
+}
+DATE_PARAMS = {"start": "from", "end": "to"}
+EVENT_PARAM = "event"
+PARAMS = (*DATE_PARAMS.values(), *SET_PARAMS.values(), EVENT_PARAM)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A reader's view: every field empty means "everything"."""
+
+    start: date | None = None
+    end: date | None = None
+    kinds: frozenset[str] = field(default_factory=frozenset)
+    actors: frozenset[str] = field(default_factory=frozenset)
+    countries: frozenset[str] = field(default_factory=frozenset)
+    places: frozenset[str] = field(default_factory=frozenset)
+    certainties: frozenset[str] = field(default_factory=frozenset)
+    articles: frozenset[str] = field(default_factory=frozenset)
+    event: str | None = None  # the selected event; it does not narrow
+
+    @classmethod
+    def of(cls, **kw: object) -> Filters:
+        """Build from plain values: lists become frozensets, ISO strings become dates."""
+        out: dict[str, object] = {}
+        for name, value in kw.items():
+            if name in SET_PARAMS:
+                out[name] = frozenset(value or ())  # type: ignore[arg-type]
+            elif name in DATE_PARAMS and isinstance(value, str):
+                out[name] = date.fromisoformat(value)
+            else:
+                out[name] = value
+        return cls(**out)  # type: ignore[arg-type]
+
+    def with_event(self, event: str | None) -> Filters:
+        return replace(self, event=event)
+
+    @property
+    def narrows(self) -> bool:
+        """True when any filter (not the selection) is set."""
+        return any(getattr(self, f.name) for f in fields(self) if f.name != "event")
+
+
+def descendants(corpus: Corpus, place_ids: Iterable[str]) -> set[str]:
+    """The places and every place inside them (a site inside a city)."""
+    out = set(place_ids)
+    grew = True
+    while grew:
+        inner = {pid for pid, p in corpus.places.items() if p.parent in out} - out
+        out |= inner
+        grew = bool(inner)
+    return out
+
+
+def event_countries(corpus: Corpus) -> pd.DataFrame:
+    """(event, country) pairs: each participant's country and the place's and origin's."""
+    actor_country = {a: x.country for a, x in corpus.actors.items() if x.country}
+    place_country = {p: x.country for p, x in corpus.places.items()}
+    parts = corpus.participants
+    frames = [
+        pd.DataFrame({"event": parts["event"], "country": parts["actor"].map(actor_country)}),
+        pd.DataFrame({"event": corpus.events["id"], "country": corpus.events["place"].map(place_country)}),
+        pd.DataFrame({"event": corpus.events["id"], "country": corpus.events["origin"].map(place_country)}),
+    ]
+    return pd.concat(frames).dropna().drop_duplicates()
+
+
+def mask(corpus: Corpus, f: Filters) -> np.ndarray:
+    """A boolean mask over `corpus.events` for the events the filters keep.
+
+    Dates keep every event whose interval overlaps [start, end]; an unknown
+    start counts as open-ended, so "before 21 June 2025" overlaps any earlier
+    range. Actors, countries and places keep events that involve any of those
+    chosen; a place includes the sites inside it.
+    """
+    ev = corpus.events
+    keep = np.ones(len(ev), dtype=bool)
+    if f.start is not None:
+        keep &= ~(ev["end"] < pd.Timestamp(f.start)).to_numpy()
+    if f.end is not None:
+        keep &= ~(ev["start"] > pd.Timestamp(f.end)).to_numpy()
+    for name, column in (("kinds", "kind"), ("certainties", "certainty"), ("articles", "article")):
+        chosen = getattr(f, name)
+        if chosen:
+            keep &= ev[column].isin(chosen).to_numpy()
+    if f.actors:
+        parts = corpus.participants
+        ids = parts.loc[parts["actor"].isin(f.actors), "event"]
+        keep &= ev["id"].isin(ids).to_numpy()
+    if f.countries:
+        pairs = event_countries(corpus)
+        keep &= ev["id"].isin(pairs.loc[pairs["country"].isin(f.countries), "event"]).to_numpy()
+    if f.places:
+        inside = descendants(corpus, f.places)
+        keep &= (ev["place"].isin(inside) | ev["origin"].isin(inside)).to_numpy()
+    return keep
+
+
+def apply(corpus: Corpus, f: Filters) -> pd.DataFrame:
+    """The events the filters keep, in corpus order."""
+    return corpus.events[mask(corpus, f)]
+
+
+# --- URL query strings -------------------------------------------------------------------
+
+
+def choices(corpus: Corpus) -> dict[str, set[str]]:
+    """The valid values of each set-valued filter for this corpus."""
+    countries = {a.country for a in corpus.actors.values() if a.country}
+    countries |= {p.country for p in corpus.places.values()}
+    return {
+        "kinds": set(TAXONOMY),
+        "actors": set(corpus.actors),
+        "countries": countries,
+        "places": set(corpus.places),
+        "certainties": {c.value for c in Certainty},
+        "articles": set(corpus.articles),
+    }
+
+
+def from_query(corpus: Corpus, params: Mapping[str, str | list[str]]) -> tuple[Filters, list[str]]:
+    """Read filters from query parameters, dropping what is invalid.
+
+    Returns the filters and one notice per dropped value, phrased for a reader
+    ("Ignored actor 'Putin': not in this corpus").
+    """
+    notices: list[str] = []
+    valid = choices(corpus)
+
+    def values(key: str) -> list[str]:
+        raw = params.get(key, [])
+        items = [raw] if isinstance(raw, str) else list(raw)
+        return [v for item in items for v in item.split(",") if v.strip()]
+
+    kw: dict[str, object] = {}
+    for name, key in SET_PARAMS.items():
+        keep = []
+        for v in map(str.strip, values(key)):
+            if v in valid[name]:
+                keep.append(v)
+            else:
+                notices.append(f"Ignored {key} {v!r}: not in this corpus")
+        kw[name] = frozenset(keep)
+    for name, key in DATE_PARAMS.items():
+        vals = values(key)
+        if not vals:
+            continue
+        try:
+            kw[name] = date.fromisoformat(vals[-1].strip())
+        except ValueError:
+            notices.append(f"Ignored {key} {vals[-1]!r}: not a date (use YYYY-MM-DD)")
+    if kw.get("start") and kw.get("end") and kw["start"] > kw["end"]:  # type: ignore[operator]
+        notices.append(f"Ignored from/to: {kw['start']} is after {kw['end']}")
+        kw.pop("start"), kw.pop("end")
+    ev = values(EVENT_PARAM)
+    if ev:
+        if ev[-1] in set(corpus.events["id"]):
+            kw["event"] = ev[-1]
+        else:
+            notices.append(f"Ignored event {ev[-1]!r}: no such event")
+    unknown = sorted(set(params) - set(PARAMS))
+    notices.extend(f"Ignored unknown parameter {k!r}" for k in unknown)
+    return Filters(**kw), notices  # type: ignore[arg-type]
+
+
+def to_query(f: Filters) -> dict[str, list[str]]:
+    """The canonical query parameters for a view: sorted, defaults left out."""
+    out: dict[str, list[str]] = {}
+    for name, key in DATE_PARAMS.items():
+        d = getattr(f, name)
+        if d is not None:
+            out[key] = [d.isoformat()]
+    for name, key in SET_PARAMS.items():
+        vals = getattr(f, name)
+        if vals:
+            out[key] = sorted(vals)
+    if f.event:
+        out[EVENT_PARAM] = [f.event]
+    return out
