@@ -28,7 +28,11 @@ SET_PARAMS = {
 }
 DATE_PARAMS = {"start": "from", "end": "to"}
 EVENT_PARAM = "event"
-PARAMS = (*DATE_PARAMS.values(), *SET_PARAMS.values(), EVENT_PARAM)
+LANES_PARAM = "lanes"
+LANES = ("kind", "actor")
+PARAMS = (*DATE_PARAMS.values(), *SET_PARAMS.values(), EVENT_PARAM, LANES_PARAM)
+# Dates a reader may ask for; anything else in a URL is a typo.
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Filters:
     certainties: frozenset[str] = field(default_factory=frozenset)
     articles: frozenset[str] = field(default_factory=frozenset)
     event: str | None = None  # the selected event; it does not narrow
+    lanes: str = "kind"  # how the timeline groups events; it does not narrow
 
     @classmethod
     def of(cls, **kw: object) -> Filters:
@@ -64,7 +69,7 @@ class Filters:
     @property
     def narrows(self) -> bool:
         """True when any filter (not the selection) is set."""
-        return any(getattr(self, f.name) for f in fields(self) if f.name != "event")
+        return any(getattr(self, f.name) for f in fields(self) if f.name not in {"event", "lanes"})
 
 
 def descendants(corpus: Corpus, place_ids: Iterable[str]) -> set[str]:
@@ -172,9 +177,14 @@ def from_query(corpus: Corpus, params: Mapping[str, str | list[str]]) -> tuple[F
         if not vals:
             continue
         try:
-            kw[name] = date.fromisoformat(vals[-1].strip())
+            d = date.fromisoformat(vals[-1].strip())
         except ValueError:
             notices.append(f"Ignored {key} {vals[-1]!r}: not a date (use YYYY-MM-DD)")
+            continue
+        if DATE_MIN <= d <= DATE_MAX:
+            kw[name] = d
+        else:
+            notices.append(f"Ignored {key} {vals[-1]!r}: outside {DATE_MIN.year}–{DATE_MAX.year}")
     if kw.get("start") and kw.get("end") and kw["start"] > kw["end"]:  # type: ignore[operator]
         notices.append(f"Ignored from/to: {kw['start']} is after {kw['end']}")
         kw.pop("start"), kw.pop("end")
@@ -184,6 +194,12 @@ def from_query(corpus: Corpus, params: Mapping[str, str | list[str]]) -> tuple[F
             kw["event"] = ev[-1]
         else:
             notices.append(f"Ignored event {ev[-1]!r}: no such event")
+    lanes = values(LANES_PARAM)
+    if lanes:
+        if lanes[-1] in LANES:
+            kw["lanes"] = lanes[-1]
+        else:
+            notices.append(f"Ignored lanes {lanes[-1]!r}: use {' or '.join(LANES)}")
     unknown = sorted(set(params) - set(PARAMS))
     notices.extend(f"Ignored unknown parameter {k!r}" for k in unknown)
     return Filters(**kw), notices  # type: ignore[arg-type]
@@ -202,4 +218,6 @@ def to_query(f: Filters) -> dict[str, list[str]]:
             out[key] = sorted(vals)
     if f.event:
         out[EVENT_PARAM] = [f.event]
+    if f.lanes != LANES[0]:
+        out[LANES_PARAM] = [f.lanes]
     return out

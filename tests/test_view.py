@@ -1,0 +1,162 @@
+"""Page-ready data and figures: what the reader sees, checked without a browser."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dashboard import corpus, figures, filters, view
+from dashboard.model import TAXONOMY
+
+ARTICLE = "kellogg-lukashenko-minsk"
+VISIT = "kellogg-visits-belarus-2025"
+
+
+@pytest.fixture(scope="module")
+def all_events(seed):
+    return filters.apply(seed, filters.Filters())
+
+
+def test_summary_line(seed, all_events) -> None:
+    assert view.summary_line(seed, all_events) == "22 of 22 events · 2020–2025 · 6 without a place"
+    visits = filters.apply(seed, filters.Filters.of(kinds=["visit"]))
+    assert view.summary_line(seed, visits) == "4 of 22 events · 2020–2025"
+    assert view.summary_line(seed, all_events.iloc[:0]) == "0 of 22 events"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "km"),
+    [
+        ("minsk", "kyiv", 433),
+        ("minsk", "moscow", 677),
+        ("kyiv", "moscow", 756),
+        ("washington", "minsk", 7463),
+    ],
+)
+def test_arc_lengths_are_geodesic(seed, a, b, km) -> None:
+    assert view.distance_km(seed, a, b) == km
+
+
+def test_article_marks_every_visible_span_and_emphasises_the_selection(seed, all_events) -> None:
+    out = view.article_html(seed, ARTICLE, set(all_events["id"]), VISIT)
+    selected = re.findall(r'<mark class="ev selected" data-events="([^"]+)"', out)
+    assert selected
+    assert all(VISIT in ids.split() for ids in selected)
+    assert "Kellogg met with Belarusian President" in out
+    marked = set(" ".join(re.findall(r'data-events="([^"]+)"', out)).split())
+    assert marked == set(all_events["id"])
+    # Overlapping spans (the invasion and the staging it needed) share their common text.
+    assert 'data-events="belarus-allows-invasion-staging invasion-launched-from-belarus"' in out
+    # Filtered-out events are not marked.
+    visits = filters.apply(seed, filters.Filters.of(kinds=["visit"]))
+    fewer = view.article_html(seed, ARTICLE, set(visits["id"]), None)
+    assert set(" ".join(re.findall(r'data-events="([^"]+)"', fewer)).split()) == set(visits["id"])
+    assert "selected" not in fewer
+
+
+def test_article_text_is_always_escaped(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        'Talks <script>alert("x")</script> & <b>more</b> in Minsk.', encoding="utf-8"
+    )
+    (tmp_path / "a.yaml").write_text(
+        """
+articles: [{id: a, title: "<i>T</i>", publisher: P, published: 2024-01-02, text: a.txt}]
+actors: [{id: x, name: "<img src=x onerror=alert(1)>", kind: person}]
+events:
+  - {id: e, kind: meeting, summary: "<b>s</b>", date: 2024, participants: [{actor: x}],
+     sources: [{article: a, quote: "<script>alert(\\"x\\")</script>"}], attribution: the article,
+     certainty: confirmed}
+""",
+        encoding="utf-8",
+    )
+    c = corpus.load(tmp_path)
+    assert not c.errors
+    out = view.article_html(c, "a", {"e"}, "e")
+    assert "<script>" not in out
+    assert "<b>" not in out
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in out
+    assert "&amp;" in out
+    hover = view.timeline_data(c, c.events).marks["hover"].iloc[0]
+    assert "<img" not in hover
+    assert "&lt;img" in hover
+
+
+def test_map_shows_the_four_cities_and_the_contacts(seed, all_events) -> None:
+    data = view.map_data(seed, all_events, VISIT)
+    assert {"Minsk", "Kyiv", "Moscow", "Washington"} <= set(data.places["name"])
+    fig = figures.map_figure(data)
+    labels = {t for tr in fig.data if tr.name == "Places" for t in tr.text}
+    assert {"Minsk", "Kyiv", "Moscow", "Washington"} <= labels
+    visit = next(tr for tr in fig.data if tr.name == "Visit")
+    rows = [list(r) for r in visit.customdata]
+    assert ["visit", "minsk", "washington"] in rows
+    hover = visit.hovertext[rows.index(["visit", "minsk", "washington"])]
+    assert "7,463 km" in hover
+    assert "Washington → Minsk" in hover
+    assert data.selected == ("visit", "minsk", "washington")
+    assert any(tr.name == "Selected" for tr in fig.data)
+    # The map is framed on the events: Washington and Moscow inside, not the whole globe.
+    (_lat0, _lat1), (lon0, lon1) = data.frame.lat, data.frame.lon
+    assert lon0 < -77.04
+    assert lon1 > 37.62
+    assert lon1 - lon0 < 360
+    assert fig.layout.geo.resolution == 110
+
+
+def test_every_kind_has_its_own_colour_and_symbol() -> None:
+    assert set(figures.STYLE) == set(TAXONOMY)
+    assert len({c for c, _ in figures.STYLE.values()}) == len(TAXONOMY)
+    assert len({s for _, s in figures.STYLE.values()}) == len(TAXONOMY)
+
+
+def test_clicking_a_marker_steps_through_its_events(seed, all_events) -> None:
+    group = ("statement", "palace-of-independence", "")
+    seen = []
+    current = None
+    for _ in range(5):
+        current = view.step_selection(seed, all_events, group, current)
+        seen.append(current)
+    assert len(set(seen[:4])) == 4
+    assert seen[4] == seen[0]
+    assert view.step_selection(seed, all_events, ("visit", "minsk", "washington"), None) == VISIT
+    # A place bubble reaches the contacts that leave from it too.
+    assert view.step_selection(seed, all_events, (view.ANY, "washington", ""), None) == VISIT
+
+
+def test_timeline_draws_precision(seed, all_events) -> None:
+    marks = view.timeline_data(seed, all_events).marks.set_index("event")
+    assert marks.loc[VISIT, "shape"] == "point"
+    feb = marks.loc["us-prisoner-release-visit-2025-02"]
+    assert feb["shape"] == "bar"
+    assert (feb["x0"].date().isoformat(), feb["x1"].date().isoformat()) == (
+        "2025-02-01",
+        "2025-03-01",
+    )
+    year = marks.loc["pompeo-visits-belarus-2020"]
+    assert year["shape"] == "bar"
+    assert (year["x1"] - year["x0"]).days == 366
+    assert marks.loc["kellogg-sees-step-to-talks", "shape"] == "before"
+    fig = figures.timeline_figure(view.timeline_data(seed, all_events), VISIT)
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    assert bars
+    assert all(tr.orientation == "h" for tr in bars)
+    ids = {row[0] for tr in fig.data for row in (tr.customdata if tr.customdata is not None else [])}
+    assert set(all_events["id"]) <= ids
+
+
+def test_timeline_lanes_by_actor(seed, all_events) -> None:
+    data = view.timeline_data(seed, all_events, lanes="actor")
+    assert "Keith Kellogg" in set(data.lanes["label"])
+    kellogg = data.marks[data.marks["lane"] == "keith-kellogg"]
+    assert VISIT in set(kellogg["event"])
+
+
+def test_details_card(seed) -> None:
+    d = view.details(seed, VISIT)
+    assert d is not None
+    assert (d.date, d.kind, d.certainty, d.distance_km) == ("21 June 2025", "Visit", "confirmed", 7463)
+    assert d.place.startswith("Washington → Minsk")
+    assert "Keith Kellogg (visitor)" in d.participants
+    assert view.details(seed, "nope") is None
