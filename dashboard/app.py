@@ -1,10 +1,44 @@
-"""Contact Atlas: the Streamlit entrypoint (`streamlit run dashboard/app.py`)."""
+"""Contact Atlas, the Streamlit entrypoint: `streamlit run dashboard/app.py` from the repository root.
+
+A router: it registers the pages, renders the filters every page shares, and
+runs the chosen page. `pages()` can be imported without rendering anything.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import corpus
+from dashboard.ui import shell
 
-st.set_page_config(page_title="Contact Atlas", layout="wide")
-data = corpus.load()
-st.title("Contact Atlas")
-st.write(data.summary())
+# (file relative to this script, title, URL path); the first is the default page.
+# No icons: a page's icon becomes the favicon, fetched from a font CDN.
+PAGES = [
+    ("ui/explorer.py", "Explorer", "explorer"),
+    ("ui/events.py", "Events", "events"),
+    ("ui/about.py", "About", "about"),
+]
+
+
+def pages() -> list[st.Page]:
+    return [
+        st.Page(path, title=title, url_path=url, default=i == 0) for i, (path, title, url) in enumerate(PAGES)
+    ]
+
+
+def run() -> None:
+    st.set_page_config(page_title="Contact Atlas", layout="wide")
+    page = st.navigation(pages())
+    c = shell.load_corpus()
+    with st.sidebar:
+        st.markdown("### Contact Atlas")
+    shell.set_context(shell.sidebar(c))
+    if c.errors:
+        with st.sidebar.expander(f"{len(c.errors)} record(s) skipped", icon=":material/error:"):
+            st.caption("Run `python -m dashboard validate` for details.")
+            for p in c.errors[:50]:
+                st.text(str(p))
+    page.run()
+
+
+if __name__ == "__main__":  # under `streamlit run` and AppTest; importing only lists pages
+    run()

@@ -1,0 +1,48 @@
+"""Events: the filtered events as a table, with the same downloads as `python -m dashboard export`."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import export, view
+from dashboard.ui import shell
+
+ctx = shell.context()
+c, f, events = ctx.corpus, ctx.filters, ctx.events
+
+st.markdown(f"**{view.summary_line(c, events)}**")
+shell.show_notices(ctx)
+
+if events.empty:
+    st.info("No events match these filters.", icon=":material/filter_alt_off:")
+    st.button("Clear filters", on_click=shell.clear_filters, key="clear-empty")
+    st.stop()
+
+table = view.events_table(c, events)
+selected_rows = [i for i, eid in enumerate(table["id"]) if eid == f.event]
+st.dataframe(
+    table,
+    key="table",
+    on_select=lambda: shell.on_table_select("table", table["id"].tolist()),
+    selection_mode="single-row",
+    selection_default={"selection": {"rows": selected_rows, "columns": []}} if selected_rows else None,
+    hide_index=True,
+    column_config={
+        "id": st.column_config.TextColumn("Id", width="small"),
+        "quote": st.column_config.TextColumn("Quote", width="large"),
+        "summary": st.column_config.TextColumn("Summary", width="medium"),
+    },
+)
+st.caption("Select a row to select its event in every view.")
+
+cols = st.columns(len(export.FORMATS))
+for col, fmt in zip(cols, export.FORMATS, strict=True):
+    col.download_button(
+        f"Download {fmt.upper()}",
+        data=export.render(c, events, fmt),
+        file_name=f"contact-atlas-events.{fmt}",
+        mime=export.MEDIA_TYPES[fmt],
+        icon=":material/download:",
+        on_click="ignore",
+        width="stretch",
+    )

@@ -1,0 +1,102 @@
+"""Explorer: the map and the timeline beside the article, one selection across all three."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import streamlit as st
+
+from dashboard import figures, view
+from dashboard.filters import LANES
+from dashboard.ui import shell
+
+ctx = shell.context()
+c, f, events = ctx.corpus, ctx.filters, ctx.events
+
+st.markdown(f"**{view.summary_line(c, events)}**")
+shell.show_notices(ctx)
+
+if events.empty:
+    st.info(
+        "No events match these filters. Widen the dates or remove a filter to see more.",
+        icon=":material/filter_alt_off:",
+    )
+    st.button("Clear filters", on_click=shell.clear_filters, key="clear-empty")
+    st.stop()
+
+left, right = st.columns([3, 2], gap="medium")
+
+with left:
+    st.subheader("Map of contacts", anchor=False)
+    mdata = view.map_data(c, events, f.event)
+    st.plotly_chart(
+        figures.map_figure(mdata),
+        key="map",
+        on_select=shell.on_map_select,
+        selection_mode="points",
+        config={"topojsonURL": shell.TOPOJSON_URL, "displaylogo": False, "scrollZoom": True},
+    )
+    if mdata.unplaced:
+        st.caption(
+            f"{mdata.unplaced:,} of {len(events):,} events are not on the map: the article gives no place "
+            "for them, or their place is not geocoded. They are on the timeline and in the text."
+        )
+    head, toggle = st.columns([3, 2], vertical_alignment="bottom")
+    head.subheader("Timeline", anchor=False)
+    toggle.segmented_control(
+        "Lanes", LANES, key="lanes-widget", default=f.lanes, format_func=lambda s: f"by {s}",
+        label_visibility="collapsed", on_change=shell.copy_lanes, required=True,
+    )  # fmt: skip
+    tdata = view.timeline_data(c, events, f.lanes)
+    st.plotly_chart(
+        figures.timeline_figure(tdata, f.event),
+        key="timeline",
+        on_select=shell.on_timeline_select,
+        selection_mode="points",
+        config={"displaylogo": False},
+    )
+    notes = [
+        "Points are days; bars cover a month, a year or a span; "
+        "◀ marks an event known only to be before that date."
+    ]
+    if tdata.undated:
+        notes.append(f"{tdata.undated:,} undated events are not on the timeline.")
+    st.caption(" ".join(notes))
+
+with right:
+    d = view.details(c, f.event) if f.event else None
+    with st.container(border=True):
+        if d is None:
+            st.markdown(
+                "**No event selected.** Click a marker on the map or the timeline, "
+                "or choose one in the sidebar."
+            )
+        else:
+            st.markdown(f"#### {html.escape(d.title)}")
+            st.markdown(
+                f"**{d.kind}** · {d.date} *({d.precision} precision)*  \n"
+                f"{d.cameo}  \n"
+                f"**Who:** {html.escape(d.participants)}  \n"
+                f"**Where:** {html.escape(d.place)}"
+                + (f" · {d.distance_km:,} km" if d.distance_km else "")
+                + f"  \n**Says who:** {html.escape(d.attribution)} · **{d.certainty}** — {d.certainty_help}"
+            )
+            if d.note:
+                st.caption(d.note)
+            if st.button("Clear selection", key="clear-selection"):
+                shell.select_event(None)
+                st.rerun()
+    article = view.reading_article(c, events, f)
+    if article is not None:
+        a = c.articles[article]
+        st.subheader(a.title, anchor=False)
+        st.caption(view.article_meta(c, article))
+        with st.container(height=560, key="article-pane"):
+            st.html(view.ARTICLE_CSS + view.article_html(c, article, set(events["id"]), f.event))
+        if f.event:
+            # Scroll the article pane to the selected sentence (our code only; the text is escaped).
+            st.html(
+                "<script>(" + view.SCROLL_JS + f")({json.dumps(f.event)});</script>",
+                unsafe_allow_javascript=True,
+            )

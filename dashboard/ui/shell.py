@@ -1,0 +1,207 @@
+"""What every page shares: the cached corpus, the sidebar filters and the URL.
+
+The URL is the state. On a session's first run the query string is read
+through `filters.from_query` (invalid values are dropped with a notice); on
+every run the canonical query string is written back from the widgets, so a
+copied link reproduces the view on any page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import corpus as corpus_mod
+from dashboard import filters, view
+from dashboard.filters import DATE_MAX, DATE_MIN, Filters
+from dashboard.model import TAXONOMY, Certainty
+
+URL_READ = "_url_read"
+NOTICES = "_notices"
+
+
+@dataclass(frozen=True)
+class Context:
+    """One run's view of the data, handed from the entrypoint to the page."""
+
+    corpus: corpus_mod.Corpus
+    filters: Filters
+    events: pd.DataFrame  # the filtered events
+    notices: tuple[str, ...]
+
+
+def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
+    # Editors change files under a running app: a new fingerprint reloads the corpus.
+    return tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(root.rglob("*")) if p.is_file()
+    )
+
+
+@st.cache_resource(show_spinner="Loading the corpus…", max_entries=4)
+def _load(root: str, _stamp: tuple[tuple[str, int, int], ...], stamp_key: int) -> corpus_mod.Corpus:
+    return corpus_mod.load(root)
+
+
+def load_corpus() -> corpus_mod.Corpus:
+    root = corpus_mod.data_dir().resolve()
+    stamp = _fingerprint(root) if root.is_dir() else ()
+    return _load(str(root), stamp, hash(stamp))
+
+
+def _seed_from_url(c: corpus_mod.Corpus) -> None:
+    """First run of a session: the URL fills the widgets."""
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    f, notices = filters.from_query(c, params)
+    for name, key in filters.SET_PARAMS.items():
+        st.session_state[key] = sorted(getattr(f, name))
+    for name, key in filters.DATE_PARAMS.items():
+        st.session_state[key] = getattr(f, name)
+    st.session_state[filters.EVENT_PARAM] = f.event
+    st.session_state[filters.LANES_PARAM] = f.lanes
+    st.session_state[NOTICES] = notices
+    st.session_state[URL_READ] = True
+
+
+def _current(c: corpus_mod.Corpus) -> Filters:
+    ss = st.session_state
+    return Filters.of(
+        **{name: ss.get(key) or () for name, key in filters.SET_PARAMS.items()},
+        **{name: ss.get(key) for name, key in filters.DATE_PARAMS.items()},
+        event=ss.get(filters.EVENT_PARAM),
+        lanes=ss.get(filters.LANES_PARAM) or filters.LANES[0],
+    )
+
+
+def clear_filters() -> None:
+    """Callback: back to everything, keeping the selection if it is still valid."""
+    for key in filters.SET_PARAMS.values():
+        st.session_state[key] = []
+    for key in filters.DATE_PARAMS.values():
+        st.session_state[key] = None
+
+
+def sidebar(c: corpus_mod.Corpus) -> Context:
+    """Render the shared filters and return this run's context."""
+    notices: list[str] = []
+    if not st.session_state.get(URL_READ):
+        _seed_from_url(c)
+        notices = list(st.session_state.get(NOTICES, []))
+    choices = filters.choices(c)
+    actor_name = {a: x.name for a, x in c.actors.items()}
+    place_name = {p: x.name for p, x in c.places.items()}
+    with st.sidebar:
+        st.header("Filters")
+        col1, col2 = st.columns(2)
+        col1.date_input(
+            "From", value=None, key="from", min_value=DATE_MIN, max_value=DATE_MAX, format="YYYY-MM-DD"
+        )
+        col2.date_input(
+            "To", value=None, key="to", min_value=DATE_MIN, max_value=DATE_MAX, format="YYYY-MM-DD"
+        )
+        st.multiselect(
+            "Event kinds", list(TAXONOMY), key="kind", format_func=lambda k: TAXONOMY[k].label,
+            placeholder="All kinds",
+        )  # fmt: skip
+        st.multiselect(
+            "Actors", sorted(choices["actors"], key=actor_name.get), key="actor",
+            format_func=actor_name.get, placeholder="All actors",
+        )  # fmt: skip
+        st.multiselect("Countries", sorted(choices["countries"]), key="country", placeholder="All countries")
+        st.multiselect(
+            "Places", sorted(choices["places"], key=place_name.get), key="place",
+            format_func=place_name.get, placeholder="All places",
+        )  # fmt: skip
+        st.multiselect(
+            "Certainty", [x.value for x in Certainty], key="certainty", placeholder="Any certainty",
+            help="; ".join(f"{k}: {v}" for k, v in view.CERTAINTY_HELP.items()),
+        )  # fmt: skip
+        if len(c.articles) > 1:
+            st.multiselect(
+                "Articles", sorted(c.articles), key="article", format_func=lambda a: c.articles[a].title,
+                placeholder="All articles",
+            )  # fmt: skip
+        f = _current(c)
+        events = filters.apply(c, f)
+        ids = events["id"].tolist()
+        if f.event and f.event not in set(ids):
+            notices.append("The selected event is hidden by these filters; selection cleared.")
+            st.session_state[filters.EVENT_PARAM] = None
+            f = f.with_event(None)
+        labels = dict(zip(ids, (view.event_label(e) for e in events.to_dict("records")), strict=True))
+        st.selectbox(
+            "Selected event", ids, key=filters.EVENT_PARAM, format_func=labels.get, index=None,
+            placeholder=f"Choose one of {len(ids):,} events…" if ids else "No events",
+        )  # fmt: skip
+        if f.narrows:
+            st.button("Clear filters", on_click=clear_filters, width="stretch")
+    f = _current(c)
+    write_url(f)
+    return Context(c, f, events, tuple(notices))
+
+
+def write_url(f: Filters) -> None:
+    """Make the address bar say exactly this view, and nothing else."""
+    want = filters.to_query(f)
+    have = {k: st.query_params.get_all(k) for k in st.query_params}
+    if have != want:
+        st.query_params.from_dict(want)
+
+
+def show_notices(ctx: Context) -> None:
+    for n in ctx.notices:
+        st.warning(n, icon=":material/link_off:")
+
+
+def select_event(event_id: str | None) -> None:
+    """Select an event everywhere: the sidebar box, every view and the URL."""
+    st.session_state[filters.EVENT_PARAM] = event_id
+
+
+def _points(key: str) -> list[dict]:
+    state = st.session_state.get(key)
+    return [p for p in (state["selection"]["points"] if state else []) if p.get("customdata")]
+
+
+def on_timeline_select() -> None:
+    """Callback: a timeline mark carries its event id."""
+    for p in _points("timeline"):
+        select_event(str(p["customdata"][0]))
+        return
+
+
+def on_map_select() -> None:
+    """Callback: a map marker is a group of events; each click steps through it."""
+    ctx = context()
+    for p in _points("map"):
+        kind, place, origin = (str(x) for x in p["customdata"][:3])
+        select_event(view.step_selection(ctx.corpus, ctx.events, (kind, place, origin), ctx.filters.event))
+        return
+
+
+def on_table_select(key: str, ids: list[str]) -> None:
+    """Callback for the events table: the selected row's event, or none."""
+    state = st.session_state.get(key)
+    rows = state["selection"]["rows"] if state else []
+    select_event(ids[rows[0]] if rows else None)
+
+
+def copy_lanes() -> None:
+    # The lanes control lives on one page; its value is kept where every page sees it.
+    st.session_state[filters.LANES_PARAM] = st.session_state["lanes-widget"]
+
+
+CONTEXT = "_context"
+# Relative, so it resolves under any page's path and behind any URL prefix.
+TOPOJSON_URL = "app/static/topojson/"
+
+
+def set_context(ctx: Context) -> None:
+    st.session_state[CONTEXT] = ctx
+
+
+def context() -> Context:
+    """This run's context, set by the entrypoint before the page runs."""
+    return st.session_state[CONTEXT]

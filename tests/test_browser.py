@@ -1,0 +1,219 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright against `streamlit run`.
+
+What a reader does and sees: the three views painted, borders drawn offline,
+clicks that select an event everywhere, and links that reproduce a view.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from browser import ARTIFACTS, CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server
+
+pytestmark = pytest.mark.browser
+playwright = pytest.importorskip("playwright.sync_api")
+
+VISIT = "kellogg-visits-belarus-2025"
+POMPEO = "pompeo-visits-belarus-2020"
+TIMEOUT = 30_000
+REQUESTS: list[str] = []
+
+# Centre of the first on-screen mark whose customdata matches, found through the
+# figure Plotly rendered (trace order is DOM order within each trace type).
+POINT_CENTRE = """([which, wanted]) => {
+  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+  const gd = plots.find((p) => which === 'map' ? !!p._fullLayout.geo : !p._fullLayout.geo);
+  if (!gd) return null;
+  const seen = {};
+  for (const trace of gd._fullData) {
+    const type = trace.type;
+    const nth = (seen[type] = (seen[type] ?? -1) + 1);
+    const rows = trace.customdata || [];
+    const i = rows.findIndex((r) => r && wanted.every((w, k) => w === null || r[k] === w));
+    if (i < 0 || trace.name === 'Selected') continue;
+    const group = {scattergeo: '.geo g.trace.scattergeo', bar: 'g.trace.bars', scatter: 'g.trace.scatter'}[type];
+    const el = gd.querySelectorAll(group)[nth].querySelectorAll(type === 'bar' ? 'g.point path' : 'path.point')[i];
+    if (!el) return null;
+    el.scrollIntoView({block: 'center'});
+    const b = el.getBoundingClientRect();
+    return {x: b.x + b.width / 2, y: b.y + b.height / 2};
+  }
+  return null;
+}"""
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    chromium_path()  # skip or fail before starting anything
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with streamlit_server(ROOT / "dashboard" / "app.py", log=ARTIFACTS / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server, request):
+    context = browser.new_context(viewport={"width": 1440, "height": 1500}, accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    pg.on("request", lambda r: REQUESTS.append(r.url))
+    yield pg
+    pg.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
+    context.close()
+
+
+def open_view(page, server: str, query: str = "", path: str = "") -> None:
+    page.goto(f"{server}/{path}{'?' + query if query else ''}")
+    wait_painted(page)
+
+
+def wait_painted(page) -> None:
+    """The map (borders and markers), the timeline's marks and the article's marks are on screen."""
+    page.wait_for_function(
+        """() => {
+          const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+          const map = plots.find((p) => p._fullLayout && p._fullLayout.geo);
+          const tl = plots.find((p) => p._fullLayout && !p._fullLayout.geo);
+          return map && tl
+            && map.querySelector('.geo path.countries, .geo .countries path')
+            && map.querySelectorAll('g.trace.scattergeo path.point').length > 0
+            && tl.querySelectorAll('g.trace path.point, g.trace.bars g.point path').length > 0
+            && document.querySelectorAll('.article-text mark.ev').length > 0;
+        }"""
+    )
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def wait_selected(page, event_id: str) -> None:
+    page.wait_for_function(
+        """(id) => Array.from(document.querySelectorAll('.article-text mark.ev.selected'))
+                     .some((m) => m.dataset.events.split(' ').includes(id))""",
+        arg=event_id,
+    )
+    page.wait_for_function("(id) => location.search.includes('event=' + id)", arg=event_id)
+
+
+def click_mark(page, which: str, wanted: list[str | None]) -> None:
+    centre = page.evaluate(POINT_CENTRE, [which, wanted])
+    assert centre, f"no {which} mark for {wanted}"
+    page.mouse.click(centre["x"], centre["y"])
+
+
+def test_all_three_views_are_painted(page, server) -> None:
+    open_view(page, server)
+    text = page.inner_text("body")
+    assert "22 of 22 events · 2020–2025 · 6 without a place" in text
+    labels = page.eval_on_selector_all(".geo text", "els => els.map((e) => e.textContent)")
+    assert {"Minsk", "Kyiv", "Moscow", "Washington"} <= set(labels)
+    borders = page.eval_on_selector(
+        ".geo path.countries, .geo .countries path", "e => e.getAttribute('d').length"
+    )
+    assert borders > 10_000  # the served Natural Earth borders, not an empty path
+    assert "Kellogg met with Belarusian President" in page.inner_text(".article-text")
+
+
+def test_clicking_a_map_marker_selects_its_event_everywhere(page, server) -> None:
+    open_view(page, server)
+    click_mark(page, "map", ["visit", "minsk", "washington"])
+    wait_selected(page, VISIT)
+    assert query(page)["event"] == [VISIT]
+    page.wait_for_function("() => document.body.innerText.includes('US envoy Keith Kellogg visits Belarus')")
+    selected = page.inner_text(".article-text mark.ev.selected")
+    assert selected.startswith("US Special Envoy for Ukraine Keith Kellogg met with")
+    # The article pane scrolled to it.
+    page.wait_for_function("() => document.querySelector('[data-scrolled-to]') !== null")
+
+
+def test_clicking_a_timeline_mark_selects_its_event(page, server) -> None:
+    open_view(page, server)
+    click_mark(page, "timeline", [POMPEO])
+    wait_selected(page, POMPEO)
+    assert "Mike Pompeo in 2020" in page.inner_text(".article-text mark.ev.selected")
+    assert "Mike Pompeo (visitor)" in page.inner_text("body")
+
+
+def test_a_filter_change_updates_the_url_and_the_link_restores_the_view(page, browser, server) -> None:
+    open_view(page, server, f"event={VISIT}")
+    wait_selected(page, VISIT)
+    box = page.get_by_role("combobox", name="Event kinds")
+    box.click()
+    page.get_by_role("option", name="Visit", exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => location.search.includes('kind=visit')")
+    page.wait_for_function("() => document.body.innerText.includes('4 of 22 events')")
+    link = page.url
+    assert query(page) == {"kind": ["visit"], "event": [VISIT]}
+
+    other = browser.new_context(viewport={"width": 1440, "height": 1500}).new_page()
+    other.on("request", lambda r: REQUESTS.append(r.url))
+    other.goto(link)
+    wait_painted(other)
+    wait_selected(other, VISIT)
+    assert "4 of 22 events · 2020–2025" in other.inner_text("body")
+    assert "US envoy Keith Kellogg visits Belarus" in other.inner_text("body")
+    tags = other.eval_on_selector_all(
+        "[data-testid=stSidebar] [data-testid=stMultiSelect] [data-tag]",
+        "els => els.map((e) => e.textContent)",
+    )
+    assert tags == ["Visit"]
+    other.screenshot(path=ARTIFACTS / "restored-link.png", full_page=True)
+    other.context.close()
+
+
+def test_links_work_on_every_page(page, server) -> None:
+    page.goto(f"{server}/events?kind=visit&actor=mike-pompeo")
+    page.wait_for_selector("[data-testid=stDataFrame]")
+    page.wait_for_function("() => document.body.innerText.includes('1 of 22 events')")
+    assert query(page) == {"actor": ["mike-pompeo"], "kind": ["visit"]}
+    page.goto(f"{server}/about?actor=nobody")
+    page.wait_for_function("(t) => document.body.innerText.includes(t)", arg="Ignored actor 'nobody'")
+    assert "Traceback" not in page.inner_text("body")
+
+
+def test_downloads_equal_the_command_line_export(page, server) -> None:
+    page.goto(f"{server}/events?kind=visit")
+    page.wait_for_function("() => document.body.innerText.includes('4 of 22 events')")
+    for fmt in ("csv", "json", "geojson"):
+        with page.expect_download() as info:
+            page.get_by_role("button", name=f"Download {fmt.upper()}").click()
+        got = info.value.path().read_bytes()
+        cli = subprocess.run(
+            [sys.executable, "-m", "dashboard", "export", "--format", fmt, "--kind", "visit"],
+            cwd=ROOT, capture_output=True, check=True,
+        )  # fmt: skip
+        assert got == cli.stdout, fmt
+
+
+def test_narrow_screens_stack_the_views(browser, server) -> None:
+    ctx = browser.new_context(viewport={"width": 420, "height": 900})
+    pg = ctx.new_page()
+    pg.on("request", lambda r: REQUESTS.append(r.url))
+    open_view(pg, server)
+    map_box = pg.locator(".js-plotly-plot").first.bounding_box()
+    article_box = pg.locator(".article-text").bounding_box()
+    assert map_box
+    assert article_box
+    assert article_box["y"] > map_box["y"] + map_box["height"]  # below, not beside
+    pg.screenshot(path=ARTIFACTS / "narrow.png", full_page=True)
+    ctx.close()
+
+
+def test_no_request_leaves_the_host() -> None:
+    # Runs last in this module: every request every test above made.
+    assert REQUESTS, "no requests recorded"
+    outside = [u for u in REQUESTS if urlparse(u).hostname not in {"127.0.0.1", "localhost", None}]
+    assert outside == []
