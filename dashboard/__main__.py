@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard validate | geocode | export`."""
+"""Command line: `python -m dashboard validate | geocode | export | synth`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from dashboard import corpus as corpus_mod
 from dashboard.problems import DataError, Severity
@@ -23,7 +24,7 @@ def _load(args: argparse.Namespace) -> corpus_mod.Corpus:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    c = _load(args)
+    c = corpus_mod.load(corpus_mod.data_dir(args.data), compiled=False)
     for p in c.problems:
         print(p)
     took = time.perf_counter() - started
@@ -98,6 +99,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from dashboard import synth  # noqa: PLC0415
+
+    if args.events < 1:
+        _err("error: --events must be at least 1")
+        return 2
+    started = time.perf_counter()
+    paths = synth.write(args.events, Path(args.out), seed=args.seed)
+    size = sum(p.stat().st_size for p in paths)
+    took = time.perf_counter() - started
+    print(f"wrote {args.events:,} events to {args.out} ({size / 1e6:.1f} MB, {took:.1f} s)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -137,6 +152,13 @@ def parser() -> argparse.ArgumentParser:
         e.add_argument(f"--{name}", action="append", metavar=name.upper(), help=f"{what}; repeat for several")
     e.add_argument("-o", "--output", help="write to this file instead of standard output")
     e.set_defaults(run=cmd_export)
+    s = sub.add_parser("synth", help="write a deterministic synthetic corpus (bulk Parquet) for scale tests")
+    s.add_argument("--events", type=int, required=True, metavar="N", help="how many events")
+    s.add_argument("--out", required=True, metavar="DIR", help="folder to write (created if missing)")
+    s.add_argument(
+        "--seed", type=int, default=0, help="random seed (default 0): the same seed gives the same bytes"
+    )
+    s.set_defaults(run=cmd_synth)
     return top
 
 

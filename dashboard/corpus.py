@@ -8,6 +8,7 @@ record is kept.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -15,12 +16,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ValidationError
 
-from dashboard import yamlio
+from dashboard import bulk, yamlio
+from dashboard import compiled as compiled_copy
+from dashboard.arrow import concat_categorical, isin, positions, strings
 from dashboard.geocache import CACHE_NAME, Coordinates, read_cache
-from dashboard.model import TAXONOMY, Actor, Article, Event, GeoPrecision, Place, SourceRef
+from dashboard.model import (
+    TAXONOMY,
+    Actor,
+    ActorKind,
+    Article,
+    Event,
+    GeoPrecision,
+    Place,
+    PlaceKind,
+    SourceRef,
+)
 from dashboard.problems import DataError, Problem, Severity
 
 SECTIONS: dict[str, type[BaseModel]] = {
@@ -55,8 +71,27 @@ class Corpus:
     coord_sources: dict[str, str]
     events: pd.DataFrame
     participants: pd.DataFrame  # event, actor, role
-    sources: pd.DataFrame  # event, article, start, end, quote
+    sources: pd.DataFrame  # event, article, start, end (the quote is texts[article][start:end])
     problems: tuple[Problem, ...] = field(default=())
+
+    @functools.cached_property
+    def participant_rows(self) -> np.ndarray:
+        """Each participant row's event as a row number of `events` (computed once)."""
+        return positions(self.participants["event"], self.events["id"])
+
+    def events_with(self, actor_ids: Iterable[str]) -> np.ndarray:
+        """A mask over `events`: those in which any of these actors takes part."""
+        hit = isin(self.participants["actor"], list(actor_ids))
+        mask = np.zeros(len(self.events), dtype=bool)
+        rows = self.participant_rows[hit]
+        mask[rows[rows >= 0]] = True
+        return mask
+
+    def quotes(self, sources: pd.DataFrame) -> list[str]:
+        """The quoted text of each source span (spans are stored; quotes derive from the text)."""
+        return [
+            self.texts[a][s:e] for a, s, e in sources[["article", "start", "end"]].itertuples(index=False)
+        ]
 
     @property
     def errors(self) -> list[Problem]:
@@ -171,11 +206,27 @@ def _validate(raw: _Raw, problems: list[Problem]) -> Any | None:
 # --- the loader -----------------------------------------------------------------------
 
 
-def load(root: str | os.PathLike[str] | None = None) -> Corpus:
-    """Load a data folder; never raises for bad records, only for a missing folder."""
+def load(root: str | os.PathLike[str] | None = None, *, compiled: bool = True) -> Corpus:
+    """Load a data folder; never raises for bad records, only for a missing folder.
+
+    With `compiled`, a large corpus is read from its compiled copy when the
+    data has not changed since (`dashboard.compiled`), and compiled after a
+    full load; `validate` passes False to check every file afresh.
+    """
     root = data_dir(root)
     if not root.is_dir():
         raise DataError(f"{root}: no such data folder")
+    if compiled and bulk.bulk_files(root):
+        hit = compiled_copy.read(root)
+        if hit is not None:
+            return hit
+    corpus = _load(root)
+    if compiled and bulk.bulk_files(root):
+        compiled_copy.write(root, corpus)
+    return corpus
+
+
+def _load(root: Path) -> Corpus:
     problems: list[Problem] = []
     records: dict[str, dict[str, tuple[_Raw, Any]]] = {s: {} for s in SECTIONS}
     for raw in _read_files(root, problems):
@@ -193,11 +244,18 @@ def load(root: str | os.PathLike[str] | None = None) -> Corpus:
 
     articles, texts = _load_texts(root, records["articles"], problems)
     actors = {k: rec for k, (_, rec) in records["actors"].items()}
-    places = _check_places(records["places"], problems)
+    places = {k: rec for k, (_, rec) in records["places"].items()}
+    tables = bulk.read(root, problems)
+    _add_bulk_records(tables, problems, articles, texts, actors, places)
+    places = _check_parents(places, records["places"], problems)
     coords, coord_sources = _coordinates(root, places, problems)
     events, participants, sources = _resolve_events(
         records["events"], articles, texts, actors, places, problems
     )
+    if any(section in tables.frames for section in ("events", "participants", "sources")):
+        events, participants, sources = _add_bulk_events(
+            tables, problems, (events, participants, sources), texts, actors, places
+        )
     return Corpus(
         root=root,
         articles=articles,
@@ -211,6 +269,106 @@ def load(root: str | os.PathLike[str] | None = None) -> Corpus:
         sources=sources,
         problems=tuple(problems),
     )
+
+
+def _add_bulk_records(
+    tables: bulk.Tables,
+    problems: list[Problem],
+    articles: dict[str, Article],
+    texts: dict[str, str],
+    actors: dict[str, Actor],
+    places: dict[str, Place],
+) -> None:
+    """Checked bulk articles, actors and places join the hand-written ones."""
+    for rec in bulk.check_simple("articles", tables.get("articles"), problems, articles).to_dict("records"):
+        texts[rec["id"]] = rec["text"]
+        articles[rec["id"]] = Article.model_construct(
+            id=rec["id"], title=rec["title"], publisher=rec["publisher"],
+            published=pd.Timestamp(rec["published"]).date(), url=_na(rec["url"]),
+            language=_na(rec["language"]) or "en", text="(bulk)",
+        )  # fmt: skip
+    for rec in bulk.check_simple("actors", tables.get("actors"), problems, actors).to_dict("records"):
+        actors[rec["id"]] = Actor.model_construct(
+            id=rec["id"], name=rec["name"], aliases=[], kind=ActorKind(rec["kind"]),
+            country=_na(rec["country"]), roles=[],
+        )  # fmt: skip
+    for rec in bulk.check_simple("places", tables.get("places"), problems, places).to_dict("records"):
+        gid = _na(rec["geonames_id"])
+        places[rec["id"]] = Place.model_construct(
+            id=rec["id"], name=rec["name"], aliases=[], kind=PlaceKind(rec["kind"]), country=rec["country"],
+            parent=_na(rec["parent"]), lat=_na(rec["lat"]), lon=_na(rec["lon"]),
+            geonames_id=int(gid) if gid is not None else None,
+        )  # fmt: skip
+
+
+def _add_bulk_events(
+    tables: bulk.Tables,
+    problems: list[Problem],
+    hand: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+    texts: dict[str, str],
+    actors: dict[str, Actor],
+    places: dict[str, Place],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Bulk events, checked column-wise, join the hand-written ones."""
+    ev = bulk.check_events(tables.get("events"), problems, hand[0]["id"], places)
+    parts, part_rows = bulk.check_refs(
+        "participants",
+        tables.get("participants"),
+        problems,
+        ev["id"],
+        actor=(pd.Index(list(actors)), "actor"),
+    )
+    srcs, src_rows = bulk.check_sources(tables.get("sources"), problems, ev["id"], texts)
+    has_parts = np.bincount(part_rows, minlength=len(ev)) > 0
+    has_srcs = np.bincount(src_rows, minlength=len(ev)) > 0
+    checker = bulk.Checker("events", ev, problems)
+    checker.fail(~has_parts, "participants", "no valid participant rows")
+    checker.fail(~has_srcs, "sources", "no valid source rows")
+    if not checker.ok.all():
+        keep, renumber = checker.ok, np.cumsum(checker.ok) - 1
+        ev = ev[keep]
+        parts, part_rows = parts[keep[part_rows]], renumber[part_rows[keep[part_rows]]]
+        srcs, src_rows = srcs[keep[src_rows]], renumber[src_rows[keep[src_rows]]]
+    cameo = {k: v.cameo for k, v in TAXONOMY.items()}
+    place_kind = {p: x.kind.value for p, x in places.items()}
+    geo = ev["geo_precision"]
+    if geo.isna().any():
+        implied = ev["place"].map(place_kind).astype(object)
+        geo = pd.Series(np.where(geo.isna(), implied, geo.astype(object)), index=ev.index).astype("category")
+    # Each event's article is its first source's: the first row per event, placed by row number.
+    first = np.full(len(ev), -1, dtype=np.int64)
+    order = np.argsort(src_rows, kind="stable")
+    rows_sorted = src_rows[order]
+    starts = np.flatnonzero(np.r_[True, rows_sorted[1:] != rows_sorted[:-1]]) if len(order) else order
+    first[rows_sorted[starts]] = order[starts]
+    article_codes = srcs["article"].cat.codes.to_numpy() if len(srcs) else np.zeros(0, np.int64)
+    codes = np.where(first >= 0, article_codes[np.clip(first, 0, None)] if len(srcs) else -1, -1)
+    article = pd.Categorical.from_codes(
+        codes, categories=srcs["article"].cat.categories if len(srcs) else pd.Index([], dtype="str")
+    )
+    ev = ev.assign(cameo=ev["kind"].map(cameo), geo_precision=geo, article=article)
+    events = events_frame(hand[0], ev[EVENT_COLUMNS])
+    participants = pd.DataFrame(
+        {
+            "event": pd.concat([hand[1]["event"], parts["event"]], ignore_index=True).astype("str"),
+            "actor": concat_categorical([hand[1]["actor"], parts["actor"]]),
+            "role": concat_categorical([hand[1]["role"], parts["role"]]),
+        }
+    )
+    sources = pd.DataFrame(
+        {
+            "event": pd.concat([hand[2]["event"], srcs["event"]], ignore_index=True).astype("str"),
+            "article": concat_categorical([hand[2]["article"], srcs["article"]]),
+            "start": pd.concat([hand[2]["start"], srcs["start"]], ignore_index=True).astype("int64"),
+            "end": pd.concat([hand[2]["end"], srcs["end"]], ignore_index=True).astype("int64"),
+        }
+    )
+    return events, participants, sources
+
+
+def _na(value: Any) -> Any:
+    """None for a missing value, whatever form pandas gave it."""
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
 def _load_texts(
@@ -234,13 +392,19 @@ def _load_texts(
     return articles, texts
 
 
-def _check_places(recs: dict[str, tuple[_Raw, Any]], problems: list[Problem]) -> dict[str, Place]:
-    places = {pid: rec for pid, (_, rec) in recs.items()}
-    for pid, (raw, rec) in recs.items():
-        if rec.parent and rec.parent not in places:
-            problems.append(raw.problem(_unknown("place", rec.parent, places), "parent"))
-            places.pop(pid, None)
-    return places
+def _check_parents(
+    places: dict[str, Place], recs: dict[str, tuple[_Raw, Any]], problems: list[Problem]
+) -> dict[str, Place]:
+    kept = dict(places)
+    for pid, place in places.items():
+        if place.parent and place.parent not in places:
+            message = _unknown("place", place.parent, places)
+            if pid in recs:
+                problems.append(recs[pid][0].problem(message, "parent"))
+            else:
+                problems.append(Problem("(bulk places)", message, pid, "parent"))
+            kept.pop(pid)
+    return kept
 
 
 def _coordinates(
@@ -325,7 +489,7 @@ def _resolve_events(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     rows: list[dict[str, Any]] = []
     parts: list[tuple[str, str, str | None]] = []
-    srcs: list[tuple[str, str, int, int, str]] = []
+    srcs: list[tuple[str, str, int, int]] = []
     for eid, (raw, ev) in recs.items():
         errs: list[Problem] = []
         for i, p in enumerate(ev.participants):
@@ -378,29 +542,58 @@ def _resolve_events(
             }
         )
         parts.extend((eid, p.actor, p.role) for p in ev.participants)
-        srcs.extend((eid, *s) for s in spans)
+        srcs.extend((eid, *s[:3]) for s in spans)
     return (
         events_frame(rows),
-        pd.DataFrame(parts, columns=["event", "actor", "role"], dtype=object),
-        pd.DataFrame(srcs, columns=["event", "article", "start", "end", "quote"]).astype(
-            {"start": "int64", "end": "int64"}
+        pd.DataFrame(parts, columns=["event", "actor", "role"]).astype(
+            {"event": "str", "actor": "category", "role": "category"}
+        ),
+        pd.DataFrame(srcs, columns=["event", "article", "start", "end"]).astype(
+            {"event": "str", "article": "category", "start": "int64", "end": "int64"}
         ),
     )
 
 
-def events_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
-    """Events in canonical column types and order: by date (undated last), then id."""
-    df = pd.DataFrame(rows, columns=EVENT_COLUMNS)
-    for col in ("start", "end"):
-        df[col] = pd.to_datetime(df[col]).astype("datetime64[s]")
-    for col in set(EVENT_COLUMNS) - {"start", "end"}:
-        df[col] = df[col].astype(object).where(df[col].notna(), None)
-    return df.sort_values(["start", "id"], na_position="last", kind="stable").reset_index(drop=True)
+# Columns with few distinct values are categoricals: small in memory, fast to filter and group.
+CATEGORY_COLUMNS = ("kind", "cameo", "precision", "place", "geo_precision", "origin", "attribution",
+                    "certainty", "article")  # fmt: skip
+
+
+def events_frame(*parts: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """Events in canonical column types and order: by date (undated last), then id.
+
+    `id`, `summary` and `note` are pandas strings, the columns in
+    CATEGORY_COLUMNS categoricals (missing values are NaN: use `records` or
+    `pd.isna`, never truthiness); dates are datetime64 (NaT when unknown).
+    """
+    frames = [pd.DataFrame(p, columns=EVENT_COLUMNS) if not isinstance(p, pd.DataFrame) else p for p in parts]
+    frames = [f for f in frames if len(f)] or frames[:1]
+    df = pd.DataFrame(index=range(sum(len(f) for f in frames)))
+    for col in EVENT_COLUMNS:
+        values = [f[col].reset_index(drop=True) for f in frames]
+        if col in ("start", "end"):
+            df[col] = pd.concat(
+                [pd.to_datetime(v).astype("datetime64[s]") for v in values], ignore_index=True
+            )
+        elif col in CATEGORY_COLUMNS:
+            df[col] = (
+                concat_categorical(values) if any(len(v) for v in values) else pd.Series([], dtype="category")
+            )
+        else:
+            df[col] = pd.concat([v.astype("str") for v in values], ignore_index=True)
+    keys = pa.table({"start": pa.array(df["start"], from_pandas=True), "id": strings(df["id"])})
+    order = pc.sort_indices(keys, sort_keys=[("start", "ascending", "at_end"), ("id", "ascending", "at_end")])
+    return df.take(order.to_numpy()).reset_index(drop=True)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts with None for every missing value."""
+    return [{k: _na(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
 
 
 def by_event(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     """Group a participants or sources frame by event id."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for rec in frame.to_dict("records"):
+    for rec in records(frame):
         out[rec["event"]].append(rec)
     return out

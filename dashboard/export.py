@@ -14,7 +14,9 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.arrow import isin
 from dashboard.corpus import Corpus, by_event
+from dashboard.corpus import records as records_of
 from dashboard.model import GeoPrecision
 
 FORMATS = ("json", "csv", "geojson")
@@ -42,11 +44,13 @@ def _iso(ts: Any) -> str | None:
 
 def records(corpus: Corpus, events: pd.DataFrame) -> list[dict[str, Any]]:
     """The export shape of each event, in the frame's order."""
-    ids = set(events["id"])
-    parts = by_event(corpus.participants[corpus.participants["event"].isin(ids)])
-    srcs = by_event(corpus.sources[corpus.sources["event"].isin(ids)])
+    set(events["id"])
+    parts = by_event(corpus.participants[isin(corpus.participants["event"], events["id"])])
+    srcs_frame = corpus.sources[isin(corpus.sources["event"], events["id"])]
+    srcs = by_event(srcs_frame.assign(_i=srcs_frame.index))
     out = []
-    for ev in events.to_dict("records"):
+    quotes = dict(zip(srcs_frame.index, corpus.quotes(srcs_frame), strict=True))
+    for ev in records_of(events):
         eid = ev["id"]
         out.append(
             {
@@ -72,7 +76,7 @@ def records(corpus: Corpus, events: pd.DataFrame) -> list[dict[str, Any]]:
                         "article": s["article"],
                         "start": int(s["start"]),
                         "end": int(s["end"]),
-                        "quote": s["quote"],
+                        "quote": quotes[s["_i"]],
                     }
                     for s in srcs.get(eid, [])
                 ],

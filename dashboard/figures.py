@@ -9,7 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dashboard.model import TAXONOMY
-from dashboard.view import ANY, MapData, TimelineData
+from dashboard.view import ANY, BIN, MapData, TimelineData
 
 # Okabe–Ito colours (safe for the common colour-vision deficiencies), each kind
 # with its own marker symbol as well, so colour is never the only cue.
@@ -36,7 +36,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
     """
     fig = go.Figure()
     for kind in TAXONOMY:
-        arcs = data.arcs[data.arcs["kind"] == kind]
+        arcs = data.arcs[data.arcs["style"] == kind]
         if arcs.empty:
             continue
         lats: list[float | None] = []
@@ -72,7 +72,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
                     "color": "rgba(15, 92, 140, 0.10)",
                     "line": {"width": 1, "color": "rgba(15, 92, 140, 0.55)"},
                 },
-                customdata=pl[["place"]].assign(kind=ANY, origin="")[["kind", "place", "origin"]].to_numpy(),
+                customdata=pl[["place"]].assign(kind=ANY, origin=ANY)[["kind", "place", "origin"]].to_numpy(),
                 hovertext=pl["name"] + " · " + pl["events"].map("{:,}".format) + " event(s)",
                 hovertemplate="%{hovertext}<br>click to step through them<extra></extra>",
                 name="Places",
@@ -80,7 +80,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
             )
         )
     for kind, (colour, symbol) in STYLE.items():
-        m = data.markers[data.markers["kind"] == kind]
+        m = data.markers[data.markers["style"] == kind]
         if m.empty:
             continue
         fig.add_trace(
@@ -149,12 +149,49 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
     return fig
 
 
-def timeline_figure(data: TimelineData, selected: str | None = None, height: int | None = None) -> go.Figure:
-    """Points for days, bars across months, years and spans, in lanes."""
+def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
+    """Points for days, bars across months, years and spans, in lanes; binned counts at scale.
+
+    A mark's `customdata` is (event id, kind), or (BIN, lane, start, end) for a bin.
+    """
     marks = data.marks
     fig = go.Figure()
+    bins = marks[marks["shape"] == "bin"]
+    if not bins.empty:
+        biggest = float(bins["count"].max())
+        for kind, (colour, symbol) in STYLE.items():
+            b = bins[bins["kind"] == kind]
+            if b.empty:
+                continue
+            fig.add_trace(
+                go.Scatter(
+                    x=b["x0"] + (b["x1"] - b["x0"]) / 2,
+                    y=b["y"],
+                    mode="markers",
+                    marker={
+                        "size": 5 + 19 * (b["count"] / biggest).pow(0.5),
+                        "color": colour,
+                        "symbol": symbol,
+                        "opacity": 0.8,
+                        "line": {"width": 0.5, "color": "white"},
+                    },
+                    customdata=list(
+                        zip(
+                            [BIN] * len(b),
+                            b["lane"],
+                            b["x0"].dt.strftime("%Y-%m-%d"),
+                            b["x1"].dt.strftime("%Y-%m-%d"),
+                            strict=True,
+                        )
+                    ),
+                    hovertext=b["hover"],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    name=TAXONOMY[kind].label,
+                    showlegend=False,
+                )
+            )
     for kind, (colour, symbol) in STYLE.items():
-        k = marks[marks["kind"] == kind]
+        k = marks[(marks["kind"] == kind) & (marks["shape"] != "bin")]
         if k.empty:
             continue
         bars = k[k["shape"] == "bar"]
@@ -176,7 +213,6 @@ def timeline_figure(data: TimelineData, selected: str | None = None, height: int
                     hovertext=bars["hover"],
                     hovertemplate="%{hovertext}<extra></extra>",
                     name=TAXONOMY[kind].label,
-                    legendgroup=kind,
                     showlegend=False,
                 )
             )
@@ -197,14 +233,13 @@ def timeline_figure(data: TimelineData, selected: str | None = None, height: int
                     hovertext=pts["hover"],
                     hovertemplate="%{hovertext}<extra></extra>",
                     name=TAXONOMY[kind].label,
-                    legendgroup=kind,
                     showlegend=False,
                 )
             )
-    sel = marks[marks["event"] == selected]
-    if not sel.empty:
+    if data.selected:
+        sel = marks.iloc[data.selected[:1]]
         r = sel.iloc[0]
-        x = r["x0"] if r["shape"] != "bar" else r["x0"] + (r["x1"] - r["x0"]) / 2
+        x = r["x0"] if r["shape"] in ("point", "before") else r["x0"] + (r["x1"] - r["x0"]) / 2
         fig.add_trace(
             go.Scatter(
                 x=[x],
@@ -212,9 +247,8 @@ def timeline_figure(data: TimelineData, selected: str | None = None, height: int
                 mode="markers",
                 name="Selected",
                 showlegend=False,
-                marker={"size": 22, "color": "rgba(0,0,0,0)", "line": {"width": 2.5, "color": SELECTED}},
-                customdata=sel[["event", "kind"]].to_numpy()[:1],
                 hoverinfo="skip",
+                marker={"size": 24, "color": "rgba(0,0,0,0)", "line": {"width": 2.5, "color": SELECTED}},
             )
         )
     lanes = data.lanes

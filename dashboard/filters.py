@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dashboard.arrow import isin
 from dashboard.corpus import Corpus
 from dashboard.model import TAXONOMY, Certainty
 
@@ -83,19 +84,6 @@ def descendants(corpus: Corpus, place_ids: Iterable[str]) -> set[str]:
     return out
 
 
-def event_countries(corpus: Corpus) -> pd.DataFrame:
-    """(event, country) pairs: each participant's country and the place's and origin's."""
-    actor_country = {a: x.country for a, x in corpus.actors.items() if x.country}
-    place_country = {p: x.country for p, x in corpus.places.items()}
-    parts = corpus.participants
-    frames = [
-        pd.DataFrame({"event": parts["event"], "country": parts["actor"].map(actor_country)}),
-        pd.DataFrame({"event": corpus.events["id"], "country": corpus.events["place"].map(place_country)}),
-        pd.DataFrame({"event": corpus.events["id"], "country": corpus.events["origin"].map(place_country)}),
-    ]
-    return pd.concat(frames).dropna().drop_duplicates()
-
-
 def mask(corpus: Corpus, f: Filters) -> np.ndarray:
     """A boolean mask over `corpus.events` for the events the filters keep.
 
@@ -113,17 +101,17 @@ def mask(corpus: Corpus, f: Filters) -> np.ndarray:
     for name, column in (("kinds", "kind"), ("certainties", "certainty"), ("articles", "article")):
         chosen = getattr(f, name)
         if chosen:
-            keep &= ev[column].isin(chosen).to_numpy()
+            keep &= isin(ev[column], chosen)
     if f.actors:
-        parts = corpus.participants
-        ids = parts.loc[parts["actor"].isin(f.actors), "event"]
-        keep &= ev["id"].isin(ids).to_numpy()
+        keep &= corpus.events_with(f.actors)
     if f.countries:
-        pairs = event_countries(corpus)
-        keep &= ev["id"].isin(pairs.loc[pairs["country"].isin(f.countries), "event"]).to_numpy()
+        # An event involves a country through a participant's country, its place or its origin.
+        actors = [a for a, x in corpus.actors.items() if x.country in f.countries]
+        places = [p for p, x in corpus.places.items() if x.country in f.countries]
+        keep &= corpus.events_with(actors) | isin(ev["place"], places) | isin(ev["origin"], places)
     if f.places:
         inside = descendants(corpus, f.places)
-        keep &= (ev["place"].isin(inside) | ev["origin"].isin(inside)).to_numpy()
+        keep &= isin(ev["place"], inside) | isin(ev["origin"], inside)
     return keep
 
 

@@ -5,17 +5,19 @@ Plain functions over the corpus frames; the pages only lay these out.
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from geopy.distance import geodesic
 
-from dashboard.corpus import Corpus
+from dashboard.arrow import isin, with_default
+from dashboard.corpus import Corpus, records
 from dashboard.filters import Filters
 from dashboard.model import TAXONOMY, EventDate, Precision
 
@@ -43,7 +45,7 @@ def event_label(ev: dict[str, Any]) -> str:
 
 def participant_names(corpus: Corpus, event_ids: pd.Series | list[str]) -> dict[str, str]:
     """'Keith Kellogg (visitor), Alexander Lukashenko (host)' for each event."""
-    parts = corpus.participants[corpus.participants["event"].isin(set(event_ids))]
+    parts = corpus.participants[isin(corpus.participants["event"], pd.Series(list(event_ids), dtype="str"))]
     names = {a: x.name for a, x in corpus.actors.items()}
     out: dict[str, list[str]] = {}
     for eid, actor, role in parts[["event", "actor", "role"]].itertuples(index=False):
@@ -65,7 +67,7 @@ def summary_line(corpus: Corpus, events: pd.DataFrame) -> str:
     parts = [f"{len(events):,} of {total:,} events"]
     if len(events):
         parts.append(year_span(events))
-        unplaced = int((~events["place"].isin(corpus.coords.keys())).sum())
+        unplaced = int((~isin(events["place"], corpus.coords.keys())).sum())
         if unplaced:
             parts.append(f"{unplaced:,} without a place")
     return " · ".join(parts)
@@ -95,7 +97,7 @@ class Details:
 
 
 def details(corpus: Corpus, event_id: str) -> Details | None:
-    rows = corpus.events[corpus.events["id"] == event_id].to_dict("records")
+    rows = records(corpus.events[corpus.events["id"] == event_id])
     if not rows:
         return None
     ev = rows[0]
@@ -103,7 +105,7 @@ def details(corpus: Corpus, event_id: str) -> Details | None:
     place = _place_text(corpus, ev["place"], ev["geo_precision"])
     if ev["origin"]:
         place = f"{_place_text(corpus, ev['origin'], None)} → {place}"
-    quotes = corpus.sources.loc[corpus.sources["event"] == event_id, "quote"].tolist()
+    quotes = corpus.quotes(corpus.sources[corpus.sources["event"] == event_id])
     return Details(
         id=event_id,
         title=ev["summary"],
@@ -144,20 +146,21 @@ def distance_km(corpus: Corpus, origin: str | None, place: str | None) -> int | 
 # --- the article ----------------------------------------------------------------------
 
 
-def article_html(corpus: Corpus, article_id: str, visible: set[str], selected: str | None) -> str:
-    """The article as escaped HTML with each visible event's source spans marked.
+def article_html(corpus: Corpus, article_id: str, events: pd.DataFrame, selected: str | None) -> str:
+    """The article as escaped HTML with the source spans of `events` marked.
 
     Overlapping spans are split at every boundary, so each piece of text is
     marked once with all the events that cite it; the selected event's pieces
     get the class `selected`. Every character of the article is escaped.
+    Only this article's spans are looked at, whatever the corpus size.
     """
     text = corpus.texts[article_id]
-    srcs = corpus.sources[(corpus.sources["article"] == article_id) & corpus.sources["event"].isin(visible)]
-    bounds = {0, len(text)}
+    in_article = corpus.sources[corpus.sources["article"] == article_id]
+    shown = events[isin(events["id"], in_article["event"])]
+    summary = dict(zip(shown["id"], shown["summary"], strict=True))
+    srcs = in_article[isin(in_article["event"], shown["id"])]
     spans = list(srcs[["event", "start", "end"]].itertuples(index=False, name=None))
-    for _, s, e in spans:
-        bounds.update((s, e))
-    cuts = sorted(bounds)
+    cuts = sorted({0, len(text), *(s for _, s, _ in spans), *(e for _, _, e in spans)})
     out: list[str] = []
     for a, b in itertools.pairwise(cuts):
         piece = html.escape(text[a:b])
@@ -166,20 +169,14 @@ def article_html(corpus: Corpus, article_id: str, visible: set[str], selected: s
             out.append(piece)
             continue
         cls = "ev selected" if selected in cover else "ev"
-        ids = " ".join(cover)
+        title = "\n".join(summary[e] for e in cover)
         out.append(
-            f'<mark class="{cls}" data-events="{html.escape(ids)}" '
-            f'title="{html.escape(_titles(corpus, cover))}">{piece}</mark>'
+            f'<mark class="{cls}" data-events="{html.escape(" ".join(cover))}" '
+            f'title="{html.escape(title)}">{piece}</mark>'
         )
-    body = "".join(out)
-    paragraphs = [f"<p>{p}</p>" for p in body.split("\n") if p.strip()]
+    paragraphs = [f"<p>{p}</p>" for p in "".join(out).split("\n") if p.strip()]
     lang = html.escape(corpus.articles[article_id].language)
     return f'<div class="article-text" lang="{lang}">{"".join(paragraphs)}</div>'
-
-
-def _titles(corpus: Corpus, event_ids: list[str]) -> str:
-    summaries = corpus.events.set_index("id").loc[event_ids, "summary"]
-    return "\n".join(summaries.tolist())
 
 
 def article_meta(corpus: Corpus, article_id: str) -> str:
@@ -242,62 +239,91 @@ class Frame:
 @dataclass(frozen=True)
 class MapData:
     places: pd.DataFrame  # place, name, lat, lon, events, precision
-    markers: pd.DataFrame  # kind, place, origin, count, latest, lat, lon, hover, hollow
-    arcs: pd.DataFrame  # kind, origin, place, count, lat0, lon0, lat1, lon1, km
+    markers: (
+        pd.DataFrame
+    )  # kind (or ANY), style (a kind), place, origin, count, latest, lat, lon, hover, hollow
+    arcs: pd.DataFrame  # style, origin, place, count, lat0, lon0, lat1, lon1, km
     unplaced: int
     frame: Frame
     selected: tuple[str, str, str] | None = None  # the (kind, place, origin) group of the selection
+    aggregated: bool = False  # one marker per place and route instead of per kind
+    routes_dropped: int = 0  # events on routes beyond MAX_ROUTES, not drawn
 
 
-ANY = "*"  # a place bubble's group: every kind, every origin
+ANY = "*"  # in a marker's (kind, place, origin): any kind, or any origin (a place bubble)
+MAX_GROUPS = 600  # markers a reader can still tell apart; beyond, the map aggregates further
+MAX_ROUTES = 250  # contact routes drawn when aggregated, the busiest first
 
 
 def map_data(corpus: Corpus, events: pd.DataFrame, selected: str | None = None) -> MapData:
-    """Places sized by event count, and a clickable marker per kind of event at each.
+    """Places sized by event count, and clickable markers for the events at each.
 
     Events group by (kind, place, origin): one marker per group, sized by its
     count and drawn in its kind's colour and symbol; a contact's marker sits
-    at the middle of its great-circle arc. Clicking a marker selects its
-    latest event and, clicked again, steps back through the rest
-    (`step_selection`). Grouping keeps the map legible at any corpus size;
-    markers that crowd one spot are spread on a small spiral.
+    at the middle of its great-circle arc. With more than MAX_GROUPS groups
+    the map aggregates on the server instead: one marker per place and per
+    route (coloured by its commonest kind), the MAX_ROUTES busiest routes
+    drawn. Clicking a marker selects its latest event and, clicked again,
+    steps back through the rest (`step_selection`). Markers that crowd one
+    spot are spread on a small spiral.
     """
     coords = corpus.coords
-    placed = events[events["place"].isin(coords.keys())]
-    lat_of = {p: c.lat for p, c in coords.items()}
-    lon_of = {p: c.lon for p, c in coords.items()}
-
-    # A place counts the events there and the contacts that leave from it.
-    origins = placed["origin"][placed["origin"].isin(coords.keys())]
-    counts = pd.concat([placed["place"], origins]).value_counts()
-    places = pd.DataFrame(
+    rows = np.flatnonzero(isin(events["place"], coords.keys()))
+    # Group on integer codes: a million events group in tens of milliseconds.
+    kind_c, kinds = _codes(events["kind"])
+    place_c, place_ids = _codes(events["place"])
+    origin_c, origin_ids = _codes(_origin_key(corpus, events))
+    kind_c, place_c, origin_c = kind_c[rows], place_c[rows], origin_c[rows]
+    places = _place_counts(corpus, place_c, place_ids, origin_c, origin_ids)
+    n_origin, n_place = len(origin_ids), len(place_ids)
+    key = (kind_c * n_place + place_c) * n_origin + origin_c
+    uniq, inverse = _factorize(key, len(kinds) * n_place * n_origin)
+    aggregated = len(uniq) > MAX_GROUPS
+    if aggregated:
+        key = place_c * n_origin + origin_c
+        uniq, inverse = _factorize(key, n_place * n_origin)
+    count = np.bincount(inverse, minlength=len(uniq))
+    # Events come in date order, undated last: a group's latest is its last dated row.
+    dated = events["start"].notna().to_numpy()[rows]
+    last = np.full(len(uniq), -1, dtype=np.int64)
+    np.maximum.at(last, inverse, rows)
+    latest = np.full(len(uniq), -1, dtype=np.int64)
+    np.maximum.at(latest, inverse[dated], rows[dated])
+    latest = np.where(latest >= 0, latest, last)
+    if aggregated:
+        per_kind = np.bincount(inverse * len(kinds) + kind_c, minlength=len(uniq) * len(kinds))
+        style_c = per_kind.reshape(len(uniq), len(kinds)).argmax(axis=1)
+        kind_col = np.full(len(uniq), ANY, dtype=object)
+    else:
+        style_c = (uniq // (n_place * n_origin)).astype(np.int64)
+        kind_col = kinds[style_c]
+    groups = pd.DataFrame(
         {
-            "place": counts.index,
-            "name": [corpus.places[p].name for p in counts.index],
-            "lat": [lat_of[p] for p in counts.index],
-            "lon": [lon_of[p] for p in counts.index],
-            "events": counts.to_numpy(),
-            "precision": [corpus.places[p].kind.value for p in counts.index],
+            "kind": kind_col,
+            "style": kinds[style_c],
+            "place": place_ids[(uniq // n_origin) % n_place],
+            "origin": origin_ids[uniq % n_origin],
+            "count": count,
+            "latest": events["id"].iloc[latest].to_numpy(),
+            "row": latest,
+            "geo": events["geo_precision"].iloc[latest].astype(object).to_numpy(),
         }
     )
-    g = placed.assign(origin=_origin_key(corpus, placed))
-    grouped = g.groupby(["kind", "place", "origin"], sort=False)
-    groups = grouped.agg(
-        count=("id", "size"), first=("id", "first"), geo=("geo_precision", "first")
-    ).reset_index()
-    groups["latest"] = [_latest(g.loc[idx]) for idx in grouped.groups.values()]
+    dropped = 0
+    if aggregated:
+        routes = groups[groups["origin"] != ""].sort_values("count", ascending=False, kind="stable")
+        dropped = int(routes["count"].iloc[MAX_ROUTES:].sum())
+        groups = pd.concat([groups[groups["origin"] == ""], routes.iloc[:MAX_ROUTES]], ignore_index=True)
+    lat_of = {p: c.lat for p, c in coords.items()}
+    lon_of = {p: c.lon for p, c in coords.items()}
     groups["lat"] = groups["place"].map(lat_of).astype(float)
     groups["lon"] = groups["place"].map(lon_of).astype(float)
     arcs = groups[groups["origin"] != ""].copy()
-    arcs["lat0"], arcs["lon0"] = (
-        arcs["origin"].map(lat_of).astype(float),
-        arcs["origin"].map(lon_of).astype(float),
-    )
+    arcs["lat0"] = arcs["origin"].map(lat_of).astype(float)
+    arcs["lon0"] = arcs["origin"].map(lon_of).astype(float)
     arcs["lat1"], arcs["lon1"] = arcs["lat"], arcs["lon"]
-    arcs["km"] = [
-        round(geodesic((a, b), (c, d)).km)
-        for a, b, c, d in arcs[["lat0", "lon0", "lat1", "lon1"]].itertuples(index=False)
-    ]
+    pts = arcs[["lat0", "lon0", "lat1", "lon1"]].itertuples(index=False, name=None)
+    arcs["km"] = [_km(a, b, c, d) for a, b, c, d in pts]
     mid = [great_circle_midpoint(*r) for r in arcs[["lat0", "lon0", "lat1", "lon1"]].itertuples(index=False)]
     groups.loc[arcs.index, "lat"] = [m[0] for m in mid]
     groups.loc[arcs.index, "lon"] = [m[1] for m in mid]
@@ -305,65 +331,106 @@ def map_data(corpus: Corpus, events: pd.DataFrame, selected: str | None = None) 
         [*places["lat"], *arcs["lat0"], *arcs["lat1"]], [*places["lon"], *arcs["lon0"], *arcs["lon1"]]
     )
     lat, lon = _spread(groups["lat"].to_numpy(), groups["lon"].to_numpy(), spacing=frame.lon_span * 0.02)
-    km = dict(zip(arcs.index, arcs["km"], strict=True))
-    singles = set(groups.loc[groups["count"] == 1, "first"])
-    one = placed[placed["id"].isin(singles)].set_index("id")
-    names = participant_names(corpus, list(singles))
+    groups["hover"] = _group_hover(corpus, events, groups, dict(zip(arcs.index, arcs["km"], strict=True)))
+    markers = groups.assign(lat=lat, lon=lon, hollow=groups["geo"].eq("country").to_numpy())
+    markers = markers[
+        ["kind", "style", "place", "origin", "count", "latest", "lat", "lon", "hover", "hollow"]
+    ]
+    arcs_out = arcs[["style", "origin", "place", "count", "lat0", "lon0", "lat1", "lon1", "km"]]
+    data = MapData(
+        places, markers.reset_index(drop=True), arcs_out.reset_index(drop=True),
+        int(len(events) - len(rows)), frame, None, aggregated, dropped,
+    )  # fmt: skip
+    return map_selection(corpus, data, selected)
+
+
+def map_selection(corpus: Corpus, data: MapData, selected: str | None) -> MapData:
+    """The map with the marker group holding `selected` marked (cheap: one event's lookup)."""
+    rec = records(corpus.events[corpus.events["id"] == selected]) if selected else []
+    if not rec or rec[0]["place"] not in corpus.coords:
+        return replace(data, selected=None)
+    e = rec[0]
+    origin = e["origin"] if e["origin"] in corpus.coords else ""
+    return replace(data, selected=(ANY if data.aggregated else e["kind"], e["place"], origin))
+
+
+@functools.lru_cache(maxsize=65536)
+def _km(lat0: float, lon0: float, lat1: float, lon1: float) -> int:
+    # Routes repeat across reruns; geodesic is exact but not cheap.
+    return round(geodesic((lat0, lon0), (lat1, lon1)).km)
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a column (missing: the last code) and the strings they stand for."""
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    names = np.asarray([str(c) for c in cat.cat.categories] + [""], dtype=object)
+    codes = cat.cat.codes.to_numpy().astype(np.int64)
+    return np.where(codes < 0, len(names) - 1, codes), names
+
+
+def _factorize(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct keys (sorted) and each row's group number, for keys in range(space)."""
+    present = np.bincount(key, minlength=space) > 0
+    uniq = np.flatnonzero(present)
+    lookup = np.cumsum(present) - 1
+    return uniq, lookup[key]
+
+
+def _place_counts(
+    corpus: Corpus, place_c: np.ndarray, place_ids: np.ndarray, origin_c: np.ndarray, origin_ids: np.ndarray
+) -> pd.DataFrame:
+    """Each place with the events there and the contacts that leave from it."""
+    counts: dict[str, int] = {}
+    for codes, names in ((place_c, place_ids), (origin_c, origin_ids)):
+        for code in np.flatnonzero(tally := np.bincount(codes, minlength=len(names))):
+            name = str(names[code])
+            if name in corpus.coords:
+                counts[name] = counts.get(name, 0) + int(tally[code])
+    pids = sorted(counts, key=lambda p: -counts[p])
+    return pd.DataFrame(
+        {
+            "place": pids,
+            "name": [corpus.places[p].name for p in pids],
+            "lat": [corpus.coords[p].lat for p in pids],
+            "lon": [corpus.coords[p].lon for p in pids],
+            "events": np.array([counts[p] for p in pids], dtype=np.int64),
+            "precision": [corpus.places[p].kind.value for p in pids],
+        }
+    )
+
+
+def _group_hover(corpus: Corpus, events: pd.DataFrame, groups: pd.DataFrame, km: dict[int, int]) -> list[str]:
+    singles = groups.loc[groups["count"] == 1]
+    one = events.iloc[singles["row"].to_numpy()].set_index("id")
+    names = participant_names(corpus, singles["latest"].tolist())
     hover = []
     for i, r in groups.iterrows():
         where = _where(corpus, r["origin"] or None, r["place"]) + (f" · {km[i]:,} km" if i in km else "")
+        label = TAXONOMY[r["style"]].label
         if r["count"] == 1:
-            e = one.loc[r["first"]]
-            hover.append(
-                "<br>".join(
-                    [
-                        f"<b>{html.escape(TAXONOMY[r['kind']].label)}</b> · {html.escape(date_label(e))}",
-                        html.escape(_wrap(e["summary"])),
-                        html.escape(names.get(r["first"], "")),
-                        html.escape(where),
-                        f"{e['certainty']} · {html.escape(e['attribution'])}",
-                    ]
-                )
-            )
+            e = _clean(one.loc[r["latest"]].to_dict())
+            lines = [
+                f"<b>{html.escape(label)}</b> · {html.escape(date_label(e))}",
+                html.escape(_wrap(e["summary"])),
+                html.escape(names.get(r["latest"], "")),
+                html.escape(where),
+                f"{e['certainty']} · {html.escape(e['attribution'])}",
+            ]
         else:
-            hover.append(
-                f"<b>{r['count']:,} × {html.escape(TAXONOMY[r['kind']].label)}</b><br>{html.escape(where)}"
-                "<br>click to step through them, latest first"
-            )
-    markers = pd.DataFrame(
-        {
-            "kind": groups["kind"],
-            "place": groups["place"],
-            "origin": groups["origin"],
-            "count": groups["count"],
-            "latest": groups["latest"],
-            "lat": lat,
-            "lon": lon,
-            "hover": hover,
-            "hollow": (groups["geo"] == "country").to_numpy(),
-        }
-    )
-    arcs_out = arcs[["kind", "origin", "place", "count", "lat0", "lon0", "lat1", "lon1", "km"]].reset_index(
-        drop=True
-    )
-    sel_key = None
-    if selected is not None:
-        hit = g[g["id"] == selected]
-        if len(hit):
-            h = hit.iloc[0]
-            sel_key = (h["kind"], h["place"], h["origin"])
-    return MapData(places, markers, arcs_out, int(len(events) - len(placed)), frame, sel_key)
+            what = f"events, mostly {label.lower()}" if r["kind"] == ANY else f"× {label}"
+            lines = [f"<b>{r['count']:,} {html.escape(what)}</b>", html.escape(where),
+                     "click to step through them, latest first"]  # fmt: skip
+        hover.append("<br>".join(lines))
+    return hover
 
 
-def _latest(group: pd.DataFrame) -> str:
-    """The latest dated event of a group (events are in date order, undated last)."""
-    dated = group[group["start"].notna()]
-    return str((dated if len(dated) else group)["id"].iloc[-1])
+def _clean(rec: dict[str, Any]) -> dict[str, Any]:
+    return {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in rec.items()}
 
 
 def _origin_key(corpus: Corpus, events: pd.DataFrame) -> pd.Series:
     """An event's origin for grouping: "" when it has none the map can draw."""
-    return events["origin"].where(events["origin"].isin(corpus.coords.keys()), "")
+    return with_default(events["origin"], isin(events["origin"], corpus.coords.keys()), "")
 
 
 def step_selection(
@@ -371,19 +438,26 @@ def step_selection(
 ) -> str | None:
     """The event a click on a map marker selects: the group's latest, then the one before …
 
-    `group` is the marker's (kind, place, origin); a place bubble's kind is ANY.
+    `group` is the marker's (kind, place, origin). ANY as kind matches every
+    kind; ANY as origin (a place bubble) matches events at the place and the
+    contacts that leave from it.
     """
     kind, place, origin = group
-    m = events["place"] == place
-    if kind == ANY:
-        m |= events["origin"] == place
+    if origin == ANY:
+        m = (events["place"] == place).to_numpy() | (events["origin"] == place).to_numpy()
     else:
-        m &= (events["kind"] == kind) & (_origin_key(corpus, events) == origin)
-    members = events.loc[m]
+        m = (events["place"] == place).to_numpy() & (_origin_key(corpus, events) == origin).to_numpy()
+    if kind != ANY:
+        m &= (events["kind"] == kind).to_numpy()
+    return _step(events.loc[m], current)
+
+
+def _step(members: pd.DataFrame, current: str | None) -> str | None:
+    """Latest dated first, then back in time, then the undated; wraps around."""
     if members.empty:
         return None
-    dated = members[members["start"].notna()]["id"].tolist()[::-1]
-    order = dated + members[members["start"].isna()]["id"].tolist()
+    dated = members.loc[members["start"].notna(), "id"].tolist()[::-1]
+    order = dated + members.loc[members["start"].isna(), "id"].tolist()
     if current in order:
         return order[(order.index(current) + 1) % len(order)]
     return order[0]
@@ -408,81 +482,94 @@ def _wrap(text: str, width: int = 60) -> str:
 def _spread(lat: np.ndarray, lon: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
     """Spread markers that crowd one spot onto a small sunflower around it.
 
-    Markers closer than a few `spacing`s (degrees) are grouped; each group is
-    laid out on Vogel's spiral, so every marker stays clickable and zooming in
-    separates them further.
+    Markers in the same grid cell (a few `spacing`s wide, in degrees) form a
+    group laid out on Vogel's spiral, so every marker stays clickable and
+    zooming in separates them further.
     """
-    if not len(lat):
+    lat, lon = lat.astype(float).copy(), lon.astype(float).copy()
+    if not len(lat) or spacing <= 0:
         return lat, lon
-    groups: list[list[int]] = []
-    for i in range(len(lat)):
-        for g in groups:
-            j = g[0]
-            if abs(lat[i] - lat[j]) < spacing * 2.5 and abs(lon[i] - lon[j]) < spacing * 2.5:
-                g.append(i)
-                break
-        else:
-            groups.append([i])
-    lat, lon = lat.copy(), lon.copy()
+    cell = spacing * 2.5
+    keys = pd.Series(
+        list(zip(np.floor(lat / cell).astype(int), np.floor(lon / cell).astype(int), strict=True))
+    )
     golden = math.pi * (3 - math.sqrt(5))
-    for g in groups:
-        if len(g) < 2:
+    for members in keys.groupby(keys).indices.values():
+        if len(members) < 2:
             continue
-        clat, clon = float(np.mean(lat[g])), float(np.mean(lon[g]))
+        clat, clon = float(lat[members].mean()), float(lon[members].mean())
         squash = max(math.cos(math.radians(clat)), 0.2)
-        for k, i in enumerate(g):
-            r = spacing * math.sqrt(k + 0.5)
-            lat[i] = clat + r * math.sin(k * golden) * squash
-            lon[i] = clon + r * math.cos(k * golden)
+        k = np.arange(len(members))
+        r = spacing * np.sqrt(k + 0.5)
+        lat[members] = clat + r * np.sin(k * golden) * squash
+        lon[members] = clon + r * np.cos(k * golden)
     return lat, lon
 
 
 # --- the timeline -----------------------------------------------------------------------
 
 
+MAX_MARKS = 500  # timeline marks a reader can tell apart; beyond, events are binned in time
+MAX_LANES = 20  # lanes when grouping by actor: the busiest actors
+BIN = "@bin"  # customdata tag of a binned mark
+
+
 @dataclass(frozen=True)
 class TimelineData:
-    marks: pd.DataFrame  # event, kind, lane, row, y, start, end, shape, hover
+    marks: pd.DataFrame  # event (or BIN), kind, lane, row, y, x0, x1, shape, hover, count
     lanes: pd.DataFrame  # lane, label, y (centre), rows
     undated: int
+    binned: str | None = None  # the bin width ("month", "quarter", "year") when binned
+    hidden_lanes: int = 0  # actor lanes beyond MAX_LANES, not drawn
+    selected: list[int] = field(default_factory=list)  # rows of `marks` holding the selected event
 
 
-def timeline_data(corpus: Corpus, events: pd.DataFrame, lanes: str = "kind") -> TimelineData:
-    """One mark per event in lanes (by kind, or by actor), packed into rows.
-
-    A day is a point; a month, a year or a span is a bar across it; a date
-    known only as "before X" is a left-pointing marker at X.
-    """
-    ev = events[events["end"].notna()].copy()
-    undated = len(events) - len(ev)
+def _lane_frame(corpus: Corpus, events: pd.DataFrame, lanes: str) -> tuple[pd.DataFrame, dict[str, str], int]:
+    """Events with a `lane` column (kind, or actor: one row per participant), and lane labels."""
     if lanes == "actor":
-        parts = corpus.participants[corpus.participants["event"].isin(set(ev["id"]))]
-        ev = ev.merge(parts[["event", "actor"]], left_on="id", right_on="event").drop(columns="event")
-        ev["lane"] = ev["actor"]
-        label_of = {a: x.name for a, x in corpus.actors.items()}
-    else:
-        ev["lane"] = ev["kind"]
-        label_of = {k: v.label for k, v in TAXONOMY.items()}
+        parts = corpus.participants[isin(corpus.participants["event"], events["id"])]
+        busiest = parts["actor"].value_counts()
+        busiest = busiest[busiest > 0]
+        keep = [str(a) for a in busiest.index[:MAX_LANES]]
+        parts = parts[isin(parts["actor"], keep)]
+        lane = parts["actor"].astype(str).astype("category")
+        ev = events.merge(pd.DataFrame({"id": parts["event"], "lane": lane}), on="id")
+        return ev, {a: corpus.actors[a].name for a in keep}, max(len(busiest) - MAX_LANES, 0)
+    ev = events.assign(lane=events["kind"])
+    return ev, {k: v.label for k, v in TAXONOMY.items()}, 0
+
+
+def timeline_data(
+    corpus: Corpus, events: pd.DataFrame, lanes: str = "kind", selected: str | None = None
+) -> TimelineData:
+    """Marks in lanes (by kind, or by actor).
+
+    Up to MAX_MARKS events, one mark each, packed into rows: a day is a
+    point; a month, a year or a span is a bar across it; a date known only as
+    "before X" is a left-pointing marker at X. Beyond that, events are binned
+    by month, quarter or year on the server and each bin is one mark sized by
+    its count, which a click steps through (`step_bin`).
+    """
+    dated = events[events["end"].notna()]
+    ev, label_of, hidden = _lane_frame(corpus, dated, lanes)
+    undated = len(events) - len(dated)
+    if len(ev) > MAX_MARKS:
+        return timeline_selection(corpus, _binned(ev, label_of, undated, lanes, hidden), lanes, selected)
+    ev = ev.copy()
     ev["shape"] = np.where(
         ev["start"].isna(),
         "before",
-        np.where(ev["precision"].eq("day") & ev["start"].eq(ev["end"]), "point", "bar"),
+        np.where(ev["precision"].astype(str).eq("day") & ev["start"].eq(ev["end"]), "point", "bar"),
     )
     # A bar covers whole days: it ends at the end of its last day.
     ev["x0"] = ev["start"].where(ev["start"].notna(), ev["end"])
     ev["x1"] = ev["end"] + pd.Timedelta(days=1)
     span_days = max((ev["x1"].max() - ev["x0"].min()).days, 30) if len(ev) else 30
     pad = pd.Timedelta(days=span_days * 0.015)
-
-    order = (
-        ev.groupby("lane")["x0"].min().sort_values().index.tolist()
-        if lanes == "actor"
-        else [k for k in TAXONOMY if k in set(ev["lane"])]
-    )
+    ev = ev.sort_values(["x0", "id"]).reset_index(drop=True)
     rows = np.zeros(len(ev), dtype=int)
     lane_rows: dict[str, int] = {}
-    ev = ev.sort_values(["x0", "id"]).reset_index(drop=True)
-    for lane, idx in ev.groupby("lane").groups.items():
+    for lane, idx in ev.groupby("lane", sort=False).indices.items():
         ends: list[pd.Timestamp] = []
         for i in idx:
             x0 = ev.at[i, "x0"]
@@ -497,44 +584,155 @@ def timeline_data(corpus: Corpus, events: pd.DataFrame, lanes: str = "kind") -> 
                 rows[i] = len(ends) - 1
         lane_rows[lane] = len(ends)
     ev["row"] = rows
-    lane_frame = []
-    y = 0.0
-    base: dict[str, float] = {}
-    for lane in order:
-        n = lane_rows.get(lane, 0)
-        base[lane] = y
-        lane_frame.append((lane, label_of.get(lane, lane), y + (n - 1) / 2, n))
-        y += n + 0.6
+    lane_table, base = _stack_lanes(ev, label_of, lane_rows, lanes)
     ev["y"] = [base[lane] + r for lane, r in zip(ev["lane"], ev["row"], strict=True)]
     names = participant_names(corpus, ev["id"])
+    recs = records(ev[["id", "kind", "summary", "start", "end", "precision", "certainty", "attribution"]])
     ev["hover"] = [
         "<br>".join(
             [
-                f"<b>{html.escape(TAXONOMY[r.kind].label)}</b> · {html.escape(date_label(r._asdict()))}",
-                html.escape(_wrap(r.summary)),
-                html.escape(names.get(r.id, "")),
-                f"{r.certainty} · {html.escape(r.attribution)}",
+                f"<b>{html.escape(TAXONOMY[r['kind']].label)}</b> · {html.escape(date_label(r))}",
+                html.escape(_wrap(r["summary"])),
+                html.escape(names.get(r["id"], "")),
+                f"{r['certainty']} · {html.escape(r['attribution'])}",
             ]
         )
-        for r in ev[
-            ["id", "kind", "summary", "start", "end", "precision", "certainty", "attribution"]
-        ].itertuples(index=False)
+        for r in recs
     ]
+    ev["count"] = 1
     marks = ev.rename(columns={"id": "event"})[
-        ["event", "kind", "lane", "row", "y", "x0", "x1", "shape", "hover"]
+        ["event", "kind", "lane", "row", "y", "x0", "x1", "shape", "hover", "count"]
     ]
-    return TimelineData(marks, pd.DataFrame(lane_frame, columns=["lane", "label", "y", "rows"]), undated)
+    marks = marks.assign(kind=marks["kind"].astype(str))
+    return timeline_selection(corpus, TimelineData(marks, lane_table, undated, None, hidden), lanes, selected)
+
+
+def timeline_selection(corpus: Corpus, data: TimelineData, lanes: str, selected: str | None) -> TimelineData:
+    """The timeline with the marks holding `selected` marked (its point, bar or bin)."""
+    if not selected:
+        return replace(data, selected=[])
+    marks = data.marks
+    if not data.binned:
+        return replace(
+            data, selected=[int(i) for i in np.flatnonzero((marks["event"] == selected).to_numpy())]
+        )
+    rec = records(corpus.events[corpus.events["id"] == selected])
+    if not rec:
+        return replace(data, selected=[])
+    when = pd.Timestamp(rec[0]["start"] if rec[0]["start"] is not None else rec[0]["end"])
+    if lanes == "actor":
+        parts = corpus.participants[corpus.participants["event"] == selected]
+        lanes_of = {str(a) for a in parts["actor"]}
+    else:
+        lanes_of = {rec[0]["kind"]}
+    hit = (
+        marks["lane"].isin(lanes_of).to_numpy()
+        & (marks["x0"] <= when).to_numpy()
+        & (marks["x1"] > when).to_numpy()
+    )
+    return replace(data, selected=[int(i) for i in np.flatnonzero(hit)])
+
+
+def _stack_lanes(
+    ev: pd.DataFrame, label_of: dict[str, str], lane_rows: dict[str, int], lanes: str
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Lane order (taxonomy order, or first appearance for actors) and each lane's first row."""
+    present = set(ev["lane"])
+    if lanes == "actor":
+        order = list(ev.groupby("lane")["x0"].min().sort_values().index)
+    else:
+        order = [k for k in TAXONOMY if k in present]
+    table, base, y = [], {}, 0.0
+    for lane in order:
+        n = lane_rows.get(lane, 1)
+        base[lane] = y
+        table.append((lane, label_of.get(lane, lane), y + (n - 1) / 2, n))
+        y += n + 0.6
+    return pd.DataFrame(table, columns=["lane", "label", "y", "rows"]), base
+
+
+def _bin_width(span_days: int) -> str:
+    return "month" if span_days <= 3700 else ("quarter" if span_days <= 11000 else "year")
+
+
+_PERIOD = {"month": "M", "quarter": "Q", "year": "Y"}
+
+
+def _binned(
+    ev: pd.DataFrame, label_of: dict[str, str], undated: int, lanes: str, hidden: int
+) -> TimelineData:
+    when = ev["start"].where(ev["start"].notna(), ev["end"])
+    width = _bin_width((when.max() - when.min()).days)
+    months = {"month": 1, "quarter": 3, "year": 12}[width]
+    # Bins as whole numbers of months since year 0: grouping integers is fast at any size.
+    index = (when.dt.year.to_numpy() * 12 + when.dt.month.to_numpy() - 1) // months
+    lane = ev["lane"] if isinstance(ev["lane"].dtype, pd.CategoricalDtype) else ev["lane"].astype("category")
+    kind = ev["kind"] if isinstance(ev["kind"].dtype, pd.CategoricalDtype) else ev["kind"].astype("category")
+    keys = pd.DataFrame({"lane": lane.cat.codes.to_numpy(), "bin": index, "kind": kind.cat.codes.to_numpy()})
+    counts = (
+        keys.groupby(["lane", "bin"], sort=True)
+        .agg(count=("kind", "size"), kind=("kind", "first"))
+        .reset_index()
+    )
+    kinds = kind.cat.categories
+    counts["lane"] = np.asarray(lane.cat.categories.astype(str))[counts["lane"].to_numpy()]
+    counts["kind"] = np.asarray(kinds.astype(str))[counts["kind"].to_numpy()]
+    first_month = counts["bin"].to_numpy() * months
+    counts["x0"] = pd.to_datetime({"year": first_month // 12, "month": first_month % 12 + 1, "day": 1})
+    counts["x1"] = counts["x0"] + pd.DateOffset(months=months)
+    counts["bin"] = [pd.Period(x, freq=_PERIOD[width]) for x in counts["x0"]]
+    lane_table, base = _stack_lanes(counts, label_of, {}, lanes)
+    counts["row"] = 0
+    counts["y"] = counts["lane"].map(base)
+    counts["shape"] = "bin"
+    fmt = {"month": "%B %Y", "quarter": "Q%q %Y", "year": "%Y"}[width]
+    counts["hover"] = [
+        f"<b>{c:,} event{'s' if c != 1 else ''}</b> · {html.escape(label_of.get(lane, lane))}<br>"
+        f"{p.strftime(fmt)}<br>click to step through them, latest first"
+        for lane, p, c in counts[["lane", "bin", "count"]].itertuples(index=False)
+    ]
+    counts["event"] = BIN
+    marks = counts[["event", "kind", "lane", "row", "y", "x0", "x1", "shape", "hover", "count"]]
+    return TimelineData(marks.reset_index(drop=True), lane_table, undated, width, hidden)
+
+
+def step_bin(
+    corpus: Corpus, events: pd.DataFrame, lanes: str, lane: str, start: str, end: str, current: str | None
+) -> str | None:
+    """The event a click on a timeline bin selects: its latest, then the one before …"""
+    when = events["start"].where(events["start"].notna(), events["end"])
+    m = ((when >= pd.Timestamp(start)) & (when < pd.Timestamp(end))).to_numpy()
+    if lanes == "actor":
+        parts = corpus.participants[corpus.participants["actor"] == lane]
+        m &= isin(events["id"], parts["event"])
+    else:
+        m &= (events["kind"] == lane).to_numpy()
+    return _step(events.loc[m], current)
 
 
 # --- tables ---------------------------------------------------------------------------
+
+MAX_CHOICES = 1000  # events listed in the select box: the latest
+MAX_ROWS = 1000  # rows in the events table; downloads hold every event
+
+
+def select_choices(events: pd.DataFrame, selected: str | None) -> pd.DataFrame:
+    """The events the select box lists: all of them, or the latest MAX_CHOICES and the selection."""
+    if len(events) <= MAX_CHOICES:
+        return events
+    dated = events[events["start"].notna()]
+    latest = dated.iloc[::-1].iloc[:MAX_CHOICES]
+    if selected and not (latest["id"] == selected).any():
+        latest = pd.concat([events[events["id"] == selected], latest])
+    return latest
 
 
 def events_table(corpus: Corpus, events: pd.DataFrame) -> pd.DataFrame:
     """The Events page's table: one row per event, in reading order."""
     names = participant_names(corpus, events["id"])
-    quotes = corpus.sources[corpus.sources["event"].isin(set(events["id"]))].groupby("event")["quote"]
-    quote = quotes.agg(" … ".join)
-    recs = events.to_dict("records")
+    srcs = corpus.sources[isin(corpus.sources["event"], events["id"])]
+    quote = srcs.assign(quote=corpus.quotes(srcs)).groupby("event")["quote"].agg(" … ".join)
+    recs = records(events)
     return pd.DataFrame(
         {
             "date": [date_label(e) for e in recs],

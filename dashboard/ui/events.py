@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+import pandas as pd
 import streamlit as st
 
 from dashboard import export, view
@@ -18,7 +21,12 @@ if events.empty:
     st.button("Clear filters", on_click=shell.clear_filters, key="clear-empty")
     st.stop()
 
-table = view.events_table(c, events)
+shown = events.iloc[: view.MAX_ROWS]
+if f.event and not (shown["id"] == f.event).any():
+    shown = pd.concat([events[events["id"] == f.event], shown])
+table = view.events_table(c, shown)
+if len(events) > len(shown):
+    st.caption(f"The table shows {len(shown):,} of {len(events):,} events; the downloads hold all of them.")
 selected_rows = [i for i, eid in enumerate(table["id"]) if eid == f.event]
 st.dataframe(
     table,
@@ -39,7 +47,8 @@ cols = st.columns(len(export.FORMATS))
 for col, fmt in zip(cols, export.FORMATS, strict=True):
     col.download_button(
         f"Download {fmt.upper()}",
-        data=export.render(c, events, fmt),
+        # Generated when clicked: a million events are not rendered on every rerun.
+        data=functools.partial(export.render, c, events, fmt),
         file_name=f"contact-atlas-events.{fmt}",
         mime=export.MEDIA_TYPES[fmt],
         icon=":material/download:",

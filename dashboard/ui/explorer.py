@@ -29,7 +29,7 @@ left, right = st.columns([3, 2], gap="medium")
 
 with left:
     st.subheader("Map of contacts", anchor=False)
-    mdata = view.map_data(c, events, f.event)
+    mdata = shell.map_data(ctx)
     st.plotly_chart(
         figures.map_figure(mdata),
         key="map",
@@ -37,6 +37,15 @@ with left:
         selection_mode="points",
         config={"topojsonURL": shell.TOPOJSON_URL, "displaylogo": False, "scrollZoom": True},
     )
+    if mdata.aggregated:
+        st.caption(
+            "Many events: one marker per place and per route, coloured by its commonest kind."
+            + (
+                f" {mdata.routes_dropped:,} events on quieter routes are not drawn."
+                if mdata.routes_dropped
+                else ""
+            )
+        )
     if mdata.unplaced:
         st.caption(
             f"{mdata.unplaced:,} of {len(events):,} events are not on the map: the article gives no place "
@@ -48,18 +57,25 @@ with left:
         "Lanes", LANES, key="lanes-widget", default=f.lanes, format_func=lambda s: f"by {s}",
         label_visibility="collapsed", on_change=shell.copy_lanes, required=True,
     )  # fmt: skip
-    tdata = view.timeline_data(c, events, f.lanes)
+    tdata = shell.timeline_data(ctx)
     st.plotly_chart(
-        figures.timeline_figure(tdata, f.event),
+        figures.timeline_figure(tdata),
         key="timeline",
         on_select=shell.on_timeline_select,
         selection_mode="points",
         config={"displaylogo": False},
     )
-    notes = [
-        "Points are days; bars cover a month, a year or a span; "
-        "◀ marks an event known only to be before that date."
-    ]
+    if tdata.binned:
+        notes = [
+            f"{len(events):,} events, counted by {tdata.binned}: click a circle to step through its events."
+        ]
+    else:
+        notes = [
+            "Points are days; bars cover a month, a year or a span; "
+            "◀ marks an event known only to be before that date."
+        ]
+    if tdata.hidden_lanes:
+        notes.append(f"The {view.MAX_LANES} busiest actors are shown; {tdata.hidden_lanes:,} more are not.")
     if tdata.undated:
         notes.append(f"{tdata.undated:,} undated events are not on the timeline.")
     st.caption(" ".join(notes))
@@ -93,7 +109,7 @@ with right:
         st.subheader(a.title, anchor=False)
         st.caption(view.article_meta(c, article))
         with st.container(height=560, key="article-pane"):
-            st.html(view.ARTICLE_CSS + view.article_html(c, article, set(events["id"]), f.event))
+            st.html(view.ARTICLE_CSS + view.article_html(c, article, events, f.event))
         if f.event:
             # Scroll the article pane to the selected sentence (our code only; the text is escaped).
             st.html(

@@ -8,7 +8,7 @@ copied link reproduces the view on any page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -124,22 +124,66 @@ def sidebar(c: corpus_mod.Corpus) -> Context:
                 placeholder="All articles",
             )  # fmt: skip
         f = _current(c)
-        events = filters.apply(c, f)
-        ids = events["id"].tolist()
-        if f.event and f.event not in set(ids):
+        events = filtered(c, f)
+        if f.event and not (events["id"] == f.event).any():
             notices.append("The selected event is hidden by these filters; selection cleared.")
             st.session_state[filters.EVENT_PARAM] = None
             f = f.with_event(None)
-        labels = dict(zip(ids, (view.event_label(e) for e in events.to_dict("records")), strict=True))
+        choices_frame = view.select_choices(events, f.event)
+        labels = dict(
+            zip(
+                choices_frame["id"],
+                (view.event_label(e) for e in corpus_mod.records(choices_frame)),
+                strict=True,
+            )
+        )
+        many = len(events) > len(choices_frame)
         st.selectbox(
-            "Selected event", ids, key=filters.EVENT_PARAM, format_func=labels.get, index=None,
-            placeholder=f"Choose one of {len(ids):,} events…" if ids else "No events",
+            "Selected event", list(labels), key=filters.EVENT_PARAM, format_func=labels.get, index=None,
+            placeholder=f"Choose one of {len(events):,} events…" if len(events) else "No events",
+            help=f"The {view.MAX_CHOICES:,} latest events are listed; narrow the filters to reach the others."
+            if many else None,
         )  # fmt: skip
         if f.narrows:
             st.button("Clear filters", on_click=clear_filters, width="stretch")
     f = _current(c)
     write_url(f)
     return Context(c, f, events, tuple(notices))
+
+
+def filtered(c: corpus_mod.Corpus, f: Filters) -> pd.DataFrame:
+    """The filtered events, cached per view so that selecting an event does not filter again."""
+    return _filtered(c, id(c), replace(f, event=None, lanes=filters.LANES[0]))
+
+
+@st.cache_resource(max_entries=32)
+def _filtered(_c: corpus_mod.Corpus, corpus_id: int, f: Filters) -> pd.DataFrame:
+    return filters.apply(_c, f)
+
+
+@st.cache_resource(max_entries=32)
+def _map_data(_c: corpus_mod.Corpus, _events: pd.DataFrame, corpus_id: int, f: Filters) -> view.MapData:
+    return view.map_data(_c, _events)
+
+
+@st.cache_resource(max_entries=32)
+def _timeline_data(
+    _c: corpus_mod.Corpus, _events: pd.DataFrame, corpus_id: int, f: Filters
+) -> view.TimelineData:
+    return view.timeline_data(_c, _events, f.lanes)
+
+
+def map_data(ctx: Context) -> view.MapData:
+    """The map's data for this view (cached per filters) with the selection marked."""
+    key = replace(ctx.filters, event=None, lanes=filters.LANES[0])
+    base = _map_data(ctx.corpus, ctx.events, id(ctx.corpus), key)
+    return view.map_selection(ctx.corpus, base, ctx.filters.event)
+
+
+def timeline_data(ctx: Context) -> view.TimelineData:
+    """The timeline's data for this view (cached per filters and lanes) with the selection marked."""
+    base = _timeline_data(ctx.corpus, ctx.events, id(ctx.corpus), replace(ctx.filters, event=None))
+    return view.timeline_selection(ctx.corpus, base, ctx.filters.lanes, ctx.filters.event)
 
 
 def write_url(f: Filters) -> None:
@@ -166,9 +210,16 @@ def _points(key: str) -> list[dict]:
 
 
 def on_timeline_select() -> None:
-    """Callback: a timeline mark carries its event id."""
+    """Callback: a timeline mark carries its event id; a bin steps through its events."""
+    ctx = context()
     for p in _points("timeline"):
-        select_event(str(p["customdata"][0]))
+        data = [str(x) for x in p["customdata"]]
+        if data[0] == view.BIN:
+            _, lane, start, end = data[:4]
+            f = ctx.filters
+            select_event(view.step_bin(ctx.corpus, ctx.events, f.lanes, lane, start, end, f.event))
+        else:
+            select_event(data[0])
         return
 
 

@@ -1,0 +1,299 @@
+"""Bulk data: the same sections as the YAML files, as Parquet tables, checked column-wise.
+
+A file named `NAME.SECTION.parquet` anywhere in the data folder holds one
+section (articles, actors, places, events, participants or sources; see
+docs/DATA.md, "Bulk data"). Every check the YAML loader makes on a record is
+made here on whole columns, so a million events validate in well under a
+second; a bad row is skipped with a `Problem` naming the file, the row, the
+record and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from dashboard.arrow import blank, isin, matches, positions
+from dashboard.model import TAXONOMY, ActorKind, Certainty, GeoPrecision, PlaceKind, Precision
+from dashboard.problems import Problem
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
+ISO3_PATTERN = r"^[A-Z]{3}$"
+
+# Columns each section must have, and those it may have.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "articles": ("id", "title", "publisher", "published", "text"),
+    "actors": ("id", "name", "kind"),
+    "places": ("id", "name", "kind", "country"),
+    "events": ("id", "kind", "summary", "precision", "start", "end", "attribution", "certainty"),
+    "participants": ("event", "actor"),
+    "sources": ("event", "article", "start", "end"),
+}
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "articles": ("url", "language"),
+    "actors": ("country",),
+    "places": ("parent", "lat", "lon", "geonames_id"),
+    "events": ("place", "geo_precision", "origin", "note"),
+    "participants": ("role",),
+    "sources": ("quote",),
+}
+SECTIONS = tuple(REQUIRED)
+CATEGORICAL = {
+    "events": ("kind", "precision", "place", "geo_precision", "origin", "attribution", "certainty", "note"),
+    "participants": ("actor", "role"),
+    "sources": ("article",),
+}
+
+
+@dataclass
+class Tables:
+    """Every bulk table found, one frame per section, with `_file` and `_row` columns."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def get(self, section: str) -> pd.DataFrame:
+        cols = [*REQUIRED[section], *OPTIONAL[section], "_file", "_row"]
+        return self.frames.get(section, pd.DataFrame(columns=cols))
+
+
+def bulk_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.parquet") if p.is_file())
+
+
+def read(root: Path, problems: list[Problem]) -> Tables:
+    """Read every `NAME.SECTION.parquet` below `root`."""
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for path in bulk_files(root):
+        rel = path.relative_to(root).as_posix()
+        section = path.name.removesuffix(".parquet").rsplit(".", 1)[-1]
+        if section not in REQUIRED:
+            problems.append(
+                Problem(
+                    rel,
+                    f"bulk files are named NAME.SECTION.parquet with SECTION one of {', '.join(SECTIONS)}",
+                )
+            )
+            continue
+        try:
+            schema = pq.read_schema(path)
+        except (OSError, ValueError) as exc:
+            problems.append(Problem(rel, f"not a readable Parquet file ({exc})"))
+            continue
+        missing = [c for c in REQUIRED[section] if c not in schema.names]
+        if missing:
+            problems.append(Problem(rel, f"missing column(s) {', '.join(missing)} for {section}"))
+            continue
+        unknown = [c for c in schema.names if c not in REQUIRED[section] + OPTIONAL[section]]
+        if unknown:
+            problems.append(Problem(rel, f"unknown column(s) {', '.join(unknown)} for {section}"))
+            continue
+        # Low-cardinality columns arrive as categoricals: checks then look at a few hundred
+        # distinct values instead of a million strings, and the frames stay small.
+        dictionary = [c for c in CATEGORICAL.get(section, ()) if c in schema.names]
+        frame = pq.read_table(path, read_dictionary=dictionary).to_pandas(date_as_object=False)
+        for col in OPTIONAL[section]:
+            if col not in frame:
+                frame[col] = None
+        frame["_file"] = rel
+        frame["_row"] = np.arange(1, len(frame) + 1)
+        parts.setdefault(section, []).append(frame)
+    return Tables({s: pd.concat(f, ignore_index=True) for s, f in parts.items()})
+
+
+class Checker:
+    """Collects row problems for one section and the mask of rows still valid."""
+
+    def __init__(
+        self, section: str, frame: pd.DataFrame, problems: list[Problem], id_col: str = "id"
+    ) -> None:
+        self.section = section
+        self.frame = frame
+        self.problems = problems
+        self.ok = np.ones(len(frame), dtype=bool)
+        self.id_col = id_col
+
+    def fail(self, bad: np.ndarray | pd.Series, fld: str, message: str | Iterable[str]) -> None:
+        """Mark rows bad; `message` is one text or one per bad row."""
+        bad = np.asarray(bad, dtype=bool) & self.ok
+        if not bad.any():
+            return
+        rows = self.frame.loc[bad, ["_file", "_row", self.id_col]]
+        msgs = [message] * len(rows) if isinstance(message, str) else list(message)
+        for (f, r, given), msg in zip(rows.itertuples(index=False, name=None), msgs, strict=True):
+            rid = given if isinstance(given, str) and given else f"row {r}"
+            self.problems.append(Problem(f, msg, rid, fld, int(r)))
+        self.ok &= ~bad
+
+    def required(self, *cols: str) -> None:
+        for col in cols:
+            self.fail(blank(self.frame[col]), col, "Field required")
+
+    def pattern(self, col: str, regex: str, what: str, optional: bool = False) -> None:
+        s = self.frame[col]
+        present = s.notna().to_numpy()
+        good = matches(s, regex)
+        self.fail(present & ~good, col, f"must be {what}")
+        if not optional:
+            self.fail(~present, col, "Field required")
+
+    def choice(self, col: str, allowed: Iterable[str], optional: bool = False) -> None:
+        allowed = list(allowed)
+        s = self.frame[col]
+        present = s.notna().to_numpy()
+        good = isin(s, allowed)
+        listed = ", ".join(repr(a) for a in allowed)
+        self.fail(present & ~good, col, f"Input should be {listed}")
+        if not optional:
+            self.fail(~present, col, "Field required")
+
+    def refers(self, col: str, known: Iterable[str], what: str, optional: bool = False) -> None:
+        s = self.frame[col]
+        present = s.notna().to_numpy()
+        bad = present & ~isin(s, known)
+        self.fail(bad, col, (f"unknown {what} {v!r}" for v in s[bad & self.ok]))
+        if not optional:
+            self.fail(~present, col, "Field required")
+
+    def unique(self, seen: Iterable[str]) -> None:
+        ids = self.frame[self.id_col]
+        dup = ids.duplicated(keep="first").to_numpy() | isin(ids, list(seen))
+        self.fail(dup, "id", "duplicate id")
+
+    def valid(self) -> pd.DataFrame:
+        return self.frame[self.ok]
+
+
+def check_events(
+    frame: pd.DataFrame, problems: list[Problem], seen: Iterable[str], places: Iterable[str]
+) -> pd.DataFrame:
+    """Column-wise checks of bulk events: ids, enums, dates and place references."""
+    c = Checker("events", frame, problems)
+    c.pattern("id", ID_PATTERN, "lower-case letters, digits and hyphens")
+    c.unique(seen)
+    c.choice("kind", TAXONOMY)
+    c.required("summary", "attribution")
+    c.choice("precision", [p.value for p in Precision])
+    c.choice("certainty", [x.value for x in Certainty])
+    c.choice("geo_precision", [g.value for g in GeoPrecision], optional=True)
+    known = pd.Index(list(places))
+    c.refers("place", known, "place", optional=True)
+    c.refers("origin", known, "place", optional=True)
+    start = pd.to_datetime(frame["start"], errors="coerce")
+    end = pd.to_datetime(frame["end"], errors="coerce")
+    unknown = (frame["precision"] == "unknown").to_numpy()
+    c.fail(unknown & start.notna().to_numpy(), "start", "an unknown date has no start (give precision too)")
+    c.fail(~unknown & start.isna().to_numpy(), "start", "missing or not a date")
+    c.fail(~unknown & end.isna().to_numpy(), "end", "missing or not a date")
+    c.fail((end < start).to_numpy(), "end", "before the start")
+    month = (frame["precision"] == "month").to_numpy()
+    year = (frame["precision"] == "year").to_numpy()
+    c.fail(month & (start.dt.day != 1).to_numpy(), "start", "a month-precision date starts on the 1st")
+    c.fail(
+        year & ((start.dt.month != 1) | (start.dt.day != 1)).to_numpy(),
+        "start",
+        "a year-precision date starts on 1 January",
+    )
+    out = c.valid().copy()
+    out["start"], out["end"] = start[c.ok], end[c.ok]
+    return out
+
+
+def event_rows(c: Checker, events: pd.Series) -> np.ndarray:
+    """Each row's event as a row number of `events`, failing rows that name none."""
+    pos = positions(c.frame["event"], events)
+    bad = pos < 0
+    c.fail(bad, "event", (f"unknown event {v!r}" for v in c.frame["event"][bad & c.ok]))
+    return pos
+
+
+def check_refs(
+    section: str,
+    frame: pd.DataFrame,
+    problems: list[Problem],
+    events: pd.Series,
+    **known: tuple[pd.Index, str],
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Rows of participants that name a known event and known records, with their event rows."""
+    c = Checker(section, frame, problems, id_col="event")
+    pos = event_rows(c, events)
+    for col, (index, what) in known.items():
+        c.refers(col, index, what)
+    return c.valid(), pos[c.ok]
+
+
+def check_sources(
+    frame: pd.DataFrame, problems: list[Problem], events: pd.Series, texts: dict[str, str]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Spans inside their article; a given quote must equal the text at its span."""
+    c = Checker("sources", frame, problems, id_col="event")
+    pos = event_rows(c, events)
+    c.refers("article", pd.Index(list(texts)), "article")
+    start = pd.to_numeric(frame["start"], errors="coerce")
+    end = pd.to_numeric(frame["end"], errors="coerce")
+    length = pd.to_numeric(frame["article"].map({k: len(v) for k, v in texts.items()}), errors="coerce")
+    bad = (start.isna() | end.isna() | (start < 0) | (end <= start) | (end > length)).to_numpy()
+    c.fail(
+        bad,
+        "start",
+        (
+            f"span {s}–{e} is outside article {a!r}"
+            for s, e, a in frame.loc[bad & c.ok, ["start", "end", "article"]].itertuples(index=False)
+        ),
+    )
+    ok = c.valid()
+    given = ok["quote"].notna().to_numpy()
+    if given.any():
+        rows = ok[given]
+        derived = [
+            texts[a][int(s) : int(e)] for a, s, e in rows[["article", "start", "end"]].itertuples(index=False)
+        ]
+        mismatch = np.zeros(len(ok), dtype=bool)
+        mismatch[given] = rows["quote"].to_numpy(dtype=object) != np.asarray(derived, dtype=object)
+        c2 = Checker("sources", ok, problems, id_col="event")
+        c2.fail(mismatch, "quote", "quote does not equal the article's text at its span")
+        keep = np.flatnonzero(c.ok)[c2.ok]
+        c.ok[:] = False
+        c.ok[keep] = True
+        ok = ok[c2.ok]
+    out = ok[["event", "article"]].copy()
+    out["start"] = ok["start"].astype("int64").to_numpy()
+    out["end"] = ok["end"].astype("int64").to_numpy()
+    return out, pos[c.ok]
+
+
+def check_simple(
+    section: str, frame: pd.DataFrame, problems: list[Problem], seen: Iterable[str]
+) -> pd.DataFrame:
+    """Articles, actors and places: ids, enums and codes."""
+    c = Checker(section, frame, problems)
+    c.pattern("id", ID_PATTERN, "lower-case letters, digits and hyphens")
+    c.unique(seen)
+    if section == "articles":
+        c.required("title", "publisher", "text")
+        c.fail(
+            pd.to_datetime(frame["published"], errors="coerce").isna().to_numpy(),
+            "published",
+            "missing or not a date",
+        )
+    elif section == "actors":
+        c.required("name")
+        c.choice("kind", [k.value for k in ActorKind])
+        c.pattern("country", ISO3_PATTERN, "an ISO 3166-1 alpha-3 code", optional=True)
+    else:
+        c.required("name")
+        c.choice("kind", [k.value for k in PlaceKind])
+        c.pattern("country", ISO3_PATTERN, "an ISO 3166-1 alpha-3 code")
+        lat, lon = pd.to_numeric(frame["lat"], errors="coerce"), pd.to_numeric(frame["lon"], errors="coerce")
+        c.fail(((lat < -90) | (lat > 90)).to_numpy(), "lat", "must be between -90 and 90")
+        c.fail(((lon < -180) | (lon > 180)).to_numpy(), "lon", "must be between -180 and 180")
+        c.fail(
+            (lat.isna() != lon.isna()).to_numpy(),
+            "lat",
+            "lat and lon: give both to pin coordinates, or neither",
+        )
+    return c.valid()

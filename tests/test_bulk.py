@@ -1,0 +1,164 @@
+"""Bulk Parquet data, the synthetic generator, and the compiled copy of a large corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import DATA
+
+from dashboard import compiled, corpus, filters, synth
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.parquet"))}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("synth") / "data"
+    synth.write(3000, out, seed=7)
+    return out
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path, small: Path) -> None:
+    synth.write(3000, tmp_path / "again", seed=7)
+    synth.write(3000, tmp_path / "other", seed=8)
+    assert digest(tmp_path / "again") == digest(small)
+    assert digest(tmp_path / "other") != digest(small)
+
+
+def test_synth_output_passes_validate(cli, small: Path) -> None:
+    result = cli("validate", "--data", str(small))
+    assert result.code == 0, result.out
+    assert result.out.startswith("ok: 15 articles, 375 actors, 300 places (300 geocoded), 3,000 events")
+
+
+def test_synth_has_a_realistic_shape(small: Path) -> None:
+    c = corpus.load(small, compiled=False)
+    ev = c.events
+    assert set(ev["precision"].astype(str)) == {"day", "month", "year", "unknown"}
+    assert 0.03 < ev["place"].isna().mean() < 0.15  # some events have no place
+    assert ev["origin"].notna().sum() > 100  # contacts that travel
+    assert ev["start"].min().year == 2016
+    assert ev["end"].max().year >= 2025
+    # Zipf-like popularity: the busiest actor takes part far more often than the median one.
+    counts = c.participants["actor"].value_counts()
+    assert counts.iloc[0] > 20 * counts.median()
+    # Every span is a whole sentence of its article.
+    quotes = c.quotes(c.sources.iloc[:50])
+    assert all(q.endswith(".") and q[0].isupper() for q in quotes)
+    assert {p.kind.value for p in c.places.values()} == {"city"}
+    assert all(p.lat is not None for p in c.places.values())
+
+
+def test_the_app_and_the_cli_run_on_it(cli, small: Path) -> None:
+    result = cli("export", "--data", str(small), "--format", "geojson", "--kind", "visit")
+    assert result.code == 0
+    assert '"LineString"' in result.out
+
+
+def write_table(path: Path, rows: list[dict], schema: pa.Schema) -> None:
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+
+
+def test_broken_bulk_rows_are_named_and_skipped(tmp_path: Path) -> None:
+    shutil.copytree(DATA, tmp_path / "data")
+    root = tmp_path / "data"
+    ev = {"id": "bulk-ok", "kind": "meeting", "summary": "A meeting", "precision": "day",
+          "start": pd.Timestamp("2025-06-21").date(), "end": pd.Timestamp("2025-06-21").date(), "place": "minsk",
+          "geo_precision": None, "origin": None, "attribution": "the article", "certainty": "confirmed", "note": None}  # fmt: skip
+    rows = [
+        ev,
+        {**ev, "id": "bulk-bad-kind", "kind": "summit"},
+        {**ev, "id": "bulk-bad-month", "precision": "month"},  # a month starts on the 1st
+        {**ev, "id": "bulk-bad-place", "place": "atlantis"},
+        {**ev, "id": "bulk-no-parts"},
+    ]
+    write_table(root / "extra.events.parquet", rows, synth.SCHEMAS["events"])
+    parts = [{"event": e["id"], "actor": "keith-kellogg", "role": None} for e in rows[:4]]
+    parts.append({"event": "bulk-no-parts", "actor": "nobody", "role": None})
+    write_table(root / "extra.participants.parquet", parts, synth.SCHEMAS["participants"])
+    srcs = [{"event": e["id"], "article": "kellogg-lukashenko-minsk", "start": 0, "end": 10} for e in rows]
+    srcs.append({"event": "bulk-ok", "article": "kellogg-lukashenko-minsk", "start": 3000, "end": 4000})
+    write_table(root / "extra.sources.parquet", srcs, synth.SCHEMAS["sources"])
+
+    c = corpus.load(root, compiled=False)
+    messages = [str(p) for p in c.errors]
+    assert any(
+        m.startswith("extra.events.parquet:2: record bulk-bad-kind: kind: Input should be") for m in messages
+    )
+    assert any(
+        m.startswith("extra.events.parquet:3: record bulk-bad-month: start: a month-precision")
+        for m in messages
+    )
+    assert any(
+        m.startswith("extra.events.parquet:4: record bulk-bad-place: place: unknown place 'atlantis'")
+        for m in messages
+    )
+    assert any(
+        m.startswith("extra.participants.parquet:5: record bulk-no-parts: actor: unknown actor 'nobody'")
+        for m in messages
+    )
+    assert any(
+        m.startswith("extra.events.parquet:5: record bulk-no-parts: participants: no valid participant")
+        for m in messages
+    )
+    assert any(
+        m.startswith("extra.sources.parquet:6: record bulk-ok: start: span 3000–4000 is outside")
+        for m in messages
+    )
+    ids = set(c.events["id"])
+    assert "bulk-ok" in ids
+    assert not {"bulk-bad-kind", "bulk-bad-month", "bulk-bad-place", "bulk-no-parts"} & ids
+    assert len(c.events) == 23  # the seed's 22 and the one good bulk event
+    assert c.quotes(c.sources[c.sources["event"] == "bulk-ok"]) == ["US special"]
+
+
+def test_a_misnamed_bulk_file_is_reported(tmp_path: Path) -> None:
+    pq.write_table(pa.table({"a": [1]}), tmp_path / "stuff.parquet")
+    c = corpus.load(tmp_path, compiled=False)
+    assert "named NAME.SECTION.parquet" in str(c.errors[0])
+
+
+def test_compiled_copy_loads_the_same_corpus_and_goes_stale(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(compiled, "MIN_EVENTS", 100)
+    root = tmp_path / "data"
+    synth.write(1200, root, seed=3)
+    fresh = corpus.load(root)
+    assert list((root / compiled.DIR_NAME).iterdir())
+    again = corpus.load(root)
+    pd.testing.assert_frame_equal(again.events, fresh.events)
+    pd.testing.assert_frame_equal(again.participants, fresh.participants)
+    pd.testing.assert_frame_equal(again.sources, fresh.sources)
+    assert again.texts == fresh.texts
+    assert again.places == fresh.places
+    assert again.coords == fresh.coords
+    f = filters.Filters.of(countries=["CHN"], kinds=["meeting"])
+    assert list(filters.apply(again, f)["id"]) == list(filters.apply(fresh, f)["id"])
+    # Rewrite the events without their first row: the copy is stale and the data is read afresh.
+    events = pq.read_table(root / "synth.events.parquet").slice(1)
+    pq.write_table(events, root / "synth.events.parquet")
+    changed = corpus.load(root)
+    assert len(changed.events) == 1199
+
+
+def test_filters_on_bulk_data_agree_with_a_plain_reading(small: Path) -> None:
+    c = corpus.load(small, compiled=False)
+    actor = c.participants["actor"].value_counts().index[3]
+    country = c.actors[actor].country
+    got = set(filters.apply(c, filters.Filters.of(actors=[actor]))["id"])
+    want = set(c.participants.loc[c.participants["actor"] == actor, "event"])
+    assert got == want
+    got = set(filters.apply(c, filters.Filters.of(countries=[country]))["id"])
+    via_actor = {e for e, a in zip(c.participants["event"], c.participants["actor"], strict=True)
+                 if c.actors[a].country == country}  # fmt: skip
+    via_place = {e for e, p, o in zip(c.events["id"], c.events["place"], c.events["origin"], strict=True)
+                 if (isinstance(p, str) and c.places[p].country == country)
+                 or (isinstance(o, str) and c.places[o].country == country)}  # fmt: skip
+    assert got == via_actor | via_place
