@@ -24,6 +24,10 @@ validate: $(READY)
 geocode: $(READY)
 	$(BIN)/python -m dashboard geocode
 
+# Not part of the tests: about 15 minutes; writes bench/RESULTS.md (needs Chromium).
+bench: $(READY)
+	$(BIN)/python bench/run.py
+
 $(READY): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Contact Atlas needs Python 3.11 or newer (python3.11+ on PATH)."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \

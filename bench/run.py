@@ -1,0 +1,400 @@
+"""Benchmark: Contact Atlas against the framework's floor, from the seed corpus to a million events.
+
+    make bench                      # sizes 10k, 100k, 1M; 5 repeats; writes bench/RESULTS.md
+    .venv/bin/python bench/run.py --sizes 10000 --repeats 3 --out /tmp/RESULTS.md
+
+Not part of the test suite. Everything runs on this machine, in one run, so
+ratios compare like with like; medians over the repeats are reported. It
+drives Debian's Chromium through Playwright exactly as the browser tests do.
+
+Measured, per corpus (the seed and synthetic corpora of each size):
+- cold start: from `streamlit run` to all three Explorer views painted, beside
+  two floors started the same way: a bare `st.write("hi")` app, and one
+  `scattergeo` figure with two points and served TopoJSON;
+- a filter change: from choosing an event kind in the sidebar to every view
+  repainted in the browser, and the server's own rerun time for it;
+- bytes sent to the browser for the page: the app's own (websocket messages
+  and the app's static files) and Streamlit's front-end bundle, separately;
+- the server's peak memory (VmHWM of the streamlit process);
+- corpus load time: cold (a new process validating the files) and warm (a
+  new process reading the compiled copy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' helpers: same server start, same flags
+
+from browser import CHROMIUM_ARGS, chromium_path, free_port, wait_healthy  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+TOPOJSON = ROOT / "dashboard" / "static" / "topojson" / "world_110m.json"
+
+BARE_APP = 'import streamlit as st\n\nst.write("hi")\n'
+SCATTERGEO_APP = """import plotly.graph_objects as go
+import streamlit as st
+
+fig = go.Figure(go.Scattergeo(lat=[53.9, 38.9], lon=[27.57, -77.04], mode="markers"))
+fig.update_geos(resolution=110, showcountries=True)
+st.plotly_chart(fig, config={"topojsonURL": "app/static/topojson/"})
+"""
+
+PAINTED = {
+    "bare": "() => document.body.innerText.includes('hi') && document.querySelector('[data-testid=stMarkdown]')",
+    "scattergeo": """() => {
+        const p = document.querySelector('.js-plotly-plot');
+        return p && p.querySelector('.geo path.countries, .geo .countries path')
+                 && p.querySelectorAll('path.point').length === 2;
+    }""",
+    "dashboard": """() => {
+        const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+        const map = plots.find((p) => p._fullLayout && p._fullLayout.geo);
+        const tl = plots.find((p) => p._fullLayout && !p._fullLayout.geo);
+        return map && tl
+          && map.querySelector('.geo path.countries, .geo .countries path')
+          && map.querySelectorAll('g.trace.scattergeo path.point').length > 0
+          && tl.querySelectorAll('g.trace path.point, g.trace.bars g.point path').length > 0
+          && document.querySelectorAll('.article-text mark.ev').length > 0;
+    }""",
+}
+IDLE = """() => {
+    const app = document.querySelector('[data-testid=stApp]');
+    return app && app.getAttribute('data-test-script-state') === 'notRunning';
+}"""
+SUMMARY = "() => (document.body.innerText.match(/[\\d,]+ of [\\d,]+ events/) || [''])[0]"
+
+
+@dataclass
+class Target:
+    name: str
+    script: Path
+    kind: str  # bare | scattergeo | dashboard
+    env: dict[str, str] = field(default_factory=dict)
+    events: int = 0
+    starts: list[float] = field(default_factory=list)
+    repaints: list[float] = field(default_factory=list)
+    reruns: list[float] = field(default_factory=list)
+    app_bytes: list[int] = field(default_factory=list)
+    bundle_bytes: list[int] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+    load_cold: list[float] = field(default_factory=list)
+    load_warm: list[float] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def server(target: Target, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(target.script),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.enableStaticServing",
+                "true",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **target.env, "CONTACT_ATLAS_TIMING": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_healthy(url, proc, timeout=300)
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def peak_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    m = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(m.group(1)) / 1024 if m else float("nan")
+
+
+def reruns(log: Path) -> list[float]:
+    return [float(x) for x in re.findall(r"contact-atlas rerun ([\d.]+) ms", log.read_text(errors="replace"))]
+
+
+def cold_start(browser, target: Target, log: Path, filter_changes: int) -> None:
+    """One cold start: a new server, a new browser context; then, for the dashboard, filter changes."""
+    t0 = time.perf_counter()
+    with server(target, log) as (url, proc):
+        ctx = browser.new_context(viewport={"width": 1440, "height": 1200})
+        page = ctx.new_page()
+        ws_bytes = [0]
+        requests = []
+
+        def on_ws(ws) -> None:
+            ws.on("framereceived", lambda payload: ws_bytes.__setitem__(0, ws_bytes[0] + len(payload)))
+
+        page.on("websocket", on_ws)
+        def on_request(req) -> None:  # Playwright needs a function it can tag, not a bound builtin
+            requests.append(req)
+
+        page.on("requestfinished", on_request)
+        page.goto(url, timeout=300_000)
+        page.wait_for_function(PAINTED[target.kind], timeout=300_000, polling=50)
+        target.starts.append(time.perf_counter() - t0)
+        page.wait_for_function(IDLE, timeout=300_000)
+        static = bundle = 0
+        for req in requests:
+            size = req.sizes()["responseBodySize"]
+            if "/app/static/" in req.url:
+                static += size
+            elif "/static/" in req.url or req.url.rstrip("/") == url:
+                bundle += size
+        target.app_bytes.append(ws_bytes[0] + static)
+        target.bundle_bytes.append(bundle)
+        if target.kind == "dashboard":
+            before = len(reruns(log))
+            for i in range(filter_changes):
+                target.repaints.append(change_filter(page, add=i % 2 == 0))
+            time.sleep(0.5)  # let the last rerun's log line land
+            target.reruns.extend(reruns(log)[before:])
+        target.peak_mb.append(peak_mb(proc.pid))
+        ctx.close()
+
+
+def change_filter(page, add: bool) -> float:
+    """Add or remove the "Meeting" kind; time until every view shows the new result."""
+    before = page.evaluate(SUMMARY)
+    box = page.get_by_role("combobox", name="Event kinds")
+    if add:
+        box.click()
+        option = page.get_by_role("option", name="Meeting", exact=True)
+        option.wait_for()
+        t0 = time.perf_counter()
+        option.click()
+    else:
+        remove = page.locator("[data-testid=stSidebar] [aria-label='Remove Meeting']")
+        t0 = time.perf_counter()
+        remove.click()
+    page.wait_for_function(f"(b) => ({SUMMARY})() !== b", arg=before, timeout=120_000, polling=10)
+    page.wait_for_function(IDLE, timeout=120_000, polling=10)
+    page.wait_for_function(PAINTED["dashboard"], timeout=120_000, polling=10)
+    # Two animation frames: Plotly has drawn what it was given.
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    took = time.perf_counter() - t0
+    page.keyboard.press("Escape")
+    return took
+
+
+LOAD = """
+import sys, time
+t = time.perf_counter()
+from dashboard import corpus
+c = corpus.load(sys.argv[1], compiled=sys.argv[2] == "1")
+print(time.perf_counter() - t, len(c.events))
+"""
+IMPORT_ONLY = (
+    "import time; t = time.perf_counter(); from dashboard import corpus; print(time.perf_counter() - t)"
+)
+
+
+def load_times(target: Target, data: Path, repeats: int) -> None:
+    """Cold: a new process validating the files (no compiled copy). Warm: a new process reading it."""
+    from dashboard import compiled  # noqa: PLC0415
+
+    def run(flag: str) -> float:
+        out = subprocess.run(
+            [sys.executable, "-c", LOAD, str(data), flag], capture_output=True, text=True, check=True
+        )
+        imported = subprocess.run(
+            [sys.executable, "-c", IMPORT_ONLY], capture_output=True, text=True, check=True
+        )
+        return float(out.stdout.split()[0]) - float(imported.stdout.strip())
+
+    for _ in range(repeats):
+        shutil.rmtree(compiled.cache_dir(data), ignore_errors=True)
+        target.load_cold.append(run("0"))
+    run("1")  # compile once
+    for _ in range(repeats):
+        target.load_warm.append(run("1"))
+
+
+def machine() -> list[str]:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor())  # fmt: skip
+    mem = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/meminfo").read_text().splitlines()
+                if ln.startswith("MemTotal")), "?")  # fmt: skip
+    import pandas  # noqa: PLC0415
+    import plotly  # noqa: PLC0415
+    import pyarrow  # noqa: PLC0415
+    import streamlit  # noqa: PLC0415
+
+    chromium = subprocess.run([chromium_path(), "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem}; {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}; streamlit {streamlit.__version__}, plotly {plotly.__version__}, "
+        f"pandas {pandas.__version__}, pyarrow {pyarrow.__version__}; {chromium}",
+        "- The machine is shared: absolute times drift between runs; ratios within this run are what compare.",
+    ]
+
+
+def med(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def fmt(x: float, unit: str = "s", digits: int = 2) -> str:
+    return "–" if x != x else f"{x:.{digits}f} {unit}"  # noqa: PLR0124 - NaN check
+
+
+def report(targets: list[Target], repeats: int, took: float, command: str) -> str:
+    floor = next(t for t in targets if t.kind == "scattergeo")
+    bare = next(t for t in targets if t.kind == "bare")
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Produced by `{command}` on {time.strftime('%Y-%m-%d')} in {took / 60:.1f} minutes: "
+        f"medians of {repeats} repeats, every figure from the same run.",
+        "",
+        "## Machine",
+        *machine(),
+        "",
+        "## Results",
+        "",
+        "| corpus | events | cold start | × scattergeo floor | filter change repainted | server rerun | "
+        "page payload | front-end bundle | server peak memory | load cold | load warm |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for t in targets:
+        ratio = med(t.starts) / med(floor.starts)
+        lines.append(
+            f"| {t.name} | {t.events:,} | {fmt(med(t.starts))} | {ratio:.2f} | {fmt(med(t.repaints))} | "
+            f"{fmt(med(t.reruns), 'ms', 0)} | {med(t.app_bytes) / 1024:,.0f} KB | "
+            f"{med(t.bundle_bytes) / 1024:,.0f} KB | {med(t.peak_mb):,.0f} MB | "
+            f"{fmt(med(t.load_cold))} | {fmt(med(t.load_warm))} |"
+        )
+    lines += [
+        "",
+        "Cold start: from `streamlit run` to every view painted in headless Chromium (the floors: their one "
+        "element). Filter change: from choosing or removing an event kind to all views repainted; server rerun: "
+        "the script's own time for those reruns (median over "
+        f"{repeats} changes a start). Page payload: websocket messages plus the app's static files (map borders); "
+        "the front-end bundle is Streamlit's own JavaScript and CSS, the same for every app and cached by browsers. "
+        "Load: `corpus.load` in a new process, after imports; cold validates the files, warm reads the compiled copy.",
+        "",
+        "## Targets",
+        "",
+    ]
+    checks = []
+    for t in (t for t in targets if t.kind == "dashboard"):
+        ratio = med(t.starts) / med(floor.starts)
+        checks.append(
+            (f"{t.name}: cold start within 1.25× the scattergeo floor", ratio <= 1.25, f"{ratio:.2f}×")
+        )
+        payload = med(t.app_bytes) / 1e6
+        checks.append((f"{t.name}: at most 1 MB sent for the page", payload <= 1.0, f"{payload:.2f} MB"))
+        if t.events == 100_000:
+            checks.append((f"{t.name}: filter change repainted within 0.5 s", med(t.repaints) <= 0.5,
+                           fmt(med(t.repaints))))  # fmt: skip
+        if t.events == 1_000_000:
+            checks.append((f"{t.name}: filter change repainted within 1.0 s", med(t.repaints) <= 1.0,
+                           fmt(med(t.repaints))))  # fmt: skip
+            checks.append((f"{t.name}: cold load within 2 s", med(t.load_cold) <= 2.0, fmt(med(t.load_cold))))
+            checks.append((f"{t.name}: warm load within 2 s", med(t.load_warm) <= 2.0, fmt(med(t.load_warm))))
+            checks.append((f"{t.name}: server peak memory within 1.5 GB", med(t.peak_mb) <= 1536,
+                           f"{med(t.peak_mb):,.0f} MB"))  # fmt: skip
+        if t.name == "seed":
+            checks.append(
+                ("seed: server rerun within 50 ms", med(t.reruns) <= 50, fmt(med(t.reruns), "ms", 0))
+            )
+    lines += ["| target | met | measured |", "|---|---|---|"]
+    lines += [f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in checks]
+    lines += [
+        "",
+        f"Floors: a bare `st.write` app starts in {fmt(med(bare.starts))}; one `scattergeo` with served "
+        f"borders in {fmt(med(floor.starts))}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10000,100000,1000000", help="synthetic corpus sizes, comma-separated")
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    args = ap.parse_args()
+    started = time.perf_counter()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    from dashboard import corpus, synth  # noqa: PLC0415
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="contact-atlas-bench-"))
+    floors = work / "floors"
+    (floors / "static" / "topojson").mkdir(parents=True)
+    shutil.copy(TOPOJSON, floors / "static" / "topojson" / TOPOJSON.name)
+    (floors / "bare.py").write_text(BARE_APP)
+    (floors / "scattergeo.py").write_text(SCATTERGEO_APP)
+    app = ROOT / "dashboard" / "app.py"
+    targets = [
+        Target("bare st.write floor", floors / "bare.py", "bare"),
+        Target("one-scattergeo floor", floors / "scattergeo.py", "scattergeo"),
+        Target("seed", app, "dashboard", {"DASHBOARD_DATA": str(ROOT / "data")}, 22),
+    ]
+    for n in sizes:
+        data = OUT / f"synth-{n}"
+        if not (data / "synth.events.parquet").exists():
+            print(f"generating {n:,} events …", flush=True)
+            synth.write(n, data, seed=0)
+        targets.append(Target(f"synthetic {n:,}", app, "dashboard", {"DASHBOARD_DATA": str(data)}, n))
+        print(f"load times for {n:,} …", flush=True)
+        load_times(targets[-1], data, args.repeats)
+        corpus.load(data)  # leave the compiled copy in place: servers start as they would in use
+    print("seed load times …", flush=True)
+    load_times(targets[2], ROOT / "data", args.repeats)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        for r in range(args.repeats):
+            for t in targets:  # interleaved, so drift on a shared machine hits every target alike
+                print(f"round {r + 1}/{args.repeats}: {t.name}", flush=True)
+                cold_start(browser, t, work / f"{t.name.replace(' ', '-')}-{r}.log", filter_changes=2)
+        browser.close()
+    command = (
+        "make bench"
+        if args.sizes == "10000,100000,1000000" and args.repeats == 5
+        else (f"bench/run.py --sizes {args.sizes} --repeats {args.repeats}")
+    )
+    text = report(targets, args.repeats, time.perf_counter() - started, command)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(text)
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
