@@ -89,6 +89,7 @@ class Target:
     starts: list[float] = field(default_factory=list)
     repaints: list[float] = field(default_factory=list)
     reruns: list[float] = field(default_factory=list)
+    rerun_cpu: list[float] = field(default_factory=list)
     app_bytes: list[int] = field(default_factory=list)
     bundle_bytes: list[int] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
@@ -141,8 +142,10 @@ def peak_mb(pid: int) -> float:
     return int(m.group(1)) / 1024 if m else float("nan")
 
 
-def reruns(log: Path) -> list[float]:
-    return [float(x) for x in re.findall(r"contact-atlas rerun ([\d.]+) ms", log.read_text(errors="replace"))]
+def reruns(log: Path, cpu: bool = False) -> list[float]:
+    """Each script run's wall time, or with `cpu` its own thread's CPU time, in ms."""
+    found = re.findall(r"contact-atlas rerun ([\d.]+) ms cpu ([\d.]+) ms", log.read_text(errors="replace"))
+    return [float(c if cpu else w) for w, c in found]
 
 
 def cold_start(browser, target: Target, log: Path, filter_changes: int) -> None:
@@ -158,6 +161,7 @@ def cold_start(browser, target: Target, log: Path, filter_changes: int) -> None:
             ws.on("framereceived", lambda payload: ws_bytes.__setitem__(0, ws_bytes[0] + len(payload)))
 
         page.on("websocket", on_ws)
+
         def on_request(req) -> None:  # Playwright needs a function it can tag, not a bound builtin
             requests.append(req)
 
@@ -181,6 +185,7 @@ def cold_start(browser, target: Target, log: Path, filter_changes: int) -> None:
                 target.repaints.append(change_filter(page, add=i % 2 == 0))
             time.sleep(0.5)  # let the last rerun's log line land
             target.reruns.extend(reruns(log)[before:])
+            target.rerun_cpu.extend(reruns(log, cpu=True)[before:])
         target.peak_mb.append(peak_mb(proc.pid))
         ctx.close()
 
@@ -252,7 +257,9 @@ def machine() -> list[str]:
     import pyarrow  # noqa: PLC0415
     import streamlit  # noqa: PLC0415
 
-    chromium = subprocess.run([chromium_path(), "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    chromium = subprocess.run(
+        [chromium_path(), "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     return [
         f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem}; {platform.system()} {platform.release()}",
         f"- Python {platform.python_version()}; streamlit {streamlit.__version__}, plotly {plotly.__version__}, "
@@ -283,7 +290,7 @@ def report(targets: list[Target], repeats: int, took: float, command: str) -> st
         "",
         "## Results",
         "",
-        "| corpus | events | cold start | × scattergeo floor | filter change repainted | server rerun | "
+        "| corpus | events | cold start | × scattergeo floor | filter change repainted | server rerun (CPU) | "
         "page payload | front-end bundle | server peak memory | load cold | load warm |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -291,7 +298,7 @@ def report(targets: list[Target], repeats: int, took: float, command: str) -> st
         ratio = med(t.starts) / med(floor.starts)
         lines.append(
             f"| {t.name} | {t.events:,} | {fmt(med(t.starts))} | {ratio:.2f} | {fmt(med(t.repaints))} | "
-            f"{fmt(med(t.reruns), 'ms', 0)} | {med(t.app_bytes) / 1024:,.0f} KB | "
+            f"{fmt(med(t.reruns), 'ms', 0)} ({fmt(med(t.rerun_cpu), 'ms', 0)}) | {med(t.app_bytes) / 1024:,.0f} KB | "
             f"{med(t.bundle_bytes) / 1024:,.0f} KB | {med(t.peak_mb):,.0f} MB | "
             f"{fmt(med(t.load_cold))} | {fmt(med(t.load_warm))} |"
         )
@@ -299,7 +306,8 @@ def report(targets: list[Target], repeats: int, took: float, command: str) -> st
         "",
         "Cold start: from `streamlit run` to every view painted in headless Chromium (the floors: their one "
         "element). Filter change: from choosing or removing an event kind to all views repainted; server rerun: "
-        "the script's own time for those reruns (median over "
+        "the script's wall time for those reruns, and in brackets its own thread's CPU time (on two cores the "
+        "browser and the server share the CPU, so wall time includes waiting for it) (median over "
         f"{repeats} changes a start). Page payload: websocket messages plus the app's static files (map borders); "
         "the front-end bundle is Streamlit's own JavaScript and CSS, the same for every app and cached by browsers. "
         "Load: `corpus.load` in a new process, after imports; cold validates the files, warm reads the compiled copy.",
@@ -327,7 +335,14 @@ def report(targets: list[Target], repeats: int, took: float, command: str) -> st
                            f"{med(t.peak_mb):,.0f} MB"))  # fmt: skip
         if t.name == "seed":
             checks.append(
-                ("seed: server rerun within 50 ms", med(t.reruns) <= 50, fmt(med(t.reruns), "ms", 0))
+                ("seed: server rerun within 50 ms (wall)", med(t.reruns) <= 50, fmt(med(t.reruns), "ms", 0))
+            )
+            checks.append(
+                (
+                    "seed: server rerun within 50 ms (CPU)",
+                    med(t.rerun_cpu) <= 50,
+                    fmt(med(t.rerun_cpu), "ms", 0),
+                )
             )
     lines += ["| target | met | measured |", "|---|---|---|"]
     lines += [f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in checks]

@@ -151,39 +151,43 @@ def sidebar(c: corpus_mod.Corpus) -> Context:
     return Context(c, f, events, tuple(notices))
 
 
+def _key(c: corpus_mod.Corpus, f: Filters) -> str:
+    # A plain string key: cheaper for Streamlit to hash than the Filters value itself.
+    return f"{id(c)}?{sorted(filters.to_query(replace(f, event=None)).items())}"
+
+
 def filtered(c: corpus_mod.Corpus, f: Filters) -> pd.DataFrame:
     """The filtered events, cached per view so that selecting an event does not filter again."""
-    return _filtered(c, id(c), replace(f, event=None, lanes=filters.LANES[0]))
+    f = replace(f, event=None, lanes=filters.LANES[0])
+    return _filtered(c, f, _key(c, f))
 
 
 @st.cache_resource(max_entries=32)
-def _filtered(_c: corpus_mod.Corpus, corpus_id: int, f: Filters) -> pd.DataFrame:
-    return filters.apply(_c, f)
+def _filtered(_c: corpus_mod.Corpus, _f: Filters, key: str) -> pd.DataFrame:
+    return filters.apply(_c, _f)
 
 
 @st.cache_resource(max_entries=32)
-def _map_data(_c: corpus_mod.Corpus, _events: pd.DataFrame, corpus_id: int, f: Filters) -> view.MapData:
+def _map_data(_c: corpus_mod.Corpus, _events: pd.DataFrame, key: str) -> view.MapData:
     return view.map_data(_c, _events)
 
 
 @st.cache_resource(max_entries=32)
-def _timeline_data(
-    _c: corpus_mod.Corpus, _events: pd.DataFrame, corpus_id: int, f: Filters
-) -> view.TimelineData:
-    return view.timeline_data(_c, _events, f.lanes)
+def _timeline_data(_c: corpus_mod.Corpus, _events: pd.DataFrame, _lanes: str, key: str) -> view.TimelineData:
+    return view.timeline_data(_c, _events, _lanes)
 
 
 def map_data(ctx: Context) -> view.MapData:
     """The map's data for this view (cached per filters) with the selection marked."""
-    key = replace(ctx.filters, event=None, lanes=filters.LANES[0])
-    base = _map_data(ctx.corpus, ctx.events, id(ctx.corpus), key)
+    base = _map_data(ctx.corpus, ctx.events, _key(ctx.corpus, replace(ctx.filters, lanes=filters.LANES[0])))
     return view.map_selection(ctx.corpus, base, ctx.filters.event)
 
 
 def timeline_data(ctx: Context) -> view.TimelineData:
     """The timeline's data for this view (cached per filters and lanes) with the selection marked."""
-    base = _timeline_data(ctx.corpus, ctx.events, id(ctx.corpus), replace(ctx.filters, event=None))
-    return view.timeline_selection(ctx.corpus, base, ctx.filters.lanes, ctx.filters.event)
+    f = ctx.filters
+    base = _timeline_data(ctx.corpus, ctx.events, f.lanes, _key(ctx.corpus, f))
+    return view.timeline_selection(ctx.corpus, base, f.lanes, f.event)
 
 
 def write_url(f: Filters) -> None:
