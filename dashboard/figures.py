@@ -218,16 +218,19 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                         "opacity": 0.8,
                         "line": {"width": 0.5, "color": "white"},
                     },
+                    # No per-point hover text at scale: the template reads the bin's own data.
                     "customdata": np.column_stack(
                         [
                             np.full(len(b["lane"]), BIN, dtype=object),
                             b["lane"],
                             np.datetime_as_string(b["x0"], unit="D"),
                             np.datetime_as_string(b["x1"], unit="D"),
+                            b["count"],
+                            b["label"],
                         ]
                     ),
-                    "hovertext": b["hover"],
-                    "hovertemplate": "%{hovertext}<extra></extra>",
+                    "hovertemplate": "<b>%{customdata[4]:,} events</b> · %{customdata[5]}<br>"
+                    "from %{customdata[2]} to %{customdata[3]}<br>click to step through them<extra></extra>",
                     "name": TAXONOMY[kind].label,
                     "showlegend": False,
                 }

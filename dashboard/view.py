@@ -448,7 +448,7 @@ def step_selection(
     else:
         m = (events["place"] == place).to_numpy() & (_origin_key(corpus, events) == origin).to_numpy()
     if kind != ANY:
-        m &= (events["kind"] == kind).to_numpy()
+        m = m & (events["kind"] == kind).to_numpy()
     return _step(events.loc[m], current)
 
 
@@ -655,9 +655,6 @@ def _bin_width(span_days: int) -> str:
     return "month" if span_days <= 3700 else ("quarter" if span_days <= 11000 else "year")
 
 
-_PERIOD = {"month": "M", "quarter": "Q", "year": "Y"}
-
-
 def _binned(
     ev: pd.DataFrame, label_of: dict[str, str], undated: int, lanes: str, hidden: int
 ) -> TimelineData:
@@ -680,19 +677,14 @@ def _binned(
     first_month = counts["bin"].to_numpy() * months
     counts["x0"] = pd.to_datetime({"year": first_month // 12, "month": first_month % 12 + 1, "day": 1})
     counts["x1"] = counts["x0"] + pd.DateOffset(months=months)
-    counts["bin"] = [pd.Period(x, freq=_PERIOD[width]) for x in counts["x0"]]
     lane_table, base = _stack_lanes(counts, label_of, {}, lanes)
     counts["row"] = 0
     counts["y"] = counts["lane"].map(base)
     counts["shape"] = "bin"
-    fmt = {"month": "%B %Y", "quarter": "Q%q %Y", "year": "%Y"}[width]
-    counts["hover"] = [
-        f"<b>{c:,} event{'s' if c != 1 else ''}</b> · {html.escape(label_of.get(lane, lane))}<br>"
-        f"{p.strftime(fmt)}<br>click to step through them, latest first"
-        for lane, p, c in counts[["lane", "bin", "count"]].itertuples(index=False)
-    ]
+    counts["hover"] = ""  # the figure's hover template reads count, lane and dates
     counts["event"] = BIN
-    marks = counts[["event", "kind", "lane", "row", "y", "x0", "x1", "shape", "hover", "count"]]
+    counts["label"] = counts["lane"].map(lambda lane: label_of.get(lane, lane))
+    marks = counts[["event", "kind", "lane", "row", "y", "x0", "x1", "shape", "hover", "count", "label"]]
     return TimelineData(marks.reset_index(drop=True), lane_table, undated, width, hidden)
 
 
@@ -704,15 +696,15 @@ def step_bin(
     m = ((when >= pd.Timestamp(start)) & (when < pd.Timestamp(end))).to_numpy()
     if lanes == "actor":
         parts = corpus.participants[corpus.participants["actor"] == lane]
-        m &= isin(events["id"], parts["event"])
+        m = m & isin(events["id"], parts["event"])
     else:
-        m &= (events["kind"] == lane).to_numpy()
+        m = m & (events["kind"] == lane).to_numpy()
     return _step(events.loc[m], current)
 
 
 # --- tables ---------------------------------------------------------------------------
 
-MAX_CHOICES = 1000  # events listed in the select box: the latest
+MAX_CHOICES = 300  # events listed in the select box: the latest
 MAX_ROWS = 1000  # rows in the events table; downloads hold every event
 
 

@@ -212,6 +212,42 @@ def test_narrow_screens_stack_the_views(browser, server) -> None:
     ctx.close()
 
 
+@pytest.fixture(scope="module")
+def synth_server(tmp_path_factory) -> Iterator[str]:
+    from dashboard import synth  # noqa: PLC0415
+
+    chromium_path()
+    data = tmp_path_factory.mktemp("synth") / "data"
+    synth.write(3000, data, seed=1)
+    with streamlit_server(
+        ROOT / "dashboard" / "app.py",
+        env={"DASHBOARD_DATA": str(data)},
+        log=ARTIFACTS / "streamlit-synth.log",
+    ) as url:
+        yield url
+
+
+def test_at_scale_a_timeline_bin_and_a_map_marker_select_events(browser, synth_server) -> None:
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1500})
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.on("request", lambda r: REQUESTS.append(r.url))
+    open_view(page, synth_server)
+    assert "3,000 of 3,000 events" in page.inner_text("body")
+    assert "counted by month" in page.inner_text("body")
+    click_mark(page, "timeline", ["@bin", None, None, None])
+    page.wait_for_function("() => /event=ev-/.test(location.search)")
+    first = query(page)["event"][0]
+    wait_selected(page, first)
+    click_mark(page, "map", [None, None, None])
+    page.wait_for_function(
+        "(id) => /event=ev-/.test(location.search) && !location.search.includes(id)", arg=first
+    )
+    wait_selected(page, query(page)["event"][0])
+    page.screenshot(path=ARTIFACTS / "synthetic-3000.png", full_page=True)
+    ctx.close()
+
+
 def test_no_request_leaves_the_host() -> None:
     # Runs last in this module: every request every test above made.
     assert REQUESTS, "no requests recorded"

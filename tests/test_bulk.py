@@ -162,3 +162,47 @@ def test_filters_on_bulk_data_agree_with_a_plain_reading(small: Path) -> None:
                  if (isinstance(p, str) and c.places[p].country == country)
                  or (isinstance(o, str) and c.places[o].country == country)}  # fmt: skip
     assert got == via_actor | via_place
+
+
+def test_at_scale_the_timeline_bins_and_a_bin_steps_through_its_events(small: Path) -> None:
+    from dashboard import view  # noqa: PLC0415
+
+    c = corpus.load(small, compiled=False)
+    data = view.timeline_data(c, c.events)
+    assert data.binned == "month"
+    assert len(data.marks) <= 10 * 120
+    assert int(data.marks["count"].sum()) == int(c.events["end"].notna().sum())
+    busiest = data.marks.sort_values("count").iloc[-1]
+    start, end = busiest["x0"].date().isoformat(), busiest["x1"].date().isoformat()
+    first = view.step_bin(c, c.events, "kind", busiest["lane"], start, end, None)
+    second = view.step_bin(c, c.events, "kind", busiest["lane"], start, end, first)
+    assert first != second
+    for eid in (first, second):
+        ev = c.events[c.events["id"] == eid].iloc[0]
+        when = ev["start"] if pd.notna(ev["start"]) else ev["end"]
+        assert (ev["kind"], start <= when.date().isoformat() < end) == (busiest["lane"], True)
+    chosen = view.timeline_selection(c, data, "kind", first).selected
+    assert chosen == [
+        int(
+            data.marks.index[(data.marks["x0"] == busiest["x0"]) & (data.marks["lane"] == busiest["lane"])][0]
+        )
+    ]
+
+
+def test_at_scale_the_map_aggregates_and_stays_small(small: Path, monkeypatch) -> None:
+    from dashboard import figures, view  # noqa: PLC0415
+
+    c = corpus.load(small, compiled=False)
+    monkeypatch.setattr(view, "MAX_GROUPS", 50)
+    monkeypatch.setattr(view, "MAX_ROUTES", 20)
+    data = view.map_data(c, c.events)
+    assert data.aggregated
+    assert set(data.markers["kind"]) == {view.ANY}
+    assert (data.markers["origin"] != "").sum() == 20
+    assert data.routes_dropped > 0
+    placed = int(c.events["place"].notna().sum())
+    assert int(data.markers["count"].sum()) + data.routes_dropped == placed
+    top = data.markers.iloc[0]
+    picked = view.step_selection(c, c.events, (view.ANY, top["place"], top["origin"]), None)
+    assert c.events.loc[c.events["id"] == picked, "place"].iloc[0] == top["place"]
+    assert len(figures.map_figure(data).to_json()) < 200_000

@@ -50,3 +50,23 @@ def test_streamlit_stays_in_the_ui_layer() -> None:
         if rel == "dashboard/app.py" or rel.startswith("dashboard/ui/"):
             continue
         assert not re.search(r"^\s*(import|from)\s+streamlit", path.read_text(encoding="utf-8"), re.M), rel
+
+
+def test_every_environment_setting_is_documented() -> None:
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "dashboard").rglob("*.py"))
+    names = set(re.findall(r"""os\.environ(?:\.get\(|\[)\s*["']([A-Z_]+)["']""", code))
+    assert {
+        "DASHBOARD_DATA",
+        "CONTACT_ATLAS_USER_AGENT",
+        "CONTACT_ATLAS_CACHE",
+        "CONTACT_ATLAS_TIMING",
+    } <= names
+    for name in names - {"XDG_CACHE_HOME"}:
+        assert f"`{name}" in README, f"{name} is read by the code but not in README.md"
+
+
+def test_the_map_borders_are_served_from_the_app() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableStaticServing"] is True
+    assert config["browser"]["gatherUsageStats"] is False
+    assert (ROOT / "dashboard" / "static" / "topojson" / "world_110m.json").stat().st_size > 100_000

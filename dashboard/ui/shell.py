@@ -8,6 +8,7 @@ copied link reproduces the view on any page.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -248,15 +249,26 @@ def copy_lanes() -> None:
     st.session_state[filters.LANES_PARAM] = st.session_state["lanes-widget"]
 
 
-CONTEXT = "_context"
 # Relative, so it resolves under any page's path and behind any URL prefix.
 TOPOJSON_URL = "app/static/topojson/"
+# The entrypoint and its page run in one thread: the run's context is handed over there,
+# not kept in session state, which Streamlit walks on every run.
+_RUN = threading.local()
 
 
 def set_context(ctx: Context) -> None:
-    st.session_state[CONTEXT] = ctx
+    _RUN.context = ctx
 
 
 def context() -> Context:
-    """This run's context, set by the entrypoint before the page runs."""
-    return st.session_state[CONTEXT]
+    """This run's context, set by the entrypoint before the page runs.
+
+    Callbacks run before the script, in a fresh thread: they rebuild it from
+    the widgets' state (the corpus and the filtered events come from caches).
+    """
+    ctx = getattr(_RUN, "context", None)
+    if ctx is None:
+        c = load_corpus()
+        f = _current(c)
+        ctx = Context(c, f, filtered(c, f), ())
+    return ctx
