@@ -251,8 +251,8 @@ class MapData:
 
 
 ANY = "*"  # in a marker's (kind, place, origin): any kind, or any origin (a place bubble)
-MAX_GROUPS = 600  # markers a reader can still tell apart; beyond, the map aggregates further
-MAX_ROUTES = 250  # contact routes drawn when aggregated, the busiest first
+MAX_GROUPS = 300  # markers a reader can still tell apart; beyond, the map aggregates further
+MAX_ROUTES = 150  # contact routes drawn when aggregated, the busiest first
 
 
 def map_data(corpus: Corpus, events: pd.DataFrame, selected: str | None = None) -> MapData:
@@ -652,7 +652,8 @@ def _stack_lanes(
 
 
 def _bin_width(span_days: int) -> str:
-    return "month" if span_days <= 3700 else ("quarter" if span_days <= 11000 else "year")
+    # About sixty bins across the axis at most: each stays wide enough to see and to click.
+    return "month" if span_days <= 1900 else ("quarter" if span_days <= 5600 else "year")
 
 
 def _binned(

@@ -234,7 +234,7 @@ def test_at_scale_a_timeline_bin_and_a_map_marker_select_events(browser, synth_s
     page.on("request", lambda r: REQUESTS.append(r.url))
     open_view(page, synth_server)
     assert "3,000 of 3,000 events" in page.inner_text("body")
-    assert "counted by month" in page.inner_text("body")
+    assert "counted by quarter" in page.inner_text("body")
     click_mark(page, "timeline", ["@bin", None, None, None])
     page.wait_for_function("() => /event=ev-/.test(location.search)")
     first = query(page)["event"][0]

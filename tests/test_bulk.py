@@ -169,8 +169,8 @@ def test_at_scale_the_timeline_bins_and_a_bin_steps_through_its_events(small: Pa
 
     c = corpus.load(small, compiled=False)
     data = view.timeline_data(c, c.events)
-    assert data.binned == "month"
-    assert len(data.marks) <= 10 * 120
+    assert data.binned == "quarter"
+    assert len(data.marks) <= 10 * 40
     assert int(data.marks["count"].sum()) == int(c.events["end"].notna().sum())
     busiest = data.marks.sort_values("count").iloc[-1]
     start, end = busiest["x0"].date().isoformat(), busiest["x1"].date().isoformat()
