@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' helpers: same server start, same flags
 
-from browser import CHROMIUM_ARGS, chromium_path, free_port, wait_healthy  # noqa: E402
+from browser import CHROMIUM_ARGS, DASHBOARD_PAINTED, chromium_path, streamlit_server  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 TOPOJSON = ROOT / "dashboard" / "static" / "topojson" / "world_110m.json"
@@ -61,16 +61,7 @@ PAINTED = {
         return p && p.querySelector('.geo path.countries, .geo .countries path')
                  && p.querySelectorAll('path.point').length === 2;
     }""",
-    "dashboard": """() => {
-        const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
-        const map = plots.find((p) => p._fullLayout && p._fullLayout.geo);
-        const tl = plots.find((p) => p._fullLayout && !p._fullLayout.geo);
-        return map && tl
-          && map.querySelector('.geo path.countries, .geo .countries path')
-          && map.querySelectorAll('g.trace.scattergeo path.point').length > 0
-          && tl.querySelectorAll('g.trace path.point, g.trace.bars g.point path').length > 0
-          && document.querySelectorAll('.article-text mark.ev').length > 0;
-    }""",
+    "dashboard": DASHBOARD_PAINTED,
 }
 IDLE = """() => {
     const app = document.querySelector('[data-testid=stApp]');
@@ -100,41 +91,11 @@ class Target:
 
 @contextlib.contextmanager
 def server(target: Target, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(target.script),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.enableStaticServing",
-                "true",
-            ],
-            cwd=ROOT,
-            env={**os.environ, **target.env, "CONTACT_ATLAS_TIMING": "1"},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_healthy(url, proc, timeout=300)
-            yield url, proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    env = {**target.env, "CONTACT_ATLAS_TIMING": "1"}
+    with streamlit_server(
+        target.script, env, log, ["--server.enableStaticServing", "true"], timeout=300
+    ) as srv:
+        yield srv.url, srv.proc
 
 
 def peak_mb(pid: int) -> float:
@@ -408,8 +369,11 @@ def analysis(targets: list[Target], floor: Target, imports: tuple[float, float])
         "cores shared with the server). A filter change's browser part is the repaint minus the server's rerun: "
         "that, not the server, is what misses the repaint targets. Closing it: WebGL traces (`scattergl`) for the "
         "timeline's bins, fewer SVG nodes on the map, and a GPU-backed browser as readers have.",
-        f"- **Server reruns** stay small at every size through caching and aggregation ({fmt(med(big.rerun_cpu), 'ms', 0)} "
-        f"CPU at {big.events:,} events); at seed size Streamlit's own per-element work is most of the rerun.",
+        f"- **Server reruns** grow slowly with size thanks to per-filter caches, categorical columns and server-side "
+        f"aggregation ({fmt(med(big.rerun_cpu), 'ms', 0)} CPU at {big.events:,} events, most of it filtering and "
+        "grouping every row); at seed size Streamlit's own per-element work is most of the rerun. Closing the "
+        "seed gap: fewer elements per page (the sidebar's widgets are a third of them), or fragments that rerun "
+        "only the views a change touches.",
         f"- **Cold load** (validating {big.events:,} events from Parquet) reads the files, checks every column and "
         "resolves references through Arrow hash lookups; the compiled copy makes every later start a warm load. "
         "Closing the cold gap: validate in parallel per table, or keep event references as integer row numbers in "

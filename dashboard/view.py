@@ -400,25 +400,24 @@ def _place_counts(
 
 
 def _group_hover(corpus: Corpus, events: pd.DataFrame, groups: pd.DataFrame, km: dict[int, int]) -> list[str]:
-    singles = groups.loc[groups["count"] == 1]
-    one = events.iloc[singles["row"].to_numpy()].set_index("id")
-    names = participant_names(corpus, singles["latest"].tolist())
+    """Kind, date, participants, place and km of each marker's event (its latest, for a group)."""
+    latest = events.iloc[groups["row"].to_numpy()].set_index("id")
+    names = participant_names(corpus, groups["latest"].tolist())
     hover = []
     for i, r in groups.iterrows():
         where = _where(corpus, r["origin"] or None, r["place"]) + (f" · {km[i]:,} km" if i in km else "")
         label = TAXONOMY[r["style"]].label
+        e = _clean(latest.loc[r["latest"]].to_dict())
+        event = [
+            f"{html.escape(date_label(e))} · " + _wrap_html(e["summary"]),
+            html.escape(names.get(r["latest"], "")),
+        ]
         if r["count"] == 1:
-            e = _clean(one.loc[r["latest"]].to_dict())
-            lines = [
-                f"<b>{html.escape(label)}</b> · {html.escape(date_label(e))}",
-                html.escape(_wrap(e["summary"])),
-                html.escape(names.get(r["latest"], "")),
-                html.escape(where),
-                f"{e['certainty']} · {html.escape(e['attribution'])}",
-            ]
+            lines = [f"<b>{html.escape(label)}</b>", *event, html.escape(where),
+                     f"{e['certainty']} · {html.escape(e['attribution'])}"]  # fmt: skip
         else:
             what = f"events, mostly {label.lower()}" if r["kind"] == ANY else f"× {label}"
-            lines = [f"<b>{r['count']:,} {html.escape(what)}</b>", html.escape(where),
+            lines = [f"<b>{r['count']:,} {html.escape(what)}</b> · {html.escape(where)}", "latest:", *event,
                      "click to step through them, latest first"]  # fmt: skip
         hover.append("<br>".join(lines))
     return hover
@@ -466,6 +465,11 @@ def _step(members: pd.DataFrame, current: str | None) -> str | None:
 def _where(corpus: Corpus, origin: str | None, place: str) -> str:
     there = corpus.places[place].name
     return f"{corpus.places[origin].name} → {there}" if origin in corpus.places else there
+
+
+def _wrap_html(text: str) -> str:
+    """Escaped, with line breaks Plotly's hover understands."""
+    return html.escape(_wrap(text)).replace("\n", "<br>")
 
 
 def _wrap(text: str, width: int = 60) -> str:
@@ -592,7 +596,7 @@ def timeline_data(
         "<br>".join(
             [
                 f"<b>{html.escape(TAXONOMY[r['kind']].label)}</b> · {html.escape(date_label(r))}",
-                html.escape(_wrap(r["summary"])),
+                _wrap_html(r["summary"]),
                 html.escape(names.get(r["id"], "")),
                 f"{r['certainty']} · {html.escape(r['attribution'])}",
             ]

@@ -10,8 +10,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -57,42 +58,51 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 90) -
     raise TimeoutError(f"streamlit did not become healthy at {url} in {timeout} s")
 
 
+# All three Explorer views are on screen: map borders and markers, timeline marks, article marks.
+DASHBOARD_PAINTED = """() => {
+  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+  const map = plots.find((p) => p._fullLayout && p._fullLayout.geo);
+  const tl = plots.find((p) => p._fullLayout && !p._fullLayout.geo);
+  return map && tl
+    && map.querySelector('.geo path.countries, .geo .countries path')
+    && map.querySelectorAll('g.trace.scattergeo path.point').length > 0
+    && tl.querySelectorAll('g.trace path.point, g.trace.bars g.point path').length > 0
+    && document.querySelectorAll('.article-text mark.ev').length > 0;
+}"""
+
+
+class Server(NamedTuple):
+    url: str
+    proc: subprocess.Popen[bytes]
+
+
 @contextlib.contextmanager
 def streamlit_server(
-    script: Path, env: dict[str, str] | None = None, log: Path | None = None
-) -> Iterator[str]:
-    """Run `streamlit run script` on a free loopback port; yield its base URL."""
+    script: Path,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    args: Sequence[str] = (),
+    timeout: float = 90,
+) -> Iterator[Server]:
+    """Run `streamlit run script` on a free loopback port until the block ends."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        *args,
+    ]  # fmt: skip
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=out,
-        stderr=subprocess.STDOUT,
+        command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT
     )
     try:
-        wait_healthy(url, proc)
-        yield url
+        wait_healthy(url, proc, timeout)
+        yield Server(url, proc)
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
         if log:

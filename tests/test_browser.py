@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser import ARTIFACTS, CHROMIUM_ARGS, ROOT, chromium_path, streamlit_server
+from browser import ARTIFACTS, CHROMIUM_ARGS, DASHBOARD_PAINTED, ROOT, chromium_path, streamlit_server
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -50,8 +50,8 @@ POINT_CENTRE = """([which, wanted]) => {
 def server() -> Iterator[str]:
     chromium_path()  # skip or fail before starting anything
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(ROOT / "dashboard" / "app.py", log=ARTIFACTS / "streamlit.log") as url:
-        yield url
+    with streamlit_server(ROOT / "dashboard" / "app.py", log=ARTIFACTS / "streamlit.log") as srv:
+        yield srv.url
 
 
 @pytest.fixture(scope="module")
@@ -80,18 +80,7 @@ def open_view(page, server: str, query: str = "", path: str = "") -> None:
 
 def wait_painted(page) -> None:
     """The map (borders and markers), the timeline's marks and the article's marks are on screen."""
-    page.wait_for_function(
-        """() => {
-          const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
-          const map = plots.find((p) => p._fullLayout && p._fullLayout.geo);
-          const tl = plots.find((p) => p._fullLayout && !p._fullLayout.geo);
-          return map && tl
-            && map.querySelector('.geo path.countries, .geo .countries path')
-            && map.querySelectorAll('g.trace.scattergeo path.point').length > 0
-            && tl.querySelectorAll('g.trace path.point, g.trace.bars g.point path').length > 0
-            && document.querySelectorAll('.article-text mark.ev').length > 0;
-        }"""
-    )
+    page.wait_for_function(DASHBOARD_PAINTED)
 
 
 def query(page) -> dict[str, list[str]]:
@@ -223,8 +212,8 @@ def synth_server(tmp_path_factory) -> Iterator[str]:
         ROOT / "dashboard" / "app.py",
         env={"DASHBOARD_DATA": str(data)},
         log=ARTIFACTS / "streamlit-synth.log",
-    ) as url:
-        yield url
+    ) as srv:
+        yield srv.url
 
 
 def test_at_scale_a_timeline_bin_and_a_map_marker_select_events(browser, synth_server) -> None:
