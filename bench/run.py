@@ -1,7 +1,7 @@
 """Benchmark: Contact Atlas against the framework's floor, from the seed corpus to a million events.
 
     make bench                      # sizes 10k, 100k, 1M; 5 repeats; writes bench/RESULTS.md
-    .venv/bin/python bench/run.py --sizes 10000 --repeats 3 --out /tmp/RESULTS.md
+    .venv/bin/python bench/run.py --sizes 10000 --repeats 3 --out bench/out/RESULTS-quick.md
 
 Not part of the test suite. Everything runs on this machine, in one run, so
 ratios compare like with like; medians over the repeats are reported. It
