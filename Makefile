@@ -24,7 +24,7 @@ validate: $(READY)
 geocode: $(READY)
 	$(BIN)/python -m dashboard geocode
 
-# Not part of the tests: about 15 minutes; writes bench/RESULTS.md (needs Chromium).
+# Not part of the tests: about six minutes; writes bench/RESULTS.md (needs Chromium).
 bench: $(READY)
 	$(BIN)/python bench/run.py
 
