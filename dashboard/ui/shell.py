@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from dashboard import compiled, filters, view
 from dashboard import corpus as corpus_mod
-from dashboard import filters, view
 from dashboard.filters import DATE_MAX, DATE_MIN, Filters
 from dashboard.model import TAXONOMY, Certainty
 
@@ -34,22 +33,19 @@ class Context:
     notices: tuple[str, ...]
 
 
-def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
-    # Editors change files under a running app: a new fingerprint reloads the corpus.
-    return tuple(
-        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(root.rglob("*")) if p.is_file()
-    )
-
-
 @st.cache_resource(show_spinner="Loading the corpus…", max_entries=4)
-def _load(root: str, _stamp: tuple[tuple[str, int, int], ...], stamp_key: int) -> corpus_mod.Corpus:
+def _load(root: str, fingerprint: str) -> corpus_mod.Corpus:
     return corpus_mod.load(root)
 
 
 def load_corpus() -> corpus_mod.Corpus:
+    """The corpus, reloaded when an editor changes a data file under the running app.
+
+    The fingerprint is the compiled copy's own, which leaves out that copy:
+    writing it after a first load must not look like an edit.
+    """
     root = corpus_mod.data_dir().resolve()
-    stamp = _fingerprint(root) if root.is_dir() else ()
-    return _load(str(root), stamp, hash(stamp))
+    return _load(str(root), compiled.fingerprint(root) if root.is_dir() else "")
 
 
 def _seed_from_url(c: corpus_mod.Corpus) -> None:
