@@ -29,7 +29,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(p)
     took = time.perf_counter() - started
     if c.errors:
-        print(f"{len(c.errors)} problem(s) in {c.root}; valid records: {c.summary()}")
+        print(f"{c.skipped_summary()} in {c.root}; valid records: {c.summary()}")
         return 1
     warnings = len(c.problems)
     tail = f"; {warnings} warning(s)" if warnings else ""
@@ -70,7 +70,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     c = _load(args)
     skipped = [p for p in c.problems if p.severity is Severity.ERROR]
     if skipped:
-        _err(f"skipped {len(skipped)} broken record(s); run `python -m dashboard validate` for details:")
+        _err(f"{c.skipped_summary()}; run `python -m dashboard validate` for details:")
         _err(*(f"  {p}" for p in skipped))
     params = {
         key: vals

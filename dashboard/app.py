@@ -50,7 +50,7 @@ def _run() -> None:
         st.markdown("### Contact Atlas")
     shell.set_context(shell.sidebar(c))
     if c.errors:
-        with st.sidebar.expander(f"{len(c.errors)} record(s) skipped", icon=":material/error:"):
+        with st.sidebar.expander(c.skipped_summary(), icon=":material/error:"):
             st.caption("Run `python -m dashboard validate` for details.")
             for p in c.errors[:50]:
                 st.text(str(p))

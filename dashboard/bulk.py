@@ -19,11 +19,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from dashboard.arrow import blank, isin, matches, positions
+from dashboard.countries import iso3_codes
 from dashboard.model import TAXONOMY, ActorKind, Certainty, GeoPrecision, PlaceKind, Precision
 from dashboard.problems import Problem
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
-ISO3_PATTERN = r"^[A-Z]{3}$"
+ISO3 = "an ISO 3166-1 alpha-3 country code (e.g. BLR, UKR, USA)"
 
 # Columns each section must have, and those it may have.
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -141,13 +142,18 @@ class Checker:
         if not optional:
             self.fail(~present, col, "Field required")
 
-    def choice(self, col: str, allowed: Iterable[str], optional: bool = False) -> None:
+    def choice(
+        self, col: str, allowed: Iterable[str], optional: bool = False, what: str | None = None
+    ) -> None:
         allowed = list(allowed)
         s = self.frame[col]
         present = s.notna().to_numpy()
         good = isin(s, allowed)
-        listed = ", ".join(repr(a) for a in allowed)
-        self.fail(present & ~good, col, f"Input should be {listed}")
+        bad = present & ~good
+        if what:
+            self.fail(bad, col, (f"{v!r} is not {what}" for v in s[bad & self.ok]))
+        else:
+            self.fail(bad, col, f"Input should be {', '.join(repr(a) for a in allowed)}")
         if not optional:
             self.fail(~present, col, "Field required")
 
@@ -283,11 +289,11 @@ def check_simple(
     elif section == "actors":
         c.required("name")
         c.choice("kind", [k.value for k in ActorKind])
-        c.pattern("country", ISO3_PATTERN, "an ISO 3166-1 alpha-3 code", optional=True)
+        c.choice("country", iso3_codes(), optional=True, what=ISO3)
     else:
         c.required("name")
         c.choice("kind", [k.value for k in PlaceKind])
-        c.pattern("country", ISO3_PATTERN, "an ISO 3166-1 alpha-3 code")
+        c.choice("country", iso3_codes(), what=ISO3)
         lat, lon = pd.to_numeric(frame["lat"], errors="coerce"), pd.to_numeric(frame["lon"], errors="coerce")
         c.fail(((lat < -90) | (lat > 90)).to_numpy(), "lat", "must be between -90 and 90")
         c.fail(((lon < -180) | (lon > 180)).to_numpy(), "lon", "must be between -180 and 180")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -97,6 +98,17 @@ class Corpus:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.ERROR]
 
+    def skipped_summary(self) -> str:
+        """What the errors cost, in records rather than problems: "3 records skipped (4 problems)"."""
+        errors = self.errors
+        records = {(p.file, p.record) for p in errors if p.record is not None}
+        files = {p.file for p in errors if p.record is None}
+        parts = [_n(len(records), "record") + " skipped"] if records else []
+        if files:
+            parts.append(f"{_n(len(files), 'file')} not read")
+        head = " and ".join(parts) or "nothing skipped"
+        return f"{head} ({_n(len(errors), 'problem')})"
+
     def summary(self) -> str:
         """One line: what loaded."""
         placed = sum(1 for p in self.places if p in self.coords)
@@ -147,7 +159,9 @@ def _read_files(root: Path, problems: list[Problem]) -> Iterator[_Raw]:
             problems.append(Problem(rel, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
             continue
         except yamlio.YamlError as exc:
-            problems.append(Problem(rel, str(exc), line=exc.line))
+            held = _records_in_unparsable(path)
+            lost = f"; none of its {_n(held, 'record')} loaded" if held else "; nothing in it loaded"
+            problems.append(Problem(rel, f"{exc}{lost}", line=exc.line))
             continue
         if doc is None:
             continue
@@ -181,6 +195,14 @@ def _read_files(root: Path, problems: list[Problem]) -> Iterator[_Raw]:
                     problems.append(Problem(rel, f"{section} #{i + 1} is not a mapping", record=f"#{i + 1}"))
                     continue
                 yield _Raw(section, item, rel, i, default_article)
+
+
+_RECORD_LINE = re.compile(r"^\s*-\s+(?:\{\s*)?id\s*:", re.MULTILINE)
+
+
+def _records_in_unparsable(path: Path) -> int:
+    """How many records a file that is not valid YAML held, counted by its `- id:` lines."""
+    return len(_RECORD_LINE.findall(path.read_text(encoding="utf-8", errors="replace")))
 
 
 def _loc(loc: Iterable[Any]) -> str:
@@ -229,18 +251,21 @@ def load(root: str | os.PathLike[str] | None = None, *, compiled: bool = True) -
 def _load(root: Path) -> Corpus:
     problems: list[Problem] = []
     records: dict[str, dict[str, tuple[_Raw, Any]]] = {s: {} for s in SECTIONS}
+    copies: dict[tuple[str, str], list[_Raw]] = defaultdict(list)
     for raw in _read_files(root, problems):
         rec = _validate(raw, problems)
         if rec is None:
             continue
-        seen = records[raw.section]
-        if rec.id in seen:
-            first = seen[rec.id][0]
-            problems.append(
-                raw.problem(f"duplicate id; first defined in {first.file}:{first.data.line}", "id")
-            )
-            continue
-        seen[rec.id] = (raw, rec)
+        copies[raw.section, rec.id].append(raw)
+        records[raw.section].setdefault(rec.id, (raw, rec))
+    # An id defined twice is ambiguous: which copy is the real record is for the editor to say,
+    # so every copy is reported and none is used (a stray copy must not shadow the real one).
+    for (section, rid), raws in copies.items():
+        if len(raws) > 1:
+            records[section].pop(rid)
+            for raw in raws:
+                others = ", ".join(f"{o.file}:{o.data.line}" for o in raws if o is not raw)
+                problems.append(raw.problem(f"duplicate id, also defined at {others}; no copy is used", "id"))
 
     articles, texts = _load_texts(root, records["articles"], problems)
     actors = {k: rec for k, (_, rec) in records["actors"].items()}
@@ -376,8 +401,14 @@ def _load_texts(
 ) -> tuple[dict[str, Article], dict[str, str]]:
     articles: dict[str, Article] = {}
     texts: dict[str, str] = {}
+    inside = root.resolve()
     for aid, (raw, art) in recs.items():
         path = (root / raw.file).parent / art.text
+        # A text path is the editor's to choose, but never one that leaves the data folder
+        # (`../../etc/passwd`, an absolute path, or a symlink pointing out of it).
+        if not path.resolve().is_relative_to(inside):
+            problems.append(raw.problem(f"text file {art.text!r} is outside the data folder", "text"))
+            continue
         try:
             # newline="" keeps the text byte-for-byte, so offsets stay true.
             with path.open(encoding="utf-8", newline="") as fh:
@@ -396,14 +427,38 @@ def _check_parents(
     places: dict[str, Place], recs: dict[str, tuple[_Raw, Any]], problems: list[Problem]
 ) -> dict[str, Place]:
     kept = dict(places)
+
+    def report(pid: str, message: str) -> None:
+        if pid in recs:
+            problems.append(recs[pid][0].problem(message, "parent"))
+        else:
+            problems.append(Problem("(bulk places)", message, pid, "parent"))
+        kept.pop(pid, None)
+
     for pid, place in places.items():
         if place.parent and place.parent not in places:
-            message = _unknown("place", place.parent, places)
-            if pid in recs:
-                problems.append(recs[pid][0].problem(message, "parent"))
-            else:
-                problems.append(Problem("(bulk places)", message, pid, "parent"))
-            kept.pop(pid)
+            report(pid, _unknown("place", place.parent, places))
+            continue
+        # Walk up the parents: a place inside itself, directly or through others, has no location.
+        chain, at = [pid], place.parent
+        while at and at in places and at not in chain:
+            chain.append(at)
+            at = places[at].parent
+        if at == pid:
+            loop = " → ".join([*chain, pid])
+            report(
+                pid,
+                "a place cannot be its own parent" if len(chain) == 1 else f"parents form a cycle: {loop}",
+            )
+    # A place whose parent was dropped is dropped too, so no kept place points nowhere.
+    changed = True
+    while changed:
+        changed = False
+        for pid in list(kept):
+            parent = kept[pid].parent
+            if parent and parent not in kept:
+                report(pid, f"parent place {parent!r} is not usable (see its own problem)")
+                changed = True
     return kept
 
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated, NamedTuple
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -22,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from dashboard.countries import check_iso3
+
 Id = Annotated[
     str,
     Field(
@@ -30,7 +33,11 @@ Id = Annotated[
         description="lower-case letters, digits and hyphens",
     ),
 ]
-Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3")]
+Iso3 = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3"),
+    AfterValidator(check_iso3),
+]
 Text = Annotated[str, Field(min_length=1)]
 
 
