@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser import ARTIFACTS, CHROMIUM_ARGS, DASHBOARD_PAINTED, ROOT, chromium_path, streamlit_server
+from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, chromium_path, streamlit_server
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -52,14 +52,6 @@ def server() -> Iterator[str]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with streamlit_server(ROOT / "dashboard" / "app.py", log=ARTIFACTS / "streamlit.log") as srv:
         yield srv.url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

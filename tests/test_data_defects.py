@@ -30,8 +30,14 @@ def test_a_duplicate_id_in_a_second_file_is_reported_in_both_places_and_neither_
     )
     c = corpus.load(data_copy)
     dupes = [m for m in messages(c) if "duplicate id" in m]
-    assert any(re.match(r"aaa\.yaml:2: record minsk: id: duplicate id, also defined at places\.yaml:\d+", m) for m in dupes), dupes
-    assert any(re.match(r"places\.yaml:\d+: record minsk: id: duplicate id, also defined at aaa\.yaml:2", m) for m in dupes), dupes
+    assert any(
+        re.match(r"aaa\.yaml:2: record minsk: id: duplicate id, also defined at places\.yaml:\d+", m)
+        for m in dupes
+    ), dupes
+    assert any(
+        re.match(r"places\.yaml:\d+: record minsk: id: duplicate id, also defined at aaa\.yaml:2", m)
+        for m in dupes
+    ), dupes
     assert "minsk" not in c.places
     assert "minsk" not in c.coords
     # Events set in Minsk say why they are skipped instead of being placed at the stray's coordinates.
@@ -41,7 +47,9 @@ def test_a_duplicate_id_in_a_second_file_is_reported_in_both_places_and_neither_
 def test_a_duplicate_event_in_the_same_file_is_not_used_either(data_copy: Path) -> None:
     path = data_copy / EVENTS_FILE
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("id: belarus-logistics-hub", "id: belarus-hosts-russian-missiles"), encoding="utf-8")
+    path.write_text(
+        text.replace("id: belarus-logistics-hub", "id: belarus-hosts-russian-missiles"), encoding="utf-8"
+    )
     c = corpus.load(data_copy)
     assert "belarus-hosts-russian-missiles" not in set(c.events["id"])
     assert sum("duplicate id" in m for m in messages(c)) == 2
@@ -53,7 +61,8 @@ def test_a_country_code_is_checked_against_iso_3166(data_copy: Path, code: str) 
     edit(data_copy / "places.yaml", "country: UKR\n", f"country: {code}\n")
     c = corpus.load(data_copy)
     hits = [m for m in messages(c) if re.match(r"places\.yaml:\d+: record kyiv: country: ", m)]
-    assert hits and f"{code!r} is not an ISO 3166-1 alpha-3 country code" in hits[0], messages(c)
+    assert hits, messages(c)
+    assert f"{code!r} is not an ISO 3166-1 alpha-3 country code" in hits[0]
     assert "kyiv" not in c.places
 
 
@@ -65,14 +74,18 @@ def test_bulk_country_codes_are_checked_against_iso_3166(tmp_path: Path) -> None
     places.to_parquet(tmp_path / "gaz.places.parquet")
     c = corpus.load(tmp_path, compiled=False)
     assert set(c.places) == {"good"}
-    assert any("record bad: country: 'XXX' is not an ISO 3166-1 alpha-3" in m for m in messages(c)), messages(c)
+    assert any("record bad: country: 'XXX' is not an ISO 3166-1 alpha-3" in m for m in messages(c)), messages(
+        c
+    )
 
 
 def test_a_place_that_is_its_own_parent_is_refused(data_copy: Path) -> None:
     edit(data_copy / "places.yaml", "parent: minsk", "parent: palace-of-independence")
     c = corpus.load(data_copy)
     assert any(
-        re.match(r"places\.yaml:\d+: record palace-of-independence: parent: a place cannot be its own parent", m)
+        re.match(
+            r"places\.yaml:\d+: record palace-of-independence: parent: a place cannot be its own parent", m
+        )
         for m in messages(c)
     ), messages(c)
     assert "palace-of-independence" not in c.places
@@ -96,7 +109,9 @@ def test_a_cycle_of_parents_is_refused_and_names_the_cycle(data_copy: Path) -> N
 
 def test_skipped_counts_records_not_problems(data_copy: Path, cli) -> None:
     # One event with two broken fields: one record skipped, two problems.
-    edit(data_copy / EVENTS_FILE, "place: minsk\n    origin: washington", "place: minks\n    origin: washingtn")
+    edit(
+        data_copy / EVENTS_FILE, "place: minsk\n    origin: washington", "place: minks\n    origin: washingtn"
+    )
     c = corpus.load(data_copy)
     assert len(c.errors) == 2
     assert c.skipped_summary() == "1 record skipped (2 problems)"
@@ -114,7 +129,10 @@ def test_an_article_text_path_may_not_leave_the_data_folder(data_copy: Path, esc
     edit(data_copy / EVENTS_FILE, "text: kellogg-lukashenko-minsk.txt", f"text: {escape}")
     c = corpus.load(data_copy)
     assert any(
-        re.match(rf"{re.escape(EVENTS_FILE)}:\d+: record {ARTICLE}: text: text file '{re.escape(escape)}' is outside the data folder", m)
+        re.match(
+            rf"{re.escape(EVENTS_FILE)}:\d+: record {ARTICLE}: text: text file '{re.escape(escape)}' is outside the data folder",
+            m,
+        )
         for m in messages(c)
     ), messages(c)
     assert ARTICLE not in c.texts

@@ -118,7 +118,7 @@ def test_corrupted_date_fails_validate_but_export_keeps_the_rest(data_copy, cli)
     assert ": record pompeo-visits-belarus-2020: date: '2020-13-01' is not a real date" in first
     exported = cli("export", "--data", str(data_copy), "--format", "csv")
     assert exported.code == 0
-    assert "skipped 1 broken record" in exported.err
+    assert "1 record skipped (1 problem)" in exported.err
     assert len(list(csv.DictReader(io.StringIO(exported.out)))) == 21
 
 

@@ -8,8 +8,11 @@ copied link reproduces the view on any page.
 
 from __future__ import annotations
 
+import gc
+import os
 import threading
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -35,7 +38,21 @@ class Context:
 
 @st.cache_resource(show_spinner="Loading the corpus…", max_entries=4)
 def _load(root: str, fingerprint: str) -> corpus_mod.Corpus:
-    return corpus_mod.load(root)
+    c = corpus_mod.load(root)
+    for _ in range(3):
+        # A file that changed while it was read may have been read half-written: read again.
+        if compiled.fingerprint(Path(root)) == fingerprint:
+            break
+        fingerprint = compiled.fingerprint(Path(root))
+        c = corpus_mod.load(root)
+    if os.environ.get("CONTACT_ATLAS_GC_FREEZE", "1") != "0":
+        # The corpus lives as long as the server: move it, and the modules imported by now, out of
+        # the collector's reach so no collection walks them again (a full collection's cost grows
+        # with the live heap). Unfreezing first lets a collection free corpora evicted since.
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+    return c
 
 
 def load_corpus() -> corpus_mod.Corpus:
