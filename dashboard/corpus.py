@@ -74,6 +74,9 @@ class Corpus:
     participants: pd.DataFrame  # event, actor, role
     sources: pd.DataFrame  # event, article, start, end (the quote is texts[article][start:end])
     problems: tuple[Problem, ...] = field(default=())
+    # What the data folder looked like when this was loaded; caches of derived views key by it
+    # (never by id(), which a later corpus may reuse once this one is freed).
+    fingerprint: str = ""
 
     @functools.cached_property
     def participant_rows(self) -> np.ndarray:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.basedatatypes import BaseFigure
 
 from dashboard.model import TAXONOMY
 from dashboard.view import ANY, BIN, MapData, TimelineData
@@ -173,6 +174,28 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         "uirevision": "map",
     }
     return _figure(traces, layout)
+
+
+class FrozenFigure(BaseFigure):
+    """A figure turned into its dict once, for a renderer that asks for `to_dict()` on every run.
+
+    Plotly's `to_dict` deep-copies and re-encodes every array on each call; a page shown
+    to many readers with the same filters would pay that per reader. Read-only.
+    """
+
+    def __init__(self, spec: dict[str, Any]) -> None:  # no BaseFigure.__init__: nothing to validate again
+        object.__setattr__(self, "_frozen_spec", spec)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._frozen_spec
+
+    def to_plotly_json(self) -> dict[str, Any]:
+        return self._frozen_spec
+
+
+def freeze(fig: go.Figure) -> FrozenFigure:
+    """The figure as Plotly would serialise it, computed now and reused by every later render."""
+    return FrozenFigure(fig.to_dict())
 
 
 def _figure(traces: list[dict], layout: dict) -> go.Figure:

@@ -32,6 +32,18 @@ EVENT_PARAM = "event"
 LANES_PARAM = "lanes"
 LANES = ("kind", "actor")
 PARAMS = (*DATE_PARAMS.values(), *SET_PARAMS.values(), EVENT_PARAM, LANES_PARAM)
+MAX_NOTICES = 5  # a link with thousands of junk values gets five notices and a count, not a wall of them
+MAX_SHOWN = 40  # characters of an ignored value quoted back in a notice
+
+
+def _shown(value: str) -> str:
+    """An ignored value as a notice quotes it: repr (control characters escaped), and short."""
+    text = repr(value)
+    return (
+        text if len(text) <= MAX_SHOWN else f"{text[: MAX_SHOWN - 2]}…{text[-1]} ({len(value):,} characters)"
+    )
+
+
 # Dates a reader may ask for; anything else in a URL is a typo.
 DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
 
@@ -158,7 +170,7 @@ def from_query(corpus: Corpus, params: Mapping[str, str | list[str]]) -> tuple[F
             if v in valid[name]:
                 keep.append(v)
             else:
-                notices.append(f"Ignored {key} {v!r}: not in this corpus")
+                notices.append(f"Ignored {key} {_shown(v)}: not in this corpus")
         kw[name] = frozenset(keep)
     for name, key in DATE_PARAMS.items():
         vals = values(key)
@@ -167,12 +179,12 @@ def from_query(corpus: Corpus, params: Mapping[str, str | list[str]]) -> tuple[F
         try:
             d = date.fromisoformat(vals[-1].strip())
         except ValueError:
-            notices.append(f"Ignored {key} {vals[-1]!r}: not a date (use YYYY-MM-DD)")
+            notices.append(f"Ignored {key} {_shown(vals[-1])}: not a date (use YYYY-MM-DD)")
             continue
         if DATE_MIN <= d <= DATE_MAX:
             kw[name] = d
         else:
-            notices.append(f"Ignored {key} {vals[-1]!r}: outside {DATE_MIN.year}–{DATE_MAX.year}")
+            notices.append(f"Ignored {key} {_shown(vals[-1])}: outside {DATE_MIN.year}–{DATE_MAX.year}")
     if kw.get("start") and kw.get("end") and kw["start"] > kw["end"]:  # type: ignore[operator]
         notices.append(f"Ignored from/to: {kw['start']} is after {kw['end']}")
         kw.pop("start"), kw.pop("end")
@@ -181,15 +193,17 @@ def from_query(corpus: Corpus, params: Mapping[str, str | list[str]]) -> tuple[F
         if ev[-1] in set(corpus.events["id"]):
             kw["event"] = ev[-1]
         else:
-            notices.append(f"Ignored event {ev[-1]!r}: no such event")
+            notices.append(f"Ignored event {_shown(ev[-1])}: no such event")
     lanes = values(LANES_PARAM)
     if lanes:
         if lanes[-1] in LANES:
             kw["lanes"] = lanes[-1]
         else:
-            notices.append(f"Ignored lanes {lanes[-1]!r}: use {' or '.join(LANES)}")
+            notices.append(f"Ignored lanes {_shown(lanes[-1])}: use {' or '.join(LANES)}")
     unknown = sorted(set(params) - set(PARAMS))
-    notices.extend(f"Ignored unknown parameter {k!r}" for k in unknown)
+    notices.extend(f"Ignored unknown parameter {_shown(k)}" for k in unknown)
+    if len(notices) > MAX_NOTICES:
+        notices[MAX_NOTICES:] = [f"… and {len(notices) - MAX_NOTICES:,} more ignored values"]
     return Filters(**kw), notices  # type: ignore[arg-type]
 
 

@@ -14,7 +14,7 @@ from dashboard.ui import shell
 ctx = shell.context()
 c, f, events = ctx.corpus, ctx.filters, ctx.events
 
-st.markdown(f"**{view.summary_line(c, events)}**")
+st.markdown(f"**{shell.cached_text('summary', shell.view_key(ctx), lambda: view.summary_line(c, events))}**")
 shell.show_notices(ctx)
 
 if events.empty:
@@ -31,7 +31,7 @@ with left:
     st.subheader("Map of contacts", anchor=False)
     mdata = shell.map_data(ctx)
     st.plotly_chart(
-        figures.map_figure(mdata),
+        shell.chart("map", ctx, lambda: figures.map_figure(mdata)),
         key="map",
         on_select=shell.on_map_select,
         selection_mode="points",
@@ -59,7 +59,7 @@ with left:
     )  # fmt: skip
     tdata = shell.timeline_data(ctx)
     st.plotly_chart(
-        figures.timeline_figure(tdata),
+        shell.chart("timeline", ctx, lambda: figures.timeline_figure(tdata)),
         key="timeline",
         on_select=shell.on_timeline_select,
         selection_mode="points",
@@ -109,7 +109,12 @@ with right:
         st.subheader(a.title, anchor=False)
         st.caption(view.article_meta(c, article))
         with st.container(height=560, key="article-pane"):
-            st.html(view.ARTICLE_CSS + view.article_html(c, article, events, f.event))
+            body = shell.cached_text(
+                f"article:{article}",
+                shell.view_key(ctx),
+                lambda: view.article_html(c, article, events, f.event),
+            )
+            st.html(view.ARTICLE_CSS + body)
         if f.event:
             # Scroll the article pane to the selected sentence (our code only; the text is escaped).
             st.html(

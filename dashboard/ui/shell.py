@@ -11,13 +11,15 @@ from __future__ import annotations
 import gc
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import compiled, filters, view
+from dashboard import compiled, figures, filters, view
 from dashboard import corpus as corpus_mod
 from dashboard.filters import DATE_MAX, DATE_MIN, Filters
 from dashboard.model import TAXONOMY, Certainty
@@ -45,6 +47,7 @@ def _load(root: str, fingerprint: str) -> corpus_mod.Corpus:
             break
         fingerprint = compiled.fingerprint(Path(root))
         c = corpus_mod.load(root)
+    c = replace(c, fingerprint=fingerprint)
     if os.environ.get("CONTACT_ATLAS_GC_FREEZE", "1") != "0":
         # The corpus lives as long as the server: move it, and the modules imported by now, out of
         # the collector's reach so no collection walks them again (a full collection's cost grows
@@ -143,15 +146,8 @@ def sidebar(c: corpus_mod.Corpus) -> Context:
             notices.append("The selected event is hidden by these filters; selection cleared.")
             st.session_state[filters.EVENT_PARAM] = None
             f = f.with_event(None)
-        choices_frame = view.select_choices(events, f.event)
-        labels = dict(
-            zip(
-                choices_frame["id"],
-                (view.event_label(e) for e in corpus_mod.records(choices_frame)),
-                strict=True,
-            )
-        )
-        many = len(events) > len(choices_frame)
+        labels = _select_labels(c, events, f.event, f"{_key(c, f)}&event={f.event}")
+        many = len(events) > len(labels)
         st.selectbox(
             "Selected event", list(labels), key=filters.EVENT_PARAM, format_func=labels.get, index=None,
             placeholder=f"Choose one of {len(events):,} events…" if len(events) else "No events",
@@ -166,14 +162,48 @@ def sidebar(c: corpus_mod.Corpus) -> Context:
 
 
 def _key(c: corpus_mod.Corpus, f: Filters) -> str:
-    # A plain string key: cheaper for Streamlit to hash than the Filters value itself.
-    return f"{id(c)}?{sorted(filters.to_query(replace(f, event=None)).items())}"
+    # A plain string key: cheaper for Streamlit to hash than the Filters value itself. The corpus
+    # is named by its data's fingerprint, so an entry can never outlive the data it was made from.
+    return f"{c.root}@{c.fingerprint}?{sorted(filters.to_query(replace(f, event=None)).items())}"
+
+
+def view_key(ctx: Context) -> str:
+    """This exact view: the filters, the lanes and the selected event."""
+    return f"{_key(ctx.corpus, ctx.filters)}&lanes={ctx.filters.lanes}&event={ctx.filters.event}"
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _chart(key: str, _build: Callable[[], go.Figure]) -> figures.FrozenFigure:
+    return figures.freeze(_build())
+
+
+def chart(name: str, ctx: Context, build: Callable[[], go.Figure]) -> figures.FrozenFigure:
+    """A figure built and serialised once per view, however many readers look at that view."""
+    return _chart(f"{name}:{view_key(ctx)}", build)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _cached_text(key: str, _build: Callable[[], str]) -> str:
+    return _build()
+
+
+def cached_text(name: str, key: str, build: Callable[[], str]) -> str:
+    """Page text that depends only on the view (the summary line, the article's HTML)."""
+    return _cached_text(f"{name}:{key}", build)
 
 
 def filtered(c: corpus_mod.Corpus, f: Filters) -> pd.DataFrame:
     """The filtered events, cached per view so that selecting an event does not filter again."""
     f = replace(f, event=None, lanes=filters.LANES[0])
     return _filtered(c, f, _key(c, f))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _select_labels(
+    _c: corpus_mod.Corpus, _events: pd.DataFrame, _event: str | None, key: str
+) -> dict[str, str]:
+    frame = view.select_choices(_events, _event)
+    return dict(zip(frame["id"], (view.event_label(e) for e in corpus_mod.records(frame)), strict=True))
 
 
 @st.cache_resource(max_entries=32)
