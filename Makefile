@@ -8,10 +8,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: run test lint validate geocode bench clean
+.PHONY: run test lint validate geocode bench serve clean
 
+# Loopback only: a local run is for this machine (and needs no external address lookup).
 run: $(READY)
-	$(BIN)/streamlit run dashboard/app.py
+	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port 8501
+
+# Replicas (one a core) behind Debian's nginx; see README "Hosting".
+REPLICAS ?= 2
+PORT ?= 8080
+serve: $(READY)
+	$(BIN)/python deploy/serve.py --replicas $(REPLICAS) --port $(PORT) $(if $(DATA),--data $(DATA))
 
 test: $(READY)
 	$(BIN)/ruff check .
@@ -24,9 +31,10 @@ validate: $(READY)
 geocode: $(READY)
 	$(BIN)/python -m dashboard geocode
 
-# Not part of the tests: about six minutes; writes bench/RESULTS.md (needs Chromium).
+# Not part of the tests: about 40 minutes; writes bench/RESULTS.md (needs Chromium and nginx).
 bench: $(READY)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/load.py --matrix
 
 $(READY): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Contact Atlas needs Python 3.11 or newer (python3.11+ on PATH)."; exit 1; }

@@ -150,6 +150,7 @@ class Page:
     kinds_options: list[str] = field(default_factory=list)
     page_hash: str = ""
     query: str | None = None
+    config: Any = None  # the server's client-side configuration, from new_session
     texts: list[str] = field(default_factory=list)  # what the page says: markdown, headings, alerts
 
     def problem(self) -> str:
@@ -165,8 +166,8 @@ class Page:
 class Reader:
     """One browser tab's worth of protocol."""
 
-    def __init__(self, ws: websockets.ClientConnection, query: str) -> None:
-        self.ws, self.query = ws, query
+    def __init__(self, ws: websockets.ClientConnection, query: str, page_name: str = "") -> None:
+        self.ws, self.query, self.page_name = ws, query, page_name
         self.page_hash = ""
         self.widgets: dict[str, WidgetState] = {}
         self.kinds_id: str | None = None
@@ -179,6 +180,8 @@ class Reader:
         cs = msg.rerun_script
         cs.query_string = self.query
         cs.page_script_hash = self.page_hash
+        if not self.page_hash:
+            cs.page_name = self.page_name  # the path of the link, as a browser sends it
         cs.widget_states.widgets.extend(self.widgets.values())
         started = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
@@ -207,6 +210,7 @@ class Reader:
             which = fm.WhichOneof("type")
             if which == "new_session":
                 page.page_hash = fm.new_session.page_script_hash
+                page.config = fm.new_session.config
             elif which == "page_info_changed":
                 page.query = fm.page_info_changed.query_string
             elif which == "delta" and fm.delta.WhichOneof("type") == "new_element":

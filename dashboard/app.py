@@ -9,6 +9,13 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
+
+if __name__ == "__main__":
+    # `streamlit run dashboard/app.py` puts dashboard/ on the path, not the repository: a host
+    # that runs the repository as cloned, without installing it (Streamlit Community Cloud),
+    # would not find the package. This checkout's package comes first.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import streamlit as st
 
