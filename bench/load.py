@@ -402,7 +402,7 @@ HEADER = (
 )
 
 
-def cpu_per_change(url: str, pid: int, changes: int = 40) -> float:
+def cpu_per_change(url: str, pid: int, changes: int = 25) -> float:
     """Whole-process server CPU per filter change: one reader, changes back to back (median of 3 rounds)."""
     per = []
     for seed in range(3):
@@ -412,7 +412,7 @@ def cpu_per_change(url: str, pid: int, changes: int = 40) -> float:
 
 
 STEPS = [
-    ("Streamlit's defaults (polling file watcher, forced full collection after every run)",
+    ("Streamlit's defaults (file watcher, forced full collection after every run)",
      ["--server.fileWatcherType", "auto", "--runner.postScriptGC", "true"], {"CONTACT_ATLAS_GC_FREEZE": "0"}),
     ("+ no file watcher", ["--server.fileWatcherType", "none", "--runner.postScriptGC", "true"], {"CONTACT_ATLAS_GC_FREEZE": "0"}),
     ("+ loaded corpus frozen out of the collector (gc.freeze)", ["--server.fileWatcherType", "none", "--runner.postScriptGC", "true"], {}),
@@ -421,7 +421,8 @@ STEPS = [
 
 
 def steps_table(data: Path | None, label: str) -> list[str]:
-    lines = [f"**{label}** — whole-process server CPU per filter change, one reader, 3 × 40 changes back to back, median:", "",
+    lines = [f"**{label}** — whole-process server CPU per filter change, one reader, 3 × 25 changes back to back "
+             "(impatient think time), median of the three:", "",
              "| configuration | CPU per change (ms) | memory after (MB) |", "|---|---:|---:|"]  # fmt: skip
     for name, args, env in STEPS:
         with dashboard(data, args, env) as (url, pid):
@@ -431,29 +432,45 @@ def steps_table(data: Path | None, label: str) -> list[str]:
     return [*lines, ""]
 
 
+def readers_table(
+    url: str, pids: list[int], readers: list[int], links: Sequence[bool], changes: int
+) -> list[str]:
+    out = [HEADER]
+    for think in ("people", "impatient"):
+        for distinct in links:
+            for n in readers:
+                r = crowd(url, pids, n, distinct=distinct, think=think, changes=changes, seed=n)
+                out.append(r.row())
+                print(out[-1], r.failures, flush=True)
+                out += [f"<!-- failures: {'; '.join(r.failures)} -->"] if r.failures else []
+    return out
+
+
 def matrix(corpora: list[tuple[str, Path | None]], readers: list[int], quick: bool) -> list[str]:
-    out = []
+    out: list[str] = []
+    changes = 2
+    churn_total = 60 if quick else 200
     for label, data in corpora:
         out += steps_table(data, label)
-        out += [
-            f"**{label}** — readers on one server (`streamlit run`, the repository's configuration):",
-            "",
-            HEADER,
-        ]
+        out += [f"**{label}** — readers on one server (`streamlit run`, the repository's configuration), "
+                f"{changes} filter changes each:", ""]  # fmt: skip
         with dashboard(data) as (url, pid):
-            for think in ("people", "impatient"):
-                for distinct in (False, True):
-                    for n in readers:
-                        r = crowd(
-                            url, [pid], n, distinct=distinct, think=think, changes=2 if quick else 3, seed=n
-                        )
-                        out.append(r.row())
-                        print(out[-1], r.failures, flush=True)
-            first, last = churn(url, [pid], total=60 if quick else 200)
-            out += ["", f"Memory after the first 10 of {60 if quick else 200} readers came and went: {first:.0f} MB; "
-                    f"after all of them: {last:.0f} MB ({100 * (last - first) / first:+.1f} %).", ""]  # fmt: skip
+            out += readers_table(url, [pid], readers, (False, True), changes)
+            first, last = churn(url, [pid], total=churn_total)
+            out += ["", f"Memory after the first 10 of {churn_total} readers came and went (waves of 10, distinct "
+                    f"links): {first:.0f} MB; after all of them: {last:.0f} MB ({100 * (last - first) / first:+.1f} %).", ""]  # fmt: skip
             print(out[-2], flush=True)
-    return out
+    sys.path.insert(0, str(ROOT / "deploy"))
+    import serve  # noqa: PLC0415 - deploy/serve.py, the documented command's own code
+
+    label = corpora[0][0]
+    out += [f"**{label}** — the same readers through nginx and two replicas (`make serve`), one link:", ""]
+    with serve.cluster(2, data=str(corpora[0][1]) if corpora[0][1] else None) as (proxy, replicas):
+        pids = [r.proc.pid for r in replicas]
+        for r in replicas:  # each replica loads the corpus once before the readers come
+            crowd(r.url, [r.proc.pid], 1, think="impatient", changes=1)
+        out += readers_table(proxy.url, pids, readers, (False,), changes)
+    return [*out, ""]
 
 
 def write_results(lines: list[str]) -> None:
