@@ -219,8 +219,9 @@ class Reader:
                 page.elements[t] = page.elements.get(t, 0) + 1
                 if t == "exception":
                     page.exceptions.append(f"{el.exception.type}: {el.exception.message}")
-                elif t == "html" and "article-text" in el.html.body:
-                    page.article = True
+                elif t == "html":
+                    page.article = page.article or "article-text" in el.html.body
+                    page.texts.append(el.html.body)
                 elif t in ("markdown", "heading", "alert"):
                     page.texts.append(getattr(el, t).body)
                 elif t == "multiselect" and el.multiselect.label == KINDS_LABEL:

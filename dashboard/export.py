@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard import markup
 from dashboard.arrow import isin
 from dashboard.corpus import Corpus, by_event
 from dashboard.corpus import records as records_of
@@ -117,7 +118,7 @@ def to_csv(recs: list[dict[str, Any]]) -> str:
                 row[f"{key}_{k}"] = (r[key] or {}).get(k)
         row["sources"] = " | ".join(f"{s['article']}:{s['start']}-{s['end']}" for s in r["sources"])
         row["quotes"] = " | ".join(s["quote"] for s in r["sources"])
-        w.writerow(row)
+        w.writerow({k: markup.csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseFigure
 
+from dashboard import markup
 from dashboard.model import TAXONOMY
 from dashboard.view import ANY, BIN, MapData, TimelineData
 
@@ -83,7 +84,10 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
                 "lon": pl["lon"],
                 "mode": "markers+text",
                 # Sites sit on their city and countries are drawn: only cities need a label.
-                "text": np.where(pl["precision"] == "city", pl["name"], ""),
+                "text": [
+                    markup.plotly_text(n) if k == "city" else ""
+                    for n, k in zip(pl["name"], pl["precision"], strict=True)
+                ],
                 "textposition": "bottom center",
                 "textfont": {"size": 11, "color": "#333"},
                 "marker": {
@@ -95,7 +99,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
                     [np.full(n, ANY, dtype=object), pl["place"], np.full(n, ANY, dtype=object)]
                 ),
                 "hovertext": [
-                    f"{name} · {count:,} event(s)"
+                    f"{markup.plotly_text(name)} · {count:,} event(s)"
                     for name, count in zip(pl["name"], pl["events"], strict=True)
                 ],
                 "hovertemplate": "%{hovertext}<br>click to step through them<extra></extra>",
@@ -249,7 +253,7 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                             np.datetime_as_string(b["x0"], unit="D"),
                             np.datetime_as_string(b["x1"], unit="D"),
                             b["count"],
-                            b["label"],
+                            [markup.plotly_text(x) for x in b["label"]],
                         ]
                     ),
                     "hovertemplate": "<b>%{customdata[4]:,} events</b> · %{customdata[5]}<br>"
@@ -335,7 +339,7 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
         "yaxis": {
             "tickmode": "array",
             "tickvals": lanes["y"].tolist(),
-            "ticktext": lanes["label"].tolist(),
+            "ticktext": [markup.plotly_text(x) for x in lanes["label"]],
             "autorange": "reversed",
             "showgrid": False,
             "zeroline": False,

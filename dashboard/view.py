@@ -6,8 +6,6 @@ Plain functions over the corpus frames; the pages only lay these out.
 from __future__ import annotations
 
 import functools
-import html
-import itertools
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -16,6 +14,7 @@ import numpy as np
 import pandas as pd
 from geopy.distance import geodesic
 
+from dashboard import markup
 from dashboard.arrow import isin, with_default
 from dashboard.corpus import Corpus, records
 from dashboard.filters import Filters
@@ -154,29 +153,15 @@ def article_html(corpus: Corpus, article_id: str, events: pd.DataFrame, selected
     get the class `selected`. Every character of the article is escaped.
     Only this article's spans are looked at, whatever the corpus size.
     """
-    text = corpus.texts[article_id]
     in_article = corpus.sources[corpus.sources["article"] == article_id]
     shown = events[isin(events["id"], in_article["event"])]
     summary = dict(zip(shown["id"], shown["summary"], strict=True))
     srcs = in_article[isin(in_article["event"], shown["id"])]
-    spans = list(srcs[["event", "start", "end"]].itertuples(index=False, name=None))
-    cuts = sorted({0, len(text), *(s for _, s, _ in spans), *(e for _, _, e in spans)})
-    out: list[str] = []
-    for a, b in itertools.pairwise(cuts):
-        piece = html.escape(text[a:b])
-        cover = sorted({eid for eid, s, e in spans if s <= a and b <= e})
-        if not cover:
-            out.append(piece)
-            continue
-        cls = "ev selected" if selected in cover else "ev"
-        title = "\n".join(summary[e] for e in cover)
-        out.append(
-            f'<mark class="{cls}" data-events="{html.escape(" ".join(cover))}" '
-            f'title="{html.escape(title)}">{piece}</mark>'
-        )
-    paragraphs = [f"<p>{p}</p>" for p in "".join(out).split("\n") if p.strip()]
-    lang = html.escape(corpus.articles[article_id].language)
-    return f'<div class="article-text" lang="{lang}">{"".join(paragraphs)}</div>'
+    spans = [
+        markup.Span(e, s, t) for e, s, t in srcs[["event", "start", "end"]].itertuples(index=False, name=None)
+    ]
+    language = corpus.articles[article_id].language
+    return markup.article_html(corpus.texts[article_id], spans, summary, selected, language)
 
 
 def article_meta(corpus: Corpus, article_id: str) -> str:
@@ -409,16 +394,16 @@ def _group_hover(corpus: Corpus, events: pd.DataFrame, groups: pd.DataFrame, km:
         label = TAXONOMY[r["style"]].label
         e = _clean(latest.loc[r["latest"]].to_dict())
         event = [
-            f"{html.escape(date_label(e))} · " + _wrap_html(e["summary"]),
-            html.escape(names.get(r["latest"], "")),
+            f"{markup.plotly_text(date_label(e))} · " + _wrap_html(e["summary"]),
+            markup.plotly_text(names.get(r["latest"], "")),
         ]
         if r["count"] == 1:
-            lines = [f"<b>{html.escape(label)}</b>", *event, html.escape(where),
-                     f"{e['certainty']} · {html.escape(e['attribution'])}"]  # fmt: skip
+            lines = [f"<b>{markup.plotly_text(label)}</b>", *event, markup.plotly_text(where),
+                     f"{e['certainty']} · {markup.plotly_text(e['attribution'])}"]  # fmt: skip
         else:
             what = f"events, mostly {label.lower()}" if r["kind"] == ANY else f"× {label}"
-            lines = [f"<b>{r['count']:,} {html.escape(what)}</b> · {html.escape(where)}", "latest:", *event,
-                     "click to step through them, latest first"]  # fmt: skip
+            head = f"<b>{r['count']:,} {markup.plotly_text(what)}</b> · {markup.plotly_text(where)}"
+            lines = [head, "latest:", *event, "click to step through them, latest first"]
         hover.append("<br>".join(lines))
     return hover
 
@@ -469,7 +454,7 @@ def _where(corpus: Corpus, origin: str | None, place: str) -> str:
 
 def _wrap_html(text: str) -> str:
     """Escaped, with line breaks Plotly's hover understands."""
-    return html.escape(_wrap(text)).replace("\n", "<br>")
+    return markup.plotly_lines(_wrap(text).split("\n"))
 
 
 def _wrap(text: str, width: int = 60) -> str:
@@ -595,10 +580,11 @@ def timeline_data(
     ev["hover"] = [
         "<br>".join(
             [
-                f"<b>{html.escape(TAXONOMY[r['kind']].label)}</b> · {html.escape(date_label(r))}",
+                f"<b>{markup.plotly_text(TAXONOMY[r['kind']].label)}</b> · "
+                + markup.plotly_text(date_label(r)),
                 _wrap_html(r["summary"]),
-                html.escape(names.get(r["id"], "")),
-                f"{r['certainty']} · {html.escape(r['attribution'])}",
+                markup.plotly_text(names.get(r["id"], "")),
+                f"{r['certainty']} · {markup.plotly_text(r['attribution'])}",
             ]
         )
         for r in recs

@@ -57,7 +57,7 @@ def test_url_parameters_restore_filters_and_selection() -> None:
     assert str(at.sidebar.date_input(key="from").value) == "2025-01-01"
     assert at.sidebar.selectbox(key="event").value == VISIT
     assert summary(at).startswith("**2 of 22 events")
-    assert any("US envoy Keith Kellogg visits Belarus" in m.value for m in at.markdown)
+    assert any("US envoy Keith Kellogg visits Belarus" in h.proto.body for h in at.html)
 
 
 def test_changing_a_filter_changes_the_counts_and_the_url() -> None:
@@ -78,8 +78,8 @@ def test_selecting_an_event_fills_the_card_and_the_url() -> None:
     at.run()
     at.sidebar.selectbox(key="event").select(VISIT).run()
     assert not at.exception
-    assert any("US envoy Keith Kellogg visits Belarus" in m.value for m in at.markdown)
-    assert any("7,463 km" in m.value for m in at.markdown)
+    assert any("US envoy Keith Kellogg visits Belarus" in h.proto.body for h in at.html)
+    assert any("7,463 km" in h.proto.body for h in at.html)
     assert at.query_params["event"] in (VISIT, [VISIT])
 
 

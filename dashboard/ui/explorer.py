@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
 import json
 
 import streamlit as st
 
-from dashboard import figures, view
+from dashboard import figures, markup, view
 from dashboard.filters import LANES
 from dashboard.ui import shell
 
@@ -89,25 +88,14 @@ with right:
                 "or choose one in the sidebar."
             )
         else:
-            st.markdown(f"#### {html.escape(d.title)}")
-            st.markdown(
-                f"**{d.kind}** · {d.date} *({d.precision} precision)*  \n"
-                f"{d.cameo}  \n"
-                f"**Who:** {html.escape(d.participants)}  \n"
-                f"**Where:** {html.escape(d.place)}"
-                + (f" · {d.distance_km:,} km" if d.distance_km else "")
-                + f"  \n**Says who:** {html.escape(d.attribution)} · **{d.certainty}** — {d.certainty_help}"
-            )
-            if d.note:
-                st.caption(d.note)
+            st.html(markup.details_card(d))
             if st.button("Clear selection", key="clear-selection"):
                 shell.select_event(None)
                 st.rerun()
     article = view.reading_article(c, events, f)
     if article is not None:
         a = c.articles[article]
-        st.subheader(a.title, anchor=False)
-        st.caption(view.article_meta(c, article))
+        st.html(markup.article_heading(a.title, view.article_meta(c, article)))
         with st.container(height=560, key="article-pane"):
             body = shell.cached_text(
                 f"article:{article}",

@@ -1,0 +1,134 @@
+"""Where untrusted text becomes markup: the one module that escapes it, once, for each target.
+
+Everything a reader sees that came from data — article text, names, roles,
+summaries, notes, attributions, imported rows — reaches a renderer through one
+of these functions, and nothing else escapes it:
+
+- `html_text` for the page's HTML (the article, the details card). The page
+  never passes untrusted text to Markdown, which `html.escape` cannot make
+  safe (`[x](…)` links, `**` bold, `:red[…]` colours, `$…$` LaTeX);
+- `plotly_text` for Plotly's labels and hover text, a pseudo-HTML of its own;
+- `csv_cell` for spreadsheets, which run a cell that starts with `=`, `+`,
+  `-` or `@` as a formula.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dashboard.view import Details
+
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+
+
+def html_text(text: str) -> str:
+    """Text shown as itself inside HTML, in element content or in a quoted attribute."""
+    return html.escape(text, quote=True)
+
+
+def plotly_text(text: str) -> str:
+    """Text shown as itself in a Plotly label or hover (Plotly reads `<b>`, `<br>`, `<a>` and entities)."""
+    return html.escape(text, quote=False)
+
+
+def plotly_lines(lines: Iterable[str]) -> str:
+    """Several lines of untrusted text, escaped, joined with Plotly's line break."""
+    return "<br>".join(plotly_text(line) for line in lines)
+
+
+def csv_cell(value: object) -> object:
+    """A text cell a spreadsheet shows as text: one that starts like a formula gets a leading '.
+
+    Numbers are left alone (a longitude of -77.0 is a number, not a formula).
+    """
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value
+
+
+# --- the article ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A source span to mark: the event citing it, and where it is in the article's text."""
+
+    event: str
+    start: int
+    end: int
+
+
+def article_html(
+    text: str, spans: Sequence[Span], titles: dict[str, str], selected: str | None, language: str
+) -> str:
+    """The article as paragraphs of escaped text, each cited piece marked with the events citing it.
+
+    The text is cut at every span boundary and at every line break, so overlapping
+    spans mark each piece once with all their events, and a quote that runs over a
+    paragraph break stays marked on both sides of it. `titles` (event → summary)
+    become each mark's tooltip; the selected event's pieces get the class `selected`.
+    """
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    cuts = sorted(
+        {0, len(text), *breaks, *(b + 1 for b in breaks), *(s.start for s in spans), *(s.end for s in spans)}
+    )
+    paragraphs: list[list[str]] = [[]]
+    for a, b in itertools.pairwise(cuts):
+        piece = text[a:b]
+        if piece == "\n":
+            paragraphs.append([])
+            continue
+        cover = sorted({s.event for s in spans if s.start <= a and b <= s.end})
+        if not cover:
+            paragraphs[-1].append(html_text(piece))
+            continue
+        cls = "ev selected" if selected in cover else "ev"
+        title = "\n".join(titles[e] for e in cover if e in titles)
+        paragraphs[-1].append(
+            f'<mark class="{cls}" data-events="{html_text(" ".join(cover))}" '
+            f'title="{html_text(title)}">{html_text(piece)}</mark>'
+        )
+    body = "".join(f"<p>{''.join(p)}</p>" for p in paragraphs if "".join(p).strip())
+    return f'<div class="article-text" lang="{html_text(language)}">{body}</div>'
+
+
+# --- the details card and the article's heading ---------------------------------------------
+
+CARD_CSS = """<style>
+.details-card h4 { margin: 0 0 .35rem 0; font-size: 1.1rem; line-height: 1.35; }
+.details-card p { margin: 0 0 .35rem 0; line-height: 1.5; }
+.details-card .note, .article-meta { color: #555; font-size: .875rem; }
+.article-heading h3 { margin: .5rem 0 .1rem 0; font-size: 1.25rem; }
+</style>"""
+
+
+def details_card(d: Details) -> str:
+    """The selected event's card: every field from data escaped here, nothing read as Markdown."""
+    where = html_text(d.place) + (f" · {d.distance_km:,} km" if d.distance_km else "")
+    lines = [
+        f"<b>{html_text(d.kind)}</b> · {html_text(d.date)} <i>({html_text(d.precision)} precision)</i>",
+        html_text(d.cameo),
+        f"<b>Who:</b> {html_text(d.participants)}",
+        f"<b>Where:</b> {where}",
+        f"<b>Says who:</b> {html_text(d.attribution)} · <b>{html_text(d.certainty)}</b> — "
+        f"{html_text(d.certainty_help)}",
+    ]
+    note = f'<p class="note">{html_text(d.note)}</p>' if d.note else ""
+    return (
+        f'{CARD_CSS}<div class="details-card" data-event="{html_text(d.id)}">'
+        f"<h4>{html_text(d.title)}</h4><p>{'<br>'.join(lines)}</p>{note}</div>"
+    )
+
+
+def article_heading(title: str, meta: str) -> str:
+    """The article's title and its publisher, date and address, as text."""
+    return (
+        f'{CARD_CSS}<div class="article-heading"><h3>{html_text(title)}</h3>'
+        f'<div class="article-meta">{html_text(meta)}</div></div>'
+    )
