@@ -57,10 +57,15 @@ def _run() -> None:
         st.markdown("### Contact Atlas")
     shell.set_context(shell.sidebar(c))
     if c.errors:
-        with st.sidebar.expander(c.skipped_summary(), icon=":material/error:"):
-            st.caption("Run `python -m dashboard validate` for details.")
-            for p in c.errors[:50]:
-                st.text(str(p))
+        # At the top of every page, not tucked away: what a reader sees is missing something.
+        with st.expander(f"The data has problems: {c.skipped_summary()}", icon=":material/error:"):
+            st.caption(
+                "Each line names the file, the record and the field; "
+                "`python -m dashboard validate` lists them too."
+            )
+            st.text("\n".join(str(p) for p in c.errors[:200]))
+            if len(c.errors) > 200:
+                st.caption(f"… and {len(c.errors) - 200:,} more.")
     page.run()
 
 

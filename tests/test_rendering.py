@@ -139,3 +139,30 @@ def test_csv_cells_that_look_like_formulas_are_text(data_copy: Path) -> None:
     washington = next(r for r in rows if r["origin_id"] == "washington")
     assert float(washington["origin_lon"]) < 0  # a negative longitude stays a number
     assert not washington["origin_lon"].startswith("'")
+
+
+# --- problems in view ------------------------------------------------------------------------------
+
+
+def test_skipped_records_are_announced_at_the_top_of_the_page(data_copy: Path, monkeypatch) -> None:
+    edit(data_copy / EVENTS_FILE, "date: 2025-02\n", "date: 2025-02-30\n")
+    monkeypatch.setenv("DASHBOARD_DATA", str(data_copy))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run(timeout=60)
+    assert not at.exception
+    top = [e for e in at.main.expander if "The data has problems" in e.label]
+    assert len(top) == 1
+    assert top[0].label == "The data has problems: 1 record skipped (1 problem)"
+    assert "record us-prisoner-release-visit-2025-02: date:" in top[0].text[0].value
+    assert not [e for e in at.sidebar.expander if "problem" in e.label]
+
+
+def test_an_empty_corpus_says_so_instead_of_no_events_match(data_copy: Path, monkeypatch) -> None:
+    edit(data_copy / "actors.yaml", "\n", "\n  - [unclosed\n")  # every event loses its actors
+    monkeypatch.setenv("DASHBOARD_DATA", str(data_copy))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run(timeout=60)
+    assert not at.exception
+    said = " ".join(i.value for i in at.info)
+    assert "This corpus holds no events: every record was skipped" in said
+    assert "No events match" not in said
