@@ -41,6 +41,8 @@ def run() -> None:
     try:
         _run()
     finally:
+        # The run's context must not outlive it: a later callback on this thread rebuilds its own.
+        shell.set_context(None)
         if os.environ.get("CONTACT_ATLAS_TIMING"):
             # Read by bench/run.py: each script run's wall time, and the CPU time of its own thread
             # (the wall time also counts waiting for a core that a local browser is using).

@@ -9,12 +9,14 @@ copied link reproduces the view on any page.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -36,6 +38,7 @@ class Context:
     filters: Filters
     events: pd.DataFrame  # the filtered events
     notices: tuple[str, ...]
+    events_key: str  # names the filtered events by content, for the per-view caches
 
 
 @st.cache_resource(show_spinner="Loading the corpus…", max_entries=4)
@@ -141,12 +144,12 @@ def sidebar(c: corpus_mod.Corpus) -> Context:
                 placeholder="All articles",
             )  # fmt: skip
         f = _current(c)
-        events = filtered(c, f)
+        events, events_key = filtered(c, f)
         if f.event and not (events["id"] == f.event).any():
             notices.append("The selected event is hidden by these filters; selection cleared.")
             st.session_state[filters.EVENT_PARAM] = None
             f = f.with_event(None)
-        labels = _select_labels(c, events, f.event, f"{_key(c, f)}&event={f.event}")
+        labels = _select_labels(c, events, f.event, f"{events_key}&event={f.event}")
         many = len(events) > len(labels)
         st.selectbox(
             "Selected event", list(labels), key=filters.EVENT_PARAM, format_func=labels.get, index=None,
@@ -158,7 +161,7 @@ def sidebar(c: corpus_mod.Corpus) -> Context:
             st.button("Clear filters", on_click=clear_filters, width="stretch")
     f = _current(c)
     write_url(f)
-    return Context(c, f, events, tuple(notices))
+    return Context(c, f, events, tuple(notices), events_key)
 
 
 def _key(c: corpus_mod.Corpus, f: Filters) -> str:
@@ -167,9 +170,20 @@ def _key(c: corpus_mod.Corpus, f: Filters) -> str:
     return f"{c.root}@{c.fingerprint}?{sorted(filters.to_query(replace(f, event=None)).items())}"
 
 
+def _events_key(c: corpus_mod.Corpus, events: pd.DataFrame) -> str:
+    """The events a view shows, named by content: two links that select the same events share views.
+
+    `events` is a slice of the corpus's events frame, so its index is the rows it kept;
+    the fingerprint names the corpus they are rows of. Computed once per filter set.
+    """
+    rows = np.ascontiguousarray(events.index.to_numpy(dtype=np.int64))
+    digest = hashlib.blake2b(rows.tobytes(), digest_size=12).hexdigest()
+    return f"{c.root}@{c.fingerprint}#{len(events)}:{digest}"
+
+
 def view_key(ctx: Context) -> str:
-    """This exact view: the filters, the lanes and the selected event."""
-    return f"{_key(ctx.corpus, ctx.filters)}&lanes={ctx.filters.lanes}&event={ctx.filters.event}"
+    """This exact view: the events it shows, the lanes and the selected event."""
+    return f"{ctx.events_key}&lanes={ctx.filters.lanes}&event={ctx.filters.event}"
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -192,8 +206,8 @@ def cached_text(name: str, key: str, build: Callable[[], str]) -> str:
     return _cached_text(f"{name}:{key}", build)
 
 
-def filtered(c: corpus_mod.Corpus, f: Filters) -> pd.DataFrame:
-    """The filtered events, cached per view so that selecting an event does not filter again."""
+def filtered(c: corpus_mod.Corpus, f: Filters) -> tuple[pd.DataFrame, str]:
+    """The filtered events and their content key, cached per filters: selecting an event filters nothing."""
     f = replace(f, event=None, lanes=filters.LANES[0])
     return _filtered(c, f, _key(c, f))
 
@@ -207,8 +221,9 @@ def _select_labels(
 
 
 @st.cache_resource(max_entries=32)
-def _filtered(_c: corpus_mod.Corpus, _f: Filters, key: str) -> pd.DataFrame:
-    return filters.apply(_c, _f)
+def _filtered(_c: corpus_mod.Corpus, _f: Filters, key: str) -> tuple[pd.DataFrame, str]:
+    events = filters.apply(_c, _f)
+    return events, _events_key(_c, events)
 
 
 @st.cache_resource(max_entries=32)
@@ -223,14 +238,14 @@ def _timeline_data(_c: corpus_mod.Corpus, _events: pd.DataFrame, _lanes: str, ke
 
 def map_data(ctx: Context) -> view.MapData:
     """The map's data for this view (cached per filters) with the selection marked."""
-    base = _map_data(ctx.corpus, ctx.events, _key(ctx.corpus, replace(ctx.filters, lanes=filters.LANES[0])))
+    base = _map_data(ctx.corpus, ctx.events, ctx.events_key)
     return view.map_selection(ctx.corpus, base, ctx.filters.event)
 
 
 def timeline_data(ctx: Context) -> view.TimelineData:
     """The timeline's data for this view (cached per filters and lanes) with the selection marked."""
     f = ctx.filters
-    base = _timeline_data(ctx.corpus, ctx.events, f.lanes, _key(ctx.corpus, f))
+    base = _timeline_data(ctx.corpus, ctx.events, f.lanes, f"{ctx.events_key}&{f.lanes}")
     return view.timeline_selection(ctx.corpus, base, f.lanes, f.event)
 
 
@@ -299,7 +314,7 @@ TOPOJSON_URL = "app/static/topojson/"
 _RUN = threading.local()
 
 
-def set_context(ctx: Context) -> None:
+def set_context(ctx: Context | None) -> None:
     _RUN.context = ctx
 
 
@@ -313,5 +328,6 @@ def context() -> Context:
     if ctx is None:
         c = load_corpus()
         f = _current(c)
-        ctx = Context(c, f, filtered(c, f), ())
+        events, events_key = filtered(c, f)
+        ctx = Context(c, f, events, (), events_key)
     return ctx
