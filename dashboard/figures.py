@@ -32,6 +32,14 @@ STYLE: dict[str, tuple[str, str]] = {
     "use_of_force": ("#882255", "x"),
 }
 SELECTED = "#111111"
+DAY_MS = 86_400_000
+# Plotly picks the tick spacing for the zoom; these say how each spacing is labelled.
+TIME_TICKS = [
+    {"dtickrange": [None, 7 * DAY_MS], "value": "%-d %b %Y"},
+    {"dtickrange": [7 * DAY_MS, "M1"], "value": "%-d %b"},
+    {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
+    {"dtickrange": ["M12", None], "value": "%Y"},
+]
 FONT = {"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12}
 
 
@@ -217,6 +225,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _zoom_buttons(marks: pd.DataFrame) -> list[dict[str, Any]]:
+    """Buttons that zoom the timeline to the latest month or year of what is shown, and back to all."""
+    if marks.empty or marks["x1"].isna().all():
+        return []
+    latest = pd.Timestamp(marks["x1"].max())
+
+    def span(days: int, pad: int) -> list[str]:
+        return [f"{latest - pd.Timedelta(days=days):%Y-%m-%d}", f"{latest + pd.Timedelta(days=pad):%Y-%m-%d}"]
+
+    return [
+        {
+            "type": "buttons",
+            "direction": "right",
+            "showactive": False,
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.0,
+            "yanchor": "bottom",
+            "pad": {"t": 0, "b": 4},
+            "font": {"size": 11},
+            "buttons": [
+                {"label": "Latest month", "method": "relayout", "args": [{"xaxis.range": span(31, 4)}]},
+                {"label": "Latest year", "method": "relayout", "args": [{"xaxis.range": span(366, 15)}]},
+                {"label": "All", "method": "relayout", "args": [{"xaxis.autorange": True}]},
+            ],
+        }
+    ]
+
+
 def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
     """Points for days, bars across months, years and spans, in lanes; binned counts at scale.
 
@@ -327,15 +364,22 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
     lanes = data.lanes
     rows = int(lanes["rows"].sum()) if len(lanes) else 1
     layout = {
-        "height": height or max(220, 60 + 26 * rows + 14 * len(lanes)),
-        "margin": {"l": 8, "r": 8, "t": 8, "b": 30},
+        "height": height or max(250, 90 + 26 * rows + 14 * len(lanes)),
+        "margin": {"l": 8, "r": 8, "t": 38, "b": 30},
         "font": FONT,
         "barmode": "overlay",
         "dragmode": "pan",
         "clickmode": "event+select",
         "plot_bgcolor": "white",
         "uirevision": "timeline",
-        "xaxis": {"type": "date", "showgrid": True, "gridcolor": "#eee"},
+        "xaxis": {
+            "type": "date",
+            "showgrid": True,
+            "gridcolor": "#eee",
+            # Ticks say as much as the zoom allows: years, then months, then days.
+            "tickformatstops": TIME_TICKS,
+        },
+        "updatemenus": _zoom_buttons(marks),
         "yaxis": {
             "tickmode": "array",
             "tickvals": lanes["y"].tolist(),

@@ -127,6 +127,28 @@ def test_clicking_a_timeline_mark_selects_its_event(page, server) -> None:
     assert "Mike Pompeo (visitor)" in page.inner_text("body")
 
 
+TIMELINE_TICKS = """() => {
+  const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find((p) => !p._fullLayout.geo);
+  return gd ? Array.from(gd.querySelectorAll('.xtick text')).map((t) => t.textContent) : [];
+}"""
+
+
+def test_the_timeline_zooms_to_the_latest_month_with_day_ticks_and_back(page, server) -> None:
+    open_view(page, server)
+    years = page.evaluate(TIMELINE_TICKS)
+    assert years
+    assert all(t.isdigit() and len(t) == 4 for t in years), years
+    timeline = page.locator(".js-plotly-plot").nth(1)
+    timeline.locator(".updatemenu-button", has_text="Latest month").click()
+    page.wait_for_function(
+        f"() => ({TIMELINE_TICKS})().some((t) => /^\\d{{1,2}} (May|Jun|Jul)( 20\\d\\d)?$/.test(t))"
+    )
+    days = page.evaluate(TIMELINE_TICKS)
+    assert any("Jun" in t for t in days), days  # the month of the meeting, by day
+    timeline.locator(".updatemenu-button", has_text="All").click()
+    page.wait_for_function(f"() => ({TIMELINE_TICKS})().every((t) => /^20\\d\\d$/.test(t))")
+
+
 def test_a_filter_change_updates_the_url_and_the_link_restores_the_view(page, browser, server) -> None:
     open_view(page, server, f"event={VISIT}")
     wait_selected(page, VISIT)

@@ -70,7 +70,8 @@ with left:
         key="timeline",
         on_select=shell.on_timeline_select,
         selection_mode="points",
-        config={"displaylogo": False},
+        # No mode bar: it covers the zoom buttons, which do what a reader needs from it.
+        config={"displaylogo": False, "displayModeBar": False},
     )
     if tdata.binned:
         notes = [
