@@ -113,7 +113,7 @@ def test_events_page_lists_the_filtered_events() -> None:
     assert [b.proto.label for b in at.get("download_button")] == [
         "Download JSON",
         "Download CSV",
-        "Download GEOJSON",
+        "Download GeoJSON",
     ]
 
 

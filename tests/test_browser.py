@@ -187,12 +187,15 @@ def test_links_work_on_every_page(page, server) -> None:
     assert "Traceback" not in page.inner_text("body")
 
 
+NAMES = {"csv": "CSV", "json": "JSON", "geojson": "GeoJSON"}
+
+
 def test_downloads_equal_the_command_line_export(page, server) -> None:
     page.goto(f"{server}/events?kind=visit")
     page.wait_for_function("() => document.body.innerText.includes('4 of 22 events')")
     for fmt in ("csv", "json", "geojson"):
         with page.expect_download() as info:
-            page.get_by_role("button", name=f"Download {fmt.upper()}").click()
+            page.get_by_role("button", name=f"Download {NAMES[fmt]}").click()
         got = info.value.path().read_bytes()
         cli = subprocess.run(
             [sys.executable, "-m", "dashboard", "export", "--format", fmt, "--kind", "visit"],

@@ -10,6 +10,8 @@ import streamlit as st
 from dashboard import export, view
 from dashboard.ui import shell
 
+FORMAT_NAMES = {"csv": "CSV", "json": "JSON", "geojson": "GeoJSON"}
+
 ctx = shell.context()
 c, f, events = ctx.corpus, ctx.filters, ctx.events
 
@@ -43,10 +45,18 @@ st.dataframe(
     selection_mode="single-row",
     selection_default={"selection": {"rows": selected_rows, "columns": []}} if selected_rows else None,
     hide_index=True,
+    # One naming style for every column; the quote and the summary, what a journalist reads, get the room.
     column_config={
-        "id": st.column_config.TextColumn("Id", width="small"),
+        "date": "Date",
+        "precision": "Precision",
+        "kind": "Kind",
+        "participants": "Participants",
+        "place": "Place",
+        "attribution": "Attribution",
+        "certainty": "Certainty",
         "quote": st.column_config.TextColumn("Quote", width="large"),
         "summary": st.column_config.TextColumn("Summary", width="medium"),
+        "id": st.column_config.TextColumn("Id", width="small"),
     },
 )
 st.caption("Select a row to select its event in every view.")
@@ -54,7 +64,7 @@ st.caption("Select a row to select its event in every view.")
 cols = st.columns(len(export.FORMATS))
 for col, fmt in zip(cols, export.FORMATS, strict=True):
     col.download_button(
-        f"Download {fmt.upper()}",
+        f"Download {FORMAT_NAMES[fmt]}",
         # Generated when clicked: a million events are not rendered on every rerun.
         data=functools.partial(export.render, c, events, fmt),
         file_name=f"contact-atlas-events.{fmt}",
