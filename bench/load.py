@@ -239,15 +239,32 @@ class Reader:
         self.widgets[self.kinds_id] = state
 
 
+def connect(base: str) -> websockets.connect:
+    """A reader's websocket to a dashboard at `base` (http://127.0.0.1:PORT), as its page opens it."""
+    ws_url = loopback_only(base).replace("http://", "ws://", 1) + "/_stcore/stream"
+    return websockets.connect(
+        ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=RUN_TIMEOUT, ping_interval=None
+    )
+
+
+def first_page(base: str, query: str = "", page_name: str = "") -> tuple[Run, Page]:
+    """One reader opens a link (a page and a query string) and reads its first run; then leaves."""
+
+    async def go() -> tuple[Run, Page]:
+        async with connect(base) as ws:
+            reader = Reader(ws, query, page_name)
+            run = await reader.run("first")
+            return run, reader.last
+
+    return run_async(go())
+
+
 async def one_reader(
     base: str, query: str, think: tuple[float, float], changes: int, rng: random.Random, runs: list[Run]
 ) -> None:
-    ws_url = base.replace("http://", "ws://", 1) + "/_stcore/stream"
     started = time.perf_counter()
     try:
-        async with websockets.connect(
-            ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=RUN_TIMEOUT, ping_interval=None
-        ) as ws:
+        async with connect(base) as ws:
             reader = Reader(ws, query)
             first = await reader.run("first")
             runs.append(first)

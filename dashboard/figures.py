@@ -201,9 +201,6 @@ class FrozenFigure(BaseFigure):
     def to_dict(self) -> dict[str, Any]:
         return self._frozen_spec
 
-    def to_plotly_json(self) -> dict[str, Any]:
-        return self._frozen_spec
-
 
 def freeze(fig: go.Figure) -> FrozenFigure:
     """The figure as Plotly would serialise it, computed now and reused by every later render."""

@@ -25,16 +25,20 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
-def chromium_path() -> str:
-    """Debian's Chromium; under CI its absence fails the run, elsewhere the test skips."""
-    found = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+def required(found: str | None, reason: str) -> str:
+    """A tool a test needs: under CI its absence fails the run, elsewhere the test skips with `reason`."""
     if found:
         return found
-    reason = "Chromium not found: apt-get install chromium (or set CHROMIUM=/path/to/chromium)"
     if os.environ.get("CI"):
-        pytest.fail(f"browser tests must run under CI: {reason}")
+        pytest.fail(f"these tests must run under CI: {reason}")
     pytest.skip(reason)
     raise AssertionError  # unreachable
+
+
+def chromium_path() -> str:
+    """Debian's Chromium."""
+    found = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    return required(found, "Chromium not found: apt-get install chromium (or set CHROMIUM=/path/to/chromium)")
 
 
 def free_port() -> int:

@@ -38,7 +38,7 @@ def main(checkout: Path) -> int:
     try:
         wait_healthy(url, proc)
         for name in ("", "events", "about"):
-            page = load.run_async(_first(url, name))
+            page = load.first_page(url, "", name)[1]
             seen[name or "explorer"] = {
                 "status": page.status,
                 "exceptions": page.exceptions,
@@ -57,16 +57,6 @@ def main(checkout: Path) -> int:
         log.close()
     print(json.dumps(seen))  # noqa: T201 - the caller reads it
     return 0
-
-
-async def _first(url: str, page_name: str) -> load.Page:
-    ws_url = url.replace("http://", "ws://", 1) + "/_stcore/stream"
-    async with load.websockets.connect(
-        ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None
-    ) as ws:
-        reader = load.Reader(ws, "", page_name)
-        await reader.run("first")
-        return reader.last
 
 
 if __name__ == "__main__":

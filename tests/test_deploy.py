@@ -17,8 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import websockets
-from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, chromium_path
+from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, chromium_path, required
 from conftest import DATA, SEED_EVENTS
 
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -33,19 +32,13 @@ EVENTS_FILE = SEED_EVENTS.relative_to(DATA)
 
 
 def nginx_path() -> str:
-    """Debian's nginx; under CI its absence fails the run, elsewhere the test skips."""
-    found = (
-        os.environ.get("CONTACT_ATLAS_NGINX")
-        or shutil.which("nginx")
-        or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    """Debian's nginx."""
+    found = os.environ.get("CONTACT_ATLAS_NGINX") or shutil.which("nginx")
+    if not found and Path("/usr/sbin/nginx").exists():
+        found = "/usr/sbin/nginx"
+    return required(
+        found, "nginx not found: apt-get install nginx (or set CONTACT_ATLAS_NGINX=/path/to/nginx)"
     )
-    if found:
-        return found
-    reason = "nginx not found: apt-get install nginx (or set CONTACT_ATLAS_NGINX=/path/to/nginx)"
-    if os.environ.get("CI"):
-        pytest.fail(f"replica tests must run under CI: {reason}")
-    pytest.skip(reason)
-    raise AssertionError  # unreachable
 
 
 @pytest.fixture(scope="module")
@@ -78,18 +71,9 @@ def replica_of(pg, proxy: serve.Process, replicas: list[serve.Process]) -> serve
 
 def first_run(url: str, query: str) -> load.Page:
     """One reader opens a link and reads the first run, over Streamlit's own protocol."""
-
-    async def go() -> load.Page:
-        ws_url = url.replace("http://", "ws://", 1) + "/_stcore/stream"
-        async with websockets.connect(
-            ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None
-        ) as ws:
-            reader = load.Reader(ws, query)
-            run = await reader.run("first")
-            assert run.ok, run.why
-            return reader.last
-
-    return load.run_async(go())
+    run, page = load.first_page(url, query)
+    assert run.ok, run.why
+    return page
 
 
 def test_readers_spread_over_both_replicas_and_every_run_renders(cluster) -> None:

@@ -125,16 +125,7 @@ raw_query = st.one_of(
 
 
 def first_run(url: str, query: str) -> load.Page:
-    async def go() -> load.Page:
-        ws_url = url.replace("http://", "ws://", 1) + "/_stcore/stream"
-        async with load.websockets.connect(
-            ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None
-        ) as ws:
-            reader = load.Reader(ws, query)
-            await reader.run("first")
-            return reader.last
-
-    return load.run_async(go())
+    return load.first_page(url, query)[1]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

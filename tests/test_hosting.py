@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from browser import required
 from conftest import ROOT
 from streamlit.proto.NewSession_pb2 import Config  # noqa: TID251 - the protocol's own enum
 
@@ -29,13 +30,8 @@ def no_network_prefix() -> list[str]:
     probe = subprocess.run(
         [unshare or "unshare", "-n", "sh", "-c", "ip link set lo up"], capture_output=True, check=False
     ) if unshare and shutil.which("ip") else None  # fmt: skip
-    if probe is None or probe.returncode:
-        reason = (
-            "needs `unshare -n` and `ip` (util-linux, iproute2) and the right to make a network namespace"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    reason = "needs `unshare -n` and `ip` (util-linux, iproute2) and the right to make a network namespace"
+    required(unshare if probe is not None and probe.returncode == 0 else None, reason)
     return [unshare, "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh"]
 
 

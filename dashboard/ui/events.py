@@ -18,18 +18,7 @@ c, f, events = ctx.corpus, ctx.filters, ctx.events
 st.markdown(f"**{view.summary_line(c, events)}**")
 shell.show_notices(ctx)
 
-if c.events.empty:
-    st.info(
-        "This corpus holds no events"
-        + (": every record was skipped (see the problems above)." if c.errors else ".")
-        + f" Data folder: {c.root.name}.",
-        icon=":material/database_off:",
-    )
-    st.stop()
-if events.empty:
-    st.info("No events match these filters.", icon=":material/filter_alt_off:")
-    st.button("Clear filters", on_click=shell.clear_filters, key="clear-empty")
-    st.stop()
+shell.stop_if_empty(ctx, "No events match these filters.")
 
 shown = events.iloc[: view.MAX_ROWS]
 if f.event and not (shown["id"] == f.event).any():

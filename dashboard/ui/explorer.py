@@ -16,21 +16,7 @@ c, f, events = ctx.corpus, ctx.filters, ctx.events
 st.markdown(f"**{shell.cached_text('summary', shell.view_key(ctx), lambda: view.summary_line(c, events))}**")
 shell.show_notices(ctx)
 
-if c.events.empty:
-    st.info(
-        "This corpus holds no events"
-        + (": every record was skipped (see the problems above)." if c.errors else ".")
-        + f" Data folder: {c.root.name}.",
-        icon=":material/database_off:",
-    )
-    st.stop()
-if events.empty:
-    st.info(
-        "No events match these filters. Widen the dates or remove a filter to see more.",
-        icon=":material/filter_alt_off:",
-    )
-    st.button("Clear filters", on_click=shell.clear_filters, key="clear-empty")
-    st.stop()
+shell.stop_if_empty(ctx, "No events match these filters. Widen the dates or remove a filter to see more.")
 
 left, right = st.columns([3, 2], gap="medium")
 

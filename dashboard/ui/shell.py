@@ -46,10 +46,10 @@ def _load(root: str, fingerprint: str) -> corpus_mod.Corpus:
     c = corpus_mod.load(root)
     for _ in range(3):
         # A file that changed while it was read may have been read half-written: read again.
-        if compiled.fingerprint(Path(root)) == fingerprint:
+        now = compiled.fingerprint(Path(root))
+        if now == fingerprint:
             break
-        fingerprint = compiled.fingerprint(Path(root))
-        c = corpus_mod.load(root)
+        fingerprint, c = now, corpus_mod.load(root)
     c = replace(c, fingerprint=fingerprint)
     if os.environ.get("CONTACT_ATLAS_GC_FREEZE", "1") != "0":
         # The corpus lives as long as the server: move it, and the modules imported by now, out of
@@ -255,6 +255,22 @@ def write_url(f: Filters) -> None:
     have = {k: st.query_params.get_all(k) for k in st.query_params}
     if have != want:
         st.query_params.from_dict(want)
+
+
+def stop_if_empty(ctx: Context, no_match: str) -> None:
+    """End the page with a word of why when there is nothing to show: an empty corpus, or no match."""
+    c = ctx.corpus
+    if c.events.empty:
+        skipped = ": every record was skipped (see the problems above)." if c.errors else "."
+        st.info(
+            f"This corpus holds no events{skipped} Data folder: {c.root.name}.",
+            icon=":material/database_off:",
+        )
+        st.stop()
+    if ctx.events.empty:
+        st.info(no_match, icon=":material/filter_alt_off:")
+        st.button("Clear filters", on_click=clear_filters, key="clear-empty")
+        st.stop()
 
 
 def show_notices(ctx: Context) -> None:
