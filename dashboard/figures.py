@@ -6,6 +6,7 @@ selection hands back.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from plotly.basedatatypes import BaseFigure
 
 from dashboard import markup
 from dashboard.model import TAXONOMY
-from dashboard.view import ANY, BIN, MapData, TimelineData
+from dashboard.view import ANY, BIN, Frame, MapData, TimelineData, great_circle
 
 # Okabe–Ito colours (safe for the common colour-vision deficiencies), each kind
 # with its own marker symbol as well, so colour is never the only cue.
@@ -32,6 +33,11 @@ STYLE: dict[str, tuple[str, str]] = {
     "use_of_force": ("#882255", "x"),
 }
 SELECTED = "#111111"
+# A place whose events are of several kinds; a country known only as a whole is shaded.
+MIXED = ("#3d3d3d", "circle")
+COUNTRY_FILL = "rgba(0, 114, 178, 0.16)"
+LABELS = "Labels"  # the traces the page's label placer moves
+MAX_LABELS = 15  # the busiest places are named; the rest in their hover
 DAY_MS = 86_400_000
 # Plotly picks the tick spacing for the zoom; these say how each spacing is labelled.
 TIME_TICKS = [
@@ -40,6 +46,7 @@ TIME_TICKS = [
     {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
     {"dtickrange": ["M12", None], "value": "%Y"},
 ]
+MAX_TIMELINE_HEIGHT = 560  # px: lanes beyond what fits share the height
 FONT = {"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12}
 
 
@@ -58,107 +65,164 @@ def _split(cols: Cols, key: str) -> dict[str, Cols]:
 
 
 def map_figure(data: MapData, height: int = 380) -> go.Figure:
-    """Places, contact arcs and a marker per kind at each place on an offline-servable world map.
+    """The map on an offline-servable world: shaded countries, routes with arrows, one marker per place.
 
-    Markers carry (kind, place, origin) in `customdata`: the group a click selects from.
+    Framed on where the events happen; far origins are named where their route
+    enters the frame, and "Fit all" shows them. Every clickable mark carries
+    (kind, place, origin) in `customdata`: the group a click steps through.
     """
     traces: list[dict] = []
-    arcs_by = _split(_cols(data.arcs), "style")
+    frame = data.frame
+    c = data.countries
+    if len(c):
+        traces.append(
+            {
+                "type": "choropleth",
+                "locations": c["iso3"].to_numpy(),
+                "locationmode": "ISO-3",
+                "z": np.ones(len(c)),
+                "colorscale": [[0, COUNTRY_FILL], [1, COUNTRY_FILL]],
+                "showscale": False,
+                "marker": {"line": {"color": "#6b8fa8", "width": 0.8}},
+                "customdata": np.column_stack(
+                    [np.full(len(c), ANY, dtype=object), c["place"], np.full(len(c), ANY, dtype=object)]
+                ),
+                "hovertext": (c["hover"] + "<br><i>known only to the country: shaded</i>").to_numpy(),
+                "hovertemplate": "%{hovertext}<extra></extra>",
+                "name": "Country only",
+                "showlegend": False,
+            }
+        )
+    routes = data.routes
+    back = 0.07 * (frame.lat[1] - frame.lat[0]) * 111.0  # arrows stop this far (km) before their place
+    arrows: list[tuple[float, float, float]] = []
+    for r in routes.itertuples(index=False):
+        f = max(0.55, 1 - back / max(r.km, 1))
+        (alat, alon), (blat, blon) = great_circle(
+            r.lat0, r.lon0, r.lat1, r.lon1, np.array([f, min(f + 0.02, 1)])
+        )
+        arrows.append((alat, alon, _bearing(alat, alon, blat, blon)))
+    arrow = np.asarray(arrows, dtype=float).reshape(-1, 3)
+    by_style = _split(
+        {**_cols(routes), "alat": arrow[:, 0], "alon": arrow[:, 1], "angle": arrow[:, 2]}, "style"
+    )
     for kind in TAXONOMY:
-        arcs = arcs_by.get(kind)
-        if arcs is None:
+        r = by_style.get(kind)
+        if r is None:
             continue
-        gap = np.full(len(arcs["lat0"]), np.nan)
+        gap = np.full(len(r["lat0"]), np.nan)
         traces.append(
             {
                 "type": "scattergeo",
-                "lat": np.column_stack([arcs["lat0"], arcs["lat1"], gap]).ravel(),
-                "lon": np.column_stack([arcs["lon0"], arcs["lon1"], gap]).ravel(),
+                "lat": np.column_stack([r["lat0"], r["lat1"], gap]).ravel(),
+                "lon": np.column_stack([r["lon0"], r["lon1"], gap]).ravel(),
                 "mode": "lines",
                 "hoverinfo": "skip",
                 "showlegend": False,
-                "line": {"width": 1.6, "color": STYLE[kind][0]},
-                "opacity": 0.7,
-                "name": f"{kind} arcs",
-            }
-        )
-    if not data.places.empty:
-        pl = _cols(data.places)
-        n = len(pl["place"])
-        traces.append(
-            {
-                "type": "scattergeo",
-                "lat": pl["lat"],
-                "lon": pl["lon"],
-                "mode": "markers+text",
-                # Sites sit on their city and countries are drawn: only cities need a label.
-                "text": [
-                    markup.plotly_text(n) if k == "city" else ""
-                    for n, k in zip(pl["name"], pl["precision"], strict=True)
-                ],
-                "textposition": "bottom center",
-                "textfont": {"size": 11, "color": "#333"},
-                "marker": {
-                    "size": 10 + 6 * np.minimum(np.sqrt(pl["events"].astype(float)), 8),
-                    "color": "rgba(15, 92, 140, 0.10)",
-                    "line": {"width": 1, "color": "rgba(15, 92, 140, 0.55)"},
+                "line": {
+                    "width": 1.2 + 0.8 * min(float(np.sqrt(r["count"].max())), 3),
+                    "color": STYLE[kind][0],
                 },
-                "customdata": np.column_stack(
-                    [np.full(n, ANY, dtype=object), pl["place"], np.full(n, ANY, dtype=object)]
-                ),
-                "hovertext": [
-                    f"{markup.plotly_text(name)} · {count:,} event(s)"
-                    for name, count in zip(pl["name"], pl["events"], strict=True)
-                ],
-                "hovertemplate": "%{hovertext}<br>click to step through them<extra></extra>",
-                "name": "Places",
-                "showlegend": False,
+                "opacity": 0.75,
+                "name": f"{kind} routes",
             }
         )
-    markers = _cols(data.markers)
-    markers_by = _split(markers, "style")
-    for kind, (colour, symbol) in STYLE.items():
-        m = markers_by.get(kind)
-        if m is None:
-            continue
         traces.append(
             {
                 "type": "scattergeo",
-                "lat": m["lat"],
-                "lon": m["lon"],
+                "lat": r["alat"],
+                "lon": r["alon"],
                 "mode": "markers",
                 "marker": {
-                    "size": 10 + 3 * np.minimum(np.sqrt(m["count"].astype(float)), 8),
-                    "color": colour,
-                    "symbol": [f"{symbol}-open" if h else symbol for h in m["hollow"]],
+                    "symbol": "arrow",
+                    "angleref": "up",
+                    "angle": r["angle"],
+                    "size": 15,
+                    "color": STYLE[kind][0],
                     "line": {"width": 1, "color": "white"},
                 },
-                "customdata": np.column_stack([m["kind"], m["place"], m["origin"]]),
-                "hovertext": m["hover"],
+                "customdata": np.column_stack([r["kind"], r["place"], r["origin"]]),
+                "hovertext": r["hover"],
                 "hovertemplate": "%{hovertext}<extra></extra>",
-                "name": TAXONOMY[kind].label,
+                "name": f"{TAXONOMY[kind].label} (route)",
                 "legendgroup": kind,
+                "showlegend": False,
             }
         )
+    p = data.points
+    radius: dict[str, float] = {}
+    shown_kinds: set[str] = set()
+    for kind, part in _split(_cols(p), "kind").items():
+        colour, symbol = STYLE.get(kind, MIXED)
+        size = 12 + 4 * np.sqrt(np.minimum(part["events"].astype(float), 64))
+        radius.update(zip(part["place"], size / 2, strict=True))
+        mixed = kind == ANY
+        trace = {
+            "type": "scattergeo",
+            "lat": part["lat"],
+            "lon": part["lon"],
+            "mode": "markers+text" if mixed else "markers",
+            "marker": {
+                "size": size,
+                "color": colour,
+                "symbol": symbol,
+                "line": {"width": 1.2, "color": "white"},
+            },
+            "customdata": np.column_stack(
+                [np.full(len(size), ANY, dtype=object), part["place"], np.full(len(size), ANY, dtype=object)]
+            ),
+            "hovertext": part["hover"],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "name": "Several kinds" if mixed else TAXONOMY[kind].label,
+            "legendgroup": kind,
+        }
+        if mixed:
+            trace["text"] = [_short_count(n) for n in part["events"]]
+            trace["textposition"] = "middle center"
+            trace["textfont"] = {"size": 10, "color": "white"}
+        traces.append(trace)
+        shown_kinds.add(kind)
+    for t in traces:  # a kind drawn only as routes still gets its legend entry
+        if t.get("legendgroup") in set(TAXONOMY) - shown_kinds and t["name"].endswith("(route)"):
+            t["showlegend"], t["name"] = True, TAXONOMY[t["legendgroup"]].label
+            shown_kinds.add(t["legendgroup"])
     if data.selected is not None:
-        kind, place, origin = data.selected
-        hit = (markers["kind"] == kind) & (markers["place"] == place) & (markers["origin"] == origin)
+        traces.extend(_selected_marks(data, radius))
+    # Labels last, above everything; the page's label placer moves each clear of marks and other labels.
+    top = p.iloc[:MAX_LABELS]
+    traces.append(
+        {
+            "type": "scattergeo",
+            "lat": top["lat"],
+            "lon": top["lon"],
+            "mode": "text",
+            "text": [markup.plotly_text(n) for n in top["name"]],
+            "textposition": "bottom center",
+            "textfont": {"size": 12, "color": "#222"},
+            "customdata": [[radius[x]] for x in top["place"]],
+            "hoverinfo": "skip",
+            "name": LABELS,
+            "showlegend": False,
+        }
+    )
+    outside = _entries(routes, frame)
+    if len(outside):
         traces.append(
             {
                 "type": "scattergeo",
-                "lat": markers["lat"][hit],
-                "lon": markers["lon"][hit],
-                "mode": "markers",
-                "name": "Selected",
+                "lat": outside["lat"],
+                "lon": outside["lon"],
+                "mode": "text",
+                "text": ["from " + markup.plotly_text(n) for n in outside["name"]],
+                "textposition": "middle center",
+                "textfont": {"size": 11, "color": "#555"},
+                "customdata": [[4.0]] * len(outside),
+                "hoverinfo": "skip",
+                "name": LABELS,
                 "showlegend": False,
-                "marker": {"size": 24, "color": "rgba(0,0,0,0)", "line": {"width": 2.5, "color": SELECTED}},
-                "customdata": np.column_stack(
-                    [markers["kind"][hit], markers["place"][hit], markers["origin"][hit]]
-                ),
-                "hovertext": markers["hover"][hit],
-                "hovertemplate": "%{hovertext}<extra></extra>",
             }
         )
+    ext = data.extent
     geo = {
         "projection": {"type": "natural earth"},
         "resolution": 110,
@@ -172,9 +236,10 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         "oceancolor": "#e8f1f7",
         "showlakes": False,
         "showframe": False,
-        "lataxis": {"range": list(data.frame.lat)},
-        "lonaxis": {"range": list(data.frame.lon)},
+        "lataxis": {"range": list(frame.lat)},
+        "lonaxis": {"range": list(frame.lon)},
     }
+    fit_all = ext.lat != frame.lat or ext.lon != frame.lon
     layout = {
         "geo": geo,
         "height": height,
@@ -184,8 +249,99 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         "clickmode": "event+select",
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0.0},
         "uirevision": "map",
+        "updatemenus": [_fit_buttons(frame, ext)] if fit_all else [],
     }
     return _figure(traces, layout)
+
+
+def _fit_buttons(frame: Frame, ext: Frame) -> dict[str, Any]:
+    def fit(f: Frame) -> dict[str, Any]:
+        lat, lon = f.centre
+        return {
+            "geo.lataxis.range": list(f.lat), "geo.lonaxis.range": list(f.lon),
+            "geo.center.lat": lat, "geo.center.lon": lon, "geo.projection.scale": 1,
+            "geo.projection.rotation.lon": lon,
+        }  # fmt: skip
+
+    return {
+        "type": "buttons",
+        "direction": "right",
+        "showactive": False,
+        "x": 0.01,
+        "xanchor": "left",
+        "y": 0.99,
+        "yanchor": "top",
+        "bgcolor": "rgba(255,255,255,0.9)",
+        "font": {"size": 11},
+        "buttons": [
+            {"label": "Fit events", "method": "relayout", "args": [fit(frame)]},
+            {"label": "Fit all", "method": "relayout", "args": [fit(ext)]},
+        ],
+    }
+
+
+def _selected_marks(data: MapData, radius: dict[str, float]) -> list[dict[str, Any]]:
+    """A ring round the selected event's place (or its country's outline), and its route drawn bold."""
+    place, origin = data.selected or ("", "")
+    out: list[dict[str, Any]] = []
+    p = data.points[data.points["place"] == place]
+    if len(p):
+        out.append(
+            {
+                "type": "scattergeo", "lat": p["lat"], "lon": p["lon"], "mode": "markers",
+                "name": "Selected", "showlegend": False, "hoverinfo": "skip",
+                "marker": {"size": 2 * radius[place] + 10, "color": "rgba(0,0,0,0)",
+                           "line": {"width": 2.5, "color": SELECTED}},
+            }
+        )  # fmt: skip
+    c = data.countries[data.countries["place"] == place]
+    if len(c):
+        out.append(
+            {
+                "type": "choropleth", "locations": c["iso3"].to_numpy(), "locationmode": "ISO-3",
+                "z": [1], "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], "showscale": False,
+                "marker": {"line": {"color": SELECTED, "width": 2.5}}, "hoverinfo": "skip",
+                "name": "Selected", "showlegend": False,
+            }
+        )  # fmt: skip
+    r = data.routes[(data.routes["place"] == place) & (data.routes["origin"] == origin)] if origin else []
+    if len(r):
+        out.append(
+            {
+                "type": "scattergeo", "lat": [r["lat0"].iloc[0], r["lat1"].iloc[0]],
+                "lon": [r["lon0"].iloc[0], r["lon1"].iloc[0]], "mode": "lines", "hoverinfo": "skip",
+                "line": {"width": 3, "color": SELECTED}, "name": "Selected", "showlegend": False,
+            }
+        )  # fmt: skip
+    return out
+
+
+def _entries(routes: pd.DataFrame, frame: Frame) -> pd.DataFrame:
+    """Where routes from origins outside the frame enter it: one point per origin, named after it."""
+    rows = []
+    steps = np.linspace(0, 1, 181)
+    for origin, group in routes.groupby("origin", sort=False):
+        r = group.iloc[0]
+        if frame.contains(r["lat0"], r["lon0"]) or not frame.contains(r["lat1"], r["lon1"], 0.05):
+            continue
+        path = great_circle(r["lat0"], r["lon0"], r["lat1"], r["lon1"], steps)
+        inside = [i for i, (la, lo) in enumerate(path) if frame.contains(la, lo, 0.06)]
+        if inside:
+            la, lo = path[inside[0]]
+            rows.append({"origin": origin, "name": r["origin_name"], "lat": la, "lon": lo})
+    return pd.DataFrame(rows, columns=["origin", "name", "lat", "lon"])
+
+
+def _bearing(lat0: float, lon0: float, lat1: float, lon1: float) -> float:
+    """Compass bearing in degrees from the first point towards the second."""
+    p0, p1, dl = math.radians(lat0), math.radians(lat1), math.radians(lon1 - lon0)
+    y = math.sin(dl) * math.cos(p1)
+    x = math.cos(p0) * math.sin(p1) - math.sin(p0) * math.cos(p1) * math.cos(dl)
+    return (math.degrees(math.atan2(y, x)) + 360) % 360
+
+
+def _short_count(n: int) -> str:
+    return f"{n:,}" if n < 1000 else f"{n / 1000:.0f}k" if n < 1_000_000 else f"{n / 1e6:.1f}M"
 
 
 class FrozenFigure(BaseFigure):
@@ -360,9 +516,21 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
         )
     lanes = data.lanes
     rows = int(lanes["rows"].sum()) if len(lanes) else 1
+    # Lanes by actor hold marks of every kind: the kinds get a legend of their own, below the axis.
+    by_actor = bool(len(marks)) and not (marks["lane"].astype(str) == marks["kind"].astype(str)).all()
+    if by_actor:
+        seen: set[str] = set()
+        for t in traces:
+            kind = next((k for k, v in TAXONOMY.items() if v.label == t["name"]), None)
+            if kind and kind not in seen:
+                t["showlegend"], t["legendgroup"] = True, kind
+                seen.add(kind)
     layout = {
-        "height": height or max(250, 90 + 26 * rows + 14 * len(lanes)),
-        "margin": {"l": 8, "r": 8, "t": 38, "b": 30},
+        # Bounded: many lanes share the height instead of growing the page.
+        "height": height or min(MAX_TIMELINE_HEIGHT, max(250, 90 + 26 * rows + 14 * len(lanes))),
+        "showlegend": by_actor,
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.06, "x": 0, "font": {"size": 11}},
+        "margin": {"l": 8, "r": 8, "t": 38, "b": 90 if by_actor else 30},
         "font": FONT,
         "barmode": "overlay",
         "dragmode": "pan",

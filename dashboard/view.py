@@ -15,7 +15,7 @@ import pandas as pd
 from geopy.distance import geodesic
 
 from dashboard import markup
-from dashboard.arrow import isin, with_default
+from dashboard.arrow import isin
 from dashboard.corpus import Corpus, records
 from dashboard.filters import Filters
 from dashboard.model import TAXONOMY, EventDate, Precision
@@ -183,160 +183,238 @@ def reading_article(corpus: Corpus, events: pd.DataFrame, f: Filters) -> str | N
 # --- the map --------------------------------------------------------------------------
 
 
-def great_circle_midpoint(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float]:
-    """The point halfway along the great circle, where the arc's marker sits."""
+def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, fractions: np.ndarray) -> np.ndarray:
+    """Points at these fractions of the great circle from the first point to the second: (lat, lon) rows."""
     p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    bx = math.cos(p2) * math.cos(l2 - l1)
-    by = math.cos(p2) * math.sin(l2 - l1)
-    lat = math.atan2(math.sin(p1) + math.sin(p2), math.hypot(math.cos(p1) + bx, by))
-    lon = l1 + math.atan2(by, math.cos(p1) + bx)
-    return math.degrees(lat), (math.degrees(lon) + 540) % 360 - 180
+    a = np.array([math.cos(p1) * math.cos(l1), math.cos(p1) * math.sin(l1), math.sin(p1)])
+    b = np.array([math.cos(p2) * math.cos(l2), math.cos(p2) * math.sin(l2), math.sin(p2)])
+    omega = math.acos(max(-1.0, min(1.0, float(a @ b))))
+    t = np.asarray(fractions, dtype=float)[:, None]
+    if omega < 1e-9:
+        v = np.repeat(a[None, :], len(t), axis=0)
+    else:
+        v = (np.sin((1 - t) * omega) * a + np.sin(t * omega) * b) / math.sin(omega)
+    lat = np.degrees(np.arctan2(v[:, 2], np.hypot(v[:, 0], v[:, 1])))
+    lon = np.degrees(np.arctan2(v[:, 1], v[:, 0]))
+    return np.column_stack([lat, lon])
 
 
 @dataclass(frozen=True)
 class Frame:
-    """The map's initial view: latitude and longitude ranges."""
+    """A view of the map: latitude and longitude ranges."""
 
     lat: tuple[float, float]
     lon: tuple[float, float]
 
     @classmethod
-    def around(cls, lats: list[float], lons: list[float], aspect: float = 0.42) -> Frame:
+    def around(cls, lats: list[float], lons: list[float], aspect: float = 0.85) -> Frame:
         """Frame these points with a margin, widened to the chart's shape (height / width)
         so the map fills its box instead of shrinking to a strip."""
         if not lats:
             return cls((-60.0, 85.0), (-180.0, 180.0))
         lo_lat, hi_lat, lo_lon, hi_lon = min(lats), max(lats), min(lons), max(lons)
-        lon_span = (hi_lon - lo_lon) * 1.2 + 20
-        lat_span = max((hi_lat - lo_lat) * 1.3 + 12, lon_span * aspect)
-        lon_span = min(max(lon_span, lat_span / aspect), 360)
-        lat_span = min(lat_span, 150)
+        # Degrees of longitude shrink towards the poles: a span is widened to look as tall as it is.
+        squash = max(math.cos(math.radians((lo_lat + hi_lat) / 2)), 0.3)
+        lat_span = (hi_lat - lo_lat) * 1.5 + 6
+        lon_span = max((hi_lon - lo_lon) * 1.3 + 8, lat_span / aspect / squash)
+        lat_span = max(lat_span, lon_span * aspect * squash)
+        lon_span, lat_span = min(lon_span, 360), min(lat_span, 145)
         mid_lat, mid_lon = (lo_lat + hi_lat) / 2, (lo_lon + hi_lon) / 2
         lat0 = min(max(mid_lat - lat_span / 2, -60), 85 - lat_span)
         lon0 = min(max(mid_lon - lon_span / 2, -180), 180 - lon_span)
         return cls((lat0, lat0 + lat_span), (lon0, lon0 + lon_span))
 
+    def contains(self, lat: float, lon: float, inset: float = 0.0) -> bool:
+        """Inside the frame, at least `inset` (a fraction of each span) from its edges."""
+        dlat, dlon = inset * (self.lat[1] - self.lat[0]), inset * (self.lon[1] - self.lon[0])
+        return (
+            self.lat[0] + dlat <= lat <= self.lat[1] - dlat
+            and self.lon[0] + dlon <= lon <= self.lon[1] - dlon
+        )
+
     @property
-    def lon_span(self) -> float:
-        return self.lon[1] - self.lon[0]
+    def centre(self) -> tuple[float, float]:
+        return (self.lat[0] + self.lat[1]) / 2, (self.lon[0] + self.lon[1]) / 2
 
 
 @dataclass(frozen=True)
 class MapData:
-    places: pd.DataFrame  # place, name, lat, lon, events, precision
-    markers: (
-        pd.DataFrame
-    )  # kind (or ANY), style (a kind), place, origin, count, latest, lat, lon, hover, hollow
-    arcs: pd.DataFrame  # style, origin, place, count, lat0, lon0, lat1, lon1, km
+    """What the map draws: one marker per place, one arrow per route, countries shaded.
+
+    `points`: place (a city, or a site with no city), name, lat, lon, events,
+    kind (the events' one kind, or ANY), latest (event id), hover.
+    `countries`: place, iso3, name, events, kind, latest, hover — events known
+    only to the country, drawn by shading it.
+    `routes`: kind (or ANY), style (a kind), origin, origin_name, place, count, latest, km,
+    lat0, lon0, lat1, lon1, hover — contacts, drawn from origin to place.
+    """
+
+    points: pd.DataFrame
+    countries: pd.DataFrame
+    routes: pd.DataFrame
     unplaced: int
-    frame: Frame
-    selected: tuple[str, str, str] | None = None  # the (kind, place, origin) group of the selection
-    aggregated: bool = False  # one marker per place and route instead of per kind
+    frame: Frame  # where the events happen: the first view
+    extent: Frame  # everything drawn, far origins included: "Fit all"
+    selected: tuple[str, str] | None = None  # the selected event's (place, origin or "")
+    aggregated: bool = False  # routes merged across kinds, the busiest MAX_ROUTES drawn
     routes_dropped: int = 0  # events on routes beyond MAX_ROUTES, not drawn
 
 
-ANY = "*"  # in a marker's (kind, place, origin): any kind, or any origin (a place bubble)
-MAX_GROUPS = 300  # markers a reader can still tell apart; beyond, the map aggregates further
-MAX_ROUTES = 150  # contact routes drawn when aggregated, the busiest first
+ANY = "*"  # in a marker's (kind, place, origin): any kind, or any origin
+MAX_ROUTES = 150  # contact routes a reader can tell apart: beyond, merged across kinds, the busiest drawn
+
+
+def map_points(corpus: Corpus) -> dict[str, str]:
+    """Where each geocoded place is drawn: a site inside a geocoded city is drawn at its city.
+
+    Events at one spot stay at that spot: one marker, which steps through them
+    when clicked, instead of markers spread around it onto their neighbours.
+    """
+    out = {}
+    for pid in corpus.coords:
+        p = corpus.places[pid]
+        parent = corpus.places.get(p.parent) if p.parent else None
+        up = parent is not None and parent.kind == "city" and parent.id in corpus.coords
+        out[pid] = parent.id if up and p.kind == "site" else pid
+    return out
+
+
+def _point_codes(values: pd.Series, points: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's map point as an integer code (the last code: not on the map), and the point ids."""
+    codes, names = _codes(values)
+    ids = np.asarray([*sorted(set(points.values())), ""], dtype=object)
+    index = {p: i for i, p in enumerate(ids)}
+    lookup = np.asarray([index[points.get(str(n), "")] for n in names], dtype=np.int64)
+    return lookup[codes], ids
 
 
 def map_data(corpus: Corpus, events: pd.DataFrame, selected: str | None = None) -> MapData:
-    """Places sized by event count, and clickable markers for the events at each.
+    """Places sized by their events, contacts as arrows into their destination, countries shaded.
 
-    Events group by (kind, place, origin): one marker per group, sized by its
-    count and drawn in its kind's colour and symbol; a contact's marker sits
-    at the middle of its great-circle arc. With more than MAX_GROUPS groups
-    the map aggregates on the server instead: one marker per place and per
-    route (coloured by its commonest kind), the MAX_ROUTES busiest routes
-    drawn. Clicking a marker selects its latest event and, clicked again,
-    steps back through the rest (`step_selection`). Markers that crowd one
-    spot are spread on a small spiral.
+    Every event drawn sits at its own place (a site at its city): one marker
+    there, whatever the kinds, clicked to step through them latest first
+    (`step_selection`). A contact is also an arrow from its origin, one per
+    (kind, origin, place), or merged across kinds with only the MAX_ROUTES
+    busiest drawn when there are more. Events placed only in a country shade
+    that country. Grouping runs on integer codes: a million events group in
+    tens of milliseconds.
     """
-    coords = corpus.coords
-    rows = np.flatnonzero(isin(events["place"], coords.keys()))
-    # Group on integer codes: a million events group in tens of milliseconds.
+    points = map_points(corpus)
+    point_c, point_ids = _point_codes(events["place"], points)
+    origin_c, _ = _point_codes(events["origin"], points)
+    nowhere = len(point_ids) - 1
     kind_c, kinds = _codes(events["kind"])
-    place_c, place_ids = _codes(events["place"])
-    origin_c, origin_ids = _codes(_origin_key(corpus, events))
-    kind_c, place_c, origin_c = kind_c[rows], place_c[rows], origin_c[rows]
-    places = _place_counts(corpus, place_c, place_ids, origin_c, origin_ids)
-    n_origin, n_place = len(origin_ids), len(place_ids)
-    key = (kind_c * n_place + place_c) * n_origin + origin_c
-    uniq, inverse = _factorize(key, len(kinds) * n_place * n_origin)
-    aggregated = len(uniq) > MAX_GROUPS
-    if aggregated:
-        key = place_c * n_origin + origin_c
-        uniq, inverse = _factorize(key, n_place * n_origin)
-    count = np.bincount(inverse, minlength=len(uniq))
-    # Events come in date order, undated last: a group's latest is its last dated row.
+    n_kinds, n_points = len(kinds), len(point_ids)
+    rows = np.flatnonzero(point_c != nowhere)
+    pc, kc, oc = point_c[rows], kind_c[rows], origin_c[rows]
     dated = events["start"].notna().to_numpy()[rows]
-    last = np.full(len(uniq), -1, dtype=np.int64)
-    np.maximum.at(last, inverse, rows)
-    latest = np.full(len(uniq), -1, dtype=np.int64)
-    np.maximum.at(latest, inverse[dated], rows[dated])
-    latest = np.where(latest >= 0, latest, last)
-    if aggregated:
-        per_kind = np.bincount(inverse * len(kinds) + kind_c, minlength=len(uniq) * len(kinds))
-        style_c = per_kind.reshape(len(uniq), len(kinds)).argmax(axis=1)
-        kind_col = np.full(len(uniq), ANY, dtype=object)
-    else:
-        style_c = (uniq // (n_place * n_origin)).astype(np.int64)
-        kind_col = kinds[style_c]
-    groups = pd.DataFrame(
-        {
-            "kind": kind_col,
-            "style": kinds[style_c],
-            "place": place_ids[(uniq // n_origin) % n_place],
-            "origin": origin_ids[uniq % n_origin],
-            "count": count,
-            "latest": events["id"].iloc[latest].to_numpy(),
-            "row": latest,
-            "geo": events["geo_precision"].iloc[latest].astype(object).to_numpy(),
-        }
-    )
-    dropped = 0
-    if aggregated:
-        routes = groups[groups["origin"] != ""].sort_values("count", ascending=False, kind="stable")
-        dropped = int(routes["count"].iloc[MAX_ROUTES:].sum())
-        groups = pd.concat([groups[groups["origin"] == ""], routes.iloc[:MAX_ROUTES]], ignore_index=True)
-    lat_of = {p: c.lat for p, c in coords.items()}
-    lon_of = {p: c.lon for p, c in coords.items()}
-    groups["lat"] = groups["place"].map(lat_of).astype(float)
-    groups["lon"] = groups["place"].map(lon_of).astype(float)
-    arcs = groups[groups["origin"] != ""].copy()
-    arcs["lat0"] = arcs["origin"].map(lat_of).astype(float)
-    arcs["lon0"] = arcs["origin"].map(lon_of).astype(float)
-    arcs["lat1"], arcs["lon1"] = arcs["lat"], arcs["lon"]
-    pts = arcs[["lat0", "lon0", "lat1", "lon1"]].itertuples(index=False, name=None)
-    arcs["km"] = [_km(a, b, c, d) for a, b, c, d in pts]
-    mid = [great_circle_midpoint(*r) for r in arcs[["lat0", "lon0", "lat1", "lon1"]].itertuples(index=False)]
-    groups.loc[arcs.index, "lat"] = [m[0] for m in mid]
-    groups.loc[arcs.index, "lon"] = [m[1] for m in mid]
-    frame = Frame.around(
-        [*places["lat"], *arcs["lat0"], *arcs["lat1"]], [*places["lon"], *arcs["lon0"], *arcs["lon1"]]
-    )
-    lat, lon = _spread(groups["lat"].to_numpy(), groups["lon"].to_numpy(), spacing=frame.lon_span * 0.02)
-    groups["hover"] = _group_hover(corpus, events, groups, dict(zip(arcs.index, arcs["km"], strict=True)))
-    markers = groups.assign(lat=lat, lon=lon, hollow=groups["geo"].eq("country").to_numpy())
-    markers = markers[
-        ["kind", "style", "place", "origin", "count", "latest", "lat", "lon", "hover", "hollow"]
-    ]
-    arcs_out = arcs[["style", "origin", "place", "count", "lat0", "lon0", "lat1", "lon1", "km"]]
+
+    # Events at each point, by kind; each point's latest event (date order, undated last).
+    per_kind = np.bincount(pc * n_kinds + kc, minlength=n_points * n_kinds).reshape(n_points, n_kinds)
+    total = per_kind.sum(axis=1)
+    latest = _latest(pc, rows, dated, n_points)
+    at = np.flatnonzero(total)
+    summary = events["summary"].to_numpy()
+    ids = events["id"].to_numpy()
+    is_country = np.asarray([corpus.places[p].kind == "country" if p else False for p in point_ids])
+
+    def one_kind(i: int) -> str:
+        present = np.flatnonzero(per_kind[i])
+        return str(kinds[present[0]]) if len(present) == 1 else ANY
+
+    place_rows = []
+    for i in at:
+        pid = str(point_ids[i])
+        p, c = corpus.places[pid], corpus.coords[pid]
+        place_rows.append(
+            {
+                "place": pid, "name": p.name, "iso3": p.country, "lat": c.lat, "lon": c.lon,
+                "events": int(total[i]), "kind": one_kind(i), "latest": ids[latest[i]],
+                "hover": _place_hover(p.name, per_kind[i], kinds, events.iloc[latest[i]], summary[latest[i]]),
+                "country": bool(is_country[i]),
+            }
+        )  # fmt: skip
+    cols = ["place", "name", "iso3", "lat", "lon", "events", "kind", "latest", "hover", "country"]
+    placed = pd.DataFrame(place_rows, columns=cols).sort_values("events", ascending=False, kind="stable")
+    countries = placed[placed["country"]].drop(columns=["country", "lat", "lon"]).reset_index(drop=True)
+    pts = placed[~placed["country"]].drop(columns=["country", "iso3"]).reset_index(drop=True)
+
+    routes, aggregated, dropped = _routes(corpus, events, rows, pc, kc, oc, dated, point_ids, kinds)
+    frame = Frame.around(placed["lat"].tolist(), placed["lon"].tolist())
+    extent = Frame.around([*placed["lat"], *routes["lat0"]], [*placed["lon"], *routes["lon0"]])
     data = MapData(
-        places, markers.reset_index(drop=True), arcs_out.reset_index(drop=True),
-        int(len(events) - len(rows)), frame, None, aggregated, dropped,
-    )  # fmt: skip
+        pts, countries, routes, int(len(events) - len(rows)), frame, extent, None, aggregated, dropped
+    )
     return map_selection(corpus, data, selected)
 
 
+def _latest(codes: np.ndarray, rows: np.ndarray, dated: np.ndarray, n: int) -> np.ndarray:
+    """Each code's latest row: its last dated row, or its last row when none is dated."""
+    last = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last, codes, rows)
+    latest = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(latest, codes[dated], rows[dated])
+    return np.where(latest >= 0, latest, last)
+
+
+def _routes(
+    corpus: Corpus, events: pd.DataFrame, rows: np.ndarray, pc: np.ndarray, kc: np.ndarray, oc: np.ndarray,
+    dated: np.ndarray, point_ids: np.ndarray, kinds: np.ndarray,
+) -> tuple[pd.DataFrame, bool, int]:  # fmt: skip
+    """Contacts grouped by (kind, origin, place), or by (origin, place) when there are too many."""
+    n_points, n_kinds = len(point_ids), len(kinds)
+    contact = (oc != n_points - 1) & (oc != pc)
+    r, pc, kc, oc, dated = rows[contact], pc[contact], kc[contact], oc[contact], dated[contact]
+    key = (kc * n_points + oc) * n_points + pc
+    uniq, inverse = _factorize(key, n_kinds * n_points * n_points)
+    aggregated = len(uniq) > MAX_ROUTES
+    if aggregated:
+        uniq, inverse = _factorize(oc * n_points + pc, n_points * n_points)
+        commonest = np.bincount(inverse * n_kinds + kc, minlength=len(uniq) * n_kinds)
+        style_c = commonest.reshape(len(uniq), n_kinds).argmax(axis=1)
+        kind = np.full(len(uniq), ANY, dtype=object)
+        origin, place = uniq // n_points, uniq % n_points
+    else:
+        style_c = uniq // (n_points * n_points)
+        kind = kinds[style_c]
+        origin, place = (uniq // n_points) % n_points, uniq % n_points
+    count = np.bincount(inverse, minlength=len(uniq))
+    latest = _latest(inverse, r, dated, len(uniq))
+    routes = pd.DataFrame(
+        {
+            "kind": kind, "style": kinds[style_c], "origin": point_ids[origin], "place": point_ids[place],
+            "count": count, "row": latest,
+        }
+    ).sort_values("count", ascending=False, kind="stable")  # fmt: skip
+    dropped = int(routes["count"].iloc[MAX_ROUTES:].sum())
+    routes = routes.iloc[:MAX_ROUTES].reset_index(drop=True)
+    lat_of = {p: c.lat for p, c in corpus.coords.items()}
+    lon_of = {p: c.lon for p, c in corpus.coords.items()}
+    routes["latest"] = events["id"].to_numpy()[routes["row"].to_numpy()] if len(routes) else []
+    for end, col in (("0", "origin"), ("1", "place")):
+        routes["lat" + end] = routes[col].map(lat_of).astype(float)
+        routes["lon" + end] = routes[col].map(lon_of).astype(float)
+    pts = routes[["lat0", "lon0", "lat1", "lon1"]].itertuples(index=False, name=None)
+    routes["km"] = [_km(a, b, c, d) for a, b, c, d in pts]
+    routes["origin_name"] = [corpus.places[o].name for o in routes["origin"]]
+    names = participant_names(corpus, routes["latest"].tolist())
+    routes["hover"] = [
+        _route_hover(corpus, r, events.iloc[r["row"]], names.get(r["latest"], ""))
+        for _, r in routes.iterrows()
+    ]
+    cols = ["kind", "style", "origin", "origin_name", "place", "count", "latest", "km",
+            "lat0", "lon0", "lat1", "lon1", "hover"]  # fmt: skip
+    return routes.reindex(columns=cols), aggregated, dropped
+
+
 def map_selection(corpus: Corpus, data: MapData, selected: str | None) -> MapData:
-    """The map with the marker group holding `selected` marked (cheap: one event's lookup)."""
+    """The map with the selected event's place (and its route, for a contact) marked."""
     rec = records(corpus.events[corpus.events["id"] == selected]) if selected else []
-    if not rec or rec[0]["place"] not in corpus.coords:
+    points = map_points(corpus)
+    if not rec or rec[0]["place"] not in points:
         return replace(data, selected=None)
     e = rec[0]
-    origin = e["origin"] if e["origin"] in corpus.coords else ""
-    return replace(data, selected=(ANY if data.aggregated else e["kind"], e["place"], origin))
+    return replace(data, selected=(points[e["place"]], points.get(e["origin"] or "", "")))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -361,78 +439,83 @@ def _factorize(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
     return uniq, lookup[key]
 
 
-def _place_counts(
-    corpus: Corpus, place_c: np.ndarray, place_ids: np.ndarray, origin_c: np.ndarray, origin_ids: np.ndarray
-) -> pd.DataFrame:
-    """Each place with the events there and the contacts that leave from it."""
-    counts: dict[str, int] = {}
-    for codes, names in ((place_c, place_ids), (origin_c, origin_ids)):
-        for code in np.flatnonzero(tally := np.bincount(codes, minlength=len(names))):
-            name = str(names[code])
-            if name in corpus.coords:
-                counts[name] = counts.get(name, 0) + int(tally[code])
-    pids = sorted(counts, key=lambda p: -counts[p])
-    return pd.DataFrame(
-        {
-            "place": pids,
-            "name": [corpus.places[p].name for p in pids],
-            "lat": [corpus.coords[p].lat for p in pids],
-            "lon": [corpus.coords[p].lon for p in pids],
-            "events": np.array([counts[p] for p in pids], dtype=np.int64),
-            "precision": [corpus.places[p].kind.value for p in pids],
-        }
+def _counted(per_kind: np.ndarray, kinds: np.ndarray) -> str:
+    """ "5 statements, 1 meeting …": the kinds at a place, commonest first."""
+    order = np.argsort(-per_kind, kind="stable")
+    parts = [f"{per_kind[i]:,} × {TAXONOMY[str(kinds[i])].label.lower()}" for i in order if per_kind[i]]
+    more = len(parts) - 4
+    return ", ".join(parts[:4]) + (f" and {more} more kinds" if more > 0 else "")
+
+
+def _event_line(ev: pd.Series, summary: str) -> str:
+    return f"{markup.plotly_text(date_label(_clean(ev.to_dict())))} · " + _wrap_html(summary)
+
+
+def _place_hover(name: str, per_kind: np.ndarray, kinds: np.ndarray, latest: pd.Series, summary: str) -> str:
+    n = int(per_kind.sum())
+    if n == 1:
+        label = TAXONOMY[str(latest["kind"])].label
+        return "<br>".join(
+            [f"<b>{markup.plotly_text(name)}</b> · {markup.plotly_text(label)}", _event_line(latest, summary)]
+        )
+    return "<br>".join(
+        [
+            f"<b>{markup.plotly_text(name)}</b> · {n:,} events",
+            markup.plotly_text(_counted(per_kind, kinds)),
+            "latest: " + _event_line(latest, summary),
+            "click to step through them, latest first",
+        ]
     )
 
 
-def _group_hover(corpus: Corpus, events: pd.DataFrame, groups: pd.DataFrame, km: dict[int, int]) -> list[str]:
-    """Kind, date, participants, place and km of each marker's event (its latest, for a group)."""
-    latest = events.iloc[groups["row"].to_numpy()].set_index("id")
-    names = participant_names(corpus, groups["latest"].tolist())
-    hover = []
-    for i, r in groups.iterrows():
-        where = _where(corpus, r["origin"] or None, r["place"]) + (f" · {km[i]:,} km" if i in km else "")
-        label = TAXONOMY[r["style"]].label
-        e = _clean(latest.loc[r["latest"]].to_dict())
-        event = [
-            f"{markup.plotly_text(date_label(e))} · " + _wrap_html(e["summary"]),
-            markup.plotly_text(names.get(r["latest"], "")),
+def _route_hover(corpus: Corpus, r: pd.Series, latest: pd.Series, names: str) -> str:
+    where = f"{_where(corpus, r['origin'], r['place'])} · {r['km']:,} km"
+    if r["count"] == 1:
+        e = _clean(latest.to_dict())
+        lines = [
+            f"<b>{markup.plotly_text(TAXONOMY[r['style']].label)}</b> · {markup.plotly_text(where)}",
+            _event_line(latest, e["summary"]), markup.plotly_text(names),
+            f"{e['certainty']} · {markup.plotly_text(e['attribution'])}",
+        ]  # fmt: skip
+        return "<br>".join(lines)
+    label = TAXONOMY[r["style"]].label
+    what = f"contacts, mostly {label.lower()}" if r["kind"] == ANY else f"× {label}"
+    return "<br>".join(
+        [
+            f"<b>{r['count']:,} {markup.plotly_text(what)}</b> · {markup.plotly_text(where)}",
+            "latest: " + _event_line(latest, str(latest["summary"])),
+            "click to step through them, latest first",
         ]
-        if r["count"] == 1:
-            lines = [f"<b>{markup.plotly_text(label)}</b>", *event, markup.plotly_text(where),
-                     f"{e['certainty']} · {markup.plotly_text(e['attribution'])}"]  # fmt: skip
-        else:
-            what = f"events, mostly {label.lower()}" if r["kind"] == ANY else f"× {label}"
-            head = f"<b>{r['count']:,} {markup.plotly_text(what)}</b> · {markup.plotly_text(where)}"
-            lines = [head, "latest:", *event, "click to step through them, latest first"]
-        hover.append("<br>".join(lines))
-    return hover
+    )
 
 
 def _clean(rec: dict[str, Any]) -> dict[str, Any]:
     return {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in rec.items()}
 
 
-def _origin_key(corpus: Corpus, events: pd.DataFrame) -> pd.Series:
-    """An event's origin for grouping: "" when it has none the map can draw."""
-    return with_default(events["origin"], isin(events["origin"], corpus.coords.keys()), "")
-
-
 def step_selection(
     corpus: Corpus, events: pd.DataFrame, group: tuple[str, str, str], current: str | None
 ) -> str | None:
-    """The event a click on a map marker selects: the group's latest, then the one before …
+    """The event a click on the map selects: the group's latest, then the one before …
 
-    `group` is the marker's (kind, place, origin). ANY as kind matches every
-    kind; ANY as origin (a place bubble) matches events at the place and the
-    contacts that leave from it.
+    `group` is a mark's (kind, place, origin), with `place` a map point
+    (`map_points`): a site's events are its city's. ANY as kind matches every
+    kind; ANY as origin matches every event at the place (a place marker or
+    a shaded country), an origin only the contacts from there (a route).
     """
     kind, place, origin = group
-    if origin == ANY:
-        m = (events["place"] == place).to_numpy() | (events["origin"] == place).to_numpy()
-    else:
-        m = (events["place"] == place).to_numpy() & (_origin_key(corpus, events) == origin).to_numpy()
+    points = map_points(corpus)
+    point_c, point_ids = _point_codes(events["place"], points)
+    where = np.flatnonzero(point_ids == place)
+    if not len(where):
+        return None
+    m = point_c == where[0]
+    if origin != ANY:
+        origin_c, _ = _point_codes(events["origin"], points)
+        hit = np.flatnonzero(point_ids == origin)
+        m &= origin_c == (hit[0] if len(hit) else -1)
     if kind != ANY:
-        m = m & (events["kind"] == kind).to_numpy()
+        m &= (events["kind"] == kind).to_numpy()
     return _step(events.loc[m], current)
 
 
@@ -468,31 +551,17 @@ def _wrap(text: str, width: int = 60) -> str:
     return "\n".join([*lines, line])
 
 
-def _spread(lat: np.ndarray, lon: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
-    """Spread markers that crowd one spot onto a small sunflower around it.
-
-    Markers in the same grid cell (a few `spacing`s wide, in degrees) form a
-    group laid out on Vogel's spiral, so every marker stays clickable and
-    zooming in separates them further.
-    """
-    lat, lon = lat.astype(float).copy(), lon.astype(float).copy()
-    if not len(lat) or spacing <= 0:
-        return lat, lon
-    cell = spacing * 2.5
-    keys = pd.Series(
-        list(zip(np.floor(lat / cell).astype(int), np.floor(lon / cell).astype(int), strict=True))
-    )
-    golden = math.pi * (3 - math.sqrt(5))
-    for members in keys.groupby(keys).indices.values():
-        if len(members) < 2:
-            continue
-        clat, clon = float(lat[members].mean()), float(lon[members].mean())
-        squash = max(math.cos(math.radians(clat)), 0.2)
-        k = np.arange(len(members))
-        r = spacing * np.sqrt(k + 0.5)
-        lat[members] = clat + r * np.sin(k * golden) * squash
-        lon[members] = clon + r * np.cos(k * golden)
-    return lat, lon
+def map_text(data: MapData, corpus: Corpus) -> list[str]:
+    """The map as sentences, for readers who cannot see it: places, countries and routes, busiest first."""
+    lines = []
+    for _, p in data.points.iterrows():
+        lines.append(f"{p['name']}: {p['events']:,} event{'s' if p['events'] != 1 else ''}")
+    for _, p in data.countries.iterrows():
+        lines.append(f"{p['name']} (the country): {p['events']:,} event{'s' if p['events'] != 1 else ''}")
+    for _, r in data.routes.iterrows():
+        what = "contacts" if r["kind"] == ANY else TAXONOMY[r["style"]].label.lower()
+        lines.append(f"{_where(corpus, r['origin'], r['place'])}, {r['km']:,} km: {r['count']:,} × {what}")
+    return lines
 
 
 # --- the timeline -----------------------------------------------------------------------
@@ -725,6 +794,9 @@ def events_table(corpus: Corpus, events: pd.DataFrame) -> pd.DataFrame:
             "place": [_where(corpus, e["origin"], e["place"]) if e["place"] else "—" for e in recs],
             "attribution": events["attribution"].to_numpy(),
             "certainty": events["certainty"].to_numpy(),
+            "says_who": [
+                f"{a} · {c}" for a, c in zip(events["attribution"], events["certainty"], strict=True)
+            ],
             "quote": [quote.get(e, "") for e in events["id"]],
             "summary": events["summary"].to_numpy(),
             "id": events["id"].to_numpy(),
@@ -756,27 +828,8 @@ def places_table(corpus: Corpus) -> pd.DataFrame:
 ARTICLE_CSS = """<style>
 .article-text { font-size: 1.02rem; line-height: 1.65; }
 .article-text p { margin: 0 0 0.9em; }
-.article-text mark.ev { background: #fdf0c2; color: inherit; border-bottom: 2px solid #e3b505;
+.article-text mark.ev { background: #fbf3d5; color: inherit; border-bottom: 1px solid #d9c27a;
   padding: 0 1px; border-radius: 2px; }
 .article-text mark.ev.selected { background: #ffd166; border-bottom: 3px solid #111;
-  outline: 2px solid #111; outline-offset: 1px; font-weight: 600; }
+  outline: 2px solid #111; outline-offset: 1px; }
 </style>"""
-
-# Finds the selected span and scrolls the nearest scrolling pane (not the page) to it.
-SCROLL_JS = """function (eventId) {
-  let tries = 0;
-  function go() {
-    const marks = Array.from(document.querySelectorAll('mark.ev.selected'))
-      .filter((m) => (m.dataset.events || '').split(' ').includes(eventId));
-    if (!marks.length) { if (tries++ < 40) setTimeout(go, 50); return; }
-    const el = marks[0];
-    let pane = el.parentElement;
-    while (pane && !(pane.scrollHeight > pane.clientHeight + 4 &&
-           /(auto|scroll)/.test(getComputedStyle(pane).overflowY))) pane = pane.parentElement;
-    if (!pane) return;
-    const delta = el.getBoundingClientRect().top - pane.getBoundingClientRect().top;
-    pane.scrollTo({ top: pane.scrollTop + delta - pane.clientHeight / 3, behavior: 'instant' });
-    pane.dataset.scrolledTo = eventId;
-  }
-  go();
-}"""

@@ -193,16 +193,26 @@ def test_at_scale_the_map_aggregates_and_stays_small(small: Path, monkeypatch) -
     from dashboard import figures, view  # noqa: PLC0415
 
     c = corpus.load(small, compiled=False)
-    monkeypatch.setattr(view, "MAX_GROUPS", 50)
     monkeypatch.setattr(view, "MAX_ROUTES", 20)
     data = view.map_data(c, c.events)
     assert data.aggregated
-    assert set(data.markers["kind"]) == {view.ANY}
-    assert (data.markers["origin"] != "").sum() == 20
+    assert set(data.routes["kind"]) == {view.ANY}
+    assert len(data.routes) == 20
     assert data.routes_dropped > 0
     placed = int(c.events["place"].notna().sum())
-    assert int(data.markers["count"].sum()) + data.routes_dropped == placed
-    top = data.markers.iloc[0]
-    picked = view.step_selection(c, c.events, (view.ANY, top["place"], top["origin"]), None)
+    # Every placed event is counted at its place; only quieter routes go undrawn.
+    assert int(data.points["events"].sum()) + int(data.countries["events"].sum()) == placed
+    top = data.points.iloc[0]
+    picked = view.step_selection(c, c.events, (view.ANY, top["place"], view.ANY), None)
     assert c.events.loc[c.events["id"] == picked, "place"].iloc[0] == top["place"]
-    assert len(figures.map_figure(data).to_json()) < 200_000
+    route = data.routes.iloc[0]
+    picked = view.step_selection(c, c.events, (view.ANY, route["place"], route["origin"]), None)
+    assert tuple(c.events.loc[c.events["id"] == picked, ["origin", "place"]].iloc[0]) == (
+        route["origin"],
+        route["place"],
+    )
+    fig = figures.map_figure(data)
+    assert len(fig.to_json()) < 200_000
+    assert (
+        len([t for tr in fig.data if tr.name == figures.LABELS for t in tr.text]) <= figures.MAX_LABELS + 20
+    )

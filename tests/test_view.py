@@ -83,26 +83,59 @@ events:
     assert "&lt;img" in hover
 
 
-def test_map_shows_the_four_cities_and_the_contacts(seed, all_events) -> None:
+def test_the_map_is_framed_on_the_events_with_far_origins_named_at_the_edge(seed, all_events) -> None:
     data = view.map_data(seed, all_events, VISIT)
-    assert {"Minsk", "Kyiv", "Moscow", "Washington"} <= set(data.places["name"])
+    assert list(data.points["name"]) == ["Minsk", "Kyiv", "Moscow"]  # busiest first
+    assert list(data.countries["iso3"]) == ["BLR"]  # events known only to Belarus shade it
+    f = data.frame
+    for city in ("minsk", "kyiv", "moscow"):
+        assert f.contains(*seed.coords[city], inset=0.05), city
+    assert not f.contains(*seed.coords["washington"])  # an origin, not where events happen
+    assert f.lon[1] - f.lon[0] < 60  # a region, not Washington to Moscow
+    assert data.extent.contains(*seed.coords["washington"])  # "Fit all" reaches it
     fig = figures.map_figure(data)
-    labels = {t for tr in fig.data if tr.name == "Places" for t in tr.text}
-    assert {"Minsk", "Kyiv", "Moscow", "Washington"} <= labels
-    visit = next(tr for tr in fig.data if tr.name == "Visit")
-    rows = [list(r) for r in visit.customdata]
-    assert ["visit", "minsk", "washington"] in rows
-    hover = visit.hovertext[rows.index(["visit", "minsk", "washington"])]
-    assert "7,463 km" in hover
-    assert "Washington → Minsk" in hover
-    assert data.selected == ("visit", "minsk", "washington")
-    assert any(tr.name == "Selected" for tr in fig.data)
-    # The map is framed on the events: Washington and Moscow inside, not the whole globe.
-    (_lat0, _lat1), (lon0, lon1) = data.frame.lat, data.frame.lon
-    assert lon0 < -77.04
-    assert lon1 > 37.62
-    assert lon1 - lon0 < 360
+    labels = [t for tr in fig.data if tr.name == figures.LABELS for t in tr.text]
+    assert labels == ["Minsk", "Kyiv", "Moscow", "from Washington"]
+    names = [b.label for b in fig.layout.updatemenus[0].buttons]
+    assert names == ["Fit events", "Fit all"]
     assert fig.layout.geo.resolution == 110
+
+
+def test_a_contact_is_drawn_at_its_destination_with_an_arrow(seed, all_events) -> None:
+    data = view.map_data(seed, all_events, VISIT)
+    routes = data.routes.set_index(["origin", "place", "kind"])
+    visit = routes.loc[("washington", "minsk", "visit")]
+    assert visit["km"] == 7463
+    assert "Washington → Minsk" in visit["hover"]
+    force = routes.loc[("belarus", "kyiv", "use_of_force")]
+    assert force["count"] == 1
+    fig = figures.map_figure(data)
+    arrows = next(tr for tr in fig.data if tr.name == "Use of force (route)")
+    assert arrows.marker.symbol == "arrow"
+    (lat, lon), kyiv, minsk = (arrows.lat[0], arrows.lon[0]), seed.coords["kyiv"], seed.coords["minsk"]
+    # Near Kyiv, on the Belarus side, pointing roughly south (Kyiv lies south of Belarus).
+    assert abs(lat - kyiv.lat) + abs(lon - kyiv.lon) < abs(lat - minsk.lat) + abs(lon - minsk.lon)
+    assert 120 < arrows.marker.angle[0] < 220
+    # The event's own marker is Kyiv's, not one displaced to the arc's middle or another city.
+    kyiv_marker = data.points.set_index("place").loc["kyiv"]
+    assert (kyiv_marker["lat"], kyiv_marker["lon"]) == (kyiv.lat, kyiv.lon)
+    assert kyiv_marker["kind"] == "use_of_force"
+    # The selection: Minsk ringed, the route drawn bold.
+    assert data.selected == ("minsk", "washington")
+    assert [tr.type for tr in fig.data if tr.name == "Selected"] == ["scattergeo", "scattergeo"]
+
+
+def test_a_site_is_drawn_at_its_city(seed, all_events) -> None:
+    data = view.map_data(seed, all_events)
+    minsk = data.points.set_index("place").loc["minsk"]
+    palace = int((all_events["place"] == "palace-of-independence").sum())
+    in_minsk = int((all_events["place"] == "minsk").sum())
+    assert minsk["events"] == palace + in_minsk
+    assert minsk["kind"] == view.ANY  # several kinds: one neutral marker with its count
+    assert "palace-of-independence" not in set(data.points["place"])
+    text = view.map_text(data, seed)
+    assert f"Minsk: {palace + in_minsk} events" in text
+    assert "Washington → Minsk, 7,463 km: 1 × visit" in text
 
 
 def test_every_kind_has_its_own_colour_and_symbol() -> None:
@@ -112,17 +145,21 @@ def test_every_kind_has_its_own_colour_and_symbol() -> None:
 
 
 def test_clicking_a_marker_steps_through_its_events(seed, all_events) -> None:
-    group = ("statement", "palace-of-independence", "")
+    group = (view.ANY, "minsk", view.ANY)  # Minsk's marker: its own events and the palace's
+    at_minsk = set(all_events.loc[all_events["place"].isin(["minsk", "palace-of-independence"]), "id"])
     seen = []
     current = None
-    for _ in range(5):
+    for _ in range(len(at_minsk) + 1):
         current = view.step_selection(seed, all_events, group, current)
         seen.append(current)
-    assert len(set(seen[:4])) == 4
-    assert seen[4] == seen[0]
+    assert set(seen[:-1]) == at_minsk
+    assert seen[-1] == seen[0]  # wraps round
+    # A route's arrow: only its contacts.
     assert view.step_selection(seed, all_events, ("visit", "minsk", "washington"), None) == VISIT
-    # A place bubble reaches the contacts that leave from it too.
-    assert view.step_selection(seed, all_events, (view.ANY, "washington", view.ANY), None) == VISIT
+    # A shaded country: the events known only to it.
+    picked = view.step_selection(seed, all_events, (view.ANY, "belarus", view.ANY), None)
+    assert all_events.loc[all_events["id"] == picked, "place"].iloc[0] == "belarus"
+    assert view.step_selection(seed, all_events, (view.ANY, "nowhere", view.ANY), None) is None
 
 
 def test_timeline_draws_precision(seed, all_events) -> None:
