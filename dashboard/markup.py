@@ -7,6 +7,7 @@ of these functions, and nothing else escapes it:
 - `html_text` for the page's HTML (the article, the details card). The page
   never passes untrusted text to Markdown, which `html.escape` cannot make
   safe (`[x](…)` links, `**` bold, `:red[…]` colours, `$…$` LaTeX);
+- `markdown_text` for widget labels, which Streamlit reads as Markdown;
 - `plotly_text` for Plotly's labels and hover text, a pseudo-HTML of its own;
 - `csv_cell` for spreadsheets, which run a cell that starts with `=`, `+`,
   `-` or `@` as a formula.
@@ -30,6 +31,16 @@ _FORMULA = re.compile(r"^[=+\-@\t\r]")
 def html_text(text: str) -> str:
     """Text shown as itself inside HTML, in element content or in a quoted attribute."""
     return html.escape(text, quote=True)
+
+
+# Every ASCII punctuation mark may be backslash-escaped in CommonMark; these start Markdown,
+# Streamlit's own `:colour[…]` and `:material/…:` directives, or LaTeX.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
+
+
+def markdown_text(text: str) -> str:
+    """Text shown as itself where Streamlit reads Markdown (a button's or an option's label)."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
 
 
 def plotly_text(text: str) -> str:
@@ -101,10 +112,11 @@ def article_html(
 # --- the details card and the article's heading ---------------------------------------------
 
 CARD_CSS = """<style>
-.details-card h4 { margin: 0 0 .35rem 0; font-size: 1.1rem; line-height: 1.35; }
-.details-card p { margin: 0 0 .35rem 0; line-height: 1.5; }
-.details-card .note, .article-meta { color: #555; font-size: .875rem; }
-.article-heading h3 { margin: .5rem 0 .1rem 0; font-size: 1.25rem; }
+.details-card h4 { margin: 0 0 .3rem 0; font-size: 1.02rem; line-height: 1.3; }
+.details-card p { margin: 0 0 .25rem 0; line-height: 1.45; font-size: .92rem; }
+.details-card .note, .details-card .cameo, .article-meta { color: #555; font-size: .85rem; }
+.details-card abbr { text-decoration: underline dotted; cursor: help; }
+.article-heading h3 { margin: .25rem 0 .1rem 0; font-size: 1.1rem; line-height: 1.3; }
 </style>"""
 
 
@@ -112,12 +124,12 @@ def details_card(d: Details) -> str:
     """The selected event's card: every field from data escaped here, nothing read as Markdown."""
     where = html_text(d.place) + (f" · {d.distance_km:,} km" if d.distance_km else "")
     lines = [
-        f"<b>{html_text(d.kind)}</b> · {html_text(d.date)} <i>({html_text(d.precision)} precision)</i>",
-        html_text(d.cameo),
+        f"<b>{html_text(d.kind)}</b> · {html_text(d.date)} <i>({html_text(d.precision)} precision)</i>"
+        f' · <span class="cameo">{html_text(d.cameo)}</span>',
         f"<b>Who:</b> {html_text(d.participants)}",
         f"<b>Where:</b> {where}",
-        f"<b>Says who:</b> {html_text(d.attribution)} · <b>{html_text(d.certainty)}</b> — "
-        f"{html_text(d.certainty_help)}",
+        f"<b>Says who:</b> {html_text(d.attribution)} · "
+        f'<abbr title="{html_text(d.certainty_help)}"><b>{html_text(d.certainty)}</b></abbr>',
     ]
     note = f'<p class="note">{html_text(d.note)}</p>' if d.note else ""
     return (

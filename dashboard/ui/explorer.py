@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import streamlit as st
 
@@ -10,9 +11,31 @@ from dashboard import figures, markup, view
 from dashboard.filters import LANES
 from dashboard.ui import shell
 
+# Our own script (no data in it): places the map's labels, adds a skip link, scrolls to the sentence.
+PAGE_JS = Path(__file__).with_name("explorer.js").read_text(encoding="utf-8")
+# The reading column stays in view beside the map and timeline: on a wide screen it sticks
+# below the toolbar and its article pane takes the height that is left, so the details card
+# and the selected sentence are on screen whatever the page's scroll position.
+LAYOUT_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.25rem; padding-bottom: 2rem; }
+@media (min-width: 640px) {
+  div[data-testid="stColumn"]:has(.st-key-reading) { position: sticky; top: 3.5rem; align-self: flex-start; }
+  .st-key-reading { max-height: calc(100vh - 7.5rem); flex-wrap: nowrap; }
+  .st-key-reading > div { flex: 0 0 auto; }
+  .st-key-reading > div:has(.st-key-article-pane) { flex: 1 1 auto; min-height: 9rem; display: flex; }
+  .st-key-article-pane { height: auto !important; flex: 1 1 auto; }
+}
+@media (max-width: 639.98px) { .st-key-article-pane { height: 55vh !important; } }
+.st-key-event-list button { justify-content: flex-start; text-align: left; width: 100%; min-height: 0;
+  padding: 0.15rem 0.4rem; }
+.st-key-event-list button p { font-size: 0.9rem; }
+.marks-selected-only mark.ev:not(.selected) { background: none; border-bottom: 0; }
+</style>"""
+
 ctx = shell.context()
 c, f, events = ctx.corpus, ctx.filters, ctx.events
 
+st.html(LAYOUT_CSS)
 st.markdown(f"**{shell.cached_text('summary', shell.view_key(ctx), lambda: view.summary_line(c, events))}**")
 shell.show_notices(ctx)
 
@@ -30,19 +53,24 @@ with left:
         selection_mode="points",
         config={"topojsonURL": shell.TOPOJSON_URL, "displaylogo": False, "scrollZoom": True},
     )
+    notes = [
+        "One marker per place (a site at its city), clicked to step through its events, latest first; "
+        "arrows point from a contact's origin to its place; a shaded country holds events known only "
+        "to the country."
+    ]
     if mdata.aggregated:
-        st.caption(
-            "Many events: one marker per place and per route, coloured by its commonest kind."
-            + (
-                f" {mdata.routes_dropped:,} events on quieter routes are not drawn."
-                if mdata.routes_dropped
-                else ""
-            )
-        )
+        notes.append("Many contacts: routes are merged across kinds and coloured by their commonest kind.")
+    if mdata.routes_dropped:
+        notes.append(f"{mdata.routes_dropped:,} contacts on quieter routes are not drawn.")
     if mdata.unplaced:
-        st.caption(
+        notes.append(
             f"{mdata.unplaced:,} of {len(events):,} events are not on the map: the article gives no place "
             "for them, or their place is not geocoded. They are on the timeline and in the text."
+        )
+    st.caption(" ".join(notes))
+    with st.expander("The map as text"):
+        st.text(
+            "\n".join(shell.cached_text("map-text", shell.view_key(ctx), lambda: view.map_text(mdata, c)))
         )
     head, toggle = st.columns([3, 2], vertical_alignment="bottom")
     head.subheader("Timeline", anchor=False)
@@ -74,33 +102,54 @@ with left:
         notes.append(f"{tdata.undated:,} undated events are not on the timeline.")
     st.caption(" ".join(notes))
 
-with right:
+    # The events as a list: what the map and timeline show, in words, each a button (Enter selects).
+    st.subheader("Events in view", anchor="event-list")
+    listed = shell.event_list(ctx)
+    with st.container(key="event-list", height=min(44 + 34 * len(listed), 320)):
+        for event_id, label in listed:
+            st.button(
+                markup.markdown_text(label), key=f"list-{event_id}", type="tertiary",
+                icon=":material/arrow_right:" if event_id == f.event else None,
+                on_click=shell.select_event, args=(event_id,),
+            )  # fmt: skip
+    if len(events) > len(listed):
+        st.caption(
+            f"The {len(listed):,} latest of {len(events):,} events; narrow the filters to list others."
+        )
+
+with right, st.container(key="reading"):
     d = view.details(c, f.event) if f.event else None
     with st.container(border=True):
         if d is None:
             st.markdown(
                 "**No event selected.** Click a marker on the map or the timeline, "
-                "or choose one in the sidebar."
+                "or choose one in the list of events or the sidebar."
             )
         else:
             st.html(markup.details_card(d))
-            if st.button("Clear selection", key="clear-selection"):
+            if st.button("Clear selection", key="clear-selection", type="tertiary", icon=":material/close:"):
                 shell.select_event(None)
                 st.rerun()
     article = view.reading_article(c, events, f)
     if article is not None:
         a = c.articles[article]
         st.html(markup.article_heading(a.title, view.article_meta(c, article)))
+        mark_all = st.toggle(
+            "Mark every cited sentence", value=True, key="mark-all",
+            help="On: every sentence an event in view cites is marked lightly, the selected one strongly. "
+            "Off: only the selected event's sentence.",
+        )  # fmt: skip
         with st.container(height=560, key="article-pane"):
             body = shell.cached_text(
                 f"article:{article}",
                 shell.view_key(ctx),
                 lambda: view.article_html(c, article, events, f.event),
             )
-            st.html(view.ARTICLE_CSS + body)
-        if f.event:
-            # Scroll the article pane to the selected sentence (our code only; the text is escaped).
-            st.html(
-                "<script>(" + view.SCROLL_JS + f")({json.dumps(f.event)});</script>",
-                unsafe_allow_javascript=True,
-            )
+            wrapper = "marks-all" if mark_all else "marks-selected-only"
+            st.html(f'{view.ARTICLE_CSS}<div class="{wrapper}">{body}</div>')
+
+# Our code only (the event id is JSON-encoded); scrolls the pane to the selected sentence.
+st.html(
+    f"<script>{PAGE_JS}\ncontactAtlasShow({json.dumps(f.event or '')});</script>",
+    unsafe_allow_javascript=True,
+)

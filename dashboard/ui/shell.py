@@ -220,6 +220,23 @@ def _select_labels(
     return dict(zip(frame["id"], (view.event_label(e) for e in corpus_mod.records(frame)), strict=True))
 
 
+MAX_LIST = 30  # events in the Explorer's keyboard list: the latest
+
+
+def event_list(ctx: Context) -> list[tuple[str, str]]:
+    """(id, label) of the events the Explorer lists, latest first, the selection kept in."""
+    return _event_list(ctx.events, ctx.filters.event, f"{ctx.events_key}&event={ctx.filters.event}")
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _event_list(_events: pd.DataFrame, _event: str | None, key: str) -> list[tuple[str, str]]:
+    dated = _events["start"].notna()
+    latest = pd.concat([_events[dated].iloc[::-1], _events[~dated]]).iloc[:MAX_LIST]
+    if _event and not (latest["id"] == _event).any():
+        latest = pd.concat([_events[_events["id"] == _event], latest.iloc[: MAX_LIST - 1]])
+    return [(e["id"], view.event_label(e)) for e in corpus_mod.records(latest)]
+
+
 @st.cache_resource(max_entries=32)
 def _filtered(_c: corpus_mod.Corpus, _f: Filters, key: str) -> tuple[pd.DataFrame, str]:
     events = filters.apply(_c, _f)

@@ -1,0 +1,142 @@
+/* The Explorer's page script: installed once per browser tab, idempotent across reruns. */
+/* It only moves and focuses elements the app drew; it reads no data and sends nothing. */
+(function () {
+  if (window.__contactAtlas) return;
+  window.__contactAtlas = true;
+
+  /* --- map labels: each clear of every marker and every other label, or hidden -------------- */
+  /* Offsets (dx, dy of the label's box centre, in units of the marker's radius r and the */
+  /* font size fs), tried in order: below, right, above, left, then the diagonals. */
+  const AROUND = [
+    (r, fs, w) => [0, r + 3 + 0.55 * fs],
+    (r, fs, w) => [r + 4 + w / 2, 0],
+    (r, fs, w) => [0, -(r + 3 + 0.55 * fs)],
+    (r, fs, w) => [-(r + 4 + w / 2), 0],
+    (r, fs, w) => [r + 2 + w / 2, r + 2 + 0.5 * fs],
+    (r, fs, w) => [-(r + 2 + w / 2), r + 2 + 0.5 * fs],
+    (r, fs, w) => [r + 2 + w / 2, -(r + 2 + 0.5 * fs)],
+    (r, fs, w) => [-(r + 2 + w / 2), -(r + 2 + 0.5 * fs)],
+  ];
+  /* Close to the marker first, then a little further out (past a selection ring or an arrow). */
+  const SPOTS = [0, 8, 16].flatMap((gap) => AROUND.map((f) => (r, fs, w) => f(r + gap, fs, w)));
+
+  function overlap(a, b, pad) {
+    return a.left < b.right + pad && b.left < a.right + pad && a.top < b.bottom + pad && b.top < a.bottom + pad;
+  }
+
+  function inside(a, area) {
+    return a.left >= area.left && a.right <= area.right && a.top >= area.top && a.bottom <= area.bottom;
+  }
+
+  function placeLabels(gd) {
+    if (!gd._fullLayout || !gd._fullLayout.geo || !gd._fullData) return;
+    const bg = gd.querySelector('.geo .layer.bg rect');
+    if (!bg) return;
+    const area = bg.getBoundingClientRect();
+    const obstacles = Array.from(gd.querySelectorAll('.geo g.trace.scattergeo path.point'))
+      .map((e) => e.getBoundingClientRect())
+      .filter((b) => b.width > 0);
+    gd.querySelectorAll('.updatemenu-button').forEach((e) => obstacles.push(e.getBoundingClientRect()));
+    const groups = gd.querySelectorAll('.geo g.trace.scattergeo');
+    const placed = [];
+    gd._fullData.filter((t) => t.type === 'scattergeo').forEach((trace, k) => {
+      if (trace.name !== 'Labels' || !groups[k]) return;
+      groups[k].querySelectorAll('text').forEach((el, i) => {
+        /* Plotly offsets the label through its parent g */
+        const holder = el.parentNode;
+        const r = Number((trace.customdata || [])[i]?.[0] || 4);
+        const fs = parseFloat(el.style.fontSize) || 12;
+        el.style.visibility = 'visible';
+        el.setAttribute('text-anchor', 'middle');
+        holder.setAttribute('transform', 'translate(0,0)');
+        const home = el.getBoundingClientRect();
+        /* The box's centre with no offset, and how far the baseline sits below it. */
+        const cy = home.top + home.height / 2;
+        const anchorY = Number(el.getAttribute('transform').match(/,\s*([-\d.e]+)\)/)?.[1] || 0);
+        const lift = anchorY - (cy - gd.getBoundingClientRect().top) + (gd.querySelector('.main-svg').getBoundingClientRect().top - gd.getBoundingClientRect().top);
+        let shown = false;
+        for (const spot of SPOTS) {
+          const [dx, dy] = spot(r, fs, home.width);
+          holder.setAttribute('transform', `translate(${dx},${dy + lift})`);
+          const box = el.getBoundingClientRect();
+          if (inside(box, area) && !obstacles.some((o) => overlap(box, o, 1)) && !placed.some((o) => overlap(box, o, 2))) {
+            placed.push(box);
+            shown = true;
+            break;
+          }
+        }
+        el.style.visibility = shown ? 'visible' : 'hidden';
+        el.dataset.placed = shown ? 'shown' : 'hidden';
+      });
+    });
+    gd.dataset.labelsPlaced = String(placed.length);
+  }
+
+  function hook(gd) {
+    if (gd.__labelsHooked || typeof gd.on !== 'function') return;
+    gd.__labelsHooked = true;
+    let pending = false;
+    const later = () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => { pending = false; placeLabels(gd); });
+    };
+    ['plotly_afterplot', 'plotly_relayout', 'plotly_relayouting', 'plotly_redraw'].forEach((e) => gd.on(e, later));
+    later();
+  }
+
+  function scan() {
+    document.querySelectorAll('.js-plotly-plot').forEach((gd) => {
+      if (gd._fullLayout && gd._fullLayout.geo) hook(gd);
+    });
+  }
+
+  new MutationObserver(scan).observe(document.body, { childList: true, subtree: true });
+  scan();
+
+  /* --- a skip link, first in the tab order: straight to the list of events ------------------ */
+  const skip = document.createElement('a');
+  skip.href = '#event-list';
+  skip.className = 'ca-skip-link';
+  skip.textContent = 'Skip to the list of events';
+  skip.addEventListener('click', (e) => {
+    e.preventDefault();
+    const first = document.querySelector('.st-key-event-list button');
+    if (first) first.focus();
+  });
+  document.body.insertBefore(skip, document.body.firstChild);
+  const style = document.createElement('style');
+  style.textContent = `.ca-skip-link { position: fixed; left: 8px; top: -60px; z-index: 1000000; padding: 8px 14px;
+      background: #fff; color: #0b4f8a; border: 2px solid #0b4f8a; border-radius: 4px; font: 600 15px system-ui; }
+    .ca-skip-link:focus { top: 8px; }
+    .details-card { scroll-margin-top: 4.5rem; }`;
+  document.head.appendChild(style);
+})();
+
+/* Scroll the article pane (not the page) to the selected sentence; on a narrow screen, where */
+/* the views are stacked, bring the details card into view as well. */
+window.contactAtlasShow = function (eventId) {
+  if (!eventId) return;
+  let tries = 0;
+  function go() {
+    const marks = Array.from(document.querySelectorAll('mark.ev.selected'))
+      .filter((m) => (m.dataset.events || '').split(' ').includes(eventId));
+    if (!marks.length) { if (tries++ < 40) setTimeout(go, 50); return; }
+    const el = marks[0];
+    let pane = el.parentElement;
+    while (pane && !(pane.scrollHeight > pane.clientHeight + 4 &&
+           /(auto|scroll)/.test(getComputedStyle(pane).overflowY))) pane = pane.parentElement;
+    if (pane) {
+      const delta = el.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+      pane.scrollTo({ top: pane.scrollTop + delta - pane.clientHeight / 3, behavior: 'instant' });
+      pane.dataset.scrolledTo = eventId;
+    }
+    const card = document.querySelector('.details-card');
+    if (card && window.innerWidth < 640) {
+      const box = card.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) card.scrollIntoView({ block: 'start', behavior: 'instant' });
+    }
+    document.body.dataset.shown = eventId;
+  }
+  go();
+};
