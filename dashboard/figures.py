@@ -18,23 +18,28 @@ from dashboard import markup
 from dashboard.model import TAXONOMY
 from dashboard.view import ANY, BIN, Frame, MapData, TimelineData, great_circle
 
-# Okabe–Ito colours (safe for the common colour-vision deficiencies), each kind
-# with its own marker symbol as well, so colour is never the only cue.
+# One colour and one marker symbol per kind, so colour is never the only cue. Chosen from the
+# Okabe–Ito and Paul Tol palettes so that every pair, the "several kinds" marker included,
+# stays apart (CIEDE2000 ≥ 8) in normal vision and in simulated protanopia, deuteranopia and
+# tritanopia; the military kinds share the warm reds. tests/test_palette.py checks it.
 STYLE: dict[str, tuple[str, str]] = {
-    "meeting": ("#0072B2", "circle"),
+    "meeting": ("#0077BB", "circle"),
     "visit": ("#56B4E9", "diamond"),
     "statement": ("#009E73", "square"),
-    "report": ("#7F7F7F", "triangle-up"),
+    "report": ("#999933", "triangle-up"),
     "intent": ("#CC79A7", "star"),
-    "mediation": ("#000000", "pentagon"),
-    "military_support": ("#D55E00", "triangle-down"),
-    "intelligence_sharing": ("#E69F00", "hexagon"),
-    "military_exercise": ("#B8A600", "cross"),
+    "mediation": ("#332288", "pentagon"),
+    "military_support": ("#CC3311", "triangle-down"),
+    "intelligence_sharing": ("#EE6677", "hexagon"),
+    "military_exercise": ("#AA4499", "cross"),
     "use_of_force": ("#882255", "x"),
 }
+# Light fills (sky, olive, pink) are too pale against the land for a mark's edge (WCAG 1.4.11
+# asks 3:1): every kind's mark is outlined in this instead.
+OUTLINE = "#1f1f1f"
 SELECTED = "#111111"
 # A place whose events are of several kinds; a country known only as a whole is shaded.
-MIXED = ("#3d3d3d", "circle")
+MIXED = ("#000000", "circle")
 COUNTRY_FILL = "rgba(0, 114, 178, 0.16)"
 LABELS = "Labels"  # the traces the page's label placer moves
 MAX_LABELS = 15  # the busiest places are named; the rest in their hover
@@ -46,7 +51,7 @@ TIME_TICKS = [
     {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
     {"dtickrange": ["M12", None], "value": "%Y"},
 ]
-MAX_TIMELINE_HEIGHT = 560  # px: lanes beyond what fits share the height
+MAX_TIMELINE_HEIGHT = 640  # px: lanes beyond what fits share the height
 FONT = {"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12}
 
 
@@ -139,7 +144,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
                     "angle": r["angle"],
                     "size": 15,
                     "color": STYLE[kind][0],
-                    "line": {"width": 1, "color": "white"},
+                    "line": {"width": 0.8, "color": OUTLINE},
                 },
                 "customdata": np.column_stack([r["kind"], r["place"], r["origin"]]),
                 "hovertext": r["hover"],
@@ -166,7 +171,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
                 "size": size,
                 "color": colour,
                 "symbol": symbol,
-                "line": {"width": 1.2, "color": "white"},
+                "line": {"width": 1.2, "color": "white" if mixed else OUTLINE},
             },
             "customdata": np.column_stack(
                 [np.full(len(size), ANY, dtype=object), part["place"], np.full(len(size), ANY, dtype=object)]
@@ -433,7 +438,7 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                         "color": colour,
                         "symbol": symbol,
                         "opacity": 0.8,
-                        "line": {"width": 0.5, "color": "white"},
+                        "line": {"width": 0.5, "color": OUTLINE},
                     },
                     # No per-point hover text at scale: the template reads the bin's own data.
                     "customdata": np.column_stack(
@@ -493,7 +498,7 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                             "size": 12,
                             "color": colour,
                             "symbol": "triangle-left" if shape == "before" else symbol,
-                            "line": {"width": 1, "color": "white"},
+                            "line": {"width": 1, "color": OUTLINE},
                         },
                         **common,
                     )
@@ -519,21 +524,36 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
     # Lanes by actor hold marks of every kind: the kinds get a legend of their own, below the axis.
     by_actor = bool(len(marks)) and not (marks["lane"].astype(str) == marks["kind"].astype(str)).all()
     if by_actor:
-        seen: set[str] = set()
-        for t in traces:
-            kind = next((k for k, v in TAXONOMY.items() if v.label == t["name"]), None)
-            if kind and kind not in seen:
-                t["showlegend"], t["legendgroup"] = True, kind
-                seen.add(kind)
+        # A legend entry per kind shown, in its own symbol (not the "before" marker's).
+        for kind in dict.fromkeys(marks["kind"].astype(str)):
+            colour, symbol = STYLE[kind]
+            traces.append(
+                {
+                    "type": "scatter", "x": [None], "y": [None], "mode": "markers",
+                    "marker": {"size": 10, "color": colour, "symbol": symbol,
+                               "line": {"width": 1, "color": OUTLINE}},
+                    "name": TAXONOMY[kind].label, "showlegend": True, "hoverinfo": "skip",
+                }
+            )  # fmt: skip
     layout = {
         # Bounded: many lanes share the height instead of growing the page.
         "height": height or min(MAX_TIMELINE_HEIGHT, max(250, 90 + 26 * rows + 14 * len(lanes))),
         "showlegend": by_actor,
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.06, "x": 0, "font": {"size": 11}},
+        "legend": {
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.05,
+            "x": 0,
+            "font": {"size": 11},
+            "entrywidth": 0.5,
+            "entrywidthmode": "fraction",
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
         "margin": {"l": 8, "r": 8, "t": 38, "b": 90 if by_actor else 30},
         "font": FONT,
         "barmode": "overlay",
-        "dragmode": "pan",
+        "dragmode": "zoom",  # drag across a range of dates to zoom into it; "All" or a double click zooms out
         "clickmode": "event+select",
         "plot_bgcolor": "white",
         "uirevision": "timeline",
