@@ -569,6 +569,7 @@ def map_text(data: MapData, corpus: Corpus) -> list[str]:
 
 MAX_MARKS = 500  # timeline marks a reader can tell apart; beyond, events are binned in time
 MAX_LANES = 20  # lanes when grouping by actor: the busiest actors
+MAX_ACTOR_ROWS = 3  # rows in an actor's lane; beyond, marks share rows
 BIN = "@bin"  # customdata tag of a binned mark
 
 
@@ -627,6 +628,8 @@ def timeline_data(
     ev = ev.sort_values(["x0", "id"]).reset_index(drop=True)
     rows = np.zeros(len(ev), dtype=int)
     lane_rows: dict[str, int] = {}
+    # Up to twenty actors' lanes: a few rows each keeps the chart's height bounded.
+    cap = MAX_ACTOR_ROWS if lanes == "actor" else len(ev) + 1
     for lane, idx in ev.groupby("lane", sort=False).indices.items():
         ends: list[pd.Timestamp] = []
         for i in idx:
@@ -638,8 +641,12 @@ def timeline_data(
                     rows[i] = r
                     break
             else:
-                ends.append(x1)
-                rows[i] = len(ends) - 1
+                if len(ends) < cap:
+                    ends.append(x1)
+                    rows[i] = len(ends) - 1
+                else:  # a full lane: share the row that frees up first
+                    r = int(np.argmin(ends))
+                    ends[r], rows[i] = max(ends[r], x1), r
         lane_rows[lane] = len(ends)
     ev["row"] = rows
     lane_table, base = _stack_lanes(ev, label_of, lane_rows, lanes)
@@ -706,7 +713,7 @@ def _stack_lanes(
         n = lane_rows.get(lane, 1)
         base[lane] = y
         table.append((lane, label_of.get(lane, lane), y + (n - 1) / 2, n))
-        y += n + 0.6
+        y += n + (1.0 if lanes == "actor" else 0.6)  # actors' names are long: a wider gap between lanes
     return pd.DataFrame(table, columns=["lane", "label", "y", "rows"]), base
 
 

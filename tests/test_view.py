@@ -188,6 +188,15 @@ def test_timeline_lanes_by_actor(seed, all_events) -> None:
     assert "Keith Kellogg" in set(data.lanes["label"])
     kellogg = data.marks[data.marks["lane"] == "keith-kellogg"]
     assert VISIT in set(kellogg["event"])
+    # Bounded: a few rows per actor, a capped height, and a legend of the kinds in their own symbols.
+    assert data.lanes["rows"].max() <= view.MAX_ACTOR_ROWS
+    fig = figures.timeline_figure(data)
+    assert fig.layout.height <= figures.MAX_TIMELINE_HEIGHT
+    legend = {tr.name: tr.marker.symbol for tr in fig.data if tr.showlegend}
+    shown = set(data.marks["kind"])
+    assert legend == {TAXONOMY[k].label: figures.STYLE[k][1] for k in shown}
+    # Lanes by kind name their kinds: no legend needed.
+    assert not any(tr.showlegend for tr in figures.timeline_figure(view.timeline_data(seed, all_events)).data)
 
 
 def test_details_card(seed) -> None:
