@@ -11,8 +11,9 @@ READY := $(VENV)/.ready
 .PHONY: run test lint validate geocode bench serve clean
 
 # Loopback only: a local run is for this machine (and needs no external address lookup).
+RUN_PORT ?= 8501
 run: $(READY)
-	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port 8501
+	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(RUN_PORT)
 
 # Replicas (one a core) behind Debian's nginx; see README "Hosting".
 REPLICAS ?= 2

@@ -1,6 +1,11 @@
 """Run inside a network namespace with only loopback: start a checkout as a host would, and read it.
 
     python tests/hosted_check.py CHECKOUT
+    python tests/hosted_check.py --make-run REPOSITORY
+
+The second form starts `make run` in REPOSITORY on a free port, waits until it
+answers, stops it, and prints what it printed (Streamlit says there when it
+tried to look up the machine's external address).
 
 Starts `streamlit run dashboard/app.py` from CHECKOUT (the `streamlit` command,
 as Streamlit Community Cloud runs it, with the checkout's own configuration),
@@ -59,5 +64,26 @@ def main(checkout: Path) -> int:
     return 0
 
 
+def make_run(repo: Path) -> int:
+    import os  # noqa: PLC0415
+    import signal  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    port = free_port()
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "run", f"RUN_PORT={port}"], cwd=repo,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", proc)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # make and the streamlit it started
+        out = proc.communicate(timeout=30)[0].decode(errors="replace")
+    print(json.dumps({"port": port, "output": out}))  # noqa: T201 - the caller reads it
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--make-run":
+        sys.exit(make_run(Path(sys.argv[2])))
     sys.exit(main(Path(sys.argv[1])))

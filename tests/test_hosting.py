@@ -80,6 +80,23 @@ def test_the_app_starts_from_committed_files_with_its_configuration_and_no_netwo
     assert seen["borders_bytes"] > 100_000  # the map's borders are served from the checkout
 
 
+def test_make_run_serves_on_loopback_and_never_looks_up_an_external_address() -> None:
+    if not (ROOT / ".venv" / ".ready").exists():
+        pytest.skip("make run would first build .venv, which needs the network")
+    proc = subprocess.run(
+        [*no_network_prefix(), sys.executable, str(ROOT / "tests" / "hosted_check.py"), "--make-run", str(ROOT)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = seen["output"]
+    assert f"http://127.0.0.1:{seen['port']}" in out, out
+    # Without a network, a lookup of the external address would fail and say so.
+    assert "external IP" not in out, out
+    assert "External URL" not in out, out
+    assert f"http://127.0.0.1:{seen['port']}" in README.replace("8501", str(seen["port"]))
+
+
 def test_the_readme_says_how_to_host_it() -> None:
     hosting = README[README.index("## Hosting") :]
     for needed in ("Streamlit Community Cloud", "dashboard/app.py", "requirements.txt", ".streamlit/config.toml",
