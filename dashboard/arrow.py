@@ -48,15 +48,6 @@ def concat_categorical(parts: list[pd.Series]) -> pd.Series:
     return pd.Series(pd.api.types.union_categoricals(parts, ignore_order=True))
 
 
-def with_default(values: pd.Series, mask: np.ndarray, default: str) -> pd.Series:
-    """`values` where `mask`, else `default`; categorical columns stay categorical."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        if default not in values.cat.categories:
-            values = values.cat.add_categories([default])
-        return values.where(mask, default)
-    return values.where(mask, default)
-
-
 def strings(values: pd.Series | pd.Index) -> pa.Array:
     """A string column as an Arrow large_string array (zero-copy where pandas already uses Arrow)."""
     return _strings(values)

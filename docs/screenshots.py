@@ -54,7 +54,7 @@ def main() -> None:
     ap.add_argument("--event", default=MEETING, help="the event selected in the pictures")
     args = ap.parse_args()
     for path in shoot(args.out, args.event):
-        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)  # noqa: T201 - a command line tool
 
 
 if __name__ == "__main__":
