@@ -49,6 +49,18 @@ def test_the_details_card_never_reads_untrusted_text_as_markdown(data_copy: Path
     assert markup.html_text("Keith [x](https://evil.example) **Kellogg** :red[alarm] <b>&amp;</b>") in card
     assert "<a " not in card
     assert "<b>&amp;</b>" not in card
+    # The keyboard list's buttons (Streamlit reads a label as Markdown) escape it for Markdown.
+    listed = next(b for b in at.button if b.key == f"list-{VISIT}")
+    assert "\\$1 billion and \\$2 billion" in listed.label
+    assert "$1" not in listed.label.replace("\\$1", "")
+    assert 'HYPERLINK\\("https\\://evil\\.example"\\)' in listed.label
+
+
+def test_markdown_text_escapes_everything_markdown_or_streamlit_would_read() -> None:
+    out = markup.markdown_text(HOSTILE_NAME + " $x$ `c` # h")
+    unescaped = re.findall(r"(?<!\\)[\[\]()*:$`#<>&]", out)
+    assert unescaped == []
+    assert markup.markdown_text("two\nlines  and   spaces") == "two lines and spaces"
 
 
 def two_paragraphs(tmp: Path) -> corpus.Corpus:
