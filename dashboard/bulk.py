@@ -63,7 +63,12 @@ class Tables:
 
 
 def bulk_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*.parquet") if p.is_file())
+    # Not in hidden folders: the store and the compiled copy live in .contact-atlas-cache.
+    return sorted(p for p in root.rglob("*.parquet") if p.is_file() and not _hidden(p.relative_to(root)))
+
+
+def _hidden(rel: Path) -> bool:
+    return any(part.startswith(".") for part in rel.parts[:-1])
 
 
 def read(root: Path, problems: list[Problem]) -> Tables:

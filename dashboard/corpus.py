@@ -150,7 +150,12 @@ class _Raw:
 
 
 def _yaml_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    # Not in hidden folders (the cache, a .git): only the editors' files are data.
+    return sorted(
+        p for p in root.rglob("*")
+        if p.suffix in {".yaml", ".yml"} and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(root).parts[:-1])
+    )  # fmt: skip
 
 
 def _read_files(root: Path, problems: list[Problem]) -> Iterator[_Raw]:
