@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard validate | geocode | export | synth`."""
+"""Command line: `python -m dashboard validate | geocode | build | export | synth`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pathlib import Path
 
 from dashboard import corpus as corpus_mod
 from dashboard.problems import DataError, Severity
+
+ENGINES = ("duckdb", "spark")  # dashboard.query.ENGINES, without importing the engines
 
 
 def _err(*lines: object) -> None:
@@ -65,7 +67,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard import export, filters  # noqa: PLC0415
+    from dashboard import filters  # noqa: PLC0415
 
     c = _load(args)
     skipped = [p for p in c.problems if p.severity is Severity.ERROR]
@@ -90,12 +92,32 @@ def cmd_export(args: argparse.Namespace) -> int:
     if notices:
         _err(*notices)
         return 2
-    text = export.render(c, filters.apply(c, f), args.format)
+    from dashboard import query, store  # noqa: PLC0415
+
+    eng = query.engine(store.build(c), args.engine)
+    text = query.export_text(eng, f, args.format)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from dashboard import query, store  # noqa: PLC0415
+
+    started = time.perf_counter()
+    c = _load(args)
+    skipped = [p for p in c.problems if p.severity is Severity.ERROR]
+    if skipped:
+        _err(f"{c.skipped_summary()}; no store written. Fix these first:", *(f"  {p}" for p in skipped))
+        return 1
+    s = store.build(c, Path(args.out) if args.out else None)
+    eng = query.engine(s, args.engine)
+    n = query.count(eng, query.Filters())
+    took = time.perf_counter() - started
+    print(f"store: {n:,} events in {s.path} ({eng.name} reads it; {took:.1f} s)")
     return 0
 
 
@@ -117,6 +139,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
     data_help = "data folder (default: $DASHBOARD_DATA, else data/)"
+    engine_help = "query engine (default: $CONTACT_ATLAS_ENGINE, else duckdb)"
 
     v = sub.add_parser("validate", help="check the data; exit 1 listing every problem")
     v.add_argument("--data", help=data_help)
@@ -151,7 +174,14 @@ def parser() -> argparse.ArgumentParser:
     ):  # fmt: skip
         e.add_argument(f"--{name}", action="append", metavar=name.upper(), help=f"{what}; repeat for several")
     e.add_argument("-o", "--output", help="write to this file instead of standard output")
+    e.add_argument("--engine", choices=ENGINES, help=engine_help)
     e.set_defaults(run=cmd_export)
+
+    b = sub.add_parser("build", help="validate the data and write its store (the tables every view queries)")
+    b.add_argument("--data", help=data_help)
+    b.add_argument("--out", metavar="STORE", help="store folder (default: in the data folder's cache)")
+    b.add_argument("--engine", choices=ENGINES, help=engine_help)
+    b.set_defaults(run=cmd_build)
     s = sub.add_parser("synth", help="write a deterministic synthetic corpus (bulk Parquet) for scale tests")
     s.add_argument("--events", type=int, required=True, metavar="N", help="how many events")
     s.add_argument("--out", required=True, metavar="DIR", help="folder to write (created if missing)")
@@ -167,6 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except DataError as exc:
+        _err(f"error: {exc}")
+        return 2
+    except ValueError as exc:  # a bad engine setting, say
         _err(f"error: {exc}")
         return 2
     except OSError as exc:

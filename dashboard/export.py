@@ -45,7 +45,6 @@ def _iso(ts: Any) -> str | None:
 
 def records(corpus: Corpus, events: pd.DataFrame) -> list[dict[str, Any]]:
     """The export shape of each event, in the frame's order."""
-    set(events["id"])
     parts = by_event(corpus.participants[isin(corpus.participants["event"], events["id"])])
     srcs_frame = corpus.sources[isin(corpus.sources["event"], events["id"])]
     srcs = by_event(srcs_frame.assign(_i=srcs_frame.index))
@@ -167,7 +166,11 @@ def to_geojson(recs: list[dict[str, Any]]) -> str:
     )
 
 
+def encode(recs: list[dict[str, Any]], fmt: str) -> str:
+    """Export records in one of FORMATS."""
+    return {"json": to_json, "csv": to_csv, "geojson": to_geojson}[fmt](recs)
+
+
 def render(corpus: Corpus, events: pd.DataFrame, fmt: str) -> str:
     """The events in one of FORMATS."""
-    recs = records(corpus, events)
-    return {"json": to_json, "csv": to_csv, "geojson": to_geojson}[fmt](recs)
+    return encode(records(corpus, events), fmt)

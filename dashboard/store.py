@@ -1,0 +1,230 @@
+"""The validated corpus as tables an engine queries: events, participants, sources, actors, places, articles.
+
+A store is a folder of Parquet tables, one per table below, written once per
+version of the data: its name carries the data folder's fingerprint (every
+data file's path, size and modification time), so any edit makes a new store
+and the next build writes it. Writing is atomic — a `.partial-*` folder
+renamed into place — and a build removes what it replaces: partial folders
+left by a build that died, and older stores of the same data folder, never
+another folder's.
+
+Both engines read the same files: DuckDB (`dashboard.query`) embedded, and
+Spark for deployments that outgrow one machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dashboard import compiled
+
+if TYPE_CHECKING:
+    from dashboard.corpus import Corpus
+
+FORMAT = 1
+TABLES = ("events", "participants", "sources", "actors", "places", "articles", "place_within", "map_points")
+STALE_PARTIAL_S = 3600  # a partial folder this old belongs to a build that died
+
+
+@dataclass(frozen=True)
+class Store:
+    """A built store: its folder and the fingerprint of the data it was built from."""
+
+    path: Path
+    fingerprint: str
+    events: int
+
+    def table(self, name: str) -> Path:
+        return self.path / f"{name}.parquet"
+
+
+def map_points(corpus: Corpus) -> dict[str, str]:
+    """Where each geocoded place is drawn on the map: a site inside a geocoded city is drawn at its city."""
+    out = {}
+    for pid in corpus.coords:
+        p = corpus.places[pid]
+        parent = corpus.places.get(p.parent) if p.parent else None
+        up = parent is not None and parent.kind == "city" and parent.id in corpus.coords
+        out[pid] = parent.id if up and p.kind == "site" else pid
+    return out
+
+
+def _strings(values: object) -> pa.Array:
+    arr = np.asarray(values, dtype=object)
+    return pa.array(arr, type=pa.string(), from_pandas=True)
+
+
+def tables(corpus: Corpus) -> dict[str, pa.Table]:
+    """The corpus as Arrow tables, in the store's schema (plain strings, dates, row order kept in `ord`)."""
+    ev = corpus.events
+    n = len(ev)
+
+    def dates(col: str) -> pa.Array:
+        return pa.array(ev[col].to_numpy(dtype="datetime64[D]"), type=pa.date32(), from_pandas=True)
+
+    events = pa.table(
+        {
+            "ord": pa.array(np.arange(n, dtype=np.int64)),
+            **{c: _strings(ev[c].astype(object)) for c in ("id", "kind", "cameo", "summary", "precision")},
+            "start": dates("start"),
+            "end": dates("end"),
+            **{
+                c: _strings(ev[c].astype(object))
+                for c in ("place", "geo_precision", "origin", "attribution", "certainty", "note", "article")
+            },
+        }
+    )
+    parts = corpus.participants
+    participants = pa.table(
+        {
+            "ord": pa.array(np.arange(len(parts), dtype=np.int64)),
+            "event": _strings(parts["event"].astype(object)),
+            "actor": _strings(parts["actor"].astype(object)),
+            "role": _strings(parts["role"].astype(object)),
+        }
+    )
+    srcs = corpus.sources
+    sources = pa.table(
+        {
+            "ord": pa.array(np.arange(len(srcs), dtype=np.int64)),
+            "event": _strings(srcs["event"].astype(object)),
+            "article": _strings(srcs["article"].astype(object)),
+            "start": pa.array(srcs["start"].to_numpy(dtype=np.int64)),
+            "end": pa.array(srcs["end"].to_numpy(dtype=np.int64)),
+            "quote": _strings(corpus.quotes(srcs)),
+        }
+    )
+    actors = pa.table(
+        {
+            "id": _strings(list(corpus.actors)),
+            "name": _strings([a.name for a in corpus.actors.values()]),
+            "kind": _strings([a.kind.value for a in corpus.actors.values()]),
+            "country": _strings([a.country for a in corpus.actors.values()]),
+        }
+    )
+    coords = corpus.coords
+    places = pa.table(
+        {
+            "id": _strings(list(corpus.places)),
+            "name": _strings([p.name for p in corpus.places.values()]),
+            "kind": _strings([p.kind.value for p in corpus.places.values()]),
+            "country": _strings([p.country for p in corpus.places.values()]),
+            "parent": _strings([p.parent for p in corpus.places.values()]),
+            "lat": pa.array(
+                [coords[p].lat if p in coords else None for p in corpus.places], type=pa.float64()
+            ),
+            "lon": pa.array(
+                [coords[p].lon if p in coords else None for p in corpus.places], type=pa.float64()
+            ),
+        }
+    )
+    within: list[tuple[str, str]] = []
+    for pid in corpus.places:
+        seen, at = set(), pid
+        while at is not None and at in corpus.places and at not in seen:  # a cycle was reported at load
+            within.append((pid, at))
+            seen.add(at)
+            at = corpus.places[at].parent
+    place_within = pa.table(
+        {"place": _strings([w[0] for w in within]), "within": _strings([w[1] for w in within])}
+    )
+    points = map_points(corpus)
+    map_points_table = pa.table({"place": _strings(list(points)), "point": _strings(list(points.values()))})
+    articles = pa.table(
+        {
+            "id": _strings(list(corpus.articles)),
+            "title": _strings([a.title for a in corpus.articles.values()]),
+            "publisher": _strings([a.publisher for a in corpus.articles.values()]),
+            "published": pa.array([a.published for a in corpus.articles.values()], type=pa.date32()),
+            "url": _strings([a.url for a in corpus.articles.values()]),
+            "language": _strings([a.language for a in corpus.articles.values()]),
+        }
+    )
+    return {
+        "events": events, "participants": participants, "sources": sources, "actors": actors,
+        "places": places, "articles": articles, "place_within": place_within, "map_points": map_points_table,
+    }  # fmt: skip
+
+
+def _root_key(root: Path) -> str:
+    return hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]
+
+
+def location(corpus: Corpus, fingerprint: str) -> Path:
+    """Where the store for this data, as it is now, lives (in the data folder's cache)."""
+    return compiled.cache_dir(corpus.root) / f"store-{_root_key(corpus.root)}-{FORMAT}-{fingerprint}"
+
+
+def build(corpus: Corpus, out: Path | None = None) -> Store:
+    """Write the corpus's store, atomically, unless the store for this data is already there."""
+    fingerprint = corpus.fingerprint or compiled.fingerprint(corpus.root)
+    final = Path(out) if out is not None else location(corpus, fingerprint)
+    if _complete(final, fingerprint):
+        return _open(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    _sweep(final.parent, keep=final, own=out is None and final.name.rsplit("-", 1)[0])
+    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=final.parent))
+    try:
+        for name, table in tables(corpus).items():
+            pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
+        meta = {"format": FORMAT, "fingerprint": fingerprint, "events": len(corpus.events),
+                "data": str(corpus.root.resolve())}  # fmt: skip
+        (tmp / "store.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        if final.exists():  # an explicit --out that holds an older store: replaced whole
+            old = final.with_name(f".partial-old-{os.getpid()}-{final.name}")
+            final.rename(old)
+            tmp.rename(final)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            try:
+                tmp.rename(final)
+            except OSError:  # another process built the same store first
+                if not _complete(final, fingerprint):
+                    raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return _open(final)
+
+
+def _complete(path: Path, fingerprint: str) -> bool:
+    try:
+        meta = json.loads((path / "store.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return meta.get("format") == FORMAT and meta.get("fingerprint") == fingerprint
+
+
+def _open(path: Path) -> Store:
+    meta = json.loads((path / "store.json").read_text(encoding="utf-8"))
+    return Store(path, meta["fingerprint"], int(meta["events"]))
+
+
+def _sweep(folder: Path, keep: Path, own: str | bool) -> None:
+    """Remove partial folders of builds that died, and this data folder's older stores."""
+    now = time.time()
+    for p in folder.iterdir() if folder.is_dir() else ():
+        with contextlib.suppress(OSError):
+            dead = p.name.startswith(".partial-") and now - p.stat().st_mtime > STALE_PARTIAL_S
+            older = (
+                bool(own) and p != keep and p.name.rsplit("-", 1)[0] == own and (p / "store.json").exists()
+            )
+            if dead or older:
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def open_store(corpus: Corpus) -> Store:
+    """The store for this corpus, built now if the data changed since the last build."""
+    return build(corpus)

@@ -1,0 +1,203 @@
+"""The store and the views as queries, on DuckDB and on a real local Spark session.
+
+Every query test runs on both engines. The pandas filters and export the app
+has used so far are the reference: the engines must agree with them, and with
+each other byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from browser import required
+from conftest import DATA, edit
+
+from dashboard import corpus, export, filters, query, store, synth
+
+F = filters.Filters.of
+CASES = {
+    "everything": filters.Filters(),
+    "kinds": F(kinds=["visit", "statement"]),
+    "actor": F(actors=["keith-kellogg"]),
+    "country": F(countries=["RUS"]),
+    "place with its sites": F(places=["minsk"]),
+    "dates": F(start=dt.date(2022, 1, 1), end=dt.date(2025, 3, 1)),
+    "open start overlaps": F(end=dt.date(2025, 6, 1)),
+    "combined": F(
+        kinds=["statement"], certainties=["claimed", "reported"], articles=["kellogg-lukashenko-minsk"]
+    ),
+    "nothing": F(actors=["mike-pompeo"], kinds=["meeting"]),
+}
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory) -> tuple[corpus.Corpus, store.Store]:
+    c = corpus.load(DATA)
+    return c, store.build(c, tmp_path_factory.mktemp("stores") / "seed")
+
+
+@pytest.fixture(scope="module")
+def synth_store(tmp_path_factory) -> tuple[corpus.Corpus, store.Store]:
+    data = tmp_path_factory.mktemp("synth") / "data"
+    synth.write(10_000, data, seed=3)
+    c = corpus.load(data, compiled=False)
+    return c, store.build(c, tmp_path_factory.mktemp("stores") / "synth")
+
+
+def spark_available() -> None:
+    found = importlib.util.find_spec("pyspark") is not None and shutil.which("java") is not None
+    required(
+        "yes" if found else None, "the Spark engine needs pyspark (pip install -e '.[spark]') and Java 17+"
+    )
+
+
+@pytest.fixture(scope="module", params=["duckdb", "spark"])
+def engine_name(request) -> str:
+    if request.param == "spark":
+        spark_available()
+    return request.param
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_filters_as_one_query_keep_what_the_app_keeps(seed_store, engine_name, case) -> None:
+    c, s = seed_store
+    eng = query.engine(s, engine_name)
+    f = CASES[case]
+    want = filters.apply(c, f)["id"].tolist()
+    assert query.event_ids(eng, f) == want
+    assert query.count(eng, f) == len(want)
+
+
+def test_values_are_bound_never_written_into_the_sql(seed_store, engine_name) -> None:
+    c, s = seed_store
+    eng = query.engine(s, engine_name)
+    hostile = "visit') OR TRUE OR ('"
+    w = query.where(F(kinds=[hostile], actors=["x' --"]))
+    assert hostile not in w.sql
+    assert "x'" not in w.sql
+    assert query.count(eng, F(kinds=[hostile])) == 0
+    assert query.count(eng, filters.Filters()) == len(c.events)
+
+
+@pytest.mark.parametrize("fmt", export.FORMATS)
+def test_the_seed_exports_the_same_bytes_as_before(seed_store, engine_name, fmt) -> None:
+    c, s = seed_store
+    eng = query.engine(s, engine_name)
+    for f in (filters.Filters(), CASES["place with its sites"]):
+        assert query.export_text(eng, f, fmt) == export.render(c, filters.apply(c, f), fmt)
+
+
+def test_both_engines_agree_byte_for_byte_on_10000_events(synth_store) -> None:
+    spark_available()
+    c, s = synth_store
+    duck, spark = query.engine(s, "duckdb"), query.engine(s, "spark")
+    f_all = filters.Filters()
+    actor = sorted(c.actors)[5]
+    f_some = F(actors=[actor], start=dt.date(2021, 1, 1), end=dt.date(2023, 12, 31))
+    for f in (f_all, f_some):
+        a = query.export_text(duck, f, "json")
+        assert a == query.export_text(spark, f, "json")
+        assert json.loads(a)["events"]
+        assert query.map_groups(duck, f) == query.map_groups(spark, f)
+        for width in ("month", "quarter", "year"):
+            assert query.timeline_bins(duck, f, width) == query.timeline_bins(spark, f, width)
+    # … and with the pandas path, for every event.
+    assert query.export_text(duck, f_all, "json") == export.render(c, c.events, "json")
+
+
+def test_map_groups_count_each_event_at_its_point(seed_store, engine_name) -> None:
+    c, s = seed_store
+    eng = query.engine(s, engine_name)
+    points, routes = query.map_groups(eng, filters.Filters())
+    at = {}
+    for r in points:
+        at[r["place"]] = at.get(r["place"], 0) + r["events"]
+    # The palace is drawn at Minsk: its events count there.
+    in_minsk = int(c.events["place"].isin(["minsk", "palace-of-independence"]).sum())
+    assert at["minsk"] == in_minsk
+    assert "palace-of-independence" not in at
+    assert {(r["kind"], r["origin"], r["place"]): r["events"] for r in routes}[
+        ("visit", "washington", "minsk")
+    ] == 1
+
+
+def test_timeline_bins_count_dated_events_by_kind(seed_store, engine_name) -> None:
+    c, s = seed_store
+    eng = query.engine(s, engine_name)
+    bins = query.timeline_bins(eng, filters.Filters(), "year")
+    assert sum(b["events"] for b in bins) == int(c.events["end"].notna().sum())
+    assert {"lane": "meeting", "bin": dt.date(2025, 1, 1), "events": 1} in bins
+    with pytest.raises(ValueError, match="bin width"):
+        query.timeline_bins(eng, filters.Filters(), "week'; --")
+
+
+def test_a_store_is_written_atomically_and_replaces_only_its_own_older_stores(
+    data_copy: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("CONTACT_ATLAS_CACHE", str(tmp_path / "cache"))
+    c = corpus.load(data_copy)
+    first = store.build(c)
+    assert first.path.parent == tmp_path / "cache"
+    assert (first.path / "store.json").exists()
+    # Another data folder's store in the same cache, and a partial folder of a build that died.
+    other_data = tmp_path / "other"
+    shutil.copytree(data_copy, other_data)
+    other = store.build(corpus.load(other_data))
+    dead = tmp_path / "cache" / ".partial-dead"
+    dead.mkdir()
+    old = time.time() - 2 * store.STALE_PARTIAL_S
+    os.utime(dead, (old, old))
+    assert store.build(corpus.load(data_copy)).path == first.path  # unchanged data: the same store
+    # An edit makes a new store; the old one of this folder goes, the other folder's stays.
+    edit(data_copy / "places.yaml", "name: Kyiv", "name: Kyiv city")
+    c2 = corpus.load(data_copy)
+    second = store.build(c2)
+    assert second.path != first.path
+    assert not first.path.exists()
+    assert other.path.exists()
+    assert not dead.exists()
+    assert not list((tmp_path / "cache").glob(".partial-*"))
+    eng = query.engine(second, "duckdb")
+    kyiv = query.export_records(eng, F(places=["kyiv"]))
+    assert kyiv[0]["place"]["name"] == "Kyiv city"
+
+
+def test_build_on_the_command_line(cli, tmp_path: Path, data_copy: Path) -> None:
+    out = tmp_path / "store"
+    r = cli("build", "--data", str(DATA), "--out", str(out))
+    assert r.code == 0, r.err
+    assert "store: 22 events" in r.out
+    assert {p.name for p in out.iterdir()} >= {f"{t}.parquet" for t in store.TABLES} | {"store.json"}
+    # A corpus with problems is not built: the problems are named.
+    edit(data_copy / "places.yaml", "kind: city\n    country: UKR", "kind: town\n    country: UKR")
+    bad = cli("build", "--data", str(data_copy), "--out", str(tmp_path / "bad"))
+    assert bad.code == 1
+    assert "places.yaml:" in bad.err
+    assert "kind" in bad.err
+    assert not (tmp_path / "bad").exists()
+    # The engine is chosen by flag or setting; a bad setting is a clear error.
+    env = cli("export", "--engine", "duckdb", "--kind", "visit")
+    assert env.code == 0
+    assert len(json.loads(env.out)["events"]) == 4
+
+
+def test_the_spark_engine_is_imported_only_when_asked_for() -> None:
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = (
+        "import sys; from dashboard import query, store, corpus; "
+        "c = corpus.load('data'); e = query.engine(store.build(c), 'duckdb'); query.count(e, query.Filters()); "
+        "print(sorted(m for m in ('pyspark', 'sqlglot', 'py4j') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=DATA.parent
+    )
+    assert out.stdout.strip() == "[]"
