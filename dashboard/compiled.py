@@ -10,11 +10,13 @@ compiled: they load faster than the copy would.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +46,31 @@ def fingerprint(root: Path) -> str:
     return h.hexdigest()[:24]
 
 
+def root_key(root: Path) -> str:
+    """Names a data folder in a cache several folders may share ($CONTACT_ATLAS_CACHE)."""
+    return hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]
+
+
+STALE_PARTIAL_S = 3600  # a partial folder this old belongs to a write that died
+
+
+def sweep(base: Path, keep: Path, own_prefix: str | None) -> None:
+    """Remove partial folders of writes that died, and older copies named `own_prefix-…`, never others."""
+    now = time.time()
+    for p in base.iterdir() if base.is_dir() else ():
+        with contextlib.suppress(OSError):
+            dead = p.name.startswith(".partial-") and now - p.stat().st_mtime > STALE_PARTIAL_S
+            older = own_prefix is not None and p != keep and p.name.rsplit("-", 1)[0] == own_prefix
+            # Copies from before copies were named by data folder: never read again.
+            legacy = len(p.name) == 24 and all(ch in "0123456789abcdef" for ch in p.name)
+            if dead or ((older or legacy) and p.is_dir()):
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def _folder(root: Path) -> Path:
+    return cache_dir(root) / f"compiled-{root_key(root)}-{FORMAT}-{fingerprint(root)}"
+
+
 def cache_dir(root: Path) -> Path:
     """Beside the data when writable, else in the user's cache folder."""
     if os.environ.get("CONTACT_ATLAS_CACHE"):
@@ -58,7 +85,7 @@ def read(root: Path) -> Corpus | None:
     """The compiled corpus for the data as it is now, or None."""
     from dashboard.corpus import Corpus  # noqa: PLC0415 - corpus imports this module
 
-    folder = cache_dir(root) / fingerprint(root)
+    folder = _folder(root)
     meta_path = folder / "meta.json"
     if not meta_path.exists():
         return None
@@ -103,7 +130,8 @@ def write(root: Path, corpus: Corpus) -> Path | None:
     if len(corpus.events) < MIN_EVENTS:
         return None
     base = cache_dir(root)
-    folder = base / fingerprint(root)
+    folder = _folder(root)
+    tmp: Path | None = None
     try:
         base.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=base, prefix=".partial-"))
@@ -131,10 +159,12 @@ def write(root: Path, corpus: Corpus) -> Path | None:
             ],
         }
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        for old in base.iterdir():  # one compiled copy per data folder is enough
-            if old.name != tmp.name and not old.name.startswith(".partial-"):
-                shutil.rmtree(old, ignore_errors=True)
+        # One compiled copy per data folder is enough: this folder's older ones go, no other's.
+        sweep(base, keep=folder, own_prefix=folder.name.rsplit("-", 1)[0])
         tmp.rename(folder)
         return folder
     except OSError:
         return None
+    finally:
+        if tmp is not None and tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)

@@ -14,13 +14,10 @@ Spark for deployments that outgrow one machine.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import os
 import shutil
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,7 +33,7 @@ if TYPE_CHECKING:
 
 FORMAT = 1
 TABLES = ("events", "participants", "sources", "actors", "places", "articles", "place_within", "map_points")
-STALE_PARTIAL_S = 3600  # a partial folder this old belongs to a build that died
+STALE_PARTIAL_S = compiled.STALE_PARTIAL_S
 
 
 @dataclass(frozen=True)
@@ -159,13 +156,9 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
     }  # fmt: skip
 
 
-def _root_key(root: Path) -> str:
-    return hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:12]
-
-
 def location(corpus: Corpus, fingerprint: str) -> Path:
     """Where the store for this data, as it is now, lives (in the data folder's cache)."""
-    return compiled.cache_dir(corpus.root) / f"store-{_root_key(corpus.root)}-{FORMAT}-{fingerprint}"
+    return compiled.cache_dir(corpus.root) / f"store-{compiled.root_key(corpus.root)}-{FORMAT}-{fingerprint}"
 
 
 def build(corpus: Corpus, out: Path | None = None) -> Store:
@@ -175,7 +168,8 @@ def build(corpus: Corpus, out: Path | None = None) -> Store:
     if _complete(final, fingerprint):
         return _open(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    _sweep(final.parent, keep=final, own=out is None and final.name.rsplit("-", 1)[0])
+    # A dead build's partial folder goes, and this data folder's older stores; never another's.
+    compiled.sweep(final.parent, keep=final, own_prefix=final.name.rsplit("-", 1)[0] if out is None else None)
     tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=final.parent))
     try:
         for name, table in tables(corpus).items():
@@ -210,19 +204,6 @@ def _complete(path: Path, fingerprint: str) -> bool:
 def _open(path: Path) -> Store:
     meta = json.loads((path / "store.json").read_text(encoding="utf-8"))
     return Store(path, meta["fingerprint"], int(meta["events"]))
-
-
-def _sweep(folder: Path, keep: Path, own: str | bool) -> None:
-    """Remove partial folders of builds that died, and this data folder's older stores."""
-    now = time.time()
-    for p in folder.iterdir() if folder.is_dir() else ():
-        with contextlib.suppress(OSError):
-            dead = p.name.startswith(".partial-") and now - p.stat().st_mtime > STALE_PARTIAL_S
-            older = (
-                bool(own) and p != keep and p.name.rsplit("-", 1)[0] == own and (p / "store.json").exists()
-            )
-            if dead or older:
-                shutil.rmtree(p, ignore_errors=True)
 
 
 def open_store(corpus: Corpus) -> Store:

@@ -19,7 +19,7 @@ import pytest
 from browser import required
 from conftest import DATA, edit
 
-from dashboard import corpus, export, filters, query, store, synth
+from dashboard import compiled, corpus, export, filters, query, store, synth
 
 F = filters.Filters.of
 CASES = {
@@ -167,6 +167,14 @@ def test_a_store_is_written_atomically_and_replaces_only_its_own_older_stores(
     eng = query.engine(second, "duckdb")
     kyiv = query.export_records(eng, F(places=["kyiv"]))
     assert kyiv[0]["place"]["name"] == "Kyiv city"
+    # A compiled copy written into the same cache removes neither store, and leaves no partial folder.
+    monkeypatch.setattr(compiled, "MIN_EVENTS", 1)
+    copy = compiled.write(data_copy, c2)
+    assert copy is not None
+    assert second.path.exists()
+    assert other.path.exists()
+    assert compiled.read(data_copy) is not None
+    assert not list((tmp_path / "cache").glob(".partial-*"))
 
 
 def test_build_on_the_command_line(cli, tmp_path: Path, data_copy: Path) -> None:
