@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 ENGINES = ("duckdb", "spark")
+IN_MEMORY_EVENTS = 200_000  # DuckDB copies a store this small into memory
 
 
 def default_engine() -> str:
@@ -57,8 +58,15 @@ class DuckDBEngine:
 
         self.store = store
         self._con = duckdb.connect(config={"threads": 2})
+        # A small corpus is copied into memory (each query then skips reading Parquet footers);
+        # a large one is queried where it lies.
+        copy = store.events <= IN_MEMORY_EVENTS
         for t in TABLES:
-            self._con.read_parquet(str(store.table(t))).create_view(t)
+            rel = self._con.read_parquet(str(store.table(t)))
+            if copy:
+                rel.create(t)
+            else:
+                rel.create_view(t)
         self._local = threading.local()
 
     def _cursor(self):
