@@ -23,7 +23,8 @@ def test_requirements_txt_matches_pyproject() -> None:
 def test_every_dependency_has_a_lower_bound() -> None:
     extras = PYPROJECT["project"]["optional-dependencies"]
     deps = PYPROJECT["project"]["dependencies"] + [d for x in extras.values() for d in x]
-    own = [d for d in deps if d.startswith("contact-atlas[")]  # an extra of this project: its pins are checked
+    # An extra of this project ("contact-atlas[spark]") is pinned where it is defined.
+    own = [d for d in deps if d.startswith("contact-atlas[")]
     assert all(">=" in d for d in deps if d not in own), deps
     assert all(d.removeprefix("contact-atlas[").rstrip("]") in extras for d in own)
 
