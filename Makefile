@@ -36,6 +36,7 @@ geocode: $(READY)
 bench: $(READY)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/load.py --matrix
+	$(BIN)/python bench/engines.py
 
 $(READY): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Contact Atlas needs Python 3.11 or newer (python3.11+ on PATH)."; exit 1; }

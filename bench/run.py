@@ -43,7 +43,9 @@ sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' helpers: same serv
 from browser import CHROMIUM_ARGS, DASHBOARD_PAINTED, chromium_path, streamlit_server  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
-LOAD_BEGIN, LOAD_END = "<!-- load:begin -->", "<!-- load:end -->"  # bench/load.py's section
+SECTIONS = [
+    (f"<!-- {n}:begin -->", f"<!-- {n}:end -->") for n in ("load", "engines")
+]  # other scripts' sections
 TOPOJSON = ROOT / "dashboard" / "static" / "topojson" / "world_110m.json"
 
 BARE_APP = 'import streamlit as st\n\nst.write("hi")\n'
@@ -435,13 +437,9 @@ def main() -> int:
     )
     text = report(targets, args.repeats, time.perf_counter() - started, command, import_cost(args.repeats))
     old = Path(args.out).read_text(encoding="utf-8") if Path(args.out).exists() else ""
-    if LOAD_BEGIN in old and LOAD_END in old:  # bench/load.py's section survives a rerun of this one
-        text = (
-            text.rstrip("\n")
-            + "\n\n"
-            + old[old.index(LOAD_BEGIN) : old.index(LOAD_END) + len(LOAD_END)]
-            + "\n"
-        )
+    for begin, end in SECTIONS:  # bench/load.py's and bench/engines.py's sections survive a rerun of this one
+        if begin in old and end in old:
+            text = text.rstrip("\n") + "\n\n" + old[old.index(begin) : old.index(end) + len(end)] + "\n"
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)
     shutil.rmtree(work, ignore_errors=True)
