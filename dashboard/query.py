@@ -316,20 +316,18 @@ def export_records(eng: Engine, f: Filters) -> list[dict[str, Any]]:
 
 
 MAP_POINTS = """
-SELECT mp.point AS place, e.kind, count(*) AS events, max(e.ord) AS last_ord
-FROM events AS e JOIN map_points AS mp ON mp.place = e.place
-WHERE {where}
-GROUP BY mp.point, e.kind
-ORDER BY mp.point, e.kind
+SELECT e.point AS place, e.kind, count(*) AS events, max(e.ord) AS last_ord
+FROM events AS e
+WHERE {where} AND e.point IS NOT NULL
+GROUP BY e.point, e.kind
+ORDER BY e.point, e.kind
 """
 MAP_ROUTES = """
-SELECT e.kind, mo.point AS origin, mp.point AS place, count(*) AS events
+SELECT e.kind, e.origin_point AS origin, e.point AS place, count(*) AS events
 FROM events AS e
-JOIN map_points AS mp ON mp.place = e.place
-JOIN map_points AS mo ON mo.place = e.origin
-WHERE {where} AND mo.point <> mp.point
-GROUP BY e.kind, mo.point, mp.point
-ORDER BY events DESC, e.kind, mo.point, mp.point
+WHERE {where} AND e.point IS NOT NULL AND e.origin_point IS NOT NULL AND e.origin_point <> e.point
+GROUP BY e.kind, e.origin_point, e.point
+ORDER BY events DESC, e.kind, e.origin_point, e.point
 """
 
 

@@ -31,7 +31,7 @@ from dashboard import compiled
 if TYPE_CHECKING:
     from dashboard.corpus import Corpus
 
-FORMAT = 1
+FORMAT = 2  # 2: events carry their map points
 TABLES = ("events", "participants", "sources", "actors", "places", "articles", "place_within", "map_points")
 STALE_PARTIAL_S = compiled.STALE_PARTIAL_S
 
@@ -72,6 +72,16 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
     def dates(col: str) -> pa.Array:
         return pa.array(ev[col].to_numpy(dtype="datetime64[D]"), type=pa.date32(), from_pandas=True)
 
+    points = map_points(corpus)
+
+    def point_of(col: str) -> pa.Array:
+        # Where the map draws each event's place (or origin): precomputed, so no view joins for it.
+        values = ev[col].astype("category") if ev[col].dtype != "category" else ev[col]
+        cats = values.cat.categories
+        lookup = np.asarray([points.get(str(x)) for x in cats] + [None], dtype=object)
+        codes = values.cat.codes.to_numpy()
+        return _strings(lookup[np.where(codes < 0, len(cats), codes)])
+
     events = pa.table(
         {
             "ord": pa.array(np.arange(n, dtype=np.int64)),
@@ -82,6 +92,8 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
                 c: _strings(ev[c].astype(object))
                 for c in ("place", "geo_precision", "origin", "attribution", "certainty", "note", "article")
             },
+            "point": point_of("place"),
+            "origin_point": point_of("origin"),
         }
     )
     parts = corpus.participants
@@ -138,7 +150,6 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
     place_within = pa.table(
         {"place": _strings([w[0] for w in within]), "within": _strings([w[1] for w in within])}
     )
-    points = map_points(corpus)
     map_points_table = pa.table({"place": _strings(list(points)), "point": _strings(list(points.values()))})
     articles = pa.table(
         {
