@@ -358,6 +358,68 @@ def timeline_bins(eng: Engine, f: Filters, width: str) -> list[dict[str, Any]]:
     return eng.rows(TIMELINE_BINS.format(width=BINS[width], where=w.sql), w.params)
 
 
+LATEST = """
+SELECT e.id, e.kind, e.summary, e.start, e."end", e.precision
+FROM events AS e
+WHERE {where}
+ORDER BY (e."end" IS NULL), CASE WHEN e."end" IS NULL THEN e.ord ELSE -e.ord END
+LIMIT $limit
+"""
+
+
+def latest(eng: Engine, f: Filters, limit: int) -> list[dict[str, Any]]:
+    """The latest `limit` filtered events — dated ones latest first, then the undated — for the select box."""
+    w = where(f)
+    return eng.rows(LATEST.format(where=w.sql), {**w.params, "limit": limit})
+
+
+ARTICLE_SPANS = """
+SELECT s.event, s.start, s."end"
+FROM sources AS s
+WHERE s.article = $article AND s.event IN (SELECT e.id FROM events AS e WHERE {where})
+ORDER BY s.ord
+"""
+
+
+def article_spans(eng: Engine, f: Filters, article: str) -> list[tuple[str, int, int]]:
+    """The spans of one article that the filtered events cite: what the reading pane marks."""
+    w = where(f)
+    rows = eng.rows(ARTICLE_SPANS.format(where=w.sql), {**w.params, "article": article})
+    return [(r["event"], int(r["start"]), int(r["end"])) for r in rows]
+
+
+TIMELINE_MARKS = """
+SELECT e.id, e.kind, e.start, e."end", e.precision
+FROM events AS e
+WHERE {where} AND e."end" IS NOT NULL
+ORDER BY e.ord
+LIMIT $limit
+"""
+ACTOR_LANES = """
+SELECT p.actor, count(*) AS events
+FROM participants AS p
+WHERE p.event IN (SELECT e.id FROM events AS e WHERE {where} AND e."end" IS NOT NULL)
+GROUP BY p.actor
+ORDER BY events DESC, p.actor
+LIMIT $limit
+"""
+
+
+def timeline_marks(eng: Engine, f: Filters, limit: int) -> list[dict[str, Any]]:
+    """Dated filtered events, in corpus order, up to `limit`: the timeline's marks when it does not bin."""
+    w = where(f)
+    return eng.rows(TIMELINE_MARKS.format(where=w.sql), {**w.params, "limit": limit})
+
+
+def actor_lanes(eng: Engine, f: Filters, limit: int) -> list[tuple[str, int]]:
+    """The busiest actors of the dated filtered events and their counts: the timeline's actor lanes."""
+    w = where(f)
+    return [
+        (r["actor"], int(r["events"]))
+        for r in eng.rows(ACTOR_LANES.format(where=w.sql), {**w.params, "limit": limit})
+    ]
+
+
 def export_text(eng: Engine, f: Filters, fmt: str) -> str:
     from dashboard import export  # noqa: PLC0415
 
@@ -365,6 +427,7 @@ def export_text(eng: Engine, f: Filters, fmt: str) -> str:
 
 
 __all__: Sequence[str] = (
-    "ENGINES", "DuckDBEngine", "Filters", "SparkEngine", "Where", "count", "engine", "event_ids",
-    "export_records", "export_text", "map_groups", "spark_session", "timeline_bins", "where",
+    "ENGINES", "DuckDBEngine", "Filters", "SparkEngine", "Where", "actor_lanes", "article_spans", "count",
+    "engine", "event_ids", "export_records", "export_text", "latest", "map_groups", "spark_session",
+    "timeline_bins", "timeline_marks", "where",
 )  # fmt: skip

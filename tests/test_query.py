@@ -108,6 +108,11 @@ def test_both_engines_agree_byte_for_byte_on_10000_events(synth_store) -> None:
         assert query.map_groups(duck, f) == query.map_groups(spark, f)
         for width in ("month", "quarter", "year"):
             assert query.timeline_bins(duck, f, width) == query.timeline_bins(spark, f, width)
+        assert query.latest(duck, f, 300) == query.latest(spark, f, 300)
+        assert query.timeline_marks(duck, f, 500) == query.timeline_marks(spark, f, 500)
+        assert query.actor_lanes(duck, f, 20) == query.actor_lanes(spark, f, 20)
+        article = sorted(c.articles)[0]
+        assert query.article_spans(duck, f, article) == query.article_spans(spark, f, article)
     # … and with the pandas path, for every event.
     assert query.export_text(duck, f_all, "json") == export.render(c, c.events, "json")
 
@@ -209,3 +214,31 @@ def test_the_spark_engine_is_imported_only_when_asked_for() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=DATA.parent
     )
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("case", ["everything", "kinds", "country", "nothing"])
+def test_the_other_views_as_queries_match_the_dashboards_own(seed_store, engine_name, case) -> None:
+    from dashboard import view  # noqa: PLC0415
+
+    c, s = seed_store
+    eng = query.engine(s, engine_name)
+    f = CASES[case]
+    events = filters.apply(c, f)
+    # The select box's latest events.
+    want = view.select_choices(events, None)
+    expect = [*events.loc[events["end"].notna(), "id"][::-1], *events.loc[events["end"].isna(), "id"]]
+    assert [r["id"] for r in query.latest(eng, f, 300)] == expect[:300]
+    assert len(want) == len(events)
+    # The reading pane's marked spans.
+    article = "kellogg-lukashenko-minsk"
+    srcs = c.sources[(c.sources["article"] == article) & c.sources["event"].isin(events["id"])]
+    spans = list(zip(srcs["event"], srcs["start"].astype(int), srcs["end"].astype(int), strict=True))
+    assert query.article_spans(eng, f, article) == spans
+    # The timeline's marks and actor lanes.
+    data = view.timeline_data(c, events)
+    marks = query.timeline_marks(eng, f, view.MAX_MARKS)
+    assert [r["id"] for r in marks] == list(events.loc[events["end"].notna(), "id"])
+    assert set(data.marks["event"]) == {r["id"] for r in marks}
+    lanes = view.timeline_data(c, events, lanes="actor").lanes
+    got = dict(query.actor_lanes(eng, f, view.MAX_LANES))
+    assert set(got) == set(lanes["lane"])
