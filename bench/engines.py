@@ -23,13 +23,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+import results  # noqa: E402 - bench/results.py
 
 from dashboard import corpus, filters, query, store, synth, view  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 OUT = ROOT / "bench" / "out"
-BEGIN, END = "<!-- engines:begin -->", "<!-- engines:end -->"
 KIND_STEPS = [
     [],
     ["meeting"],
@@ -149,13 +149,7 @@ def main() -> int:
     for size in args.sizes.split(","):
         lines += measure(size.strip(), args.changes, args.spark_changes, not args.no_spark)
     lines += ["", f"Took {time.perf_counter() - started:.0f} s."]
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    block = "\n".join([BEGIN, *lines, END])
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    results.write_section("engines", lines)
     return 0
 
 

@@ -38,6 +38,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+import results  # bench/results.py: this script's section of RESULTS.md
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -53,7 +54,6 @@ KINDS_LABEL = "Event kinds"
 KIND_CHOICES = ("Visit", "Meeting", "Statement")
 THINK = {"people": (2.0, 10.0), "impatient": (0.2, 1.0)}
 CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-BEGIN, END = "<!-- load:begin -->", "<!-- load:end -->"
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:
@@ -504,13 +504,7 @@ def matrix(corpora: list[tuple[str, Path | None]], readers: list[int], quick: bo
 
 
 def write_results(lines: list[str]) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    block = "\n".join([BEGIN, *lines, END])
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    results.write_section("load", lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from geopy.distance import geodesic
 
-from dashboard import markup
+from dashboard import markup, store
 from dashboard.arrow import isin
 from dashboard.corpus import Corpus, records
 from dashboard.filters import Filters
@@ -270,13 +270,7 @@ def map_points(corpus: Corpus) -> dict[str, str]:
     Events at one spot stay at that spot: one marker, which steps through them
     when clicked, instead of markers spread around it onto their neighbours.
     """
-    out = {}
-    for pid in corpus.coords:
-        p = corpus.places[pid]
-        parent = corpus.places.get(p.parent) if p.parent else None
-        up = parent is not None and parent.kind == "city" and parent.id in corpus.coords
-        out[pid] = parent.id if up and p.kind == "site" else pid
-    return out
+    return store.map_points(corpus)
 
 
 def _point_codes(values: pd.Series, points: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
