@@ -40,12 +40,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' helpers: same server start, same flags
 
+import results  # noqa: E402 - bench/results.py
 from browser import CHROMIUM_ARGS, DASHBOARD_PAINTED, chromium_path, streamlit_server  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
-SECTIONS = [
-    (f"<!-- {n}:begin -->", f"<!-- {n}:end -->") for n in ("load", "engines")
-]  # other scripts' sections
+SECTIONS = [results.markers(n) for n in ("load", "engines")]  # the other scripts' sections
 TOPOJSON = ROOT / "dashboard" / "static" / "topojson" / "world_110m.json"
 
 BARE_APP = 'import streamlit as st\n\nst.write("hi")\n'
