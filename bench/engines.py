@@ -110,6 +110,14 @@ def measure(size: str, n: int, n_spark: int, spark: bool) -> list[str]:
     draw(duck)(steps[0])  # the first query reads the Parquet footers
     wall, cpu = timed(draw(duck), steps)
     rows.append(f"| {label} | DuckDB | {wall:,.0f} | {cpu:,.0f} | {vm_hwm_mb():,.0f} |")
+    parts = {
+        "count": lambda f: query.count(duck, f),
+        "map groups": lambda f: query.map_groups(duck, f),
+        "monthly bins": lambda f: query.timeline_bins(duck, f, "month"),
+        "latest 300 ids": lambda f: query.event_ids(duck, f, limit=300),
+    }
+    each = ", ".join(f"{name} {timed(work, steps)[0]:,.0f}" for name, work in parts.items())
+    rows.append(f"| {label} | DuckDB, each query (ms) | {each} | | |")
     wall, cpu = timed(pandas_draw(c), steps)
     rows.append(
         f"| {label} | pandas (today's dashboard path) | {wall:,.0f} | {cpu:,.0f} | {vm_hwm_mb():,.0f} |"
