@@ -210,7 +210,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
             "showlegend": False,
         }
     )
-    outside = _entries(routes, frame)
+    outside = _entries(routes, frame, {*p["place"], *c["place"]})
     if len(outside):
         traces.append(
             {
@@ -218,7 +218,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
                 "lat": outside["lat"],
                 "lon": outside["lon"],
                 "mode": "text",
-                "text": ["from " + markup.plotly_text(n) for n in outside["name"]],
+                "text": outside["text"].tolist(),
                 "textposition": "middle center",
                 "textfont": {"size": 11, "color": "#555"},
                 "customdata": [[4.0]] * len(outside),
@@ -321,20 +321,25 @@ def _selected_marks(data: MapData, radius: dict[str, float]) -> list[dict[str, A
     return out
 
 
-def _entries(routes: pd.DataFrame, frame: Frame) -> pd.DataFrame:
-    """Where routes from origins outside the frame enter it: one point per origin, named after it."""
+def _entries(routes: pd.DataFrame, frame: Frame, marked: set[str]) -> pd.DataFrame:
+    """A name for each route's origin that has no marker of its own: at the origin when it is well
+    inside the frame, else "from …" where its route enters the frame (one per origin)."""
     rows = []
     steps = np.linspace(0, 1, 181)
     for origin, group in routes.groupby("origin", sort=False):
         r = group.iloc[0]
-        if frame.contains(r["lat0"], r["lon0"]) or not frame.contains(r["lat1"], r["lon1"], 0.05):
+        if origin in marked or not frame.contains(r["lat1"], r["lon1"], 0.05):
+            continue
+        name = markup.plotly_text(r["origin_name"])
+        if frame.contains(r["lat0"], r["lon0"], 0.08):
+            rows.append({"origin": origin, "text": name, "lat": r["lat0"], "lon": r["lon0"]})
             continue
         path = great_circle(r["lat0"], r["lon0"], r["lat1"], r["lon1"], steps)
-        inside = [i for i, (la, lo) in enumerate(path) if frame.contains(la, lo, 0.06)]
+        inside = [i for i, (la, lo) in enumerate(path) if frame.contains(la, lo, 0.08)]
         if inside:
             la, lo = path[inside[0]]
-            rows.append({"origin": origin, "name": r["origin_name"], "lat": la, "lon": lo})
-    return pd.DataFrame(rows, columns=["origin", "name", "lat", "lon"])
+            rows.append({"origin": origin, "text": f"from {name}", "lat": la, "lon": lo})
+    return pd.DataFrame(rows, columns=["origin", "text", "lat", "lon"])
 
 
 def _bearing(lat0: float, lon0: float, lat1: float, lon1: float) -> float:

@@ -9,11 +9,12 @@ keyboard; the table readable without scrolling sideways.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser import ARTIFACTS, DASHBOARD_PAINTED
+from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, chromium_path, streamlit_server
 
 from dashboard import corpus, filters, view
 
@@ -132,6 +133,30 @@ def test_city_labels_never_cover_each_other_or_a_marker(reader, server) -> None:
     )
     reader.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     assert_labels_clear(reader)
+
+
+@pytest.fixture(scope="module")
+def second_corpus(tmp_path_factory) -> Iterator[str]:
+    """The bundled corpus and three more articles, with Vilnius, Riga and Warsaw near Minsk."""
+    chromium_path()
+    data = tmp_path_factory.mktemp("second") / "data"
+    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(ROOT / "tests" / "corpora" / "baltic", data / "baltic")
+    with streamlit_server(
+        ROOT / "dashboard" / "app.py",
+        env={"DASHBOARD_DATA": str(data)},
+        log=ARTIFACTS / "streamlit-second.log",
+    ) as srv:
+        yield srv.url
+
+
+@pytest.mark.parametrize("reader", [(1440, 900), (420, 900)], indirect=True, ids=["1440", "420"])
+def test_a_second_corpus_labels_its_cities_without_overlap(reader, second_corpus) -> None:
+    open_explorer(reader, second_corpus)
+    assert "27 of 27 events" in reader.inner_text("body")
+    shown = assert_labels_clear(reader)
+    if reader.viewport_size["width"] >= 1440:
+        assert {"Minsk", "Kyiv", "Moscow", "Vilnius", "Warsaw", "Riga"} <= set(shown), shown
 
 
 @pytest.mark.parametrize("reader", list(SIZES.values()), indirect=True, ids=list(SIZES))
