@@ -60,7 +60,8 @@ def sweep(base: Path, keep: Path, own_prefix: str | None) -> None:
     for p in base.iterdir() if base.is_dir() else ():
         with contextlib.suppress(OSError):
             dead = p.name.startswith(".partial-") and now - p.stat().st_mtime > STALE_PARTIAL_S
-            older = own_prefix is not None and p != keep and p.name.rsplit("-", 1)[0] == own_prefix
+            # Any format and fingerprint of this data folder's copies: `own_prefix-FORMAT-FINGERPRINT`.
+            older = own_prefix is not None and p != keep and p.name.startswith(own_prefix + "-")
             # Copies from before copies were named by data folder: never read again.
             legacy = len(p.name) == 24 and all(ch in "0123456789abcdef" for ch in p.name)
             if dead or ((older or legacy) and p.is_dir()):
@@ -160,7 +161,7 @@ def write(root: Path, corpus: Corpus) -> Path | None:
         }
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         # One compiled copy per data folder is enough: this folder's older ones go, no other's.
-        sweep(base, keep=folder, own_prefix=folder.name.rsplit("-", 1)[0])
+        sweep(base, keep=folder, own_prefix=f"compiled-{root_key(root)}")
         tmp.rename(folder)
         return folder
     except OSError:

@@ -180,7 +180,8 @@ def build(corpus: Corpus, out: Path | None = None) -> Store:
         return _open(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     # A dead build's partial folder goes, and this data folder's older stores; never another's.
-    compiled.sweep(final.parent, keep=final, own_prefix=final.name.rsplit("-", 1)[0] if out is None else None)
+    own = f"store-{compiled.root_key(corpus.root)}" if out is None else None
+    compiled.sweep(final.parent, keep=final, own_prefix=own)
     tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=final.parent))
     try:
         for name, table in tables(corpus).items():

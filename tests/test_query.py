@@ -157,6 +157,8 @@ def test_a_store_is_written_atomically_and_replaces_only_its_own_older_stores(
     other = store.build(corpus.load(other_data))
     dead = tmp_path / "cache" / ".partial-dead"
     dead.mkdir()
+    older_format = first.path.with_name(first.path.name.replace(f"-{store.FORMAT}-", "-0-"))
+    older_format.mkdir()
     old = time.time() - 2 * store.STALE_PARTIAL_S
     os.utime(dead, (old, old))
     assert store.build(corpus.load(data_copy)).path == first.path  # unchanged data: the same store
@@ -166,6 +168,7 @@ def test_a_store_is_written_atomically_and_replaces_only_its_own_older_stores(
     second = store.build(c2)
     assert second.path != first.path
     assert not first.path.exists()
+    assert not older_format.exists()  # a store of this folder in an older format goes too
     assert other.path.exists()
     assert not dead.exists()
     assert not list((tmp_path / "cache").glob(".partial-*"))
