@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import streamlit as st
 
@@ -11,8 +10,6 @@ from dashboard import figures, markup, view
 from dashboard.filters import LANES
 from dashboard.ui import shell
 
-# Our own script (no data in it): places the map's labels, adds a skip link, scrolls to the sentence.
-PAGE_JS = Path(__file__).with_name("explorer.js").read_text(encoding="utf-8")
 # The reading column stays in view beside the map and timeline: on a wide screen it sticks
 # below the toolbar and its article pane takes the height that is left, so the details card
 # and the selected sentence are on screen whatever the page's scroll position.
@@ -150,6 +147,6 @@ with right, st.container(key="reading"):
 
 # Our code only (the event id is JSON-encoded); scrolls the pane to the selected sentence.
 st.html(
-    f"<script>{PAGE_JS}\ncontactAtlasShow({json.dumps(f.event or '')});</script>",
+    f"<script>{shell.EXPLORER_JS}\ncontactAtlasShow({json.dumps(f.event or '')});</script>",
     unsafe_allow_javascript=True,
 )
