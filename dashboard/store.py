@@ -216,8 +216,3 @@ def _complete(path: Path, fingerprint: str) -> bool:
 def _open(path: Path) -> Store:
     meta = json.loads((path / "store.json").read_text(encoding="utf-8"))
     return Store(path, meta["fingerprint"], int(meta["events"]))
-
-
-def open_store(corpus: Corpus) -> Store:
-    """The store for this corpus, built now if the data changed since the last build."""
-    return build(corpus)
