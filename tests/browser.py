@@ -111,3 +111,13 @@ def streamlit_server(
             proc.kill()
         if log:
             out.close()  # type: ignore[union-attr]
+
+
+@contextlib.contextmanager
+def dashboard(data: Path | None = None, log: str = "streamlit.log") -> Iterator[str]:
+    """The app served on a data folder (default: the bundled one) for browser tests; yields its URL."""
+    chromium_path()  # skip or fail before starting anything
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    env = {"DASHBOARD_DATA": str(data)} if data is not None else None
+    with streamlit_server(ROOT / "dashboard" / "app.py", env=env, log=ARTIFACTS / log) as srv:
+        yield srv.url

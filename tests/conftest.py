@@ -88,9 +88,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def server() -> Iterator[str]:
     """One `streamlit run` of the bundled corpus for every browser test that only reads it."""
-    from browser import ARTIFACTS, chromium_path, streamlit_server  # noqa: PLC0415
+    from browser import dashboard  # noqa: PLC0415
 
-    chromium_path()  # skip or fail before starting anything
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(ROOT / "dashboard" / "app.py", log=ARTIFACTS / "streamlit.log") as srv:
-        yield srv.url
+    with dashboard() as url:
+        yield url

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, chromium_path, streamlit_server
+from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, dashboard
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -202,15 +202,10 @@ def test_downloads_equal_the_command_line_export(page, server) -> None:
 def synth_server(tmp_path_factory) -> Iterator[str]:
     from dashboard import synth  # noqa: PLC0415
 
-    chromium_path()
     data = tmp_path_factory.mktemp("synth") / "data"
     synth.write(3000, data, seed=1)
-    with streamlit_server(
-        ROOT / "dashboard" / "app.py",
-        env={"DASHBOARD_DATA": str(data)},
-        log=ARTIFACTS / "streamlit-synth.log",
-    ) as srv:
-        yield srv.url
+    with dashboard(data, log="streamlit-synth.log") as url:
+        yield url
 
 
 def test_at_scale_a_timeline_bin_and_a_map_marker_select_events(browser, synth_server) -> None:

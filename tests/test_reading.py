@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, chromium_path, streamlit_server
+from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, dashboard
 
 from dashboard import corpus, filters, view
 
@@ -138,16 +138,11 @@ def test_city_labels_never_cover_each_other_or_a_marker(reader, server) -> None:
 @pytest.fixture(scope="module")
 def second_corpus(tmp_path_factory) -> Iterator[str]:
     """The bundled corpus and three more articles, with Vilnius, Riga and Warsaw near Minsk."""
-    chromium_path()
     data = tmp_path_factory.mktemp("second") / "data"
     shutil.copytree(ROOT / "data", data)
     shutil.copytree(ROOT / "tests" / "corpora" / "baltic", data / "baltic")
-    with streamlit_server(
-        ROOT / "dashboard" / "app.py",
-        env={"DASHBOARD_DATA": str(data)},
-        log=ARTIFACTS / "streamlit-second.log",
-    ) as srv:
-        yield srv.url
+    with dashboard(data, log="streamlit-second.log") as url:
+        yield url
 
 
 @pytest.mark.parametrize("reader", [(1440, 900), (420, 900)], indirect=True, ids=["1440", "420"])
