@@ -26,7 +26,7 @@ def _load(args: argparse.Namespace) -> corpus_mod.Corpus:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    c = corpus_mod.load(corpus_mod.data_dir(args.data), compiled=False)
+    c = _load(args)
     for p in c.problems:
         print(p)
     took = time.perf_counter() - started
@@ -67,10 +67,11 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard import filters  # noqa: PLC0415
+    from dashboard import atlas, filters, query  # noqa: PLC0415
 
-    c = _load(args)
-    skipped = [p for p in c.problems if p.severity is Severity.ERROR]
+    # The store of the data as it is now (built first when the data changed), read by the engine.
+    c = atlas.open_atlas(corpus_mod.data_dir(args.data), args.engine)
+    skipped = c.errors
     if skipped:
         _err(f"{c.skipped_summary()}; run `python -m dashboard validate` for details:")
         _err(*(f"  {p}" for p in skipped))
@@ -92,10 +93,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if notices:
         _err(*notices)
         return 2
-    from dashboard import query, store  # noqa: PLC0415
-
-    eng = query.engine(store.build(c), args.engine)
-    text = query.export_text(eng, f, args.format)
+    text = query.export_text(c.engine, f, args.format)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
@@ -110,7 +108,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     c = _load(args)
     skipped = [p for p in c.problems if p.severity is Severity.ERROR]
-    if skipped:
+    if skipped and not args.allow_problems:
         _err(f"{c.skipped_summary()}; no store written. Fix these first:", *(f"  {p}" for p in skipped))
         return 1
     s = store.build(c, Path(args.out) if args.out else None)
@@ -181,6 +179,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--data", help=data_help)
     b.add_argument("--out", metavar="STORE", help="store folder (default: in the data folder's cache)")
     b.add_argument("--engine", choices=ENGINES, help=engine_help)
+    b.add_argument(
+        "--allow-problems", action="store_true",
+        help="build from the valid records even when some are skipped (what the dashboard does; "
+        "the problems are kept in the store and shown at the top of every page)",
+    )  # fmt: skip
     b.set_defaults(run=cmd_build)
     s = sub.add_parser("synth", help="write a deterministic synthetic corpus (bulk Parquet) for scale tests")
     s.add_argument("--events", type=int, required=True, metavar="N", help="how many events")

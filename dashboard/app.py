@@ -54,7 +54,7 @@ def run() -> None:
 def _run() -> None:
     st.set_page_config(page_title="Contact Atlas", layout="wide")
     page = st.navigation(pages())
-    c = shell.load_corpus()
+    c = shell.load_atlas()
     with st.sidebar:
         st.markdown("### Contact Atlas")
     shell.set_context(shell.sidebar(c))

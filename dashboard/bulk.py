@@ -63,7 +63,7 @@ class Tables:
 
 
 def bulk_files(root: Path) -> list[Path]:
-    # Not in hidden folders: the store and the compiled copy live in .contact-atlas-cache.
+    # Not in hidden folders: the stores live in .contact-atlas-cache.
     return sorted(p for p in root.rglob("*.parquet") if p.is_file() and not _hidden(p.relative_to(root)))
 
 

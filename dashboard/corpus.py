@@ -13,7 +13,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ValidationError
 
-from dashboard import bulk, yamlio
-from dashboard import compiled as compiled_copy
+from dashboard import bulk, folder, yamlio
 from dashboard.arrow import concat_categorical, isin, positions, strings
+from dashboard.catalog import Catalog, _n
 from dashboard.geocache import CACHE_NAME, Coordinates, read_cache
 from dashboard.model import (
     TAXONOMY,
@@ -59,24 +59,18 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(explicit or os.environ.get("DASHBOARD_DATA") or DEFAULT_DATA)
 
 
-@dataclass(frozen=True)
-class Corpus:
-    """Everything the app shows, validated; events are frames for fast filtering."""
+@dataclass(frozen=True, kw_only=True)
+class Corpus(Catalog):
+    """Everything a data folder holds, validated: the catalog, the article texts and the event frames.
 
-    root: Path
-    articles: dict[str, Article]
+    What the loader hands to `store.build` and to the command line's checks; the
+    dashboard reads the store it is written to (`dashboard.atlas`).
+    """
+
     texts: dict[str, str]
-    actors: dict[str, Actor]
-    places: dict[str, Place]
-    coords: dict[str, Coordinates]
-    coord_sources: dict[str, str]
     events: pd.DataFrame
     participants: pd.DataFrame  # event, actor, role
     sources: pd.DataFrame  # event, article, start, end (the quote is texts[article][start:end])
-    problems: tuple[Problem, ...] = field(default=())
-    # What the data folder looked like when this was loaded; caches of derived views key by it
-    # (never by id(), which a later corpus may reuse once this one is freed).
-    fingerprint: str = ""
 
     @functools.cached_property
     def participant_rows(self) -> np.ndarray:
@@ -91,26 +85,14 @@ class Corpus:
         mask[rows[rows >= 0]] = True
         return mask
 
+    def has_event(self, event_id: str) -> bool:
+        return bool((self.events["id"] == event_id).any())
+
     def quotes(self, sources: pd.DataFrame) -> list[str]:
         """The quoted text of each source span (spans are stored; quotes derive from the text)."""
         return [
             self.texts[a][s:e] for a, s, e in sources[["article", "start", "end"]].itertuples(index=False)
         ]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    def skipped_summary(self) -> str:
-        """What the errors cost, in records rather than problems: "3 records skipped (4 problems)"."""
-        errors = self.errors
-        records = {(p.file, p.record) for p in errors if p.record is not None}
-        files = {p.file for p in errors if p.record is None}
-        parts = [_n(len(records), "record") + " skipped"] if records else []
-        if files:
-            parts.append(f"{_n(len(files), 'file')} not read")
-        head = " and ".join(parts) or "nothing skipped"
-        return f"{head} ({_n(len(errors), 'problem')})"
 
     def summary(self) -> str:
         """One line: what loaded."""
@@ -120,10 +102,6 @@ class Corpus:
             f"{_n(len(self.places), 'place')} ({placed} geocoded), "
             f"{_n(len(self.events), 'event')}, {_n(len(self.sources), 'source span')}"
         )
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 # --- reading files ------------------------------------------------------------------
@@ -236,24 +214,17 @@ def _validate(raw: _Raw, problems: list[Problem]) -> Any | None:
 # --- the loader -----------------------------------------------------------------------
 
 
-def load(root: str | os.PathLike[str] | None = None, *, compiled: bool = True) -> Corpus:
-    """Load a data folder; never raises for bad records, only for a missing folder.
+def load(root: str | os.PathLike[str] | None = None) -> Corpus:
+    """Load and validate a data folder; never raises for bad records, only for a missing folder.
 
-    With `compiled`, a large corpus is read from its compiled copy when the
-    data has not changed since (`dashboard.compiled`), and compiled after a
-    full load; `validate` passes False to check every file afresh.
+    The fingerprint is taken before any file is read: a file edited while it is
+    read makes the fingerprint stale, never a store that looks current.
     """
     root = data_dir(root)
     if not root.is_dir():
         raise DataError(f"{root}: no such data folder")
-    if compiled and bulk.bulk_files(root):
-        hit = compiled_copy.read(root)
-        if hit is not None:
-            return hit
-    corpus = _load(root)
-    if compiled and bulk.bulk_files(root):
-        compiled_copy.write(root, corpus)
-    return corpus
+    before = folder.fingerprint(root)
+    return replace(_load(root), fingerprint=before)
 
 
 def _load(root: Path) -> Corpus:

@@ -16,7 +16,8 @@ from plotly.basedatatypes import BaseFigure
 
 from dashboard import markup
 from dashboard.model import TAXONOMY
-from dashboard.view import ANY, BIN, Frame, MapData, TimelineData, great_circle
+from dashboard.views.map import ANY, Frame, MapData, great_circle
+from dashboard.views.timeline import BIN, TimelineData
 
 # One colour and one marker symbol per kind, so colour is never the only cue. Chosen from the
 # Okabe–Ito and Paul Tol palettes so that every pair, the "several kinds" marker included,

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.arrow import isin
+from dashboard.catalog import Catalog
 from dashboard.corpus import Corpus
 from dashboard.model import TAXONOMY, Certainty
 
@@ -135,7 +136,7 @@ def apply(corpus: Corpus, f: Filters) -> pd.DataFrame:
 # --- URL query strings -------------------------------------------------------------------
 
 
-def choices(corpus: Corpus) -> dict[str, set[str]]:
+def choices(corpus: Catalog) -> dict[str, set[str]]:
     """The valid values of each set-valued filter for this corpus."""
     countries = {a.country for a in corpus.actors.values() if a.country}
     countries |= {p.country for p in corpus.places.values()}
@@ -149,7 +150,7 @@ def choices(corpus: Corpus) -> dict[str, set[str]]:
     }
 
 
-def from_query(corpus: Corpus, params: Mapping[str, str | list[str]]) -> tuple[Filters, list[str]]:
+def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[Filters, list[str]]:
     """Read filters from query parameters, dropping what is invalid.
 
     Returns the filters and one notice per dropped value, phrased for a reader
@@ -190,7 +191,7 @@ def from_query(corpus: Corpus, params: Mapping[str, str | list[str]]) -> tuple[F
         kw.pop("start"), kw.pop("end")
     ev = values(EVENT_PARAM)
     if ev:
-        if ev[-1] in set(corpus.events["id"]):
+        if corpus.has_event(ev[-1]):
             kw["event"] = ev[-1]
         else:
             notices.append(f"Ignored event {_shown(ev[-1])}: no such event")

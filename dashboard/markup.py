@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dashboard.view import Details
+    from dashboard.views.details import Details
 
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
 

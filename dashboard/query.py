@@ -213,9 +213,16 @@ COUNT = "SELECT count(*) AS n FROM events AS e WHERE {where}"
 IDS = "SELECT e.id FROM events AS e WHERE {where} ORDER BY e.ord"
 
 
-def count(eng: Engine, f: Filters) -> int:
+def count(eng: Engine, f: Filters, *, only: str | None = None, dated: bool = False) -> int:
+    """How many events the filters keep (only this one, or only the dated ones, when asked)."""
     w = where(f)
-    return int(eng.rows(COUNT.format(where=w.sql), w.params)[0]["n"])
+    sql, params = COUNT.format(where=w.sql), dict(w.params)
+    if only is not None:
+        sql += " AND e.id = $only"
+        params["only"] = only
+    if dated:
+        sql += ' AND e."end" IS NOT NULL'
+    return int(eng.rows(sql, params)[0]["n"])
 
 
 def event_ids(eng: Engine, f: Filters, limit: int | None = None) -> list[str]:
@@ -315,17 +322,19 @@ def export_records(eng: Engine, f: Filters) -> list[dict[str, Any]]:
     return out
 
 
-MAP_POINTS = """
-SELECT e.point AS place, e.kind, count(*) AS events, max(e.ord) AS last_ord
+LAST_DATED = "max(CASE WHEN e.start IS NOT NULL THEN e.ord END)"  # a group's latest dated event
+MAP_POINTS = f"""
+SELECT e.point AS place, e.kind, count(*) AS events, max(e.ord) AS last_ord, {LAST_DATED} AS last_dated
 FROM events AS e
-WHERE {where} AND e.point IS NOT NULL
+WHERE {{where}} AND e.point IS NOT NULL
 GROUP BY e.point, e.kind
 ORDER BY e.point, e.kind
 """
-MAP_ROUTES = """
-SELECT e.kind, e.origin_point AS origin, e.point AS place, count(*) AS events
+MAP_ROUTES = f"""
+SELECT e.kind, e.origin_point AS origin, e.point AS place, count(*) AS events, max(e.ord) AS last_ord,
+       {LAST_DATED} AS last_dated
 FROM events AS e
-WHERE {where} AND e.point IS NOT NULL AND e.origin_point IS NOT NULL AND e.origin_point <> e.point
+WHERE {{where}} AND e.point IS NOT NULL AND e.origin_point IS NOT NULL AND e.origin_point <> e.point
 GROUP BY e.kind, e.origin_point, e.point
 ORDER BY events DESC, e.kind, e.origin_point, e.point
 """
@@ -340,94 +349,240 @@ def map_groups(eng: Engine, f: Filters) -> tuple[list[dict[str, Any]], list[dict
 
 
 BINS = {"month": "month", "quarter": "quarter", "year": "year"}
+WHEN = 'coalesce(e.start, e."end")'  # where an event sits on the timeline: its start, or its end when open
+# The rows a timeline lane is made of: each dated event in its kind's lane, or once per chosen actor.
+LANE_ROWS = {
+    "kind": 'SELECT e.*, e.kind AS lane FROM events AS e WHERE {where} AND e."end" IS NOT NULL',
+    "actor": (
+        "SELECT e.*, p.actor AS lane, p.ord AS part_ord"
+        " FROM events AS e JOIN participants AS p ON p.event = e.id"
+        ' WHERE {where} AND e."end" IS NOT NULL AND list_contains($lanes, p.actor)'
+    ),
+}
 TIMELINE_BINS = """
-SELECT e.kind AS lane, CAST(date_trunc('{width}', coalesce(e.start, e."end")) AS DATE) AS bin,
-       count(*) AS events
-FROM events AS e
-WHERE {where} AND e."end" IS NOT NULL
-GROUP BY e.kind, CAST(date_trunc('{width}', coalesce(e.start, e."end")) AS DATE)
-ORDER BY lane, bin
+SELECT r.lane, CAST(date_trunc('{width}', coalesce(r.start, r."end")) AS DATE) AS bin,
+       count(*) AS events, arg_min(r.kind, r.ord) AS kind
+FROM ({rows}) AS r
+GROUP BY r.lane, CAST(date_trunc('{width}', coalesce(r.start, r."end")) AS DATE)
+ORDER BY r.lane, bin
+"""
+BIN_RANGE = """
+SELECT min(coalesce(r.start, r."end")) AS lo, max(coalesce(r.start, r."end")) AS hi, count(*) AS n
+FROM ({rows}) AS r
+"""
+MARKS = """
+SELECT r.id, r.kind, r.lane, r.summary, r.start, r."end", r.precision, r.certainty, r.attribution
+FROM ({rows}) AS r
+ORDER BY r.ord{part_ord}
+LIMIT $limit
 """
 
 
-def timeline_bins(eng: Engine, f: Filters, width: str) -> list[dict[str, Any]]:
-    """Dated events counted per kind and per month, quarter or year (of their start, or end when open)."""
+def _lane_rows(f: Filters, lanes: str, actors: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    if lanes not in LANE_ROWS:
+        raise ValueError(f"lanes {lanes!r}: use kind or actor")
+    w = where(f)
+    params = dict(w.params)
+    if lanes == "actor":
+        params["lanes"] = list(actors)
+    return LANE_ROWS[lanes].format(where=w.sql), params
+
+
+def timeline_bins(
+    eng: Engine, f: Filters, width: str, lanes: str = "kind", actors: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """Dated events counted per lane and per month, quarter or year (of their start, or end when open).
+
+    Each bin also names the kind of its first event, which colours it. Lanes are
+    kinds, or the given actors (an event counts in each of its actors' lanes).
+    """
     if width not in BINS:
         raise ValueError(f"bin width {width!r}: use one of {', '.join(BINS)}")
-    w = where(f)
-    return eng.rows(TIMELINE_BINS.format(width=BINS[width], where=w.sql), w.params)
+    rows, params = _lane_rows(f, lanes, actors)
+    return eng.rows(TIMELINE_BINS.format(width=BINS[width], rows=rows), params)
 
 
-LATEST = """
+def bin_range(eng: Engine, f: Filters, lanes: str = "kind", actors: Sequence[str] = ()) -> dict[str, Any]:
+    """The first and last dates of a timeline's rows, and how many rows (marks) it has."""
+    rows, params = _lane_rows(f, lanes, actors)
+    return eng.rows(BIN_RANGE.format(rows=rows), params)[0]
+
+
+def timeline_marks(
+    eng: Engine, f: Filters, limit: int, lanes: str = "kind", actors: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """Dated filtered events with their lane, in corpus order, up to `limit`: the timeline's marks."""
+    rows, params = _lane_rows(f, lanes, actors)
+    sql = MARKS.format(rows=rows, part_ord=", r.part_ord" if lanes == "actor" else "")
+    return eng.rows(sql, {**params, "limit": limit})
+
+
+# Stepping order, shared by every list of events a click steps through: dated events latest
+# first, then the undated in corpus order. Corpus order is date order, so `ord` says "latest".
+STEP_KEY = "CASE WHEN e.start IS NULL THEN e.ord ELSE -1 - e.ord END"
+LATEST = f"""
 SELECT e.id, e.kind, e.summary, e.start, e."end", e.precision
 FROM events AS e
-WHERE {where}
-ORDER BY (e."end" IS NULL), CASE WHEN e."end" IS NULL THEN e.ord ELSE -e.ord END
+WHERE {{where}}
+ORDER BY {STEP_KEY}
 LIMIT $limit
 """
 
 
 def latest(eng: Engine, f: Filters, limit: int) -> list[dict[str, Any]]:
-    """The latest `limit` filtered events — dated ones latest first, then the undated — for the select box."""
+    """The latest `limit` filtered events — dated ones latest first, then the undated."""
     w = where(f)
     return eng.rows(LATEST.format(where=w.sql), {**w.params, "limit": limit})
 
 
+STEP = f"""
+WITH m AS (SELECT e.id, {STEP_KEY} AS sk FROM events AS e WHERE {{where}} AND {{cond}}),
+cur AS (SELECT max(m.sk) AS sk FROM m WHERE m.id = $current)
+SELECT m.id FROM m CROSS JOIN cur
+ORDER BY CASE WHEN cur.sk IS NOT NULL AND m.sk <= cur.sk THEN 1 ELSE 0 END, m.sk
+LIMIT 1
+"""
+
+
+def _step(eng: Engine, f: Filters, cond: str, params: dict[str, Any], current: str | None) -> str | None:
+    w = where(f)
+    rows = eng.rows(STEP.format(where=w.sql, cond=cond), {**w.params, **params, "current": current or ""})
+    return rows[0]["id"] if rows else None
+
+
+def step_at(
+    eng: Engine, f: Filters, point: str, origin: str | None, kind: str | None, current: str | None
+) -> str | None:
+    """The event a click on a map mark selects: after `current`, in stepping order, wrapping around.
+
+    The mark is a map point (every event drawn there), or a route (the contacts
+    from `origin`), of one kind or (None) any.
+    """
+    cond, params = ["e.point = $point"], {"point": point}
+    if origin is not None:
+        cond.append("e.origin_point = $origin")
+        params["origin"] = origin
+    if kind is not None:
+        cond.append("e.kind = $kind")
+        params["kind"] = kind
+    return _step(eng, f, " AND ".join(cond), params, current)
+
+
+def step_bin(
+    eng: Engine, f: Filters, lanes: str, lane: str, start: dt.date, end: dt.date, current: str | None
+) -> str | None:
+    """The event a click on a timeline bin selects: its events in stepping order, after `current`."""
+    cond = f"{WHEN} >= $bin_from AND {WHEN} < $bin_to AND " + (
+        "e.id IN (SELECT p.event FROM participants AS p WHERE p.actor = $lane)"
+        if lanes == "actor"
+        else "e.kind = $lane"
+    )
+    return _step(eng, f, cond, {"bin_from": start, "bin_to": end, "lane": lane}, current)
+
+
+SUMMARY = """
+SELECT count(*) AS n, min(e.start) AS first, max(e."end") AS last,
+       CAST(coalesce(sum(CASE WHEN e.point IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS unplaced
+FROM events AS e
+WHERE {where}
+"""
+FIRST_ARTICLE = "SELECT e.article FROM events AS e WHERE {where} ORDER BY e.ord LIMIT 1"
+EVENT_COLUMNS = (
+    'e.ord, e.id, e.kind, e.cameo, e.summary, e.start, e."end", e.precision, e.place, e.geo_precision, '
+    "e.origin, e.attribution, e.certainty, e.note, e.article, e.point, e.origin_point"
+)
+EVENT = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.id = $id"
+HAS_EVENT = "SELECT count(*) AS n FROM events AS e WHERE e.id = $id"
+FIRST_EVENTS = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE {{where}} ORDER BY e.ord LIMIT $limit"
+EVENTS_AT = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.ord IN (SELECT unnest($ords)) ORDER BY e.ord"
+PARTICIPANTS_OF = (
+    "SELECT p.event, p.actor, p.role FROM participants AS p"
+    " WHERE p.event IN (SELECT unnest($ids)) ORDER BY p.ord"
+)
+QUOTES_OF = "SELECT s.event, s.quote FROM sources AS s WHERE s.event IN (SELECT unnest($ids)) ORDER BY s.ord"
+ARTICLE_TEXT = "SELECT a.text FROM articles AS a WHERE a.id = $id"
+ARTICLE_EVENTS = "SELECT e.article, count(*) AS events FROM events AS e GROUP BY e.article ORDER BY e.article"
 ARTICLE_SPANS = """
-SELECT s.event, s.start, s."end"
-FROM sources AS s
-WHERE s.article = $article AND s.event IN (SELECT e.id FROM events AS e WHERE {where})
+SELECT s.event, s.start, s."end", e.summary
+FROM sources AS s JOIN events AS e ON e.id = s.event
+WHERE s.article = $article AND {where}
 ORDER BY s.ord
 """
 
 
-def article_spans(eng: Engine, f: Filters, article: str) -> list[tuple[str, int, int]]:
-    """The spans of one article that the filtered events cite: what the reading pane marks."""
+def summary(eng: Engine, f: Filters) -> dict[str, Any]:
+    """How many events the filters keep, their first start and last end, and how many have no place."""
+    w = where(f)
+    return eng.rows(SUMMARY.format(where=w.sql), w.params)[0]
+
+
+def first_article(eng: Engine, f: Filters) -> str | None:
+    w = where(f)
+    rows = eng.rows(FIRST_ARTICLE.format(where=w.sql), w.params)
+    return rows[0]["article"] if rows else None
+
+
+def event(eng: Engine, event_id: str) -> dict[str, Any] | None:
+    rows = eng.rows(EVENT, {"id": event_id})
+    return rows[0] if rows else None
+
+
+def has_event(eng: Engine, event_id: str) -> bool:
+    return bool(eng.rows(HAS_EVENT, {"id": event_id})[0]["n"])
+
+
+def first_events(eng: Engine, f: Filters, limit: int) -> list[dict[str, Any]]:
+    """The first `limit` filtered events in corpus order, every column: a page of the table."""
+    w = where(f)
+    return eng.rows(FIRST_EVENTS.format(where=w.sql), {**w.params, "limit": limit})
+
+
+def events_at(eng: Engine, ords: Sequence[int]) -> list[dict[str, Any]]:
+    """These events (by `ord`), every column, in corpus order."""
+    return eng.rows(EVENTS_AT, {"ords": [int(o) for o in ords]}) if len(ords) else []
+
+
+def participants_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
+    return eng.rows(PARTICIPANTS_OF, {"ids": list(ids)}) if len(ids) else []
+
+
+def quotes_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
+    return eng.rows(QUOTES_OF, {"ids": list(ids)}) if len(ids) else []
+
+
+def article_text(eng: Engine, article_id: str) -> str:
+    rows = eng.rows(ARTICLE_TEXT, {"id": article_id})
+    return rows[0]["text"] if rows else ""
+
+
+def article_events(eng: Engine) -> dict[str, int]:
+    return {r["article"]: int(r["events"]) for r in eng.rows(ARTICLE_EVENTS, {})}
+
+
+def article_spans(eng: Engine, f: Filters, article: str) -> list[tuple[str, int, int, str]]:
+    """The spans of one article that the filtered events cite, with each event's summary."""
     w = where(f)
     rows = eng.rows(ARTICLE_SPANS.format(where=w.sql), {**w.params, "article": article})
-    return [(r["event"], int(r["start"]), int(r["end"])) for r in rows]
+    return [(r["event"], int(r["start"]), int(r["end"]), r["summary"]) for r in rows]
 
 
-TIMELINE_MARKS = """
-SELECT e.id, e.kind, e.start, e."end", e.precision
-FROM events AS e
-WHERE {where} AND e."end" IS NOT NULL
-ORDER BY e.ord
-LIMIT $limit
-"""
 ACTOR_LANES = """
 SELECT p.actor, count(*) AS events
 FROM participants AS p
 WHERE p.event IN (SELECT e.id FROM events AS e WHERE {where} AND e."end" IS NOT NULL)
 GROUP BY p.actor
 ORDER BY events DESC, p.actor
-LIMIT $limit
 """
 
 
-def timeline_marks(eng: Engine, f: Filters, limit: int) -> list[dict[str, Any]]:
-    """Dated filtered events, in corpus order, up to `limit`: the timeline's marks when it does not bin."""
+def actor_lanes(eng: Engine, f: Filters, limit: int) -> tuple[list[tuple[str, int]], int]:
+    """The busiest `limit` actors of the dated filtered events with their counts, and how many others."""
     w = where(f)
-    return eng.rows(TIMELINE_MARKS.format(where=w.sql), {**w.params, "limit": limit})
-
-
-def actor_lanes(eng: Engine, f: Filters, limit: int) -> list[tuple[str, int]]:
-    """The busiest actors of the dated filtered events and their counts: the timeline's actor lanes."""
-    w = where(f)
-    return [
-        (r["actor"], int(r["events"]))
-        for r in eng.rows(ACTOR_LANES.format(where=w.sql), {**w.params, "limit": limit})
-    ]
+    rows = eng.rows(ACTOR_LANES.format(where=w.sql), w.params)
+    return [(r["actor"], int(r["events"])) for r in rows[:limit]], max(len(rows) - limit, 0)
 
 
 def export_text(eng: Engine, f: Filters, fmt: str) -> str:
     from dashboard import export  # noqa: PLC0415
 
     return export.encode(export_records(eng, f), fmt)
-
-
-__all__: Sequence[str] = (
-    "ENGINES", "DuckDBEngine", "Filters", "SparkEngine", "Where", "actor_lanes", "article_spans", "count",
-    "engine", "event_ids", "export_records", "export_text", "latest", "map_groups", "spark_session",
-    "timeline_bins", "timeline_marks", "where",
-)  # fmt: skip

@@ -26,14 +26,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard import compiled
+from dashboard import catalog, folder
 
 if TYPE_CHECKING:
     from dashboard.corpus import Corpus
 
-FORMAT = 2  # 2: events carry their map points
+FORMAT = 3  # 2: events carry their map points; 3: articles carry their text, catalog.json
 TABLES = ("events", "participants", "sources", "actors", "places", "articles", "place_within", "map_points")
-STALE_PARTIAL_S = compiled.STALE_PARTIAL_S
+STALE_PARTIAL_S = folder.STALE_PARTIAL_S
+CATALOG = "catalog.json"  # the corpus's articles, actors, places, coordinates and problems
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
             "published": pa.array([a.published for a in corpus.articles.values()], type=pa.date32()),
             "url": _strings([a.url for a in corpus.articles.values()]),
             "language": _strings([a.language for a in corpus.articles.values()]),
+            "text": _strings([corpus.texts[a] for a in corpus.articles]),
         }
     )
     return {
@@ -167,27 +169,35 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
     }  # fmt: skip
 
 
-def location(corpus: Corpus, fingerprint: str) -> Path:
-    """Where the store for this data, as it is now, lives (in the data folder's cache)."""
-    return compiled.cache_dir(corpus.root) / f"store-{compiled.root_key(corpus.root)}-{FORMAT}-{fingerprint}"
+def location(root: Path, fingerprint: str) -> Path:
+    """Where the store for this data folder, as it is now, lives (in the folder's cache)."""
+    return folder.cache_dir(root) / f"store-{folder.root_key(root)}-{FORMAT}-{fingerprint}"
+
+
+def current(root: Path, fingerprint: str) -> Store | None:
+    """The store built from this data folder as it is now, if there is one."""
+    path = location(root, fingerprint)
+    return _open(path) if _complete(path, fingerprint) else None
 
 
 def build(corpus: Corpus, out: Path | None = None) -> Store:
     """Write the corpus's store, atomically, unless the store for this data is already there."""
-    fingerprint = corpus.fingerprint or compiled.fingerprint(corpus.root)
-    final = Path(out) if out is not None else location(corpus, fingerprint)
+    fingerprint = corpus.fingerprint or folder.fingerprint(corpus.root)
+    final = Path(out) if out is not None else location(corpus.root, fingerprint)
     if _complete(final, fingerprint):
         return _open(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     # A dead build's partial folder goes, and this data folder's older stores; never another's.
-    own = f"store-{compiled.root_key(corpus.root)}" if out is None else None
-    compiled.sweep(final.parent, keep=final, own_prefix=own)
+    own = f"store-{folder.root_key(corpus.root)}" if out is None else None
+    folder.sweep(final.parent, keep=final, own_prefix=own)
     tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=final.parent))
     try:
         for name, table in tables(corpus).items():
             pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
+        (tmp / CATALOG).write_text(catalog.to_json(corpus), encoding="utf-8")
         meta = {"format": FORMAT, "fingerprint": fingerprint, "events": len(corpus.events),
                 "data": str(corpus.root.resolve())}  # fmt: skip
+        # Written last: a folder with store.json is complete.
         (tmp / "store.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         if final.exists():  # an explicit --out that holds an older store: replaced whole
             old = final.with_name(f".partial-old-{os.getpid()}-{final.name}")
@@ -216,3 +226,8 @@ def _complete(path: Path, fingerprint: str) -> bool:
 def _open(path: Path) -> Store:
     meta = json.loads((path / "store.json").read_text(encoding="utf-8"))
     return Store(path, meta["fingerprint"], int(meta["events"]))
+
+
+def read_catalog(s: Store) -> dict[str, object]:
+    """The catalog's fields, as written beside the tables."""
+    return catalog.from_json((s.path / CATALOG).read_text(encoding="utf-8"))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from dashboard import atlas as atlas_mod
 from dashboard import corpus
 
 # Under CI the generated cases are the same on every run (a red build is reproducible);
@@ -29,6 +30,14 @@ SEED_EVENTS = DATA / "articles" / "kellogg-lukashenko-minsk.yaml"
 @pytest.fixture(scope="session")
 def seed() -> corpus.Corpus:
     return corpus.load(DATA)
+
+
+@pytest.fixture(scope="session")
+def atlas(tmp_path_factory: pytest.TempPathFactory) -> atlas_mod.Atlas:
+    """The seed opened as the dashboard opens it: its store (built in a copy), on DuckDB."""
+    dest = tmp_path_factory.mktemp("seed") / "data"
+    shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    return atlas_mod.open_atlas(dest, "duckdb")
 
 
 @pytest.fixture

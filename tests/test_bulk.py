@@ -1,4 +1,4 @@
-"""Bulk Parquet data, the synthetic generator, and the compiled copy of a large corpus."""
+"""Bulk Parquet data, the synthetic generator, and the store a large corpus is opened from."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import DATA
 
-from dashboard import compiled, corpus, filters, synth
+from dashboard import atlas, corpus, filters, folder, query, synth
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -40,7 +40,7 @@ def test_synth_output_passes_validate(cli, small: Path) -> None:
 
 
 def test_synth_has_a_realistic_shape(small: Path) -> None:
-    c = corpus.load(small, compiled=False)
+    c = corpus.load(small)
     ev = c.events
     assert set(ev["precision"].astype(str)) == {"day", "month", "year", "unknown"}
     assert 0.03 < ev["place"].isna().mean() < 0.15  # some events have no place
@@ -88,7 +88,7 @@ def test_broken_bulk_rows_are_named_and_skipped(tmp_path: Path) -> None:
     srcs.append({"event": "bulk-ok", "article": "kellogg-lukashenko-minsk", "start": 3000, "end": 4000})
     write_table(root / "extra.sources.parquet", srcs, synth.SCHEMAS["sources"])
 
-    c = corpus.load(root, compiled=False)
+    c = corpus.load(root)
     messages = [str(p) for p in c.errors]
     assert any(
         m.startswith("extra.events.parquet:2: record bulk-bad-kind: kind: Input should be") for m in messages
@@ -122,34 +122,36 @@ def test_broken_bulk_rows_are_named_and_skipped(tmp_path: Path) -> None:
 
 def test_a_misnamed_bulk_file_is_reported(tmp_path: Path) -> None:
     pq.write_table(pa.table({"a": [1]}), tmp_path / "stuff.parquet")
-    c = corpus.load(tmp_path, compiled=False)
+    c = corpus.load(tmp_path)
     assert "named NAME.SECTION.parquet" in str(c.errors[0])
 
 
-def test_compiled_copy_loads_the_same_corpus_and_goes_stale(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(compiled, "MIN_EVENTS", 100)
+def test_the_store_is_built_in_a_child_process_and_rebuilt_after_an_edit(tmp_path: Path) -> None:
     root = tmp_path / "data"
     synth.write(1200, root, seed=3)
     fresh = corpus.load(root)
-    assert list((root / compiled.DIR_NAME).iterdir())
-    again = corpus.load(root)
-    pd.testing.assert_frame_equal(again.events, fresh.events)
-    pd.testing.assert_frame_equal(again.participants, fresh.participants)
-    pd.testing.assert_frame_equal(again.sources, fresh.sources)
-    assert again.texts == fresh.texts
-    assert again.places == fresh.places
-    assert again.coords == fresh.coords
+    opened = atlas.open_atlas(root)
+    stores = [p for p in (root / folder.DIR_NAME).iterdir() if p.name.startswith("store-")]
+    assert len(stores) == 1
+    assert opened.events == len(fresh.events) == 1200
+    assert opened.places == fresh.places
+    assert opened.coords == fresh.coords
+    assert opened.text("art-00000") == fresh.texts["art-00000"]
     f = filters.Filters.of(countries=["CHN"], kinds=["meeting"])
-    assert list(filters.apply(again, f)["id"]) == list(filters.apply(fresh, f)["id"])
-    # Rewrite the events without their first row: the copy is stale and the data is read afresh.
+    assert query.event_ids(opened.engine, f) == list(filters.apply(fresh, f)["id"])
+    # Opening again reads the same store; rewriting the events without their first row makes it stale.
+    assert atlas.open_atlas(root).store.path == opened.store.path
     events = pq.read_table(root / "synth.events.parquet").slice(1)
     pq.write_table(events, root / "synth.events.parquet")
-    changed = corpus.load(root)
-    assert len(changed.events) == 1199
+    changed = atlas.open_atlas(root)
+    assert changed.events == 1199
+    assert changed.store.path != opened.store.path
+    assert not opened.store.path.exists()  # the data folder's older store is swept
+    assert not list((root / folder.DIR_NAME).glob(".partial-*"))
 
 
 def test_filters_on_bulk_data_agree_with_a_plain_reading(small: Path) -> None:
-    c = corpus.load(small, compiled=False)
+    c = corpus.load(small)
     actor = c.participants["actor"].value_counts().index[3]
     country = c.actors[actor].country
     got = set(filters.apply(c, filters.Filters.of(actors=[actor]))["id"])
@@ -165,23 +167,25 @@ def test_filters_on_bulk_data_agree_with_a_plain_reading(small: Path) -> None:
 
 
 def test_at_scale_the_timeline_bins_and_a_bin_steps_through_its_events(small: Path) -> None:
-    from dashboard import view  # noqa: PLC0415
+    from dashboard.views import timeline  # noqa: PLC0415
 
-    c = corpus.load(small, compiled=False)
-    data = view.timeline_data(c, c.events)
+    c = corpus.load(small)
+    a = atlas.open_atlas(small)
+    every = filters.Filters()
+    data = timeline.timeline_data(a, every, 0)
     assert data.binned == "quarter"
     assert len(data.marks) <= 10 * 40
     assert int(data.marks["count"].sum()) == int(c.events["end"].notna().sum())
     busiest = data.marks.sort_values("count").iloc[-1]
     start, end = busiest["x0"].date().isoformat(), busiest["x1"].date().isoformat()
-    first = view.step_bin(c, c.events, "kind", busiest["lane"], start, end, None)
-    second = view.step_bin(c, c.events, "kind", busiest["lane"], start, end, first)
+    first = timeline.step_bin(a, every, busiest["lane"], start, end, None)
+    second = timeline.step_bin(a, every, busiest["lane"], start, end, first)
     assert first != second
     for eid in (first, second):
         ev = c.events[c.events["id"] == eid].iloc[0]
         when = ev["start"] if pd.notna(ev["start"]) else ev["end"]
         assert (ev["kind"], start <= when.date().isoformat() < end) == (busiest["lane"], True)
-    chosen = view.timeline_selection(c, data, "kind", first).selected
+    chosen = timeline.timeline_selection(a, data, "kind", first).selected
     assert chosen == [
         int(
             data.marks.index[(data.marks["x0"] == busiest["x0"]) & (data.marks["lane"] == busiest["lane"])][0]
@@ -190,23 +194,26 @@ def test_at_scale_the_timeline_bins_and_a_bin_steps_through_its_events(small: Pa
 
 
 def test_at_scale_the_map_aggregates_and_stays_small(small: Path, monkeypatch) -> None:
-    from dashboard import figures, view  # noqa: PLC0415
+    from dashboard import figures  # noqa: PLC0415
+    from dashboard.views import map as map_view  # noqa: PLC0415
 
-    c = corpus.load(small, compiled=False)
-    monkeypatch.setattr(view, "MAX_ROUTES", 20)
-    data = view.map_data(c, c.events)
+    c = corpus.load(small)
+    a = atlas.open_atlas(small)
+    every = filters.Filters()
+    monkeypatch.setattr(map_view, "MAX_ROUTES", 20)
+    data = map_view.map_data(a, every, a.events)
     assert data.aggregated
-    assert set(data.routes["kind"]) == {view.ANY}
+    assert set(data.routes["kind"]) == {map_view.ANY}
     assert len(data.routes) == 20
     assert data.routes_dropped > 0
     placed = int(c.events["place"].notna().sum())
     # Every placed event is counted at its place; only quieter routes go undrawn.
     assert int(data.points["events"].sum()) + int(data.countries["events"].sum()) == placed
     top = data.points.iloc[0]
-    picked = view.step_selection(c, c.events, (view.ANY, top["place"], view.ANY), None)
+    picked = map_view.step(a, every, (map_view.ANY, top["place"], map_view.ANY), None)
     assert c.events.loc[c.events["id"] == picked, "place"].iloc[0] == top["place"]
     route = data.routes.iloc[0]
-    picked = view.step_selection(c, c.events, (view.ANY, route["place"], route["origin"]), None)
+    picked = map_view.step(a, every, (map_view.ANY, route["place"], route["origin"]), None)
     assert tuple(c.events.loc[c.events["id"] == picked, ["origin", "place"]].iloc[0]) == (
         route["origin"],
         route["place"],

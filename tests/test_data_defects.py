@@ -72,7 +72,7 @@ def test_bulk_country_codes_are_checked_against_iso_3166(tmp_path: Path) -> None
          "lat": [53.9, 1.0], "lon": [27.5, 1.0]}
     )  # fmt: skip
     places.to_parquet(tmp_path / "gaz.places.parquet")
-    c = corpus.load(tmp_path, compiled=False)
+    c = corpus.load(tmp_path)
     assert set(c.places) == {"good"}
     assert any("record bad: country: 'XXX' is not an ISO 3166-1 alpha-3" in m for m in messages(c)), messages(
         c

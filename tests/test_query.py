@@ -19,7 +19,7 @@ import pytest
 from browser import required
 from conftest import DATA, edit
 
-from dashboard import compiled, corpus, export, filters, query, store, synth
+from dashboard import corpus, export, filters, folder, query, store, synth
 
 F = filters.Filters.of
 CASES = {
@@ -47,7 +47,7 @@ def seed_store(tmp_path_factory) -> tuple[corpus.Corpus, store.Store]:
 def synth_store(tmp_path_factory) -> tuple[corpus.Corpus, store.Store]:
     data = tmp_path_factory.mktemp("synth") / "data"
     synth.write(10_000, data, seed=3)
-    c = corpus.load(data, compiled=False)
+    c = corpus.load(data)
     return c, store.build(c, tmp_path_factory.mktemp("stores") / "synth")
 
 
@@ -113,6 +113,36 @@ def test_both_engines_agree_byte_for_byte_on_10000_events(synth_store) -> None:
         assert query.actor_lanes(duck, f, 20) == query.actor_lanes(spark, f, 20)
         article = sorted(c.articles)[0]
         assert query.article_spans(duck, f, article) == query.article_spans(spark, f, article)
+        # What the dashboard's views ask for beside these: the summary line, the actor lanes' marks
+        # and bins, a page of the table, the rows a hover names, and a click stepping through a mark.
+        assert query.summary(duck, f) == query.summary(spark, f)
+        lanes = [a for a, _ in query.actor_lanes(duck, f, 20)[0]]
+        for width in ("quarter", "year"):
+            assert query.timeline_bins(duck, f, width, "actor", lanes) == query.timeline_bins(
+                spark, f, width, "actor", lanes
+            )
+        assert query.bin_range(duck, f, "actor", lanes) == query.bin_range(spark, f, "actor", lanes)
+        assert query.timeline_marks(duck, f, 500, "actor", lanes) == query.timeline_marks(
+            spark, f, 500, "actor", lanes
+        )
+        page = query.first_events(duck, f, 50)
+        assert page == query.first_events(spark, f, 50)
+        ids = [r["id"] for r in page]
+        assert query.participants_of(duck, ids) == query.participants_of(spark, ids)
+        assert query.quotes_of(duck, ids) == query.quotes_of(spark, ids)
+        ords = [r["ord"] for r in page[::7]]
+        assert query.events_at(duck, ords) == query.events_at(spark, ords)
+        top = query.map_groups(duck, f)[0][0]
+        current = None
+        for _ in range(3):
+            step = query.step_at(duck, f, top["place"], None, top["kind"], current)
+            assert step == query.step_at(spark, f, top["place"], None, top["kind"], current)
+            current = step
+        b = query.timeline_bins(duck, f, "year")[0]
+        until = dt.date(b["bin"].year + 1, 1, 1)
+        assert query.step_bin(duck, f, "kind", b["lane"], b["bin"], until, None) == query.step_bin(
+            spark, f, "kind", b["lane"], b["bin"], until, None
+        )
     # … and with the pandas path, for every event.
     assert query.export_text(duck, f_all, "json") == export.render(c, c.events, "json")
 
@@ -138,7 +168,7 @@ def test_timeline_bins_count_dated_events_by_kind(seed_store, engine_name) -> No
     eng = query.engine(s, engine_name)
     bins = query.timeline_bins(eng, filters.Filters(), "year")
     assert sum(b["events"] for b in bins) == int(c.events["end"].notna().sum())
-    assert {"lane": "meeting", "bin": dt.date(2025, 1, 1), "events": 1} in bins
+    assert {"lane": "meeting", "bin": dt.date(2025, 1, 1), "events": 1, "kind": "meeting"} in bins
     with pytest.raises(ValueError, match="bin width"):
         query.timeline_bins(eng, filters.Filters(), "week'; --")
 
@@ -175,14 +205,15 @@ def test_a_store_is_written_atomically_and_replaces_only_its_own_older_stores(
     eng = query.engine(second, "duckdb")
     kyiv = query.export_records(eng, F(places=["kyiv"]))
     assert kyiv[0]["place"]["name"] == "Kyiv city"
-    # A compiled copy written into the same cache removes neither store, and leaves no partial folder.
-    monkeypatch.setattr(compiled, "MIN_EVENTS", 1)
-    copy = compiled.write(data_copy, c2)
-    assert copy is not None
-    assert second.path.exists()
+    # A copy an earlier release compiled for this folder goes too: nothing reads it any more.
+    legacy = tmp_path / "cache" / f"compiled-{folder.root_key(data_copy)}-1-0123"
+    legacy.mkdir()
+    edit(data_copy / "places.yaml", "name: Kyiv city", "name: Kyiv")
+    third = store.build(corpus.load(data_copy))
+    assert not legacy.exists()
+    assert not second.path.exists()
     assert other.path.exists()
-    assert compiled.read(data_copy) is not None
-    assert not list((tmp_path / "cache").glob(".partial-*"))
+    assert third.path.exists()
 
 
 def test_build_on_the_command_line(cli, tmp_path: Path, data_copy: Path) -> None:
@@ -198,6 +229,10 @@ def test_build_on_the_command_line(cli, tmp_path: Path, data_copy: Path) -> None
     assert "places.yaml:" in bad.err
     assert "kind" in bad.err
     assert not (tmp_path / "bad").exists()
+    # … unless asked to build from the valid records (what the dashboard does): the problems are kept.
+    kept = cli("build", "--data", str(data_copy), "--out", str(tmp_path / "kept"), "--allow-problems")
+    assert kept.code == 0, kept.err
+    assert "places.yaml" in (tmp_path / "kept" / store.CATALOG).read_text(encoding="utf-8")
     # The engine is chosen by flag or setting; a bad setting is a clear error.
     env = cli("export", "--engine", "duckdb", "--kind", "visit")
     assert env.code == 0
@@ -220,28 +255,33 @@ def test_the_spark_engine_is_imported_only_when_asked_for() -> None:
 
 
 @pytest.mark.parametrize("case", ["everything", "kinds", "country", "nothing"])
-def test_the_other_views_as_queries_match_the_dashboards_own(seed_store, engine_name, case) -> None:
-    from dashboard import view  # noqa: PLC0415
-
+def test_the_other_views_as_queries_match_a_plain_reading(seed_store, engine_name, case) -> None:
     c, s = seed_store
     eng = query.engine(s, engine_name)
     f = CASES[case]
     events = filters.apply(c, f)
-    # The select box's latest events.
-    want = view.select_choices(events, None)
-    expect = [*events.loc[events["end"].notna(), "id"][::-1], *events.loc[events["end"].isna(), "id"]]
-    assert [r["id"] for r in query.latest(eng, f, 300)] == expect[:300]
-    assert len(want) == len(events)
+    # The latest events (select box, list, stepping order): dated latest first, then the undated.
+    expect = [*events.loc[events["start"].notna(), "id"][::-1], *events.loc[events["start"].isna(), "id"]]
+    assert [r["id"] for r in query.latest(eng, f, 300)] == expect
+    # The summary line's figures.
+    got = query.summary(eng, f)
+    assert got["n"] == len(events)
+    assert got["unplaced"] == int((~events["place"].isin(list(c.coords))).sum())
     # The reading pane's marked spans.
     article = "kellogg-lukashenko-minsk"
     srcs = c.sources[(c.sources["article"] == article) & c.sources["event"].isin(events["id"])]
-    spans = list(zip(srcs["event"], srcs["start"].astype(int), srcs["end"].astype(int), strict=True))
+    summary = dict(zip(c.events["id"], c.events["summary"], strict=True))
+    spans = [
+        (e, int(a), int(b), summary[e])
+        for e, a, b in zip(srcs["event"], srcs["start"], srcs["end"], strict=True)
+    ]
     assert query.article_spans(eng, f, article) == spans
     # The timeline's marks and actor lanes.
-    data = view.timeline_data(c, events)
-    marks = query.timeline_marks(eng, f, view.MAX_MARKS)
+    marks = query.timeline_marks(eng, f, 500)
     assert [r["id"] for r in marks] == list(events.loc[events["end"].notna(), "id"])
-    assert set(data.marks["event"]) == {r["id"] for r in marks}
-    lanes = view.timeline_data(c, events, lanes="actor").lanes
-    got = dict(query.actor_lanes(eng, f, view.MAX_LANES))
-    assert set(got) == set(lanes["lane"])
+    dated = c.participants[c.participants["event"].isin(events.loc[events["end"].notna(), "id"])]
+    busiest, hidden = query.actor_lanes(eng, f, 20)
+    counts = dated["actor"].astype(str).value_counts()
+    assert [n for _, n in busiest] == sorted(counts, reverse=True)[:20]
+    assert all(counts[a] == n for a, n in busiest)
+    assert hidden == max(dated["actor"].nunique() - 20, 0)

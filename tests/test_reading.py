@@ -16,7 +16,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, dashboard
 
-from dashboard import corpus, filters, view
+from dashboard import corpus, filters, store
+from dashboard.views import labels
+from dashboard.views import map as map_view
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
@@ -198,10 +200,12 @@ def test_after_a_timeline_click_lower_down_the_card_and_the_sentence_stay_in_vie
 
 
 @pytest.mark.parametrize("reader", [(420, 900)], indirect=True, ids=["420"])
-def test_on_a_narrow_screen_each_place_marker_selects_an_event_at_that_place(reader, server, seed) -> None:
+def test_on_a_narrow_screen_each_place_marker_selects_an_event_at_that_place(
+    reader, server, seed, atlas
+) -> None:
     open_explorer(reader, server)
-    points = view.map_points(seed)
-    places = view.map_data(seed, filters.apply(seed, filters.Filters())).points["place"].tolist()
+    points = store.map_points(seed)
+    places = map_view.map_data(atlas, filters.Filters(), atlas.events).points["place"].tolist()
     assert places == ["minsk", "kyiv", "moscow"]
     for place in places:
         reader.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
@@ -238,7 +242,7 @@ def test_the_keyboard_reaches_the_event_list_through_a_skip_link_and_enter_selec
     reader.wait_for_function("() => /event=/.test(location.search)")
     event = selected_event(reader)
     rec = corpus.records(seed.events[seed.events["id"] == event])[0]
-    assert second.strip() == view.event_label(rec)  # the focused event is the one selected
+    assert second.strip() == labels.event_label(rec)  # the focused event is the one selected
     got = wait_shown(reader, event)
     assert in_view(got["card"], got["width"], got["height"]), got
 

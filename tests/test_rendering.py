@@ -10,9 +10,12 @@ from pathlib import Path
 from conftest import ROOT, SEED_EVENTS, edit
 from streamlit.testing.v1 import AppTest
 
-from dashboard import corpus, export, figures, filters, markup, view
+from dashboard import atlas, corpus, figures, filters, markup, query
+from dashboard.views import article, timeline
+from dashboard.views import map as map_view
 
 APP = str(ROOT / "dashboard" / "app.py")
+ALL = filters.Filters()
 VISIT = "kellogg-visits-belarus-2025"
 EVENTS_FILE = SEED_EVENTS.relative_to(SEED_EVENTS.parents[1])
 # Each of these renders as something other than itself when it reaches Markdown, HTML or Plotly.
@@ -63,7 +66,7 @@ def test_markdown_text_escapes_everything_markdown_or_streamlit_would_read() -> 
     assert markup.markdown_text("two\nlines  and   spaces") == "two lines and spaces"
 
 
-def two_paragraphs(tmp: Path) -> corpus.Corpus:
+def two_paragraphs(tmp: Path) -> atlas.Atlas:
     """A two-paragraph article: one quote runs over the break, two others overlap."""
     (tmp / "story.txt").write_text(
         "Leaders met in Kyiv. The talks ended late.\nThey agreed to meet again. Nothing else.",
@@ -84,14 +87,14 @@ events:
 """,
         encoding="utf-8",
     )
-    c = corpus.load(tmp)
+    c = atlas.open_atlas(tmp)
     assert not c.problems, c.problems
     return c
 
 
 def test_a_quote_across_a_paragraph_break_stays_marked_after_the_break(tmp_path: Path) -> None:
     c = two_paragraphs(tmp_path)
-    out = view.article_html(c, "story", c.events, "across")
+    out = article.article_html(c, filters.Filters(event="across"), "story")
     paragraphs = re.findall(r"<p>(.*?)</p>", out, re.S)
     assert len(paragraphs) == 2
     assert re.search(r'<mark class="ev selected"[^>]*> ended late\.</mark>', paragraphs[0])
@@ -100,7 +103,7 @@ def test_a_quote_across_a_paragraph_break_stays_marked_after_the_break(tmp_path:
 
 def test_overlapping_spans_tooltips_hold_no_markup(tmp_path: Path) -> None:
     c = two_paragraphs(tmp_path)
-    out = view.article_html(c, "story", c.events, None)
+    out = article.article_html(c, filters.Filters(), "story")
     titles = re.findall(r'title="([^"]*)"', out)
     assert "Talks &lt;i&gt;across&lt;/i&gt; the break\nFirst" in titles  # " The talks" is cited by both
     assert all("<p>" not in t and "</p>" not in t and "&lt;/p&gt;" not in t for t in titles)
@@ -115,14 +118,14 @@ def test_plotly_labels_and_hovers_show_names_as_written(data_copy: Path) -> None
         "name: Minsk\n",
         "name: 'Minsk <i>x</i> & co'\n    lat: 53.9\n    lon: 27.57\n",
     )
-    c = corpus.load(data_copy)
+    c = atlas.open_atlas(data_copy)
     f = filters.Filters(lanes="actor")
-    tdata = view.timeline_data(c, filters.apply(c, f), "actor")
+    tdata = timeline.timeline_data(c, f, 0)
     spec = figures.timeline_figure(tdata).to_dict()
     ticks = spec["layout"]["yaxis"]["ticktext"]
     assert markup.plotly_text(HOSTILE_NAME) in ticks
     assert HOSTILE_NAME not in ticks
-    mspec = figures.map_figure(view.map_data(c, c.events)).to_dict()
+    mspec = figures.map_figure(map_view.map_data(c, f, c.events)).to_dict()
     labels = [
         t for tr in mspec["data"] for t in (tr.get("text") or []) if isinstance(t, str) and "Minsk" in t
     ]
@@ -133,8 +136,10 @@ def test_plotly_labels_and_hovers_show_names_as_written(data_copy: Path) -> None
 
 
 def test_csv_cells_that_look_like_formulas_are_text(data_copy: Path) -> None:
-    c = hostile_corpus(data_copy)
-    rows = list(csv.DictReader(io.StringIO(export.render(c, c.events, "csv"))))
+    hostile_corpus(data_copy)
+    rows = list(
+        csv.DictReader(io.StringIO(query.export_text(atlas.open_atlas(data_copy).engine, ALL, "csv")))
+    )
     visit = next(r for r in rows if r["id"] == VISIT)
     assert visit["summary"] == HOSTILE_SUMMARY  # starts with "T": unchanged
     edit(
@@ -143,8 +148,9 @@ def test_csv_cells_that_look_like_formulas_are_text(data_copy: Path) -> None:
         "summary: '=HYPERLINK(\"https://evil.example\")'",
     )
     edit(data_copy / EVENTS_FILE, "attribution: the article", "attribution: '@SUM(A1:A9)'")
-    c = corpus.load(data_copy)
-    rows = list(csv.DictReader(io.StringIO(export.render(c, c.events, "csv"))))
+    rows = list(
+        csv.DictReader(io.StringIO(query.export_text(atlas.open_atlas(data_copy).engine, ALL, "csv")))
+    )
     visit = next(r for r in rows if r["id"] == VISIT)
     assert visit["summary"] == '\'=HYPERLINK("https://evil.example")'
     assert visit["attribution"] == "'@SUM(A1:A9)"

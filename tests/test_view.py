@@ -1,4 +1,7 @@
-"""Page-ready data and figures: what the reader sees, checked without a browser."""
+"""Page-ready data and figures: what the reader sees, checked without a browser.
+
+Every view runs its queries on the seed's store (DuckDB), as the dashboard does.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +10,42 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import corpus, figures, filters, view
+from dashboard import atlas as atlas_mod
+from dashboard import figures, filters, query
+from dashboard.filters import Filters
 from dashboard.model import TAXONOMY
+from dashboard.views import article, details, table, timeline
+from dashboard.views import map as map_view
 
 ARTICLE = "kellogg-lukashenko-minsk"
 VISIT = "kellogg-visits-belarus-2025"
+ALL = Filters()
 
 
 @pytest.fixture(scope="module")
 def all_events(seed):
-    return filters.apply(seed, filters.Filters())
+    return filters.apply(seed, ALL)
 
 
-def test_summary_line(seed, all_events) -> None:
-    assert view.summary_line(seed, all_events) == "22 of 22 events · 2020–2025 · 6 without a place"
-    visits = filters.apply(seed, filters.Filters.of(kinds=["visit"]))
-    assert view.summary_line(seed, visits) == "4 of 22 events · 2020–2025"
-    assert view.summary_line(seed, all_events.iloc[:0]) == "0 of 22 events"
+def _summary(atlas, f: Filters) -> str:
+    return table.summary_line(atlas, query.summary(atlas.engine, f))
+
+
+def _timeline(atlas, f: Filters = ALL, selected: str | None = None) -> timeline.TimelineData:
+    undated = query.count(atlas.engine, f) - query.count(atlas.engine, f, dated=True)
+    data = timeline.timeline_data(atlas, f, undated)
+    return timeline.timeline_selection(atlas, data, f.lanes, selected)
+
+
+def _map(atlas, f: Filters = ALL, selected: str | None = None) -> map_view.MapData:
+    data = map_view.map_data(atlas, f, query.count(atlas.engine, f))
+    return map_view.map_selection(atlas, data, selected)
+
+
+def test_summary_line(atlas) -> None:
+    assert _summary(atlas, ALL) == "22 of 22 events · 2020–2025 · 6 without a place"
+    assert _summary(atlas, Filters.of(kinds=["visit"])) == "4 of 22 events · 2020–2025"
+    assert _summary(atlas, Filters.of(actors=["nobody"])) == "0 of 22 events"
 
 
 @pytest.mark.parametrize(
@@ -36,11 +58,11 @@ def test_summary_line(seed, all_events) -> None:
     ],
 )
 def test_arc_lengths_are_geodesic(seed, a, b, km) -> None:
-    assert view.distance_km(seed, a, b) == km
+    assert details.distance_km(seed, a, b) == km
 
 
-def test_article_marks_every_visible_span_and_emphasises_the_selection(seed, all_events) -> None:
-    out = view.article_html(seed, ARTICLE, all_events, VISIT)
+def test_article_marks_every_visible_span_and_emphasises_the_selection(atlas, all_events) -> None:
+    out = article.article_html(atlas, ALL.with_event(VISIT), ARTICLE)
     selected = re.findall(r'<mark class="ev selected" data-events="([^"]+)"', out)
     assert selected
     assert all(VISIT in ids.split() for ids in selected)
@@ -50,9 +72,10 @@ def test_article_marks_every_visible_span_and_emphasises_the_selection(seed, all
     # Overlapping spans (the invasion and the staging it needed) share their common text.
     assert 'data-events="belarus-allows-invasion-staging invasion-launched-from-belarus"' in out
     # Filtered-out events are not marked.
-    visits = filters.apply(seed, filters.Filters.of(kinds=["visit"]))
-    fewer = view.article_html(seed, ARTICLE, visits, None)
-    assert set(" ".join(re.findall(r'data-events="([^"]+)"', fewer)).split()) == set(visits["id"])
+    visits = Filters.of(kinds=["visit"])
+    fewer = article.article_html(atlas, visits, ARTICLE)
+    kept = set(query.event_ids(atlas.engine, visits))
+    assert set(" ".join(re.findall(r'data-events="([^"]+)"', fewer)).split()) == kept
     assert "selected" not in fewer
 
 
@@ -71,20 +94,20 @@ events:
 """,
         encoding="utf-8",
     )
-    c = corpus.load(tmp_path)
+    c = atlas_mod.open_atlas(tmp_path)
     assert not c.errors
-    out = view.article_html(c, "a", c.events, "e")
+    out = article.article_html(c, ALL.with_event("e"), "a")
     assert "<script>" not in out
     assert "<b>" not in out
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in out
     assert "&amp;" in out
-    hover = view.timeline_data(c, c.events).marks["hover"].iloc[0]
+    hover = _timeline(c).marks["hover"].iloc[0]
     assert "<img" not in hover
     assert "&lt;img" in hover
 
 
-def test_the_map_is_framed_on_the_events_with_far_origins_named_at_the_edge(seed, all_events) -> None:
-    data = view.map_data(seed, all_events, VISIT)
+def test_the_map_is_framed_on_the_events_with_far_origins_named_at_the_edge(seed, atlas) -> None:
+    data = _map(atlas, ALL, VISIT)
     assert list(data.points["name"]) == ["Minsk", "Kyiv", "Moscow"]  # busiest first
     assert list(data.countries["iso3"]) == ["BLR"]  # events known only to Belarus shade it
     f = data.frame
@@ -101,8 +124,8 @@ def test_the_map_is_framed_on_the_events_with_far_origins_named_at_the_edge(seed
     assert fig.layout.geo.resolution == 110
 
 
-def test_a_contact_is_drawn_at_its_destination_with_an_arrow(seed, all_events) -> None:
-    data = view.map_data(seed, all_events, VISIT)
+def test_a_contact_is_drawn_at_its_destination_with_an_arrow(seed, atlas) -> None:
+    data = _map(atlas, ALL, VISIT)
     routes = data.routes.set_index(["origin", "place", "kind"])
     visit = routes.loc[("washington", "minsk", "visit")]
     assert visit["km"] == 7463
@@ -125,15 +148,15 @@ def test_a_contact_is_drawn_at_its_destination_with_an_arrow(seed, all_events) -
     assert [tr.type for tr in fig.data if tr.name == "Selected"] == ["scattergeo", "scattergeo"]
 
 
-def test_a_site_is_drawn_at_its_city(seed, all_events) -> None:
-    data = view.map_data(seed, all_events)
+def test_a_site_is_drawn_at_its_city(atlas, all_events) -> None:
+    data = _map(atlas)
     minsk = data.points.set_index("place").loc["minsk"]
     palace = int((all_events["place"] == "palace-of-independence").sum())
     in_minsk = int((all_events["place"] == "minsk").sum())
     assert minsk["events"] == palace + in_minsk
-    assert minsk["kind"] == view.ANY  # several kinds: one neutral marker with its count
+    assert minsk["kind"] == map_view.ANY  # several kinds: one neutral marker with its count
     assert "palace-of-independence" not in set(data.points["place"])
-    text = view.map_text(data, seed)
+    text = map_view.map_text(data, atlas)
     assert f"Minsk: {palace + in_minsk} events" in text
     assert "Washington → Minsk, 7,463 km: 1 × visit" in text
 
@@ -144,26 +167,26 @@ def test_every_kind_has_its_own_colour_and_symbol() -> None:
     assert len({s for _, s in figures.STYLE.values()}) == len(TAXONOMY)
 
 
-def test_clicking_a_marker_steps_through_its_events(seed, all_events) -> None:
-    group = (view.ANY, "minsk", view.ANY)  # Minsk's marker: its own events and the palace's
+def test_clicking_a_marker_steps_through_its_events(atlas, all_events) -> None:
+    group = (map_view.ANY, "minsk", map_view.ANY)  # Minsk's marker: its own events and the palace's
     at_minsk = set(all_events.loc[all_events["place"].isin(["minsk", "palace-of-independence"]), "id"])
     seen = []
     current = None
     for _ in range(len(at_minsk) + 1):
-        current = view.step_selection(seed, all_events, group, current)
+        current = map_view.step(atlas, ALL, group, current)
         seen.append(current)
     assert set(seen[:-1]) == at_minsk
     assert seen[-1] == seen[0]  # wraps round
     # A route's arrow: only its contacts.
-    assert view.step_selection(seed, all_events, ("visit", "minsk", "washington"), None) == VISIT
+    assert map_view.step(atlas, ALL, ("visit", "minsk", "washington"), None) == VISIT
     # A shaded country: the events known only to it.
-    picked = view.step_selection(seed, all_events, (view.ANY, "belarus", view.ANY), None)
+    picked = map_view.step(atlas, ALL, (map_view.ANY, "belarus", map_view.ANY), None)
     assert all_events.loc[all_events["id"] == picked, "place"].iloc[0] == "belarus"
-    assert view.step_selection(seed, all_events, (view.ANY, "nowhere", view.ANY), None) is None
+    assert map_view.step(atlas, ALL, (map_view.ANY, "nowhere", map_view.ANY), None) is None
 
 
-def test_timeline_draws_precision(seed, all_events) -> None:
-    marks = view.timeline_data(seed, all_events).marks.set_index("event")
+def test_timeline_draws_precision(atlas, all_events) -> None:
+    marks = _timeline(atlas).marks.set_index("event")
     assert marks.loc[VISIT, "shape"] == "point"
     feb = marks.loc["us-prisoner-release-visit-2025-02"]
     assert feb["shape"] == "bar"
@@ -175,7 +198,7 @@ def test_timeline_draws_precision(seed, all_events) -> None:
     assert year["shape"] == "bar"
     assert (year["x1"] - year["x0"]).days == 366
     assert marks.loc["kellogg-sees-step-to-talks", "shape"] == "before"
-    fig = figures.timeline_figure(view.timeline_data(seed, all_events, selected=VISIT))
+    fig = figures.timeline_figure(_timeline(atlas, ALL, VISIT))
     bars = [tr for tr in fig.data if tr.type == "bar"]
     assert bars
     assert all(tr.orientation == "h" for tr in bars)
@@ -183,26 +206,26 @@ def test_timeline_draws_precision(seed, all_events) -> None:
     assert set(all_events["id"]) <= ids
 
 
-def test_timeline_lanes_by_actor(seed, all_events) -> None:
-    data = view.timeline_data(seed, all_events, lanes="actor")
+def test_timeline_lanes_by_actor(atlas) -> None:
+    data = _timeline(atlas, Filters.of(lanes="actor"))
     assert "Keith Kellogg" in set(data.lanes["label"])
     kellogg = data.marks[data.marks["lane"] == "keith-kellogg"]
     assert VISIT in set(kellogg["event"])
     # Bounded: a few rows per actor, a capped height, and a legend of the kinds in their own symbols.
-    assert data.lanes["rows"].max() <= view.MAX_ACTOR_ROWS
+    assert data.lanes["rows"].max() <= timeline.MAX_ACTOR_ROWS
     fig = figures.timeline_figure(data)
     assert fig.layout.height <= figures.MAX_TIMELINE_HEIGHT
     legend = {tr.name: tr.marker.symbol for tr in fig.data if tr.showlegend}
     shown = set(data.marks["kind"])
     assert legend == {TAXONOMY[k].label: figures.STYLE[k][1] for k in shown}
     # Lanes by kind name their kinds: no legend needed.
-    assert not any(tr.showlegend for tr in figures.timeline_figure(view.timeline_data(seed, all_events)).data)
+    assert not any(tr.showlegend for tr in figures.timeline_figure(_timeline(atlas)).data)
 
 
-def test_details_card(seed) -> None:
-    d = view.details(seed, VISIT)
+def test_details_card(atlas) -> None:
+    d = details.details(atlas, VISIT)
     assert d is not None
     assert (d.date, d.kind, d.certainty, d.distance_km) == ("21 June 2025", "Visit", "confirmed", 7463)
     assert d.place.startswith("Washington → Minsk")
     assert "Keith Kellogg (visitor)" in d.participants
-    assert view.details(seed, "nope") is None
+    assert details.details(atlas, "nope") is None

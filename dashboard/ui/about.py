@@ -5,12 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import view
+from dashboard import query
 from dashboard.model import TAXONOMY
 from dashboard.ui import shell
+from dashboard.views import labels, table
 
 ctx = shell.context()
-c = ctx.corpus
+c = ctx.atlas
+per_article = shell.cached(
+    "article-events", f"{c.root}@{c.fingerprint}", lambda: query.article_events(c.engine)
+)
 shell.show_notices(ctx)
 
 st.header("About Contact Atlas", anchor=False)
@@ -30,7 +34,7 @@ st.dataframe(
                 "published": a.published.isoformat(),
                 "language": a.language,
                 "url": a.url or "—",
-                "events": int((c.events["article"] == a.id).sum()),
+                "events": per_article.get(a.id, 0),
             }
             for a in c.articles.values()
         ]
@@ -50,7 +54,7 @@ st.markdown(
     "- **Attribution is not fact.** Who asserts an event is recorded, and sets its certainty:"
 )
 st.dataframe(
-    pd.DataFrame([{"certainty": k, "meaning": v} for k, v in view.CERTAINTY_HELP.items()]),
+    pd.DataFrame([{"certainty": k, "meaning": v} for k, v in labels.CERTAINTY_HELP.items()]),
     hide_index=True,
 )
 
@@ -72,4 +76,4 @@ st.markdown(
     "GeoNames gazetteer, OpenStreetMap's Nominatim only when asked, and a site's parent city — and the "
     "dashboard reads the cached results. Map borders: Natural Earth 1:110m, served by this app."
 )
-st.dataframe(view.places_table(c), hide_index=True)
+st.dataframe(table.places_table(c), hide_index=True)

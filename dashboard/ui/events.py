@@ -4,29 +4,28 @@ from __future__ import annotations
 
 import functools
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import export, view
+from dashboard import export, query
 from dashboard.ui import shell
+from dashboard.views import table as table_view
 
 FORMAT_NAMES = {"csv": "CSV", "json": "JSON", "geojson": "GeoJSON"}
 TABLE_ROW_HEIGHT = 112  # px: five lines of wrapped text
 
 ctx = shell.context()
-c, f, events = ctx.corpus, ctx.filters, ctx.events
+a, f, n = ctx.atlas, ctx.filters, ctx.n
 
-st.markdown(f"**{view.summary_line(c, events)}**")
+st.markdown(f"**{table_view.summary_line(a, ctx.summary)}**")
 shell.show_notices(ctx)
 
 shell.stop_if_empty(ctx, "No events match these filters.")
 
-shown = events.iloc[: view.MAX_ROWS]
-if f.event and not (shown["id"] == f.event).any():
-    shown = pd.concat([events[events["id"] == f.event], shown])
-table = view.events_table(c, shown)
-if len(events) > len(shown):
-    st.caption(f"The table shows {len(shown):,} of {len(events):,} events; the downloads hold all of them.")
+table = shell.cached("table", f"{ctx.key}&event={f.event}", lambda: table_view.events_table(a, f))
+if n > table_view.MAX_ROWS:
+    st.caption(
+        f"The table shows the first {table_view.MAX_ROWS:,} of {n:,} events; the downloads hold all of them."
+    )
 selected_rows = [i for i, eid in enumerate(table["id"]) if eid == f.event]
 st.dataframe(
     table,
@@ -57,7 +56,7 @@ for col, fmt in zip(cols, export.FORMATS, strict=True):
     col.download_button(
         f"Download {FORMAT_NAMES[fmt]}",
         # Generated when clicked: a million events are not rendered on every rerun.
-        data=functools.partial(export.render, c, events, fmt),
+        data=functools.partial(query.export_text, a.engine, f, fmt),
         file_name=f"contact-atlas-events.{fmt}",
         mime=export.MEDIA_TYPES[fmt],
         icon=":material/download:",

@@ -6,9 +6,14 @@ import json
 
 import streamlit as st
 
-from dashboard import figures, markup, view
+from dashboard import figures, markup
 from dashboard.filters import LANES
 from dashboard.ui import shell
+from dashboard.views import article as article_view
+from dashboard.views import details as details_view
+from dashboard.views import map as map_view
+from dashboard.views import table as table_view
+from dashboard.views import timeline as timeline_view
 
 # The reading column stays in view beside the map and timeline: on a wide screen it sticks
 # below the toolbar and its article pane takes the height that is left, so the details card
@@ -30,10 +35,10 @@ LAYOUT_CSS = """<style>
 </style>"""
 
 ctx = shell.context()
-c, f, events = ctx.corpus, ctx.filters, ctx.events
+a, f, n = ctx.atlas, ctx.filters, ctx.n
 
 st.html(LAYOUT_CSS)
-st.markdown(f"**{shell.cached_text('summary', shell.view_key(ctx), lambda: view.summary_line(c, events))}**")
+st.markdown(f"**{table_view.summary_line(a, ctx.summary)}**")
 shell.show_notices(ctx)
 
 shell.stop_if_empty(ctx, "No events match these filters. Widen the dates or remove a filter to see more.")
@@ -61,13 +66,13 @@ with left:
         notes.append(f"{mdata.routes_dropped:,} contacts on quieter routes are not drawn.")
     if mdata.unplaced:
         notes.append(
-            f"{mdata.unplaced:,} of {len(events):,} events are not on the map: the article gives no place "
+            f"{mdata.unplaced:,} of {n:,} events are not on the map: the article gives no place "
             "for them, or their place is not geocoded. They are on the timeline and in the text."
         )
     st.caption(" ".join(notes))
     with st.expander("The map as text"):
         st.text(
-            "\n".join(shell.cached_text("map-text", shell.view_key(ctx), lambda: view.map_text(mdata, c)))
+            "\n".join(shell.cached_text("map-text", shell.view_key(ctx), lambda: map_view.map_text(mdata, a)))
         )
     head, toggle = st.columns([3, 2], vertical_alignment="bottom")
     head.subheader("Timeline", anchor=False)
@@ -85,16 +90,16 @@ with left:
         config={"displaylogo": False, "displayModeBar": False},
     )
     if tdata.binned:
-        notes = [
-            f"{len(events):,} events, counted by {tdata.binned}: click a circle to step through its events."
-        ]
+        notes = [f"{n:,} events, counted by {tdata.binned}: click a circle to step through its events."]
     else:
         notes = [
             "Points are days; bars cover a month, a year or a span; "
             "◀ marks an event known only to be before that date."
         ]
     if tdata.hidden_lanes:
-        notes.append(f"The {view.MAX_LANES} busiest actors are shown; {tdata.hidden_lanes:,} more are not.")
+        notes.append(
+            f"The {timeline_view.MAX_LANES} busiest actors are shown; {tdata.hidden_lanes:,} more are not."
+        )
     if tdata.undated:
         notes.append(f"{tdata.undated:,} undated events are not on the timeline.")
     st.caption(" ".join(notes))
@@ -109,13 +114,15 @@ with left:
                 icon=":material/arrow_right:" if event_id == f.event else None,
                 on_click=shell.select_event, args=(event_id,),
             )  # fmt: skip
-    if len(events) > len(listed):
-        st.caption(
-            f"The {len(listed):,} latest of {len(events):,} events; narrow the filters to list others."
-        )
+    if n > len(listed):
+        st.caption(f"The {len(listed):,} latest of {n:,} events; narrow the filters to list others.")
 
 with right, st.container(key="reading"):
-    d = view.details(c, f.event) if f.event else None
+    d = (
+        shell.cached("details", f"{a.fingerprint}:{f.event}", lambda: details_view.details(a, f.event))
+        if f.event
+        else None
+    )
     with st.container(border=True):
         if d is None:
             st.markdown(
@@ -127,10 +134,9 @@ with right, st.container(key="reading"):
             if st.button("Clear selection", key="clear-selection", type="tertiary", icon=":material/close:"):
                 shell.select_event(None)
                 st.rerun()
-    article = view.reading_article(c, events, f)
+    article = shell.cached("reading", shell.view_key(ctx), lambda: article_view.reading_article(a, f))
     if article is not None:
-        a = c.articles[article]
-        st.html(markup.article_heading(a.title, view.article_meta(c, article)))
+        st.html(markup.article_heading(a.articles[article].title, article_view.article_meta(a, article)))
         mark_all = st.toggle(
             "Mark every cited sentence", value=True, key="mark-all",
             help="On: every sentence an event in view cites is marked lightly, the selected one strongly. "
@@ -140,10 +146,10 @@ with right, st.container(key="reading"):
             body = shell.cached_text(
                 f"article:{article}",
                 shell.view_key(ctx),
-                lambda: view.article_html(c, article, events, f.event),
+                lambda: article_view.article_html(a, f, article),
             )
             wrapper = "marks-all" if mark_all else "marks-selected-only"
-            st.html(f'{view.ARTICLE_CSS}<div class="{wrapper}">{body}</div>')
+            st.html(f'{article_view.ARTICLE_CSS}<div class="{wrapper}">{body}</div>')
 
 # Our code only (the event id is JSON-encoded); scrolls the pane to the selected sentence.
 st.html(

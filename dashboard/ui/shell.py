@@ -1,80 +1,90 @@
-"""What every page shares: the cached corpus, the sidebar filters and the URL.
+"""What every page shares: the opened store, the sidebar filters, the URL and the view caches.
 
 The URL is the state. On a session's first run the query string is read
 through `filters.from_query` (invalid values are dropped with a notice); on
 every run the canonical query string is written back from the widgets, so a
 copied link reproduces the view on any page.
+
+Every view asks the engine for what it draws (`dashboard.views`); the
+results are cached here, keyed by the data's fingerprint and the filters
+(plain strings, never object ids), in one cache bounded in bytes.
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
-import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import compiled, figures, filters, view
+from dashboard import atlas as atlas_mod
 from dashboard import corpus as corpus_mod
+from dashboard import figures, filters, memo, query
 from dashboard.filters import DATE_MAX, DATE_MIN, Filters
 from dashboard.model import TAXONOMY, Certainty
+from dashboard.views import labels
+from dashboard.views import map as map_view
+from dashboard.views import table as table_view
+from dashboard.views import timeline as timeline_view
 
 URL_READ = "_url_read"
 NOTICES = "_notices"
+T = TypeVar("T")
+
+# Every view's result and figure, for every reader of this server, within this many bytes.
+VIEW_CACHE_BYTES = int(float(os.environ.get("CONTACT_ATLAS_VIEW_CACHE_MB", "96")) * 2**20)
+VIEWS = memo.Memo(VIEW_CACHE_BYTES)
 
 
 @dataclass(frozen=True)
 class Context:
     """One run's view of the data, handed from the entrypoint to the page."""
 
-    corpus: corpus_mod.Corpus
+    atlas: atlas_mod.Atlas
     filters: Filters
-    events: pd.DataFrame  # the filtered events
+    summary: dict[str, Any]  # query.summary of the filters: n, first, last, unplaced
     notices: tuple[str, ...]
-    events_key: str  # names the filtered events by content, for the per-view caches
+    key: str  # names the data and the filters (not the selection), for the view caches
+
+    @property
+    def n(self) -> int:
+        return int(self.summary["n"])
 
 
-@st.cache_resource(show_spinner="Loading the corpus…", max_entries=4)
-def _load(root: str, fingerprint: str) -> corpus_mod.Corpus:
-    c = corpus_mod.load(root)
-    for _ in range(3):
-        # A file that changed while it was read may have been read half-written: read again.
-        now = compiled.fingerprint(Path(root))
-        if now == fingerprint:
-            break
-        fingerprint, c = now, corpus_mod.load(root)
-    c = replace(c, fingerprint=fingerprint)
+@st.cache_resource(show_spinner="Opening the corpus…", max_entries=2)
+def _open(root: str, fingerprint: str) -> atlas_mod.Atlas:
+    a = atlas_mod.open_atlas(Path(root))
     if os.environ.get("CONTACT_ATLAS_GC_FREEZE", "1") != "0":
-        # The corpus lives as long as the server: move it, and the modules imported by now, out of
-        # the collector's reach so no collection walks them again (a full collection's cost grows
-        # with the live heap). Unfreezing first lets a collection free corpora evicted since.
+        # The catalog lives as long as the server: move it, and the modules imported by now, out
+        # of the collector's reach so no collection walks them again. Unfreezing first lets a
+        # collection free what was evicted since.
         gc.unfreeze()
         gc.collect()
         gc.freeze()
-    return c
+    return a
 
 
-def load_corpus() -> corpus_mod.Corpus:
-    """The corpus, reloaded when an editor changes a data file under the running app.
+def load_atlas() -> atlas_mod.Atlas:
+    """The opened store, reopened when an editor changes a data file under the running app.
 
-    The fingerprint is the compiled copy's own, which leaves out that copy:
-    writing it after a first load must not look like an edit.
+    The data folder is looked at once every `atlas.RECHECK_S` seconds per
+    process, not on every run; a change builds the new store on the next run.
     """
     root = corpus_mod.data_dir().resolve()
-    return _load(str(root), compiled.fingerprint(root) if root.is_dir() else "")
+    a = _open(str(root), atlas_mod.fingerprint_now(root))
+    return a
 
 
-def _seed_from_url(c: corpus_mod.Corpus) -> None:
+def _seed_from_url(a: atlas_mod.Atlas) -> None:
     """First run of a session: the URL fills the widgets."""
     params = {k: st.query_params.get_all(k) for k in st.query_params}
-    f, notices = filters.from_query(c, params)
+    f, notices = filters.from_query(a, params)
     for name, key in filters.SET_PARAMS.items():
         st.session_state[key] = sorted(getattr(f, name))
     for name, key in filters.DATE_PARAMS.items():
@@ -85,7 +95,7 @@ def _seed_from_url(c: corpus_mod.Corpus) -> None:
     st.session_state[URL_READ] = True
 
 
-def _current(c: corpus_mod.Corpus) -> Filters:
+def _current() -> Filters:
     ss = st.session_state
     return Filters.of(
         **{name: ss.get(key) or () for name, key in filters.SET_PARAMS.items()},
@@ -103,15 +113,30 @@ def clear_filters() -> None:
         st.session_state[key] = None
 
 
-def sidebar(c: corpus_mod.Corpus) -> Context:
+def filters_key(a: atlas_mod.Atlas, f: Filters) -> str:
+    """The data and the filters as one string (the selection and the lanes left out)."""
+    q = filters.to_query(replace(f, event=None, lanes=filters.LANES[0]))
+    return f"{a.root}@{a.fingerprint}?{sorted(q.items())}"
+
+
+def cached(name: str, key: str, build: Callable[[], T]) -> T:
+    """A view's result, built once per key for every reader of this server."""
+    return VIEWS.get(f"{name}|{key}", build)
+
+
+def _summary(a: atlas_mod.Atlas, f: Filters, key: str) -> dict[str, Any]:
+    return cached("summary", key, lambda: query.summary(a.engine, f))
+
+
+def sidebar(a: atlas_mod.Atlas) -> Context:
     """Render the shared filters and return this run's context."""
     notices: list[str] = []
     if not st.session_state.get(URL_READ):
-        _seed_from_url(c)
+        _seed_from_url(a)
         notices = list(st.session_state.get(NOTICES, []))
-    choices = filters.choices(c)
-    actor_name = {a: x.name for a, x in c.actors.items()}
-    place_name = {p: x.name for p, x in c.places.items()}
+    choices = filters.choices(a)
+    actor_name = {k: x.name for k, x in a.actors.items()}
+    place_name = {k: x.name for k, x in a.places.items()}
     with st.sidebar:
         st.header("Filters")
         col1, col2 = st.columns(2)
@@ -136,134 +161,97 @@ def sidebar(c: corpus_mod.Corpus) -> Context:
         )  # fmt: skip
         st.multiselect(
             "Certainty", [x.value for x in Certainty], key="certainty", placeholder="Any certainty",
-            help="; ".join(f"{k}: {v}" for k, v in view.CERTAINTY_HELP.items()),
+            help="; ".join(f"{k}: {v}" for k, v in labels.CERTAINTY_HELP.items()),
         )  # fmt: skip
-        if len(c.articles) > 1:
+        if len(a.articles) > 1:
+            listed = article_choices(a, st.session_state.get("article") or ())
             st.multiselect(
-                "Articles", sorted(c.articles), key="article", format_func=lambda a: c.articles[a].title,
+                "Articles", listed, key="article", format_func=lambda x: a.articles[x].title,
                 placeholder="All articles",
+                help=f"The {MAX_ARTICLES:,} latest of {len(a.articles):,} articles are listed; a link may "
+                "name any." if len(a.articles) > MAX_ARTICLES else None,
             )  # fmt: skip
-        f = _current(c)
-        events, events_key = filtered(c, f)
-        if f.event and not (events["id"] == f.event).any():
+        f = _current()
+        key = filters_key(a, f)
+        summary = _summary(a, f, key)
+        n = int(summary["n"])
+        if f.event and not _passes(a, f, key):
             notices.append("The selected event is hidden by these filters; selection cleared.")
             st.session_state[filters.EVENT_PARAM] = None
             f = f.with_event(None)
-        labels = _select_labels(c, events, f.event, f"{events_key}&event={f.event}")
-        many = len(events) > len(labels)
+        labels_of = cached("select", f"{key}&event={f.event}", lambda: table_view.select_choices(a, f, n))
+        many = n > len(labels_of)
         st.selectbox(
-            "Selected event", list(labels), key=filters.EVENT_PARAM, format_func=labels.get, index=None,
-            placeholder=f"Choose one of {len(events):,} events…" if len(events) else "No events",
-            help=f"The {view.MAX_CHOICES:,} latest events are listed; narrow the filters to reach the others."
-            if many else None,
+            "Selected event", list(labels_of), key=filters.EVENT_PARAM, format_func=labels_of.get, index=None,
+            placeholder=f"Choose one of {n:,} events…" if n else "No events",
+            help=f"The {table_view.MAX_CHOICES:,} latest events are listed; narrow the filters to reach "
+            "the others." if many else None,
         )  # fmt: skip
         if f.narrows:
             st.button("Clear filters", on_click=clear_filters, width="stretch")
-    f = _current(c)
+    f = _current()
     write_url(f)
-    return Context(c, f, events, tuple(notices), events_key)
+    return Context(a, f, summary, tuple(notices), key)
 
 
-def _key(c: corpus_mod.Corpus, f: Filters) -> str:
-    # A plain string key: cheaper for Streamlit to hash than the Filters value itself. The corpus
-    # is named by its data's fingerprint, so an entry can never outlive the data it was made from.
-    return f"{c.root}@{c.fingerprint}?{sorted(filters.to_query(replace(f, event=None)).items())}"
+MAX_ARTICLES = 200  # articles the sidebar lists (every option is sent to the browser on every run)
 
 
-def _events_key(c: corpus_mod.Corpus, events: pd.DataFrame) -> str:
-    """The events a view shows, named by content: two links that select the same events share views.
+def article_choices(a: atlas_mod.Atlas, chosen: Sequence[str]) -> list[str]:
+    """The articles the sidebar lists: all, or the latest MAX_ARTICLES and those already chosen."""
+    if len(a.articles) <= MAX_ARTICLES:
+        return sorted(a.articles)
+    latest = cached(
+        "articles",
+        f"{a.root}@{a.fingerprint}",
+        lambda: sorted(a.articles, key=lambda x: (a.articles[x].published, x), reverse=True)[:MAX_ARTICLES],
+    )
+    return sorted({*latest, *(x for x in chosen if x in a.articles)})
 
-    `events` is a slice of the corpus's events frame, so its index is the rows it kept;
-    the fingerprint names the corpus they are rows of. Computed once per filter set.
-    """
-    rows = np.ascontiguousarray(events.index.to_numpy(dtype=np.int64))
-    digest = hashlib.blake2b(rows.tobytes(), digest_size=12).hexdigest()
-    return f"{c.root}@{c.fingerprint}#{len(events)}:{digest}"
+
+def _passes(a: atlas_mod.Atlas, f: Filters, key: str) -> bool:
+    """Whether the selected event is among the filtered ones."""
+    if not f.narrows:
+        return a.has_event(f.event or "")
+    return cached("passes", f"{key}&event={f.event}", lambda: query.count(a.engine, f, only=f.event) > 0)
 
 
 def view_key(ctx: Context) -> str:
-    """This exact view: the events it shows, the lanes and the selected event."""
-    return f"{ctx.events_key}&lanes={ctx.filters.lanes}&event={ctx.filters.event}"
-
-
-@st.cache_resource(max_entries=128, show_spinner=False)
-def _chart(key: str, _build: Callable[[], go.Figure]) -> figures.FrozenFigure:
-    return figures.freeze(_build())
+    """This exact view: the filters, the lanes and the selected event."""
+    return f"{ctx.key}&lanes={ctx.filters.lanes}&event={ctx.filters.event}"
 
 
 def chart(name: str, ctx: Context, build: Callable[[], go.Figure]) -> figures.FrozenFigure:
     """A figure built and serialised once per view, however many readers look at that view."""
-    return _chart(f"{name}:{view_key(ctx)}", build)
-
-
-@st.cache_resource(max_entries=128, show_spinner=False)
-def _cached_text(key: str, _build: Callable[[], str]) -> str:
-    return _build()
+    return cached(f"chart:{name}", view_key(ctx), lambda: figures.freeze(build()))
 
 
 def cached_text(name: str, key: str, build: Callable[[], str]) -> str:
     """Page text that depends only on the view (the summary line, the article's HTML)."""
-    return _cached_text(f"{name}:{key}", build)
-
-
-def filtered(c: corpus_mod.Corpus, f: Filters) -> tuple[pd.DataFrame, str]:
-    """The filtered events and their content key, cached per filters: selecting an event filters nothing."""
-    f = replace(f, event=None, lanes=filters.LANES[0])
-    return _filtered(c, f, _key(c, f))
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _select_labels(
-    _c: corpus_mod.Corpus, _events: pd.DataFrame, _event: str | None, key: str
-) -> dict[str, str]:
-    frame = view.select_choices(_events, _event)
-    return dict(zip(frame["id"], (view.event_label(e) for e in corpus_mod.records(frame)), strict=True))
-
-
-MAX_LIST = 30  # events in the Explorer's keyboard list: the latest
+    return cached(f"text:{name}", key, build)
 
 
 def event_list(ctx: Context) -> list[tuple[str, str]]:
     """(id, label) of the events the Explorer lists, latest first, the selection kept in."""
-    return _event_list(ctx.events, ctx.filters.event, f"{ctx.events_key}&event={ctx.filters.event}")
+    return cached(
+        "list", f"{ctx.key}&event={ctx.filters.event}", lambda: table_view.event_list(ctx.atlas, ctx.filters)
+    )
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _event_list(_events: pd.DataFrame, _event: str | None, key: str) -> list[tuple[str, str]]:
-    dated = _events["start"].notna()
-    latest = pd.concat([_events[dated].iloc[::-1], _events[~dated]]).iloc[:MAX_LIST]
-    if _event and not (latest["id"] == _event).any():
-        latest = pd.concat([_events[_events["id"] == _event], latest.iloc[: MAX_LIST - 1]])
-    return [(e["id"], view.event_label(e)) for e in corpus_mod.records(latest)]
-
-
-@st.cache_resource(max_entries=32)
-def _filtered(_c: corpus_mod.Corpus, _f: Filters, key: str) -> tuple[pd.DataFrame, str]:
-    events = filters.apply(_c, _f)
-    return events, _events_key(_c, events)
-
-
-@st.cache_resource(max_entries=32)
-def _map_data(_c: corpus_mod.Corpus, _events: pd.DataFrame, key: str) -> view.MapData:
-    return view.map_data(_c, _events)
-
-
-@st.cache_resource(max_entries=32)
-def _timeline_data(_c: corpus_mod.Corpus, _events: pd.DataFrame, _lanes: str, key: str) -> view.TimelineData:
-    return view.timeline_data(_c, _events, _lanes)
-
-
-def map_data(ctx: Context) -> view.MapData:
+def map_data(ctx: Context) -> map_view.MapData:
     """The map's data for this view (cached per filters) with the selection marked."""
-    base = _map_data(ctx.corpus, ctx.events, ctx.events_key)
-    return view.map_selection(ctx.corpus, base, ctx.filters.event)
+    base = cached("map", ctx.key, lambda: map_view.map_data(ctx.atlas, ctx.filters, ctx.n))
+    return map_view.map_selection(ctx.atlas, base, ctx.filters.event)
 
 
-def timeline_data(ctx: Context) -> view.TimelineData:
+def timeline_data(ctx: Context) -> timeline_view.TimelineData:
     """The timeline's data for this view (cached per filters and lanes) with the selection marked."""
     f = ctx.filters
-    base = _timeline_data(ctx.corpus, ctx.events, f.lanes, f"{ctx.events_key}&{f.lanes}")
-    return view.timeline_selection(ctx.corpus, base, f.lanes, f.event)
+    undated = ctx.n - int(cached("dated", ctx.key, lambda: query.count(ctx.atlas.engine, f, dated=True)))
+    base = cached(
+        "timeline", f"{ctx.key}&lanes={f.lanes}", lambda: timeline_view.timeline_data(ctx.atlas, f, undated)
+    )
+    return timeline_view.timeline_selection(ctx.atlas, base, f.lanes, f.event)
 
 
 def write_url(f: Filters) -> None:
@@ -276,15 +264,15 @@ def write_url(f: Filters) -> None:
 
 def stop_if_empty(ctx: Context, no_match: str) -> None:
     """End the page with a word of why when there is nothing to show: an empty corpus, or no match."""
-    c = ctx.corpus
-    if c.events.empty:
-        skipped = ": every record was skipped (see the problems above)." if c.errors else "."
+    a = ctx.atlas
+    if not a.events:
+        skipped = ": every record was skipped (see the problems above)." if a.errors else "."
         st.info(
-            f"This corpus holds no events{skipped} Data folder: {c.root.name}.",
+            f"This corpus holds no events{skipped} Data folder: {a.root.name}.",
             icon=":material/database_off:",
         )
         st.stop()
-    if ctx.events.empty:
+    if not ctx.n:
         st.info(no_match, icon=":material/filter_alt_off:")
         st.button("Clear filters", on_click=clear_filters, key="clear-empty")
         st.stop()
@@ -310,10 +298,9 @@ def on_timeline_select() -> None:
     ctx = context()
     for p in _points("timeline"):
         data = [str(x) for x in p["customdata"]]
-        if data[0] == view.BIN:
+        if data[0] == timeline_view.BIN:
             _, lane, start, end = data[:4]
-            f = ctx.filters
-            select_event(view.step_bin(ctx.corpus, ctx.events, f.lanes, lane, start, end, f.event))
+            select_event(timeline_view.step_bin(ctx.atlas, ctx.filters, lane, start, end, ctx.filters.event))
         else:
             select_event(data[0])
         return
@@ -324,7 +311,7 @@ def on_map_select() -> None:
     ctx = context()
     for p in _points("map"):
         kind, place, origin = (str(x) for x in p["customdata"][:3])
-        select_event(view.step_selection(ctx.corpus, ctx.events, (kind, place, origin), ctx.filters.event))
+        select_event(map_view.step(ctx.atlas, ctx.filters, (kind, place, origin), ctx.filters.event))
         return
 
 
@@ -361,8 +348,8 @@ def context() -> Context:
     """
     ctx = getattr(_RUN, "context", None)
     if ctx is None:
-        c = load_corpus()
-        f = _current(c)
-        events, events_key = filtered(c, f)
-        ctx = Context(c, f, events, (), events_key)
+        a = load_atlas()
+        f = _current()
+        key = filters_key(a, f)
+        ctx = Context(a, f, _summary(a, f, key), (), key)
     return ctx

@@ -1,0 +1,138 @@
+"""The dashboard's corpus: a catalog in memory, and the store an engine queries for every event.
+
+`open_atlas(root)` finds the store built from the data folder as it is now,
+or builds it: in this process for curated YAML, in a child process when the
+folder holds bulk Parquet, so the server never holds the loader's frames of
+a million events (the child's memory is returned when it exits). Then it
+reads the catalog written beside the tables and opens the engine.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cachetools
+
+from dashboard import bulk, folder, query, store
+from dashboard.catalog import Catalog, _n
+from dashboard.problems import DataError
+
+BUILD_TRIES = 3  # a data folder still being written is read again, this many times at most
+RECHECK_S = 2.0  # how often a running dashboard looks for edited data files
+
+
+@dataclass(frozen=True, kw_only=True)
+class Atlas(Catalog):
+    store: store.Store
+    engine: query.Engine
+    events: int  # how many events the store holds
+    # Events asked for by id (the selection, on every run of every page), kept by the thousand.
+    _by_id: cachetools.LRUCache = field(
+        default_factory=lambda: cachetools.LRUCache(maxsize=4096), repr=False, compare=False
+    )
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        """One event's row (every column of the events table), or None."""
+        with self._lock:
+            hit = self._by_id.get(event_id, self)
+        if hit is not self:
+            return hit
+        row = query.event(self.engine, event_id)
+        with self._lock:
+            self._by_id[event_id] = row
+        return row
+
+    def has_event(self, event_id: str) -> bool:
+        return self.event(event_id) is not None
+
+    def text(self, article_id: str) -> str:
+        return query.article_text(self.engine, article_id)
+
+    def summary(self) -> str:
+        placed = sum(1 for p in self.places if p in self.coords)
+        return (
+            f"{_n(len(self.articles), 'article')}, {_n(len(self.actors), 'actor')}, "
+            f"{_n(len(self.places), 'place')} ({placed} geocoded), {_n(self.events, 'event')}"
+        )
+
+
+def _build_here(root: Path, fingerprint: str) -> None:
+    from dashboard import corpus  # noqa: PLC0415 - the loader is needed only to build
+
+    c = corpus.load(root)
+    if c.fingerprint == fingerprint:
+        store.build(c)
+
+
+def _build_in_child(root: Path) -> None:
+    cmd = [sys.executable, "-m", "dashboard", "build", "--data", str(root), "--allow-problems"]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=os.environ.copy())
+    if done.returncode != 0:
+        raise DataError(f"{root}: building its store failed:\n{(done.stderr or done.stdout).strip()[-2000:]}")
+
+
+def ensure_store(root: Path) -> store.Store:
+    """The store of this data folder as it is now, built first if need be."""
+    root = Path(root)
+    if not root.is_dir():
+        raise DataError(f"{root}: no such data folder")
+    for _ in range(BUILD_TRIES):
+        fingerprint = folder.fingerprint(root)
+        hit = store.current(root, fingerprint)
+        if hit is not None:
+            return hit
+        if bulk.bulk_files(root):
+            _build_in_child(root)
+        else:
+            _build_here(root, fingerprint)
+    # Still changing after several reads: serve the last complete version there is.
+    fingerprint = folder.fingerprint(root)
+    hit = store.current(root, fingerprint)
+    if hit is None:
+        raise DataError(f"{root}: the data kept changing while it was read; try again")
+    return hit
+
+
+def open_atlas(root: Path, engine: str | None = None) -> Atlas:
+    s = ensure_store(root)
+    return Atlas(
+        root=Path(root),
+        fingerprint=s.fingerprint,
+        store=s,
+        engine=query.engine(s, engine),
+        events=s.events,
+        **store.read_catalog(s),  # type: ignore[arg-type]
+    )
+
+
+_SEEN: dict[str, tuple[float, str]] = {}
+_SEEN_LOCK = threading.Lock()
+
+
+def fingerprint_now(root: Path, max_age: float = RECHECK_S) -> str:
+    """The data folder's fingerprint, walked at most once every `max_age` seconds per process.
+
+    A running dashboard notices an editor's change within that time, and a
+    rerun costs no walk of the folder.
+    """
+    key = str(root)
+    now = time.monotonic()
+    with _SEEN_LOCK:
+        seen = _SEEN.get(key)
+        if seen is not None and now - seen[0] < max_age:
+            return seen[1]
+    fp = folder.fingerprint(Path(root)) if Path(root).is_dir() else ""
+    with _SEEN_LOCK:
+        _SEEN[key] = (now, fp)
+    return fp
+
+
+__all__ = ["Atlas", "ensure_store", "fingerprint_now", "open_atlas"]

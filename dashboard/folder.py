@@ -1,0 +1,63 @@
+"""A data folder's identity on disk: its fingerprint, and the cache folder its stores are written to.
+
+The fingerprint hashes every data file's path, size and modification time
+(the cache folder left out), so any edit names new data. Several data
+folders may share one cache (`$CONTACT_ATLAS_CACHE`): each folder's stores
+carry its `root_key`, and a sweep only ever removes its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import time
+from pathlib import Path
+
+DIR_NAME = ".contact-atlas-cache"
+STALE_PARTIAL_S = 3600  # a partial folder this old belongs to a write that died
+
+
+def fingerprint(root: Path) -> str:
+    h = hashlib.sha256(b"contact-atlas data")
+    for p in sorted(Path(root).rglob("*")):
+        if DIR_NAME in p.parts or not p.is_file():
+            continue
+        st = p.stat()
+        h.update(f"{p.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:24]
+
+
+def root_key(root: Path) -> str:
+    """Names a data folder in a cache several folders may share ($CONTACT_ATLAS_CACHE)."""
+    return hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:12]
+
+
+def cache_dir(root: Path) -> Path:
+    """Beside the data when writable, else in the user's cache folder."""
+    if os.environ.get("CONTACT_ATLAS_CACHE"):
+        return Path(os.environ["CONTACT_ATLAS_CACHE"])
+    if os.access(root, os.W_OK):
+        return Path(root) / DIR_NAME
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "contact-atlas" / hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:16]
+
+
+def sweep(base: Path, keep: Path, own_prefix: str | None) -> None:
+    """Remove partial folders of writes that died, and older stores named `own_prefix-…`, never others.
+
+    Folders of earlier releases' caches of the same data folder (`compiled-<root key>-…`, and
+    the unnamed 24-hex copies before them) are removed too: nothing reads them any more.
+    """
+    now = time.time()
+    legacy_prefix = own_prefix.replace("store-", "compiled-", 1) if own_prefix else None
+    for p in base.iterdir() if base.is_dir() else ():
+        with contextlib.suppress(OSError):
+            dead = p.name.startswith(".partial-") and now - p.stat().st_mtime > STALE_PARTIAL_S
+            # Any format and fingerprint of this data folder's stores: `own_prefix-FORMAT-FINGERPRINT`.
+            older = own_prefix is not None and p != keep and p.name.startswith(own_prefix + "-")
+            compiled = legacy_prefix is not None and p.name.startswith(legacy_prefix + "-")
+            unnamed = len(p.name) == 24 and all(ch in "0123456789abcdef" for ch in p.name)
+            if dead or ((older or compiled or unnamed) and p.is_dir()):
+                shutil.rmtree(p, ignore_errors=True)

@@ -1,0 +1,80 @@
+"""A cache of view results bounded in bytes, shared by every session of a server.
+
+Keys are plain strings that name the data by its fingerprint and the view by
+its filters, so two readers with the same link share one entry and an entry
+can never outlive the data it was made from. Sizes are estimated from what
+the values hold (frames, arrays, strings, figure specs); the least recently
+used entries go first when the budget is spent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import cachetools
+import numpy as np
+import pandas as pd
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+def size_of(value: Any, depth: int = 0) -> int:
+    """About how many bytes `value` holds (deep), for the cache's budget."""
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=True, deep=True).sum())
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes) + (
+            sum(size_of(v, depth + 1) for v in value.flat) if value.dtype == object else 0
+        )
+    if isinstance(value, str | bytes):
+        return sys.getsizeof(value)
+    if depth > 12:
+        return sys.getsizeof(value)
+    if isinstance(value, dict):
+        return sys.getsizeof(value) + sum(
+            size_of(k, depth + 1) + size_of(v, depth + 1) for k, v in value.items()
+        )
+    if isinstance(value, list | tuple | set | frozenset):
+        return sys.getsizeof(value) + sum(size_of(v, depth + 1) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sum(size_of(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
+    spec = getattr(value, "_frozen_spec", None)  # a frozen Plotly figure
+    if spec is not None:
+        return size_of(spec, depth + 1)
+    return sys.getsizeof(value)
+
+
+class Memo:
+    """Values by key, built once and kept while the byte budget allows (least recently used go first)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self._cache: cachetools.LRUCache = cachetools.LRUCache(maxsize=max_bytes, getsizeof=size_of)
+        self._lock = threading.Lock()
+
+    def get(self, key: str, build: Callable[[], T]) -> T:
+        with self._lock:
+            hit = self._cache.get(key, _MISSING)
+        if hit is not _MISSING:
+            return hit
+        value = build()
+        # A value larger than the whole budget is served, not kept.
+        with self._lock, contextlib.suppress(ValueError):
+            self._cache[key] = value
+        return value
+
+    @property
+    def bytes(self) -> int:
+        return int(self._cache.currsize)
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()

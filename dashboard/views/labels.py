@@ -1,0 +1,71 @@
+"""Words shared by every view: dates, event labels, participants and places."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from dashboard import markup, query
+from dashboard.catalog import Catalog
+from dashboard.model import TAXONOMY, EventDate, Precision
+
+CERTAINTY_HELP = {
+    "confirmed": "stated in the article's own voice, or quoted or shown directly",
+    "reported": "relayed from others: “reportedly”, “Reuters reported, citing sources”",
+    "claimed": "one party's own account, not independently confirmed",
+}
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def date_label(ev: dict[str, Any]) -> str:
+    """'21 June 2025', 'February 2025', '2020 – 21 June 2025', 'date unknown (by …)'."""
+    return EventDate(
+        precision=Precision(ev["precision"]), start=_day(ev["start"]), end=_day(ev["end"])
+    ).label()
+
+
+def event_label(ev: dict[str, Any]) -> str:
+    """One line for a select box: date · kind — summary."""
+    return f"{date_label(ev)} · {TAXONOMY[ev['kind']].label} — {ev['summary']}"
+
+
+def participant_names(c: Catalog, eng: query.Engine, event_ids: Sequence[str]) -> dict[str, str]:
+    """'Keith Kellogg (visitor), Alexander Lukashenko (host)' for each event."""
+    out: dict[str, list[str]] = {}
+    for p in query.participants_of(eng, list(event_ids)):
+        name = c.actors[p["actor"]].name
+        out.setdefault(p["event"], []).append(f"{name} ({p['role']})" if p["role"] else name)
+    return {k: ", ".join(v) for k, v in out.items()}
+
+
+def where_text(c: Catalog, origin: str | None, place: str) -> str:
+    """'Washington → Minsk', or the place's name."""
+    there = c.places[place].name
+    return f"{c.places[origin].name} → {there}" if origin in c.places else there
+
+
+def wrap(text: str, width: int = 60) -> str:
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    return "\n".join([*lines, line])
+
+
+def wrap_html(text: str) -> str:
+    """Escaped, with line breaks Plotly's hover understands."""
+    return markup.plotly_lines(wrap(text).split("\n"))
+
+
+def event_line(ev: dict[str, Any]) -> str:
+    """'21 June 2025 · Kellogg and Lukashenko meet …', escaped for a hover."""
+    return f"{markup.plotly_text(date_label(ev))} · " + wrap_html(ev["summary"])

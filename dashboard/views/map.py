@@ -1,0 +1,291 @@
+"""The map's data: one marker per place, contacts as arrows into their place, countries shaded.
+
+Everything is counted by the engine (`query.map_groups`): events per map
+point and kind, contacts per (kind, origin, place). Python only turns those
+groups, a few hundred rows at most, into markers, routes and their hovers.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from geopy.distance import geodesic
+
+from dashboard import markup, query
+from dashboard.filters import Filters
+from dashboard.model import TAXONOMY
+from dashboard.views.labels import event_line, participant_names, where_text
+
+if TYPE_CHECKING:
+    from dashboard.atlas import Atlas
+
+ANY = "*"  # in a marker's (kind, place, origin): any kind, or any origin
+MAX_ROUTES = 150  # contact routes a reader can tell apart: beyond, merged across kinds, the busiest drawn
+
+
+def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, fractions: np.ndarray) -> np.ndarray:
+    """Points at these fractions of the great circle from the first point to the second: (lat, lon) rows."""
+    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    a = np.array([math.cos(p1) * math.cos(l1), math.cos(p1) * math.sin(l1), math.sin(p1)])
+    b = np.array([math.cos(p2) * math.cos(l2), math.cos(p2) * math.sin(l2), math.sin(p2)])
+    omega = math.acos(max(-1.0, min(1.0, float(a @ b))))
+    t = np.asarray(fractions, dtype=float)[:, None]
+    if omega < 1e-9:
+        v = np.repeat(a[None, :], len(t), axis=0)
+    else:
+        v = (np.sin((1 - t) * omega) * a + np.sin(t * omega) * b) / math.sin(omega)
+    lat = np.degrees(np.arctan2(v[:, 2], np.hypot(v[:, 0], v[:, 1])))
+    lon = np.degrees(np.arctan2(v[:, 1], v[:, 0]))
+    return np.column_stack([lat, lon])
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A view of the map: latitude and longitude ranges."""
+
+    lat: tuple[float, float]
+    lon: tuple[float, float]
+
+    @classmethod
+    def around(cls, lats: list[float], lons: list[float], aspect: float = 0.85) -> Frame:
+        """Frame these points with a margin, widened to the chart's shape (height / width)
+        so the map fills its box instead of shrinking to a strip."""
+        if not lats:
+            return cls((-60.0, 85.0), (-180.0, 180.0))
+        lo_lat, hi_lat, lo_lon, hi_lon = min(lats), max(lats), min(lons), max(lons)
+        # Degrees of longitude shrink towards the poles: a span is widened to look as tall as it is.
+        squash = max(math.cos(math.radians((lo_lat + hi_lat) / 2)), 0.3)
+        lat_span = (hi_lat - lo_lat) * 1.5 + 6
+        lon_span = max((hi_lon - lo_lon) * 1.3 + 8, lat_span / aspect / squash)
+        lat_span = max(lat_span, lon_span * aspect * squash)
+        lon_span, lat_span = min(lon_span, 360), min(lat_span, 145)
+        mid_lat, mid_lon = (lo_lat + hi_lat) / 2, (lo_lon + hi_lon) / 2
+        lat0 = min(max(mid_lat - lat_span / 2, -60), 85 - lat_span)
+        lon0 = min(max(mid_lon - lon_span / 2, -180), 180 - lon_span)
+        return cls((lat0, lat0 + lat_span), (lon0, lon0 + lon_span))
+
+    def contains(self, lat: float, lon: float, inset: float = 0.0) -> bool:
+        """Inside the frame, at least `inset` (a fraction of each span) from its edges."""
+        dlat, dlon = inset * (self.lat[1] - self.lat[0]), inset * (self.lon[1] - self.lon[0])
+        return (
+            self.lat[0] + dlat <= lat <= self.lat[1] - dlat
+            and self.lon[0] + dlon <= lon <= self.lon[1] - dlon
+        )
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.lat[0] + self.lat[1]) / 2, (self.lon[0] + self.lon[1]) / 2
+
+
+@dataclass(frozen=True)
+class MapData:
+    """What the map draws: one marker per place, one arrow per route, countries shaded.
+
+    `points`: place (a city, or a site with no city), name, lat, lon, events,
+    kind (the events' one kind, or ANY), latest (event id), hover.
+    `countries`: place, iso3, name, events, kind, latest, hover — events known
+    only to the country, drawn by shading it.
+    `routes`: kind (or ANY), style (a kind), origin, origin_name, place, count, latest, km,
+    lat0, lon0, lat1, lon1, hover — contacts, drawn from origin to place.
+    """
+
+    points: pd.DataFrame
+    countries: pd.DataFrame
+    routes: pd.DataFrame
+    unplaced: int
+    frame: Frame  # where the events happen: the first view
+    extent: Frame  # everything drawn, far origins included: "Fit all"
+    selected: tuple[str, str] | None = None  # the selected event's (place, origin or "")
+    aggregated: bool = False  # routes merged across kinds, the busiest MAX_ROUTES drawn
+    routes_dropped: int = 0  # events on routes beyond MAX_ROUTES, not drawn
+
+
+POINT_COLUMNS = ["place", "name", "iso3", "lat", "lon", "events", "kind", "latest", "hover", "country"]
+ROUTE_COLUMNS = ["kind", "style", "origin", "origin_name", "place", "count", "latest", "km",
+                 "lat0", "lon0", "lat1", "lon1", "hover"]  # fmt: skip
+
+
+def _latest_ord(groups: list[dict[str, Any]]) -> int:
+    """A group's latest event: its last dated one, or its last one when none is dated."""
+    dated = [g["last_dated"] for g in groups if g["last_dated"] is not None]
+    return int(max(dated) if dated else max(g["last_ord"] for g in groups))
+
+
+def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
+    """Places sized by their events, contacts as arrows into their destination, countries shaded.
+
+    Every event drawn sits at its own place (a site at its city): one marker
+    there, whatever the kinds, clicked to step through them latest first
+    (`query.step_at`). A contact is also an arrow from its origin, one per
+    (kind, origin, place), or merged across kinds with only the MAX_ROUTES
+    busiest drawn when there are more. Events placed only in a country shade
+    that country. `total` is how many events the filters keep.
+    """
+    c, eng = atlas, atlas.engine
+    point_groups, route_groups = query.map_groups(eng, f)
+    by_point: dict[str, list[dict[str, Any]]] = {}
+    for g in point_groups:
+        by_point.setdefault(g["place"], []).append(g)
+    routes, aggregated, dropped = _route_groups(route_groups)
+    wanted = {_latest_ord(gs) for gs in by_point.values()} | {r["latest_ord"] for r in routes}
+    latest = {int(e["ord"]): e for e in query.events_at(eng, sorted(wanted))}
+
+    place_rows = []
+    for pid, gs in by_point.items():
+        p, xy = c.places[pid], c.coords[pid]
+        n = sum(int(g["events"]) for g in gs)
+        kinds = {g["kind"] for g in gs}
+        ev = latest[_latest_ord(gs)]
+        place_rows.append(
+            {
+                "place": pid, "name": p.name, "iso3": p.country, "lat": xy.lat, "lon": xy.lon, "events": n,
+                "kind": next(iter(kinds)) if len(kinds) == 1 else ANY, "latest": ev["id"],
+                "hover": _place_hover(p.name, gs, ev), "country": p.kind == "country",
+            }
+        )  # fmt: skip
+    placed = pd.DataFrame(place_rows, columns=POINT_COLUMNS)
+    placed = placed.sort_values(["events", "place"], ascending=[False, True], kind="stable")
+    countries = placed[placed["country"]].drop(columns=["country", "lat", "lon"]).reset_index(drop=True)
+    pts = placed[~placed["country"]].drop(columns=["country", "iso3"]).reset_index(drop=True)
+
+    names = participant_names(c, eng, [latest[r["latest_ord"]]["id"] for r in routes if r["count"] == 1])
+    route_rows = []
+    for r in routes:
+        ev = latest[r["latest_ord"]]
+        a, b = c.coords[r["origin"]], c.coords[r["place"]]
+        row = {
+            "kind": r["kind"], "style": r["style"], "origin": r["origin"],
+            "origin_name": c.places[r["origin"]].name, "place": r["place"], "count": r["count"],
+            "latest": ev["id"], "km": _km(a.lat, a.lon, b.lat, b.lon),
+            "lat0": a.lat, "lon0": a.lon, "lat1": b.lat, "lon1": b.lon,
+        }  # fmt: skip
+        row["hover"] = _route_hover(c, row, ev, names.get(ev["id"], ""))
+        route_rows.append(row)
+    route_frame = pd.DataFrame(route_rows, columns=ROUTE_COLUMNS)
+    frame = Frame.around(placed["lat"].tolist(), placed["lon"].tolist())
+    extent = Frame.around([*placed["lat"], *route_frame["lat0"]], [*placed["lon"], *route_frame["lon0"]])
+    placed_events = int(placed["events"].sum()) if len(placed) else 0
+    return MapData(
+        pts, countries, route_frame, total - placed_events, frame, extent, None, aggregated, dropped
+    )
+
+
+def _route_groups(groups: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool, int]:
+    """Contacts by (kind, origin, place), or by (origin, place) when there are too many: busiest first."""
+    aggregated = len(groups) > MAX_ROUTES
+    routes: list[dict[str, Any]] = []
+    if aggregated:
+        merged: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for g in groups:
+            merged.setdefault((g["origin"], g["place"]), []).append(g)
+        for (origin, place), gs in sorted(merged.items()):
+            per_kind: dict[str, int] = {}
+            for g in gs:
+                per_kind[g["kind"]] = per_kind.get(g["kind"], 0) + int(g["events"])
+            style = min(per_kind, key=lambda k: (-per_kind[k], k))  # the commonest kind
+            routes.append(
+                {"kind": ANY, "style": style, "origin": origin, "place": place,
+                 "count": sum(per_kind.values()), "latest_ord": _latest_ord(gs), "key": (origin, place)}
+            )  # fmt: skip
+    else:
+        for g in groups:
+            routes.append(
+                {"kind": g["kind"], "style": g["kind"], "origin": g["origin"], "place": g["place"],
+                 "count": int(g["events"]), "latest_ord": _latest_ord([g]),
+                 "key": (g["kind"], g["origin"], g["place"])}
+            )  # fmt: skip
+    routes.sort(key=lambda r: (-r["count"], r["key"]))
+    dropped = sum(r["count"] for r in routes[MAX_ROUTES:])
+    return routes[:MAX_ROUTES], aggregated, dropped
+
+
+def map_selection(atlas: Atlas, data: MapData, selected: str | None) -> MapData:
+    """The map with the selected event's place (and its route, for a contact) marked."""
+    ev = atlas.event(selected) if selected else None
+    if ev is None or ev["point"] is None:
+        return replace(data, selected=None)
+    return replace(data, selected=(ev["point"], ev["origin_point"] or ""))
+
+
+def step(atlas: Atlas, f: Filters, group: tuple[str, str, str], current: str | None) -> str | None:
+    """The event a click on the map selects: the group's latest, then the one before …
+
+    `group` is a mark's (kind, place, origin), with `place` a map point: a
+    site's events are its city's. ANY as kind matches every kind; ANY as
+    origin matches every event at the place (a place marker or a shaded
+    country), an origin only the contacts from there (a route).
+    """
+    kind, place, origin = group
+    return query.step_at(
+        atlas.engine, f, place, None if origin == ANY else origin, None if kind == ANY else kind, current
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _km(lat0: float, lon0: float, lat1: float, lon1: float) -> int:
+    # Routes repeat across reruns; geodesic is exact but not cheap.
+    return round(geodesic((lat0, lon0), (lat1, lon1)).km)
+
+
+def _counted(per_kind: dict[str, int]) -> str:
+    """ "5 statements, 1 meeting …": the kinds at a place, commonest first."""
+    order = sorted(per_kind, key=lambda k: -per_kind[k])
+    parts = [f"{per_kind[k]:,} × {TAXONOMY[k].label.lower()}" for k in order if per_kind[k]]
+    more = len(parts) - 4
+    return ", ".join(parts[:4]) + (f" and {more} more kinds" if more > 0 else "")
+
+
+def _place_hover(name: str, groups: list[dict[str, Any]], latest: dict[str, Any]) -> str:
+    per_kind = {g["kind"]: int(g["events"]) for g in groups}
+    n = sum(per_kind.values())
+    if n == 1:
+        label = TAXONOMY[latest["kind"]].label
+        return "<br>".join(
+            [f"<b>{markup.plotly_text(name)}</b> · {markup.plotly_text(label)}", event_line(latest)]
+        )
+    return "<br>".join(
+        [
+            f"<b>{markup.plotly_text(name)}</b> · {n:,} events",
+            markup.plotly_text(_counted(per_kind)),
+            "latest: " + event_line(latest),
+            "click to step through them, latest first",
+        ]
+    )
+
+
+def _route_hover(atlas: Atlas, r: dict[str, Any], latest: dict[str, Any], names: str) -> str:
+    where = f"{where_text(atlas, r['origin'], r['place'])} · {r['km']:,} km"
+    if r["count"] == 1:
+        lines = [
+            f"<b>{markup.plotly_text(TAXONOMY[r['style']].label)}</b> · {markup.plotly_text(where)}",
+            event_line(latest), markup.plotly_text(names),
+            f"{latest['certainty']} · {markup.plotly_text(latest['attribution'])}",
+        ]  # fmt: skip
+        return "<br>".join(lines)
+    label = TAXONOMY[r["style"]].label
+    what = f"contacts, mostly {label.lower()}" if r["kind"] == ANY else f"× {label}"
+    return "<br>".join(
+        [
+            f"<b>{r['count']:,} {markup.plotly_text(what)}</b> · {markup.plotly_text(where)}",
+            "latest: " + event_line(latest),
+            "click to step through them, latest first",
+        ]
+    )
+
+
+def map_text(data: MapData, atlas: Atlas) -> list[str]:
+    """The map as sentences, for readers who cannot see it: places, countries and routes, busiest first."""
+    lines = []
+    for _, p in data.points.iterrows():
+        lines.append(f"{p['name']}: {p['events']:,} event{'s' if p['events'] != 1 else ''}")
+    for _, p in data.countries.iterrows():
+        lines.append(f"{p['name']} (the country): {p['events']:,} event{'s' if p['events'] != 1 else ''}")
+    for _, r in data.routes.iterrows():
+        what = "contacts" if r["kind"] == ANY else TAXONOMY[r["style"]].label.lower()
+        lines.append(f"{where_text(atlas, r['origin'], r['place'])}, {r['km']:,} km: {r['count']:,} × {what}")
+    return lines

@@ -1,0 +1,105 @@
+"""Lists of events: the summary line, the select box, the Explorer's list, the Events table, places."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from dashboard import query
+from dashboard.catalog import Catalog
+from dashboard.filters import Filters
+from dashboard.model import TAXONOMY
+from dashboard.views.labels import date_label, event_label, participant_names, where_text
+
+if TYPE_CHECKING:
+    from dashboard.atlas import Atlas
+
+MAX_CHOICES = 300  # events listed in the select box: the latest
+MAX_LIST = 30  # events in the Explorer's keyboard list: the latest
+MAX_ROWS = 1000  # rows in the events table; downloads hold every event
+
+
+def summary_line(atlas: Atlas, s: dict[str, Any]) -> str:
+    """'7 of 22 events · 2020–2025 · 3 without a place', from `query.summary`."""
+    parts = [f"{s['n']:,} of {atlas.events:,} events"]
+    if s["n"]:
+        if s["first"] is None:
+            parts.append("undated")
+        else:
+            lo, hi = s["first"].year, s["last"].year
+            parts.append(str(lo) if lo == hi else f"{lo}–{hi}")
+        if s["unplaced"]:
+            parts.append(f"{int(s['unplaced']):,} without a place")
+    return " · ".join(parts)
+
+
+def _with_selected(atlas: Atlas, rows: list[dict[str, Any]], selected: str | None, limit: int) -> list:
+    """The rows, with the selected event first when it is not among them (it passed the filters)."""
+    if selected and all(r["id"] != selected for r in rows):
+        ev = atlas.event(selected)
+        if ev is not None:
+            rows = [ev, *rows[: limit - 1]]
+    return rows
+
+
+def select_choices(atlas: Atlas, f: Filters, n: int) -> dict[str, str]:
+    """The select box's events (id → label): all of them in order, or the latest MAX_CHOICES."""
+    if n <= MAX_CHOICES:
+        rows = query.first_events(atlas.engine, f, MAX_CHOICES)
+    else:
+        rows = _with_selected(atlas, query.latest(atlas.engine, f, MAX_CHOICES), f.event, MAX_CHOICES + 1)
+    return {r["id"]: event_label(r) for r in rows}
+
+
+def event_list(atlas: Atlas, f: Filters) -> list[tuple[str, str]]:
+    """(id, label) of the events the Explorer lists, latest first, the selection kept in."""
+    rows = _with_selected(atlas, query.latest(atlas.engine, f, MAX_LIST), f.event, MAX_LIST)
+    return [(r["id"], event_label(r)) for r in rows]
+
+
+def events_table(atlas: Atlas, f: Filters) -> pd.DataFrame:
+    """The Events page's table: the first MAX_ROWS filtered events in reading order, and the selection."""
+    eng = atlas.engine
+    rows = _with_selected(atlas, query.first_events(eng, f, MAX_ROWS), f.event, MAX_ROWS + 1)
+    ids = [r["id"] for r in rows]
+    names = participant_names(atlas, eng, ids)
+    quotes: dict[str, list[str]] = {}
+    for q in query.quotes_of(eng, ids):
+        quotes.setdefault(q["event"], []).append(q["quote"])
+    return pd.DataFrame(
+        {
+            "date": [date_label(e) for e in rows],
+            "precision": [e["precision"] for e in rows],
+            "kind": [TAXONOMY[e["kind"]].label for e in rows],
+            "participants": [names.get(e, "") for e in ids],
+            "place": [where_text(atlas, e["origin"], e["place"]) if e["place"] else "—" for e in rows],
+            "attribution": [e["attribution"] for e in rows],
+            "certainty": [e["certainty"] for e in rows],
+            "says_who": [f"{e['attribution']} · {e['certainty']}" for e in rows],
+            "quote": [" … ".join(quotes.get(e, [])) for e in ids],
+            "summary": [e["summary"] for e in rows],
+            "id": ids,
+        },
+        columns=["date", "precision", "kind", "participants", "place", "attribution", "certainty",
+                 "says_who", "quote", "summary", "id"],
+    )  # fmt: skip
+
+
+def places_table(c: Catalog) -> pd.DataFrame:
+    """Each place with its coordinates and where they came from."""
+    rows = []
+    for pid, p in c.places.items():
+        xy = c.coords.get(pid)
+        rows.append(
+            {
+                "place": p.name,
+                "kind": p.kind.value,
+                "country": p.country,
+                "lat": xy.lat if xy else None,
+                "lon": xy.lon if xy else None,
+                "source": c.coord_sources.get(pid, "not geocoded"),
+                "id": pid,
+            }
+        )
+    return pd.DataFrame(rows)
