@@ -1,15 +1,15 @@
-"""The same filter changes on the pandas path the dashboard runs today, on DuckDB and on local Spark.
+"""The dashboard's views for the same filter changes on DuckDB and on local Spark.
 
     .venv/bin/python bench/engines.py [--sizes seed,1000000] [--changes 15] [--spark-changes 5]
 
 For each corpus: the first build of its store (validated corpus → Parquet
 tables), then a sequence of filter changes (event kinds, as a reader toggles
-them), each answered with what the Explorer draws: the count, the map's
-groups, the timeline's monthly bins and the select box's latest 300 ids. The
-pandas column runs the dashboard's own functions (`filters.apply`,
-`view.map_data`, `view.timeline_data`) for the same changes. Wall time and
-this process's CPU per change, medians; Spark's work happens in its JVM, so
-only its wall time is comparable. Writes its section of bench/RESULTS.md.
+them), each answered with everything the Explorer draws, by the dashboard's
+own view functions (`dashboard.views`): the summary line, the map, the
+timeline, the select box, the list of events and the reading pane's marked
+article. Wall time and this process's CPU per change, medians; Spark's work
+happens in its JVM, so only its wall time is comparable. Writes its section
+of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import results  # noqa: E402 - bench/results.py
 
-from dashboard import corpus, filters, query, store, synth, view  # noqa: E402
+from dashboard import atlas, corpus, filters, folder, query, store, synth  # noqa: E402
+from dashboard.views import article, table, timeline  # noqa: E402
+from dashboard.views import map as map_view  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 KIND_STEPS = [
@@ -71,22 +73,22 @@ def timed(work: Callable[[filters.Filters], object], steps: list[filters.Filters
     return statistics.median(wall), statistics.median(cpu)
 
 
-def draw(eng: query.Engine) -> Callable[[filters.Filters], object]:
+def explorer(a: atlas.Atlas) -> Callable[[filters.Filters], object]:
+    """Everything the Explorer draws for a filter change, by the dashboard's own view functions."""
+
     def run(f: filters.Filters) -> object:
+        s = query.summary(a.engine, f)
+        n = int(s["n"])
+        dated = query.count(a.engine, f, dated=True)
+        reading = article.reading_article(a, f)
         return (
-            query.count(eng, f),
-            query.map_groups(eng, f),
-            query.timeline_bins(eng, f, "month"),
-            query.event_ids(eng, f, limit=300),
+            table.summary_line(a, s),
+            map_view.map_data(a, f, n),
+            timeline.timeline_data(a, f, n - dated),
+            table.select_choices(a, f, n),
+            table.event_list(a, f),
+            article.article_html(a, f, reading) if reading else "",
         )
-
-    return run
-
-
-def pandas_draw(c: corpus.Corpus) -> Callable[[filters.Filters], object]:
-    def run(f: filters.Filters) -> object:
-        events = filters.apply(c, f)
-        return view.map_data(c, events), view.timeline_data(c, events)
 
     return run
 
@@ -96,38 +98,37 @@ def measure(size: str, n: int, n_spark: int, spark: bool) -> list[str]:
     t0 = time.perf_counter()
     c = corpus.load(data)
     load_s = time.perf_counter() - t0
-    where = store.location(c, c.fingerprint or store.compiled.fingerprint(c.root))
-    shutil.rmtree(where, ignore_errors=True)
+    shutil.rmtree(store.location(c.root, c.fingerprint or folder.fingerprint(c.root)), ignore_errors=True)
     t0 = time.perf_counter()
-    s = store.build(c)
+    store.build(c)
     build_s = time.perf_counter() - t0
+    events = len(c.events)
+    del c
     steps = changes(n)
-    label = "bundled corpus" if size == "seed" else f"{len(c.events):,} events"
+    label = "bundled corpus" if size == "seed" else f"{events:,} events"
     rows = [
         f"| {label} | first store build | {build_s * 1000:,.0f} ms (corpus load before it: {load_s:.1f} s) | | |"
     ]
-    duck = query.engine(s, "duckdb")
-    draw(duck)(steps[0])  # the first query reads the Parquet footers
-    wall, cpu = timed(draw(duck), steps)
+    duck = atlas.open_atlas(data, "duckdb")
+    explorer(duck)(steps[0])  # the first query reads the Parquet footers
+    wall, cpu = timed(explorer(duck), steps)
     rows.append(f"| {label} | DuckDB | {wall:,.0f} | {cpu:,.0f} | {vm_hwm_mb():,.0f} |")
+    eng = duck.engine
     parts = {
-        "count": lambda f: query.count(duck, f),
-        "map groups": lambda f: query.map_groups(duck, f),
-        "monthly bins": lambda f: query.timeline_bins(duck, f, "month"),
-        "latest 300 ids": lambda f: query.event_ids(duck, f, limit=300),
+        "summary": lambda f: query.summary(eng, f),
+        "map": lambda f: map_view.map_data(duck, f, 0),
+        "timeline": lambda f: timeline.timeline_data(duck, f, 0),
+        "select box": lambda f: table.select_choices(duck, f, 10**9),
+        "list": lambda f: table.event_list(duck, f),
     }
     each = ", ".join(f"{name} {timed(work, steps)[0]:,.0f}" for name, work in parts.items())
-    rows.append(f"| {label} | DuckDB, each query (ms) | {each} | | |")
-    wall, cpu = timed(pandas_draw(c), steps)
-    rows.append(
-        f"| {label} | pandas (today's dashboard path) | {wall:,.0f} | {cpu:,.0f} | {vm_hwm_mb():,.0f} |"
-    )
+    rows.append(f"| {label} | DuckDB, each view (ms) | {each} | | |")
     if spark:
         t0 = time.perf_counter()
-        sp = query.engine(s, "spark")
+        sp = atlas.open_atlas(data, "spark")
         up = time.perf_counter() - t0
-        draw(sp)(steps[0])
-        wall, _ = timed(draw(sp), steps[:n_spark])
+        explorer(sp)(steps[0])
+        wall, _ = timed(explorer(sp), steps[:n_spark])
         rows.append(f"| {label} | Spark local[2] (session start {up:.1f} s) | {wall:,.0f} | (in the JVM) | |")
     for r in rows:
         print(r, flush=True)
@@ -143,13 +144,13 @@ def main() -> int:
     args = ap.parse_args()
     started = time.perf_counter()
     lines = [
-        "## Engines: the same filter changes on pandas, DuckDB and Spark",
+        "## Engines: the Explorer's views for the same filter changes on DuckDB and Spark",
         "",
         f"`bench/engines.py --sizes {args.sizes} --changes {args.changes} --spark-changes {args.spark_changes}`: "
-        "per filter change (event kinds, as a reader toggles them), the count, the map's groups, the timeline's "
-        "monthly bins and the latest 300 ids; medians. The pandas row runs the dashboard's own view functions "
-        "for the same changes (it also builds hover text, which the queries do not yet). Memory is this "
-        "process's peak (VmHWM) so far, not a server's.",
+        "per filter change (event kinds, as a reader toggles them), everything the Explorer draws, by the "
+        "dashboard's own view functions (summary line, map with hovers, timeline, select box, list of events, "
+        "marked article), with no cache; medians. Memory is this process's peak (VmHWM) so far, including "
+        "the corpus load that builds the store, not a server's.",
         "",
         "| corpus | engine | wall per change (ms) | CPU per change (ms) | peak memory (MB) |",
         "|---|---|---:|---:|---:|",

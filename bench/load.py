@@ -90,9 +90,10 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def proc_rss_mb(pid: int) -> float:
+def proc_rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory now (VmRSS), or its peak (VmHWM), from /proc."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -507,6 +508,29 @@ def write_results(lines: list[str]) -> None:
     results.write_section("load", lines)
 
 
+def scale(corpora: list[tuple[str, Path | None]]) -> list[str]:
+    """Per corpus: whole-process server CPU per filter change and the server's peak memory."""
+    lines = [
+        "## Scale: server CPU per filter change and peak memory (bench/load.py --scale)",
+        "",
+        "One server per corpus (`streamlit run`, the repository's configuration, its store already built); "
+        "one reader changes the event kinds 3 × 25 times back to back (impatient think time); CPU is the "
+        "whole server process's (every thread, DuckDB's included) per change, median of the three rounds; "
+        "peak memory is the server's VmHWM after them, from its start.",
+        "",
+        "| corpus | CPU per filter change (ms) | peak memory (MB) | memory after (MB) |",
+        "|---|---:|---:|---:|",
+    ]
+    for label, data in corpora:
+        with dashboard(data) as (url, pid):
+            ms = cpu_per_change(url, pid)
+            lines.append(
+                f"| {label} | {ms:.0f} | {proc_rss_mb(pid, 'VmHWM'):,.0f} | {proc_rss_mb(pid):,.0f} |"
+            )
+            print(lines[-1], flush=True)
+    return [*lines, ""]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--url", help="a running dashboard on this machine (http://127.0.0.1:PORT)")
@@ -524,7 +548,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--big", default=str(OUT / "synth-1000000"), help="with --matrix: the 1,000,000-event corpus"
     )
+    ap.add_argument(
+        "--scale", nargs="*", metavar="N", type=int,
+        help="server CPU per change and peak memory on the seed and synthetic corpora of these sizes "
+        "(generated when missing); updates bench/RESULTS.md",
+    )  # fmt: skip
     args = ap.parse_args(argv)
+    if args.scale is not None:
+        scaled: list[tuple[str, Path | None]] = [("bundled corpus (22 events)", None)]
+        for n in args.scale:
+            folder = OUT / f"synth-{n}"
+            if not (folder / "synth.events.parquet").exists():
+                subprocess.run(
+                    [sys.executable, "-m", "dashboard", "synth", "--events", str(n), "--out", str(folder)],
+                    check=True,
+                    cwd=ROOT,
+                )
+            scaled.append((f"synthetic, {n:,} events", folder))
+        results.write_section("scale", scale(scaled))
+        return 0
     if args.matrix:
         corpora: list[tuple[str, Path | None]] = [("Bundled corpus (22 events)", None)]
         big = Path(args.big)
