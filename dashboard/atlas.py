@@ -37,6 +37,9 @@ class Atlas(Catalog):
     _by_id: cachetools.LRUCache = field(
         default_factory=lambda: cachetools.LRUCache(maxsize=4096), repr=False, compare=False
     )
+    _texts: cachetools.LRUCache = field(
+        default_factory=lambda: cachetools.LRUCache(maxsize=64), repr=False, compare=False
+    )
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def event(self, event_id: str) -> dict[str, Any] | None:
@@ -54,7 +57,14 @@ class Atlas(Catalog):
         return self.event(event_id) is not None
 
     def text(self, article_id: str) -> str:
-        return query.article_text(self.engine, article_id)
+        """An article's text (the few being read are kept)."""
+        with self._lock:
+            hit = self._texts.get(article_id)
+        if hit is None:
+            hit = query.article_text(self.engine, article_id)
+            with self._lock:
+                self._texts[article_id] = hit
+        return hit
 
     def summary(self) -> str:
         placed = sum(1 for p in self.places if p in self.coords)

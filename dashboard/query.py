@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dashboard.filters import Filters
-from dashboard.store import TABLES, Store
+from dashboard.store import HOT, TABLES, Store
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -61,7 +61,17 @@ class DuckDBEngine:
         # A small corpus is copied into memory (each query then skips reading Parquet footers);
         # a large one is queried where it lies.
         copy = store.events <= IN_MEMORY_EVENTS
+        hot = store.path / HOT
+        native = set()
+        if not copy and hot.exists():
+            # The scanned tables from the store's own DuckDB file, read-only; the rest from Parquet.
+            self._con.execute("ATTACH $path AS hot (READ_ONLY)", {"path": str(hot)})
+            for t in ("events", "participants"):
+                self._con.execute(f"CREATE VIEW {t} AS SELECT * FROM hot.{t}")
+                native.add(t)
         for t in TABLES:
+            if t in native:
+                continue
             rel = self._con.read_parquet(str(store.table(t)))
             if copy:
                 rel.create(t)
@@ -331,21 +341,68 @@ GROUP BY e.point, e.kind
 ORDER BY e.point, e.kind
 """
 MAP_ROUTES = f"""
-SELECT e.kind, e.origin_point AS origin, e.point AS place, count(*) AS events, max(e.ord) AS last_ord,
+SELECT e.kind, e.route_from AS origin, e.point AS place, count(*) AS events, max(e.ord) AS last_ord,
        {LAST_DATED} AS last_dated
 FROM events AS e
-WHERE {{where}} AND e.point IS NOT NULL AND e.origin_point IS NOT NULL AND e.origin_point <> e.point
-GROUP BY e.kind, e.origin_point, e.point
-ORDER BY events DESC, e.kind, e.origin_point, e.point
+WHERE {{where}} AND e.route_from IS NOT NULL AND e.point IS NOT NULL
+GROUP BY e.kind, e.route_from, e.point
+ORDER BY events DESC, e.kind, e.route_from, e.point
+"""
+# Contacts by (origin, place), busiest first, each with its commonest kind (the first by name on a tie),
+# and totals over every pair: how many pairs, how many (kind, origin, place) groups, how many events.
+ROUTE_PAIRS = f"""
+WITH g AS (
+    SELECT e.route_from AS origin, e.point AS place, e.kind, count(*) AS n, max(e.ord) AS last_ord,
+           {LAST_DATED} AS last_dated
+    FROM events AS e
+    WHERE {{where}} AND e.route_from IS NOT NULL AND e.point IS NOT NULL
+    GROUP BY e.route_from, e.point, e.kind
+), p AS (
+    SELECT g.origin, g.place, CAST(sum(g.n) AS BIGINT) AS events, max(g.last_ord) AS last_ord,
+           max(g.last_dated) AS last_dated, count(*) AS kinds, max(g.n) AS top
+    FROM g
+    GROUP BY g.origin, g.place
+), s AS (
+    SELECT g.origin, g.place, min(g.kind) AS style
+    FROM g JOIN p ON p.origin = g.origin AND p.place = g.place AND g.n = p.top
+    GROUP BY g.origin, g.place
+)
+SELECT p.origin, p.place, p.events, p.last_ord, p.last_dated, s.style,
+       count(*) OVER () AS pairs, CAST(sum(p.kinds) OVER () AS BIGINT) AS groups,
+       CAST(sum(p.events) OVER () AS BIGINT) AS total
+FROM p JOIN s ON s.origin = p.origin AND s.place = p.place
+ORDER BY p.events DESC, p.origin, p.place
+LIMIT $limit
 """
 
 
-def map_groups(eng: Engine, f: Filters) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """What the map draws, counted: events per (map point, kind), and contacts per (kind, origin, place)."""
+@dataclass(frozen=True)
+class MapGroups:
+    """What the map draws, counted.
+
+    `points`: events per (map point, kind). `routes`: contacts per (kind, origin,
+    place) when there are at most `max_routes` such groups; else the busiest
+    `max_routes` (origin, place) pairs across kinds, each with its commonest kind
+    as `style` (`aggregated`), and `dropped` counts the contacts on the others.
+    """
+
+    points: list[dict[str, Any]]
+    routes: list[dict[str, Any]]
+    aggregated: bool
+    dropped: int
+
+
+def map_groups(eng: Engine, f: Filters, max_routes: int = 150) -> MapGroups:
     w = where(f)
     points = eng.rows(MAP_POINTS.format(where=w.sql), w.params)
-    routes = eng.rows(MAP_ROUTES.format(where=w.sql), w.params)
-    return points, routes
+    pairs = eng.rows(ROUTE_PAIRS.format(where=w.sql), {**w.params, "limit": max_routes})
+    if not pairs:
+        return MapGroups(points, [], False, 0)
+    if pairs[0]["groups"] <= max_routes:
+        return MapGroups(points, eng.rows(MAP_ROUTES.format(where=w.sql), w.params), False, 0)
+    keep = ("origin", "place", "events", "last_ord", "last_dated", "style")
+    routes = [{k: r[k] for k in keep} for r in pairs]
+    return MapGroups(points, routes, True, int(pairs[0]["total"]) - sum(int(r["events"]) for r in routes))
 
 
 BINS = {"month": "month", "quarter": "quarter", "year": "year"}
@@ -419,7 +476,7 @@ def timeline_marks(
 
 # Stepping order, shared by every list of events a click steps through: dated events latest
 # first, then the undated in corpus order. Corpus order is date order, so `ord` says "latest".
-STEP_KEY = "CASE WHEN e.start IS NULL THEN e.ord ELSE -1 - e.ord END"
+STEP_KEY = "e.sk"  # precomputed in the store: CASE WHEN e.start IS NULL THEN e.ord ELSE -1 - e.ord END
 LATEST = f"""
 SELECT e.id, e.kind, e.summary, e.start, e."end", e.precision
 FROM events AS e
@@ -505,7 +562,7 @@ ARTICLE_EVENTS = "SELECT e.article, count(*) AS events FROM events AS e GROUP BY
 ARTICLE_SPANS = """
 SELECT s.event, s.start, s."end", e.summary
 FROM sources AS s JOIN events AS e ON e.id = s.event
-WHERE s.article = $article AND {where}
+WHERE s.article = $article AND e.article = $article AND {where}
 ORDER BY s.ord
 """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,9 +26,13 @@ def _day(value: Any) -> dt.date | None:
 
 def date_label(ev: dict[str, Any]) -> str:
     """'21 June 2025', 'February 2025', '2020 – 21 June 2025', 'date unknown (by …)'."""
-    return EventDate(
-        precision=Precision(ev["precision"]), start=_day(ev["start"]), end=_day(ev["end"])
-    ).label()
+    return _date_label(ev["precision"], _day(ev["start"]), _day(ev["end"]))
+
+
+@functools.lru_cache(maxsize=16384)
+def _date_label(precision: str, start: dt.date | None, end: dt.date | None) -> str:
+    # Dates repeat across events and hovers; the validated model builds the words once per date.
+    return EventDate(precision=Precision(precision), start=start, end=end).label()
 
 
 def event_label(ev: dict[str, Any]) -> str:

@@ -127,11 +127,11 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
     that country. `total` is how many events the filters keep.
     """
     c, eng = atlas, atlas.engine
-    point_groups, route_groups = query.map_groups(eng, f)
+    groups = query.map_groups(eng, f, MAX_ROUTES)
     by_point: dict[str, list[dict[str, Any]]] = {}
-    for g in point_groups:
+    for g in groups.points:
         by_point.setdefault(g["place"], []).append(g)
-    routes, aggregated, dropped = _route_groups(route_groups)
+    routes, aggregated, dropped = _route_groups(groups)
     wanted = {_latest_ord(gs) for gs in by_point.values()} | {r["latest_ord"] for r in routes}
     latest = {int(e["ord"]): e for e in query.events_at(eng, sorted(wanted))}
 
@@ -175,33 +175,20 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
     )
 
 
-def _route_groups(groups: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool, int]:
-    """Contacts by (kind, origin, place), or by (origin, place) when there are too many: busiest first."""
-    aggregated = len(groups) > MAX_ROUTES
-    routes: list[dict[str, Any]] = []
-    if aggregated:
-        merged: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for g in groups:
-            merged.setdefault((g["origin"], g["place"]), []).append(g)
-        for (origin, place), gs in sorted(merged.items()):
-            per_kind: dict[str, int] = {}
-            for g in gs:
-                per_kind[g["kind"]] = per_kind.get(g["kind"], 0) + int(g["events"])
-            style = min(per_kind, key=lambda k: (-per_kind[k], k))  # the commonest kind
-            routes.append(
-                {"kind": ANY, "style": style, "origin": origin, "place": place,
-                 "count": sum(per_kind.values()), "latest_ord": _latest_ord(gs), "key": (origin, place)}
-            )  # fmt: skip
-    else:
-        for g in groups:
-            routes.append(
-                {"kind": g["kind"], "style": g["kind"], "origin": g["origin"], "place": g["place"],
-                 "count": int(g["events"]), "latest_ord": _latest_ord([g]),
-                 "key": (g["kind"], g["origin"], g["place"])}
-            )  # fmt: skip
-    routes.sort(key=lambda r: (-r["count"], r["key"]))
-    dropped = sum(r["count"] for r in routes[MAX_ROUTES:])
-    return routes[:MAX_ROUTES], aggregated, dropped
+def _route_groups(groups: query.MapGroups) -> tuple[list[dict[str, Any]], bool, int]:
+    """Contacts by (kind, origin, place), or by (origin, place) across kinds when there are too many."""
+    routes = [
+        {
+            "kind": ANY if groups.aggregated else g["kind"],
+            "style": g["style"] if groups.aggregated else g["kind"],
+            "origin": g["origin"],
+            "place": g["place"],
+            "count": int(g["events"]),
+            "latest_ord": _latest_ord([g]),
+        }
+        for g in groups.routes
+    ]
+    return routes, groups.aggregated, groups.dropped
 
 
 def map_selection(atlas: Atlas, data: MapData, selected: str | None) -> MapData:
