@@ -57,7 +57,9 @@ class DuckDBEngine:
         import duckdb  # noqa: PLC0415 - imported with the engine
 
         self.store = store
-        self._con = duckdb.connect(config={"threads": 2})
+        # Bounded: DuckDB keeps what it read in its buffer pool up to this, and spills beyond.
+        memory = os.environ.get("CONTACT_ATLAS_DUCKDB_MEMORY", "512MB")
+        self._con = duckdb.connect(config={"threads": 2, "memory_limit": memory})
         # A small corpus is copied into memory (each query then skips reading Parquet footers);
         # a large one is queried where it lies.
         copy = store.events <= IN_MEMORY_EVENTS

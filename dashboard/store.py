@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -70,6 +71,14 @@ def _strings(values: object) -> pa.Array:
     return pa.array(arr, type=pa.string(), from_pandas=True)
 
 
+def _column(values: pd.Series) -> pa.Array:
+    """A frame's column as plain Arrow strings, decoded in Arrow (categoricals: by their codes)."""
+    arr = pa.Array.from_pandas(values)
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    return arr if arr.type == pa.string() else pc.cast(arr, pa.string())
+
+
 def tables(corpus: Corpus) -> dict[str, pa.Table]:
     """The corpus as Arrow tables, in the store's schema (plain strings, dates, row order kept in `ord`)."""
     ev = corpus.events
@@ -93,11 +102,11 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
     events = pa.table(
         {
             "ord": pa.array(np.arange(n, dtype=np.int64)),
-            **{c: _strings(ev[c].astype(object)) for c in ("id", "kind", "cameo", "summary", "precision")},
+            **{c: _column(ev[c]) for c in ("id", "kind", "cameo", "summary", "precision")},
             "start": dates("start"),
             "end": dates("end"),
             **{
-                c: _strings(ev[c].astype(object))
+                c: _column(ev[c])
                 for c in ("place", "geo_precision", "origin", "attribution", "certainty", "note", "article")
             },
             "point": point,
@@ -114,17 +123,17 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
     participants = pa.table(
         {
             "ord": pa.array(np.arange(len(parts), dtype=np.int64)),
-            "event": _strings(parts["event"].astype(object)),
-            "actor": _strings(parts["actor"].astype(object)),
-            "role": _strings(parts["role"].astype(object)),
+            "event": _column(parts["event"]),
+            "actor": _column(parts["actor"]),
+            "role": _column(parts["role"]),
         }
     )
     srcs = corpus.sources
     sources = pa.table(
         {
             "ord": pa.array(np.arange(len(srcs), dtype=np.int64)),
-            "event": _strings(srcs["event"].astype(object)),
-            "article": _strings(srcs["article"].astype(object)),
+            "event": _column(srcs["event"]),
+            "article": _column(srcs["article"]),
             "start": pa.array(srcs["start"].to_numpy(dtype=np.int64)),
             "end": pa.array(srcs["end"].to_numpy(dtype=np.int64)),
             "quote": _strings(corpus.quotes(srcs)),
