@@ -79,14 +79,13 @@ def explorer(a: atlas.Atlas) -> Callable[[filters.Filters], object]:
     def run(f: filters.Filters) -> object:
         s = query.summary(a.engine, f)
         n = int(s["n"])
-        dated = query.count(a.engine, f, dated=True)
         reading = article.reading_article(a, f)
         return (
             table.summary_line(a, s),
             map_view.map_data(a, f, n),
-            timeline.timeline_data(a, f, n - dated),
-            table.select_choices(a, f, n),
-            table.event_list(a, f),
+            timeline.timeline_data(a, f, int(s["undated"])),
+            table.select_choices(a, f, rows := table.few_rows(a, f, n)),
+            table.event_list(a, f, rows),
             article.article_html(a, f, reading) if reading else "",
         )
 
@@ -118,8 +117,8 @@ def measure(size: str, n: int, n_spark: int, spark: bool) -> list[str]:
         "summary": lambda f: query.summary(eng, f),
         "map": lambda f: map_view.map_data(duck, f, 0),
         "timeline": lambda f: timeline.timeline_data(duck, f, 0),
-        "select box": lambda f: table.select_choices(duck, f, 10**9),
-        "list": lambda f: table.event_list(duck, f),
+        "select box": lambda f: table.select_choices(duck, f, None),
+        "list": lambda f: table.event_list(duck, f, None),
     }
     each = ", ".join(f"{name} {timed(work, steps)[0]:,.0f}" for name, work in parts.items())
     rows.append(f"| {label} | DuckDB, each view (ms) | {each} | | |")

@@ -394,9 +394,15 @@ class MapGroups:
     dropped: int
 
 
-def map_groups(eng: Engine, f: Filters, max_routes: int = 150) -> MapGroups:
+def map_groups(eng: Engine, f: Filters, max_routes: int = 150, few: bool = False) -> MapGroups:
+    """`few`: expect few routes (a small corpus), and try the plain grouping first."""
     w = where(f)
     points = eng.rows(MAP_POINTS.format(where=w.sql), w.params)
+    if few:
+        sql = MAP_ROUTES.format(where=w.sql) + "LIMIT $limit"
+        routes = eng.rows(sql, {**w.params, "limit": max_routes + 1})
+        if len(routes) <= max_routes:
+            return MapGroups(points, routes, False, 0)
     pairs = eng.rows(ROUTE_PAIRS.format(where=w.sql), {**w.params, "limit": max_routes})
     if not pairs:
         return MapGroups(points, [], False, 0)
@@ -541,14 +547,15 @@ def step_bin(
 
 SUMMARY = """
 SELECT count(*) AS n, min(e.start) AS first, max(e."end") AS last,
-       CAST(coalesce(sum(CASE WHEN e.point IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS unplaced
+       CAST(coalesce(sum(CASE WHEN e.point IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS unplaced,
+       CAST(coalesce(sum(CASE WHEN e."end" IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS undated
 FROM events AS e
 WHERE {where}
 """
 FIRST_ARTICLE = "SELECT e.article FROM events AS e WHERE {where} ORDER BY e.ord LIMIT 1"
 EVENT_COLUMNS = (
     'e.ord, e.id, e.kind, e.cameo, e.summary, e.start, e."end", e.precision, e.place, e.geo_precision, '
-    "e.origin, e.attribution, e.certainty, e.note, e.article, e.point, e.origin_point"
+    "e.origin, e.attribution, e.certainty, e.note, e.article, e.point, e.origin_point, e.sk"
 )
 EVENT = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.id = $id"
 HAS_EVENT = "SELECT count(*) AS n FROM events AS e WHERE e.id = $id"
@@ -570,7 +577,7 @@ ORDER BY s.ord
 
 
 def summary(eng: Engine, f: Filters) -> dict[str, Any]:
-    """How many events the filters keep, their first start and last end, and how many have no place."""
+    """How many events the filters keep, their first start and last end, how many have no place or no date."""
     w = where(f)
     return eng.rows(SUMMARY.format(where=w.sql), w.params)[0]
 

@@ -179,7 +179,8 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
             notices.append("The selected event is hidden by these filters; selection cleared.")
             st.session_state[filters.EVENT_PARAM] = None
             f = f.with_event(None)
-        labels_of = cached("select", f"{key}&event={f.event}", lambda: table_view.select_choices(a, f, n))
+        rows = cached("rows", key, lambda: table_view.few_rows(a, f, n))
+        labels_of = cached("select", f"{key}&event={f.event}", lambda: table_view.select_choices(a, f, rows))
         many = n > len(labels_of)
         st.selectbox(
             "Selected event", list(labels_of), key=filters.EVENT_PARAM, format_func=labels_of.get, index=None,
@@ -233,8 +234,11 @@ def cached_text(name: str, key: str, build: Callable[[], str]) -> str:
 
 def event_list(ctx: Context) -> list[tuple[str, str]]:
     """(id, label) of the events the Explorer lists, latest first, the selection kept in."""
+    rows = cached("rows", ctx.key, lambda: table_view.few_rows(ctx.atlas, ctx.filters, ctx.n))
     return cached(
-        "list", f"{ctx.key}&event={ctx.filters.event}", lambda: table_view.event_list(ctx.atlas, ctx.filters)
+        "list",
+        f"{ctx.key}&event={ctx.filters.event}",
+        lambda: table_view.event_list(ctx.atlas, ctx.filters, rows),
     )
 
 
@@ -247,7 +251,7 @@ def map_data(ctx: Context) -> map_view.MapData:
 def timeline_data(ctx: Context) -> timeline_view.TimelineData:
     """The timeline's data for this view (cached per filters and lanes) with the selection marked."""
     f = ctx.filters
-    undated = ctx.n - int(cached("dated", ctx.key, lambda: query.count(ctx.atlas.engine, f, dated=True)))
+    undated = int(ctx.summary["undated"])
     base = cached(
         "timeline", f"{ctx.key}&lanes={f.lanes}", lambda: timeline_view.timeline_data(ctx.atlas, f, undated)
     )

@@ -127,7 +127,7 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
     that country. `total` is how many events the filters keep.
     """
     c, eng = atlas, atlas.engine
-    groups = query.map_groups(eng, f, MAX_ROUTES)
+    groups = query.map_groups(eng, f, MAX_ROUTES, few=atlas.events <= query.IN_MEMORY_EVENTS)
     by_point: dict[str, list[dict[str, Any]]] = {}
     for g in groups.points:
         by_point.setdefault(g["place"], []).append(g)

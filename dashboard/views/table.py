@@ -43,19 +43,28 @@ def _with_selected(atlas: Atlas, rows: list[dict[str, Any]], selected: str | Non
     return rows
 
 
-def select_choices(atlas: Atlas, f: Filters, n: int) -> dict[str, str]:
-    """The select box's events (id → label): all of them in order, or the latest MAX_CHOICES."""
-    if n <= MAX_CHOICES:
-        rows = query.first_events(atlas.engine, f, MAX_CHOICES)
-    else:
+def few_rows(atlas: Atlas, f: Filters, n: int) -> list[dict[str, Any]] | None:
+    """Every filtered event's row, in corpus order, when there are at most MAX_CHOICES; else None.
+
+    A small view's select box and list of events are both made from these rows: one query.
+    """
+    return query.first_events(atlas.engine, f, MAX_CHOICES) if n <= MAX_CHOICES else None
+
+
+def select_choices(atlas: Atlas, f: Filters, rows: list[dict[str, Any]] | None) -> dict[str, str]:
+    """The select box's events (id → label): all of them in order (`few_rows`), or the latest MAX_CHOICES."""
+    if rows is None:
         rows = _with_selected(atlas, query.latest(atlas.engine, f, MAX_CHOICES), f.event, MAX_CHOICES + 1)
     return {r["id"]: event_label(r) for r in rows}
 
 
-def event_list(atlas: Atlas, f: Filters) -> list[tuple[str, str]]:
+def event_list(atlas: Atlas, f: Filters, rows: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
     """(id, label) of the events the Explorer lists, latest first, the selection kept in."""
-    rows = _with_selected(atlas, query.latest(atlas.engine, f, MAX_LIST), f.event, MAX_LIST)
-    return [(r["id"], event_label(r)) for r in rows]
+    if rows is not None:
+        latest = sorted(rows, key=lambda r: r["sk"])[:MAX_LIST]  # the stepping order: latest first
+    else:
+        latest = query.latest(atlas.engine, f, MAX_LIST)
+    return [(r["id"], event_label(r)) for r in _with_selected(atlas, latest, f.event, MAX_LIST)]
 
 
 def events_table(atlas: Atlas, f: Filters) -> pd.DataFrame:

@@ -60,62 +60,70 @@ def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
     rows = query.timeline_marks(eng, f, MAX_MARKS + 1, lanes, actors)
     if len(rows) > MAX_MARKS:
         return _binned(atlas, f, label_of, undated, actors, hidden)
-    ev = pd.DataFrame(
-        rows,
-        columns=["id", "kind", "lane", "summary", "start", "end", "precision", "certainty", "attribution"],
-    )
-    start = pd.to_datetime(ev["start"])
-    end = pd.to_datetime(ev["end"])
-    ev["shape"] = np.where(
-        start.isna(), "before", np.where(ev["precision"].eq("day") & start.eq(end), "point", "bar")
-    )
-    # A bar covers whole days: it ends at the end of its last day.
-    ev["x0"] = start.where(start.notna(), end)
-    ev["x1"] = end + pd.Timedelta(days=1)
-    span_days = max((ev["x1"].max() - ev["x0"].min()).days, 30) if len(ev) else 30
-    pad = pd.Timedelta(days=span_days * 0.015)
-    ev = ev.sort_values(["x0", "id"], kind="stable").reset_index(drop=True)
-    packed = np.zeros(len(ev), dtype=int)
-    lane_rows: dict[str, int] = {}
-    # Up to twenty actors' lanes: a few rows each keeps the chart's height bounded.
-    cap = MAX_ACTOR_ROWS if lanes == "actor" else len(ev) + 1
-    for lane, idx in ev.groupby("lane", sort=False).indices.items():
-        ends: list[pd.Timestamp] = []
-        for i in idx:
-            x0 = ev.at[i, "x0"]
-            x1 = ev.at[i, "x1"] if ev.at[i, "shape"] == "bar" else x0
-            for r, last in enumerate(ends):
-                if x0 > last + pad:
-                    ends[r] = x1
-                    packed[i] = r
-                    break
-            else:
-                if len(ends) < cap:
-                    ends.append(x1)
-                    packed[i] = len(ends) - 1
-                else:  # a full lane: share the row that frees up first
-                    r = int(np.argmin(ends))
-                    ends[r], packed[i] = max(ends[r], x1), r
-        lane_rows[lane] = len(ends)
-    ev["row"] = packed
-    lane_table, base = _stack_lanes(ev, label_of, lane_rows, lanes)
-    ev["y"] = [base[lane] + r for lane, r in zip(ev["lane"], ev["row"], strict=True)]
-    names = participant_names(atlas, eng, ev["id"].unique().tolist())
-    ev["hover"] = [
-        "<br>".join(
-            [
-                f"<b>{markup.plotly_text(TAXONOMY[r['kind']].label)}</b> · "
-                + markup.plotly_text(date_label(r)),
-                wrap_html(r["summary"]),
-                markup.plotly_text(names.get(r["id"], "")),
-                f"{r['certainty']} · {markup.plotly_text(r['attribution'])}",
-            ]
+    # At most MAX_MARKS rows: laid out in plain Python (days as ordinals), one frame built at the end.
+    marks = []
+    for r in rows:
+        start, end = r["start"], r["end"]
+        shape = (
+            "before" if start is None else ("point" if r["precision"] == "day" and start == end else "bar")
         )
-        for r in ev.to_dict("records")
-    ]
-    ev["count"] = 1
-    marks = ev.rename(columns={"id": "event"})[MARK_COLUMNS]
-    return TimelineData(marks, lane_table, undated, None, hidden)
+        first = (start if start is not None else end).toordinal()
+        # A bar covers whole days: it ends at the end of its last day.
+        marks.append({**r, "shape": shape, "d0": first, "d1": end.toordinal() + 1})
+    marks.sort(key=lambda m: (m["d0"], m["id"]))
+    span_days = max(max(m["d1"] for m in marks) - min(m["d0"] for m in marks), 30) if marks else 30
+    pad = span_days * 0.015
+    ends_of: dict[str, list[float]] = {}
+    # Up to twenty actors' lanes: a few rows each keeps the chart's height bounded.
+    cap = MAX_ACTOR_ROWS if lanes == "actor" else len(marks) + 1
+    for m in marks:
+        ends = ends_of.setdefault(m["lane"], [])
+        x0 = m["d0"]
+        x1 = m["d1"] if m["shape"] == "bar" else x0
+        for i, last in enumerate(ends):
+            if x0 > last + pad:
+                ends[i], m["row"] = x1, i
+                break
+        else:
+            if len(ends) < cap:
+                ends.append(x1)
+                m["row"] = len(ends) - 1
+            else:  # a full lane: share the row that frees up first
+                i = min(range(len(ends)), key=ends.__getitem__)
+                ends[i], m["row"] = max(ends[i], x1), i
+    lane_rows = {lane: len(ends) for lane, ends in ends_of.items()}
+    x0s = pd.to_datetime([dt.date.fromordinal(m["d0"]) for m in marks])
+    lane_table, base = _stack_lanes(
+        pd.DataFrame({"lane": [m["lane"] for m in marks], "x0": x0s}), label_of, lane_rows, lanes
+    )
+    names = participant_names(atlas, eng, list(dict.fromkeys(m["id"] for m in marks)))
+    out = pd.DataFrame(
+        {
+            "event": [m["id"] for m in marks],
+            "kind": [m["kind"] for m in marks],
+            "lane": [m["lane"] for m in marks],
+            "row": [m["row"] for m in marks],
+            "y": [base[m["lane"]] + m["row"] for m in marks],
+            "x0": x0s,
+            "x1": pd.to_datetime([dt.date.fromordinal(m["d1"]) for m in marks]),
+            "shape": [m["shape"] for m in marks],
+            "hover": [
+                "<br>".join(
+                    [
+                        f"<b>{markup.plotly_text(TAXONOMY[m['kind']].label)}</b> · "
+                        + markup.plotly_text(date_label(m)),
+                        wrap_html(m["summary"]),
+                        markup.plotly_text(names.get(m["id"], "")),
+                        f"{m['certainty']} · {markup.plotly_text(m['attribution'])}",
+                    ]
+                )
+                for m in marks
+            ],
+            "count": 1,
+        },
+        columns=MARK_COLUMNS,
+    )
+    return TimelineData(out, lane_table, undated, None, hidden)
 
 
 def timeline_selection(atlas: Atlas, data: TimelineData, lanes: str, selected: str | None) -> TimelineData:
