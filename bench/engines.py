@@ -27,7 +27,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import results  # noqa: E402 - bench/results.py
 
-from dashboard import atlas, corpus, filters, folder, query, store, synth  # noqa: E402
+from dashboard import atlas, filters, folder, query, store, synth  # noqa: E402
+from dashboard.readers import corpus  # noqa: E402
 from dashboard.views import article, table, timeline  # noqa: E402
 from dashboard.views import map as map_view  # noqa: E402
 

@@ -9,8 +9,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from dashboard import corpus as corpus_mod
 from dashboard.problems import DataError, Severity
+from dashboard.readers import corpus as corpus_mod
 
 ENGINES = ("duckdb", "spark")  # dashboard.query.ENGINES, without importing the engines
 

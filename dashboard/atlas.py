@@ -20,9 +20,10 @@ from typing import Any
 
 import cachetools
 
-from dashboard import bulk, folder, query, store
+from dashboard import folder, query, store
 from dashboard.catalog import Catalog, _n
 from dashboard.problems import DataError
+from dashboard.readers import bulk
 
 BUILD_TRIES = 3  # a data folder still being written is read again, this many times at most
 RECHECK_S = 2.0  # how often a running dashboard looks for edited data files
@@ -75,7 +76,7 @@ class Atlas(Catalog):
 
 
 def _build_here(root: Path, fingerprint: str) -> None:
-    from dashboard import corpus  # noqa: PLC0415 - the loader is needed only to build
+    from dashboard.readers import corpus  # noqa: PLC0415 - the loader is needed only to build
 
     c = corpus.load(root)
     if c.fingerprint == fingerprint:

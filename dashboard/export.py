@@ -16,9 +16,9 @@ import pandas as pd
 
 from dashboard import markup
 from dashboard.arrow import isin
-from dashboard.corpus import Corpus, by_event
-from dashboard.corpus import records as records_of
 from dashboard.model import GeoPrecision
+from dashboard.readers.corpus import Corpus, by_event
+from dashboard.readers.corpus import records as records_of
 
 FORMATS = ("json", "csv", "geojson")
 MEDIA_TYPES = {"json": "application/json", "csv": "text/csv", "geojson": "application/geo+json"}

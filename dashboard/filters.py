@@ -16,8 +16,8 @@ import pandas as pd
 
 from dashboard.arrow import isin
 from dashboard.catalog import Catalog
-from dashboard.corpus import Corpus
 from dashboard.model import TAXONOMY, Certainty
+from dashboard.readers.corpus import Corpus
 
 # URL parameter for each set-valued filter, in the order they appear in a link.
 SET_PARAMS = {

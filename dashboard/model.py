@@ -1,7 +1,7 @@
 """The data model: articles, actors, places and sourced events.
 
 Hand-written records are validated by these pydantic models; the loader
-(`dashboard.corpus`) turns validated records into the frames the app reads.
+(`dashboard.readers.corpus`) turns validated records into the frames the app reads.
 """
 
 from __future__ import annotations

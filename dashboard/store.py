@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from dashboard import catalog, folder
 
 if TYPE_CHECKING:
-    from dashboard.corpus import Corpus
+    from dashboard.readers.corpus import Corpus
 
 FORMAT = 4  # 2: map points; 3: article texts, catalog.json; 4: step keys, route origins, hot.duckdb
 HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)

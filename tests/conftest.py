@@ -14,7 +14,7 @@ import pytest
 from hypothesis import settings
 
 from dashboard import atlas as atlas_mod
-from dashboard import corpus
+from dashboard.readers import corpus
 
 # Under CI the generated cases are the same on every run (a red build is reproducible);
 # elsewhere each run tries new ones. HYPOTHESIS_PROFILE picks either explicitly.

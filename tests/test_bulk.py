@@ -12,7 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import DATA
 
-from dashboard import atlas, corpus, filters, folder, query, synth
+from dashboard import atlas, filters, folder, query, synth
+from dashboard.readers import corpus
 
 
 def digest(folder: Path) -> dict[str, str]:

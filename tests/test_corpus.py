@@ -10,8 +10,8 @@ import pytest
 import yaml
 from conftest import DATA, SEED_EVENTS, edit
 
-from dashboard import corpus
 from dashboard.model import TAXONOMY, EventDate, PartialDate, Precision
+from dashboard.readers import corpus
 
 ARTICLE = "kellogg-lukashenko-minsk"
 SEED_SHA256 = "d0182b0fe4a31f61d6b723f27afaeb0a2fce30d367ae3400e1070906758544b0"

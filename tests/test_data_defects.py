@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import SEED_EVENTS, edit
 
-from dashboard import corpus
+from dashboard.readers import corpus
 
 EVENTS_FILE = SEED_EVENTS.relative_to(SEED_EVENTS.parents[1]).as_posix()
 ARTICLE = "kellogg-lukashenko-minsk"

@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import corpus, filters
+from dashboard import filters
+from dashboard.readers import corpus
 
 sys.path.insert(0, str(ROOT / "bench"))
 import load

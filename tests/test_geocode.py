@@ -12,10 +12,10 @@ import pytest
 from conftest import ROOT, edit
 from geopy.distance import geodesic
 
-from dashboard import corpus
 from dashboard.geocache import read_cache
 from dashboard.geocode import AmbiguousPlace, GeoNamesGazetteer, geocode_places
 from dashboard.model import Place
+from dashboard.readers import corpus
 
 # GeoNames coordinates the seed's cities must land near (within 25 km).
 GEONAMES = {

@@ -19,7 +19,8 @@ import pytest
 from browser import required
 from conftest import DATA, edit
 
-from dashboard import corpus, export, filters, folder, query, store, synth
+from dashboard import export, filters, folder, query, store, synth
+from dashboard.readers import corpus
 
 F = filters.Filters.of
 CASES = {

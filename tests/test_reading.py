@@ -16,7 +16,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, dashboard
 
-from dashboard import corpus, filters, store
+from dashboard import filters, store
+from dashboard.readers import corpus
 from dashboard.views import labels
 from dashboard.views import map as map_view
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from conftest import ROOT, SEED_EVENTS, edit
 from streamlit.testing.v1 import AppTest
 
-from dashboard import atlas, corpus, figures, filters, markup, query
+from dashboard import atlas, figures, filters, markup, query
+from dashboard.readers import corpus
 from dashboard.views import article, timeline
 from dashboard.views import map as map_view
 

@@ -24,10 +24,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import atlas as atlas_mod
-from dashboard import corpus as corpus_mod
 from dashboard import figures, filters, memo, query
 from dashboard.filters import DATE_MAX, DATE_MIN, Filters
 from dashboard.model import TAXONOMY, Certainty
+from dashboard.readers import corpus as corpus_mod
 from dashboard.views import labels
 from dashboard.views import map as map_view
 from dashboard.views import table as table_view

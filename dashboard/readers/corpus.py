@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ValidationError
 
-from dashboard import bulk, folder, yamlio
+from dashboard import folder
 from dashboard.arrow import concat_categorical, isin, positions, strings
 from dashboard.catalog import Catalog, _n
 from dashboard.geocache import CACHE_NAME, Coordinates, read_cache
@@ -39,6 +39,7 @@ from dashboard.model import (
     SourceRef,
 )
 from dashboard.problems import DataError, Problem, Severity
+from dashboard.readers import bulk, yamlio
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "articles": Article,
