@@ -34,6 +34,7 @@ class Atlas(Catalog):
     store: store.Store
     engine: query.Engine
     events: int  # how many events the store holds
+    date_bounds: tuple[Any, Any] = (None, None)  # the first end date and the last start date
     # Events asked for by id (the selection, on every run of every page), kept by the thousand.
     _by_id: cachetools.LRUCache = field(
         default_factory=lambda: cachetools.LRUCache(maxsize=4096), repr=False, compare=False
@@ -114,12 +115,14 @@ def ensure_store(root: Path) -> store.Store:
 
 def open_atlas(root: Path, engine: str | None = None) -> Atlas:
     s = ensure_store(root)
+    eng = query.engine(s, engine)
     return Atlas(
         root=Path(root),
         fingerprint=s.fingerprint,
         store=s,
-        engine=query.engine(s, engine),
+        engine=eng,
         events=s.events,
+        date_bounds=query.date_bounds(eng),
         **store.read_catalog(s),  # type: ignore[arg-type]
     )
 

@@ -208,6 +208,15 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
     return Filters(**kw), notices  # type: ignore[arg-type]
 
 
+def without_no_ops(f: Filters, first_end: date | None, last_start: date | None) -> Filters:
+    """The same filters without dates that exclude nothing: a `from` on or before the corpus's first
+    end date, a `to` on or after its last start. Links that differ only there show the same events,
+    and views cached under this form are shared between them."""
+    start = None if f.start is not None and (first_end is None or f.start <= first_end) else f.start
+    end = None if f.end is not None and (last_start is None or f.end >= last_start) else f.end
+    return replace(f, start=start, end=end)
+
+
 def to_query(f: Filters) -> dict[str, list[str]]:
     """The canonical query parameters for a view: sorted, defaults left out."""
     out: dict[str, list[str]] = {}

@@ -582,6 +582,15 @@ def summary(eng: Engine, f: Filters) -> dict[str, Any]:
     return eng.rows(SUMMARY.format(where=w.sql), w.params)[0]
 
 
+DATE_BOUNDS = 'SELECT min(e."end") AS first_end, max(e.start) AS last_start FROM events AS e'
+
+
+def date_bounds(eng: Engine) -> tuple[dt.date | None, dt.date | None]:
+    """The corpus's first end date and last start date: date filters beyond them exclude nothing."""
+    r = eng.rows(DATE_BOUNDS, {})[0]
+    return r["first_end"], r["last_start"]
+
+
 def first_article(eng: Engine, f: Filters) -> str | None:
     w = where(f)
     rows = eng.rows(FIRST_ARTICLE.format(where=w.sql), w.params)

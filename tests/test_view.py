@@ -5,6 +5,7 @@ Every view runs its queries on the seed's store (DuckDB), as the dashboard does.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -229,3 +230,20 @@ def test_details_card(atlas) -> None:
     assert d.place.startswith("Washington → Minsk")
     assert "Keith Kellogg (visitor)" in d.participants
     assert details.details(atlas, "nope") is None
+
+
+def test_links_whose_dates_exclude_nothing_share_their_views(atlas) -> None:
+    # The seed runs from 2020 to 21 June 2025: `from=2016-…` or `to=2030-…` keeps every event, so
+    # such links are one view (and one cache entry); a date inside the range is a different view.
+    first_end, last_start = atlas.date_bounds
+    assert (first_end.isoformat(), last_start.isoformat()) == ("2020-12-31", "2025-06-21")
+    wide = [Filters.of(start=dt.date(2016, 1, 1) + dt.timedelta(days=i)) for i in range(0, 1500, 300)]
+    wide.append(Filters.of(end=dt.date(2030, 1, 1), kinds=["visit"]))
+    assert {filters.without_no_ops(f, *atlas.date_bounds) for f in wide[:-1]} == {Filters()}
+    assert filters.without_no_ops(wide[-1], *atlas.date_bounds) == Filters.of(kinds=["visit"])
+    for f in wide:
+        same = filters.without_no_ops(f, *atlas.date_bounds)
+        assert query.event_ids(atlas.engine, f) == query.event_ids(atlas.engine, same)
+    narrow = Filters.of(start=dt.date(2025, 1, 1))
+    assert filters.without_no_ops(narrow, *atlas.date_bounds) == narrow
+    assert query.count(atlas.engine, narrow) < atlas.events

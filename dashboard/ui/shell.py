@@ -114,8 +114,9 @@ def clear_filters() -> None:
 
 
 def filters_key(a: atlas_mod.Atlas, f: Filters) -> str:
-    """The data and the filters as one string (the selection and the lanes left out)."""
-    q = filters.to_query(replace(f, event=None, lanes=filters.LANES[0]))
+    """The data and the filters as one string (the selection, the lanes and no-op dates left out)."""
+    same = filters.without_no_ops(replace(f, event=None, lanes=filters.LANES[0]), *a.date_bounds)
+    q = filters.to_query(same)
     return f"{a.root}@{a.fingerprint}?{sorted(q.items())}"
 
 
