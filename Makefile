@@ -34,7 +34,7 @@ geocode: $(READY)
 
 # Not part of the tests: about 40 minutes; writes bench/RESULTS.md (needs Chromium and nginx).
 bench: $(READY)
-	$(BIN)/python bench/run.py --sizes 10000,100000,1000000,10000000
+	$(BIN)/python bench/run.py --sizes 10000,100000,1000000,10000000 --cold-repeats 1
 	$(BIN)/python bench/load.py --scale 1000000 10000000
 	$(BIN)/python bench/load.py --matrix
 	$(BIN)/python bench/engines.py
