@@ -21,7 +21,7 @@ from typing import Any
 import cachetools
 
 from dashboard import folder, query, store
-from dashboard.catalog import Catalog, _n
+from dashboard.catalog import Catalog
 from dashboard.problems import DataError
 from dashboard.readers import bulk
 
@@ -67,13 +67,6 @@ class Atlas(Catalog):
             with self._lock:
                 self._texts[article_id] = hit
         return hit
-
-    def summary(self) -> str:
-        placed = sum(1 for p in self.places if p in self.coords)
-        return (
-            f"{_n(len(self.articles), 'article')}, {_n(len(self.actors), 'actor')}, "
-            f"{_n(len(self.places), 'place')} ({placed} geocoded), {_n(self.events, 'event')}"
-        )
 
 
 def _build_here(root: Path, fingerprint: str) -> None:

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dashboard.filters import Filters
-from dashboard.store import HOT, TABLES, Store
+from dashboard.store import HOT, HOT_EVENTS, TABLES, Store
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 ENGINES = ("duckdb", "spark")
-IN_MEMORY_EVENTS = 200_000  # DuckDB copies a store this small into memory
+IN_MEMORY_EVENTS = HOT_EVENTS  # DuckDB copies a store this small into memory; larger ones have hot.duckdb
 
 
 def default_engine() -> str:
@@ -225,15 +225,13 @@ COUNT = "SELECT count(*) AS n FROM events AS e WHERE {where}"
 IDS = "SELECT e.id FROM events AS e WHERE {where} ORDER BY e.ord"
 
 
-def count(eng: Engine, f: Filters, *, only: str | None = None, dated: bool = False) -> int:
-    """How many events the filters keep (only this one, or only the dated ones, when asked)."""
+def count(eng: Engine, f: Filters, *, only: str | None = None) -> int:
+    """How many events the filters keep (or whether they keep this one)."""
     w = where(f)
     sql, params = COUNT.format(where=w.sql), dict(w.params)
     if only is not None:
         sql += " AND e.id = $only"
         params["only"] = only
-    if dated:
-        sql += ' AND e."end" IS NOT NULL'
     return int(eng.rows(sql, params)[0]["n"])
 
 
@@ -558,7 +556,6 @@ EVENT_COLUMNS = (
     "e.origin, e.attribution, e.certainty, e.note, e.article, e.point, e.origin_point, e.sk"
 )
 EVENT = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.id = $id"
-HAS_EVENT = "SELECT count(*) AS n FROM events AS e WHERE e.id = $id"
 FIRST_EVENTS = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE {{where}} ORDER BY e.ord LIMIT $limit"
 EVENTS_AT = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.ord IN (SELECT unnest($ords)) ORDER BY e.ord"
 PARTICIPANTS_OF = (
@@ -600,10 +597,6 @@ def first_article(eng: Engine, f: Filters) -> str | None:
 def event(eng: Engine, event_id: str) -> dict[str, Any] | None:
     rows = eng.rows(EVENT, {"id": event_id})
     return rows[0] if rows else None
-
-
-def has_event(eng: Engine, event_id: str) -> bool:
-    return bool(eng.rows(HAS_EVENT, {"id": event_id})[0]["n"])
 
 
 def first_events(eng: Engine, f: Filters, limit: int) -> list[dict[str, Any]]:

@@ -33,7 +33,7 @@ def _summary(atlas, f: Filters) -> str:
 
 
 def _timeline(atlas, f: Filters = ALL, selected: str | None = None) -> timeline.TimelineData:
-    undated = query.count(atlas.engine, f) - query.count(atlas.engine, f, dated=True)
+    undated = int(query.summary(atlas.engine, f)["undated"])
     data = timeline.timeline_data(atlas, f, undated)
     return timeline.timeline_selection(atlas, data, f.lanes, selected)
 
