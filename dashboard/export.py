@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboard import markup
 from dashboard.arrow import isin
-from dashboard.model import GeoPrecision
+from dashboard.model import MEASURES, GeoPrecision
 from dashboard.readers.corpus import Corpus, by_event
 from dashboard.readers.corpus import records as records_of
 
@@ -44,17 +44,24 @@ def _iso(ts: Any) -> str | None:
 
 
 def records(corpus: Corpus, events: pd.DataFrame) -> list[dict[str, Any]]:
-    """The export shape of each event, in the frame's order."""
+    """The export shape of each event, in the frame's order (the reference the engines' export matches)."""
+    from dashboard.query import measures, source_record  # noqa: PLC0415
+
     parts = by_event(corpus.participants[isin(corpus.participants["event"], events["id"])])
     srcs_frame = corpus.sources[isin(corpus.sources["event"], events["id"])]
-    srcs = by_event(srcs_frame.assign(_i=srcs_frame.index))
+    srcs = by_event(srcs_frame.assign(_i=srcs_frame.index, quote=corpus.quotes(srcs_frame)))
     out = []
-    quotes = dict(zip(srcs_frame.index, corpus.quotes(srcs_frame), strict=True))
     for ev in records_of(events):
         eid = ev["id"]
+        place = _place(corpus, ev["place"], ev["geo_precision"])
+        if place is not None:
+            place["suspect"] = ev["suspect"]
         out.append(
             {
                 "id": eid,
+                "dataset": ev["dataset"],
+                "coding": ev["coding"],
+                "external_id": ev["external_id"],
                 "kind": ev["kind"],
                 "cameo": ev["cameo"],
                 "summary": ev["summary"],
@@ -69,19 +76,12 @@ def records(corpus: Corpus, events: pd.DataFrame) -> list[dict[str, Any]]:
                     }
                     for p in parts.get(eid, [])
                 ],
-                "place": _place(corpus, ev["place"], ev["geo_precision"]),
+                "place": place,
                 "origin": _place(corpus, ev["origin"], None),
-                "sources": [
-                    {
-                        "article": s["article"],
-                        "start": int(s["start"]),
-                        "end": int(s["end"]),
-                        "quote": quotes[s["_i"]],
-                    }
-                    for s in srcs.get(eid, [])
-                ],
+                "sources": [source_record(s) for s in srcs.get(eid, [])],
                 "attribution": ev["attribution"],
                 "certainty": ev["certainty"],
+                "measures": measures(ev),
             }
         )
     return out
@@ -92,11 +92,11 @@ def to_json(recs: list[dict[str, Any]]) -> str:
 
 
 CSV_COLUMNS = [
-    "id", "kind", "cameo", "summary", "date_start", "date_end", "date_precision",
-    "participants", "participant_names",
-    "place_id", "place_name", "place_country", "place_lat", "place_lon", "place_precision",
+    "id", "dataset", "coding", "external_id", "kind", "cameo", "summary",
+    "date_start", "date_end", "date_precision", "participants", "participant_names",
+    "place_id", "place_name", "place_country", "place_lat", "place_lon", "place_precision", "place_suspect",
     "origin_id", "origin_name", "origin_country", "origin_lat", "origin_lon", "origin_precision",
-    "sources", "quotes", "attribution", "certainty",
+    "sources", "quotes", "source_urls", "attribution", "certainty", *MEASURES,
 ]  # fmt: skip
 
 
@@ -106,7 +106,13 @@ def to_csv(recs: list[dict[str, Any]]) -> str:
     w = csv.DictWriter(buf, CSV_COLUMNS, lineterminator="\n")
     w.writeheader()
     for r in recs:
-        row = {k: r[k] for k in ("id", "kind", "cameo", "summary", "attribution", "certainty")}
+        row = {
+            k: r[k]
+            for k in ("id", "dataset", "coding", "external_id", "kind", "cameo", "summary", "attribution",
+                      "certainty")
+        }  # fmt: skip
+        row |= {m: r["measures"].get(m) for m in MEASURES}
+        row["place_suspect"] = (r["place"] or {}).get("suspect")
         row |= {f"date_{k}": v for k, v in r["date"].items()}
         row["participants"] = " | ".join(
             f"{p['id']} ({p['role']})" if p["role"] else p["id"] for p in r["participants"]
@@ -115,8 +121,10 @@ def to_csv(recs: list[dict[str, Any]]) -> str:
         for key in ("place", "origin"):
             for k in ("id", "name", "country", "lat", "lon", "precision"):
                 row[f"{key}_{k}"] = (r[key] or {}).get(k)
-        row["sources"] = " | ".join(f"{s['article']}:{s['start']}-{s['end']}" for s in r["sources"])
-        row["quotes"] = " | ".join(s["quote"] for s in r["sources"])
+        spans = [s for s in r["sources"] if s["article"] is not None]
+        row["sources"] = " | ".join(f"{s['article']}:{s['start']}-{s['end']}" for s in spans)
+        row["quotes"] = " | ".join(s["quote"] for s in spans)
+        row["source_urls"] = " | ".join(s["url"] for s in r["sources"] if s["url"])
         w.writerow({k: markup.csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
 
@@ -127,6 +135,9 @@ def to_geojson(recs: list[dict[str, Any]]) -> str:
     for r in recs:
         props = {
             "event": r["id"],
+            "dataset": r["dataset"],
+            "coding": r["coding"],
+            "external_id": r["external_id"],
             "kind": r["kind"],
             "cameo": r["cameo"],
             "summary": r["summary"],
@@ -134,8 +145,10 @@ def to_geojson(recs: list[dict[str, Any]]) -> str:
             "date_end": r["date"]["end"],
             "date_precision": r["date"]["precision"],
             "participants": [p["id"] for p in r["participants"]],
+            "source_urls": [s["url"] for s in r["sources"] if s["url"]],
             "attribution": r["attribution"],
             "certainty": r["certainty"],
+            "measures": r["measures"],
         }
         place, origin = r["place"], r["origin"]
         if place and place["lat"] is not None:
@@ -145,7 +158,8 @@ def to_geojson(recs: list[dict[str, Any]]) -> str:
                     "id": r["id"],
                     "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]},
                     "properties": props
-                    | {"role": "place", "place": place["id"], "precision": place["precision"]},
+                    | {"role": "place", "place": place["id"], "precision": place["precision"],
+                       "suspect": place["suspect"]},
                 }
             )
             if origin and origin["lat"] is not None:

@@ -34,7 +34,31 @@ STYLE: dict[str, tuple[str, str]] = {
     "intelligence_sharing": ("#EE6677", "hexagon"),
     "military_exercise": ("#AA4499", "cross"),
     "use_of_force": ("#882255", "x"),
+    # The kinds event streams add share their CAMEO quad class's colour (verbal cooperation with
+    # intent, material conflict with use of force; material cooperation sand, verbal conflict
+    # rose), each with a symbol of its own.
+    "appeal": ("#CC79A7", "star-triangle-up"),
+    "diplomatic_cooperation": ("#CC79A7", "star-square"),
+    "material_cooperation": ("#DDCC77", "octagon"),
+    "aid": ("#DDCC77", "hexagram"),
+    "concession": ("#DDCC77", "diamond-wide"),
+    "release": ("#DDCC77", "star-diamond"),
+    "investigation": ("#EE99AA", "circle-x"),
+    "demand": ("#EE99AA", "triangle-ne"),
+    "criticism": ("#EE99AA", "triangle-sw"),
+    "rejection": ("#EE99AA", "square-x"),
+    "threat": ("#EE99AA", "star-triangle-down"),
+    "protest": ("#882255", "hourglass"),
+    "force_posture": ("#882255", "diamond-tall"),
+    "reduced_relations": ("#882255", "hexagon2"),
+    "sanction": ("#882255", "bowtie"),
+    "coercion": ("#882255", "square-cross"),
+    "assault": ("#882255", "diamond-x"),
+    "mass_violence": ("#882255", "circle-cross"),
 }
+# A machine-coded event's mark is its kind's symbol drawn hollow: a reader tells the wires'
+# guesses from sentence-sourced events at a glance.
+MACHINE = "-open"
 # Light fills (sky, olive, pink) are too pale against the land for a mark's edge (WCAG 1.4.11
 # asks 3:1): every kind's mark is outlined in this instead.
 OUTLINE = "#1f1f1f"

@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboard.arrow import isin
 from dashboard.catalog import Catalog
-from dashboard.model import TAXONOMY, Certainty
+from dashboard.model import TAXONOMY, Certainty, Dataset
 from dashboard.readers.corpus import Corpus
 
 # URL parameter for each set-valued filter, in the order they appear in a link.
@@ -27,6 +27,7 @@ SET_PARAMS = {
     "places": "place",
     "certainties": "certainty",
     "articles": "article",
+    "datasets": "dataset",
 }
 DATE_PARAMS = {"start": "from", "end": "to"}
 EVENT_PARAM = "event"
@@ -61,6 +62,7 @@ class Filters:
     places: frozenset[str] = field(default_factory=frozenset)
     certainties: frozenset[str] = field(default_factory=frozenset)
     articles: frozenset[str] = field(default_factory=frozenset)
+    datasets: frozenset[str] = field(default_factory=frozenset)  # curated, gdelt, acled
     event: str | None = None  # the selected event; it does not narrow
     lanes: str = "kind"  # how the timeline groups events; it does not narrow
 
@@ -111,7 +113,9 @@ def mask(corpus: Corpus, f: Filters) -> np.ndarray:
         keep &= ~(ev["end"] < pd.Timestamp(f.start)).to_numpy()
     if f.end is not None:
         keep &= ~(ev["start"] > pd.Timestamp(f.end)).to_numpy()
-    for name, column in (("kinds", "kind"), ("certainties", "certainty"), ("articles", "article")):
+    for name, column in (
+        ("kinds", "kind"), ("certainties", "certainty"), ("articles", "article"), ("datasets", "dataset")
+    ):  # fmt: skip
         chosen = getattr(f, name)
         if chosen:
             keep &= isin(ev[column], chosen)
@@ -147,6 +151,7 @@ def choices(corpus: Catalog) -> dict[str, set[str]]:
         "places": set(corpus.places),
         "certainties": {c.value for c in Certainty},
         "articles": set(corpus.articles),
+        "datasets": {d.value for d in Dataset},
     }
 
 

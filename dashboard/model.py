@@ -67,16 +67,47 @@ class ActorKind(StrEnum):
 
 class PlaceKind(StrEnum):
     COUNTRY = "country"
+    REGION = "region"  # a first-level division (a state, an oblast): what event streams geocode to
     CITY = "city"
     SITE = "site"
 
 
 class GeoPrecision(StrEnum):
-    """How exactly the article places an event, finest first."""
+    """How exactly the source places an event, finest first."""
 
     SITE = "site"
     CITY = "city"
+    REGION = "region"
     COUNTRY = "country"
+
+
+class Dataset(StrEnum):
+    """Where an event comes from: coded here from an article's sentences, or imported from a stream."""
+
+    CURATED = "curated"
+    GDELT = "gdelt"
+    ACLED = "acled"
+
+
+class Coding(StrEnum):
+    """Who coded an event: a person (curated events, ACLED) or a machine (GDELT)."""
+
+    HUMAN = "human"
+    MACHINE = "machine"
+
+
+# The coding a dataset implies, where a record does not say.
+DEFAULT_CODING = {Dataset.CURATED: Coding.HUMAN, Dataset.GDELT: Coding.MACHINE, Dataset.ACLED: Coding.HUMAN}
+# Each dataset's measures: the columns an event of it may carry, and what they mean.
+MEASURES: dict[str, str] = {
+    "mentions": "GDELT NumMentions: mentions of the event in the first 15 minutes",
+    "num_sources": "GDELT NumSources: sources that mentioned it",
+    "num_articles": "GDELT NumArticles: articles that mentioned it",
+    "goldstein": "GDELT GoldsteinScale: the event type's impact on stability, -10 to +10",
+    "tone": "GDELT AvgTone: the average tone of those articles, -100 to +100",
+    "fatalities": "ACLED fatalities: reported deaths",
+}
+INT_MEASURES = ("mentions", "num_sources", "num_articles", "fatalities")
 
 
 class Kind(NamedTuple):
@@ -124,7 +155,84 @@ TAXONOMY: dict[str, Kind] = {
         "Armed forces train together (CAMEO 062).",
     ),
     "use_of_force": Kind("Use of force", "19", "Fight", "Armed attack or invasion (CAMEO 190)."),
-}
+    # The rest of CAMEO's twenty roots, so every event a stream codes has a kind of its own.
+    "appeal": Kind("Appeal", "02", "Appeal", "An actor asks another for aid, talks, a change (CAMEO 02)."),
+    "diplomatic_cooperation": Kind(
+        "Diplomatic cooperation", "05", "Engage in diplomatic cooperation",
+        "Praise, recognition, an apology, an agreement signed (CAMEO 05).",
+    ),
+    "material_cooperation": Kind(
+        "Material cooperation", "06", "Engage in material cooperation",
+        "Economic or judicial cooperation (CAMEO 061, 063).",
+    ),
+    "aid": Kind("Aid", "07", "Provide aid", "Economic, military, humanitarian aid or asylum (CAMEO 07)."),
+    "concession": Kind(
+        "Concession", "08", "Yield", "Easing sanctions or restrictions, a ceasefire, a retreat (CAMEO 08)."
+    ),
+    "release": Kind("Release", "08", "Yield", "Persons or property returned or released (CAMEO 084)."),
+    "investigation": Kind("Investigation", "09", "Investigate", "An inquiry into crime, abuses, conduct (CAMEO 09)."),
+    "demand": Kind("Demand", "10", "Demand", "An actor demands aid, a change, a release, talks (CAMEO 10)."),
+    "criticism": Kind("Criticism", "11", "Disapprove", "Criticism, accusations, complaints, lawsuits (CAMEO 11)."),
+    "rejection": Kind("Rejection", "12", "Reject", "A proposal, demand or request refused (CAMEO 12)."),
+    "threat": Kind("Threat", "13", "Threaten", "Threats of force, sanctions, an ultimatum (CAMEO 13)."),
+    "protest": Kind("Protest", "14", "Protest", "Demonstrations, hunger strikes, blockades (CAMEO 14)."),
+    "force_posture": Kind(
+        "Force posture", "15", "Exhibit force posture", "Troops mobilised or on alert, a show of force (CAMEO 15)."
+    ),
+    "reduced_relations": Kind(
+        "Reduced relations", "16", "Reduce relations", "Relations cut, aid halted, envoys expelled (CAMEO 16)."
+    ),
+    "sanction": Kind(
+        "Sanctions", "16", "Reduce relations", "An embargo, a boycott or sanctions imposed (CAMEO 163)."
+    ),
+    "coercion": Kind("Coercion", "17", "Coerce", "Arrests, seizures, repression, expulsions (CAMEO 17)."),
+    "assault": Kind("Assault", "18", "Assault", "Abductions, bombings, killings outside battle (CAMEO 18)."),
+    "mass_violence": Kind(
+        "Mass violence", "20", "Use unconventional mass violence", "Mass killings, weapons of mass destruction (CAMEO 20)."
+    ),
+}  # fmt: skip
+
+# CAMEO's twenty root codes and their names.
+CAMEO_ROOTS: dict[str, str] = {
+    "01": "Make public statement", "02": "Appeal", "03": "Express intent to cooperate", "04": "Consult",
+    "05": "Engage in diplomatic cooperation", "06": "Engage in material cooperation", "07": "Provide aid",
+    "08": "Yield", "09": "Investigate", "10": "Demand", "11": "Disapprove", "12": "Reject",
+    "13": "Threaten", "14": "Protest", "15": "Exhibit force posture", "16": "Reduce relations",
+    "17": "Coerce", "18": "Assault", "19": "Fight", "20": "Use unconventional mass violence",
+}  # fmt: skip
+# The kind of a CAMEO event code: its longest prefix here. A code's root is its first two digits.
+CAMEO_KINDS: dict[str, str] = {
+    "01": "statement", "02": "appeal", "03": "intent", "04": "meeting", "042": "visit", "043": "visit",
+    "045": "mediation", "05": "diplomatic_cooperation", "06": "material_cooperation",
+    "062": "military_support", "064": "intelligence_sharing", "07": "aid", "08": "concession",
+    "084": "release", "09": "investigation", "10": "demand", "11": "criticism", "12": "rejection",
+    "13": "threat", "14": "protest", "15": "force_posture", "16": "reduced_relations", "163": "sanction",
+    "17": "coercion", "18": "assault", "19": "use_of_force", "20": "mass_violence",
+}  # fmt: skip
+CAMEO_CODE = re.compile(r"^(0[1-9]|1[0-9]|20)[0-9]{0,2}$")
+
+
+def quad_class(root: str) -> int:
+    """CAMEO's quad class of a root code: 1 verbal cooperation (01–05), 2 material cooperation
+    (06–08), 3 verbal conflict (09–13), 4 material conflict (14–20)."""
+    n = int(root[:2])
+    return 1 if n <= 5 else 2 if n <= 8 else 3 if n <= 13 else 4
+
+
+def kind_for_cameo(code: str) -> str | None:
+    """The taxonomy's kind for a CAMEO event code ("0353" → intent), or None if it is not one."""
+    if not CAMEO_CODE.match(code):
+        return None
+    for n in (4, 3, 2):
+        kind = CAMEO_KINDS.get(code[:n])
+        if kind is not None:
+            return kind
+    return None
+
+
+def cameo_label(code: str) -> str:
+    """'CAMEO 0353 · Express intent to cooperate' — the code and its root's name."""
+    return f"CAMEO {code} · {CAMEO_ROOTS.get(code[:2], 'unknown root')}"
 
 EventKind = StrEnum("EventKind", {k.upper(): k for k in TAXONOMY})  # type: ignore[misc]
 
@@ -266,6 +374,7 @@ class Place(_Record):
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
     geonames_id: Annotated[int, Field(gt=0)] | None = None
+    feature_id: str | None = None  # an event stream's own id for the place (GDELT's FeatureID)
 
     @model_validator(mode="after")
     def _pinned_pair(self) -> Place:

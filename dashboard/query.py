@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dashboard.filters import Filters
+from dashboard.model import INT_MEASURES, MEASURES
 from dashboard.store import HOT, HOT_EVENTS, TABLES, Store
 
 if TYPE_CHECKING:
@@ -191,7 +192,9 @@ def where(f: Filters) -> Where:
     if f.end is not None:
         parts.append("(e.start IS NULL OR e.start <= $date_to)")
         params["date_to"] = f.end
-    for name, column in (("kinds", "kind"), ("certainties", "certainty"), ("articles", "article")):
+    for name, column in (
+        ("kinds", "kind"), ("certainties", "certainty"), ("articles", "article"), ("datasets", "dataset")
+    ):  # fmt: skip
         chosen = getattr(f, name)
         if chosen:
             parts.append(f"list_contains(${name}, e.{column})")
@@ -248,7 +251,8 @@ def event_ids(eng: Engine, f: Filters, limit: int | None = None) -> list[str]:
 
 EXPORT_EVENTS = """
 SELECT e.ord, e.id, e.kind, e.cameo, e.summary, e.start, e."end", e.precision, e.place, e.geo_precision,
-       e.origin, e.attribution, e.certainty,
+       e.origin, e.attribution, e.certainty, e.dataset, e.coding, e.external_id, e.suspect,
+       e.mentions, e.num_sources, e.num_articles, e.goldstein, e.tone, e.fatalities,
        pl.name AS place_name, pl.country AS place_country, pl.lat AS place_lat, pl.lon AS place_lon,
        pl.kind AS place_kind,
        og.name AS origin_name, og.country AS origin_country, og.lat AS origin_lat, og.lon AS origin_lon,
@@ -266,7 +270,7 @@ WHERE p.event IN (SELECT e.id FROM events AS e WHERE {where})
 ORDER BY p.ord
 """
 EXPORT_SOURCES = """
-SELECT s.event, s.article, s.start, s."end", s.quote
+SELECT s.event, s.article, s.start, s."end", s.quote, s.url, s.title, s.outlet, s.date
 FROM sources AS s
 WHERE s.event IN (SELECT e.id FROM events AS e WHERE {where})
 ORDER BY s.ord
@@ -309,27 +313,56 @@ def export_records(eng: Engine, f: Filters) -> list[dict[str, Any]]:
         )
     srcs: dict[str, list[dict[str, Any]]] = {}
     for s in eng.rows(EXPORT_SOURCES.format(where=w.sql), w.params):
-        srcs.setdefault(s["event"], []).append(
-            {"article": s["article"], "start": int(s["start"]), "end": int(s["end"]), "quote": s["quote"]}
-        )
+        srcs.setdefault(s["event"], []).append(source_record(s))
     out = []
     for r in eng.rows(EXPORT_EVENTS.format(where=w.sql), w.params):
+        place = _place(r, "place", r["geo_precision"])
+        if place is not None:
+            place["suspect"] = r["suspect"]
         out.append(
             {
                 "id": r["id"],
+                "dataset": r["dataset"],
+                "coding": r["coding"],
+                "external_id": r["external_id"],
                 "kind": r["kind"],
                 "cameo": r["cameo"],
                 "summary": r["summary"],
                 "date": {"start": _iso(r["start"]), "end": _iso(r["end"]), "precision": r["precision"]},
                 "participants": parts.get(r["id"], []),
-                "place": _place(r, "place", r["geo_precision"]),
+                "place": place,
                 "origin": _place(r, "origin", None),
                 "sources": srcs.get(r["id"], []),
                 "attribution": r["attribution"],
                 "certainty": r["certainty"],
+                "measures": measures(r),
             }
         )
     return out
+
+
+def measures(r: dict[str, Any]) -> dict[str, int | float]:
+    """The stream's measures an event carries (none for a curated one), in MEASURES order."""
+    return {
+        m: (int(r[m]) if m in INT_MEASURES else float(r[m]))
+        for m in MEASURES
+        if r[m] is not None and r[m] == r[m]  # not null, not NaN
+    }
+
+
+def source_record(s: dict[str, Any]) -> dict[str, Any]:
+    """A source as exported: its span and quote, its link, or both (null where it has none)."""
+    spanned = s["start"] is not None and s["start"] >= 0
+    return {
+        "article": s["article"] if spanned else None,
+        "start": int(s["start"]) if spanned else None,
+        "end": int(s["end"]) if spanned else None,
+        "quote": s["quote"] if spanned else None,
+        "url": s["url"],
+        "title": s["title"],
+        "outlet": s["outlet"],
+        "date": _iso(s["date"]),
+    }
 
 
 LAST_DATED = "max(CASE WHEN e.start IS NOT NULL THEN e.ord END)"  # a group's latest dated event
@@ -553,7 +586,9 @@ WHERE {where}
 FIRST_ARTICLE = "SELECT e.article FROM events AS e WHERE {where} ORDER BY e.ord LIMIT 1"
 EVENT_COLUMNS = (
     'e.ord, e.id, e.kind, e.cameo, e.summary, e.start, e."end", e.precision, e.place, e.geo_precision, '
-    "e.origin, e.attribution, e.certainty, e.note, e.article, e.point, e.origin_point, e.sk"
+    "e.origin, e.attribution, e.certainty, e.note, e.article, e.point, e.origin_point, e.sk, "
+    "e.dataset, e.coding, e.external_id, e.suspect, "
+    "e.mentions, e.num_sources, e.num_articles, e.goldstein, e.tone, e.fatalities"
 )
 EVENT = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.id = $id"
 FIRST_EVENTS = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE {{where}} ORDER BY e.ord LIMIT $limit"
@@ -562,7 +597,14 @@ PARTICIPANTS_OF = (
     "SELECT p.event, p.actor, p.role FROM participants AS p"
     " WHERE p.event IN (SELECT unnest($ids)) ORDER BY p.ord"
 )
-QUOTES_OF = "SELECT s.event, s.quote FROM sources AS s WHERE s.event IN (SELECT unnest($ids)) ORDER BY s.ord"
+QUOTES_OF = (
+    "SELECT s.event, s.quote FROM sources AS s"
+    " WHERE s.event IN (SELECT unnest($ids)) AND s.quote IS NOT NULL ORDER BY s.ord"
+)
+SOURCES_OF = (
+    'SELECT s.event, s.article, s.start, s."end", s.quote, s.url, s.title, s.outlet, s.date'
+    " FROM sources AS s WHERE s.event IN (SELECT unnest($ids)) ORDER BY s.ord"
+)
 ARTICLE_TEXT = "SELECT a.text FROM articles AS a WHERE a.id = $id"
 ARTICLE_EVENTS = "SELECT e.article, count(*) AS events FROM events AS e GROUP BY e.article ORDER BY e.article"
 ARTICLE_SPANS = """
@@ -616,6 +658,11 @@ def participants_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
 
 def quotes_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
     return eng.rows(QUOTES_OF, {"ids": list(ids)}) if len(ids) else []
+
+
+def sources_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """These events' sources as exported: spans with their quotes, and links."""
+    return [{"event": s["event"], **source_record(s)} for s in eng.rows(SOURCES_OF, {"ids": list(ids)})] if len(ids) else []
 
 
 def article_text(eng: Engine, article_id: str) -> str:

@@ -29,11 +29,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard import catalog, folder
+from dashboard.model import MEASURES
 
 if TYPE_CHECKING:
     from dashboard.readers.corpus import Corpus
 
-FORMAT = 4  # 2: map points; 3: article texts, catalog.json; 4: step keys, route origins, hot.duckdb
+FORMAT = 5  # 2: map points; 3: article texts, catalog.json; 4: step keys, route origins, hot.duckdb;
+# 5: datasets, coding, external ids, full CAMEO codes, suspect places, measures, link sources
 HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)
 ROW_GROUP = 65_536
 ARTICLE_GROUP = 64
@@ -79,6 +81,14 @@ def _column(values: pd.Series) -> pa.Array:
     return arr if arr.type == pa.string() else pc.cast(arr, pa.string())
 
 
+def _measure(values: pd.Series) -> pa.Array:
+    """A measure column: int64 or float64, null where the source gives none."""
+    arr = pa.Array.from_pandas(values)
+    if pa.types.is_null(arr.type):
+        return pa.nulls(len(values), pa.int64() if values.dtype == "Int64" else pa.float64())
+    return arr
+
+
 def tables(corpus: Corpus) -> dict[str, pa.Table]:
     """The corpus as Arrow tables, in the store's schema (plain strings, dates, row order kept in `ord`)."""
     ev = corpus.events
@@ -109,6 +119,8 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
                 c: _column(ev[c])
                 for c in ("place", "geo_precision", "origin", "attribution", "certainty", "note", "article")
             },
+            **{c: _column(ev[c]) for c in ("dataset", "coding", "external_id", "suspect")},
+            **{c: _measure(ev[c]) for c in MEASURES},
             "point": point,
             "origin_point": origin_point,
             # The order a click steps through events: dated ones latest first, then the undated.
@@ -129,14 +141,17 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
         }
     )
     srcs = corpus.sources
+    link_only = srcs["start"].to_numpy(dtype=np.int64) < 0
     sources = pa.table(
         {
             "ord": pa.array(np.arange(len(srcs), dtype=np.int64)),
             "event": _column(srcs["event"]),
             "article": _column(srcs["article"]),
-            "start": pa.array(srcs["start"].to_numpy(dtype=np.int64)),
-            "end": pa.array(srcs["end"].to_numpy(dtype=np.int64)),
+            "start": pa.array(srcs["start"].to_numpy(dtype=np.int64), mask=link_only),
+            "end": pa.array(srcs["end"].to_numpy(dtype=np.int64), mask=link_only),
             "quote": _strings(corpus.quotes(srcs)),
+            **{c: _column(srcs[c]) for c in ("url", "title", "outlet")},
+            "date": pa.array(srcs["date"].to_numpy(dtype="datetime64[D]"), type=pa.date32(), from_pandas=True),
         }
     )
     actors = pa.table(

@@ -117,7 +117,7 @@ CASES = [
     ("precision disagrees", EVENTS_FILE, "date: 2025-02\n", "date: 2025-02\n    precision: day\n",
      "us-prisoner-release-visit-2025-02", "precision", "written at month precision"),
     ("unknown geo precision", EVENTS_FILE, "place: minsk\n", "place: minsk\n    geo_precision: street\n",
-     VISIT, "geo_precision", "'site', 'city' or 'country'"),
+     VISIT, "geo_precision", "'site', 'city', 'region' or 'country'"),
     ("unknown kind", EVENTS_FILE, "kind: visit\n", "kind: summit\n", VISIT, "kind", "'meeting'"),
     ("unknown certainty", EVENTS_FILE, "certainty: claimed\n", "certainty: likely\n",
      "lukashenko-notes-attention", "certainty", "'confirmed', 'reported' or 'claimed'"),

@@ -14,9 +14,10 @@ from conftest import SEED_EVENTS, edit
 
 from dashboard import export, filters
 
-EVENT_KEYS = {"id", "kind", "cameo", "summary", "date", "participants", "place", "origin", "sources",
-              "attribution", "certainty"}  # fmt: skip
+EVENT_KEYS = {"id", "dataset", "coding", "external_id", "kind", "cameo", "summary", "date", "participants",
+              "place", "origin", "sources", "attribution", "certainty", "measures"}  # fmt: skip
 PLACE_KEYS = {"id", "name", "country", "lat", "lon", "precision"}
+SOURCE_KEYS = {"article", "start", "end", "quote", "url", "title", "outlet", "date"}
 
 
 @pytest.fixture(scope="module")
@@ -30,13 +31,16 @@ def test_json_has_the_documented_shape(outputs) -> None:
     assert len(events) == 22
     for e in events:
         assert set(e) == EVENT_KEYS
+        # The bundled article's events are curated, coded by hand, with no stream measures.
+        assert (e["dataset"], e["coding"], e["external_id"], e["measures"]) == ("curated", "human", None, {})
         assert set(e["date"]) == {"start", "end", "precision"}
         for p in e["participants"]:
             assert set(p) == {"id", "name", "kind", "country", "role"}
-        for key in ("place", "origin"):
-            assert e[key] is None or set(e[key]) == PLACE_KEYS
+        assert e["place"] is None or set(e["place"]) == PLACE_KEYS | {"suspect"}
+        assert e["origin"] is None or set(e["origin"]) == PLACE_KEYS
         for s in e["sources"]:
-            assert set(s) == {"article", "start", "end", "quote"}
+            assert set(s) == SOURCE_KEYS
+            assert s["url"] is None and s["quote"]
 
 
 def test_three_formats_agree(outputs) -> None:

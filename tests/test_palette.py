@@ -20,7 +20,8 @@ Color = coloraide.Color
 
 LAND, OCEAN = "#f4f1ea", "#e8f1f7"
 TEXT = "#31333f"  # Streamlit's body text
-KIND_COLOURS = {k: c for k, (c, _) in figures.STYLE.items()} | {"several kinds": figures.MIXED[0]}
+# Kinds an event stream adds share their quad class's colour (tests/test_view.py): the distinct colours.
+KIND_COLOURS = {c: c for c, _ in figures.STYLE.values()} | {"several kinds": figures.MIXED[0]}
 MIN_DIFFERENCE = 8.0  # CIEDE2000: clearly different at a glance; 2.3 is "just noticeable"
 
 

@@ -14,7 +14,7 @@ import pytest
 from dashboard import atlas as atlas_mod
 from dashboard import figures, filters, query
 from dashboard.filters import Filters
-from dashboard.model import TAXONOMY
+from dashboard.model import CAMEO_ROOTS, TAXONOMY, quad_class
 from dashboard.views import article, details, table, timeline
 from dashboard.views import map as map_view
 
@@ -162,10 +162,18 @@ def test_a_site_is_drawn_at_its_city(atlas, all_events) -> None:
     assert "Washington → Minsk, 7,463 km: 1 × visit" in text
 
 
-def test_every_kind_has_its_own_colour_and_symbol() -> None:
+def test_every_kind_has_its_own_symbol_and_shares_a_colour_only_within_its_quad_class() -> None:
     assert set(figures.STYLE) == set(TAXONOMY)
-    assert len({c for c, _ in figures.STYLE.values()}) == len(TAXONOMY)
     assert len({s for _, s in figures.STYLE.values()}) == len(TAXONOMY)
+    # The ten curated kinds keep a colour each; a colour shared is shared within one CAMEO quad class.
+    curated = list(TAXONOMY)[:10]
+    assert len({figures.STYLE[k][0] for k in curated}) == 10
+    by_colour: dict[str, set[int]] = {}
+    for k, (colour, _) in figures.STYLE.items():
+        by_colour.setdefault(colour, set()).add(quad_class(TAXONOMY[k].cameo))
+    assert all(len(q) == 1 for q in by_colour.values()), by_colour
+    # Every root of CAMEO has a kind, and every kind's root is a CAMEO root.
+    assert {k.cameo for k in TAXONOMY.values()} == set(CAMEO_ROOTS)
 
 
 def test_clicking_a_marker_steps_through_its_events(atlas, all_events) -> None:

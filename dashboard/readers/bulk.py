@@ -20,7 +20,20 @@ import pyarrow.parquet as pq
 
 from dashboard.arrow import blank, isin, matches, positions
 from dashboard.countries import iso3_codes
-from dashboard.model import TAXONOMY, ActorKind, Certainty, GeoPrecision, PlaceKind, Precision
+from dashboard.model import (
+    CAMEO_CODE,
+    DEFAULT_CODING,
+    INT_MEASURES,
+    MEASURES,
+    TAXONOMY,
+    ActorKind,
+    Certainty,
+    Coding,
+    Dataset,
+    GeoPrecision,
+    PlaceKind,
+    Precision,
+)
 from dashboard.problems import Problem
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
@@ -33,21 +46,28 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "places": ("id", "name", "kind", "country"),
     "events": ("id", "kind", "summary", "precision", "start", "end", "attribution", "certainty"),
     "participants": ("event", "actor"),
-    "sources": ("event", "article", "start", "end"),
+    "sources": ("event",),
 }
 OPTIONAL: dict[str, tuple[str, ...]] = {
     "articles": ("url", "language"),
-    "actors": ("country",),
-    "places": ("parent", "lat", "lon", "geonames_id"),
-    "events": ("place", "geo_precision", "origin", "note"),
+    "actors": ("country", "aliases"),
+    "places": ("parent", "lat", "lon", "geonames_id", "feature_id"),
+    "events": (
+        "place", "geo_precision", "origin", "note", "dataset", "coding", "external_id", "cameo", "suspect",
+        *MEASURES,
+    ),
     "participants": ("role",),
-    "sources": ("quote",),
+    # A span of a stored article (article, start, end, and optionally its quote), or a link (url,
+    # and optionally the linked page's title, outlet and date) — or both.
+    "sources": ("article", "start", "end", "quote", "url", "title", "outlet", "date"),
 }
+URL_PATTERN = r"^https?://\S+$"
 SECTIONS = tuple(REQUIRED)
 CATEGORICAL = {
-    "events": ("kind", "precision", "place", "geo_precision", "origin", "attribution", "certainty", "note"),
+    "events": ("kind", "precision", "place", "geo_precision", "origin", "attribution", "certainty", "note",
+               "dataset", "coding", "cameo", "suspect"),
     "participants": ("actor", "role"),
-    "sources": ("article",),
+    "sources": ("article", "outlet"),
 }
 
 
@@ -194,6 +214,23 @@ def check_events(
     known = pd.Index(list(places))
     c.refers("place", known, "place", optional=True)
     c.refers("origin", known, "place", optional=True)
+    c.choice("dataset", [d.value for d in Dataset], optional=True)
+    c.choice("coding", [x.value for x in Coding], optional=True)
+    c.pattern("cameo", CAMEO_CODE.pattern, "a CAMEO event code of 2 to 4 digits, as a string (0353)", True)
+    root = _mapped(frame["cameo"], lambda x: str(x)[:2])
+    kind_root = _mapped(frame["kind"], lambda k: TAXONOMY[k].cameo if k in TAXONOMY else None)
+    off = (root != None) & (root != kind_root)  # noqa: E711 - elementwise over object arrays
+    c.fail(
+        off,
+        "cameo",
+        (f"CAMEO {x} is not under root {TAXONOMY[k].cameo}, the root of kind {k!r}"
+         for x, k in frame.loc[off & c.ok, ["cameo", "kind"]].itertuples(index=False)),
+    )  # fmt: skip
+    for col in MEASURES:
+        values = pd.to_numeric(frame[col], errors="coerce")
+        c.fail((frame[col].notna() & values.isna()).to_numpy(), col, "must be a number")
+        if col in INT_MEASURES:
+            c.fail((values < 0).to_numpy(), col, "must not be negative")
     start = pd.to_datetime(frame["start"], errors="coerce")
     end = pd.to_datetime(frame["end"], errors="coerce")
     unknown = (frame["precision"] == "unknown").to_numpy()
@@ -211,7 +248,21 @@ def check_events(
     )
     out = c.valid().copy()
     out["start"], out["end"] = start[c.ok], end[c.ok]
+    # A record that names no dataset is curated; its coding, where not given, is its dataset's.
+    dataset = out["dataset"].astype(object).where(out["dataset"].notna(), Dataset.CURATED.value)
+    coding = out["coding"].astype(object)
+    implied = dataset.map({d.value: c_.value for d, c_ in DEFAULT_CODING.items()})
+    out["dataset"] = dataset.astype("category")
+    out["coding"] = coding.where(coding.notna(), implied).astype("category")
     return out
+
+
+def _mapped(values: pd.Series, fn) -> np.ndarray:
+    """`fn` of each value, computed once per distinct value (None where missing)."""
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    lookup = np.asarray([fn(x) for x in cat.cat.categories] + [None], dtype=object)
+    codes = cat.cat.codes.to_numpy()
+    return lookup[np.where(codes < 0, len(lookup) - 1, codes)]
 
 
 def event_rows(c: Checker, events: pd.Series) -> np.ndarray:
@@ -240,14 +291,18 @@ def check_refs(
 def check_sources(
     frame: pd.DataFrame, problems: list[Problem], events: pd.Series, texts: dict[str, str]
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """Spans inside their article; a given quote must equal the text at its span."""
+    """Spans inside their article (a given quote must equal the text there), or links, or both."""
     c = Checker("sources", frame, problems, id_col="event")
     pos = event_rows(c, events)
-    c.refers("article", pd.Index(list(texts)), "article")
+    has_url = frame["url"].notna().to_numpy()
+    c.pattern("url", URL_PATTERN, "an http:// or https:// address", optional=True)
+    spanned = frame["article"].notna().to_numpy() | frame["start"].notna().to_numpy()
+    c.fail(~spanned & ~has_url, "article", "a source needs an article span (article, start, end) or a url")
+    c.refers("article", pd.Index(list(texts)), "article", optional=True)
     start = pd.to_numeric(frame["start"], errors="coerce")
     end = pd.to_numeric(frame["end"], errors="coerce")
     length = pd.to_numeric(frame["article"].map({k: len(v) for k, v in texts.items()}), errors="coerce")
-    bad = (start.isna() | end.isna() | (start < 0) | (end <= start) | (end > length)).to_numpy()
+    bad = spanned & (start.isna() | end.isna() | (start < 0) | (end <= start) | (end > length)).to_numpy()
     c.fail(
         bad,
         "start",
@@ -256,8 +311,10 @@ def check_sources(
             for s, e, a in frame.loc[bad & c.ok, ["start", "end", "article"]].itertuples(index=False)
         ),
     )
+    dates = pd.to_datetime(frame["date"], errors="coerce")
+    c.fail((frame["date"].notna() & dates.isna()).to_numpy(), "date", "not a date")
     ok = c.valid()
-    given = ok["quote"].notna().to_numpy()
+    given = (ok["quote"].notna() & ok["article"].notna()).to_numpy()
     if given.any():
         rows = ok[given]
         derived = [
@@ -271,9 +328,12 @@ def check_sources(
         c.ok[:] = False
         c.ok[keep] = True
         ok = ok[c2.ok]
-    out = ok[["event", "article"]].copy()
-    out["start"] = ok["start"].astype("int64").to_numpy()
-    out["end"] = ok["end"].astype("int64").to_numpy()
+    out = ok[["event", "article", "url", "title", "outlet"]].copy()
+    spanned_ok = ok["article"].notna().to_numpy()
+    # Spans as integers, -1 where a source is only a link.
+    out["start"] = np.where(spanned_ok, pd.to_numeric(ok["start"], errors="coerce").fillna(-1), -1).astype("int64")
+    out["end"] = np.where(spanned_ok, pd.to_numeric(ok["end"], errors="coerce").fillna(-1), -1).astype("int64")
+    out["date"] = dates[c.ok].to_numpy(dtype="datetime64[s]")
     return out, pos[c.ok]
 
 

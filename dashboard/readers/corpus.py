@@ -28,6 +28,8 @@ from dashboard.arrow import concat_categorical, isin, positions, strings
 from dashboard.catalog import Catalog, _n
 from dashboard.geocache import CACHE_NAME, Coordinates, read_cache
 from dashboard.model import (
+    INT_MEASURES,
+    MEASURES,
     TAXONOMY,
     Actor,
     ActorKind,
@@ -52,7 +54,9 @@ DEFAULT_DATA = Path("data")
 EVENT_COLUMNS = [
     "id", "kind", "cameo", "summary", "precision", "start", "end", "place",
     "geo_precision", "origin", "attribution", "certainty", "note", "article",
+    "dataset", "coding", "external_id", "suspect", *MEASURES,
 ]  # fmt: skip
+SOURCE_COLUMNS = ["event", "article", "start", "end", "url", "title", "outlet", "date"]
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -71,7 +75,9 @@ class Corpus(Catalog):
     texts: dict[str, str]
     events: pd.DataFrame
     participants: pd.DataFrame  # event, actor, role
-    sources: pd.DataFrame  # event, article, start, end (the quote is texts[article][start:end])
+    # event, article, start, end (the quote is texts[article][start:end]; -1 for a link-only
+    # source), url, title, outlet, date
+    sources: pd.DataFrame
 
     @functools.cached_property
     def participant_rows(self) -> np.ndarray:
@@ -92,7 +98,8 @@ class Corpus(Catalog):
     def quotes(self, sources: pd.DataFrame) -> list[str]:
         """The quoted text of each source span (spans are stored; quotes derive from the text)."""
         return [
-            self.texts[a][s:e] for a, s, e in sources[["article", "start", "end"]].itertuples(index=False)
+            self.texts[a][s:e] if s >= 0 else None
+            for a, s, e in sources[["article", "start", "end"]].itertuples(index=False)
         ]
 
     def summary(self) -> str:
@@ -294,7 +301,7 @@ def _add_bulk_records(
         )  # fmt: skip
     for rec in bulk.check_simple("actors", tables.get("actors"), problems, actors).to_dict("records"):
         actors[rec["id"]] = Actor.model_construct(
-            id=rec["id"], name=rec["name"], aliases=[], kind=ActorKind(rec["kind"]),
+            id=rec["id"], name=rec["name"], aliases=_aliases(rec["aliases"]), kind=ActorKind(rec["kind"]),
             country=_na(rec["country"]), roles=[],
         )  # fmt: skip
     for rec in bulk.check_simple("places", tables.get("places"), problems, places).to_dict("records"):
@@ -302,8 +309,15 @@ def _add_bulk_records(
         places[rec["id"]] = Place.model_construct(
             id=rec["id"], name=rec["name"], aliases=[], kind=PlaceKind(rec["kind"]), country=rec["country"],
             parent=_na(rec["parent"]), lat=_na(rec["lat"]), lon=_na(rec["lon"]),
-            geonames_id=int(gid) if gid is not None else None,
+            geonames_id=int(gid) if gid is not None else None, feature_id=_na(rec["feature_id"]),
         )  # fmt: skip
+
+
+def _aliases(value: Any) -> list[str]:
+    """A bulk actor's aliases: a list column, or missing."""
+    if value is None or isinstance(value, float):
+        return []
+    return [str(x) for x in value if x]
 
 
 def _add_bulk_events(
@@ -334,7 +348,9 @@ def _add_bulk_events(
         ev = ev[keep]
         parts, part_rows = parts[keep[part_rows]], renumber[part_rows[keep[part_rows]]]
         srcs, src_rows = srcs[keep[src_rows]], renumber[src_rows[keep[src_rows]]]
-    cameo = {k: v.cameo for k, v in TAXONOMY.items()}
+    root = ev["kind"].map({k: v.cameo for k, v in TAXONOMY.items()}).astype(object)
+    given = ev["cameo"].astype(object)
+    cameo = pd.Series(np.where(given.notna(), given, root), index=ev.index).astype("category")
     place_kind = {p: x.kind.value for p, x in places.items()}
     geo = ev["geo_precision"]
     if geo.isna().any():
@@ -351,7 +367,7 @@ def _add_bulk_events(
     article = pd.Categorical.from_codes(
         codes, categories=srcs["article"].cat.categories if len(srcs) else pd.Index([], dtype="str")
     )
-    ev = ev.assign(cameo=ev["kind"].map(cameo), geo_precision=geo, article=article)
+    ev = ev.assign(cameo=cameo, geo_precision=geo, article=article)
     events = events_frame(hand[0], ev[EVENT_COLUMNS])
     participants = pd.DataFrame(
         {
@@ -366,6 +382,13 @@ def _add_bulk_events(
             "article": concat_categorical([hand[2]["article"], srcs["article"]]),
             "start": pd.concat([hand[2]["start"], srcs["start"]], ignore_index=True).astype("int64"),
             "end": pd.concat([hand[2]["end"], srcs["end"]], ignore_index=True).astype("int64"),
+            "url": pd.concat([hand[2]["url"], srcs["url"]], ignore_index=True).astype(object),
+            "title": pd.concat([hand[2]["title"], srcs["title"]], ignore_index=True).astype(object),
+            "outlet": concat_categorical([hand[2]["outlet"].astype("category"), srcs["outlet"]]),
+            "date": pd.concat(
+                [hand[2]["date"].astype("datetime64[s]"), srcs["date"].astype("datetime64[s]")],
+                ignore_index=True,
+            ),
         }
     )
     return events, participants, sources
@@ -574,6 +597,8 @@ def _resolve_events(
                 "certainty": ev.certainty.value,
                 "note": ev.note,
                 "article": spans[0][0],
+                "dataset": "curated",
+                "coding": "human",
             }
         )
         parts.extend((eid, p.actor, p.role) for p in ev.participants)
@@ -583,15 +608,19 @@ def _resolve_events(
         pd.DataFrame(parts, columns=["event", "actor", "role"]).astype(
             {"event": "str", "actor": "category", "role": "category"}
         ),
-        pd.DataFrame(srcs, columns=["event", "article", "start", "end"]).astype(
-            {"event": "str", "article": "category", "start": "int64", "end": "int64"}
+        pd.DataFrame(
+            [(*x, None, None, None, None) for x in srcs], columns=SOURCE_COLUMNS
+        ).astype(
+            {"event": "str", "article": "category", "start": "int64", "end": "int64", "url": object,
+             "title": object, "outlet": "category", "date": "datetime64[s]"}
         ),
     )
 
 
 # Columns with few distinct values are categoricals: small in memory, fast to filter and group.
 CATEGORY_COLUMNS = ("kind", "cameo", "precision", "place", "geo_precision", "origin", "attribution",
-                    "certainty", "article")  # fmt: skip
+                    "certainty", "article", "dataset", "coding", "suspect")  # fmt: skip
+NUMBER_COLUMNS = {m: ("Int64" if m in INT_MEASURES else "Float64") for m in MEASURES}
 
 
 def events_frame(*parts: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
@@ -611,9 +640,17 @@ def events_frame(*parts: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
                 [pd.to_datetime(v).astype("datetime64[s]") for v in values], ignore_index=True
             )
         elif col in CATEGORY_COLUMNS:
+            values = [v if isinstance(v.dtype, pd.CategoricalDtype) else v.astype("category") for v in values]
             df[col] = (
                 concat_categorical(values) if any(len(v) for v in values) else pd.Series([], dtype="category")
             )
+        elif col in NUMBER_COLUMNS:
+            df[col] = pd.concat(
+                [pd.to_numeric(v, errors="coerce").astype(NUMBER_COLUMNS[col]) for v in values],
+                ignore_index=True,
+            )
+        elif col == "external_id":
+            df[col] = pd.concat([v.astype(object) for v in values], ignore_index=True)
         else:
             df[col] = pd.concat([v.astype("str") for v in values], ignore_index=True)
     keys = pa.table({"start": pa.array(df["start"], from_pandas=True), "id": strings(df["id"])})
