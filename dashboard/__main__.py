@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard validate | geocode | build | export | synth`."""
+"""Command line: `python -m dashboard validate | geocode | build | export | import | synth`."""
 
 from __future__ import annotations
 
@@ -86,6 +86,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             ("certainty", args.certainty),
             ("place", args.place),
             ("article", args.article),
+            ("dataset", args.dataset),
         )
         if vals
     }
@@ -116,6 +117,65 @@ def cmd_build(args: argparse.Namespace) -> int:
     n = query.count(eng, query.Filters())
     took = time.perf_counter() - started
     print(f"store: {n:,} events in {s.path} ({eng.name} reads it; {took:.1f} s)")
+    return 0
+
+
+def _date(text: str) -> object:
+    import datetime as dt  # noqa: PLC0415
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from dashboard.readers import acled, gdelt  # noqa: PLC0415 - only the import command needs them
+
+    out = Path(args.out)
+    files = [Path(f) for f in args.files]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        _err(*(f"error: {f}: no such file" for f in missing))
+        return 2
+    if args.source == "gdelt":
+        try:
+            roots = frozenset(gdelt.normalise_root(r) for r in args.root or ())
+        except ValueError as exc:
+            _err(f"error: --root {exc}")
+            return 2
+        countries = frozenset(c.strip().upper() for c in args.country or ())
+        from dashboard.countries import iso3_codes  # noqa: PLC0415
+
+        unknown = sorted(countries - iso3_codes())
+        if unknown:
+            _err(f"error: --country {', '.join(unknown)}: use ISO 3166-1 alpha-3 codes (BLR, RUS, UKR)")
+            return 2
+        if args.online:
+            from dashboard.readers import fetch  # noqa: PLC0415
+
+            into = Path(args.download) if args.download else out / ".gdelt-downloads"
+            try:
+                files += fetch.fetch(args.list_url, args.online, into, say=_err)
+            except fetch.FetchError as exc:
+                _err(f"error: {exc}", "Nothing was imported from the network; files fetched before stay "
+                     f"in {into} and a later --online run resumes there.")  # fmt: skip
+                return 3
+        if not files:
+            _err("error: name GDELT export files, or fetch the newest with --online N")
+            return 2
+        opts = gdelt.Options(countries, roots, args.since, args.until)
+        report, took = gdelt.import_files(files, out, opts)
+    else:
+        if len(files) != 1:
+            _err("error: import acled reads one CSV file")
+            return 2
+        report, took = acled.import_file(files[0], out)
+    for line in report.lines():
+        print(line)
+    print(report.summary(args.source, took))
+    for path in report.written:
+        print(f"wrote {path}")
     return 0
 
 
@@ -168,7 +228,7 @@ def parser() -> argparse.ArgumentParser:
     for name, what in (
         ("actor", "actor id"), ("country", "ISO 3166-1 alpha-3 code"), ("kind", "event kind"),
         ("certainty", "confirmed, reported or claimed"), ("place", "place id (includes sites within it)"),
-        ("article", "article id"),
+        ("article", "article id"), ("dataset", "curated, gdelt or acled"),
     ):  # fmt: skip
         e.add_argument(f"--{name}", action="append", metavar=name.upper(), help=f"{what}; repeat for several")
     e.add_argument("-o", "--output", help="write to this file instead of standard output")
@@ -185,6 +245,49 @@ def parser() -> argparse.ArgumentParser:
         "the problems are kept in the store and shown at the top of every page)",
     )  # fmt: skip
     b.set_defaults(run=cmd_build)
+    i = sub.add_parser(
+        "import", help="import GDELT 2.0 Events files or an ACLED CSV export as bulk tables (docs/DATA.md)"
+    )
+    i.add_argument("source", choices=("gdelt", "acled"))
+    i.add_argument(
+        "files", nargs="*", metavar="FILE", help="GDELT .export.CSV or .CSV.zip files; one ACLED .csv"
+    )
+    i.add_argument("--out", required=True, metavar="DIR", help="folder to write (inside the data folder)")
+    i.add_argument(
+        "--country",
+        action="append",
+        metavar="ISO3",
+        help="GDELT: keep events with an actor or the action in this country; repeat for several",
+    )
+    i.add_argument(
+        "--root",
+        action="append",
+        metavar="CODE",
+        help="GDELT: keep events under this CAMEO root code (01 to 20); repeat for several",
+    )
+    i.add_argument(
+        "--since", type=_date, metavar="YYYY-MM-DD", help="GDELT: keep events on or after this day"
+    )
+    i.add_argument(
+        "--until", type=_date, metavar="YYYY-MM-DD", help="GDELT: keep events on or before this day"
+    )
+    i.add_argument(
+        "--online",
+        type=int,
+        metavar="N",
+        default=0,
+        help="GDELT, network: also fetch the newest N 15-minute files (resumable)",
+    )
+    i.add_argument(
+        "--list-url",
+        default="http://data.gdeltproject.org/gdeltv2/masterfilelist.txt",
+        help="GDELT's file list (default: GDELT's own)",
+    )
+    i.add_argument(
+        "--download", metavar="DIR", help="where --online keeps fetched files (default: DIR/.gdelt-downloads)"
+    )
+    i.set_defaults(run=cmd_import)
+
     s = sub.add_parser("synth", help="write a deterministic synthetic corpus (bulk Parquet) for scale tests")
     s.add_argument("--events", type=int, required=True, metavar="N", help="how many events")
     s.add_argument("--out", required=True, metavar="DIR", help="folder to write (created if missing)")

@@ -158,8 +158,12 @@ def to_geojson(recs: list[dict[str, Any]]) -> str:
                     "id": r["id"],
                     "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]},
                     "properties": props
-                    | {"role": "place", "place": place["id"], "precision": place["precision"],
-                       "suspect": place["suspect"]},
+                    | {
+                        "role": "place",
+                        "place": place["id"],
+                        "precision": place["precision"],
+                        "suspect": place["suspect"],
+                    },
                 }
             )
             if origin and origin["lat"] is not None:

@@ -169,18 +169,18 @@ TAXONOMY: dict[str, Kind] = {
     "concession": Kind(
         "Concession", "08", "Yield", "Easing sanctions or restrictions, a ceasefire, a retreat (CAMEO 08)."
     ),
-    "release": Kind("Release", "08", "Yield", "Persons or property returned or released (CAMEO 084)."),
-    "investigation": Kind("Investigation", "09", "Investigate", "An inquiry into crime, abuses, conduct (CAMEO 09)."),
-    "demand": Kind("Demand", "10", "Demand", "An actor demands aid, a change, a release, talks (CAMEO 10)."),
-    "criticism": Kind("Criticism", "11", "Disapprove", "Criticism, accusations, complaints, lawsuits (CAMEO 11)."),
+    "release": Kind("Release", "08", "Yield", "Persons or property released (CAMEO 084)."),
+    "investigation": Kind("Investigation", "09", "Investigate", "Inquiries into crimes or abuses (CAMEO 09)."),
+    "demand": Kind("Demand", "10", "Demand", "Demands for aid, a change, a release, talks (CAMEO 10)."),
+    "criticism": Kind("Criticism", "11", "Disapprove", "Criticism, accusations, lawsuits (CAMEO 11)."),
     "rejection": Kind("Rejection", "12", "Reject", "A proposal, demand or request refused (CAMEO 12)."),
     "threat": Kind("Threat", "13", "Threaten", "Threats of force, sanctions, an ultimatum (CAMEO 13)."),
     "protest": Kind("Protest", "14", "Protest", "Demonstrations, hunger strikes, blockades (CAMEO 14)."),
     "force_posture": Kind(
-        "Force posture", "15", "Exhibit force posture", "Troops mobilised or on alert, a show of force (CAMEO 15)."
+        "Force posture", "15", "Exhibit force posture", "Troops mobilised or on alert (CAMEO 15)."
     ),
     "reduced_relations": Kind(
-        "Reduced relations", "16", "Reduce relations", "Relations cut, aid halted, envoys expelled (CAMEO 16)."
+        "Reduced relations", "16", "Reduce relations", "Relations cut, aid halted, envoys out (CAMEO 16)."
     ),
     "sanction": Kind(
         "Sanctions", "16", "Reduce relations", "An embargo, a boycott or sanctions imposed (CAMEO 163)."
@@ -188,7 +188,8 @@ TAXONOMY: dict[str, Kind] = {
     "coercion": Kind("Coercion", "17", "Coerce", "Arrests, seizures, repression, expulsions (CAMEO 17)."),
     "assault": Kind("Assault", "18", "Assault", "Abductions, bombings, killings outside battle (CAMEO 18)."),
     "mass_violence": Kind(
-        "Mass violence", "20", "Use unconventional mass violence", "Mass killings, weapons of mass destruction (CAMEO 20)."
+        "Mass violence", "20", "Use unconventional mass violence",
+        "Mass killings, weapons of mass destruction (CAMEO 20).",
     ),
 }  # fmt: skip
 
@@ -233,6 +234,7 @@ def kind_for_cameo(code: str) -> str | None:
 def cameo_label(code: str) -> str:
     """'CAMEO 0353 · Express intent to cooperate' — the code and its root's name."""
     return f"CAMEO {code} · {CAMEO_ROOTS.get(code[:2], 'unknown root')}"
+
 
 EventKind = StrEnum("EventKind", {k.upper(): k for k in TAXONOMY})  # type: ignore[misc]
 

@@ -662,7 +662,11 @@ def quotes_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
 
 def sources_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
     """These events' sources as exported: spans with their quotes, and links."""
-    return [{"event": s["event"], **source_record(s)} for s in eng.rows(SOURCES_OF, {"ids": list(ids)})] if len(ids) else []
+    return (
+        [{"event": s["event"], **source_record(s)} for s in eng.rows(SOURCES_OF, {"ids": list(ids)})]
+        if len(ids)
+        else []
+    )
 
 
 def article_text(eng: Engine, article_id: str) -> str:

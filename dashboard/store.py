@@ -151,7 +151,9 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
             "end": pa.array(srcs["end"].to_numpy(dtype=np.int64), mask=link_only),
             "quote": _strings(corpus.quotes(srcs)),
             **{c: _column(srcs[c]) for c in ("url", "title", "outlet")},
-            "date": pa.array(srcs["date"].to_numpy(dtype="datetime64[D]"), type=pa.date32(), from_pandas=True),
+            "date": pa.array(
+                srcs["date"].to_numpy(dtype="datetime64[D]"), type=pa.date32(), from_pandas=True
+            ),
         }
     )
     actors = pa.table(

@@ -40,7 +40,8 @@ def test_json_has_the_documented_shape(outputs) -> None:
         assert e["origin"] is None or set(e["origin"]) == PLACE_KEYS
         for s in e["sources"]:
             assert set(s) == SOURCE_KEYS
-            assert s["url"] is None and s["quote"]
+            assert s["url"] is None
+            assert s["quote"]
 
 
 def test_three_formats_agree(outputs) -> None:

@@ -53,7 +53,15 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "actors": ("country", "aliases"),
     "places": ("parent", "lat", "lon", "geonames_id", "feature_id"),
     "events": (
-        "place", "geo_precision", "origin", "note", "dataset", "coding", "external_id", "cameo", "suspect",
+        "place",
+        "geo_precision",
+        "origin",
+        "note",
+        "dataset",
+        "coding",
+        "external_id",
+        "cameo",
+        "suspect",
         *MEASURES,
     ),
     "participants": ("role",),
@@ -64,8 +72,20 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
 URL_PATTERN = r"^https?://\S+$"
 SECTIONS = tuple(REQUIRED)
 CATEGORICAL = {
-    "events": ("kind", "precision", "place", "geo_precision", "origin", "attribution", "certainty", "note",
-               "dataset", "coding", "cameo", "suspect"),
+    "events": (
+        "kind",
+        "precision",
+        "place",
+        "geo_precision",
+        "origin",
+        "attribution",
+        "certainty",
+        "note",
+        "dataset",
+        "coding",
+        "cameo",
+        "suspect",
+    ),
     "participants": ("actor", "role"),
     "sources": ("article", "outlet"),
 }
@@ -128,7 +148,15 @@ def read(root: Path, problems: list[Problem]) -> Tables:
         frame["_file"] = rel
         frame["_row"] = np.arange(1, len(frame) + 1)
         parts.setdefault(section, []).append(frame)
-    return Tables({s: pd.concat(f, ignore_index=True) for s, f in parts.items()})
+    out = {}
+    for section, frames in parts.items():
+        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        for col in CATEGORICAL.get(section, ()):
+            # Files with different dictionaries concatenate to plain objects: categorical again.
+            if col in frame and not isinstance(frame[col].dtype, pd.CategoricalDtype):
+                frame[col] = frame[col].astype("category")
+        out[section] = frame
+    return Tables(out)
 
 
 class Checker:
@@ -297,7 +325,12 @@ def check_sources(
     has_url = frame["url"].notna().to_numpy()
     c.pattern("url", URL_PATTERN, "an http:// or https:// address", optional=True)
     spanned = frame["article"].notna().to_numpy() | frame["start"].notna().to_numpy()
-    c.fail(~spanned & ~has_url, "article", "a source needs an article span (article, start, end) or a url")
+    has_outlet = frame["outlet"].notna().to_numpy()
+    c.fail(
+        ~spanned & ~has_url & ~has_outlet,
+        "article",
+        "a source needs an article span (article, start, end), a url or an outlet",
+    )
     c.refers("article", pd.Index(list(texts)), "article", optional=True)
     start = pd.to_numeric(frame["start"], errors="coerce")
     end = pd.to_numeric(frame["end"], errors="coerce")
@@ -331,8 +364,12 @@ def check_sources(
     out = ok[["event", "article", "url", "title", "outlet"]].copy()
     spanned_ok = ok["article"].notna().to_numpy()
     # Spans as integers, -1 where a source is only a link.
-    out["start"] = np.where(spanned_ok, pd.to_numeric(ok["start"], errors="coerce").fillna(-1), -1).astype("int64")
-    out["end"] = np.where(spanned_ok, pd.to_numeric(ok["end"], errors="coerce").fillna(-1), -1).astype("int64")
+    out["start"] = np.where(spanned_ok, pd.to_numeric(ok["start"], errors="coerce").fillna(-1), -1).astype(
+        "int64"
+    )
+    out["end"] = np.where(spanned_ok, pd.to_numeric(ok["end"], errors="coerce").fillna(-1), -1).astype(
+        "int64"
+    )
     out["date"] = dates[c.ok].to_numpy(dtype="datetime64[s]")
     return out, pos[c.ok]
 

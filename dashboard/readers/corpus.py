@@ -608,11 +608,17 @@ def _resolve_events(
         pd.DataFrame(parts, columns=["event", "actor", "role"]).astype(
             {"event": "str", "actor": "category", "role": "category"}
         ),
-        pd.DataFrame(
-            [(*x, None, None, None, None) for x in srcs], columns=SOURCE_COLUMNS
-        ).astype(
-            {"event": "str", "article": "category", "start": "int64", "end": "int64", "url": object,
-             "title": object, "outlet": "category", "date": "datetime64[s]"}
+        pd.DataFrame([(*x, None, None, None, None) for x in srcs], columns=SOURCE_COLUMNS).astype(
+            {
+                "event": "str",
+                "article": "category",
+                "start": "int64",
+                "end": "int64",
+                "url": object,
+                "title": object,
+                "outlet": "category",
+                "date": "datetime64[s]",
+            }
         ),
     )
 

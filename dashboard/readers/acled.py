@@ -1,0 +1,314 @@
+"""ACLED's CSV export into the bulk format: `python -m dashboard import acled FILE.csv --out DIR`.
+
+ACLED codes political violence and protest by hand, one row per event, with a
+time precision, a geo precision, the sources it used and a `notes` text that
+describes the event. Here each row becomes an event whose cited text is its
+notes (stored as a one-paragraph article, the span covering it all), its
+actors become actors, its location a pinned place. docs/DATA.md ("Imports")
+says how each column maps and what is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from dashboard.countries import iso3_codes
+from dashboard.problems import Problem
+from dashboard.readers import imports
+
+REQUIRED = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
+            "country", "latitude", "longitude", "geo_precision")  # fmt: skip
+USED = (*REQUIRED, "actor2", "iso", "admin1", "admin2", "admin3", "location", "source", "notes", "fatalities",
+        "timestamp", "disorder_type", "source_scale")  # fmt: skip
+# ACLED's sub-event types, then event types, as kinds and CAMEO codes (docs/DATA.md, "Imports").
+SUB_EVENT: dict[str, tuple[str, str]] = {
+    "armed clash": ("use_of_force", "190"),
+    "government regains territory": ("use_of_force", "192"),
+    "non-state actor overtakes territory": ("use_of_force", "192"),
+    "air/drone strike": ("use_of_force", "195"),
+    "shelling/artillery/missile attack": ("use_of_force", "194"),
+    "chemical weapon": ("mass_violence", "204"),
+    "suicide bomb": ("assault", "183"),
+    "remote explosive/landmine/ied": ("assault", "183"),
+    "grenade": ("assault", "183"),
+    "attack": ("assault", "18"),
+    "abduction/forced disappearance": ("assault", "181"),
+    "sexual violence": ("assault", "18"),
+    "peaceful protest": ("protest", "141"),
+    "protest with intervention": ("protest", "14"),
+    "excessive force against protesters": ("coercion", "175"),
+    "violent demonstration": ("protest", "145"),
+    "mob violence": ("protest", "145"),
+    "agreement": ("diplomatic_cooperation", "057"),
+    "arrests": ("coercion", "173"),
+    "change to group/activity": ("statement", "01"),
+    "disrupted weapons use": ("coercion", "17"),
+    "headquarters or base established": ("force_posture", "15"),
+    "looting/property destruction": ("coercion", "171"),
+    "non-violent transfer of territory": ("concession", "08"),
+    "other": ("statement", "01"),
+}
+EVENT_TYPE: dict[str, tuple[str, str]] = {
+    "battles": ("use_of_force", "19"),
+    "explosions/remote violence": ("use_of_force", "19"),
+    "violence against civilians": ("assault", "18"),
+    "protests": ("protest", "14"),
+    "riots": ("protest", "145"),
+    "strategic developments": ("statement", "01"),
+}
+# geo_precision: 1 the town itself; 2 near a town or a part of a region (the town's coordinates);
+# 3 a larger region (its capital's coordinates).
+GEO = {"1": "city", "2": "city", "3": "region"}
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y")
+
+
+@functools.cache
+def iso_numeric() -> dict[str, str]:
+    """ISO 3166-1 numeric codes (ACLED's `iso`) to alpha-3, from pycountry."""
+    import pycountry  # noqa: PLC0415
+
+    return {str(int(c.numeric)): c.alpha_3 for c in pycountry.countries}
+
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    import pycountry  # noqa: PLC0415
+
+    out = {}
+    for c in pycountry.countries:
+        for name in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)):
+            if name:
+                out[name.lower()] = c.alpha_3
+    return out
+
+
+def _date(text: str) -> dt.date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _interval(day: dt.date, precision: str) -> tuple[dt.date, dt.date, str]:
+    """ACLED's time precision as our interval: 1 the day; 2 the week around the day; 3 the month."""
+    if precision == "2":
+        return day - dt.timedelta(days=3), day + dt.timedelta(days=3), "day"
+    if precision == "3":
+        first = day.replace(day=1)
+        nxt = (first + dt.timedelta(days=32)).replace(day=1)
+        return first, nxt - dt.timedelta(days=1), "month"
+    return day, day, "day"
+
+
+class Importer:
+    def __init__(self, out: Path, report: imports.Report) -> None:
+        self.out, self.report = out, report
+        self.seen = imports.existing_ids(out, "acled")
+        self.actors = imports.Records(out / "acled.actors.parquet", imports.ACTOR_SCHEMA)
+        self.places = imports.Records(out / "acled.places.parquet", imports.PLACE_SCHEMA)
+        self.iso3 = iso3_codes()
+
+    def run(self, path: Path) -> None:
+        shown = path.name
+        writer = imports.Writer(
+            self.out, imports.run_name("acled", [path]), ("events", "participants", "sources", "articles")
+        )
+        ok = False
+        try:
+            reader = pacsv.open_csv(
+                path,
+                read_options=pacsv.ReadOptions(block_size=4 << 20, use_threads=False),
+                convert_options=pacsv.ConvertOptions(strings_can_be_null=False),
+            )
+            names = reader.schema.names
+            missing = [c for c in REQUIRED if c not in names]
+            if missing:
+                self.report.problems.append(
+                    Problem(shown, f"missing column(s) {', '.join(missing)}: not an ACLED export", line=1)
+                )
+                ok = True
+                return
+            line = 1  # the header
+            for batch in reader:
+                cols = {
+                    c: batch.column(names.index(c)).cast(pa.string()).to_pylist() for c in USED if c in names
+                }
+                self._batch(cols, batch.num_rows, line, shown, writer)
+                line += batch.num_rows
+            ok = True
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            self.report.problems.append(Problem(shown, f"not read: {exc}"))
+        finally:
+            self.report.written.extend(writer.close(keep=ok and self.report.imported > 0))
+            for records in (self.actors, self.places):
+                written = records.write()
+                if written is not None:
+                    self.report.written.append(written)
+
+    def _actor(self, name: str, country: str | None) -> str | None:
+        if not name:
+            return None
+        aid = f"acled-{imports.slug(name)}"
+        self.actors.add(aid, name=name, kind="organization", country=country, aliases=[])
+        return aid
+
+    def _batch(
+        self, cols: dict[str, list], n: int, first_line: int, shown: str, writer: imports.Writer
+    ) -> None:
+        self.report.read += n
+        ev: dict[str, list] = {k: [] for k in imports.EVENT_SCHEMA.names}
+        parts: dict[str, list] = {"event": [], "actor": [], "role": []}
+        srcs: dict[str, list] = {k: [] for k in imports.SOURCE_SCHEMA.names}
+        arts: dict[str, list] = {k: [] for k in imports.ARTICLE_SCHEMA.names}
+
+        def get(c: str, i: int) -> str:
+            v = cols.get(c)
+            return (v[i] or "").strip() if v is not None and v[i] is not None else ""
+
+        for i in range(n):
+            line = first_line + i + 1
+            ext_raw = get("event_id_cnty", i)
+
+            def bad(fld: str, what: str, line: int = line) -> None:
+                self.report.problems.append(Problem(shown, what, field=fld, line=line))
+
+            if not ext_raw:
+                bad("event_id_cnty", "missing")
+                continue
+            day = _date(get("event_date", i))
+            if day is None:
+                bad("event_date", f"{get('event_date', i)!r} is not a date (YYYY-MM-DD or 21 June 2025)")
+                continue
+            tp = get("time_precision", i)
+            if tp not in ("1", "2", "3"):
+                bad("time_precision", f"{tp!r}: expected 1, 2 or 3")
+                continue
+            try:
+                lat, lon = float(get("latitude", i)), float(get("longitude", i))
+            except ValueError:
+                bad("latitude", f"{get('latitude', i)!r}, {get('longitude', i)!r}: not numbers")
+                continue
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180) or np.isnan(lat) or np.isnan(lon):
+                bad("latitude", f"{lat}, {lon} is not on the globe")
+                continue
+            gp = get("geo_precision", i)
+            if gp not in GEO:
+                bad("geo_precision", f"{gp!r}: expected 1, 2 or 3")
+                continue
+            sub, etype = get("sub_event_type", i), get("event_type", i)
+            kc = SUB_EVENT.get(sub.lower()) or EVENT_TYPE.get(etype.lower())
+            if kc is None:
+                bad("event_type", f"{etype!r} / {sub!r} is not an ACLED event type")
+                continue
+            fat_text = get("fatalities", i)
+            fatalities = None
+            if fat_text:
+                if not fat_text.isdigit():
+                    bad("fatalities", f"{fat_text!r} is not a whole number")
+                    continue
+                fatalities = int(fat_text)
+            key = f"acled:{ext_raw}"
+            if key in self.seen:
+                self.report.already += 1
+                continue
+            iso = iso_numeric().get(get("iso", i).lstrip("0") or "0") if get("iso", i).isdigit() else None
+            iso = iso or country_names().get(get("country", i).lower())
+            if iso is None:
+                bad(
+                    "country",
+                    f"{get('country', i)!r} (iso {get('iso', i)!r}) is not a country ISO 3166 knows",
+                )
+                continue
+            a1 = self._actor(get("actor1", i), None)
+            a2 = self._actor(get("actor2", i), None)
+            if a1 is None and a2 is None:
+                bad("actor1", "missing")
+                continue
+            self.seen.add(key)
+            eid = f"acled-{imports.slug(ext_raw)}"
+            kind, cameo = kc
+            start, end, precision = _interval(day, tp)
+            location = get("location", i) or get("admin1", i) or get("country", i)
+            pid = f"acled-{imports.slug(f'{iso}-{location}-{lat:.4f}-{lon:.4f}')}"
+            self.places.add(pid, name=location, kind=GEO[gp], country=iso, lat=lat, lon=lon, feature_id=None)
+            source = get("source", i)
+            notes = get("notes", i)
+            who = " and ".join(x for x in (get("actor1", i), get("actor2", i)) if x)
+            ev["id"].append(eid)
+            ev["kind"].append(kind)
+            ev["summary"].append(f"{sub or etype}: {who} in {location}")
+            ev["precision"].append(precision)
+            ev["start"].append(start)
+            ev["end"].append(end)
+            ev["attribution"].append(f"ACLED, citing {source}" if source else "ACLED")
+            ev["certainty"].append("reported")
+            ev["place"].append(pid)
+            ev["geo_precision"].append(GEO[gp])
+            ev["origin"].append(None)
+            ev["note"].append(
+                "ACLED geo precision 2: near this place, or in part of its region" if gp == "2" else None
+            )
+            ev["dataset"].append("acled")
+            ev["coding"].append("human")
+            ev["external_id"].append(key)
+            ev["cameo"].append(cameo)
+            ev["suspect"].append(None)
+            for m in ("mentions", "num_sources", "num_articles", "goldstein", "tone"):
+                ev[m].append(None)
+            ev["fatalities"].append(fatalities)
+            for aid, role in ((a1, "actor 1"), (a2, "actor 2")):
+                if aid is not None:
+                    parts["event"].append(eid)
+                    parts["actor"].append(aid)
+                    parts["role"].append(role)
+            srcs["event"].append(eid)
+            srcs["url"].append(None)
+            srcs["title"].append(None)
+            srcs["date"].append(None)
+            if notes:
+                # The notes are the text the event cites: one short article, the span covering it.
+                published = _timestamp(get("timestamp", i)) or day
+                arts["id"].append(eid)
+                arts["title"].append(f"ACLED {ext_raw}: {sub or etype} in {location}")
+                arts["publisher"].append(f"ACLED ({source})" if source else "ACLED")
+                arts["published"].append(published)
+                arts["text"].append(notes)
+                arts["url"].append(None)
+                arts["language"].append("en")
+                srcs["article"].append(eid)
+                srcs["start"].append(0)
+                srcs["end"].append(len(notes))
+                srcs["outlet"].append(source or None)
+            else:
+                srcs["article"].append(None)
+                srcs["start"].append(None)
+                srcs["end"].append(None)
+                srcs["outlet"].append(source or "ACLED")
+        self.report.imported += len(ev["id"])
+        writer.write("events", ev)
+        writer.write("participants", parts)
+        writer.write("sources", srcs)
+        writer.write("articles", arts)
+
+
+def _timestamp(text: str) -> dt.date | None:
+    if not text.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(text), dt.UTC).date()
+
+
+def import_file(path: Path, out: Path) -> tuple[imports.Report, float]:
+    out.mkdir(parents=True, exist_ok=True)
+    report = imports.Report()
+    started = time.perf_counter()
+    Importer(out, report).run(path)
+    return report, time.perf_counter() - started

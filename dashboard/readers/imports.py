@@ -1,0 +1,209 @@
+"""What the event-stream importers share: ids, the output folder, and writing bulk tables as they stream.
+
+An import writes the project's bulk format (docs/DATA.md, "Bulk data") into
+an output folder, usually inside the data folder:
+
+    DIR/gdelt.actors.parquet            every actor and place the dataset's imports met,
+    DIR/gdelt.places.parquet            merged and rewritten by each import
+    DIR/gdelt-RUN.events.parquet        one set per run: the events new in that run,
+    DIR/gdelt-RUN.participants.parquet  with their participants and sources, written
+    DIR/gdelt-RUN.sources.parquet       batch by batch as the input streams in
+
+An event whose external id is already in the folder is not imported again, so
+importing a file twice changes nothing. Every file is written under a
+temporary name and renamed into place: a running dashboard never reads half
+an import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from dashboard.model import MEASURES
+from dashboard.problems import Problem
+
+MAX_SHOWN_PROBLEMS = 50  # a broken file lists this many rows, then a count
+
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """Lower-case letters, digits and hyphens; a long text is cut and keeps a hash of the whole."""
+    s = _NOT_ID.sub("-", text.lower()).strip("-") or "x"
+    if len(s) > limit:
+        s = f"{s[: limit - 9].rstrip('-')}-{hashlib.blake2b(text.encode(), digest_size=8).hexdigest()[:8]}"
+    return s
+
+
+EVENT_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()), ("kind", pa.string()), ("summary", pa.string()), ("precision", pa.string()),
+        ("start", pa.date32()), ("end", pa.date32()), ("attribution", pa.string()),
+        ("certainty", pa.string()), ("place", pa.string()), ("geo_precision", pa.string()),
+        ("origin", pa.string()), ("note", pa.string()), ("dataset", pa.string()), ("coding", pa.string()),
+        ("external_id", pa.string()), ("cameo", pa.string()), ("suspect", pa.string()),
+        *((m, pa.int64() if m in ("mentions", "num_sources", "num_articles", "fatalities") else pa.float64())
+          for m in MEASURES),
+    ]
+)  # fmt: skip
+PARTICIPANT_SCHEMA = pa.schema([("event", pa.string()), ("actor", pa.string()), ("role", pa.string())])
+SOURCE_SCHEMA = pa.schema(
+    [
+        ("event", pa.string()), ("article", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+        ("url", pa.string()), ("title", pa.string()), ("outlet", pa.string()), ("date", pa.date32()),
+    ]
+)  # fmt: skip
+ARTICLE_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()), ("title", pa.string()), ("publisher", pa.string()), ("published", pa.date32()),
+        ("text", pa.string()), ("url", pa.string()), ("language", pa.string()),
+    ]
+)  # fmt: skip
+ACTOR_SCHEMA = pa.schema(
+    [("id", pa.string()), ("name", pa.string()), ("kind", pa.string()), ("country", pa.string()),
+     ("aliases", pa.list_(pa.string()))]
+)  # fmt: skip
+PLACE_SCHEMA = pa.schema(
+    [("id", pa.string()), ("name", pa.string()), ("kind", pa.string()), ("country", pa.string()),
+     ("lat", pa.float64()), ("lon", pa.float64()), ("feature_id", pa.string())]
+)  # fmt: skip
+SCHEMAS = {
+    "events": EVENT_SCHEMA, "participants": PARTICIPANT_SCHEMA, "sources": SOURCE_SCHEMA,
+    "articles": ARTICLE_SCHEMA,
+}  # fmt: skip
+
+
+@dataclass
+class Report:
+    """What an import did: counted, with every problem named."""
+
+    read: int = 0  # rows read
+    imported: int = 0  # new events written
+    already: int = 0  # events already in the folder (or twice in the input)
+    filtered: int = 0  # rows left out by --country, --root, --since, --until
+    unusable: dict[str, int] = field(default_factory=dict)  # rows skipped for a reason, not a defect
+    problems: list[Problem] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    def skip(self, why: str, n: int = 1) -> None:
+        if n:
+            self.unusable[why] = self.unusable.get(why, 0) + n
+
+    def lines(self) -> list[str]:
+        shown = [str(p) for p in self.problems[:MAX_SHOWN_PROBLEMS]]
+        if len(self.problems) > MAX_SHOWN_PROBLEMS:
+            shown.append(f"… and {len(self.problems) - MAX_SHOWN_PROBLEMS:,} more problems")
+        return shown
+
+    def summary(self, dataset: str, took: float) -> str:
+        rate = f", {self.read / took:,.0f} rows/s" if took > 0 else ""
+        parts = [f"{self.imported:,} new {dataset} events from {self.read:,} rows ({took:.1f} s{rate})"]
+        if self.already:
+            parts.append(f"{self.already:,} already imported")
+        if self.filtered:
+            parts.append(f"{self.filtered:,} filtered out")
+        parts.extend(f"{n:,} {why}" for why, n in sorted(self.unusable.items()))
+        if self.problems:
+            parts.append(f"{len(self.problems):,} malformed rows skipped")
+        return "; ".join(parts)
+
+
+def existing_ids(out: Path, dataset: str) -> set[str]:
+    """The external ids of the events this dataset's earlier imports wrote into `out`."""
+    ids: set[str] = set()
+    for path in sorted(out.glob(f"{dataset}-*.events.parquet")):
+        col = pq.read_table(path, columns=["external_id"]).column("external_id")
+        ids.update(x for x in col.to_pylist() if x is not None)
+    return ids
+
+
+class Records:
+    """Actors or places the imports met: read from the folder, grown by this run, written back whole."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path, self.schema = path, schema
+        self.rows: dict[str, dict[str, Any]] = {}
+        if path.exists():
+            for r in pq.read_table(path).to_pylist():
+                self.rows[r["id"]] = r
+        self.changed = False
+
+    def add(self, rid: str, **values: Any) -> None:
+        row = self.rows.get(rid)
+        if row is None:
+            self.rows[rid] = {"id": rid, **values}
+            self.changed = True
+        elif "aliases" in values and values["name"] != row["name"]:
+            aliases = row.get("aliases") or []
+            if values["name"] not in aliases:
+                row["aliases"] = [*aliases, values["name"]]
+                self.changed = True
+
+    def write(self) -> Path | None:
+        if not self.changed:
+            return None
+        cols = {f.name: [r.get(f.name) for r in self.rows.values()] for f in self.schema}
+        _atomic_write(pa.table(cols, schema=self.schema), self.path)
+        return self.path
+
+
+class Writer:
+    """One run's event tables, written batch by batch (memory stays flat), renamed into place at the end."""
+
+    def __init__(self, out: Path, name: str, sections: Iterable[str]) -> None:
+        self.out, self.name = out, name
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._tmp: dict[str, Path] = {}
+        for section in sections:
+            final = out / f"{name}.{section}.parquet"
+            tmp = out / f".{final.name}.{os.getpid()}.partial"
+            self._tmp[section] = tmp
+            self._writers[section] = pq.ParquetWriter(tmp, SCHEMAS[section], compression="zstd")
+
+    def write(self, section: str, columns: dict[str, Any]) -> None:
+        table = pa.table(columns, schema=SCHEMAS[section])
+        if table.num_rows:
+            self._writers[section].write_table(table)
+
+    def close(self, keep: bool) -> list[Path]:
+        """Finish the files; rename them into place when `keep`, else remove them."""
+        done = []
+        for section, w in self._writers.items():
+            w.close()
+            tmp = self._tmp[section]
+            if keep:
+                final = self.out / f"{self.name}.{section}.parquet"
+                tmp.replace(final)
+                done.append(final)
+            else:
+                tmp.unlink(missing_ok=True)
+        return done
+
+
+def _atomic_write(table: pa.Table, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    pq.write_table(table, tmp, compression="zstd")
+    tmp.replace(path)
+
+
+def run_name(dataset: str, inputs: list[Path]) -> str:
+    """A run's file name: the dataset, the first and last input's stems, and a hash of every input's name."""
+    stems = [p.name.split(".")[0] for p in inputs]
+    digest = hashlib.blake2b("\n".join(p.name for p in inputs).encode()).hexdigest()[:8]
+    ends = stems[0] if len(stems) == 1 else f"{stems[0]}-{stems[-1]}"
+    return f"{dataset}-{slug(ends, 40)}-{digest}"
+
+
+def blank(arr: pa.Array) -> pa.Array:
+    """True where a string column is null or empty."""
+    return pc.fill_null(pc.equal(pc.utf8_length(pc.fill_null(arr, "")), 0), True)
