@@ -170,7 +170,7 @@ TAXONOMY: dict[str, Kind] = {
         "Concession", "08", "Yield", "Easing sanctions or restrictions, a ceasefire, a retreat (CAMEO 08)."
     ),
     "release": Kind("Release", "08", "Yield", "Persons or property released (CAMEO 084)."),
-    "investigation": Kind("Investigation", "09", "Investigate", "Inquiries into crimes or abuses (CAMEO 09)."),
+    "investigation": Kind("Investigation", "09", "Investigate", "Inquiries into abuses (CAMEO 09)."),
     "demand": Kind("Demand", "10", "Demand", "Demands for aid, a change, a release, talks (CAMEO 10)."),
     "criticism": Kind("Criticism", "11", "Disapprove", "Criticism, accusations, lawsuits (CAMEO 11)."),
     "rejection": Kind("Rejection", "12", "Reject", "A proposal, demand or request refused (CAMEO 12)."),
