@@ -35,6 +35,7 @@ class Atlas(Catalog):
     engine: query.Engine
     events: int  # how many events the store holds
     date_bounds: tuple[Any, Any] = (None, None)  # the first end date and the last start date
+    datasets: tuple[str, ...] = ("curated",)  # the datasets its events come from
     # Events asked for by id (the selection, on every run of every page), kept by the thousand.
     _by_id: cachetools.LRUCache = field(
         default_factory=lambda: cachetools.LRUCache(maxsize=4096), repr=False, compare=False
@@ -116,6 +117,7 @@ def open_atlas(root: Path, engine: str | None = None) -> Atlas:
         engine=eng,
         events=s.events,
         date_bounds=query.date_bounds(eng),
+        datasets=query.datasets(eng),
         **store.read_catalog(s),  # type: ignore[arg-type]
     )
 

@@ -137,48 +137,52 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         {**_cols(routes), "alat": arrow[:, 0], "alon": arrow[:, 1], "angle": arrow[:, 2]}, "style"
     )
     for kind in TAXONOMY:
-        r = by_style.get(kind)
-        if r is None:
+        r_all = by_style.get(kind)
+        if r_all is None:
             continue
-        gap = np.full(len(r["lat0"]), np.nan)
-        traces.append(
-            {
-                "type": "scattergeo",
-                "lat": np.column_stack([r["lat0"], r["lat1"], gap]).ravel(),
-                "lon": np.column_stack([r["lon0"], r["lon1"], gap]).ravel(),
-                "mode": "lines",
-                "hoverinfo": "skip",
-                "showlegend": False,
-                "line": {
-                    "width": 1.2 + 0.8 * min(float(np.sqrt(r["count"].max())), 3),
-                    "color": STYLE[kind][0],
-                },
-                "opacity": 0.75,
-                "name": f"{kind} routes",
-            }
-        )
-        traces.append(
-            {
-                "type": "scattergeo",
-                "lat": r["alat"],
-                "lon": r["alon"],
-                "mode": "markers",
-                "marker": {
-                    "symbol": "arrow",
-                    "angleref": "up",
-                    "angle": r["angle"],
-                    "size": 15,
-                    "color": STYLE[kind][0],
-                    "line": {"width": 0.8, "color": OUTLINE},
-                },
-                "customdata": np.column_stack([r["kind"], r["place"], r["origin"]]),
-                "hovertext": r["hover"],
-                "hovertemplate": "%{hovertext}<extra></extra>",
-                "name": f"{TAXONOMY[kind].label} (route)",
-                "legendgroup": kind,
-                "showlegend": False,
-            }
-        )
+        # Routes whose every contact is machine-coded are dotted, their arrows hollow.
+        for coding, r in _split(r_all, "coding").items():
+            machine = coding == "machine"
+            gap = np.full(len(r["lat0"]), np.nan)
+            traces.append(
+                {
+                    "type": "scattergeo",
+                    "lat": np.column_stack([r["lat0"], r["lat1"], gap]).ravel(),
+                    "lon": np.column_stack([r["lon0"], r["lon1"], gap]).ravel(),
+                    "mode": "lines",
+                    "hoverinfo": "skip",
+                    "showlegend": False,
+                    "line": {
+                        "width": 1.2 + 0.8 * min(float(np.sqrt(r["count"].max())), 3),
+                        "color": STYLE[kind][0],
+                        "dash": "dot" if machine else "solid",
+                    },
+                    "opacity": 0.75,
+                    "name": f"{kind} routes",
+                }
+            )
+            traces.append(
+                {
+                    "type": "scattergeo",
+                    "lat": r["alat"],
+                    "lon": r["alon"],
+                    "mode": "markers",
+                    "marker": {
+                        "symbol": "arrow-open" if machine else "arrow",
+                        "angleref": "up",
+                        "angle": r["angle"],
+                        "size": 15,
+                        "color": STYLE[kind][0],
+                        "line": {"width": 2 if machine else 0.8, "color": OUTLINE},
+                    },
+                    "customdata": np.column_stack([r["kind"], r["place"], r["origin"]]),
+                    "hovertext": r["hover"],
+                    "hovertemplate": "%{hovertext}<extra></extra>",
+                    "name": f"{TAXONOMY[kind].label} (route)",
+                    "legendgroup": kind,
+                    "showlegend": False,
+                }
+            )
     p = data.points
     radius: dict[str, float] = {}
     shown_kinds: set[str] = set()
@@ -187,6 +191,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         size = 12 + 4 * np.sqrt(np.minimum(part["events"].astype(float), 64))
         radius.update(zip(part["place"], size / 2, strict=True))
         mixed = kind == ANY
+        machine = part["coding"] == "machine"
         trace = {
             "type": "scattergeo",
             "lat": part["lat"],
@@ -195,11 +200,22 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
             "marker": {
                 "size": size,
                 "color": colour,
-                "symbol": symbol,
-                "line": {"width": 1.2, "color": "white" if mixed else OUTLINE},
+                # Machine-coded marks are hollow: the kind's symbol, outlined in its colour.
+                "symbol": np.where(machine, symbol + MACHINE, symbol),
+                "line": {
+                    "width": np.where(machine, 2.2, 1.2),
+                    "color": "white" if mixed else OUTLINE,
+                },
+                # A mark whose every event has a suspect place is faded (and marked "?").
+                "opacity": np.where(part["suspect"] != "", 0.5, 1.0),
             },
             "customdata": np.column_stack(
-                [np.full(len(size), ANY, dtype=object), part["place"], np.full(len(size), ANY, dtype=object)]
+                [
+                    np.full(len(size), ANY, dtype=object),
+                    part["place"],
+                    np.full(len(size), ANY, dtype=object),
+                    part["coding"],
+                ]
             ),
             "hovertext": part["hover"],
             "hovertemplate": "%{hovertext}<extra></extra>",
@@ -209,9 +225,23 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         if mixed:
             trace["text"] = [_short_count(n) for n in part["events"]]
             trace["textposition"] = "middle center"
-            trace["textfont"] = {"size": 10, "color": "white"}
+            trace["textfont"] = {"size": 10, "color": np.where(machine, "#000000", "white")}
         traces.append(trace)
         shown_kinds.add(kind)
+    doubt = p[p["suspect"] != ""]
+    if len(doubt):
+        traces.append(
+            {
+                "type": "scattergeo", "lat": doubt["lat"], "lon": doubt["lon"], "mode": "text",
+                "text": ["?"] * len(doubt), "textposition": "top right",
+                "textfont": {"size": 13, "color": "#111111"}, "hoverinfo": "skip",
+                "name": "Suspect place", "showlegend": False,
+            }
+        )  # fmt: skip
+    if len(p) and (p["coding"] == "machine").any():
+        traces.append(_legend_only("Machine-coded (hollow)", "circle-open", "#333333"))
+    if len(doubt):
+        traces.append(_legend_only("Suspect place (faded, ?)", "circle", "rgba(51,51,51,0.5)"))
     for t in traces:  # a kind drawn only as routes still gets its legend entry
         if t.get("legendgroup") in set(TAXONOMY) - shown_kinds and t["name"].endswith("(route)"):
             t["showlegend"], t["name"] = True, TAXONOMY[t["legendgroup"]].label
@@ -282,6 +312,15 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         "updatemenus": [_fit_buttons(frame, ext)] if fit_all else [],
     }
     return _figure(traces, layout)
+
+
+def _legend_only(name: str, symbol: str, colour: str) -> dict[str, Any]:
+    """A legend entry that draws nothing: what a mark's style means."""
+    return {
+        "type": "scattergeo", "lat": [None], "lon": [None], "mode": "markers", "name": name,
+        "marker": {"size": 10, "symbol": symbol, "color": colour, "line": {"width": 2, "color": colour}},
+        "hoverinfo": "skip", "showlegend": True, "legendgroup": name,
+    }  # fmt: skip
 
 
 def _fit_buttons(frame: Frame, ext: Frame) -> dict[str, Any]:
@@ -466,9 +505,9 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                     "marker": {
                         "size": 5 + 19 * np.sqrt(b["count"] / biggest),
                         "color": colour,
-                        "symbol": symbol,
+                        "symbol": np.where(b["coding"] == "machine", symbol + MACHINE, symbol),
                         "opacity": 0.8,
-                        "line": {"width": 0.5, "color": OUTLINE},
+                        "line": {"width": np.where(b["coding"] == "machine", 2.0, 0.5), "color": OUTLINE},
                     },
                     # No per-point hover text at scale: the template reads the bin's own data.
                     "customdata": np.column_stack(
@@ -479,10 +518,12 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                             np.datetime_as_string(b["x1"], unit="D"),
                             b["count"],
                             [markup.plotly_text(x) for x in b["label"]],
+                            b["coding"],
                         ]
                     ),
                     "hovertemplate": "<b>%{customdata[4]:,} events</b> · %{customdata[5]}<br>"
-                    "from %{customdata[2]} to %{customdata[3]}<br>click to step through them<extra></extra>",
+                    "%{customdata[6]}-coded, from %{customdata[2]} to %{customdata[3]}<br>"
+                    "click to step through them<extra></extra>",
                     "name": TAXONOMY[kind].label,
                     "showlegend": False,
                 }
@@ -527,8 +568,12 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                         marker={
                             "size": 12,
                             "color": colour,
-                            "symbol": "triangle-left" if shape == "before" else symbol,
-                            "line": {"width": 1, "color": OUTLINE},
+                            "symbol": np.where(
+                                k["coding"] == "machine",
+                                ("triangle-left" if shape == "before" else symbol) + MACHINE,
+                                "triangle-left" if shape == "before" else symbol,
+                            ),
+                            "line": {"width": np.where(k["coding"] == "machine", 2.0, 1.0), "color": OUTLINE},
                         },
                         **common,
                     )

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from dashboard.views.details import Details
 
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
+_SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$")
 
 
 def html_text(text: str) -> str:
@@ -116,6 +117,10 @@ CARD_CSS = """<style>
 .details-card p { margin: 0 0 .25rem 0; line-height: 1.45; font-size: .92rem; }
 .details-card .note, .details-card .cameo, .article-meta { color: #555; font-size: .85rem; }
 .details-card abbr { text-decoration: underline dotted; cursor: help; }
+.details-card .dataset { font-size: .85rem; font-weight: 600; color: #333; }
+.details-card .dataset.gdelt { color: #8a4b00; }
+.details-card .suspect { color: #8a1c1c; font-size: .88rem; }
+.source-links ul { margin: .2rem 0 0 1.1rem; padding: 0; } .source-links li { margin: .2rem 0; }
 .article-heading h3 { margin: .25rem 0 .1rem 0; font-size: 1.1rem; line-height: 1.3; }
 </style>"""
 
@@ -131,10 +136,36 @@ def details_card(d: Details) -> str:
         f"<b>Says who:</b> {html_text(d.attribution)} · "
         f'<abbr title="{html_text(d.certainty_help)}"><b>{html_text(d.certainty)}</b></abbr>',
     ]
+    lines.insert(0, f'<span class="dataset {html_text(d.dataset)}">{html_text(d.origin_line)}</span>')
+    if d.measures:
+        lines.append(f'<span class="cameo">{html_text(d.measures)}</span>')
+    if d.suspect:
+        lines.append(f'<span class="suspect"><b>Suspect place:</b> {html_text(d.suspect)}</span>')
     note = f'<p class="note">{html_text(d.note)}</p>' if d.note else ""
     return (
         f'{CARD_CSS}<div class="details-card" data-event="{html_text(d.id)}">'
         f"<h4>{html_text(d.title)}</h4><p>{'<br>'.join(lines)}</p>{note}</div>"
+    )
+
+
+def source_links(links: Sequence[dict]) -> str:
+    """An event's sources that are links, listed with the record's own fields (nothing fetched).
+
+    Only http(s) addresses become links; anything else is shown as text.
+    """
+    items = []
+    for s in links:
+        url = s.get("url") or ""
+        label = s.get("title") or url or s.get("outlet") or "a source with no address"
+        bits = [f'<a href="{html_text(url)}" target="_blank" rel="noopener noreferrer nofollow">'
+                f"{html_text(label)}</a>" if _SAFE_URL.match(url) else html_text(label)]  # fmt: skip
+        meta = [x for x in (s.get("outlet") if s.get("title") or url else None, s.get("date")) if x]
+        if meta:
+            bits.append(f'<span class="article-meta">{html_text(" · ".join(str(x) for x in meta))}</span>')
+        items.append(f"<li>{' '.join(bits)}</li>")
+    return (
+        f'{CARD_CSS}<div class="source-links"><p>No text of this event\'s source is stored here. '
+        f"Its sources, as the record gives them:</p><ul>{''.join(items)}</ul></div>"
     )
 
 

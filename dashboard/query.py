@@ -367,15 +367,17 @@ def source_record(s: dict[str, Any]) -> dict[str, Any]:
 
 LAST_DATED = "max(CASE WHEN e.start IS NOT NULL THEN e.ord END)"  # a group's latest dated event
 MAP_POINTS = f"""
-SELECT e.point AS place, e.kind, count(*) AS events, max(e.ord) AS last_ord, {LAST_DATED} AS last_dated
+SELECT e.point AS place, e.kind, e.coding, count(*) AS events, max(e.ord) AS last_ord,
+       {LAST_DATED} AS last_dated, count(e.suspect) AS suspect, min(e.suspect) AS why
 FROM events AS e
 WHERE {{where}} AND e.point IS NOT NULL
-GROUP BY e.point, e.kind
-ORDER BY e.point, e.kind
+GROUP BY e.point, e.kind, e.coding
+ORDER BY e.point, e.kind, e.coding
 """
+# A route's coding is 'machine' only when every contact on it is machine-coded ('human' < 'machine').
 MAP_ROUTES = f"""
 SELECT e.kind, e.route_from AS origin, e.point AS place, count(*) AS events, max(e.ord) AS last_ord,
-       {LAST_DATED} AS last_dated
+       {LAST_DATED} AS last_dated, min(e.coding) AS coding
 FROM events AS e
 WHERE {{where}} AND e.route_from IS NOT NULL AND e.point IS NOT NULL
 GROUP BY e.kind, e.route_from, e.point
@@ -386,13 +388,13 @@ ORDER BY events DESC, e.kind, e.route_from, e.point
 ROUTE_PAIRS = f"""
 WITH g AS (
     SELECT e.route_from AS origin, e.point AS place, e.kind, count(*) AS n, max(e.ord) AS last_ord,
-           {LAST_DATED} AS last_dated
+           {LAST_DATED} AS last_dated, min(e.coding) AS coding
     FROM events AS e
     WHERE {{where}} AND e.route_from IS NOT NULL AND e.point IS NOT NULL
     GROUP BY e.route_from, e.point, e.kind
 ), p AS (
     SELECT g.origin, g.place, CAST(sum(g.n) AS BIGINT) AS events, max(g.last_ord) AS last_ord,
-           max(g.last_dated) AS last_dated, count(*) AS kinds, max(g.n) AS top
+           max(g.last_dated) AS last_dated, count(*) AS kinds, max(g.n) AS top, min(g.coding) AS coding
     FROM g
     GROUP BY g.origin, g.place
 ), s AS (
@@ -400,7 +402,7 @@ WITH g AS (
     FROM g JOIN p ON p.origin = g.origin AND p.place = g.place AND g.n = p.top
     GROUP BY g.origin, g.place
 )
-SELECT p.origin, p.place, p.events, p.last_ord, p.last_dated, s.style,
+SELECT p.origin, p.place, p.events, p.last_ord, p.last_dated, s.style, p.coding,
        count(*) OVER () AS pairs, CAST(sum(p.kinds) OVER () AS BIGINT) AS groups,
        CAST(sum(p.events) OVER () AS BIGINT) AS total
 FROM p JOIN s ON s.origin = p.origin AND s.place = p.place
@@ -439,7 +441,7 @@ def map_groups(eng: Engine, f: Filters, max_routes: int = 150, few: bool = False
         return MapGroups(points, [], False, 0)
     if pairs[0]["groups"] <= max_routes:
         return MapGroups(points, eng.rows(MAP_ROUTES.format(where=w.sql), w.params), False, 0)
-    keep = ("origin", "place", "events", "last_ord", "last_dated", "style")
+    keep = ("origin", "place", "events", "last_ord", "last_dated", "style", "coding")
     routes = [{k: r[k] for k in keep} for r in pairs]
     return MapGroups(points, routes, True, int(pairs[0]["total"]) - sum(int(r["events"]) for r in routes))
 
@@ -456,18 +458,19 @@ LANE_ROWS = {
     ),
 }
 TIMELINE_BINS = """
-SELECT r.lane, CAST(date_trunc('{width}', coalesce(r.start, r."end")) AS DATE) AS bin,
+SELECT r.lane, CAST(date_trunc('{width}', coalesce(r.start, r."end")) AS DATE) AS bin, r.coding,
        count(*) AS events, arg_min(r.kind, r.ord) AS kind
 FROM ({rows}) AS r
-GROUP BY r.lane, CAST(date_trunc('{width}', coalesce(r.start, r."end")) AS DATE)
-ORDER BY r.lane, bin
+GROUP BY r.lane, CAST(date_trunc('{width}', coalesce(r.start, r."end")) AS DATE), r.coding
+ORDER BY r.lane, bin, r.coding
 """
 BIN_RANGE = """
 SELECT min(coalesce(r.start, r."end")) AS lo, max(coalesce(r.start, r."end")) AS hi, count(*) AS n
 FROM ({rows}) AS r
 """
 MARKS = """
-SELECT r.id, r.kind, r.lane, r.summary, r.start, r."end", r.precision, r.certainty, r.attribution
+SELECT r.id, r.kind, r.lane, r.summary, r.start, r."end", r.precision, r.certainty, r.attribution,
+       r.coding, r.dataset
 FROM ({rows}) AS r
 ORDER BY r.ord{part_ord}
 LIMIT $limit
@@ -547,12 +550,19 @@ def _step(eng: Engine, f: Filters, cond: str, params: dict[str, Any], current: s
 
 
 def step_at(
-    eng: Engine, f: Filters, point: str, origin: str | None, kind: str | None, current: str | None
+    eng: Engine,
+    f: Filters,
+    point: str,
+    origin: str | None,
+    kind: str | None,
+    current: str | None,
+    coding: str | None = None,
 ) -> str | None:
     """The event a click on a map mark selects: after `current`, in stepping order, wrapping around.
 
     The mark is a map point (every event drawn there), or a route (the contacts
-    from `origin`), of one kind or (None) any.
+    from `origin`), of one kind or (None) any, of one coding (a point's
+    human- and machine-coded events are two marks) or any.
     """
     cond, params = ["e.point = $point"], {"point": point}
     if origin is not None:
@@ -561,11 +571,21 @@ def step_at(
     if kind is not None:
         cond.append("e.kind = $kind")
         params["kind"] = kind
+    if coding is not None:
+        cond.append("e.coding = $coding")
+        params["coding"] = coding
     return _step(eng, f, " AND ".join(cond), params, current)
 
 
 def step_bin(
-    eng: Engine, f: Filters, lanes: str, lane: str, start: dt.date, end: dt.date, current: str | None
+    eng: Engine,
+    f: Filters,
+    lanes: str,
+    lane: str,
+    start: dt.date,
+    end: dt.date,
+    current: str | None,
+    coding: str | None = None,
 ) -> str | None:
     """The event a click on a timeline bin selects: its events in stepping order, after `current`."""
     cond = f"{WHEN} >= $bin_from AND {WHEN} < $bin_to AND " + (
@@ -573,7 +593,11 @@ def step_bin(
         if lanes == "actor"
         else "e.kind = $lane"
     )
-    return _step(eng, f, cond, {"bin_from": start, "bin_to": end, "lane": lane}, current)
+    params: dict[str, Any] = {"bin_from": start, "bin_to": end, "lane": lane}
+    if coding is not None:
+        cond += " AND e.coding = $coding"
+        params["coding"] = coding
+    return _step(eng, f, cond, params, current)
 
 
 SUMMARY = """
@@ -583,7 +607,9 @@ SELECT count(*) AS n, min(e.start) AS first, max(e."end") AS last,
 FROM events AS e
 WHERE {where}
 """
-FIRST_ARTICLE = "SELECT e.article FROM events AS e WHERE {where} ORDER BY e.ord LIMIT 1"
+FIRST_ARTICLE = (
+    "SELECT e.article FROM events AS e WHERE {where} AND e.article IS NOT NULL ORDER BY e.ord LIMIT 1"
+)
 EVENT_COLUMNS = (
     'e.ord, e.id, e.kind, e.cameo, e.summary, e.start, e."end", e.precision, e.place, e.geo_precision, '
     "e.origin, e.attribution, e.certainty, e.note, e.article, e.point, e.origin_point, e.sk, "
@@ -622,6 +648,14 @@ def summary(eng: Engine, f: Filters) -> dict[str, Any]:
 
 
 DATE_BOUNDS = 'SELECT min(e."end") AS first_end, max(e.start) AS last_start FROM events AS e'
+
+
+DATASETS = "SELECT DISTINCT e.dataset FROM events AS e ORDER BY e.dataset"
+
+
+def datasets(eng: Engine) -> tuple[str, ...]:
+    """The datasets the corpus's events come from."""
+    return tuple(r["dataset"] for r in eng.rows(DATASETS, {}))
 
 
 def date_bounds(eng: Engine) -> tuple[dt.date | None, dt.date | None]:

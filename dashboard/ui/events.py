@@ -38,10 +38,20 @@ st.dataframe(
     # of fixed width: the table fits a 1440 px screen without scrolling sideways.
     row_height=TABLE_ROW_HEIGHT,
     height=min(40 + TABLE_ROW_HEIGHT * len(table), 680),
-    column_order=["date", "kind", "participants", "place", "says_who", "summary", "quote"],
+    column_order=[
+        "date",
+        "kind",
+        *(["dataset"] if len(a.datasets) > 1 else []),
+        "participants",
+        "place",
+        "says_who",
+        "summary",
+        "quote",
+    ],
     column_config={
         "date": st.column_config.TextColumn("Date", width=90),
         "kind": st.column_config.TextColumn("Kind", width=90),
+        "dataset": st.column_config.TextColumn("Dataset", width=70),
         "participants": st.column_config.TextColumn("Participants", width=140),
         "place": st.column_config.TextColumn("Place", width=110),
         "says_who": st.column_config.TextColumn("Says who", width=100),

@@ -135,7 +135,12 @@ with right, st.container(key="reading"):
                 shell.select_event(None)
                 st.rerun()
     article = shell.cached("reading", shell.view_key(ctx), lambda: article_view.reading_article(a, f))
-    if article is not None:
+    if d is not None and d.links and not d.quotes:
+        # No stored text cites this event (an imported stream's): its sources, as links.
+        st.html(markup.article_heading("Sources of the selected event", d.origin_line))
+        with st.container(key="article-pane"):
+            st.html(markup.source_links(d.links))
+    elif article is not None:
         st.html(markup.article_heading(a.articles[article].title, article_view.article_meta(a, article)))
         mark_all = st.toggle(
             "Mark every cited sentence", value=True, key="mark-all",

@@ -164,6 +164,13 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
             "Certainty", [x.value for x in Certainty], key="certainty", placeholder="Any certainty",
             help="; ".join(f"{k}: {v}" for k, v in labels.CERTAINTY_HELP.items()),
         )  # fmt: skip
+        if len(a.datasets) > 1 or st.session_state.get("dataset"):
+            st.multiselect(
+                "Dataset", list(DATASET_LABELS), key="dataset", format_func=DATASET_LABELS.get,
+                placeholder="All datasets",
+                help="Curated: coded here from an article's sentences. GDELT: machine-coded from news "
+                "reports (hollow marks). ACLED: coded by hand from reports.",
+            )  # fmt: skip
         if len(a.articles) > 1:
             listed = article_choices(a, st.session_state.get("article") or ())
             st.multiselect(
@@ -196,6 +203,7 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
     return Context(a, f, summary, tuple(notices), key)
 
 
+DATASET_LABELS = {"curated": "Curated articles", "gdelt": "GDELT (machine-coded)", "acled": "ACLED"}
 MAX_ARTICLES = 200  # articles the sidebar lists (every option is sent to the browser on every run)
 
 
@@ -305,7 +313,10 @@ def on_timeline_select() -> None:
         data = [str(x) for x in p["customdata"]]
         if data[0] == timeline_view.BIN:
             _, lane, start, end = data[:4]
-            select_event(timeline_view.step_bin(ctx.atlas, ctx.filters, lane, start, end, ctx.filters.event))
+            coding = data[6] if len(data) > 6 else None
+            select_event(
+                timeline_view.step_bin(ctx.atlas, ctx.filters, lane, start, end, ctx.filters.event, coding)
+            )
         else:
             select_event(data[0])
         return
@@ -315,8 +326,8 @@ def on_map_select() -> None:
     """Callback: a map marker is a group of events; each click steps through it."""
     ctx = context()
     for p in _points("map"):
-        kind, place, origin = (str(x) for x in p["customdata"][:3])
-        select_event(map_view.step(ctx.atlas, ctx.filters, (kind, place, origin), ctx.filters.event))
+        group = tuple(str(x) for x in p["customdata"][:4])
+        select_event(map_view.step(ctx.atlas, ctx.filters, group, ctx.filters.event))
         return
 
 

@@ -24,7 +24,7 @@ def reading_article(atlas: Atlas, f: Filters) -> str | None:
     """The article to show: the selected event's, else the first filtered event's, else the first."""
     if f.event:
         ev = atlas.event(f.event)
-        if ev is not None:
+        if ev is not None and ev["article"] is not None:
             return str(ev["article"])
     return query.first_article(atlas.engine, f) or next(iter(atlas.articles), None)
 

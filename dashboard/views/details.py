@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from geopy.distance import geodesic
 
 from dashboard import query
 from dashboard.catalog import Catalog
-from dashboard.model import TAXONOMY
+from dashboard.model import CAMEO_ROOTS, MEASURES, TAXONOMY
 from dashboard.views.labels import CERTAINTY_HELP, date_label, participant_names
 
 if TYPE_CHECKING:
@@ -34,6 +34,15 @@ class Details:
     quotes: list[str]
     note: str | None
     distance_km: int | None
+    dataset: str = "curated"  # where it comes from: "curated", "gdelt", "acled"
+    origin_line: str = (
+        ""  # "Curated · coded by hand from the article's sentences", "GDELT · machine-coded · gdelt:…"
+    )
+    measures: str = ""  # the stream's measures, as one line
+    suspect: str | None = None  # why the place may be wrong
+    links: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # sources that are links: url, title, outlet, date
 
 
 def details(atlas: Atlas, event_id: str) -> Details | None:
@@ -45,22 +54,54 @@ def details(atlas: Atlas, event_id: str) -> Details | None:
     place = place_text(atlas, ev["place"], ev["geo_precision"])
     if ev["origin"]:
         place = f"{place_text(atlas, ev['origin'], None)} → {place}"
+    sources = query.sources_of(eng, [event_id])
     return Details(
         id=event_id,
         title=ev["summary"],
         date=date_label(ev),
         precision=ev["precision"],
         kind=kind.label,
-        cameo=f"CAMEO {kind.cameo} · {kind.cameo_name}",
+        cameo=f"CAMEO {ev['cameo']} · {CAMEO_ROOTS.get(str(ev['cameo'])[:2], kind.cameo_name)}",
         participants=participant_names(atlas, eng, [event_id]).get(event_id, ""),
         place=place,
         attribution=ev["attribution"],
         certainty=ev["certainty"],
         certainty_help=CERTAINTY_HELP[ev["certainty"]],
-        quotes=[q["quote"] for q in query.quotes_of(eng, [event_id])],
+        quotes=[s["quote"] for s in sources if s["quote"] is not None],
         note=ev["note"],
         distance_km=distance_km(atlas, ev["origin"], ev["place"]),
+        dataset=ev["dataset"],
+        origin_line=origin_line(ev),
+        measures=measures_line(ev),
+        suspect=ev["suspect"],
+        links=[s for s in sources if s["quote"] is None],
     )
+
+
+DATASET_NAMES = {"curated": "Curated", "gdelt": "GDELT 2.0", "acled": "ACLED"}
+MEASURE_NAMES = {
+    "mentions": "mentions", "num_sources": "sources", "num_articles": "articles", "goldstein": "Goldstein",
+    "tone": "tone", "fatalities": "fatalities",
+}  # fmt: skip
+
+
+def origin_line(ev: dict[str, Any]) -> str:
+    """Where the event comes from and who coded it: a reader tells the wires' guesses from sourced events."""
+    coding = "machine-coded" if ev["coding"] == "machine" else "coded by hand"
+    if ev["dataset"] == "curated":
+        return f"Curated · {coding} from the article's sentences"
+    ext = f" · {ev['external_id']}" if ev["external_id"] else ""
+    return f"{DATASET_NAMES.get(ev['dataset'], ev['dataset'])} · {coding}{ext}"
+
+
+def measures_line(ev: dict[str, Any]) -> str:
+    parts = []
+    for m in MEASURES:
+        v = ev.get(m)
+        if v is None or v != v:  # noqa: PLR0124 - NaN
+            continue
+        parts.append(f"{MEASURE_NAMES[m]} {v:,.1f}" if isinstance(v, float) else f"{MEASURE_NAMES[m]} {v:,}")
+    return " · ".join(parts)
 
 
 def place_text(c: Catalog, pid: str | None, precision: str | None) -> str:

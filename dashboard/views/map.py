@@ -87,7 +87,9 @@ class MapData:
     """What the map draws: one marker per place, one arrow per route, countries shaded.
 
     `points`: place (a city, or a site with no city), name, lat, lon, events,
-    kind (the events' one kind, or ANY), latest (event id), hover.
+    kind (the events' one kind, or ANY), latest (event id), hover, coding
+    (human or machine: one mark for each at a place), suspect (why every event
+    there has a doubtful place, or "").
     `countries`: place, iso3, name, events, kind, latest, hover — events known
     only to the country, drawn by shading it.
     `routes`: kind (or ANY), style (a kind), origin, origin_name, place, count, latest, km,
@@ -105,9 +107,10 @@ class MapData:
     routes_dropped: int = 0  # events on routes beyond MAX_ROUTES, not drawn
 
 
-POINT_COLUMNS = ["place", "name", "iso3", "lat", "lon", "events", "kind", "latest", "hover", "country"]
+POINT_COLUMNS = ["place", "name", "iso3", "lat", "lon", "events", "kind", "latest", "hover", "country",
+                 "coding", "suspect"]  # fmt: skip
 ROUTE_COLUMNS = ["kind", "style", "origin", "origin_name", "place", "count", "latest", "km",
-                 "lat0", "lon0", "lat1", "lon1", "hover"]  # fmt: skip
+                 "lat0", "lon0", "lat1", "lon1", "hover", "coding"]  # fmt: skip
 
 
 def _latest_ord(groups: list[dict[str, Any]]) -> int:
@@ -128,24 +131,31 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
     """
     c, eng = atlas, atlas.engine
     groups = query.map_groups(eng, f, MAX_ROUTES, few=atlas.events <= query.IN_MEMORY_EVENTS)
-    by_point: dict[str, list[dict[str, Any]]] = {}
+    # One marker per map point and coding: a place's human- and machine-coded events are two marks
+    # (filled and hollow); a country known only as a whole is shaded once, whatever the coding.
+    by_mark: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for g in groups.points:
-        by_point.setdefault(g["place"], []).append(g)
+        country = c.places[g["place"]].kind == "country"
+        by_mark.setdefault((g["place"], ANY if country else g["coding"]), []).append(g)
     routes, aggregated, dropped = _route_groups(groups)
-    wanted = {_latest_ord(gs) for gs in by_point.values()} | {r["latest_ord"] for r in routes}
+    wanted = {_latest_ord(gs) for gs in by_mark.values()} | {r["latest_ord"] for r in routes}
     latest = {int(e["ord"]): e for e in query.events_at(eng, sorted(wanted))}
 
     place_rows = []
-    for pid, gs in by_point.items():
+    for (pid, coding), gs in by_mark.items():
         p, xy = c.places[pid], c.coords[pid]
         n = sum(int(g["events"]) for g in gs)
         kinds = {g["kind"] for g in gs}
         ev = latest[_latest_ord(gs)]
+        doubtful = sum(int(g["suspect"]) for g in gs)
+        # A mark is drawn as suspect when every event at it has a suspect place.
+        why = next((g["why"] for g in gs if g["why"]), "") if doubtful == n else ""
         place_rows.append(
             {
                 "place": pid, "name": p.name, "iso3": p.country, "lat": xy.lat, "lon": xy.lon, "events": n,
                 "kind": next(iter(kinds)) if len(kinds) == 1 else ANY, "latest": ev["id"],
-                "hover": _place_hover(p.name, gs, ev), "country": p.kind == "country",
+                "hover": _place_hover(p.name, gs, ev, coding, doubtful), "country": p.kind == "country",
+                "coding": coding, "suspect": why,
             }
         )  # fmt: skip
     placed = pd.DataFrame(place_rows, columns=POINT_COLUMNS)
@@ -162,7 +172,7 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
             "kind": r["kind"], "style": r["style"], "origin": r["origin"],
             "origin_name": c.places[r["origin"]].name, "place": r["place"], "count": r["count"],
             "latest": ev["id"], "km": _km(a.lat, a.lon, b.lat, b.lon),
-            "lat0": a.lat, "lon0": a.lon, "lat1": b.lat, "lon1": b.lon,
+            "lat0": a.lat, "lon0": a.lon, "lat1": b.lat, "lon1": b.lon, "coding": r["coding"],
         }  # fmt: skip
         row["hover"] = _route_hover(c, row, ev, names.get(ev["id"], ""))
         route_rows.append(row)
@@ -185,6 +195,7 @@ def _route_groups(groups: query.MapGroups) -> tuple[list[dict[str, Any]], bool, 
             "place": g["place"],
             "count": int(g["events"]),
             "latest_ord": _latest_ord([g]),
+            "coding": g["coding"],
         }
         for g in groups.routes
     ]
@@ -199,18 +210,20 @@ def map_selection(atlas: Atlas, data: MapData, selected: str | None) -> MapData:
     return replace(data, selected=(ev["point"], ev["origin_point"] or ""))
 
 
-def step(atlas: Atlas, f: Filters, group: tuple[str, str, str], current: str | None) -> str | None:
+def step(atlas: Atlas, f: Filters, group: tuple[str, ...], current: str | None) -> str | None:
     """The event a click on the map selects: the group's latest, then the one before …
 
-    `group` is a mark's (kind, place, origin), with `place` a map point: a
-    site's events are its city's. ANY as kind matches every kind; ANY as
+    `group` is a mark's (kind, place, origin[, coding]), with `place` a map
+    point: a site's events are its city's. ANY as kind matches every kind; ANY as
     origin matches every event at the place (a place marker or a shaded
     country), an origin only the contacts from there (a route).
     """
-    kind, place, origin = group
+    kind, place, origin = group[:3]
+    coding = group[3] if len(group) > 3 and group[3] != ANY else None
     return query.step_at(
-        atlas.engine, f, place, None if origin == ANY else origin, None if kind == ANY else kind, current
-    )
+        atlas.engine, f, place, None if origin == ANY else origin, None if kind == ANY else kind, current,
+        coding,
+    )  # fmt: skip
 
 
 @functools.lru_cache(maxsize=65536)
@@ -227,19 +240,31 @@ def _counted(per_kind: dict[str, int]) -> str:
     return ", ".join(parts[:4]) + (f" and {more} more kinds" if more > 0 else "")
 
 
-def _place_hover(name: str, groups: list[dict[str, Any]], latest: dict[str, Any]) -> str:
-    per_kind = {g["kind"]: int(g["events"]) for g in groups}
+def _place_hover(
+    name: str, groups: list[dict[str, Any]], latest: dict[str, Any], coding: str, doubtful: int
+) -> str:
+    per_kind: dict[str, int] = {}
+    for g in groups:
+        per_kind[g["kind"]] = per_kind.get(g["kind"], 0) + int(g["events"])
     n = sum(per_kind.values())
+    tail = []
+    if coding == "machine":
+        tail.append("<i>machine-coded (hollow mark)</i>")
+    if doubtful:
+        why = next((g["why"] for g in groups if g["why"]), "")
+        share = "its place is" if n == 1 else f"{doubtful:,} of {n:,} have a place that is"
+        tail.append(f"<i>suspect: {share} doubtful — {markup.plotly_text(why)}</i>")
     if n == 1:
         label = TAXONOMY[latest["kind"]].label
         return "<br>".join(
-            [f"<b>{markup.plotly_text(name)}</b> · {markup.plotly_text(label)}", event_line(latest)]
+            [f"<b>{markup.plotly_text(name)}</b> · {markup.plotly_text(label)}", event_line(latest), *tail]
         )
     return "<br>".join(
         [
             f"<b>{markup.plotly_text(name)}</b> · {n:,} events",
             markup.plotly_text(_counted(per_kind)),
             "latest: " + event_line(latest),
+            *tail,
             "click to step through them, latest first",
         ]
     )
@@ -269,7 +294,9 @@ def map_text(data: MapData, atlas: Atlas) -> list[str]:
     """The map as sentences, for readers who cannot see it: places, countries and routes, busiest first."""
     lines = []
     for _, p in data.points.iterrows():
-        lines.append(f"{p['name']}: {p['events']:,} event{'s' if p['events'] != 1 else ''}")
+        machine = " (machine-coded)" if p["coding"] == "machine" else ""
+        doubt = f" — suspect place: {p['suspect']}" if p["suspect"] else ""
+        lines.append(f"{p['name']}: {p['events']:,} event{'s' if p['events'] != 1 else ''}{machine}{doubt}")
     for _, p in data.countries.iterrows():
         lines.append(f"{p['name']} (the country): {p['events']:,} event{'s' if p['events'] != 1 else ''}")
     for _, r in data.routes.iterrows():

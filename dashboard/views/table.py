@@ -74,8 +74,9 @@ def events_table(atlas: Atlas, f: Filters) -> pd.DataFrame:
     ids = [r["id"] for r in rows]
     names = participant_names(atlas, eng, ids)
     quotes: dict[str, list[str]] = {}
-    for q in query.quotes_of(eng, ids):
-        quotes.setdefault(q["event"], []).append(q["quote"])
+    for q in query.sources_of(eng, ids):
+        # A source is its quote, or (an imported stream's) its link or outlet.
+        quotes.setdefault(q["event"], []).append(q["quote"] or q["url"] or q["outlet"] or "")
     return pd.DataFrame(
         {
             "date": [date_label(e) for e in rows],
@@ -85,13 +86,14 @@ def events_table(atlas: Atlas, f: Filters) -> pd.DataFrame:
             "place": [where_text(atlas, e["origin"], e["place"]) if e["place"] else "—" for e in rows],
             "attribution": [e["attribution"] for e in rows],
             "certainty": [e["certainty"] for e in rows],
+            "dataset": [e["dataset"] for e in rows],
             "says_who": [f"{e['attribution']} · {e['certainty']}" for e in rows],
             "quote": [" … ".join(quotes.get(e, [])) for e in ids],
             "summary": [e["summary"] for e in rows],
             "id": ids,
         },
         columns=["date", "precision", "kind", "participants", "place", "attribution", "certainty",
-                 "says_who", "quote", "summary", "id"],
+                 "dataset", "says_who", "quote", "summary", "id"],
     )  # fmt: skip
 
 

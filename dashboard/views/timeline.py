@@ -26,7 +26,8 @@ MAX_MARKS = 500  # timeline marks a reader can tell apart; beyond, events are bi
 MAX_LANES = 20  # lanes when grouping by actor: the busiest actors
 MAX_ACTOR_ROWS = 3  # rows in an actor's lane; beyond, marks share rows
 BIN = "@bin"  # customdata tag of a binned mark
-MARK_COLUMNS = ["event", "kind", "lane", "row", "y", "x0", "x1", "shape", "hover", "count"]
+MARK_COLUMNS = ["event", "kind", "lane", "row", "y", "x0", "x1", "shape", "hover", "count", "coding"]
+MACHINE_OFFSET = 0.3  # a lane's machine-coded bins sit this far below its human-coded ones
 
 
 @dataclass(frozen=True)
@@ -115,11 +116,13 @@ def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
                         wrap_html(m["summary"]),
                         markup.plotly_text(names.get(m["id"], "")),
                         f"{m['certainty']} · {markup.plotly_text(m['attribution'])}",
+                        *(["<i>machine-coded (hollow mark)</i>"] if m["coding"] == "machine" else []),
                     ]
                 )
                 for m in marks
             ],
             "count": 1,
+            "coding": [m["coding"] for m in marks],
         },
         columns=MARK_COLUMNS,
     )
@@ -185,14 +188,16 @@ def _binned(
     span = query.bin_range(eng, f, f.lanes, actors)
     width = bin_width((span["hi"] - span["lo"]).days)
     counts = pd.DataFrame(
-        query.timeline_bins(eng, f, width, f.lanes, actors), columns=["lane", "bin", "events", "kind"]
+        query.timeline_bins(eng, f, width, f.lanes, actors),
+        columns=["lane", "bin", "coding", "events", "kind"],
     )
     counts["x0"] = pd.to_datetime(counts["bin"])
     counts["x1"] = counts["x0"] + pd.DateOffset(months=MONTHS[width])
     counts["count"] = counts["events"].astype(int)
     lane_table, base = _stack_lanes(counts, label_of, {}, f.lanes)
     counts["row"] = 0
-    counts["y"] = counts["lane"].map(base)
+    # Human- and machine-coded events of a bin are two marks, filled and hollow, side by side.
+    counts["y"] = counts["lane"].map(base) + np.where(counts["coding"] == "machine", MACHINE_OFFSET, 0.0)
     counts["shape"] = "bin"
     counts["hover"] = ""  # the figure's hover template reads count, lane and dates
     counts["event"] = BIN
@@ -201,9 +206,11 @@ def _binned(
     return TimelineData(marks.reset_index(drop=True), lane_table, undated, width, hidden)
 
 
-def step_bin(atlas: Atlas, f: Filters, lane: str, start: str, end: str, current: str | None) -> str | None:
+def step_bin(
+    atlas: Atlas, f: Filters, lane: str, start: str, end: str, current: str | None, coding: str | None = None
+) -> str | None:
     """The event a click on a timeline bin selects: its latest, then the one before …"""
     return query.step_bin(
         atlas.engine, f, f.lanes, lane, dt.date.fromisoformat(start[:10]), dt.date.fromisoformat(end[:10]),
-        current,
+        current, coding,
     )  # fmt: skip
