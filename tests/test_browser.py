@@ -229,6 +229,76 @@ def test_at_scale_a_timeline_bin_and_a_map_marker_select_events(browser, synth_s
     ctx.close()
 
 
+@pytest.fixture(scope="module")
+def mixed_server(tmp_path_factory) -> Iterator[str]:
+    """The bundled article and a GDELT file of the same week, imported as an analyst would."""
+    import shutil  # noqa: PLC0415
+
+    from test_imports import GDELT_FILE, GOOD, write_gdelt  # noqa: PLC0415
+
+    from dashboard.readers import gdelt  # noqa: PLC0415
+
+    base = tmp_path_factory.mktemp("mixed")
+    data = base / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    report, _ = gdelt.import_files([write_gdelt(base / GDELT_FILE, GOOD)], data / "gdelt", gdelt.Options())
+    assert report.imported == len(GOOD)
+    with dashboard(data, log="streamlit-mixed.log") as url:
+        yield url
+
+
+MARK_STYLES = """() => {
+  const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find((p) => p._fullLayout.geo);
+  const out = {hollow: 0, filled: 0};
+  for (const t of gd._fullData) {
+    if (t.type !== 'scattergeo' || !t.customdata || t.customdata[0]?.length !== 4) continue;
+    for (const row of t.customdata) out[row[3] === 'machine' ? 'hollow' : 'filled'] += 1;
+    const symbols = [].concat(t.marker.symbol);
+    if (t.customdata.some((r) => r[3] === 'machine') && !symbols.some((x) => String(x).endsWith('-open')))
+      return null;
+  }
+  return out;
+}"""
+
+
+def test_curated_and_machine_coded_side_by_side_with_the_dataset_filter_in_the_link(
+    browser, mixed_server
+) -> None:
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1300})
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.on("request", lambda r: REQUESTS.append(r.url))
+    week = "from=2025-06-16&to=2025-06-24"
+    open_view(page, mixed_server, f"dataset=curated,gdelt&{week}")
+    assert query(page)["dataset"] == ["curated", "gdelt"]  # the link keeps the filter, canonical
+    styles = page.evaluate(MARK_STYLES)
+    assert styles is not None, "a machine-coded mark is not hollow"
+    assert styles["hollow"] >= 3
+    assert styles["filled"] >= 2
+    text = page.inner_text("body")
+    assert "Machine-coded (hollow)" in text
+    assert "Suspect place" in text
+    page.screenshot(path=ARTIFACTS / "curated-and-gdelt-week.png", full_page=False)
+    # GDELT's Minsk, hollow: a click selects its event; the card says who coded it, the pane links the report.
+    click_mark(page, "map", [None, "gdelt-n2960561", None, "machine"])
+    page.wait_for_function("() => location.search.includes('event=gdelt-1230001')")
+    page.wait_for_function("() => !!document.querySelector('.source-links a')")
+    card = page.inner_text(".details-card")
+    assert "GDELT 2.0 · machine-coded · gdelt:1230001" in card
+    assert "mentions 10" in card
+    href = page.get_attribute(".source-links a", "href")
+    assert href == "https://news.example.org/kellogg-in-minsk"
+    page.screenshot(path=ARTIFACTS / "gdelt-event-selected.png", full_page=False)
+    # Only the wires: the link narrows to them.
+    page.goto(f"{mixed_server}/?dataset=gdelt")
+    page.wait_for_function("() => document.body.innerText.includes('5 of 27 events')")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).some((p) => p._fullLayout?.geo)"
+    )
+    assert page.evaluate(MARK_STYLES)["filled"] == 0
+    ctx.close()
+
+
 def test_no_request_leaves_the_host() -> None:
     # Runs last in this module: every request every test above made.
     assert REQUESTS, "no requests recorded"
