@@ -8,9 +8,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dashboard.problems import DataError, Severity
-from dashboard.readers import corpus as corpus_mod
+
+if TYPE_CHECKING:
+    from dashboard.readers import corpus as corpus_mod
 
 ENGINES = ("duckdb", "spark")  # dashboard.query.ENGINES, without importing the engines
 
@@ -21,6 +24,8 @@ def _err(*lines: object) -> None:
 
 
 def _load(args: argparse.Namespace) -> corpus_mod.Corpus:
+    from dashboard.readers import corpus as corpus_mod  # noqa: PLC0415 - `import` needs no loader
+
     return corpus_mod.load(corpus_mod.data_dir(args.data))
 
 
@@ -70,6 +75,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from dashboard import atlas, filters, query  # noqa: PLC0415
 
     # The store of the data as it is now (built first when the data changed), read by the engine.
+    from dashboard.readers import corpus as corpus_mod  # noqa: PLC0415
+
     c = atlas.open_atlas(corpus_mod.data_dir(args.data), args.engine)
     skipped = c.errors
     if skipped:

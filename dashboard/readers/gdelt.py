@@ -21,11 +21,10 @@ import re
 import time
 import zipfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
-from urllib.parse import urlsplit
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -61,6 +60,16 @@ MEASURE_COLUMNS = {
     "goldstein": "GoldsteinScale", "tone": "AvgTone",
 }  # fmt: skip
 BLOCK = 4 << 20  # bytes per batch the reader parses
+CHUNK = 65_536  # rows checked and mapped together
+AHEAD = 48  # files read ahead while a chunk is mapped (GDELT's are a few MB each: memory stays bounded)
+# The columns an event is made of (the rest are checked, or dropped: docs/DATA.md, "Imports").
+USED = (
+    "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1Type1Code", "Actor1Type2Code", "Actor1Type3Code",
+    "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code", "Actor2Type2Code", "Actor2Type3Code",
+    "EventCode", "SOURCEURL", "DATEADDED", "ActionGeo_Type", "ActionGeo_FullName", "ActionGeo_CountryCode",
+    "ActionGeo_FeatureID", "Actor1Geo_Type", "Actor1Geo_FullName", "Actor1Geo_CountryCode",
+    "Actor1Geo_FeatureID",
+)  # fmt: skip
 SECTIONS = ("events", "participants", "sources")
 MEDIA_TYPES = {"MED", "JRN"}  # actor type codes of news media
 
@@ -96,19 +105,16 @@ def normalise_root(value: str) -> str:
     return f"{int(v):02d}"
 
 
-@contextmanager
-def _open(path: Path) -> Iterator[IO[bytes]]:
-    """The export file itself, or the one CSV inside its .zip."""
+def _bytes(path: Path) -> pa.Buffer:
+    """The export file's bytes, or those of the one CSV inside its .zip (parsed from memory, so the
+    parse runs without Python's lock and overlaps the mapping of the file before)."""
     if path.suffix.lower() == ".zip":
         with zipfile.ZipFile(path) as z:
             names = [n for n in z.namelist() if n.lower().endswith(".csv")]
             if len(names) != 1:
                 raise ValueError(f"expected one .CSV inside the zip, found {len(names)}")
-            with z.open(names[0]) as fh:
-                yield fh
-    else:
-        with path.open("rb") as fh:
-            yield fh
+            return pa.py_buffer(z.read(names[0]))
+    return pa.py_buffer(path.read_bytes())
 
 
 def batches(path: Path, shown: str, problems: list[Problem]) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
@@ -128,7 +134,7 @@ def batches(path: Path, shown: str, problems: list[Problem]) -> Iterator[tuple[p
         )
         return "skip"
 
-    with _open(path) as fh:
+    with pa.BufferReader(_bytes(path)) as fh:
         reader = pacsv.open_csv(
             fh,
             read_options=pacsv.ReadOptions(column_names=list(COLUMNS), block_size=BLOCK, use_threads=False),
@@ -151,10 +157,28 @@ def batches(path: Path, shown: str, problems: list[Problem]) -> Iterator[tuple[p
             yield batch, lines
 
 
+def _read(path: Path) -> tuple[list[tuple[pa.RecordBatch, np.ndarray]], list[Problem], str | None]:
+    """A whole file's batches and its malformed rows' problems (or why it could not be read)."""
+    problems: list[Problem] = []
+    out: list[tuple[pa.RecordBatch, np.ndarray]] = []
+    try:
+        out.extend(batches(path, path.name, problems))
+    except (pa.ArrowInvalid, ValueError, zipfile.BadZipFile, UnicodeDecodeError, OSError) as exc:
+        return out, problems, str(exc)
+    return out, problems, None
+
+
 def _number(arr: pa.Array, integer: bool) -> tuple[pa.Array, np.ndarray]:
     """Parsed numbers (null where empty) and a mask of the values that are not numbers."""
     empty = imports.blank(arr)
     target = pa.int64() if integer else pa.float64()
+    blanked = pc.if_else(empty, pa.nulls(len(arr), pa.string()), arr)
+    try:  # the common case, a whole column of numbers: one cast, no pattern matching
+        fast = pc.cast(blanked, target)
+        if integer or not pc.any(pc.invert(pc.is_finite(fast))).as_py():  # "nan", "inf" are no numbers here
+            return fast, np.zeros(len(arr), dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     pattern = r"^-?\d+$" if integer else r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
     ok = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
     bad = pc.and_(pc.invert(empty), pc.invert(ok))
@@ -167,24 +191,47 @@ class Importer:
 
     def __init__(self, out: Path, opts: Options, report: imports.Report) -> None:
         self.out, self.opts, self.report = out, opts, report
-        self.seen = imports.existing_ids(out, "gdelt")
+        # GLOBALEVENTIDs already in the folder (and, as the run goes, imported by it).
+        self.seen = {int(x.split(":", 1)[1]) for x in imports.existing_ids(out, "gdelt")}
         self.actors = imports.Records(out / "gdelt.actors.parquet", imports.ACTOR_SCHEMA)
         self.places = imports.Records(out / "gdelt.places.parquet", imports.PLACE_SCHEMA)
-        self.fips = fips_to_iso3()
+        fips = fips_to_iso3()
+        self._fips_keys = pa.array(list(fips), pa.string())
+        self._fips_table = pa.array(list(fips.values()), pa.string())
+        self._geo_types = pa.array(list(GEO_KIND), pa.string())
+        self._geo_kinds = pa.array(list(GEO_KIND.values()), pa.string())
+        self._roots = pa.array(list(CAMEO_ROOTS), pa.string())
+        self._root_names = pa.array([x.lower() for x in CAMEO_ROOTS.values()], pa.string())
         self.iso3 = iso3_codes()
         self._kinds: dict[str, str | None] = {}
 
     def run(self, files: Sequence[Path]) -> list[Path]:
         writer = imports.Writer(self.out, imports.run_name("gdelt", list(files)), SECTIONS)
         ok = False
+        # GDELT's files are small (a few thousand rows): rows of several files are checked and mapped
+        # together, CHUNK at a time, so the per-call cost of each column operation is shared.
+        pending: list[tuple[pa.RecordBatch, np.ndarray, str]] = []
+        held = 0
         try:
-            for path in files:
-                shown = path.name
-                try:
-                    for batch, lines in batches(path, shown, self.report.problems):
-                        self._batch(batch, lines, shown, writer)
-                except (pa.ArrowInvalid, ValueError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
-                    self.report.problems.append(Problem(shown, f"not read: {exc}"))
+            # The next file is decompressed and parsed in a second thread (pyarrow releases the GIL)
+            # while this one maps the rows read so far.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                ahead = [pool.submit(_read, path) for path in files[:AHEAD]]
+                for k, path in enumerate(files):
+                    parsed, problems, error = ahead[k].result()
+                    ahead[k] = None  # type: ignore[call-overload]
+                    if k + AHEAD < len(files):
+                        ahead.append(pool.submit(_read, files[k + AHEAD]))
+                    self.report.problems.extend(problems)
+                    if error:
+                        self.report.problems.append(Problem(path.name, f"not read: {error}"))
+                    for batch, lines in parsed:
+                        pending.append((batch, lines, path.name))
+                        held += batch.num_rows
+                        if held >= CHUNK:
+                            self._flush(pending, writer)
+                            pending, held = [], 0
+            self._flush(pending, writer)
             ok = True
         finally:
             written = writer.close(keep=ok and self.report.imported > 0)
@@ -195,9 +242,25 @@ class Importer:
                 self.report.written.append(path)
         return written
 
+    def _flush(self, pending: list[tuple[pa.RecordBatch, np.ndarray, str]], writer: imports.Writer) -> None:
+        if not pending:
+            return
+        table = pa.Table.from_batches([b for b, _, _ in pending]).combine_chunks()
+        lines = np.concatenate([x for _, x, _ in pending])
+        # Each row's file, as an index into the names (a problem names its file).
+        names = np.asarray([f for _, _, f in pending], dtype=object)
+        shown = names[np.repeat(np.arange(len(pending)), [len(x) for _, x, _ in pending])]
+        for batch in table.to_batches():
+            n = batch.num_rows
+            self._batch(batch, lines[:n], shown[:n], writer)
+            lines, shown = lines[n:], shown[n:]
+
     # --- one batch ---------------------------------------------------------------------------
 
-    def _batch(self, batch: pa.RecordBatch, lines: np.ndarray, shown: str, writer: imports.Writer) -> None:
+    def _batch(
+        self, batch: pa.RecordBatch, lines: np.ndarray, shown: np.ndarray, writer: imports.Writer
+    ) -> None:
+        """Check a batch column by column, then map its good, new, wanted rows column by column."""
         col = {name: batch.column(i) for i, name in enumerate(COLUMNS)}
         n = batch.num_rows
         self.report.read += n
@@ -208,250 +271,346 @@ class Importer:
             mask = mask & ~bad
             for i in np.flatnonzero(mask):
                 msg = what(i) if callable(what) else what
-                self.report.problems.append(Problem(shown, msg, field=fld, line=int(lines[i])))
+                self.report.problems.append(Problem(shown[i], msg, field=fld, line=int(lines[i])))
             bad |= mask
+
+        def shown_value(name: str) -> Any:
+            return lambda i: f"{col[name][i].as_py()!r}"
 
         ids, bad_id = _number(col["GLOBALEVENTID"], integer=True)
         no_id = imports.blank(col["GLOBALEVENTID"]).to_numpy(zero_copy_only=False)
         fail(
-            bad_id | no_id,
-            "GLOBALEVENTID",
-            lambda i: f"{col['GLOBALEVENTID'][i].as_py()!r} is not an event id (a whole number)",
+            bad_id | no_id, "GLOBALEVENTID", lambda i: f"{shown_value('GLOBALEVENTID')(i)} is not an event id"
         )
         date = pc.strptime(col["SQLDATE"], format="%Y%m%d", unit="s", error_is_null=True)
         eight = pc.fill_null(pc.match_substring_regex(col["SQLDATE"], r"^\d{8}$"), False)
         bad_date = pc.or_(pc.is_null(date), pc.invert(eight)).to_numpy(zero_copy_only=False)
-        fail(bad_date, "SQLDATE", lambda i: f"{col['SQLDATE'][i].as_py()!r} is not a date (YYYYMMDD)")
+        fail(bad_date, "SQLDATE", lambda i: f"{shown_value('SQLDATE')(i)} is not a date (YYYYMMDD)")
         code = col["EventCode"]
         code_ok = pc.fill_null(pc.match_substring_regex(code, CAMEO_CODE.pattern), False)
         fail(~code_ok.to_numpy(zero_copy_only=False), "EventCode",
-             lambda i: f"{code[i].as_py()!r} is not a CAMEO event code")  # fmt: skip
+             lambda i: f"{shown_value('EventCode')(i)} is not a CAMEO event code")  # fmt: skip
         measures = {}
         for key, name in MEASURE_COLUMNS.items():
             values, bad_num = _number(col[name], integer=key not in {"goldstein", "tone"})
-            fail(bad_num, name, lambda i, name=name: f"{col[name][i].as_py()!r} is not a number")
+            fail(bad_num, name, lambda i, name=name: f"{shown_value(name)(i)} is not a number")
             measures[key] = values
-        coords = {}
+        coords: dict[tuple[str, str], pa.Array] = {}
         for geo in ("ActionGeo", "Actor1Geo"):
             for axis, limit in (("Lat", 90), ("Long", 180)):
-                values, bad_num = _number(col[f"{geo}_{axis}"], integer=False)
-                fail(
-                    bad_num,
-                    f"{geo}_{axis}",
-                    lambda i, c=f"{geo}_{axis}": f"{col[c][i].as_py()!r} is not a number",
+                name = f"{geo}_{axis}"
+                values, bad_num = _number(col[name], integer=False)
+                fail(bad_num, name, lambda i, name=name: f"{shown_value(name)(i)} is not a number")
+                outside = pc.fill_null(pc.greater(pc.abs(values), limit), False).to_numpy(
+                    zero_copy_only=False
                 )
-                v = values.to_numpy(zero_copy_only=False)
-                with np.errstate(invalid="ignore"):
-                    out = np.nan_to_num(np.abs(v), nan=0) > limit
-                fail(out, f"{geo}_{axis}", lambda i, c=f"{geo}_{axis}", lim=limit: (
-                    f"{col[c][i].as_py()} is outside -{lim}..{lim}"))  # fmt: skip
-                coords[geo, axis] = v
+                fail(
+                    outside, name, lambda i, name=name, lim=limit: f"{col[name][i]} is outside -{lim}..{lim}"
+                )
+                coords[geo, axis] = values
 
-        # Rows kept: well-formed, new, and within the import's filters.
-        day = pc.cast(date, pa.date32())
+        # Rows kept: well-formed, new (not in the folder, not earlier in this run), and wanted.
         keep = ~bad
-        ext = np.asarray(ids.to_numpy(zero_copy_only=False), dtype=object)
-        new = np.ones(n, dtype=bool)
-        for i in np.flatnonzero(keep):
-            key = f"gdelt:{ext[i]}"
-            if key in self.seen:
-                new[i] = False
+        id_values = ids.to_numpy(zero_copy_only=False)
+        seen = self.seen
+        new = np.fromiter((int(x) not in seen if k else False for x, k in zip(id_values, keep, strict=True)),
+                          dtype=bool, count=n)  # fmt: skip
+        _, first = np.unique(np.where(new, id_values, -1), return_index=True)
+        once = np.zeros(n, dtype=bool)
+        once[first] = True
+        new &= once
         self.report.already += int((keep & ~new).sum())
         keep &= new
-        c1, c2 = col["Actor1CountryCode"].to_pylist(), col["Actor2CountryCode"].to_pylist()
-        action_fips = col["ActionGeo_CountryCode"].to_pylist()
-        action_iso = [self.fips.get(x) for x in action_fips]
-        wanted = self._filter(keep, day, code, c1, c2, action_iso)
+        action_iso = pc.take(self._fips_table, pc.index_in(col["ActionGeo_CountryCode"], self._fips_keys))
+        day = pc.cast(date, pa.date32())
+        wanted = self._filter(day, code, col, action_iso)
         self.report.filtered += int((keep & ~wanted).sum())
         keep &= wanted
         rows = np.flatnonzero(keep)
-        if not len(rows):
-            return
-        self._write(col, rows, lines, shown, ext, day, measures, coords, action_iso, writer)
+        if len(rows):
+            self._write(col, pa.array(rows), lines, shown, ids, day, measures, coords, action_iso, writer)
 
     def _filter(
-        self, keep: np.ndarray, day: pa.Array, code: pa.Array, c1: list, c2: list, action_iso: list
+        self, day: pa.Array, code: pa.Array, col: dict[str, pa.Array], action_iso: pa.Array
     ) -> np.ndarray:
         o = self.opts
-        wanted = np.ones(len(keep), dtype=bool)
+        want = pa.array(np.ones(len(day), dtype=bool))
         if o.since is not None:
-            wanted &= pc.fill_null(pc.greater_equal(day, pa.scalar(o.since)), False).to_numpy(
-                zero_copy_only=False
-            )
+            want = pc.and_(want, pc.fill_null(pc.greater_equal(day, pa.scalar(o.since)), False))
         if o.until is not None:
-            wanted &= pc.fill_null(pc.less_equal(day, pa.scalar(o.until)), False).to_numpy(
-                zero_copy_only=False
-            )
+            want = pc.and_(want, pc.fill_null(pc.less_equal(day, pa.scalar(o.until)), False))
         if o.roots:
             root = pc.utf8_slice_codeunits(code, 0, 2)
-            wanted &= pc.fill_null(pc.is_in(root, pa.array(sorted(o.roots))), False).to_numpy(
-                zero_copy_only=False
-            )
+            want = pc.and_(want, pc.is_in(root, pa.array(sorted(o.roots))))
         if o.countries:
-            cs = o.countries
-            wanted &= np.fromiter(
-                (a in cs or b in cs or g in cs for a, b, g in zip(c1, c2, action_iso, strict=True)),
-                dtype=bool, count=len(c1),
-            )  # fmt: skip
-        return wanted
+            cs = pa.array(sorted(o.countries))
+            any_country = pc.or_(
+                pc.or_(pc.is_in(col["Actor1CountryCode"], cs), pc.is_in(col["Actor2CountryCode"], cs)),
+                pc.fill_null(pc.is_in(action_iso, cs), False),
+            )
+            want = pc.and_(want, any_country)
+        return want.to_numpy(zero_copy_only=False)
 
-    def _kind(self, code: str) -> str | None:
-        if code not in self._kinds:
-            self._kinds[code] = kind_for_cameo(code)
-        return self._kinds[code]
+    def _actors(self, t: dict[str, pa.Array]) -> tuple[pa.Array, pa.Array]:
+        """Actor 1's and actor 2's id per row (null where a row has none). New actors and names are
+        recorded in the order the rows name them: an actor's name is the first one seen."""
+        ids, tables = [], []
+        rows = pa.array(np.arange(len(t["Actor1Code"]), dtype=np.int64))
+        for k in (1, 2):
+            code = t[f"Actor{k}Code"]
+            present = pc.invert(imports.blank(code))
+            aid = pc.if_else(present, _ids("gdelt-", code), pa.nulls(len(code), pa.string()))
+            ids.append(aid)
+            cols = {
+                "row": rows, "k": pa.repeat(k, len(code)), "id": aid, "code": code,
+                "name": t[f"Actor{k}Name"], "country": t[f"Actor{k}CountryCode"],
+                "t1": t[f"Actor{k}Type1Code"], "t2": t[f"Actor{k}Type2Code"], "t3": t[f"Actor{k}Type3Code"],
+            }  # fmt: skip
+            tables.append(pa.table(cols).filter(present))
+        keys = ["id", "code", "name", "country", "t1", "t2", "t3"]
+        # Each distinct actor and name once per side, with the row that first names it; then one
+        # Python step per distinct one, in the order the rows name them.
+        firsts = pa.concat_tables(
+            [x.group_by([*keys, "k"], use_threads=False).aggregate([("row", "min")]) for x in tables]
+        )
+        firsts = firsts.take(
+            pc.sort_indices(firsts, sort_keys=[("row_min", "ascending"), ("k", "ascending")])
+        )
+        for r in firsts.to_pylist():
+            iso = r["country"] if r["country"] in self.iso3 else None
+            if r["code"] == r["country"] and iso is not None:
+                kind = "state"
+            elif MEDIA_TYPES.intersection((r["t1"], r["t2"], r["t3"])) or r["code"][-3:] in MEDIA_TYPES:
+                kind = "media"
+            else:
+                kind = "organization"
+            self.actors.add(r["id"], name=r["name"] or r["code"], kind=kind, country=iso, aliases=[])
+        return ids[0], ids[1]
 
-    def _actor(self, code: str, name: str, country: str, types: tuple[str, ...]) -> str | None:
-        if not code:
-            return None
-        aid = f"gdelt-{imports.slug(code)}"
-        iso = country if country in self.iso3 else None
-        if code == country and iso is not None:
-            kind = "state"
-        elif MEDIA_TYPES.intersection(types) or code[-3:] in MEDIA_TYPES:
-            kind = "media"
-        else:
-            kind = "organization"
-        self.actors.add(aid, name=name or code, kind=kind, country=iso, aliases=[])
-        return aid
-
-    def _place(self, geo: str, col: dict, i: int, lat: float, lon: float, iso: str | None) -> str | None:
-        kind = GEO_KIND.get(col[f"{geo}_Type"][i])
-        if kind is None or iso is None or np.isnan(lat) or np.isnan(lon):
-            return None
-        fid = col[f"{geo}_FeatureID"][i] or f"{col[f'{geo}_CountryCode'][i]}-{lat:.4f}-{lon:.4f}"
-        # GeoNames-style ids may be negative; "-2960561" and "2960561" are different features.
-        pid = "gdelt-" + imports.slug("n" + fid[1:] if fid.startswith("-") else fid)
-        name = col[f"{geo}_FullName"][i] or fid
-        self.places.add(pid, name=name, kind=kind, country=iso, lat=lat, lon=lon, feature_id=fid)
+    def _places(
+        self, geo: str, t: dict[str, pa.Array], lat: pa.Array, lon: pa.Array, iso: pa.Array
+    ) -> pa.Array:
+        """The place of `geo` per row (null where it has none usable); new places are recorded."""
+        gtype = t[f"{geo}_Type"]
+        kind = pc.take(self._geo_kinds, pc.index_in(gtype, self._geo_types))
+        usable = pc.and_(
+            pc.and_(pc.is_valid(kind), pc.is_valid(iso)), pc.and_(pc.is_valid(lat), pc.is_valid(lon))
+        )
+        fid = t[f"{geo}_FeatureID"]
+        no_fid = imports.blank(fid)
+        if pc.any(pc.and_(no_fid, usable)).as_py():  # rare: a place without GDELT's id, named by its point
+            fallback = pc.binary_join_element_wise(
+                t[f"{geo}_CountryCode"], pc.cast(lat, pa.string()), pc.cast(lon, pa.string()), "-"
+            )
+            fid = pc.if_else(no_fid, fallback, fid)
+        # GeoNames-style ids may be negative: "-2960561" and "2960561" are different features.
+        neg = pc.if_else(
+            pc.starts_with(fid, "-"),
+            pc.binary_join_element_wise("n", pc.utf8_slice_codeunits(fid, 1), ""),
+            fid,
+        )
+        pid = pc.if_else(usable, _ids("gdelt-", neg), pa.nulls(len(fid), pa.string()))
+        name = pc.if_else(imports.blank(t[f"{geo}_FullName"]), fid, t[f"{geo}_FullName"])
+        table = pa.table({"id": pid, "name": name, "kind": kind, "country": iso, "lat": lat, "lon": lon,
+                          "fid": fid}).filter(usable)  # fmt: skip
+        # Each distinct place once: the first row that names it.
+        codes = pc.dictionary_encode(table["id"]).combine_chunks().indices.to_numpy(zero_copy_only=False)
+        _, first = np.unique(codes, return_index=True)
+        known = self.places.rows
+        for r in table.take(pa.array(np.sort(first))).to_pylist():
+            if r["id"] not in known:
+                self.places.add(
+                    r["id"], name=r["name"], kind=r["kind"], country=r["country"], lat=r["lat"], lon=r["lon"],
+                    feature_id=r["fid"],
+                )  # fmt: skip
         return pid
 
     def _write(
-        self, col: dict[str, pa.Array], rows: np.ndarray, lines: np.ndarray, shown: str, ext: np.ndarray,
-        day: pa.Array, measures: dict[str, pa.Array], coords: dict, action_iso: list, writer: imports.Writer,
+        self, col: dict[str, pa.Array], take: pa.Array, lines: np.ndarray, shown: np.ndarray,
+        ids: pa.Array, day: pa.Array, measures: dict[str, pa.Array], coords: dict, action_iso: pa.Array,
+        writer: imports.Writer,
     ) -> None:  # fmt: skip
-        take = pa.array(rows)
-        s = {k: col[k].take(take).to_pylist() for k in (
-            "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1Type1Code", "Actor1Type2Code",
-            "Actor1Type3Code", "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code",
-            "Actor2Type2Code", "Actor2Type3Code", "EventCode", "SOURCEURL", "DATEADDED",
-            "ActionGeo_Type", "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_FeatureID",
-            "Actor1Geo_Type", "Actor1Geo_FullName", "Actor1Geo_CountryCode", "Actor1Geo_FeatureID",
-        )}  # fmt: skip
-        ev: dict[str, list] = {k: [] for k in imports.EVENT_SCHEMA.names}
-        parts: dict[str, list] = {"event": [], "actor": [], "role": []}
-        srcs: dict[str, list] = {k: [] for k in imports.SOURCE_SCHEMA.names}
-        days = day.take(take).to_pylist()
-        mvals = {k: v.take(take).to_pylist() for k, v in measures.items()}
-        alat, alon = coords["ActionGeo", "Lat"][rows], coords["ActionGeo", "Long"][rows]
-        olat, olon = coords["Actor1Geo", "Lat"][rows], coords["Actor1Geo", "Long"][rows]
-        for j, i in enumerate(rows):
-            gid = int(ext[i])
-            key = f"gdelt:{gid}"
-            if key in self.seen:  # twice in this run's input
-                self.report.already += 1
-                continue
-            code = s["EventCode"][j]
-            kind = self._kind(code)
-            a1, a2 = (
-                self._actor(
-                    s[f"Actor{k}Code"][j], s[f"Actor{k}Name"][j], s[f"Actor{k}CountryCode"][j],
-                    (s[f"Actor{k}Type1Code"][j], s[f"Actor{k}Type2Code"][j], s[f"Actor{k}Type3Code"][j]),
+        t = {k: col[k].take(take) for k in USED}
+        m = len(take)
+        gid = pc.cast(ids.take(take), pa.string())
+        eid = pc.binary_join_element_wise("gdelt-", gid, "")
+        ext = pc.binary_join_element_wise("gdelt:", gid, "")
+        a1, a2 = self._actors(t)
+        has_actor = pc.or_(pc.is_valid(a1), pc.is_valid(a2)).to_numpy(zero_copy_only=False)
+        self.report.skip("rows without an actor", int((~has_actor).sum()))
+        # A FIPS code GDELT uses that GeoNames does not know: the event stays, without a place.
+        iso = action_iso.take(take)
+        unknown = (
+            pc.and_(
+                pc.and_(pc.is_null(iso), pc.invert(imports.blank(t["ActionGeo_CountryCode"]))),
+                pc.invert(imports.blank(t["ActionGeo_Type"])),
+            ).to_numpy(zero_copy_only=False)
+            & has_actor
+        )
+        for j in np.flatnonzero(unknown):
+            row = take[j].as_py()
+            what = f"{t['ActionGeo_CountryCode'][j].as_py()!r} is not a FIPS 10-4 country code"
+            self.report.problems.append(
+                Problem(
+                    shown[row], f"{what}; the event is kept without a place", field="ActionGeo_CountryCode",
+                    line=int(lines[row]),
                 )
-                for k in (1, 2)
             )  # fmt: skip
-            if a1 is None and a2 is None:
-                self.report.skip("rows without an actor")
-                continue
-            line = int(lines[i])
-            fips = s["ActionGeo_CountryCode"][j]
-            iso = action_iso[i]
-            if fips and iso is None and s["ActionGeo_Type"][j]:
-                self.report.problems.append(Problem(
-                    shown, f"{fips!r} is not a FIPS 10-4 country code; the event is kept without a place",
-                    field="ActionGeo_CountryCode", line=line,
-                ))  # fmt: skip
-            place = self._place("ActionGeo", s, j, float(alat[j]), float(alon[j]), iso)
-            origin = None
-            ofid, afid = s["Actor1Geo_FeatureID"][j], s["ActionGeo_FeatureID"][j]
-            if place is not None and ofid and ofid != afid:
-                oiso = self.fips.get(s["Actor1Geo_CountryCode"][j])
-                origin = self._place("Actor1Geo", s, j, float(olat[j]), float(olon[j]), oiso)
-            names = [x for x in (s["Actor1Name"][j], s["Actor2Name"][j]) if x]
-            suspect = _suspect(s["ActionGeo_Type"][j], s["ActionGeo_FullName"][j], names) if place else None
-            url = s["SOURCEURL"][j]
-            host = urlsplit(url).hostname if url.startswith(("http://", "https://")) else None
-            eid = f"gdelt-{gid}"
-            self.seen.add(key)
-            who = " → ".join(names) or "?"
-            ev["id"].append(eid)
-            ev["kind"].append(kind)
-            ev["summary"].append(f"{who}: {CAMEO_ROOTS[code[:2]].lower()} (CAMEO {code})")
-            ev["precision"].append("day")
-            ev["start"].append(days[j])
-            ev["end"].append(days[j])
-            ev["attribution"].append(f"GDELT, machine-coded from {host or url or 'an unnamed report'}")
-            ev["certainty"].append("reported")
-            ev["place"].append(place)
-            ev["geo_precision"].append(None)
-            ev["origin"].append(origin)
-            ev["note"].append(None)
-            ev["dataset"].append("gdelt")
-            ev["coding"].append("machine")
-            ev["external_id"].append(key)
-            ev["cameo"].append(code)
-            ev["suspect"].append(suspect)
-            for k, v in mvals.items():
-                ev[k].append(v[j])
-            ev["fatalities"].append(None)
-            for aid, role in ((a1, "actor 1"), (a2, "actor 2")):
-                if aid is not None:
-                    parts["event"].append(eid)
-                    parts["actor"].append(aid)
-                    parts["role"].append(role)
-            srcs["event"].append(eid)
-            srcs["article"].append(None)
-            srcs["start"].append(None)
-            srcs["end"].append(None)
-            is_url = host is not None
-            srcs["url"].append(url if is_url else None)
-            srcs["title"].append(None)
-            srcs["outlet"].append(None if is_url else (url or "GDELT"))
-            added = s["DATEADDED"][j]
-            srcs["date"].append(_day(added))
-        self.report.imported += len(ev["id"])
+        lat, lon = coords["ActionGeo", "Lat"].take(take), coords["ActionGeo", "Long"].take(take)
+        place = self._places("ActionGeo", t, lat, lon, iso)
+        oiso = pc.take(self._fips_table, pc.index_in(t["Actor1Geo_CountryCode"], self._fips_keys))
+        olat, olon = coords["Actor1Geo", "Lat"].take(take), coords["Actor1Geo", "Long"].take(take)
+        elsewhere = pc.and_(
+            pc.and_(pc.is_valid(place), pc.invert(imports.blank(t["Actor1Geo_FeatureID"]))),
+            pc.not_equal(t["Actor1Geo_FeatureID"], t["ActionGeo_FeatureID"]),
+        )
+        origin_rows = {k: pc.if_else(elsewhere, v, pa.nulls(m, v.type)) for k, v in
+                       (("lat", olat), ("lon", olon), ("iso", oiso))}  # fmt: skip
+        origin = self._places("Actor1Geo", t, origin_rows["lat"], origin_rows["lon"], origin_rows["iso"])
+        names1, names2 = t["Actor1Name"], t["Actor2Name"]
+        both = pc.and_(pc.invert(imports.blank(names1)), pc.invert(imports.blank(names2)))
+        who = pc.if_else(
+            both,
+            pc.binary_join_element_wise(names1, names2, " → "),
+            pc.if_else(imports.blank(names1), pc.if_else(imports.blank(names2), "?", names2), names1),
+        )
+        code = t["EventCode"]
+        root_name = pc.take(self._root_names, pc.index_in(pc.utf8_slice_codeunits(code, 0, 2), self._roots))
+        summary = pc.binary_join_element_wise(who, ": ", root_name, " (CAMEO ", code, ")", "")
+        kind = self._kinds_of(code)
+        url = t["SOURCEURL"]
+        host = pc.struct_field(pc.extract_regex(url, r"^https?://(?P<host>[^/:?#]+)"), [0])
+        is_url = pc.is_valid(host)
+        attribution = pc.binary_join_element_wise(
+            "GDELT, machine-coded from ",
+            pc.if_else(is_url, pc.utf8_lower(host), pc.if_else(imports.blank(url), "an unnamed report", url)),
+            "",
+        )  # fmt: skip
+        suspect = self._suspects(t, place)
+        keep = pa.array(has_actor)
+        ev = {
+            "id": eid, "kind": kind, "summary": summary, "precision": pa.repeat("day", m),
+            "start": day.take(take), "end": day.take(take), "attribution": attribution,
+            "certainty": pa.repeat("reported", m), "place": place, "geo_precision": pa.nulls(m, pa.string()),
+            "origin": origin, "note": pa.nulls(m, pa.string()), "dataset": pa.repeat("gdelt", m),
+            "coding": pa.repeat("machine", m), "external_id": ext, "cameo": code, "suspect": suspect,
+            **{k: v.take(take) for k, v in measures.items()}, "fatalities": pa.nulls(m, pa.int64()),
+        }  # fmt: skip
+        ev = {k: pc.filter(v, keep) for k, v in ev.items()}
         writer.write("events", ev)
-        writer.write("participants", parts)
-        writer.write("sources", srcs)
+        kept_ids = ev["id"]
+        parts = []
+        for aid, role in ((a1, "actor 1"), (a2, "actor 2")):
+            ok = pc.and_(keep, pc.is_valid(aid))
+            parts.append(pa.table({"event": pc.filter(eid, ok), "actor": pc.filter(aid, ok),
+                                   "role": pa.repeat(role, pc.sum(ok).as_py() or 0)}))  # fmt: skip
+        # Participants in event order: actor 1 then actor 2 of each event.
+        both_parts = pa.concat_tables(parts)
+        order = pc.sort_indices(
+            pa.table({"e": pc.index_in(both_parts["event"], kept_ids), "r": both_parts["role"]}),
+            sort_keys=[("e", "ascending"), ("r", "ascending")],
+        )
+        writer.write("participants", {k: both_parts[k].take(order) for k in ("event", "actor", "role")})
+        added = pc.cast(pc.strptime(pc.utf8_slice_codeunits(t["DATEADDED"], 0, 8), format="%Y%m%d", unit="s",
+                                    error_is_null=True), pa.date32())  # fmt: skip
+        srcs = {
+            "event": eid, "article": pa.nulls(m, pa.string()), "start": pa.nulls(m, pa.int64()),
+            "end": pa.nulls(m, pa.int64()), "url": pc.if_else(is_url, url, pa.nulls(m, pa.string())),
+            "title": pa.nulls(m, pa.string()),
+            "outlet": pc.if_else(
+                is_url, pa.nulls(m, pa.string()), pc.if_else(imports.blank(url), "GDELT", url)
+            ),
+            "date": added,
+        }  # fmt: skip
+        writer.write("sources", {k: pc.filter(v, keep) for k, v in srcs.items()})
+        self.seen.update(int(x) for x in pc.filter(ids.take(take), keep).to_numpy(zero_copy_only=False))
+        self.report.imported += len(kept_ids)
+
+    def _kinds_of(self, code: pa.Array) -> pa.Array:
+        """Each row's kind, looked up once per distinct CAMEO code."""
+        enc = pc.dictionary_encode(code)
+        for c in enc.dictionary.to_pylist():
+            if c not in self._kinds:
+                self._kinds[c] = kind_for_cameo(c)
+        kinds = pa.array([self._kinds[c] for c in enc.dictionary.to_pylist()], pa.string())
+        return pc.take(kinds, enc.indices)
+
+    def _suspects(self, t: dict[str, pa.Array], place: pa.Array) -> pa.Array:
+        """Why each row's place is doubtful (null where it is not): a country only, or an actor's name.
+
+        Words are found once per distinct place name and actor name; each row then only
+        intersects two or three small sets.
+        """
+        heads = pc.utf8_trim_whitespace(
+            pc.struct_field(pc.extract_regex(t["ActionGeo_FullName"], r"^(?P<head>[^,]*)"), [0])
+        )
+        h, n1, n2 = (pc.dictionary_encode(x) for x in (heads, t["Actor1Name"], t["Actor2Name"]))
+        head_words = [_words(x) for x in h.dictionary.to_pylist()]
+        words1 = [_words(x) for x in n1.dictionary.to_pylist()]
+        words2 = [_words(x) for x in n2.dictionary.to_pylist()]
+        hi, ai, bi = (x.indices.to_numpy(zero_copy_only=False) for x in (h, n1, n2))
+        country = pc.equal(t["ActionGeo_Type"], "1").to_numpy(zero_copy_only=False)
+        placed = pc.is_valid(place).to_numpy(zero_copy_only=False)
+        heads_list = h.dictionary.to_pylist()
+        names1, names2 = n1.dictionary.to_pylist(), n2.dictionary.to_pylist()
+        out = np.full(len(hi), None, dtype=object)
+        out[placed & country] = COUNTRY_ONLY
+        # Only a place whose name shares a word with some actor's name in the batch can match: the
+        # rows left to look at one by one are those few.
+        all_words = frozenset().union(*words1, *words2)
+        maybe = np.asarray([bool(w & all_words) for w in head_words] + [False], dtype=bool)
+        for i in np.flatnonzero(placed & ~country & maybe[np.where(hi < 0, len(head_words), hi)]):
+            hw = head_words[hi[i]]
+            for words, names, j in ((words1, names1, ai[i]), (words2, names2, bi[i])):
+                hit = hw & words[j] if j >= 0 else frozenset()
+                if hit:
+                    out[i] = _name_reason(heads_list[hi[i]], sorted(hit)[0], names[j])
+                    break
+        return pa.array(out.tolist(), pa.string())
 
 
-def _day(stamp: str) -> dt.date | None:
-    try:
-        return dt.datetime.strptime(stamp[:8], "%Y%m%d").date()
-    except ValueError:
-        return None
+def _ids(prefix: str, values: pa.Array) -> pa.Array:
+    """Record ids from codes: lower case, runs of other characters as one hyphen."""
+    lower = pc.ascii_lower(values)
+    plain = pc.or_(pc.ascii_is_alnum(values), pc.equal(pc.binary_length(values), 0))
+    if pc.all(plain).as_py():  # CAMEO codes and feature ids: letters and digits already
+        return pc.binary_join_element_wise(prefix, lower, "")
+    slug = pc.replace_substring_regex(pc.utf8_lower(values), r"[^a-z0-9]+", "-")
+    slug = pc.replace_substring_regex(slug, r"^-+|-+$", "")
+    return pc.binary_join_element_wise(prefix, slug, "")
 
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
+COUNTRY_ONLY = "GDELT knows only the country: it is drawn at the country's centre"
 
 
-def _suspect(geo_type: str, place_name: str, actor_names: list[str]) -> str | None:
+@functools.lru_cache(maxsize=65_536)
+def _words(text: str | None) -> frozenset[str]:
+    """The words of a name (three letters or more), lower case."""
+    return frozenset(w.lower() for w in _WORD.findall(text or ""))
+
+
+def _name_reason(head: str, word: str, actor: str) -> str:
+    return (
+        f"the place {head!r} shares the word {word!r} with the actor {actor!r}: "
+        "GDELT's geocoder may have read a name as a place"
+    )
+
+
+def suspect(geo_type: str, place_name: str, actor_names: Sequence[str]) -> str | None:
     """Why GDELT's place for an event may be wrong, or None.
 
     Only a country: the event is drawn at the country's centroid. A place whose
     name is a word of an actor's name: GDELT's geocoder often reads a surname as
-    a village of that name.
+    a village of that name ("Kellogg, Idaho" for Keith Kellogg).
     """
     if geo_type == "1":
-        return "GDELT knows only the country: it is drawn at the country's centre"
+        return COUNTRY_ONLY
     head = (place_name or "").split(",")[0].strip()
-    words = {w.lower() for w in _WORD.findall(head)}
     for name in actor_names:
-        hit = words & {w.lower() for w in _WORD.findall(name)}
+        hit = _words(head) & _words(name)
         if hit:
-            return (
-                f"the place {head!r} shares the word {sorted(hit)[0]!r} with the actor {name!r}: "
-                "GDELT's geocoder may have read a name as a place"
-            )
+            return _name_reason(head, sorted(hit)[0], name)
     return None
 
 

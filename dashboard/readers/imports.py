@@ -77,6 +77,10 @@ PLACE_SCHEMA = pa.schema(
     [("id", pa.string()), ("name", pa.string()), ("kind", pa.string()), ("country", pa.string()),
      ("lat", pa.float64()), ("lon", pa.float64()), ("feature_id", pa.string())]
 )  # fmt: skip
+FEW_VALUES = {
+    "kind", "precision", "certainty", "geo_precision", "dataset", "coding", "cameo", "suspect", "role",
+    "actor", "place", "origin", "outlet", "language", "publisher", "start", "end", "date",
+}  # fmt: skip
 SCHEMAS = {
     "events": EVENT_SCHEMA, "participants": PARTICIPANT_SCHEMA, "sources": SOURCE_SCHEMA,
     "articles": ARTICLE_SCHEMA,
@@ -168,7 +172,12 @@ class Writer:
             final = out / f"{name}.{section}.parquet"
             tmp = out / f".{final.name}.{os.getpid()}.partial"
             self._tmp[section] = tmp
-            self._writers[section] = pq.ParquetWriter(tmp, SCHEMAS[section], compression="zstd")
+            # Dictionary pages only for the columns with few distinct values: ids, summaries and
+            # addresses are unique, and encoding them twice costs more than it saves.
+            few = [f.name for f in SCHEMAS[section] if f.name in FEW_VALUES]
+            self._writers[section] = pq.ParquetWriter(
+                tmp, SCHEMAS[section], compression="zstd", use_dictionary=few
+            )
 
     def write(self, section: str, columns: dict[str, Any]) -> None:
         table = pa.table(columns, schema=SCHEMAS[section])
