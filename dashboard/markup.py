@@ -136,7 +136,8 @@ def details_card(d: Details) -> str:
         f"<b>Says who:</b> {html_text(d.attribution)} · "
         f'<abbr title="{html_text(d.certainty_help)}"><b>{html_text(d.certainty)}</b></abbr>',
     ]
-    lines.insert(0, f'<span class="dataset {html_text(d.dataset)}">{html_text(d.origin_line)}</span>')
+    if d.origin_line:
+        lines.insert(0, f'<span class="dataset {html_text(d.dataset)}">{html_text(d.origin_line)}</span>')
     if d.measures:
         lines.append(f'<span class="cameo">{html_text(d.measures)}</span>')
     if d.suspect:

@@ -192,7 +192,13 @@ def test_timeline_bins_count_dated_events_by_kind(seed_store, engine_name) -> No
     eng = query.engine(s, engine_name)
     bins = query.timeline_bins(eng, filters.Filters(), "year")
     assert sum(b["events"] for b in bins) == int(c.events["end"].notna().sum())
-    assert {"lane": "meeting", "bin": dt.date(2025, 1, 1), "events": 1, "kind": "meeting"} in bins
+    assert {
+        "lane": "meeting",
+        "bin": dt.date(2025, 1, 1),
+        "coding": "human",
+        "events": 1,
+        "kind": "meeting",
+    } in bins
     with pytest.raises(ValueError, match="bin width"):
         query.timeline_bins(eng, filters.Filters(), "week'; --")
 

@@ -71,7 +71,8 @@ def details(atlas: Atlas, event_id: str) -> Details | None:
         note=ev["note"],
         distance_km=distance_km(atlas, ev["origin"], ev["place"]),
         dataset=ev["dataset"],
-        origin_line=origin_line(ev),
+        # Where it comes from, when the corpus holds more than the curated articles.
+        origin_line=origin_line(ev) if len(atlas.datasets) > 1 or ev["dataset"] != "curated" else "",
         measures=measures_line(ev),
         suspect=ev["suspect"],
         links=[s for s in sources if s["quote"] is None],
