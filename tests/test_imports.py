@@ -503,3 +503,20 @@ def test_online_without_a_network_says_so_and_exits_cleanly(tmp_path, cli) -> No
     assert r.err.startswith(f"error: cannot fetch {url}")
     assert "Nothing was imported" in r.err
     assert not list((tmp_path / "out").glob("*.parquet"))
+
+
+def test_a_fips_code_no_iso_country_has_keeps_the_event_without_a_place(tmp_path, cli) -> None:
+    # GeoNames gives Kosovo (FIPS KV) the user-assigned XKX, which ISO does not assign.
+    pristina = {**KELLOGG, "GLOBALEVENTID": 1230300, "ActionGeo_CountryCode": "KV",
+                "ActionGeo_FullName": "Pristina, Kosovo", "ActionGeo_FeatureID": "-786714"}  # fmt: skip
+    src = write_gdelt(tmp_path / GDELT_FILE, [pristina])
+    out = tmp_path / "data"
+    r = cli("import", "gdelt", str(src), "--out", str(out))
+    assert (
+        f"{GDELT_FILE}:1: ActionGeo_CountryCode: FIPS 10-4 code 'KV' names no ISO 3166-1 country; "
+        "the event is kept without a place"
+    ) in r.out
+    c = corpus.load(out)
+    assert c.errors == []
+    assert corpus.records(c.events)[0]["place"] is None
+    assert cli("validate", "--data", str(out)).code == 0

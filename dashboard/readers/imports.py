@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -129,6 +130,29 @@ def existing_ids(out: Path, dataset: str) -> set[str]:
         col = pq.read_table(path, columns=["external_id"]).column("external_id")
         ids.update(x for x in col.to_pylist() if x is not None)
     return ids
+
+
+class SeenIds:
+    """Numeric external ids already imported: sorted arrays, eight bytes an id (not a Python set's
+    sixty), so a month of GDELT's ids stays in tens of megabytes."""
+
+    def __init__(self, ids: Iterable[int] = ()) -> None:
+        first = np.unique(np.fromiter(ids, dtype=np.int64))
+        self._parts: list[np.ndarray] = [first] if len(first) else []
+
+    def contains(self, ids: np.ndarray) -> np.ndarray:
+        found = np.zeros(len(ids), dtype=bool)
+        for part in self._parts:
+            pos = np.minimum(np.searchsorted(part, ids), len(part) - 1)
+            found |= part[pos] == ids
+        return found
+
+    def add(self, ids: np.ndarray) -> None:
+        ids = np.unique(np.asarray(ids, dtype=np.int64))
+        if len(ids):
+            self._parts.append(ids)
+        if len(self._parts) > 16:  # merged now and then: each lookup searches a few arrays
+            self._parts = [np.unique(np.concatenate(self._parts))]
 
 
 class Records:
