@@ -368,7 +368,7 @@ def source_record(s: dict[str, Any]) -> dict[str, Any]:
 LAST_DATED = "max(CASE WHEN e.start IS NOT NULL THEN e.ord END)"  # a group's latest dated event
 MAP_POINTS = f"""
 SELECT e.point AS place, e.kind, e.coding, count(*) AS events, max(e.ord) AS last_ord,
-       {LAST_DATED} AS last_dated, count(e.suspect) AS suspect, min(e.suspect) AS why
+       {LAST_DATED} AS last_dated, count(e.suspect) AS suspect
 FROM events AS e
 WHERE {{where}} AND e.point IS NOT NULL
 GROUP BY e.point, e.kind, e.coding

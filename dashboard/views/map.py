@@ -148,13 +148,14 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
         kinds = {g["kind"] for g in gs}
         ev = latest[_latest_ord(gs)]
         doubtful = sum(int(g["suspect"]) for g in gs)
-        # A mark is drawn as suspect when every event at it has a suspect place.
-        why = next((g["why"] for g in gs if g["why"]), "") if doubtful == n else ""
+        # A mark is drawn as suspect when every event at it has a suspect place (its latest, then, too:
+        # the reason shown is that event's).
+        why = (ev["suspect"] or "") if doubtful == n else ""
         place_rows.append(
             {
                 "place": pid, "name": p.name, "iso3": p.country, "lat": xy.lat, "lon": xy.lon, "events": n,
                 "kind": next(iter(kinds)) if len(kinds) == 1 else ANY, "latest": ev["id"],
-                "hover": _place_hover(p.name, gs, ev, coding, doubtful), "country": p.kind == "country",
+                "hover": _place_hover(p.name, gs, ev, coding, doubtful, why), "country": p.kind == "country",
                 "coding": coding, "suspect": why,
             }
         )  # fmt: skip
@@ -241,7 +242,7 @@ def _counted(per_kind: dict[str, int]) -> str:
 
 
 def _place_hover(
-    name: str, groups: list[dict[str, Any]], latest: dict[str, Any], coding: str, doubtful: int
+    name: str, groups: list[dict[str, Any]], latest: dict[str, Any], coding: str, doubtful: int, why: str
 ) -> str:
     per_kind: dict[str, int] = {}
     for g in groups:
@@ -251,9 +252,9 @@ def _place_hover(
     if coding == "machine":
         tail.append("<i>machine-coded (hollow mark)</i>")
     if doubtful:
-        why = next((g["why"] for g in groups if g["why"]), "")
         share = "its place is" if n == 1 else f"{doubtful:,} of {n:,} have a place that is"
-        tail.append(f"<i>suspect: {share} doubtful — {markup.plotly_text(why)}</i>")
+        reason = f" — {markup.plotly_text(why)}" if why else " (see each event's details)"
+        tail.append(f"<i>suspect: {share} doubtful{reason}</i>")
     if n == 1:
         label = TAXONOMY[latest["kind"]].label
         return "<br>".join(
