@@ -61,6 +61,7 @@ MEASURE_COLUMNS = {
 }  # fmt: skip
 BLOCK = 4 << 20  # bytes per batch the reader parses
 CHUNK = 65_536  # rows checked and mapped together
+FIRST_CHUNK = 8_192
 AHEAD = 48  # files read ahead while a chunk is mapped (GDELT's are a few MB each: memory stays bounded)
 # The columns an event is made of (the rest are checked, or dropped: docs/DATA.md, "Imports").
 USED = (
@@ -214,7 +215,7 @@ class Importer:
         # GDELT's files are small (a few thousand rows): rows of several files are checked and mapped
         # together, CHUNK at a time, so the per-call cost of each column operation is shared.
         pending: list[tuple[pa.RecordBatch, np.ndarray, str]] = []
-        held = 0
+        held, mapped = 0, False
         try:
             # The next file is decompressed and parsed in a second thread (pyarrow releases the GIL)
             # while this one maps the rows read so far.
@@ -231,7 +232,9 @@ class Importer:
                     for batch, lines in parsed:
                         pending.append((batch, lines, path.name))
                         held += batch.num_rows
-                        if held >= CHUNK:
+                        # The first chunk is small: mapping starts while the next files are read.
+                        if held >= (CHUNK if mapped else FIRST_CHUNK):
+                            mapped = True
                             self._flush(pending, writer)
                             pending, held = [], 0
             self._flush(pending, writer)
