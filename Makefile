@@ -32,7 +32,8 @@ validate: $(READY)
 geocode: $(READY)
 	$(BIN)/python -m dashboard geocode
 
-# Not part of the tests: about 40 minutes; writes bench/RESULTS.md (needs Chromium and nginx).
+# Not part of the tests: about an hour (the first run also generates a month of GDELT-shaped files,
+# about 13 minutes); writes bench/RESULTS.md (needs Chromium and nginx).
 bench: $(READY)
 	$(BIN)/python bench/run.py --sizes 10000,100000,1000000,10000000 --cold-repeats 1
 	$(BIN)/python bench/load.py --scale 1000000 10000000

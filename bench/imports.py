@@ -1,6 +1,6 @@
 """GDELT imports at news scale: throughput, memory as the input grows, and the dashboard on a month.
 
-    .venv/bin/python bench/imports.py [--rows-per-file 1200] [--days 1,4] [--month 30]
+    .venv/bin/python bench/imports.py [--rows-per-file 1200] [--days 1,4,16] [--month 30]
 
 Not part of the test suite; the network stays off. GDELT-shaped Events files
 are generated here (`bench/out/gdelt-files/`, kept between runs): 96 files a
@@ -180,7 +180,7 @@ def import_days(files: list[Path], out: Path) -> dict[str, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows-per-file", type=int, default=1200, help="rows per 15-minute file (default 1,200)")
-    ap.add_argument("--days", default="1,4", help="import sizes in days for throughput and memory")
+    ap.add_argument("--days", default="1,4,16", help="import sizes in days for throughput and memory")
     ap.add_argument(
         "--month", type=int, default=30, help="days imported beside the bundled article (0: skip)"
     )
