@@ -224,3 +224,22 @@ def test_at_scale_the_map_aggregates_and_stays_small(small: Path, monkeypatch) -
     assert (
         len([t for tr in fig.data if tr.name == figures.LABELS for t in tr.text]) <= figures.MAX_LABELS + 20
     )
+
+
+def test_beyond_max_marks_the_busiest_places_are_drawn_and_the_rest_counted(small: Path, monkeypatch) -> None:
+    from dashboard.views import map as map_view  # noqa: PLC0415
+
+    a = atlas.open_atlas(small)
+    every = filters.Filters()
+    full = map_view.map_data(a, every, a.events)
+    monkeypatch.setattr(map_view, "MAX_MARKS", 10)
+    capped = map_view.map_data(a, every, a.events)
+    marks = len(capped.points) + len(capped.countries)
+    assert marks == 10
+    assert capped.quiet_marks == len(full.points) + len(full.countries) - 10
+    drawn = int(capped.points["events"].sum()) + int(capped.countries["events"].sum())
+    # Every event is either drawn, counted at a quieter place, or without a place: none is lost.
+    assert drawn + capped.quiet_events + capped.unplaced == a.events
+    assert capped.unplaced == full.unplaced
+    busiest = sorted([*full.points["events"], *full.countries["events"]], reverse=True)[:10]
+    assert sorted([*capped.points["events"], *capped.countries["events"]], reverse=True) == busiest

@@ -64,6 +64,11 @@ with left:
         notes.append("Many contacts: routes are merged across kinds and coloured by their commonest kind.")
     if mdata.routes_dropped:
         notes.append(f"{mdata.routes_dropped:,} contacts on quieter routes are not drawn.")
+    if mdata.quiet_marks:
+        notes.append(
+            f"The {map_view.MAX_MARKS:,} busiest place marks are drawn; {mdata.quiet_events:,} events at "
+            f"{mdata.quiet_marks:,} quieter ones are not (narrow the filters to see them)."
+        )
     if mdata.unplaced:
         notes.append(
             f"{mdata.unplaced:,} of {n:,} events are not on the map: the article gives no place "

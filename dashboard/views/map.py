@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 ANY = "*"  # in a marker's (kind, place, origin): any kind, or any origin
 MAX_ROUTES = 150  # contact routes a reader can tell apart: beyond, merged across kinds, the busiest drawn
+MAX_MARKS = 1000  # place marks drawn: beyond (an event stream's thousands of places), the busiest
 
 
 def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, fractions: np.ndarray) -> np.ndarray:
@@ -105,6 +106,8 @@ class MapData:
     selected: tuple[str, str] | None = None  # the selected event's (place, origin or "")
     aggregated: bool = False  # routes merged across kinds, the busiest MAX_ROUTES drawn
     routes_dropped: int = 0  # events on routes beyond MAX_ROUTES, not drawn
+    quiet_events: int = 0  # events at places beyond the MAX_MARKS busiest marks, not drawn
+    quiet_marks: int = 0  # those marks
 
 
 POINT_COLUMNS = ["place", "name", "iso3", "lat", "lon", "events", "kind", "latest", "hover", "country",
@@ -137,6 +140,15 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
     for g in groups.points:
         country = c.places[g["place"]].kind == "country"
         by_mark.setdefault((g["place"], ANY if country else g["coding"]), []).append(g)
+    # A month of GDELT names thousands of places: the busiest MAX_MARKS marks are drawn (with their
+    # hovers), the events at the others counted and said below the map.
+    quiet_events = quiet_marks = 0
+    if len(by_mark) > MAX_MARKS:
+        size = {k: sum(int(g["events"]) for g in gs) for k, gs in by_mark.items()}
+        keep = sorted(by_mark, key=lambda k: (-size[k], k))[:MAX_MARKS]
+        quiet_marks = len(by_mark) - MAX_MARKS
+        quiet_events = sum(size.values()) - sum(size[k] for k in keep)
+        by_mark = {k: by_mark[k] for k in keep}
     routes, aggregated, dropped = _route_groups(groups)
     wanted = {_latest_ord(gs) for gs in by_mark.values()} | {r["latest_ord"] for r in routes}
     latest = {int(e["ord"]): e for e in query.events_at(eng, sorted(wanted))}
@@ -182,8 +194,9 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
     extent = Frame.around([*placed["lat"], *route_frame["lat0"]], [*placed["lon"], *route_frame["lon0"]])
     placed_events = int(placed["events"].sum()) if len(placed) else 0
     return MapData(
-        pts, countries, route_frame, total - placed_events, frame, extent, None, aggregated, dropped
-    )
+        pts, countries, route_frame, total - placed_events - quiet_events, frame, extent, None, aggregated,
+        dropped, quiet_events, quiet_marks,
+    )  # fmt: skip
 
 
 def _route_groups(groups: query.MapGroups) -> tuple[list[dict[str, Any]], bool, int]:
