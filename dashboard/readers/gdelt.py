@@ -601,23 +601,6 @@ def _name_reason(head: str, word: str, actor: str) -> str:
     )
 
 
-def suspect(geo_type: str, place_name: str, actor_names: Sequence[str]) -> str | None:
-    """Why GDELT's place for an event may be wrong, or None.
-
-    Only a country: the event is drawn at the country's centroid. A place whose
-    name is a word of an actor's name: GDELT's geocoder often reads a surname as
-    a village of that name ("Kellogg, Idaho" for Keith Kellogg).
-    """
-    if geo_type == "1":
-        return COUNTRY_ONLY
-    head = (place_name or "").split(",")[0].strip()
-    for name in actor_names:
-        hit = _words(head) & _words(name)
-        if hit:
-            return _name_reason(head, sorted(hit)[0], name)
-    return None
-
-
 def row(**values: object) -> str:
     """One line of an Events export file from named columns (the rest empty): what tests and the
     benchmark write, in the documented column order."""
