@@ -201,6 +201,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from dashboard.readers import fetch  # noqa: PLC0415 - standard library only; its URL is the default
+
     top = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
     data_help = "data folder (default: $DASHBOARD_DATA, else data/)"
@@ -287,7 +289,7 @@ def parser() -> argparse.ArgumentParser:
     )
     i.add_argument(
         "--list-url",
-        default="http://data.gdeltproject.org/gdeltv2/masterfilelist.txt",
+        default=fetch.LIST_URL,
         help="GDELT's file list (default: GDELT's own)",
     )
     i.add_argument(
