@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.model import TAXONOMY
+from dashboard.readers import bulk
 
 N_PLACES = 300
 EVENTS_PER_ARTICLE = 200
@@ -330,42 +331,30 @@ def generate(n_events: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     }  # fmt: skip
 
 
-def _schema(**columns: pa.DataType) -> pa.Schema:
-    return pa.schema(list(columns.items()))
-
-
-TEXT = pa.string()
+# The bulk format's columns synth fills (their types: dashboard.readers.bulk).
 SCHEMAS = {
-    "articles": _schema(
-        id=TEXT, title=TEXT, publisher=TEXT, published=pa.date32(), url=TEXT, language=TEXT, text=TEXT
+    "articles": bulk.schema("articles", ["id", "title", "publisher", "published", "url", "language", "text"]),
+    "actors": bulk.schema("actors", ["id", "name", "kind", "country"]),
+    "places": bulk.schema("places", ["id", "name", "kind", "country", "parent", "lat", "lon", "geonames_id"]),
+    "events": bulk.schema(
+        "events",
+        [
+            "id",
+            "kind",
+            "summary",
+            "precision",
+            "start",
+            "end",
+            "place",
+            "geo_precision",
+            "origin",
+            "attribution",
+            "certainty",
+            "note",
+        ],
     ),
-    "actors": _schema(id=TEXT, name=TEXT, kind=TEXT, country=TEXT),
-    "places": _schema(
-        id=TEXT,
-        name=TEXT,
-        kind=TEXT,
-        country=TEXT,
-        parent=TEXT,
-        lat=pa.float64(),
-        lon=pa.float64(),
-        geonames_id=pa.int64(),
-    ),
-    "events": _schema(
-        id=TEXT,
-        kind=TEXT,
-        summary=TEXT,
-        precision=TEXT,
-        start=pa.date32(),
-        end=pa.date32(),
-        place=TEXT,
-        geo_precision=TEXT,
-        origin=TEXT,
-        attribution=TEXT,
-        certainty=TEXT,
-        note=TEXT,
-    ),
-    "participants": _schema(event=TEXT, actor=TEXT, role=TEXT),
-    "sources": _schema(event=TEXT, article=TEXT, start=pa.int64(), end=pa.int64()),
+    "participants": bulk.schema("participants", ["event", "actor", "role"]),
+    "sources": bulk.schema("sources", ["event", "article", "start", "end"]),
 }
 
 

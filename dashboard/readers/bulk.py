@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.arrow import blank, isin, matches, positions
@@ -70,6 +71,26 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "sources": ("article", "start", "end", "quote", "url", "title", "outlet", "date"),
 }
 URL_PATTERN = r"^https?://\S+$"
+# Each column's Arrow type, as a writer of bulk files (synth, the imports) gives it; text otherwise.
+TYPES: dict[str, pa.DataType] = {
+    "published": pa.date32(), "start": pa.date32(), "end": pa.date32(), "date": pa.date32(),
+    "lat": pa.float64(), "lon": pa.float64(), "geonames_id": pa.int64(), "aliases": pa.list_(pa.string()),
+    "mentions": pa.int64(), "num_sources": pa.int64(), "num_articles": pa.int64(), "fatalities": pa.int64(),
+    "goldstein": pa.float64(), "tone": pa.float64(),
+}  # fmt: skip
+SPAN_TYPES = {"start": pa.int64(), "end": pa.int64()}  # in sources, a span's offsets
+
+
+def schema(section: str, columns: Iterable[str] | None = None) -> pa.Schema:
+    """The Arrow schema of a bulk file of `section` with these columns (default: all, in order)."""
+    names = list(columns) if columns is not None else [*REQUIRED[section], *OPTIONAL[section]]
+    unknown = set(names) - {*REQUIRED[section], *OPTIONAL[section]}
+    if unknown:
+        raise ValueError(f"not {section} columns: {', '.join(sorted(unknown))}")
+    types = {**TYPES, **SPAN_TYPES} if section == "sources" else TYPES
+    return pa.schema([(c, types.get(c, pa.string())) for c in names])
+
+
 SECTIONS = tuple(REQUIRED)
 CATEGORICAL = {
     "events": (

@@ -30,8 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard.model import MEASURES
 from dashboard.problems import Problem
+from dashboard.readers import bulk
 
 MAX_SHOWN_PROBLEMS = 50  # a broken file lists this many rows, then a count
 
@@ -46,38 +46,13 @@ def slug(text: str, limit: int = 60) -> str:
     return s
 
 
-EVENT_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()), ("kind", pa.string()), ("summary", pa.string()), ("precision", pa.string()),
-        ("start", pa.date32()), ("end", pa.date32()), ("attribution", pa.string()),
-        ("certainty", pa.string()), ("place", pa.string()), ("geo_precision", pa.string()),
-        ("origin", pa.string()), ("note", pa.string()), ("dataset", pa.string()), ("coding", pa.string()),
-        ("external_id", pa.string()), ("cameo", pa.string()), ("suspect", pa.string()),
-        *((m, pa.int64() if m in ("mentions", "num_sources", "num_articles", "fatalities") else pa.float64())
-          for m in MEASURES),
-    ]
-)  # fmt: skip
-PARTICIPANT_SCHEMA = pa.schema([("event", pa.string()), ("actor", pa.string()), ("role", pa.string())])
-SOURCE_SCHEMA = pa.schema(
-    [
-        ("event", pa.string()), ("article", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
-        ("url", pa.string()), ("title", pa.string()), ("outlet", pa.string()), ("date", pa.date32()),
-    ]
-)  # fmt: skip
-ARTICLE_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()), ("title", pa.string()), ("publisher", pa.string()), ("published", pa.date32()),
-        ("text", pa.string()), ("url", pa.string()), ("language", pa.string()),
-    ]
-)  # fmt: skip
-ACTOR_SCHEMA = pa.schema(
-    [("id", pa.string()), ("name", pa.string()), ("kind", pa.string()), ("country", pa.string()),
-     ("aliases", pa.list_(pa.string()))]
-)  # fmt: skip
-PLACE_SCHEMA = pa.schema(
-    [("id", pa.string()), ("name", pa.string()), ("kind", pa.string()), ("country", pa.string()),
-     ("lat", pa.float64()), ("lon", pa.float64()), ("feature_id", pa.string())]
-)  # fmt: skip
+# What an import writes: the bulk format's columns (docs/DATA.md), without those streams never fill.
+EVENT_SCHEMA = bulk.schema("events")
+PARTICIPANT_SCHEMA = bulk.schema("participants")
+SOURCE_SCHEMA = bulk.schema("sources", ["event", "article", "start", "end", "url", "title", "outlet", "date"])
+ARTICLE_SCHEMA = bulk.schema("articles", ["id", "title", "publisher", "published", "text", "url", "language"])
+ACTOR_SCHEMA = bulk.schema("actors")
+PLACE_SCHEMA = bulk.schema("places", ["id", "name", "kind", "country", "lat", "lon", "feature_id"])
 FEW_VALUES = {
     "kind", "precision", "certainty", "geo_precision", "dataset", "coding", "cameo", "suspect", "role",
     "actor", "place", "origin", "outlet", "language", "publisher", "start", "end", "date",
