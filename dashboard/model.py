@@ -90,10 +90,19 @@ class Dataset(StrEnum):
 
 
 class Coding(StrEnum):
-    """Who coded an event: a person (curated events, ACLED) or a machine (GDELT)."""
+    """Who coded an event: a person (curated events, ACLED), a machine (GDELT), or the drafter,
+    whose proposal (`status: draft`) an editor has not yet reviewed."""
 
     HUMAN = "human"
     MACHINE = "machine"
+    DRAFT = "draft"
+
+
+class Status(StrEnum):
+    """A curated event's review status: a draft is a proposal awaiting an editor."""
+
+    FINAL = "final"
+    DRAFT = "draft"
 
 
 # The coding a dataset implies, where a record does not say.
@@ -428,6 +437,7 @@ class Event(_Record):
     attribution: Text
     certainty: Certainty
     note: str | None = None
+    status: Status = Status.FINAL
 
     @field_validator("until")
     @classmethod

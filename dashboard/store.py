@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 FORMAT = 5  # 2: map points; 3: article texts, catalog.json; 4: step keys, route origins, hot.duckdb;
 # 5: datasets, coding, external ids, full CAMEO codes, suspect places, measures, link sources
+# 6: coding "draft" for curated events still `status: draft`
 HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)
 ROW_GROUP = 65_536
 ARTICLE_GROUP = 64

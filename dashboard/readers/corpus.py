@@ -598,7 +598,7 @@ def _resolve_events(
                 "note": ev.note,
                 "article": spans[0][0],
                 "dataset": "curated",
-                "coding": "human",
+                "coding": "draft" if ev.status == "draft" else "human",
             }
         )
         parts.extend((eid, p.actor, p.role) for p in ev.participants)
