@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard validate | geocode | build | export | import | synth`."""
+"""Command line: `python -m dashboard validate | geocode | build | export | import | draft | synth`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -186,6 +187,58 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    from dashboard import drafting  # noqa: PLC0415 - only the draft command needs the lexicon
+
+    name = "standard input" if args.text == "-" else args.text
+    try:
+        raw = sys.stdin.buffer.read() if args.text == "-" else Path(args.text).read_bytes()
+    except OSError as exc:
+        _err(f"error: {name}: {exc.strerror or exc}")
+        return 2
+    c = _load(args)
+    if c.errors:
+        _err(f"note: {c.root} has problems ({c.skipped_summary()}); drafting with the records that load")
+    meta = drafting.Meta(
+        title=args.title, publisher=args.publisher, published=args.published, url=args.url,
+        language=args.language, id=args.id,
+    )  # fmt: skip
+    try:
+        text = drafting.check_text(raw, name)
+        d = drafting.draft(
+            text, meta, c.actors, c.places, taken_ids=set(c.events["id"]), articles=set(c.articles)
+        )
+    except drafting.DraftError as exc:
+        _err(f"error: {exc}" if str(exc).startswith(name) else f"error: {name}: {exc}")
+        return 2
+    text_file = f"{d.article_id}.txt"
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        beside = out.parent / text_file
+        if args.text != "-" and beside.resolve() == Path(args.text).resolve():
+            pass  # the text already sits beside the YAML under that name
+        elif beside.exists() and beside.read_text(encoding="utf-8", errors="replace") != text:
+            _err(f"error: {beside} exists and holds another text; give --id or another --out folder")
+            return 2
+        else:
+            with beside.open("w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        out.write_text(d.to_yaml(text_file), encoding="utf-8")
+        where = f"{out} (text: {beside})"
+    else:
+        sys.stdout.write(d.to_yaml(text_file))
+        where = f"standard output; save the text as {text_file} beside it"
+    kinds = ", ".join(f"{k} {n}" for k, n in Counter(e.kind for e in d.events).most_common())
+    _err(
+        f"drafted {len(d.events)} event(s) ({kinds}); {len(d.actors)} new actor(s), {len(d.places)} new "
+        f"place(s) → {where}",
+        *(f"  {line}" for line in d.skipped),
+        "Review each event against its quote, correct it, then delete its `status: draft` line.",
+    )
+    return 0
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from dashboard import synth  # noqa: PLC0415
 
@@ -296,6 +349,29 @@ def parser() -> argparse.ArgumentParser:
         "--download", metavar="DIR", help="where --online keeps fetched files (default: DIR/.gdelt-downloads)"
     )
     i.set_defaults(run=cmd_import)
+
+    d = sub.add_parser(
+        "draft",
+        help="propose events for a new article's text: YAML, every event `status: draft`, for an editor",
+        description="Reads an article's text and proposes one event per statement it recognises, each with "
+        "its exact quote and a note saying what proposed it. The YAML is valid as written; put it and the "
+        "text in the data folder (or review it first in the dashboard's Add article page).",
+    )
+    d.add_argument(
+        "text", metavar="TEXT", help="the article's text file (UTF-8), or - to read standard input"
+    )
+    d.add_argument("--title", required=True, help="the article's headline")
+    d.add_argument("--publisher", required=True, help="who published it")
+    d.add_argument("--published", required=True, type=_date, metavar="YYYY-MM-DD",
+                   help="publication date: every relative date is read from it")  # fmt: skip
+    d.add_argument("--url", help="the article's address")
+    d.add_argument("--id", help="the article's id (default: from the title)")
+    d.add_argument("--language", default="en", help="the text's language (default en)")
+    d.add_argument("--data", help=data_help + ": its actors and places are matched in the text")
+    d.add_argument("--out", metavar="FILE.yaml",
+                   help="write here, with the text beside it as ID.txt (default: standard output)",
+                   )  # fmt: skip
+    d.set_defaults(run=cmd_draft)
 
     s = sub.add_parser("synth", help="write a deterministic synthetic corpus (bulk Parquet) for scale tests")
     s.add_argument("--events", type=int, required=True, metavar="N", help="how many events")

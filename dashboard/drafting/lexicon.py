@@ -1,0 +1,206 @@
+"""The drafter's lexicon: which words propose which kind of event, and which words hedge.
+
+Every kind's verbs and phrases follow CAMEO's verb classes (the codebook's examples for each
+root and sub-code). A pattern is a regular expression matched case-insensitively on word
+boundaries inside one clause; `(?-i:…)` marks a part that must keep its case (a proper noun).
+Patterns are kept narrow on purpose: a draft the editor has to delete costs more than one
+the editor has to add.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Trigger(NamedTuple):
+    kind: str
+    pattern: str
+    cameo: str  # the CAMEO code the phrase stands for
+    needs: str = ""  # "media": only when a news outlet or "media" is the clause's subject
+
+
+_PROPER = r"(?-i:[A-Z])"  # a capitalised word follows: a name, not a common noun
+_WEAPONS = r"(?:missiles?|missile systems|troops|forces|soldiers|bases?|weapons|warplanes|jets|drones)"
+
+TRIGGERS: tuple[Trigger, ...] = (
+    # 04 Consult: meetings (040, 043, 046), visits (042, 043), mediation (045)
+    Trigger("meeting", r"met(?= (?:with|at|in|on)\b| " + _PROPER + r")", "040"),
+    Trigger("meeting", r"meets?(?= (?:with|at|in|on)\b| " + _PROPER + r")", "040"),
+    Trigger("meeting", r"(?:meeting|talks|summit|encounter) (?:took place|was held|were held)", "043"),
+    Trigger("meeting", r"held (?:talks|a meeting|meetings|discussions|consultations|a call|a phone call)",
+            "040"),
+    Trigger("meeting", r"(?:spoke|talked) (?:by phone|on the phone)", "040"),
+    Trigger("meeting", r"discuss(?:ed|es)", "040"),
+    Trigger("meeting", r"hosted(?= (?:his|her|their|the \w+ (?:delegation|president|minister|envoy|leader)|"
+            + _PROPER + r"))", "044"),
+    Trigger("visit", r"visit(?:ed|s|ing)?(?= " + _PROPER + r")", "042"),
+    Trigger("visit", r"(?:arrived|arrives|arriving|landed) in", "042"),
+    Trigger("visit", r"(?:travell?ed|travell?ing|travels|flew|went) (?:to|there)", "042"),
+    Trigger("visit", r"(?:a|an) (?:[\w-]+ ){0,3}visit\b(?! by\b)", "042"),
+    Trigger("mediation", r"(?:broker|brokered|brokering|mediate[ds]?|mediating)", "045"),
+    # 01 Make public statement; a news outlet's account is a report
+    Trigger("statement", r"(?:said|says|stated|stating|told|tells|added|adding|noted|stressed|"
+            r"emphasi[sz]ed|warned|warns|assured|indicated|expressed|highlighted|characteri[sz]ed|"
+            r"described|declared|remarked|commented|insisted)", "010"),
+    Trigger("statement",
+            r"remain(?:s|ed)? (?:skeptical|sceptical|concerned|optimistic|cautious|wary|doubtful)",
+            "012"),
+    Trigger("report", r"(?:showed|showing|shows|broadcast|aired|published|posted|reported|reports)", "010",
+            "media"),
+    # 02 Appeal, 03 Express intent to cooperate
+    Trigger("appeal", r"(?:urged|appealed to|called on|asked for)", "020"),
+    Trigger("intent", r"explor(?:ed|es|ing) (?:ways|options|whether|how)", "030"),
+    Trigger("intent", r"(?:pledged|promised|vowed|offered to|intends to|plans to|planned to)", "030"),
+    Trigger("intent", r"expressed (?:readiness|willingness|interest|hope)", "030"),
+    # 05 Engage in diplomatic cooperation
+    Trigger("diplomatic_cooperation",
+            r"signed (?:an?|the) (?:[\w-]+ ){0,3}(?:agreement|deal|treaty|memorandum)",
+            "057"),
+    Trigger("diplomatic_cooperation", r"(?:agreed to|agreed on|praised|recogni[sz]ed)", "050"),
+    # 06 Engage in material cooperation
+    Trigger("military_support", r"host(?:ed|s|ing)? (?:[\w-]+ ){0,2}" + _WEAPONS, "062"),
+    Trigger("military_support", r"(?:logistics|logistical|staging) (?:hub|base|ground)", "062"),
+    Trigger("military_support", r"(?:allowed|let|permitted) (?:[\w-]+ ){0,2}(?:forces|troops) to", "062"),
+    Trigger("military_support", r"(?:provided|supplied|sent|delivered) (?:[\w-]+ ){0,2}(?:military support|"
+            r"support for|weapons|arms|ammunition|drones|missiles)", "062"),
+    Trigger("intelligence_sharing",
+            r"shar(?:ed|ing|es?) (?:[\w-]+ ){0,2}(?:intelligence|targeting data|data)",
+            "064"),
+    Trigger("intelligence_sharing", r"(?:conduct(?:ed|ing)?|carr(?:ied|ying) out) reconnaissance", "064"),
+    Trigger("military_exercise", r"(?:joint|military|naval) (?:exercises|drills|manoeuvres|maneuvers)",
+            "062"),
+    # 07 Provide aid, 08 Yield
+    Trigger("aid", r"(?:provided|sent|delivered|pledged) (?:[\w-]+ ){0,2}(?:aid|assistance)", "070"),
+    # "released three prisoners", not "released a statement"
+    Trigger("release", r"(?:released|freed|pardoned)(?! (?:a|an|the|its|their|his|her) (?:[\w-]+ )?"
+            r"(?:statement|report|video|footage|data|figures|photos?|images?|details|results|list|plan|budget))",
+            "084"),
+    Trigger("concession", r"(?:eased|lifted) (?:[\w-]+ ){0,2}(?:sanctions|restrictions)", "081"),
+    Trigger("concession", r"withdr(?:ew|awn) (?:[\w-]+ ){0,2}(?:troops|forces)", "087"),
+    # 09–14: investigate, demand, disapprove, reject, threaten, protest
+    Trigger("investigation", r"(?:launched|opened) an? (?:inquiry|investigation|probe)", "090"),
+    Trigger("demand", r"(?:demanded|demands)", "100"),
+    Trigger("criticism", r"(?:critici[sz]ed|condemned|denounced|accused)", "111"),
+    Trigger("rejection", r"(?:rejected|refused to|turned down)", "120"),
+    Trigger("threat", r"threaten(?:ed|s)", "130"),
+    Trigger("protest", r"(?:protested|demonstrators|protesters) ", "140"),
+    # 15–20: force posture, reduce relations, coerce, assault, fight
+    Trigger("force_posture", r"(?:mobili[sz]ed|deployed|massed) (?:[\w-]+ ){0,2}(?:troops|forces|units)",
+            "150"),
+    Trigger("reduced_relations", r"(?:expelled|recalled) (?:[\w-]+ ){0,2}(?:diplomats|ambassador|envoy)",
+            "161"),
+    Trigger("sanction", r"(?:imposed|announced|introduced) (?:[\w-]+ ){0,3}sanctions", "163"),
+    # a verb with its object ("detained two activists"), not an adjective ("three detained fishermen")
+    Trigger("coercion", r"(?:arrested|detained|jailed|seized)(?= (?:a|an|the|two|three|four|five|several|"
+            r"dozens|hundreds|his|her|their|its|\d+|" + _PROPER + r"))", "173"),
+    Trigger("assault", r"(?:abducted|kidnapped|assassinated)", "181"),
+    Trigger("use_of_force", r"(?:invasion|invaded|invade|shelled|bombed|attacked|airstrikes?|offensive)",
+            "190"),
+)  # fmt: skip
+
+# Kinds of talk: the clauses of one sentence that meet, discuss or speak describe one encounter
+# or one statement, so they make one proposal. Every other kind is one proposal per clause.
+TALK_KINDS = frozenset({"meeting", "statement", "report"})
+SPEECH_KINDS = frozenset({"statement", "report"})
+# A verb of speech followed by its content: "X said that …", "X told Reuters that …".
+COMPLEMENT = re.compile(r"^[^.;]*?\b(?:that|:)\s", re.IGNORECASE)
+
+# Preceding words that negate a trigger ("without directly participating", "did not meet").
+NEGATION = re.compile(r"\b(?:not|no|never|without|n't|nor)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+# --- attribution and certainty ------------------------------------------------------------
+REPORTEDLY = re.compile(r"\b(?:reportedly|allegedly|purportedly|is said to|are said to|was said to)\b", re.I)
+ACCORDING_TO = re.compile(r"\baccording to ([^,.;]+)", re.IGNORECASE)
+CITING = re.compile(r",?\s*citing ([^,.;]+)", re.IGNORECASE)
+
+# --- dates ----------------------------------------------------------------------------------
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}  # fmt: skip
+MONTHS |= {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+           "oct": 10, "nov": 11, "dec": 12}  # fmt: skip
+_MONTH = r"(?-i:(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
+         r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?))\.?"  # fmt: skip
+_YEAR = r"(?:19|20)\d{2}"
+# A cheap test before the date patterns: a digit, a month, a weekday or a day word.
+DATE_HINT = re.compile(rf"\d|{_MONTH}|(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
+                       r"yesterday|today|tonight|last night|last year|this morning|this afternoon",
+                       re.I)  # fmt: skip
+DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH})(?:,? ({_YEAR}))?\b", re.I)
+MONTH_DAY = re.compile(rf"\b({_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? ({_YEAR})\b)?", re.I)
+MONTH_YEAR = re.compile(rf"\b({_MONTH}),? ({_YEAR})\b", re.I)
+MONTH_ALONE = re.compile(rf"\b(?:in|during|since|last|this|early|late|mid-?) ({_MONTH})\b(?![ ,]*\d)", re.I)
+YEAR = re.compile(rf"(?<![\d,.:/-])\b({_YEAR})\b(?![\d/-])")
+WEEKDAY = re.compile(r"\b(?:on|last) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I)
+DAY_WORDS = re.compile(
+    r"\b(yesterday|today|this morning|this afternoon|tonight|last night|last year)\b", re.I
+)
+# A time before publication that the text leaves open: the date is unknown, until publication.
+VAGUE = re.compile(
+    r"\b(?:previously|earlier|recently|last (?:week|month)|in recent (?:days|weeks|months|years)|"
+    r"in the past|formerly|once|over the years|before)\b",
+    re.IGNORECASE,
+)
+SINCE = re.compile(r"\b(?:ever )?since\b(?!\s+(?:\d|" + _MONTH + r"))", re.IGNORECASE)
+PERFECT = re.compile(
+    r"\b(?:has|have)\s+(?:\w+ly\s+|still\s+|also\s+|not\s+)*(?:been|\w+(?:ed|en|wn|ne|lt|ght|id|de|ung))\b",
+    re.IGNORECASE,
+)
+# A sentence that opens by referring back to the scene the text has set: it shares its date and place.
+ANAPHORA = re.compile(
+    r"^\W*(?:(?:during|at|after) (?:their|the|his|her) \w+,?\s+)?(?:the (?:meeting|visit|talks|encounter|"
+    r"delegations?|two (?:officials|leaders|sides|men|women)|"
+    r"\w+ (?:leader|president|envoy|minister|side|guest|"
+    r"host))|he|she|they|both)\b|^\W*[“\"][^”\"]+[”\"],? (?:he|she|they) (?:said|stated|added)",
+    re.IGNORECASE,
+)
+
+# --- places ---------------------------------------------------------------------------------
+# The words before a place name: "in Minsk", "visited Belarus", "arrived from Moscow".
+LOCATIVE = re.compile(
+    r"\b(?P<prep>in|at|to|into|from|near|outside|inside|across|visit(?:ed|s|ing)?|with)\s+(?:the\s+)?"
+    r"(?P<name>(?-i:[A-Z][\w’'.-]*)(?:\s+(?:of|de|del|la|on|upon|am|-)?\s*(?-i:[A-Z][\w’'.-]*))*)",
+    re.IGNORECASE,
+)
+TERRITORY = re.compile(r"\b(?P<prep>from|on|in|across|over)\s+(?P<name>(?-i:[A-Z]\w+))\s+"
+                       r"(?:territory|soil)\b",
+                       re.IGNORECASE)  # fmt: skip
+THERE = re.compile(r"\b(?:there|the country)\b", re.IGNORECASE)
+ORIGIN_VERBS = frozenset({"visit", "meeting", "use_of_force", "assault", "force_posture"})
+
+# --- people ---------------------------------------------------------------------------------
+# A role title before a name: "Foreign Minister Vladimir Makei", "US envoy John Smith".
+TITLE = (
+    r"(?:Special |Deputy |Vice |Acting |Chief |Prime |Foreign |Defen[cs]e |Interior |Finance |Senior |Top )*"
+    r"(?:[Ee]nvoy|[Aa]mbassador|President|Minister(?: of (?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?)?|minister|"
+    r"Secretary of State|Secretary of Defen[cs]e|Secretary|Chancellor|[Ss]pokes(?:man|woman|person)|General|"
+    r"Senator|Governor|Mayor|King|Queen|Chairman|Chairwoman|[Ll]eader|[Aa]dviser|[Aa]dvisor|Commander)"
+    r"(?: (?:for|to) (?-i:[A-Z]\w+))?"
+)
+# A cheap test before the titled-name pattern: does the sentence hold a title word at all?
+TITLE_WORD = re.compile(
+    r"[Ee]nvoy|[Aa]mbassador|President|Minister|minister|Secretary|Chancellor|[Ss]pokes|General|Senator|"
+    r"Governor|Mayor|King|Queen|Chair|[Ll]eader|[Aa]dvis|Commander"
+)
+NAME = r"(?-i:[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2})"
+TITLED = re.compile(rf"(?P<prefix>(?-i:[A-Z][\w.]+) )?(?P<title>{TITLE}) (?P<name>{NAME})\b")
+
+# Adjectives of nationality that are not the country name plus -n, -an or -ian.
+DEMONYMS = {
+    "American": "USA", "US": "USA", "U.S.": "USA", "British": "GBR", "UK": "GBR", "French": "FRA",
+    "German": "DEU", "Chinese": "CHN", "Japanese": "JPN", "Dutch": "NLD", "Swiss": "CHE", "Polish": "POL",
+    "Turkish": "TUR", "Spanish": "ESP", "Swedish": "SWE", "Danish": "DNK", "Finnish": "FIN", "Irish": "IRL",
+    "Israeli": "ISR", "Iraqi": "IRQ", "Pakistani": "PAK", "Qatari": "QAT", "Saudi": "SAU", "Emirati": "ARE",
+    "Kuwaiti": "KWT", "Yemeni": "YEM", "Bangladeshi": "BGD", "Greek": "GRC", "Belarusian": "BLR",
+    "Belarussian": "BLR", "Lithuanian": "LTU", "Latvian": "LVA", "Estonian": "EST", "Russian": "RUS",
+    "Ukrainian": "UKR", "Kazakh": "KAZ", "Uzbek": "UZB", "Hungarian": "HUN", "Czech": "CZE", "Slovak": "SVK",
+    "Norwegian": "NOR", "Belgian": "BEL", "Portuguese": "PRT", "Vietnamese": "VNM", "Thai": "THA",
+    "Filipino": "PHL", "Korean": "KOR", "North Korean": "PRK", "South Korean": "KOR", "Iranian": "IRN",
+    "Syrian": "SYR", "Egyptian": "EGY", "Indian": "IND", "Canadian": "CAN", "Mexican": "MEX",
+    "Brazilian": "BRA", "Italian": "ITA", "Georgian": "GEO", "Armenian": "ARM", "Azerbaijani": "AZE",
+    "Moldovan": "MDA", "Romanian": "ROU", "Bulgarian": "BGR", "Serbian": "SRB", "Croatian": "HRV",
+}  # fmt: skip
+# The role a kind gives the actor that opens its clause, and the one after "told".
+SUBJECT_ROLE = {"visit": "visitor", "statement": "speaker", "report": "publisher", "mediation": "mediator",
+                "meeting": "participant"}  # fmt: skip
