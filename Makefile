@@ -40,6 +40,7 @@ bench: $(READY)
 	$(BIN)/python bench/load.py --matrix
 	$(BIN)/python bench/engines.py
 	$(BIN)/python bench/imports.py
+	$(BIN)/python bench/drafts.py
 
 $(READY): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Contact Atlas needs Python 3.11 or newer (python3.11+ on PATH)."; exit 1; }
