@@ -26,6 +26,7 @@ from dashboard.ui import shell
 PAGES = [
     ("ui/explorer.py", "Explorer", "explorer"),
     ("ui/events.py", "Events", "events"),
+    ("ui/add_article.py", "Add article", "add-article"),
     ("ui/about.py", "About", "about"),
 ]
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ class Atlas(Catalog):
     events: int  # how many events the store holds
     date_bounds: tuple[Any, Any] = (None, None)  # the first end date and the last start date
     datasets: tuple[str, ...] = ("curated",)  # the datasets its events come from
+    codings: tuple[str, ...] = ("human",)  # how they were coded: human, machine, draft
     # Events asked for by id (the selection, on every run of every page), kept by the thousand.
     _by_id: cachetools.LRUCache = field(
         default_factory=lambda: cachetools.LRUCache(maxsize=4096), repr=False, compare=False
@@ -44,6 +46,10 @@ class Atlas(Catalog):
         default_factory=lambda: cachetools.LRUCache(maxsize=64), repr=False, compare=False
     )
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def existing_events(self, ids: Sequence[str]) -> set[str]:
+        """Which of these ids name events the corpus holds already (a draft must not reuse them)."""
+        return query.existing_ids(self.engine, ids)
 
     def event(self, event_id: str) -> dict[str, Any] | None:
         """One event's row (every column of the events table), or None."""
@@ -110,6 +116,7 @@ def ensure_store(root: Path) -> store.Store:
 def open_atlas(root: Path, engine: str | None = None) -> Atlas:
     s = ensure_store(root)
     eng = query.engine(s, engine)
+    origin = query.origins(eng)
     return Atlas(
         root=Path(root),
         fingerprint=s.fingerprint,
@@ -117,7 +124,8 @@ def open_atlas(root: Path, engine: str | None = None) -> Atlas:
         engine=eng,
         events=s.events,
         date_bounds=query.date_bounds(eng),
-        datasets=query.datasets(eng),
+        datasets=origin[0],
+        codings=origin[1],
         **store.read_catalog(s),  # type: ignore[arg-type]
     )
 

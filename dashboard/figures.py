@@ -59,6 +59,25 @@ STYLE: dict[str, tuple[str, str]] = {
 # A machine-coded event's mark is its kind's symbol drawn hollow: a reader tells the wires'
 # guesses from sentence-sourced events at a glance.
 MACHINE = "-open"
+# A draft (proposed by `draft`, not yet reviewed) is its kind's symbol with a pale fill and a heavy
+# outline: between a filled, sentence-sourced mark and a machine's hollow one.
+DRAFT_ALPHA = 0.3
+
+
+def pale(colour: str) -> str:
+    """A draft's fill: the kind's colour, mostly transparent."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {DRAFT_ALPHA})"
+
+
+def _fill(colour: str, coding: np.ndarray) -> np.ndarray | str:
+    return np.where(coding == "draft", pale(colour), colour) if (coding == "draft").any() else colour
+
+
+def _edge(coding: np.ndarray, width: float, machine: float) -> np.ndarray:
+    return np.where(coding == "machine", machine, np.where(coding == "draft", max(machine, 2.2), width))
+
+
 # Light fills (sky, olive, pink) are too pale against the land for a mark's edge (WCAG 1.4.11
 # asks 3:1): every kind's mark is outlined in this instead.
 OUTLINE = "#1f1f1f"
@@ -142,7 +161,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
             continue
         # Routes whose every contact is machine-coded are dotted, their arrows hollow.
         for coding, r in _split(r_all, "coding").items():
-            machine = coding == "machine"
+            machine, draft = coding == "machine", coding == "draft"
             gap = np.full(len(r["lat0"]), np.nan)
             traces.append(
                 {
@@ -155,7 +174,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
                     "line": {
                         "width": 1.2 + 0.8 * min(float(np.sqrt(r["count"].max())), 3),
                         "color": STYLE[kind][0],
-                        "dash": "dot" if machine else "solid",
+                        "dash": "dot" if machine else "dash" if draft else "solid",
                     },
                     "opacity": 0.75,
                     "name": f"{kind} routes",
@@ -172,8 +191,8 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
                         "angleref": "up",
                         "angle": r["angle"],
                         "size": 15,
-                        "color": STYLE[kind][0],
-                        "line": {"width": 2 if machine else 0.8, "color": OUTLINE},
+                        "color": pale(STYLE[kind][0]) if draft else STYLE[kind][0],
+                        "line": {"width": 2 if machine or draft else 0.8, "color": OUTLINE},
                     },
                     "customdata": np.column_stack([r["kind"], r["place"], r["origin"]]),
                     "hovertext": r["hover"],
@@ -199,12 +218,12 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
             "mode": "markers+text" if mixed else "markers",
             "marker": {
                 "size": size,
-                "color": colour,
-                # Machine-coded marks are hollow: the kind's symbol, outlined in its colour.
+                # Machine-coded marks are hollow (the kind's symbol, outlined in its colour); drafts pale.
+                "color": _fill(colour, part["coding"]),
                 "symbol": np.where(machine, symbol + MACHINE, symbol),
                 "line": {
-                    "width": np.where(machine, 2.2, 1.2),
-                    "color": "white" if mixed else OUTLINE,
+                    "width": _edge(part["coding"], 1.2, 2.2),
+                    "color": np.where(part["coding"] == "draft", OUTLINE, "white") if mixed else OUTLINE,
                 },
                 # A mark whose every event has a suspect place is faded (and marked "?").
                 "opacity": np.where(part["suspect"] != "", 0.5, 1.0),
@@ -225,7 +244,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         if mixed:
             trace["text"] = [_short_count(n) for n in part["events"]]
             trace["textposition"] = "middle center"
-            trace["textfont"] = {"size": 10, "color": np.where(machine, "#000000", "white")}
+            trace["textfont"] = {"size": 10, "color": np.where(part["coding"] == "human", "white", "#000000")}
         traces.append(trace)
         shown_kinds.add(kind)
     doubt = p[p["suspect"] != ""]
@@ -240,6 +259,8 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         )  # fmt: skip
     if len(p) and (p["coding"] == "machine").any():
         traces.append(_legend_only("Machine-coded (hollow)", "circle-open", "#333333"))
+    if len(p) and (p["coding"] == "draft").any():
+        traces.append(_legend_only("Draft, not yet reviewed (pale)", "circle", pale("#333333"), OUTLINE))
     if len(doubt):
         traces.append(_legend_only("Suspect place (faded, ?)", "circle", "rgba(51,51,51,0.5)"))
     for t in traces:  # a kind drawn only as routes still gets its legend entry
@@ -314,11 +335,12 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
     return _figure(traces, layout)
 
 
-def _legend_only(name: str, symbol: str, colour: str) -> dict[str, Any]:
+def _legend_only(name: str, symbol: str, colour: str, edge: str | None = None) -> dict[str, Any]:
     """A legend entry that draws nothing: what a mark's style means."""
     return {
         "type": "scattergeo", "lat": [None], "lon": [None], "mode": "markers", "name": name,
-        "marker": {"size": 10, "symbol": symbol, "color": colour, "line": {"width": 2, "color": colour}},
+        "marker": {"size": 10, "symbol": symbol, "color": colour,
+                   "line": {"width": 2, "color": edge or colour}},
         "hoverinfo": "skip", "showlegend": True, "legendgroup": name,
     }  # fmt: skip
 
@@ -504,10 +526,10 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                     "mode": "markers",
                     "marker": {
                         "size": 5 + 19 * np.sqrt(b["count"] / biggest),
-                        "color": colour,
+                        "color": _fill(colour, b["coding"]),
                         "symbol": np.where(b["coding"] == "machine", symbol + MACHINE, symbol),
                         "opacity": 0.8,
-                        "line": {"width": np.where(b["coding"] == "machine", 2.0, 0.5), "color": OUTLINE},
+                        "line": {"width": _edge(b["coding"], 0.5, 2.0), "color": OUTLINE},
                     },
                     # No per-point hover text at scale: the template reads the bin's own data.
                     "customdata": np.column_stack(
@@ -567,13 +589,13 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                         mode="markers",
                         marker={
                             "size": 12,
-                            "color": colour,
+                            "color": _fill(colour, k["coding"]),
                             "symbol": np.where(
                                 k["coding"] == "machine",
                                 ("triangle-left" if shape == "before" else symbol) + MACHINE,
                                 "triangle-left" if shape == "before" else symbol,
                             ),
-                            "line": {"width": np.where(k["coding"] == "machine", 2.0, 1.0), "color": OUTLINE},
+                            "line": {"width": _edge(k["coding"], 1.0, 2.0), "color": OUTLINE},
                         },
                         **common,
                     )

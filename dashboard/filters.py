@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboard.arrow import isin
 from dashboard.catalog import Catalog
-from dashboard.model import TAXONOMY, Certainty, Dataset
+from dashboard.model import TAXONOMY, Certainty, Coding, Dataset
 from dashboard.readers.corpus import Corpus
 
 # URL parameter for each set-valued filter, in the order they appear in a link.
@@ -28,6 +28,7 @@ SET_PARAMS = {
     "certainties": "certainty",
     "articles": "article",
     "datasets": "dataset",
+    "codings": "coding",
 }
 DATE_PARAMS = {"start": "from", "end": "to"}
 EVENT_PARAM = "event"
@@ -63,6 +64,7 @@ class Filters:
     certainties: frozenset[str] = field(default_factory=frozenset)
     articles: frozenset[str] = field(default_factory=frozenset)
     datasets: frozenset[str] = field(default_factory=frozenset)  # curated, gdelt, acled
+    codings: frozenset[str] = field(default_factory=frozenset)  # human, machine, draft
     event: str | None = None  # the selected event; it does not narrow
     lanes: str = "kind"  # how the timeline groups events; it does not narrow
 
@@ -114,7 +116,8 @@ def mask(corpus: Corpus, f: Filters) -> np.ndarray:
     if f.end is not None:
         keep &= ~(ev["start"] > pd.Timestamp(f.end)).to_numpy()
     for name, column in (
-        ("kinds", "kind"), ("certainties", "certainty"), ("articles", "article"), ("datasets", "dataset")
+        ("kinds", "kind"), ("certainties", "certainty"), ("articles", "article"), ("datasets", "dataset"),
+        ("codings", "coding"),
     ):  # fmt: skip
         chosen = getattr(f, name)
         if chosen:
@@ -152,6 +155,7 @@ def choices(corpus: Catalog) -> dict[str, set[str]]:
         "certainties": {c.value for c in Certainty},
         "articles": set(corpus.articles),
         "datasets": {d.value for d in Dataset},
+        "codings": {c.value for c in Coding},
     }
 
 

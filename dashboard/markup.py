@@ -119,6 +119,7 @@ CARD_CSS = """<style>
 .details-card abbr { text-decoration: underline dotted; cursor: help; }
 .details-card .dataset { font-size: .85rem; font-weight: 600; color: #333; }
 .details-card .dataset.gdelt { color: #8a4b00; }
+.details-card .dataset.draft { color: #5b2a86; background: #f1eaf8; padding: 0 .3rem; border-radius: 3px; }
 .details-card .suspect { color: #8a1c1c; font-size: .88rem; }
 .source-links ul { margin: .2rem 0 0 1.1rem; padding: 0; } .source-links li { margin: .2rem 0; }
 .article-heading h3 { margin: .25rem 0 .1rem 0; font-size: 1.1rem; line-height: 1.3; }
@@ -137,7 +138,8 @@ def details_card(d: Details) -> str:
         f'<abbr title="{html_text(d.certainty_help)}"><b>{html_text(d.certainty)}</b></abbr>',
     ]
     if d.origin_line:
-        lines.insert(0, f'<span class="dataset {html_text(d.dataset)}">{html_text(d.origin_line)}</span>')
+        style = "draft" if d.coding == "draft" else d.dataset
+        lines.insert(0, f'<span class="dataset {html_text(style)}">{html_text(d.origin_line)}</span>')
     if d.measures:
         lines.append(f'<span class="cameo">{html_text(d.measures)}</span>')
     if d.suspect:

@@ -193,7 +193,8 @@ def where(f: Filters) -> Where:
         parts.append("(e.start IS NULL OR e.start <= $date_to)")
         params["date_to"] = f.end
     for name, column in (
-        ("kinds", "kind"), ("certainties", "certainty"), ("articles", "article"), ("datasets", "dataset")
+        ("kinds", "kind"), ("certainties", "certainty"), ("articles", "article"), ("datasets", "dataset"),
+        ("codings", "coding"),
     ):  # fmt: skip
         chosen = getattr(f, name)
         if chosen:
@@ -374,10 +375,14 @@ WHERE {{where}} AND e.point IS NOT NULL
 GROUP BY e.point, e.kind, e.coding
 ORDER BY e.point, e.kind, e.coding
 """
-# A route's coding is 'machine' only when every contact on it is machine-coded ('human' < 'machine').
+# A route's coding is the most trusted of its contacts': human, then draft, then machine.
+ROUTE_CODING = (
+    "CASE min(CASE {c} WHEN 'human' THEN 0 WHEN 'draft' THEN 1 ELSE 2 END) "
+    "WHEN 0 THEN 'human' WHEN 1 THEN 'draft' ELSE 'machine' END"
+)
 MAP_ROUTES = f"""
 SELECT e.kind, e.route_from AS origin, e.point AS place, count(*) AS events, max(e.ord) AS last_ord,
-       {LAST_DATED} AS last_dated, min(e.coding) AS coding
+       {LAST_DATED} AS last_dated, {ROUTE_CODING.format(c="e.coding")} AS coding
 FROM events AS e
 WHERE {{where}} AND e.route_from IS NOT NULL AND e.point IS NOT NULL
 GROUP BY e.kind, e.route_from, e.point
@@ -388,13 +393,14 @@ ORDER BY events DESC, e.kind, e.route_from, e.point
 ROUTE_PAIRS = f"""
 WITH g AS (
     SELECT e.route_from AS origin, e.point AS place, e.kind, count(*) AS n, max(e.ord) AS last_ord,
-           {LAST_DATED} AS last_dated, min(e.coding) AS coding
+           {LAST_DATED} AS last_dated, {ROUTE_CODING.format(c="e.coding")} AS coding
     FROM events AS e
     WHERE {{where}} AND e.route_from IS NOT NULL AND e.point IS NOT NULL
     GROUP BY e.route_from, e.point, e.kind
 ), p AS (
     SELECT g.origin, g.place, CAST(sum(g.n) AS BIGINT) AS events, max(g.last_ord) AS last_ord,
-           max(g.last_dated) AS last_dated, count(*) AS kinds, max(g.n) AS top, min(g.coding) AS coding
+           max(g.last_dated) AS last_dated, count(*) AS kinds, max(g.n) AS top,
+           {ROUTE_CODING.format(c="g.coding")} AS coding
     FROM g
     GROUP BY g.origin, g.place
 ), s AS (
@@ -650,12 +656,13 @@ def summary(eng: Engine, f: Filters) -> dict[str, Any]:
 DATE_BOUNDS = 'SELECT min(e."end") AS first_end, max(e.start) AS last_start FROM events AS e'
 
 
-DATASETS = "SELECT DISTINCT e.dataset FROM events AS e ORDER BY e.dataset"
+ORIGINS = "SELECT DISTINCT e.dataset, e.coding FROM events AS e ORDER BY e.dataset, e.coding"
 
 
-def datasets(eng: Engine) -> tuple[str, ...]:
-    """The datasets the corpus's events come from."""
-    return tuple(r["dataset"] for r in eng.rows(DATASETS, {}))
+def origins(eng: Engine) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The datasets the corpus's events come from, and how they were coded (human, machine, draft)."""
+    rows = eng.rows(ORIGINS, {})
+    return tuple(dict.fromkeys(r["dataset"] for r in rows)), tuple(sorted({r["coding"] for r in rows}))
 
 
 def date_bounds(eng: Engine) -> tuple[dt.date | None, dt.date | None]:
@@ -673,6 +680,14 @@ def first_article(eng: Engine, f: Filters) -> str | None:
 def event(eng: Engine, event_id: str) -> dict[str, Any] | None:
     rows = eng.rows(EVENT, {"id": event_id})
     return rows[0] if rows else None
+
+
+EXISTING = "SELECT e.id FROM events AS e WHERE list_contains($ids, e.id)"
+
+
+def existing_ids(eng: Engine, ids: Sequence[str]) -> set[str]:
+    """Which of these event ids the corpus holds already."""
+    return {r["id"] for r in eng.rows(EXISTING, {"ids": list(ids)})} if ids else set()
 
 
 def first_events(eng: Engine, f: Filters, limit: int) -> list[dict[str, Any]]:

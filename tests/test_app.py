@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.model import TAXONOMY
 
 APP = str(ROOT / "dashboard" / "app.py")
-PAGES = ["ui/explorer.py", "ui/events.py", "ui/about.py"]
+PAGES = ["ui/explorer.py", "ui/events.py", "ui/add_article.py", "ui/about.py"]
 VISIT = "kellogg-visits-belarus-2025"
 
 
@@ -24,10 +24,10 @@ def summary(at: AppTest) -> str:
     return next(m.value for m in at.markdown if " of 22 events" in m.value)
 
 
-def test_registered_pages_are_the_three_views() -> None:
+def test_registered_pages_are_the_three_views_the_editors_page_and_about() -> None:
     from dashboard import app as entry  # noqa: PLC0415 - importing lists pages, renders nothing
 
-    assert [title for _, title, _ in entry.PAGES] == ["Explorer", "Events", "About"]
+    assert [title for _, title, _ in entry.PAGES] == ["Explorer", "Events", "Add article", "About"]
     assert [path for path, _, _ in entry.PAGES] == PAGES
 
 

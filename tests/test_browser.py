@@ -304,3 +304,41 @@ def test_no_request_leaves_the_host() -> None:
     assert REQUESTS, "no requests recorded"
     outside = [u for u in REQUESTS if urlparse(u).hostname not in {"127.0.0.1", "localhost", None}]
     assert outside == []
+
+
+DRAFT_TEXT = (
+    "Moldovan President Maia Sandu met with Romanian Prime Minister Ilie Bolojan in Chisinau on 8 January.\n"
+    "The talks took place behind closed doors.\n"
+    "Sandu reportedly told Bolojan that energy prices worried her.\n"
+    "Lithuanian Foreign Minister Kestutis Budrys visited Vilnius University in 2023.\n"
+)
+
+
+def test_an_editor_pastes_an_article_and_downloads_its_drafts(page, server) -> None:
+    import yaml  # noqa: PLC0415
+
+    page.goto(f"{server}/add-article")
+    page.get_by_label("Article text").fill(DRAFT_TEXT)
+    page.get_by_label("Title").fill("Sandu meets Bolojan")
+    page.get_by_label("Publisher").fill("Test Wire")
+    page.get_by_role("spinbutton", name="year, Published").click()
+    page.keyboard.type("20250110")  # year, month, day: each segment moves on to the next
+    page.get_by_role("button", name="Propose events").click()
+    page.wait_for_function("() => document.body.innerText.includes('proposed events')")
+    page.wait_for_selector(".draft-article mark.ev")
+    page.wait_for_selector("[data-testid=stDataFrame] canvas")  # the editor's table
+    marks = page.eval_on_selector_all(".draft-article mark.ev", "els => els.map((e) => e.textContent)")
+    assert any(m.startswith("Moldovan President Maia Sandu met with") for m in marks), marks
+    assert len(marks) >= 3
+    body = page.inner_text("body")
+    assert "Save to the data folder" not in body  # this deployment does not write
+    assert "CONTACT_ATLAS_DRAFTS_WRITE=1" in body
+    page.screenshot(path=ARTIFACTS / "add-article-drafts.png", full_page=False)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download YAML").click()
+    doc = yaml.safe_load(info.value.path().read_text(encoding="utf-8"))
+    assert doc["articles"][0]["title"] == "Sandu meets Bolojan"
+    assert len(doc["events"]) >= 3
+    assert {e["status"] for e in doc["events"]} == {"draft"}
+    assert {"kestutis-budrys", "maia-sandu"} <= {p["actor"] for e in doc["events"] for p in e["participants"]}
+    assert "Traceback" not in body

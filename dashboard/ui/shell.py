@@ -171,6 +171,14 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
                 help="Curated: coded here from an article's sentences. GDELT: machine-coded from news "
                 "reports (hollow marks). ACLED: coded by hand from reports.",
             )  # fmt: skip
+        if len(a.codings) > 1 or st.session_state.get("coding"):
+            st.multiselect(
+                "Coding", list(CODING_LABELS), key="coding", format_func=CODING_LABELS.get,
+                placeholder="Any coding",
+                help="Coded by hand: sourced events an editor has reviewed (filled marks). Drafts: "
+                "proposed from an article's text and not yet reviewed (pale marks). Machine-coded: "
+                "GDELT's events (hollow marks).",
+            )  # fmt: skip
         if len(a.articles) > 1:
             listed = article_choices(a, st.session_state.get("article") or ())
             st.multiselect(
@@ -203,6 +211,7 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
     return Context(a, f, summary, tuple(notices), key)
 
 
+CODING_LABELS = {"human": "Coded by hand", "draft": "Drafts, not yet reviewed", "machine": "Machine-coded"}
 DATASET_LABELS = {"curated": "Curated articles", "gdelt": "GDELT (machine-coded)", "acled": "ACLED"}
 MAX_ARTICLES = 200  # articles the sidebar lists (every option is sent to the browser on every run)
 

@@ -35,6 +35,7 @@ class Details:
     note: str | None
     distance_km: int | None
     dataset: str = "curated"  # where it comes from: "curated", "gdelt", "acled"
+    coding: str = "human"  # who coded it: "human", "machine", "draft" (not yet reviewed)
     origin_line: str = (
         ""  # "Curated · coded by hand from the article's sentences", "GDELT · machine-coded · gdelt:…"
     )
@@ -71,8 +72,11 @@ def details(atlas: Atlas, event_id: str) -> Details | None:
         note=ev["note"],
         distance_km=distance_km(atlas, ev["origin"], ev["place"]),
         dataset=ev["dataset"],
+        coding=ev["coding"],
         # Where it comes from, when the corpus holds more than the curated articles.
-        origin_line=origin_line(ev) if len(atlas.datasets) > 1 or ev["dataset"] != "curated" else "",
+        origin_line=origin_line(ev)
+        if len(atlas.datasets) > 1 or ev["dataset"] != "curated" or ev["coding"] == "draft"
+        else "",
         measures=measures_line(ev),
         suspect=ev["suspect"],
         links=[s for s in sources if s["quote"] is None],
@@ -88,6 +92,8 @@ MEASURE_NAMES = {
 
 def origin_line(ev: dict[str, Any]) -> str:
     """Where the event comes from and who coded it: a reader tells the wires' guesses from sourced events."""
+    if ev["coding"] == "draft":
+        return "Draft · proposed from the article's text, not yet reviewed by an editor"
     coding = "machine-coded" if ev["coding"] == "machine" else "coded by hand"
     if ev["dataset"] == "curated":
         return f"Curated · {coding} from the article's sentences"

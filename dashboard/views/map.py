@@ -264,6 +264,8 @@ def _place_hover(
     tail = []
     if coding == "machine":
         tail.append("<i>machine-coded (hollow mark)</i>")
+    elif coding == "draft":
+        tail.append("<i>drafts, not yet reviewed (pale mark)</i>")
     if doubtful:
         share = "its place is" if n == 1 else f"{doubtful:,} of {n:,} have a place that is"
         reason = f" — {markup.plotly_text(why)}" if why else " (see each event's details)"
@@ -308,7 +310,7 @@ def map_text(data: MapData, atlas: Atlas) -> list[str]:
     """The map as sentences, for readers who cannot see it: places, countries and routes, busiest first."""
     lines = []
     for _, p in data.points.iterrows():
-        machine = " (machine-coded)" if p["coding"] == "machine" else ""
+        machine = {"machine": " (machine-coded)", "draft": " (drafts)"}.get(p["coding"], "")
         doubt = f" — suspect place: {p['suspect']}" if p["suspect"] else ""
         lines.append(f"{p['name']}: {p['events']:,} event{'s' if p['events'] != 1 else ''}{machine}{doubt}")
     for _, p in data.countries.iterrows():

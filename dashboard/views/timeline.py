@@ -27,7 +27,7 @@ MAX_LANES = 20  # lanes when grouping by actor: the busiest actors
 MAX_ACTOR_ROWS = 3  # rows in an actor's lane; beyond, marks share rows
 BIN = "@bin"  # customdata tag of a binned mark
 MARK_COLUMNS = ["event", "kind", "lane", "row", "y", "x0", "x1", "shape", "hover", "count", "coding"]
-MACHINE_OFFSET = 0.3  # a lane's machine-coded bins sit this far below its human-coded ones
+MACHINE_OFFSET = 0.3  # a lane's machine-coded bins sit this far below its human-coded ones, drafts above
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,7 @@ def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
                         markup.plotly_text(names.get(m["id"], "")),
                         f"{m['certainty']} · {markup.plotly_text(m['attribution'])}",
                         *(["<i>machine-coded (hollow mark)</i>"] if m["coding"] == "machine" else []),
+                        *(["<i>draft, not yet reviewed (pale mark)</i>"] if m["coding"] == "draft" else []),
                     ]
                 )
                 for m in marks
@@ -197,7 +198,10 @@ def _binned(
     lane_table, base = _stack_lanes(counts, label_of, {}, f.lanes)
     counts["row"] = 0
     # Human- and machine-coded events of a bin are two marks, filled and hollow, side by side.
-    counts["y"] = counts["lane"].map(base) + np.where(counts["coding"] == "machine", MACHINE_OFFSET, 0.0)
+    offset = np.select(
+        [counts["coding"] == "machine", counts["coding"] == "draft"], [MACHINE_OFFSET, -MACHINE_OFFSET], 0.0
+    )
+    counts["y"] = counts["lane"].map(base) + offset
     counts["shape"] = "bin"
     counts["hover"] = ""  # the figure's hover template reads count, lane and dates
     counts["event"] = BIN
