@@ -165,6 +165,12 @@ def test_who_said_it_is_the_attribution_not_an_event_of_its_own() -> None:
     assert (e.kind, e.attribution, e.certainty) == ("military_support", "Reuters, citing sources", "reported")
 
 
+def test_what_someone_says_would_happen_is_their_statement_not_an_event() -> None:
+    e = only("An official told reporters that Moldova would host Romanian troops next year.")
+    assert (e.kind, e.attribution, e.certainty) == ("statement", "the article", "confirmed")
+    assert e.sources[0]["quote"].startswith("An official told reporters")
+
+
 # --- participants and places ---------------------------------------------------------------
 
 

@@ -470,6 +470,13 @@ class _Drafter:
             inner = [x for x in hits if at <= x.start < stop]
             if not inner:
                 continue
+            if lx.MODAL.search(self.text, at, inner[0].start):
+                # "Duda told reporters that Poland would continue to serve as a logistics hub": what
+                # would, will or could happen is what was said, not an event; the statement is the event.
+                for x in inner:
+                    x.wrapper = True  # folded into the statement
+                    x.kind, x.cameo = h.kind, h.cameo
+                continue
             h.wrapper = True
             ca = s.clauses[h.clause][0]
             speaker = _SPEAKER_TRIM.sub("", self.text[ca : h.start]).strip(" ,")

@@ -106,6 +106,9 @@ SPEECH_KINDS = frozenset({"statement", "report"})
 # A verb of speech followed by its content: "X said that …", "X told Reuters that …".
 COMPLEMENT = re.compile(r"^[^.;]*?\b(?:that|:)\s", re.IGNORECASE)
 
+# Modal words in what someone said: what would, will or could happen did not happen (yet).
+MODAL = re.compile(r"\b(?:would|will|could|might|may|shall|should|plans? to|intends? to|is going to|"
+                   r"are going to|wants? to)\b", re.IGNORECASE)  # fmt: skip
 # Preceding words that negate a trigger ("without directly participating", "did not meet").
 NEGATION = re.compile(r"\b(?:not|no|never|without|n't|nor)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
