@@ -342,3 +342,58 @@ def test_an_editor_pastes_an_article_and_downloads_its_drafts(page, server) -> N
     assert {e["status"] for e in doc["events"]} == {"draft"}
     assert {"kestutis-budrys", "maia-sandu"} <= {p["actor"] for e in doc["events"] for p in e["participants"]}
     assert "Traceback" not in body
+
+
+@pytest.fixture(scope="module")
+def drafted_server(tmp_path_factory) -> Iterator[str]:
+    """The bundled article and a new one drafted by `draft` and placed by `geocode`, as an editor would."""
+    import shutil  # noqa: PLC0415
+
+    base = tmp_path_factory.mktemp("drafted")
+    data = base / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    (base / "new.txt").write_text(DRAFT_TEXT, encoding="utf-8")
+    for args in (
+        ["draft", str(base / "new.txt"), "--title", "Sandu meets Bolojan", "--publisher", "Test Wire",
+         "--published", "2025-01-10", "--data", str(data), "--out", str(data / "articles" / "new.yaml")],
+        ["geocode", "--data", str(data)],
+    ):  # fmt: skip
+        subprocess.run([sys.executable, "-m", "dashboard", *args], cwd=ROOT, check=True, capture_output=True)
+    with dashboard(data, log="streamlit-drafted.log") as url:
+        yield url
+
+
+DRAFT_MARKS = """() => {
+  const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find((p) => p._fullLayout.geo);
+  const out = [];
+  for (const t of gd._fullData) {
+    if (t.type !== 'scattergeo' || !t.customdata || t.customdata[0]?.length !== 4) continue;
+    t.customdata.forEach((row, i) => {
+      if (row[3] === 'draft') out.push([row[1], String([].concat(t.marker.color)[i] ?? t.marker.color)]);
+    });
+  }
+  return out;
+}"""
+
+
+def test_drafts_are_pale_on_the_map_filtered_by_the_link_and_labelled_in_the_card(
+    browser, drafted_server
+) -> None:
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1300})
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.on("request", lambda r: REQUESTS.append(r.url))
+    open_view(page, drafted_server, "coding=draft")
+    assert query(page)["coding"] == ["draft"]
+    text = page.inner_text("body")
+    assert "4 of 26 events" in text
+    assert "Draft, not yet reviewed (pale)" in text
+    marks = page.evaluate(DRAFT_MARKS)
+    assert marks, "no draft mark on the map"
+    assert all(colour.startswith("rgba(") and colour.endswith(", 0.3)") for _, colour in marks), marks
+    click_mark(page, "map", [None, "chisinau", None, "draft"])
+    page.wait_for_function("() => location.search.includes('event=')")
+    page.wait_for_selector(".details-card .dataset.draft")
+    assert "Draft · proposed from the article's text, not yet reviewed" in page.inner_text(".details-card")
+    page.screenshot(path=ARTIFACTS / "drafts-on-the-map.png", full_page=False)
+    ctx.close()

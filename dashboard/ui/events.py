@@ -42,6 +42,7 @@ st.dataframe(
         "date",
         "kind",
         *(["dataset"] if len(a.datasets) > 1 else []),
+        *(["coding"] if "draft" in a.codings else []),
         "participants",
         "place",
         "says_who",
@@ -52,6 +53,9 @@ st.dataframe(
         "date": st.column_config.TextColumn("Date", width=90),
         "kind": st.column_config.TextColumn("Kind", width=90),
         "dataset": st.column_config.TextColumn("Dataset", width=70),
+        "coding": st.column_config.TextColumn(
+            "Coded", width=60, help="by hand, machine, or a draft not yet reviewed"
+        ),
         "participants": st.column_config.TextColumn("Participants", width=140),
         "place": st.column_config.TextColumn("Place", width=110),
         "says_who": st.column_config.TextColumn("Says who", width=100),

@@ -20,6 +20,9 @@ MAX_LIST = 30  # events in the Explorer's keyboard list: the latest
 MAX_ROWS = 1000  # rows in the events table; downloads hold every event
 
 
+CODING_NAMES = {"human": "by hand", "machine": "machine", "draft": "draft"}
+
+
 def summary_line(atlas: Atlas, s: dict[str, Any]) -> str:
     """'7 of 22 events · 2020–2025 · 3 without a place', from `query.summary`."""
     parts = [f"{s['n']:,} of {atlas.events:,} events"]
@@ -87,13 +90,14 @@ def events_table(atlas: Atlas, f: Filters) -> pd.DataFrame:
             "attribution": [e["attribution"] for e in rows],
             "certainty": [e["certainty"] for e in rows],
             "dataset": [e["dataset"] for e in rows],
+            "coding": [CODING_NAMES.get(e["coding"], e["coding"]) for e in rows],
             "says_who": [f"{e['attribution']} · {e['certainty']}" for e in rows],
             "quote": [" … ".join(quotes.get(e, [])) for e in ids],
             "summary": [e["summary"] for e in rows],
             "id": ids,
         },
         columns=["date", "precision", "kind", "participants", "place", "attribution", "certainty",
-                 "dataset", "says_who", "quote", "summary", "id"],
+                 "dataset", "coding", "says_who", "quote", "summary", "id"],
     )  # fmt: skip
 
 
