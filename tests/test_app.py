@@ -133,3 +133,46 @@ def test_about_page_explains_coding_and_coordinates() -> None:
     }
     articles = next(f for f in frames if "publisher" in f.columns)
     assert articles["publisher"].tolist() == ["Euromaidan Press"]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "message"),
+    [
+        ("", "2025-01-10", "the text is empty"),
+        ("The weather was mild and the markets were busy.", "2025-01-10", "no recognisable event"),
+        ("Alexander Lukashenko met Keith Kellogg in Minsk.", "2030-01-01", "is in the future"),
+        ("Alexander Lukashenko met Keith Kellogg in Minsk.", None, "give the publication date"),
+    ],
+)
+def test_add_article_names_what_is_wrong_with_the_input(
+    text: str, published: str | None, message: str
+) -> None:
+    import datetime as dt  # noqa: PLC0415
+
+    at = app()
+    at.run()
+    at.switch_page("ui/add_article.py").run()
+    at.text_area(key="draft-text").input(text)
+    at.text_input(key="draft-title").input("A title")
+    at.text_input(key="draft-publisher").input("Test Wire")
+    if published:
+        at.date_input(key="draft-published").set_value(dt.date.fromisoformat(published))
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_add_article_proposes_events_for_pasted_text() -> None:
+    import datetime as dt  # noqa: PLC0415
+
+    at = app()
+    at.run()
+    at.switch_page("ui/add_article.py").run()
+    at.text_area(key="draft-text").input("Alexander Lukashenko met Keith Kellogg in Minsk on 3 January.")
+    at.text_input(key="draft-title").input("A title")
+    at.text_input(key="draft-publisher").input("Test Wire")
+    at.date_input(key="draft-published").set_value(dt.date(2025, 1, 10))
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert any(s.value == "1 proposed event" for s in at.subheader)
+    assert not at.error

@@ -58,6 +58,15 @@ def page(browser, server, request):
     context.close()
 
 
+def own_page(browser, height: int = 1300) -> tuple[object, object]:
+    """A context and page of a test's own, for a server of its own; close the context when done."""
+    ctx = browser.new_context(viewport={"width": 1440, "height": height})
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.on("request", lambda r: REQUESTS.append(r.url))
+    return ctx, page
+
+
 def open_view(page, server: str, query: str = "", path: str = "") -> None:
     page.goto(f"{server}/{path}{'?' + query if query else ''}")
     wait_painted(page)
@@ -264,10 +273,7 @@ MARK_STYLES = """() => {
 def test_curated_and_machine_coded_side_by_side_with_the_dataset_filter_in_the_link(
     browser, mixed_server
 ) -> None:
-    ctx = browser.new_context(viewport={"width": 1440, "height": 1300})
-    page = ctx.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.on("request", lambda r: REQUESTS.append(r.url))
+    ctx, page = own_page(browser)
     week = "from=2025-06-16&to=2025-06-24"
     open_view(page, mixed_server, f"dataset=curated,gdelt&{week}")
     assert query(page)["dataset"] == ["curated", "gdelt"]  # the link keeps the filter, canonical
@@ -324,7 +330,7 @@ def test_an_editor_pastes_an_article_and_downloads_its_drafts(page, server) -> N
     page.get_by_role("spinbutton", name="year, Published").click()
     page.keyboard.type("20250110")  # year, month, day: each segment moves on to the next
     page.get_by_role("button", name="Propose events").click()
-    page.wait_for_function("() => document.body.innerText.includes('proposed events')")
+    page.wait_for_function("() => document.body.innerText.includes('4 proposed events')")
     page.wait_for_selector(".draft-article mark.ev")
     page.wait_for_selector("[data-testid=stDataFrame] canvas")  # the editor's table
     marks = page.eval_on_selector_all(".draft-article mark.ev", "els => els.map((e) => e.textContent)")
@@ -379,10 +385,7 @@ DRAFT_MARKS = """() => {
 def test_drafts_are_pale_on_the_map_filtered_by_the_link_and_labelled_in_the_card(
     browser, drafted_server
 ) -> None:
-    ctx = browser.new_context(viewport={"width": 1440, "height": 1300})
-    page = ctx.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.on("request", lambda r: REQUESTS.append(r.url))
+    ctx, page = own_page(browser)
     open_view(page, drafted_server, "coding=draft")
     assert query(page)["coding"] == ["draft"]
     text = page.inner_text("body")

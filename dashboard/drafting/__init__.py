@@ -544,7 +544,7 @@ class _Drafter:
                 if got is None:
                     continue
                 pid, src = got
-                if prep == "from" and kind in lx.ORIGIN_VERBS:
+                if prep == "from" and kind in lx.ORIGIN_KINDS:
                     origin = origin or pid
                     continue
                 if prep == "with" and (self.known.places.get(pid) or _Stub(self.known, pid)).kind != "city":

@@ -170,7 +170,7 @@ TERRITORY = re.compile(r"\b(?P<prep>from|on|in|across|over)\s+(?P<name>(?-i:[A-Z
                        r"(?:territory|soil)\b",
                        re.IGNORECASE)  # fmt: skip
 THERE = re.compile(r"\b(?:there|the country)\b", re.IGNORECASE)
-ORIGIN_VERBS = frozenset({"visit", "meeting", "use_of_force", "assault", "force_posture"})
+ORIGIN_KINDS = frozenset({"visit", "meeting", "use_of_force", "assault", "force_posture"})
 
 # --- people ---------------------------------------------------------------------------------
 # A role title before a name: "Foreign Minister Vladimir Makei", "US envoy John Smith".

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from pydantic import ValidationError
@@ -127,7 +126,3 @@ def save(d: Draft, root: Path, keep: set[str]) -> tuple[Path, Path]:
     tmp.write_text(d.to_yaml(text_path.name, keep), encoding="utf-8")
     tmp.rename(yaml_path)  # the YAML last, whole: the loader never sees a draft without its text
     return yaml_path, text_path
-
-
-def as_records(d: Draft) -> list[dict[str, Any]]:
-    return [{"id": e.id, "start": e.start, "end": e.end, "summary": e.summary} for e in d.events]

@@ -74,7 +74,7 @@ if submitted:
 
 d: drafting.Draft | None = st.session_state.get("draft")
 if d is not None:
-    st.subheader(f"{len(d.events)} proposed events", anchor=False)
+    st.subheader(f"{len(d.events)} proposed event{'s' if len(d.events) != 1 else ''}", anchor=False)
     if d.skipped:
         with st.expander(f"{len(d.skipped)} statement(s) not proposed"):
             st.text("\n".join(d.skipped))
