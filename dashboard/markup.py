@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -90,13 +91,25 @@ def article_html(
     cuts = sorted(
         {0, len(text), *breaks, *(b + 1 for b in breaks), *(s.start for s in spans), *(s.end for s in spans)}
     )
+    # One sweep over the cuts: the spans open at a piece are those started and not yet ended there.
+    opens: dict[int, list[str]] = defaultdict(list)
+    closes: dict[int, list[str]] = defaultdict(list)
+    for s in spans:
+        opens[s.start].append(s.event)
+        closes[s.end].append(s.event)
+    active: Counter[str] = Counter()
     paragraphs: list[list[str]] = [[]]
     for a, b in itertools.pairwise(cuts):
+        active.update(opens.get(a, ()))
+        for e in closes.get(a, ()):
+            active[e] -= 1
+            if not active[e]:
+                del active[e]
         piece = text[a:b]
         if piece == "\n":
             paragraphs.append([])
             continue
-        cover = sorted({s.event for s in spans if s.start <= a and b <= s.end})
+        cover = sorted(active)
         if not cover:
             paragraphs[-1].append(html_text(piece))
             continue
