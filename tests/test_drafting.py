@@ -275,6 +275,19 @@ def test_draft_writes_yaml_that_validate_accepts_as_written(data_copy: Path, tmp
     assert cli("validate", "--data", str(data_copy)).code == 0
 
 
+def test_a_title_and_an_author_in_another_script_still_give_valid_ids(
+    data_copy: Path, tmp_path: Path, cli
+) -> None:
+    src = tmp_path / "article.txt"
+    src.write_text("Майя Санду meets Ilie Bolojan.\n— Белта (@belta) January 8, 2025\n", encoding="utf-8")
+    out = data_copy / "articles" / "cyrillic.yaml"
+    args = _draft_args(src, data_copy, out)
+    args[args.index("--title") + 1] = "Санду встретилась с Болояном"
+    assert cli(*args).code == 0
+    v = cli("validate", "--data", str(data_copy))
+    assert v.code == 0, v.out
+
+
 @pytest.mark.parametrize(
     ("content", "published", "message"),
     [

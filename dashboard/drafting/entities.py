@@ -13,9 +13,11 @@ from dashboard.model import Actor, Place
 
 
 def slug(text: str) -> str:
-    from dashboard.geocode import normalise  # noqa: PLC0415
+    """An id from a name: accents folded ('Chișinău' → 'chisinau'), then the imports' own slug, so a
+    name in another script still gives a valid id."""
+    from dashboard.readers.imports import slug as id_slug  # noqa: PLC0415
 
-    return re.sub(r"\s+", "-", normalise(text))[:60].strip("-") or "x"
+    return id_slug(_fold(text))
 
 
 @cache
