@@ -26,7 +26,7 @@ from typing import Any
 
 from dashboard.drafting import dates as dt
 from dashboard.drafting import lexicon as lx
-from dashboard.drafting.entities import Known, Mention, country_of, slug
+from dashboard.drafting.entities import Known, Mention, country_name, country_of, slug
 from dashboard.model import TAXONOMY, Actor, Place
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -533,10 +533,9 @@ class _Drafter:
         place = origin = None
         how = ""
         spans = [(qa, qb)] if kind in lx.SPEECH_KINDS else [(qa, qb), (s.start, s.end)]
-        speech_before = kind in lx.SPEECH_KINDS
         for a, b in spans:
             # A statement is placed only by "In Minsk, X said", not by its content.
-            for prep, name, at in self._locatives(a, hit.start if speech_before else b):
+            for prep, name, at in self._locatives(a, hit.start if kind in lx.SPEECH_KINDS else b):
                 # Not a place named in a clause that proposes an event of another kind.
                 if not qa <= at < qb and any(ca <= at < cb for ca, cb in others):
                     continue
@@ -547,7 +546,7 @@ class _Drafter:
                 if prep == "from" and kind in lx.ORIGIN_KINDS:
                     origin = origin or pid
                     continue
-                if prep == "with" and (self.known.places.get(pid) or _Stub(self.known, pid)).kind != "city":
+                if prep == "with" and self.known.place_kind(pid) != "city":
                     continue
                 if place is None:
                     place, how = pid, f"“{prep} {name}” ({src})"
@@ -582,11 +581,9 @@ class _Drafter:
             for part in _place_candidates(name):
                 out.append((prep, part, m.start()))
         for m in lx.TERRITORY.finditer(self.text, a, b):
-            code = country_of(m["name"])
-            if code:
-                country = next((n for n, c in _country_names().items() if c == code), None)
-                if country:
-                    out.append((m["prep"].lower(), country, m.start()))
+            country = country_name(country_of(m["name"]))
+            if country:
+                out.append((m["prep"].lower(), country, m.start()))
         out.sort(key=lambda x: x[2])
         return out
 
@@ -671,22 +668,6 @@ class _Drafter:
         if pid in self.known.places:
             return self.known.places[pid].name
         return self.known.new_places[pid]["name"]
-
-
-@dataclass
-class _Stub:
-    known: Known
-    pid: str
-
-    @property
-    def kind(self) -> str:
-        return self.known.new_places.get(self.pid, {}).get("kind", "")
-
-
-def _country_names() -> dict[str, str]:
-    from dashboard.drafting.entities import _countries  # noqa: PLC0415
-
-    return _countries()[0]
 
 
 def _place_candidates(name: str) -> list[str]:

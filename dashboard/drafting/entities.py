@@ -54,6 +54,16 @@ def country_of(word: str) -> str | None:
 _LEADER = re.compile(r"\b(?:the |The )((?-i:[A-Z]\w+)) (?:leader|president|head of state)\b")
 
 
+@cache
+def _names_of() -> dict[str, str]:
+    return {code: name for name, code in reversed(_countries()[0].items())}
+
+
+def country_name(iso3: str | None) -> str | None:
+    """A country's name for its code, as the text would write it ('BLR' → 'Belarus')."""
+    return _names_of().get(iso3) if iso3 else None
+
+
 @dataclass
 class Mention:
     start: int
@@ -185,6 +195,11 @@ class Known:
     def is_media(self, aid: str) -> bool:
         a = self.actors.get(aid)
         return bool(a and a.kind == "media")
+
+    def place_kind(self, pid: str) -> str:
+        """A known or newly proposed place's kind: country, region, city or site."""
+        p = self.places.get(pid)
+        return p.kind.value if p else self.new_places.get(pid, {}).get("kind", "")
 
     def state_place(self, aid: str) -> str | None:
         """The data folder's country place for a state actor ('belarus' → place 'belarus')."""
