@@ -16,8 +16,10 @@ compares each proposal with the hand-coded events:
 - and every proposal's quote must lie inside one sentence.
 
 Then the time and memory the command takes on the article and on a text of `--big-mb` MB (the
-article repeated), from the kernel's rusage of the child process. Writes the "drafts" section of
-bench/RESULTS.md.
+article repeated), from the kernel's rusage of the child process; and the Add article page in
+Chromium: from the click on "Propose events" to the proposals painted (highlighted text and table),
+with the whole server process's CPU for that run and its peak memory, from /proc. Writes the "drafts"
+section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import pandas as pd
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
 
 from results import write_section  # noqa: E402
 
@@ -194,12 +196,76 @@ def details(name: str, r: dict) -> list[str]:
     ]
 
 
+def page_runs(data: Path, title: str, texts: list[tuple[str, str]], repeats: int) -> list[tuple[str, list]]:
+    """The Add article page on `data`: per text, (click → painted seconds, server CPU seconds) per run,
+    and the server's peak memory after them."""
+    from browser import CHROMIUM_ARGS, chromium_path, streamlit_server  # noqa: PLC0415
+    from load import proc_cpu, proc_rss_mb  # noqa: PLC0415
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    out = []
+    env = {"DASHBOARD_DATA": str(data)}
+    with streamlit_server(ROOT / "dashboard" / "app.py", env=env) as srv, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        pid = srv.proc.pid
+        for name, text in texts:
+            runs = []
+            for _ in range(repeats):
+                ctx = browser.new_context(viewport={"width": 1440, "height": 1300})
+                pg = ctx.new_page()
+                pg.set_default_timeout(300_000)
+                pg.goto(f"{srv.url}/add-article")
+                pg.get_by_label("Article text").fill(text)
+                pg.get_by_label("Title").fill(title)
+                pg.get_by_label("Publisher").fill("Bench Wire")
+                pg.get_by_role("spinbutton", name="year, Published").click()
+                pg.keyboard.type("20250621")
+                pg.wait_for_timeout(300)  # let the form's widgets settle before the click is timed
+                cpu0, t0 = proc_cpu(pid), time.perf_counter()
+                pg.get_by_role("button", name="Propose events").click()
+                pg.wait_for_function("() => /[0-9,]+ proposed events?/.test(document.body.innerText)")
+                pg.wait_for_selector(".draft-article mark.ev")
+                pg.wait_for_selector("[data-testid=stDataFrame] canvas")
+                runs.append((time.perf_counter() - t0, proc_cpu(pid) - cpu0))
+                ctx.close()
+            out.append((name, runs, proc_rss_mb(pid, "VmHWM")))
+        browser.close()
+    return out
+
+
+def page_lines(shown: list[tuple[str, list, float]]) -> list[str]:
+    if not shown:
+        return []
+    lines = [
+        "The Add article page in Chromium (`make run`'s server on the bundled data; each run a fresh browser "
+        "context; the first run of a process also builds the gazetteer's index): from the click on "
+        '"Propose events" to the highlighted text and the table painted, and the whole server process\'s '
+        "CPU for it (/proc).",
+        "",
+        "| pasted text | first run: painted, server CPU | later runs (median): painted, server CPU | "
+        "server peak memory after |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, runs, peak in shown:
+        later = runs[1:] or runs
+        lines.append(
+            f"| {name} | {runs[0][0]:.2f} s, {runs[0][1]:.2f} s | {med([r[0] for r in later]):.2f} s, "
+            f"{med([r[1] for r in later]):.2f} s | {peak:.0f} MB |"
+        )
+    return [*lines, ""]
+
+
+def med(xs: list[float]) -> float:
+    return sorted(xs)[len(xs) // 2]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=str(ROOT / "data"), help="the corpus the lexicon was written against")
     ap.add_argument("--held-out", default=str(ROOT / "tests" / "corpora" / "baltic"),
                     help="a hand-coded corpus the lexicon was not written against")  # fmt: skip
     ap.add_argument("--big-mb", type=float, default=5.0)
+    ap.add_argument("--page-repeats", type=int, default=3, help="Add article runs per text (0: skip)")
     ap.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
     args = ap.parse_args()
 
@@ -213,12 +279,19 @@ def main() -> None:
         theirs = score(held, tmp / "held-records", tmp)
         aid, size, wall, cpu, rss, cmd = ours["runs"][0]
         text = bundled.texts[aid]
+        one_mb = "\n".join([text] * int(0.99e6 / len(text.encode())))
         big = tmp / "big.txt"
         reps = max(1, int(args.big_mb * 1e6 / len(text.encode())))
         big.write_text("\n".join([text] * reps), encoding="utf-8")
         big_mb = big.stat().st_size / 1e6
         big_cmd = [*cmd[:4], str(big), *cmd[5:-2], "--out", str(tmp / "big" / "big.yaml")]
         big_done, big_wall, big_cpu, big_rss = measured(big_cmd)
+        shown = page_runs(
+            Path(args.data), "Bench article",
+            [(f"the bundled article ({size / 1000:.1f} kB)", text),
+             (f"{len(one_mb.encode()) / 1e6:.1f} MB (the article {len(one_mb) // len(text)} times)", one_mb)],
+            args.page_repeats,
+        ) if args.page_repeats else []  # fmt: skip
         big_events = (
             sum(
                 1
@@ -251,6 +324,7 @@ def main() -> None:
         f"| `draft` on {big_mb:.1f} MB of text (the article {reps} times): wall, CPU, peak memory, proposals | "
         f"{big_wall:.1f} s, {big_cpu:.1f} s, {big_rss:.0f} MB, {big_events:,} | ≤ 10 s |",
         "",
+        *page_lines(shown),
         *details("Bundled article", ours),
         *details("Held-out corpus", theirs),
         *(
