@@ -116,7 +116,9 @@ def _stream(url: str, origins: frozenset[Origin], limit: int) -> Iterator[bytes]
         with opener.open(req, timeout=TIMEOUT_S) as resp:
             declared = resp.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:
-                raise FetchError(f"{target}: {int(declared):,} bytes, more than the {limit:,} allowed")
+                raise FetchError(
+                    f"{target}: {int(declared):,} bytes, more than the {limit:,} bytes allowed; not kept"
+                )
             while chunk := resp.read(1 << 16):
                 got += len(chunk)
                 if got > limit:
@@ -177,7 +179,9 @@ def fetch(
     for f in listed:
         checked(f.url, origins)
         if f.size > max_bytes:
-            raise FetchError(f"{f.url}: listed at {f.size:,} bytes, more than the {max_bytes:,} allowed")
+            raise FetchError(
+                f"{f.url}: listed at {f.size:,} bytes, more than the {max_bytes:,} bytes allowed"
+            )
         if "/" in f.name or f.name.startswith("."):
             raise FetchError(f"{f.url}: not a file name")
     into.mkdir(parents=True, exist_ok=True)

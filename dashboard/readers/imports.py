@@ -266,7 +266,12 @@ def finish(writer: Writer, records: Iterable[Records], report: Report) -> None:
 
 
 def _why(exc: BaseException) -> str:
-    return getattr(exc, "strerror", None) or str(exc)
+    """The system's words for a failed write ("No space left on device"), also when pyarrow wraps them."""
+    code = getattr(exc, "errno", None)
+    found = re.search(r"\[errno (\d+)\]", str(exc))
+    if not code and found:
+        code = int(found.group(1))
+    return os.strerror(code) if code else str(exc)
 
 
 def failed(writer: Writer, exc: BaseException) -> BaseException:
