@@ -112,6 +112,19 @@ def test_acled_dates_outside_the_range_and_broken_bytes_are_named(tmp_path, cli)
     assert sorted(c.events["external_id"]) == ["acled:ROW3", "acled:ROW4"]
 
 
+def test_acled_ids_that_make_the_same_event_id_are_named_not_both_kept(tmp_path, cli) -> None:
+    src = acled_csv(
+        tmp_path / ACLED_FILE, [acled_row(0, event_id_cnty="UKR-1"), acled_row(1, event_id_cnty="ukr_1")]
+    )
+    r = cli("import", "acled", str(src), "--out", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    assert (
+        f"{ACLED_FILE}:3: event_id_cnty: 'ukr_1' makes the event id 'acled-ukr-1', which another event has"
+        in r.out
+    )
+    assert list(loads_cleanly(tmp_path / "out").events["external_id"]) == ["acled:UKR-1"]
+
+
 # --- GDELT ------------------------------------------------------------------------------------
 
 
@@ -270,3 +283,17 @@ def test_a_zip_member_larger_than_the_limit_is_not_read_past_it(tmp_path, monkey
     assert "holds" in str(report.problems[-1])
     assert "more than 1,048,576" in str(report.problems[-1])
     assert report.imported == 0
+
+
+def test_a_line_longer_than_a_piece_is_named_and_not_held(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(gdelt, "PIECE", 4096)
+    rows = [gdelt.row(**dict(KELLOGG, GLOBALEVENTID=1270000 + k)) for k in range(3)]
+    src = tmp_path / GDELT_FILE
+    src.write_text(rows[0] + "A" * 50_000 + "\n" + rows[1] + "B" * 50_000 + rows[2], encoding="utf-8")
+    report, _ = gdelt.import_files([src], tmp_path / "out", gdelt.Options())
+    assert [str(p) for p in report.problems] == [
+        f"{GDELT_FILE}:2: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row",
+        f"{GDELT_FILE}:4: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row",
+    ]
+    assert (report.read, report.imported, report.malformed) == (4, 2, 2)
+    assert gdelt_ids(tmp_path / "out") == {"gdelt:1270000", "gdelt:1270001"}

@@ -119,6 +119,8 @@ class Importer:
     def __init__(self, out: Path, report: imports.Report) -> None:
         self.out, self.report = out, report
         self.seen = imports.existing_ids(out, "acled")
+        # Event ids are slugs of ACLED's ids: two ids differing only in case or punctuation would clash.
+        self.event_ids = {f"acled-{imports.slug(x.split(':', 1)[1])}" for x in self.seen}
         self.actors = imports.Records(out / "acled.actors.parquet", imports.ACTOR_SCHEMA)
         self.places = imports.Records(out / "acled.places.parquet", imports.PLACE_SCHEMA)
         self.iso3 = iso3_codes()
@@ -253,6 +255,10 @@ class Importer:
             if key in self.seen:
                 self.report.already += 1
                 continue
+            eid = f"acled-{imports.slug(ext_raw)}"
+            if eid in self.event_ids:
+                bad("event_id_cnty", f"{ext_raw!r} makes the event id {eid!r}, which another event has")
+                continue
             iso = iso_numeric().get(get("iso", i).lstrip("0") or "0") if get("iso", i).isdigit() else None
             iso = iso or country_names().get(get("country", i).lower())
             if iso is None:
@@ -267,7 +273,7 @@ class Importer:
                 bad("actor1", "missing")
                 continue
             self.seen.add(key)
-            eid = f"acled-{imports.slug(ext_raw)}"
+            self.event_ids.add(eid)
             kind, cameo = kc
             start, end, precision = _interval(day, tp)
             location = get("location", i) or get("admin1", i) or get("country", i) or iso

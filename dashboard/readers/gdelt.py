@@ -234,7 +234,7 @@ def pieces(path: Path, shown: str) -> Iterator[_Piece]:
                     carry = buf
                     if len(carry) > PIECE:
                         why = f"a line longer than {PIECE:,} bytes: not a GDELT 2.0 Events row"
-                        yield _Piece(shown, 0, None, np.zeros(0, np.int64),
+                        yield _Piece(shown, 1, None, np.zeros(0, np.int64),
                                      [Problem(shown, why, field="row", line=line + 1)], 1)  # fmt: skip
                         carry, long_line = b"", True
                     continue
