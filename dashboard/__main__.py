@@ -138,7 +138,9 @@ def _date(text: str) -> object:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from dashboard.readers import acled, gdelt  # noqa: PLC0415 - only the import command needs them
+    import functools  # noqa: PLC0415
+
+    from dashboard.readers import acled, gdelt, imports  # noqa: PLC0415 - only the import command needs them
 
     out = Path(args.out)
     files = [Path(f) for f in args.files]
@@ -173,18 +175,24 @@ def cmd_import(args: argparse.Namespace) -> int:
             _err("error: name GDELT export files, or fetch the newest with --online N")
             return 2
         opts = gdelt.Options(countries, roots, args.since, args.until)
-        report, took = gdelt.import_files(files, out, opts)
+        run = functools.partial(gdelt.import_files, files, out, opts)
     else:
         if len(files) != 1:
             _err("error: import acled reads one CSV file")
             return 2
-        report, took = acled.import_file(files[0], out)
+        run = functools.partial(acled.import_file, files[0], out)
+    try:
+        report, took = run()
+    except (imports.WriteError, OSError) as exc:
+        _err(f"error: {exc}")
+        return 4
     for line in report.lines():
         print(line)
     print(report.summary(args.source, took))
     for path in report.written:
         print(f"wrote {path}")
-    return 0
+    # A file not read (or not to its end) is worth a status a script notices; malformed rows are not.
+    return 1 if report.unread else 0
 
 
 def cmd_draft(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ from conftest import DATA
 
 from dashboard import atlas as atlas_mod
 from dashboard import filters, query
-from dashboard.readers import corpus, gdelt
+from dashboard.readers import corpus, fetch, gdelt
 from dashboard.views import details as details_view
 from dashboard.views import map as map_view
 from dashboard.views import timeline as timeline_view
@@ -125,7 +125,7 @@ def test_malformed_rows_are_named_and_skipped_and_the_rest_imports(imported) -> 
     assert lines[0] == f"{GDELT_FILE}:{first_bad}: row: 60 columns, expected 61 (a GDELT 2.0 Events row)"
     for k, (fld, _, what) in enumerate(MALFORMED):
         assert f"{GDELT_FILE}:{first_bad + 1 + k}: {fld}: {what}" in lines
-    assert "5 new gdelt events from 10 rows" in result.out
+    assert "5 new gdelt events from 11 rows" in result.out  # every line, the short one too
     assert "1 rows without an actor" in result.out
     assert "5 malformed rows skipped" in result.out
 
@@ -446,8 +446,9 @@ def test_acled_import_twice_changes_nothing(acled_data, cli, tmp_path) -> None:
 
 
 @pytest.fixture
-def gdelt_server(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
-    """A file list and two zipped export files, served on a free loopback port; yields the list's URL."""
+def gdelt_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, list[str]]]:
+    """A file list and two zipped export files, served on a free loopback port, which the setting
+    allows (and the `cli` processes inherit); yields the list's URL."""
     root = tmp_path / "www"
     root.mkdir()
     listing = []
@@ -466,6 +467,7 @@ def gdelt_server(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
     port = httpd.server_address[1]
+    monkeypatch.setenv(fetch.HOSTS_SETTING, f"http://127.0.0.1:{port}")
     (root / "masterfilelist.txt").write_text("\n".join(x.format(port=port) for x in listing) + "\n")
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -494,10 +496,12 @@ def test_online_fetches_the_newest_files_once_and_resumes(gdelt_server, tmp_path
     assert "0 new gdelt events" in r2.out
 
 
-def test_online_without_a_network_says_so_and_exits_cleanly(tmp_path, cli) -> None:
+def test_online_without_a_network_says_so_and_exits_cleanly(tmp_path, cli, monkeypatch) -> None:
     from browser import free_port  # noqa: PLC0415
 
-    url = f"http://127.0.0.1:{free_port()}/masterfilelist.txt"  # nothing listens there
+    port = free_port()
+    monkeypatch.setenv(fetch.HOSTS_SETTING, f"http://127.0.0.1:{port}")
+    url = f"http://127.0.0.1:{port}/masterfilelist.txt"  # nothing listens there
     r = cli("import", "gdelt", "--online", "3", "--list-url", url, "--out", str(tmp_path / "out"))
     assert r.code == 3
     assert r.err.startswith(f"error: cannot fetch {url}")

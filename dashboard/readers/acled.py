@@ -10,16 +10,18 @@ says how each column maps and what is dropped.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
+import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from dashboard.countries import iso3_codes
+from dashboard.daterange import EARLIEST, LATEST, in_range
 from dashboard.problems import Problem
 from dashboard.readers import imports
 
@@ -67,6 +69,10 @@ EVENT_TYPE: dict[str, tuple[str, str]] = {
 # 3 a larger region (its capital's coordinates).
 GEO = {"1": "city", "2": "city", "3": "region"}
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y")
+RANGE_WHY = f"outside the dates this atlas takes ({EARLIEST} to {LATEST})"
+BATCH = 10_000  # rows mapped together
+# A field may be long (ACLED's notes), but an unclosed quote must not hold the rest of the file.
+csv.field_size_limit(max(csv.field_size_limit(), 16 << 20))
 
 
 @functools.cache
@@ -113,46 +119,70 @@ class Importer:
     def __init__(self, out: Path, report: imports.Report) -> None:
         self.out, self.report = out, report
         self.seen = imports.existing_ids(out, "acled")
+        # Event ids are slugs of ACLED's ids: two ids differing only in case or punctuation would clash.
+        self.event_ids = {f"acled-{imports.slug(x.split(':', 1)[1])}" for x in self.seen}
         self.actors = imports.Records(out / "acled.actors.parquet", imports.ACTOR_SCHEMA)
         self.places = imports.Records(out / "acled.places.parquet", imports.PLACE_SCHEMA)
         self.iso3 = iso3_codes()
 
     def run(self, path: Path) -> None:
+        """Read the export row by row (Python's csv module: quoted fields, line breaks in notes),
+        mapping BATCH rows at a time; a row that is not a row of this header is named and skipped."""
         shown = path.name
+        report = self.report
         writer = imports.Writer(
             self.out, imports.run_name("acled", [path]), ("events", "participants", "sources", "articles")
         )
-        ok = False
         try:
-            reader = pacsv.open_csv(
-                path,
-                read_options=pacsv.ReadOptions(block_size=4 << 20, use_threads=False),
-                convert_options=pacsv.ConvertOptions(strings_can_be_null=False),
-            )
-            names = reader.schema.names
-            missing = [c for c in REQUIRED if c not in names]
-            if missing:
-                self.report.problems.append(
-                    Problem(shown, f"missing column(s) {', '.join(missing)}: not an ACLED export", line=1)
-                )
-                ok = True
-                return
-            line = 1  # the header
-            for batch in reader:
-                cols = {
-                    c: batch.column(names.index(c)).cast(pa.string()).to_pylist() for c in USED if c in names
-                }
-                self._batch(cols, batch.num_rows, line, shown, writer)
-                line += batch.num_rows
-            ok = True
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            self.report.problems.append(Problem(shown, f"not read: {exc}"))
-        finally:
-            self.report.written.extend(writer.close(keep=ok and self.report.imported > 0))
-            for records in (self.actors, self.places):
-                written = records.write()
-                if written is not None:
-                    self.report.written.append(written)
+            with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+                rows = csv.reader(fh)
+                header = [h.strip() for h in next(rows, [])]
+                missing = [c for c in REQUIRED if c not in header]
+                if missing:
+                    what = f"missing column(s) {', '.join(missing)}: not an ACLED export"
+                    report.unread += 1
+                    report.problem(Problem(shown, what, line=1), skipped=False)
+                else:
+                    self._rows(rows, header, shown, writer)
+            imports.finish(writer, (self.actors, self.places), report)
+        except UnicodeDecodeError as exc:  # only the header: a row's bad bytes are that row's problem
+            report.not_read(shown, str(exc), line=1)
+            writer.discard()
+        except BaseException as exc:
+            err = imports.failed(writer, exc)
+            if err is exc:
+                raise
+            raise err from None
+
+    def _rows(self, rows: Iterator[list[str]], header: list[str], shown: str, writer: imports.Writer) -> None:
+        report = self.report
+        index = {c: header.index(c) for c in USED if c in header}
+        batch: list[tuple[int, list[str]]] = []
+        record = 1  # the header
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # an unclosed quote runs on to the field size limit
+                report.not_read(shown, f"past row {record:,}: {exc}", line=record + 1)
+                break
+            if not row:  # a blank line is no row
+                continue
+            record += 1
+            report.read += 1
+            if len(row) != len(header):
+                what = f"{len(row)} fields, expected {len(header)} (the header's)"
+                report.problem(Problem(shown, what, field="row", line=record))
+                continue
+            batch.append((record, row))
+            if len(batch) >= BATCH:
+                self._batch({c: [r[i] for _, r in batch] for c, i in index.items()},
+                            [n for n, _ in batch], shown, writer)  # fmt: skip
+                batch = []
+        if batch:
+            self._batch({c: [r[i] for _, r in batch] for c, i in index.items()},
+                        [n for n, _ in batch], shown, writer)  # fmt: skip
 
     def _actor(self, name: str, country: str | None) -> str | None:
         if not name:
@@ -161,10 +191,8 @@ class Importer:
         self.actors.add(aid, name=name, kind="organization", country=country, aliases=[])
         return aid
 
-    def _batch(
-        self, cols: dict[str, list], n: int, first_line: int, shown: str, writer: imports.Writer
-    ) -> None:
-        self.report.read += n
+    def _batch(self, cols: dict[str, list], numbers: list[int], shown: str, writer: imports.Writer) -> None:
+        n = len(numbers)
         ev: dict[str, list] = {k: [] for k in imports.EVENT_SCHEMA.names}
         parts: dict[str, list] = {"event": [], "actor": [], "role": []}
         srcs: dict[str, list] = {k: [] for k in imports.SOURCE_SCHEMA.names}
@@ -175,12 +203,16 @@ class Importer:
             return (v[i] or "").strip() if v is not None and v[i] is not None else ""
 
         for i in range(n):
-            line = first_line + i + 1
+            line = numbers[i]
             ext_raw = get("event_id_cnty", i)
 
             def bad(fld: str, what: str, line: int = line) -> None:
-                self.report.problems.append(Problem(shown, what, field=fld, line=line))
+                self.report.problem(Problem(shown, what, field=fld, line=line))
 
+            broken = _broken(cols, i)
+            if broken:
+                bad(*broken)
+                continue
             if not ext_raw:
                 bad("event_id_cnty", "missing")
                 continue
@@ -191,6 +223,9 @@ class Importer:
             tp = get("time_precision", i)
             if tp not in ("1", "2", "3"):
                 bad("time_precision", f"{tp!r}: expected 1, 2 or 3")
+                continue
+            if not (in_range(day) and all(in_range(d) for d in _interval(day, tp)[:2])):
+                bad("event_date", f"{get('event_date', i)!r} is {RANGE_WHY}")
                 continue
             try:
                 lat, lon = float(get("latitude", i)), float(get("longitude", i))
@@ -212,13 +247,17 @@ class Importer:
             fat_text = get("fatalities", i)
             fatalities = None
             if fat_text:
-                if not fat_text.isdigit():
-                    bad("fatalities", f"{fat_text!r} is not a whole number")
+                if not (fat_text.isascii() and fat_text.isdigit() and len(fat_text) <= 18):
+                    bad("fatalities", f"{fat_text!r} is not a whole number (up to 18 digits)")
                     continue
                 fatalities = int(fat_text)
             key = f"acled:{ext_raw}"
             if key in self.seen:
                 self.report.already += 1
+                continue
+            eid = f"acled-{imports.slug(ext_raw)}"
+            if eid in self.event_ids:
+                bad("event_id_cnty", f"{ext_raw!r} makes the event id {eid!r}, which another event has")
                 continue
             iso = iso_numeric().get(get("iso", i).lstrip("0") or "0") if get("iso", i).isdigit() else None
             iso = iso or country_names().get(get("country", i).lower())
@@ -234,10 +273,10 @@ class Importer:
                 bad("actor1", "missing")
                 continue
             self.seen.add(key)
-            eid = f"acled-{imports.slug(ext_raw)}"
+            self.event_ids.add(eid)
             kind, cameo = kc
             start, end, precision = _interval(day, tp)
-            location = get("location", i) or get("admin1", i) or get("country", i)
+            location = get("location", i) or get("admin1", i) or get("country", i) or iso
             pid = f"acled-{imports.slug(f'{iso}-{location}-{lat:.4f}-{lon:.4f}')}"
             self.places.add(pid, name=location, kind=GEO[gp], country=iso, lat=lat, lon=lon, feature_id=None)
             source = get("source", i)
@@ -301,9 +340,26 @@ class Importer:
 
 
 def _timestamp(text: str) -> dt.date | None:
-    if not text.isdigit():
+    """ACLED's `timestamp` (seconds since 1970) as a day, if it is one within the documented range."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 12):
         return None
-    return dt.datetime.fromtimestamp(int(text), dt.UTC).date()
+    day = dt.datetime.fromtimestamp(int(text), dt.UTC).date()
+    return day if in_range(day) else None
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def _broken(cols: dict[str, list], i: int) -> tuple[str, str] | None:
+    """The first column of row `i` holding bytes that are not UTF-8 (read as escapes), and why."""
+    for c, values in cols.items():
+        v = values[i]
+        if not v.isascii():
+            m = _NOT_UTF8.search(v)
+            if m:
+                byte = ord(m.group()) - 0xDC00
+                return c, f"byte 0x{byte:02X} at position {m.start() + 1} is not UTF-8"
+    return None
 
 
 def import_file(path: Path, out: Path) -> tuple[imports.Report, float]:

@@ -8,23 +8,27 @@ countries in FIPS 10-4), five measures, and the URL of the report it was
 coded from. docs/DATA.md ("Imports") says how each column maps and what is
 dropped.
 
-Files stream through in batches (pyarrow's CSV reader), checked column-wise;
-a malformed row is named `FILE:LINE: field: what` and skipped, the rest
-imports.
+Files stream through a few megabytes at a time (a zip's CSV as it unzips, up
+to a size limit), checked column-wise; a malformed row (wrong column count,
+bytes that are not UTF-8, a value of the wrong type, an overflowing or
+infinite number, an unusable URL, a date out of range) is named
+`FILE:LINE: field: what` and skipped, the rest imports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import queue
 import re
+import threading
 import time
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -32,9 +36,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from dashboard.countries import iso3_codes
+from dashboard.daterange import EARLIEST, LATEST
 from dashboard.model import CAMEO_CODE, CAMEO_ROOTS, kind_for_cameo
 from dashboard.problems import Problem
-from dashboard.readers import imports
+from dashboard.readers import bulk, imports
+from dashboard.readers.imports import MAX_KEPT_PROBLEMS
 
 # The Events table's columns, in file order (GDELT 2.0 Event Codebook, and the export's own header file).
 COLUMNS = (
@@ -59,10 +65,13 @@ MEASURE_COLUMNS = {
     "mentions": "NumMentions", "num_sources": "NumSources", "num_articles": "NumArticles",
     "goldstein": "GoldsteinScale", "tone": "AvgTone",
 }  # fmt: skip
-BLOCK = 4 << 20  # bytes per batch the reader parses
+PIECE = 1 << 20  # bytes of whole lines parsed together (a longer line is named and skipped)
+MAX_UNZIPPED = 256 << 20  # bytes a zip's CSV may hold unzipped: GDELT's 15-minute files hold a few MB
 CHUNK = 65_536  # rows checked and mapped together
 FIRST_CHUNK = 8_192
-AHEAD = 48  # files read ahead while a chunk is mapped (GDELT's are a few MB each: memory stays bounded)
+AHEAD = 16  # pieces parsed ahead while a chunk is mapped (memory stays bounded)
+INT64_MAX = "9223372036854775807"
+RANGE_WHY = f"outside the dates this atlas takes ({EARLIEST} to {LATEST})"
 # The columns an event is made of (the rest are checked, or dropped: docs/DATA.md, "Imports").
 USED = (
     "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1Type1Code", "Actor1Type2Code", "Actor1Type3Code",
@@ -71,6 +80,14 @@ USED = (
     "ActionGeo_FeatureID", "Actor1Geo_Type", "Actor1Geo_FullName", "Actor1Geo_CountryCode",
     "Actor1Geo_FeatureID",
 )  # fmt: skip
+# The columns read at all: those checked, then those mapped (the others are never decoded).
+NEEDED = tuple(dict.fromkeys((
+    "GLOBALEVENTID", "SQLDATE", "EventCode", *MEASURE_COLUMNS.values(),
+    "ActionGeo_Lat", "ActionGeo_Long", "Actor1Geo_Lat", "Actor1Geo_Long", *USED,
+)))  # fmt: skip
+# Codes records are named after ("gdelt-" and the code, a negative feature id as "n…"): the longest
+# that still makes an id of 80 characters (docs/DATA.md, "Bulk data").
+ID_COLUMNS = {"Actor1Code": 74, "Actor2Code": 74, "ActionGeo_FeatureID": 73, "Actor1Geo_FeatureID": 73}
 SECTIONS = ("events", "participants", "sources")
 MEDIA_TYPES = {"MED", "JRN"}  # actor type codes of news media
 
@@ -109,85 +126,226 @@ def normalise_root(value: str) -> str:
     return f"{int(v):02d}"
 
 
-def _bytes(path: Path) -> pa.Buffer:
-    """The export file's bytes, or those of the one CSV inside its .zip (parsed from memory, so the
-    parse runs without Python's lock and overlaps the mapping of the file before)."""
-    if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as z:
-            names = [n for n in z.namelist() if n.lower().endswith(".csv")]
-            if len(names) != 1:
-                raise ValueError(f"expected one .CSV inside the zip, found {len(names)}")
-            return pa.py_buffer(z.read(names[0]))
-    return pa.py_buffer(path.read_bytes())
-
-
-def batches(path: Path, shown: str, problems: list[Problem]) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
-    """The file's rows in batches of strings, each with the line number of every row; rows with the
-    wrong number of columns are named and left out."""
-    bad_lines: list[int] = []
-
-    def invalid(row: Any) -> str:
-        bad_lines.append(row.number or 0)
-        problems.append(
-            Problem(
-                shown,
-                f"{row.actual_columns} columns, expected {len(COLUMNS)} (a GDELT 2.0 Events row)",
-                field="row",
-                line=row.number,
-            )
-        )
-        return "skip"
-
-    with pa.BufferReader(_bytes(path)) as fh:
-        reader = pacsv.open_csv(
-            fh,
-            read_options=pacsv.ReadOptions(column_names=list(COLUMNS), block_size=BLOCK, use_threads=False),
-            parse_options=pacsv.ParseOptions(
-                delimiter="\t", quote_char=False, ignore_empty_lines=False, invalid_row_handler=invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(COLUMNS, pa.string()), strings_can_be_null=False
-            ),
-        )
-        line = 0  # the last line number handed out
-        for batch in reader:
-            # Lines of this batch's rows: the next ones, skipping lines the handler rejected.
-            n = batch.num_rows
-            skipped = np.asarray(sorted(x for x in bad_lines if x > line), dtype=np.int64)
-            candidates = np.arange(line + 1, line + 1 + n + len(skipped), dtype=np.int64)
-            lines = np.setdiff1d(candidates, skipped, assume_unique=True)[:n]
-            bad_lines[:] = [x for x in bad_lines if x > (lines[-1] if n else line)]
-            line = int(lines[-1]) if n else line
-            yield batch, lines
-
-
-def _read(path: Path) -> tuple[list[tuple[pa.RecordBatch, np.ndarray]], list[Problem], str | None]:
-    """A whole file's batches and its malformed rows' problems (or why it could not be read)."""
-    problems: list[Problem] = []
-    out: list[tuple[pa.RecordBatch, np.ndarray]] = []
+def _open(path: Path) -> tuple[Any, int | None]:
+    """The export file's byte stream, and how many bytes it may hold: the one CSV inside a .zip is
+    read as it unzips, at most MAX_UNZIPPED bytes (a few kilobytes of zip can hold gigabytes)."""
+    if path.suffix.lower() != ".zip":
+        return path.open("rb"), None
+    z = zipfile.ZipFile(path)
     try:
-        out.extend(batches(path, path.name, problems))
-    except (pa.ArrowInvalid, ValueError, zipfile.BadZipFile, UnicodeDecodeError, OSError) as exc:
-        return out, problems, str(exc)
-    return out, problems, None
+        members = [i for i in z.infolist() if i.filename.lower().endswith(".csv")]
+        if len(members) != 1:
+            raise ValueError(f"expected one .CSV inside the zip, found {len(members)}")
+        if members[0].file_size > MAX_UNZIPPED:
+            raise ValueError(
+                f"{members[0].filename} holds {members[0].file_size:,} bytes unzipped, more than "
+                f"{MAX_UNZIPPED:,}: not a GDELT 15-minute file"
+            )
+        return z.open(members[0]), MAX_UNZIPPED
+    finally:
+        z.close()  # the member stays readable: it holds its own handle on the file
 
 
-def _number(arr: pa.Array, integer: bool) -> tuple[pa.Array, np.ndarray]:
-    """Parsed numbers (null where empty) and a mask of the values that are not numbers."""
+class _Piece(NamedTuple):
+    """Whole lines of one file: its rows of 61 columns (the NEEDED ones, as bytes) with their line
+    numbers, and the lines that were not such rows, named (the first MAX_KEPT_PROBLEMS) and counted."""
+
+    shown: str
+    lines: int  # lines in the piece
+    table: pa.Table | None
+    numbers: np.ndarray
+    problems: list[Problem]
+    malformed: int
+    unread: str | None = None  # why the rest of the file was not read
+
+
+def _parse(buf: bytes, before: int, shown: str) -> _Piece:
+    """Whole lines (ending in a newline) following line `before` of a file. The lines' columns are
+    counted with numpy, so a line that is not a GDELT row is named without Python running per line;
+    only rows of 61 columns reach the CSV parser."""
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    ends = np.flatnonzero(arr == 10)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    tabs = np.concatenate(([0], np.cumsum(arr == 9, dtype=np.int32)))
+    columns = tabs[ends] - tabs[starts] + 1
+    length = ends - starts
+    good = columns == len(COLUMNS)
+    inner_cr = np.zeros(len(ends), dtype=bool)
+    if (arr == 13).any():  # a carriage return ends a line for the parser: only before the newline
+        crs = np.concatenate(([0], np.cumsum(arr == 13, dtype=np.int64)))
+        trailing = (length > 0) & (arr[np.maximum(ends - 1, 0)] == 13)
+        inner_cr = (crs[ends] - crs[starts] - trailing) > 0
+        good &= ~inner_cr
+    numbers = before + 1 + np.arange(len(ends), dtype=np.int64)
+    problems = []
+    for i in np.flatnonzero(~good)[:MAX_KEPT_PROBLEMS]:
+        if inner_cr[i]:
+            what = "a carriage return inside the row: not a GDELT 2.0 Events row"
+        elif length[i] == 0:
+            what = f"an empty line, expected {len(COLUMNS)} columns (a GDELT 2.0 Events row)"
+        else:
+            what = f"{columns[i]} columns, expected {len(COLUMNS)} (a GDELT 2.0 Events row)"
+        problems.append(Problem(shown, what, field="row", line=int(numbers[i])))
+    table = None
+    if good.any():
+        body = buf if good.all() else arr[np.repeat(good, length + 1)].tobytes()
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=list(COLUMNS), use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(NEEDED, pa.binary()),
+                include_columns=list(NEEDED),
+                strings_can_be_null=False,
+            ),
+        )
+        if table.num_rows != int(good.sum()):
+            raise ValueError(f"{table.num_rows} rows parsed from {int(good.sum())} lines of 61 columns")
+    return _Piece(shown, len(ends), table, numbers[good], problems, int((~good).sum()))
+
+
+def pieces(path: Path, shown: str) -> Iterator[_Piece]:
+    """The file's lines, PIECE bytes at a time; a line longer than PIECE is named and skipped unheld.
+    An error reading (a broken zip, a member larger than allowed) ends the file with a piece saying
+    why, after the pieces read before it."""
+    line = 0  # lines handed out so far
+    total = 0
+    try:
+        fh, limit = _open(path)
+        with fh:
+            carry, long_line = b"", False
+            while True:
+                data = fh.read(PIECE)
+                total += len(data)
+                if limit is not None and total > limit:
+                    raise ValueError(f"more than {limit:,} bytes unzipped: not a GDELT 15-minute file")
+                if long_line:
+                    end = data.find(b"\n")
+                    if end < 0 and data:
+                        continue
+                    long_line, line, data = False, line + 1, data[end + 1 :] if end >= 0 else b""
+                if not data:
+                    if carry:
+                        yield _parse(carry + b"\n", line, shown)
+                    return
+                buf = carry + data
+                cut = buf.rfind(b"\n")
+                if cut < 0:
+                    carry = buf
+                    if len(carry) > PIECE:
+                        why = f"a line longer than {PIECE:,} bytes: not a GDELT 2.0 Events row"
+                        yield _Piece(shown, 1, None, np.zeros(0, np.int64),
+                                     [Problem(shown, why, field="row", line=line + 1)], 1)  # fmt: skip
+                        carry, long_line = b"", True
+                    continue
+                carry = buf[cut + 1 :]
+                piece = _parse(buf[: cut + 1], line, shown)
+                line += piece.lines
+                yield piece
+    except (pa.ArrowInvalid, ValueError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        where = f"past line {line:,}: " if line else ""
+        yield _Piece(shown, 0, None, np.zeros(0, np.int64), [], 0, f"{where}{exc}")
+
+
+def _number(arr: pa.Array, integer: bool, signed: bool = True) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Parsed numbers (null where empty or bad), a mask of the values that are not numbers, and one of
+    those that are numbers no column can hold: beyond a 64-bit integer, infinite, or (for a count,
+    `signed` False) negative."""
     empty = imports.blank(arr)
     target = pa.int64() if integer else pa.float64()
     blanked = pc.if_else(empty, pa.nulls(len(arr), pa.string()), arr)
+    none = np.zeros(len(arr), dtype=bool)
     try:  # the common case, a whole column of numbers: one cast, no pattern matching
         fast = pc.cast(blanked, target)
-        if integer or not pc.any(pc.invert(pc.is_finite(fast))).as_py():  # "nan", "inf" are no numbers here
-            return fast, np.zeros(len(arr), dtype=bool)
+        if integer:
+            if signed or not pc.any(pc.less(fast, 0)).as_py():
+                return fast, none, none
+        elif pc.all(pc.fill_null(pc.is_finite(fast), True)).as_py():  # "nan", "inf", "1e999"
+            return fast, none, none
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     pattern = r"^-?\d+$" if integer else r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
     ok = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
-    bad = pc.and_(pc.invert(empty), pc.invert(ok))
-    cleaned = pc.if_else(ok, arr, pa.nulls(len(arr), pa.string()))
-    return pc.cast(cleaned, target), bad.to_numpy(zero_copy_only=False)
+    bad = pc.and_(pc.invert(empty), pc.invert(ok)).to_numpy(zero_copy_only=False)
+    if integer:  # more digits than an int64 holds: compared as text, digit strings of one length
+        digits = pc.utf8_ltrim(arr, "-")
+        size = pc.utf8_length(digits)
+        fits = pc.or_(pc.less(size, 19), pc.and_(pc.equal(size, 19), pc.less_equal(digits, INT64_MAX)))
+        if not signed:
+            fits = pc.and_(fits, pc.invert(pc.starts_with(arr, "-")))
+        huge = pc.and_(ok, pc.invert(fits))
+        ok = pc.and_(ok, fits)
+        values = pc.cast(pc.if_else(ok, arr, pa.nulls(len(arr), pa.string())), target)
+    else:
+        values = pc.cast(pc.if_else(ok, arr, pa.nulls(len(arr), pa.string())), target)
+        huge = pc.invert(pc.fill_null(pc.is_finite(values), True))
+        values = pc.if_else(huge, pa.nulls(len(arr), target), values)
+    return values, bad, pc.fill_null(huge, False).to_numpy(zero_copy_only=False)
+
+
+def _texts(batch: pa.Table | pa.RecordBatch) -> tuple[dict[str, pa.Array], list[tuple[str, np.ndarray]]]:
+    """The batch's columns as text, and per column with bytes that are not UTF-8 why each such row is
+    not (None elsewhere): that row's value is left empty."""
+    col, broken = {}, []
+    for name in NEEDED:
+        raw = batch.column(name)
+        try:
+            col[name] = raw.cast(pa.string())
+            continue
+        except pa.ArrowInvalid:
+            pass
+        why = np.full(len(raw), None, dtype=object)
+        fixed = []
+        for i, v in enumerate(raw.to_pylist()):
+            try:
+                fixed.append(v.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                fixed.append("")
+                why[i] = f"byte 0x{v[exc.start]:02X} at position {exc.start + 1} is not UTF-8"
+        col[name] = pa.array(fixed, pa.string())
+        broken.append((name, why))
+    return col, broken
+
+
+def _in_range(day: pa.Array) -> np.ndarray:
+    """True where a date is missing or within the documented range (dashboard.daterange)."""
+    inside = pc.and_(pc.greater_equal(day, pa.scalar(EARLIEST)), pc.less_equal(day, pa.scalar(LATEST)))
+    return pc.fill_null(inside, True).to_numpy(zero_copy_only=False)
+
+
+def _read_ahead(files: Sequence[Path]) -> Iterator[_Piece]:
+    """Every file's pieces, in order. A second thread unzips and parses them (zlib and pyarrow release
+    Python's lock) while this one maps the rows before; at most AHEAD pieces wait, so memory stays
+    bounded however large the files."""
+    q: queue.Queue[_Piece | None] = queue.Queue(maxsize=AHEAD)
+    stop = threading.Event()
+
+    def put(item: _Piece | None) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for path in files:
+                for piece in pieces(path, path.name):
+                    if not put(piece):
+                        return
+        finally:
+            put(None)
+
+    thread = threading.Thread(target=produce, name="gdelt-reader", daemon=True)
+    thread.start()
+    try:
+        while (piece := q.get()) is not None:
+            yield piece
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 class Importer:
@@ -211,51 +369,51 @@ class Importer:
 
     def run(self, files: Sequence[Path]) -> list[Path]:
         writer = imports.Writer(self.out, imports.run_name("gdelt", list(files)), SECTIONS)
-        ok = False
         # GDELT's files are small (a few thousand rows): rows of several files are checked and mapped
         # together, CHUNK at a time, so the per-call cost of each column operation is shared.
-        pending: list[tuple[pa.RecordBatch, np.ndarray, str]] = []
+        pending: list[_Piece] = []
         held, mapped = 0, False
         try:
-            # The next file is decompressed and parsed in a second thread (pyarrow releases the GIL)
-            # while this one maps the rows read so far.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                ahead = [pool.submit(_read, path) for path in files[:AHEAD]]
-                for k, path in enumerate(files):
-                    parsed, problems, error = ahead[k].result()
-                    ahead[k] = None  # type: ignore[call-overload]
-                    if k + AHEAD < len(files):
-                        ahead.append(pool.submit(_read, files[k + AHEAD]))
-                    self.report.problems.extend(problems)
-                    if error:
-                        self.report.problems.append(Problem(path.name, f"not read: {error}"))
-                    for batch, lines in parsed:
-                        pending.append((batch, lines, path.name))
-                        held += batch.num_rows
-                        # The first chunk is small: mapping starts while the next files are read.
-                        if held >= (CHUNK if mapped else FIRST_CHUNK):
-                            mapped = True
-                            self._flush(pending, writer)
-                            pending, held = [], 0
+            for piece in _read_ahead(files):
+                self._take(piece)
+                if piece.table is None or not piece.table.num_rows:
+                    continue
+                pending.append(piece)
+                held += piece.table.num_rows
+                # The first chunk is small: mapping starts while the next files are read.
+                if held >= (CHUNK if mapped else FIRST_CHUNK):
+                    mapped = True
+                    self._flush(pending, writer)
+                    pending, held = [], 0
             self._flush(pending, writer)
-            ok = True
-        finally:
-            written = writer.close(keep=ok and self.report.imported > 0)
-        self.report.written.extend(written)
-        for records in (self.actors, self.places):
-            path = records.write()
-            if path is not None:
-                self.report.written.append(path)
-        return written
+            order = {p.name: k for k, p in enumerate(files)}
+            self.report.problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))
+            imports.finish(writer, (self.actors, self.places), self.report)
+        except BaseException as exc:
+            err = imports.failed(writer, exc)
+            if err is exc:
+                raise
+            raise err from None
+        return self.report.written
 
-    def _flush(self, pending: list[tuple[pa.RecordBatch, np.ndarray, str]], writer: imports.Writer) -> None:
+    def _take(self, piece: _Piece) -> None:
+        """Count a piece's lines and its malformed ones (those past the kept problems only counted)."""
+        r = self.report
+        r.read += piece.lines
+        for p in piece.problems:
+            r.problem(p)
+        r.uncounted(piece.malformed - len(piece.problems))
+        if piece.unread:
+            r.not_read(piece.shown, piece.unread)
+
+    def _flush(self, pending: list[_Piece], writer: imports.Writer) -> None:
         if not pending:
             return
-        table = pa.Table.from_batches([b for b, _, _ in pending]).combine_chunks()
-        lines = np.concatenate([x for _, x, _ in pending])
-        # Each row's file, as an index into the names (a problem names its file).
-        names = np.asarray([f for _, _, f in pending], dtype=object)
-        shown = names[np.repeat(np.arange(len(pending)), [len(x) for _, x, _ in pending])]
+        table = pa.concat_tables([p.table for p in pending]).combine_chunks()  # type: ignore[misc]
+        lines = np.concatenate([p.numbers for p in pending])
+        # Each row's file (a problem names its file).
+        names = np.asarray([p.shown for p in pending], dtype=object)
+        shown = names[np.repeat(np.arange(len(pending)), [len(p.numbers) for p in pending])]
         for batch in table.to_batches():
             n = batch.num_rows
             self._batch(batch, lines[:n], shown[:n], writer)
@@ -267,46 +425,84 @@ class Importer:
         self, batch: pa.RecordBatch, lines: np.ndarray, shown: np.ndarray, writer: imports.Writer
     ) -> None:
         """Check a batch column by column, then map its good, new, wanted rows column by column."""
-        col = {name: batch.column(i) for i, name in enumerate(COLUMNS)}
+        col, broken = _texts(batch)
         n = batch.num_rows
-        self.report.read += n
         bad = np.zeros(n, dtype=bool)
+        report = self.report
 
         def fail(mask: np.ndarray, fld: str, what: Any) -> None:
             nonlocal bad
-            mask = mask & ~bad
-            for i in np.flatnonzero(mask):
+            idx = np.flatnonzero(mask & ~bad)
+            if not len(idx):
+                return
+            room = max(0, imports.MAX_KEPT_PROBLEMS - len(report.problems))
+            for i in idx[:room]:
                 msg = what(i) if callable(what) else what
-                self.report.problems.append(Problem(shown[i], msg, field=fld, line=int(lines[i])))
-            bad |= mask
+                report.problem(Problem(shown[i], msg, field=fld, line=int(lines[i])))
+            report.uncounted(max(0, len(idx) - room))
+            bad[idx] = True
 
         def shown_value(name: str) -> Any:
             return lambda i: f"{col[name][i].as_py()!r}"
 
-        ids, bad_id = _number(col["GLOBALEVENTID"], integer=True)
+        for name, why in broken:
+            fail(why != None, name, lambda i, why=why: why[i])  # noqa: E711 - elementwise
+        ids, bad_id, huge_id = _number(col["GLOBALEVENTID"], integer=True, signed=False)
         no_id = imports.blank(col["GLOBALEVENTID"]).to_numpy(zero_copy_only=False)
         fail(
             bad_id | no_id, "GLOBALEVENTID", lambda i: f"{shown_value('GLOBALEVENTID')(i)} is not an event id"
+        )
+        fail(
+            huge_id,
+            "GLOBALEVENTID",
+            lambda i: (
+                f"{shown_value('GLOBALEVENTID')(i)} is not an event id (a whole number up to {INT64_MAX})"
+            ),
         )
         date = pc.strptime(col["SQLDATE"], format="%Y%m%d", unit="s", error_is_null=True)
         eight = pc.fill_null(pc.match_substring_regex(col["SQLDATE"], r"^\d{8}$"), False)
         bad_date = pc.or_(pc.is_null(date), pc.invert(eight)).to_numpy(zero_copy_only=False)
         fail(bad_date, "SQLDATE", lambda i: f"{shown_value('SQLDATE')(i)} is not a date (YYYYMMDD)")
+        day = pc.cast(date, pa.date32())
+        fail(~_in_range(day), "SQLDATE", lambda i: f"{shown_value('SQLDATE')(i)} is {RANGE_WHY}")
+        added_day = pc.utf8_slice_codeunits(col["DATEADDED"], 0, 8)
+        added = pc.cast(pc.strptime(added_day, format="%Y%m%d", unit="s", error_is_null=True), pa.date32())
+        fail(~_in_range(added), "DATEADDED", lambda i: f"{shown_value('DATEADDED')(i)} is {RANGE_WHY}")
         code = col["EventCode"]
         code_ok = pc.fill_null(pc.match_substring_regex(code, CAMEO_CODE.pattern), False)
         fail(~code_ok.to_numpy(zero_copy_only=False), "EventCode",
              lambda i: f"{shown_value('EventCode')(i)} is not a CAMEO event code")  # fmt: skip
+        for name, limit in ID_COLUMNS.items():
+            long = pc.greater(pc.utf8_length(col[name]), limit).to_numpy(zero_copy_only=False)
+            fail(
+                long,
+                name,
+                lambda i, name=name, limit=limit: (
+                    f"{col[name][i].as_py()[:40]!r}… is longer than {limit} characters: no id is made of it"
+                ),
+            )
+        url = col["SOURCEURL"]
+        meant = pc.fill_null(pc.match_substring_regex(url, r"^https?:", ignore_case=True), False)
+        usable = pc.fill_null(pc.match_substring_regex(url, bulk.URL_PATTERN), False)
+        fail(pc.and_(meant, pc.invert(usable)).to_numpy(zero_copy_only=False), "SOURCEURL",
+             lambda i: f"{shown_value('SOURCEURL')(i)} is not a usable address "
+             "(http:// or https://, lower case, then no spaces)")  # fmt: skip
         measures = {}
         for key, name in MEASURE_COLUMNS.items():
-            values, bad_num = _number(col[name], integer=key not in {"goldstein", "tone"})
+            integer = key not in {"goldstein", "tone"}
+            values, bad_num, huge = _number(col[name], integer=integer, signed=not integer)
             fail(bad_num, name, lambda i, name=name: f"{shown_value(name)(i)} is not a number")
+            kind = (
+                "a count: a whole number, not negative, up to " + INT64_MAX if integer else "a finite number"
+            )
+            fail(huge, name, lambda i, name=name, kind=kind: f"{shown_value(name)(i)} is not {kind}")
             measures[key] = values
         coords: dict[tuple[str, str], pa.Array] = {}
         for geo in ("ActionGeo", "Actor1Geo"):
             for axis, limit in (("Lat", 90), ("Long", 180)):
                 name = f"{geo}_{axis}"
-                values, bad_num = _number(col[name], integer=False)
-                fail(bad_num, name, lambda i, name=name: f"{shown_value(name)(i)} is not a number")
+                values, bad_num, huge = _number(col[name], integer=False)
+                fail(bad_num | huge, name, lambda i, name=name: f"{shown_value(name)(i)} is not a number")
                 outside = pc.fill_null(pc.greater(pc.abs(values), limit), False).to_numpy(
                     zero_copy_only=False
                 )
@@ -326,13 +522,14 @@ class Importer:
         self.report.already += int((keep & ~new).sum())
         keep &= new
         action_iso = pc.take(self._fips_table, pc.index_in(col["ActionGeo_CountryCode"], self._fips_keys))
-        day = pc.cast(date, pa.date32())
         wanted = self._filter(day, code, col, action_iso)
         self.report.filtered += int((keep & ~wanted).sum())
         keep &= wanted
         rows = np.flatnonzero(keep)
         if len(rows):
-            self._write(col, pa.array(rows), lines, shown, ids, day, measures, coords, action_iso, writer)
+            self._write(
+                col, pa.array(rows), lines, shown, ids, day, added, measures, coords, action_iso, writer
+            )
 
     def _filter(
         self, day: pa.Array, code: pa.Array, col: dict[str, pa.Array], action_iso: pa.Array
@@ -388,7 +585,8 @@ class Importer:
                 kind = "media"
             else:
                 kind = "organization"
-            self.actors.add(r["id"], name=r["name"] or r["code"], kind=kind, country=iso, aliases=[])
+            name = (r["name"] or "").strip() or r["code"].strip()
+            self.actors.add(r["id"], name=name, kind=kind, country=iso, aliases=[])
         return ids[0], ids[1]
 
     def _places(
@@ -431,8 +629,8 @@ class Importer:
 
     def _write(
         self, col: dict[str, pa.Array], take: pa.Array, lines: np.ndarray, shown: np.ndarray,
-        ids: pa.Array, day: pa.Array, measures: dict[str, pa.Array], coords: dict, action_iso: pa.Array,
-        writer: imports.Writer,
+        ids: pa.Array, day: pa.Array, added: pa.Array, measures: dict[str, pa.Array], coords: dict,
+        action_iso: pa.Array, writer: imports.Writer,
     ) -> None:  # fmt: skip
         t = {k: col[k].take(take) for k in USED}
         m = len(take)
@@ -454,11 +652,12 @@ class Importer:
         for j in np.flatnonzero(unknown):
             row = take[j].as_py()
             what = f"FIPS 10-4 code {t['ActionGeo_CountryCode'][j].as_py()!r} names no ISO 3166-1 country"
-            self.report.problems.append(
+            self.report.problem(
                 Problem(
                     shown[row], f"{what}; the event is kept without a place", field="ActionGeo_CountryCode",
                     line=int(lines[row]),
-                )
+                ),
+                skipped=False,
             )  # fmt: skip
         lat, lon = coords["ActionGeo", "Lat"].take(take), coords["ActionGeo", "Long"].take(take)
         place = self._places("ActionGeo", t, lat, lon, iso)
@@ -483,11 +682,13 @@ class Importer:
         summary = pc.binary_join_element_wise(who, ": ", root_name, " (CAMEO ", code, ")", "")
         kind = self._kinds_of(code)
         url = t["SOURCEURL"]
+        # An address by the loader's own rule (an unusable one was a malformed row); its host if it has one.
+        is_url = pc.fill_null(pc.match_substring_regex(url, bulk.URL_PATTERN), False)
         host = pc.struct_field(pc.extract_regex(url, r"^https?://(?P<host>[^/:?#]+)"), [0])
-        is_url = pc.is_valid(host)
         attribution = pc.binary_join_element_wise(
             "GDELT, machine-coded from ",
-            pc.if_else(is_url, pc.utf8_lower(host), pc.if_else(imports.blank(url), "an unnamed report", url)),
+            pc.if_else(pc.is_valid(host), pc.utf8_lower(host),
+                       pc.if_else(imports.blank(url), "an unnamed report", url)),
             "",
         )  # fmt: skip
         suspect = self._suspects(t, place)
@@ -515,8 +716,7 @@ class Importer:
             sort_keys=[("e", "ascending"), ("r", "ascending")],
         )
         writer.write("participants", {k: both_parts[k].take(order) for k in ("event", "actor", "role")})
-        added = pc.cast(pc.strptime(pc.utf8_slice_codeunits(t["DATEADDED"], 0, 8), format="%Y%m%d", unit="s",
-                                    error_is_null=True), pa.date32())  # fmt: skip
+        added = added.take(take)
         srcs = {
             "event": eid, "article": pa.nulls(m, pa.string()), "start": pa.nulls(m, pa.int64()),
             "end": pa.nulls(m, pa.int64()), "url": pc.if_else(is_url, url, pa.nulls(m, pa.string())),

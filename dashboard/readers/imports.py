@@ -11,12 +11,15 @@ an output folder, usually inside the data folder:
 
 An event whose external id is already in the folder is not imported again, so
 importing a file twice changes nothing. Every file is written under a
-temporary name and renamed into place: a running dashboard never reads half
-an import.
+temporary name and renamed into place only when the whole run is written
+(actors and places first, then the events that name them): a running dashboard
+never reads half an import, and a run that cannot write (a full disk) leaves
+nothing behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -34,6 +37,7 @@ from dashboard.problems import Problem
 from dashboard.readers import bulk
 
 MAX_SHOWN_PROBLEMS = 50  # a broken file lists this many rows, then a count
+MAX_KEPT_PROBLEMS = 1_000  # problems kept in memory; the rest are only counted
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 
@@ -63,26 +67,54 @@ SCHEMAS = {
 }  # fmt: skip
 
 
+class WriteError(Exception):
+    """The run's files could not be written (a full disk, a read-only folder); none were kept."""
+
+
 @dataclass
 class Report:
-    """What an import did: counted, with every problem named."""
+    """What an import did: counted, with problems named (the first MAX_KEPT_PROBLEMS kept, all counted)."""
 
     read: int = 0  # rows read
     imported: int = 0  # new events written
     already: int = 0  # events already in the folder (or twice in the input)
     filtered: int = 0  # rows left out by --country, --root, --since, --until
+    malformed: int = 0  # rows skipped as malformed, each a problem
+    unread: int = 0  # files, or the rest of a file, that could not be read
     unusable: dict[str, int] = field(default_factory=dict)  # rows skipped for a reason, not a defect
     problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0  # every problem, kept or not
     written: list[Path] = field(default_factory=list)
 
     def skip(self, why: str, n: int = 1) -> None:
         if n:
             self.unusable[why] = self.unusable.get(why, 0) + n
 
+    @property
+    def keeps(self) -> bool:
+        """Whether another problem would still be kept (else it is only counted)."""
+        return len(self.problems) < MAX_KEPT_PROBLEMS
+
+    def problem(self, p: Problem, *, skipped: bool = True) -> None:
+        """A problem; `skipped` when its row was left out (else the row was kept, or a file unread)."""
+        self.problem_count += 1
+        self.malformed += skipped
+        if self.keeps:
+            self.problems.append(p)
+
+    def uncounted(self, n: int) -> None:
+        """`n` more malformed rows, counted but not kept (past MAX_KEPT_PROBLEMS)."""
+        self.problem_count += n
+        self.malformed += n
+
+    def not_read(self, shown: str, why: str, line: int | None = None) -> None:
+        self.unread += 1
+        self.problem(Problem(shown, f"not read: {why}", line=line), skipped=False)
+
     def lines(self) -> list[str]:
         shown = [str(p) for p in self.problems[:MAX_SHOWN_PROBLEMS]]
-        if len(self.problems) > MAX_SHOWN_PROBLEMS:
-            shown.append(f"… and {len(self.problems) - MAX_SHOWN_PROBLEMS:,} more problems")
+        if self.problem_count > len(shown):
+            shown.append(f"… and {self.problem_count - len(shown):,} more problems")
         return shown
 
     def summary(self, dataset: str, took: float) -> str:
@@ -93,8 +125,11 @@ class Report:
         if self.filtered:
             parts.append(f"{self.filtered:,} filtered out")
         parts.extend(f"{n:,} {why}" for why, n in sorted(self.unusable.items()))
-        if self.problems:
-            parts.append(f"{len(self.problems):,} malformed rows skipped")
+        if self.malformed:
+            parts.append(f"{self.malformed:,} malformed rows skipped")
+        if self.unread:
+            files = "file" if self.unread == 1 else "files"
+            parts.append(f"{self.unread:,} {files} not read (or not to the end)")
         return "; ".join(parts)
 
 
@@ -152,12 +187,18 @@ class Records:
                 row["aliases"] = [*aliases, values["name"]]
                 self.changed = True
 
-    def write(self) -> Path | None:
+    def stage(self) -> tuple[Path, Path] | None:
+        """Write the records under a temporary name: (temporary, final), or None when unchanged."""
         if not self.changed:
             return None
         cols = {f.name: [r.get(f.name) for r in self.rows.values()] for f in self.schema}
-        _atomic_write(pa.table(cols, schema=self.schema), self.path)
-        return self.path
+        tmp = _partial(self.path)
+        try:
+            pq.write_table(pa.table(cols, schema=self.schema), tmp, compression="zstd")
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return tmp, self.path
 
 
 class Writer:
@@ -169,7 +210,7 @@ class Writer:
         self._tmp: dict[str, Path] = {}
         for section in sections:
             final = out / f"{name}.{section}.parquet"
-            tmp = out / f".{final.name}.{os.getpid()}.partial"
+            tmp = _partial(final)
             self._tmp[section] = tmp
             # Dictionary pages only for the columns with few distinct values: ids, summaries and
             # addresses are unique, and encoding them twice costs more than it saves.
@@ -183,25 +224,68 @@ class Writer:
         if table.num_rows:
             self._writers[section].write_table(table)
 
-    def close(self, keep: bool) -> list[Path]:
-        """Finish the files; rename them into place when `keep`, else remove them."""
-        done = []
+    def close(self) -> list[tuple[Path, Path]]:
+        """Finish the files: (temporary, final) for each section that holds rows."""
+        staged = []
         for section, w in self._writers.items():
             w.close()
-            tmp = self._tmp[section]
-            if keep:
-                final = self.out / f"{self.name}.{section}.parquet"
-                tmp.replace(final)
-                done.append(final)
-            else:
-                tmp.unlink(missing_ok=True)
-        return done
+            staged.append((self._tmp[section], self.out / f"{self.name}.{section}.parquet"))
+        return staged
+
+    def discard(self) -> None:
+        """Remove every temporary file (closing what is still open)."""
+        for section, w in self._writers.items():
+            with contextlib.suppress(OSError, pa.ArrowException):  # a full disk fails the close too
+                w.close()
+            self._tmp[section].unlink(missing_ok=True)
 
 
-def _atomic_write(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    pq.write_table(table, tmp, compression="zstd")
-    tmp.replace(path)
+def finish(writer: Writer, records: Iterable[Records], report: Report) -> None:
+    """End a run: when it imported events, stage the actors and places, then rename everything into
+    place (actors and places first, so no event names one not yet there); else, or on any error,
+    remove every temporary file. An error writing is a WriteError naming the folder."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        if report.imported == 0:
+            writer.discard()
+            return
+        events = writer.close()
+        staged.extend(events)
+        for r in records:
+            one = r.stage()
+            if one is not None:
+                staged.insert(0, one)
+        for tmp, final in staged:
+            tmp.replace(final)
+            report.written.append(final)
+    except (OSError, pa.ArrowException) as exc:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        report.written.clear()
+        raise failed(writer, exc) from None
+
+
+def _why(exc: BaseException) -> str:
+    """The system's words for a failed write ("No space left on device"), also when pyarrow wraps them."""
+    code = getattr(exc, "errno", None)
+    found = re.search(r"\[errno (\d+)\]", str(exc))
+    if not code and found:
+        code = int(found.group(1))
+    return os.strerror(code) if code else str(exc)
+
+
+def failed(writer: Writer, exc: BaseException) -> BaseException:
+    """After an error in a run: its temporary files removed; a failure to write becomes a WriteError
+    naming the folder and saying nothing was kept."""
+    writer.discard()
+    if isinstance(exc, (OSError, pa.ArrowException)):
+        return WriteError(f"cannot write in {writer.out}: {_why(exc)}; nothing from this run was kept")
+    return exc
+
+
+def _partial(path: Path) -> Path:
+    """A temporary name beside `path` the loader never reads (hidden, not `.parquet`)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.partial")
 
 
 def run_name(dataset: str, inputs: list[Path]) -> str:
@@ -213,5 +297,5 @@ def run_name(dataset: str, inputs: list[Path]) -> str:
 
 
 def blank(arr: pa.Array) -> pa.Array:
-    """True where a string column is null or empty."""
-    return pc.fill_null(pc.equal(pc.utf8_length(pc.fill_null(arr, "")), 0), True)
+    """True where a string column is null, empty or only spaces (what the loader takes as missing)."""
+    return pc.fill_null(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(pc.fill_null(arr, ""))), 0), True)

@@ -1,0 +1,10 @@
+"""The project's one documented date range: a date outside it is a problem wherever data is read."""
+
+import datetime
+
+EARLIEST = datetime.date(1800, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+
+
+def in_range(d: datetime.date) -> bool:
+    return EARLIEST <= d <= LATEST

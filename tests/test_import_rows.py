@@ -1,0 +1,299 @@
+"""Imports lose only the bad row: each malformed row is named FILE:LINE: field: why and skipped, the
+rest imports, the summary matches what was written, and a hostile file cannot exhaust memory.
+
+Rows are written here from the documented column layouts (GDELT 2.0 Events: 61 TAB-separated
+columns, no header; ACLED's CSV export), reusing test_imports' rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from test_imports import ACLED_HEADER, ACLED_ROWS, GDELT_FILE, GOOD, KELLOGG, write_gdelt
+
+from dashboard.readers import corpus, gdelt, imports
+
+ROOT = Path(__file__).resolve().parents[1]
+ACLED_FILE = "acled-export.csv"
+
+
+def gdelt_ids(out: Path) -> set[str]:
+    return {
+        x for p in out.glob("gdelt-*.events.parquet") for x in pq.read_table(p)["external_id"].to_pylist()
+    }
+
+
+def written_events(out: Path, dataset: str) -> int:
+    return sum(pq.read_metadata(p).num_rows for p in out.glob(f"{dataset}-*.events.parquet"))
+
+
+def loads_cleanly(out: Path) -> corpus.Corpus:
+    """The folder the import wrote loads with no problem at all: the loader drops nothing."""
+    c = corpus.load(out)
+    assert [str(p) for p in c.problems] == []
+    return c
+
+
+def acled_csv(path: Path, rows: list[list[str] | str]) -> Path:
+    """An ACLED export: the header, then rows (a str is written as the raw line it is)."""
+    buf = io.StringIO()
+    buf.write(ACLED_HEADER + "\n")
+    w = csv.writer(buf, lineterminator="\n")
+    for r in rows:
+        if isinstance(r, str):
+            buf.write(r + "\n")
+        else:
+            w.writerow(r)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def acled_row(k: int, **changes: str) -> list[str]:
+    """A good ACLED row with its own id (event_id_cnty ROWk) and fields changed by name."""
+    names = ACLED_HEADER.split(",")
+    row = list(ACLED_ROWS[k % 3])
+    row[names.index("event_id_cnty")] = f"ROW{k}"
+    for name, value in changes.items():
+        row[names.index(name)] = value
+    return row
+
+
+# --- ACLED ------------------------------------------------------------------------------------
+
+
+def test_an_acled_row_with_one_field_too_many_loses_only_that_row(tmp_path, cli) -> None:
+    rows: list[list[str] | str] = [acled_row(k) for k in range(5)]
+    rows[2] = [*acled_row(2), "one too many"]
+    src = acled_csv(tmp_path / ACLED_FILE, rows)
+    r = cli("import", "acled", str(src), "--out", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    assert f"{ACLED_FILE}:4: row: 32 fields, expected 31 (the header's)" in r.out
+    assert "4 new acled events from 5 rows" in r.out
+    assert "1 malformed rows skipped" in r.out
+    c = loads_cleanly(tmp_path / "out")
+    assert sorted(c.events["external_id"]) == ["acled:ROW0", "acled:ROW1", "acled:ROW3", "acled:ROW4"]
+
+
+def test_a_late_acled_value_of_another_type_loses_only_its_row_and_the_summary_matches(tmp_path, cli) -> None:
+    n, late = 12_000, 11_990
+    rows: list[list[str] | str] = [acled_row(k, fatalities=str(k % 7)) for k in range(n)]
+    rows[late] = acled_row(late, fatalities="unknown")
+    src = acled_csv(tmp_path / ACLED_FILE, rows)
+    out = tmp_path / "out"
+    r = cli("import", "acled", str(src), "--out", str(out))
+    assert r.code == 0, r.err
+    assert f"{ACLED_FILE}:{late + 2}: fatalities: 'unknown' is not a whole number (up to 18 digits)" in r.out
+    assert f"{n - 1:,} new acled events from {n:,} rows" in r.out
+    assert written_events(out, "acled") == n - 1  # what the summary says is what was written
+
+
+def test_acled_dates_outside_the_range_and_broken_bytes_are_named(tmp_path, cli) -> None:
+    src = tmp_path / ACLED_FILE
+    acled_csv(src, [acled_row(0), acled_row(1, event_date="0999-06-21"),
+                    acled_row(2, event_date="9999-12-31", time_precision="2"), acled_row(3),
+                    acled_row(4, timestamp="99999999999999999999")])  # fmt: skip
+    raw = src.read_bytes().replace(b"Kyiv,", b"K\xe9iv,", 1)  # a Latin-1 byte in row 1's admin1
+    src.write_bytes(raw)
+    r = cli("import", "acled", str(src), "--out", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    assert f"{ACLED_FILE}:2: admin1: byte 0xE9 at position 2 is not UTF-8" in r.out
+    assert f"{ACLED_FILE}:3: event_date: '0999-06-21' is outside the dates this atlas takes" in r.out
+    assert f"{ACLED_FILE}:4: event_date: '9999-12-31' is outside the dates this atlas takes" in r.out
+    c = loads_cleanly(tmp_path / "out")
+    # An unusable timestamp only loses the article's own date: the event's day stands in.
+    assert sorted(c.events["external_id"]) == ["acled:ROW3", "acled:ROW4"]
+
+
+def test_acled_ids_that_make_the_same_event_id_are_named_not_both_kept(tmp_path, cli) -> None:
+    src = acled_csv(
+        tmp_path / ACLED_FILE, [acled_row(0, event_id_cnty="UKR-1"), acled_row(1, event_id_cnty="ukr_1")]
+    )
+    r = cli("import", "acled", str(src), "--out", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    assert (
+        f"{ACLED_FILE}:3: event_id_cnty: 'ukr_1' makes the event id 'acled-ukr-1', which another event has"
+        in r.out
+    )
+    assert list(loads_cleanly(tmp_path / "out").events["external_id"]) == ["acled:UKR-1"]
+
+
+# --- GDELT ------------------------------------------------------------------------------------
+
+
+def eleven_rows() -> list[dict]:
+    return [dict(KELLOGG, GLOBALEVENTID=1240000 + k) for k in range(11)]
+
+
+def test_a_latin1_byte_in_row_11_loses_only_row_11(tmp_path, cli) -> None:
+    src = write_gdelt(tmp_path / GDELT_FILE, eleven_rows())
+    lines = src.read_bytes().split(b"\n")
+    lines[10] = lines[10].replace(b"ALEXANDER LUKASHENKO", b"ALEXANDER LUKA\xa8ENKO")
+    src.write_bytes(b"\n".join(lines))
+    out = tmp_path / "out"
+    r = cli("import", "gdelt", str(src), "--out", str(out))
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[0] == f"{GDELT_FILE}:11: Actor2Name: byte 0xA8 at position 15 is not UTF-8"
+    assert "10 new gdelt events from 11 rows" in r.out
+    assert "1 malformed rows skipped" in r.out
+    assert gdelt_ids(out) == {f"gdelt:{1240000 + k}" for k in range(10)}
+
+
+def test_infinite_measures_and_overflowing_ids_lose_only_their_rows(tmp_path, cli) -> None:
+    rows = [*GOOD, dict(KELLOGG, GLOBALEVENTID=1240100, AvgTone="1e999"),
+            dict(KELLOGG, GLOBALEVENTID="12345678901234567890"),
+            dict(KELLOGG, GLOBALEVENTID=1240101, NumMentions="-3"),
+            dict(KELLOGG, GLOBALEVENTID=1240102, GoldsteinScale="NaN")]  # fmt: skip
+    src = write_gdelt(tmp_path / GDELT_FILE, rows)
+    other = write_gdelt(tmp_path / "20250621121500.export.CSV", [dict(KELLOGG, GLOBALEVENTID=1240200)])
+    out = tmp_path / "out"
+    r = cli("import", "gdelt", str(src), str(other), "--out", str(out))
+    assert r.code == 0, r.err
+    assert f"{GDELT_FILE}:6: AvgTone: '1e999' is not a finite number" in r.out
+    assert (
+        f"{GDELT_FILE}:7: GLOBALEVENTID: '12345678901234567890' is not an event id "
+        "(a whole number up to 9223372036854775807)"
+    ) in r.out
+    assert f"{GDELT_FILE}:8: NumMentions: '-3' is not a count" in r.out
+    assert f"{GDELT_FILE}:9: GoldsteinScale: 'NaN' is not a number" in r.out
+    assert "6 new gdelt events from 10 rows" in r.out
+    loads_cleanly(out)
+    exported = cli("export", "--data", str(out), "--dataset", "gdelt")
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} in the JSON export")
+
+    events = json.loads(exported.out, parse_constant=refuse)["events"]
+    assert len(events) == 6
+
+
+def test_a_source_url_with_a_space_is_named_at_import_not_dropped_by_the_loader(tmp_path, cli) -> None:
+    rows = [KELLOGG, dict(KELLOGG, GLOBALEVENTID=1240300, SOURCEURL="https://news.example.org/a b"),
+            dict(KELLOGG, GLOBALEVENTID=1240301, SOURCEURL="HTTP://NEWS.EXAMPLE.ORG/X"),
+            dict(KELLOGG, GLOBALEVENTID=1240302, SOURCEURL="BBC Monitoring")]  # fmt: skip
+    src = write_gdelt(tmp_path / GDELT_FILE, rows)
+    out = tmp_path / "out"
+    r = cli("import", "gdelt", str(src), "--out", str(out))
+    assert r.code == 0, r.err
+    assert f"{GDELT_FILE}:2: SOURCEURL: 'https://news.example.org/a b' is not a usable address" in r.out
+    assert f"{GDELT_FILE}:3: SOURCEURL: 'HTTP://NEWS.EXAMPLE.ORG/X' is not a usable address" in r.out
+    c = loads_cleanly(out)
+    assert sorted(c.events["external_id"]) == ["gdelt:1230001", "gdelt:1240302"]
+
+
+def test_gdelt_dates_outside_the_range_are_named(tmp_path, cli) -> None:
+    rows = [KELLOGG, dict(KELLOGG, GLOBALEVENTID=1240400, SQLDATE="00010101"),
+            dict(KELLOGG, GLOBALEVENTID=1240401, SQLDATE="99991231"),
+            dict(KELLOGG, GLOBALEVENTID=1240402, DATEADDED="99991231000000"),
+            dict(KELLOGG, GLOBALEVENTID=1240403, SQLDATE="18000101")]  # fmt: skip
+    src = write_gdelt(tmp_path / GDELT_FILE, rows)
+    out = tmp_path / "out"
+    r = cli("import", "gdelt", str(src), "--out", str(out))
+    assert r.code == 0, r.err
+    why = "is outside the dates this atlas takes (1800-01-01 to 2100-12-31)"
+    assert f"{GDELT_FILE}:2: SQLDATE: '00010101' {why}" in r.out
+    assert f"{GDELT_FILE}:3: SQLDATE: '99991231' {why}" in r.out
+    assert f"{GDELT_FILE}:4: DATEADDED: '99991231000000' {why}" in r.out
+    c = loads_cleanly(out)
+    assert sorted(c.events["external_id"]) == ["gdelt:1230001", "gdelt:1240403"]  # the range's first day
+
+
+def test_wrong_field_counts_and_stray_line_breaks_keep_the_line_numbers(tmp_path, cli) -> None:
+    good = eleven_rows()
+    text = "".join(gdelt.row(**r) for r in good[:3])
+    text += "\n"  # an empty line: line 4
+    text += gdelt.row(**good[3]).replace("\t", "\t\t", 1)  # 62 columns: line 5
+    text += gdelt.row(**good[4]).replace("\n", "\r\n")  # a Windows line end is a line end: line 6
+    text += gdelt.row(**good[5]).replace("KEITH", "KEITH\rX")  # a carriage return inside: line 7
+    text += "".join(gdelt.row(**r) for r in good[6:])  # lines 8 to 12
+    src = tmp_path / GDELT_FILE
+    src.write_text(text.removesuffix("\n"), encoding="utf-8")  # the last line without its newline
+    out = tmp_path / "out"
+    r = cli("import", "gdelt", str(src), "--out", str(out))
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[:3] == [
+        f"{GDELT_FILE}:4: row: an empty line, expected 61 columns (a GDELT 2.0 Events row)",
+        f"{GDELT_FILE}:5: row: 62 columns, expected 61 (a GDELT 2.0 Events row)",
+        f"{GDELT_FILE}:7: row: a carriage return inside the row: not a GDELT 2.0 Events row",
+    ]
+    assert "9 new gdelt events from 12 rows" in r.out
+    assert gdelt_ids(out) == {f"gdelt:{1240000 + k}" for k in (0, 1, 2, 4, 6, 7, 8, 9, 10)}
+
+
+def _measured(args: list[str]) -> tuple[int, float, str]:
+    """Exit status, peak resident memory (MB, the kernel's rusage of the process) and output."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss / 1024, out.decode()
+
+
+def test_a_zip_of_five_million_newlines_is_read_in_bounded_memory(tmp_path) -> None:
+    bomb = tmp_path / f"{GDELT_FILE}.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr(GDELT_FILE, b"\n" * 5_000_000)
+    assert bomb.stat().st_size < 10_000
+    small = write_gdelt(tmp_path / "20250621121500.export.CSV", GOOD)
+    code, base_mb, _ = _measured(["import", "gdelt", str(small), "--out", str(tmp_path / "a")])
+    assert code == 0
+    code, peak_mb, out = _measured(["import", "gdelt", str(bomb), "--out", str(tmp_path / "b")])
+    assert code == 0, out
+    assert "0 new gdelt events from 5,000,000 rows" in out
+    assert "5,000,000 malformed rows skipped" in out
+    assert f"… and {5_000_000 - imports.MAX_SHOWN_PROBLEMS:,} more problems" in out
+    assert (
+        len(out.splitlines()) == imports.MAX_SHOWN_PROBLEMS + 2
+    )  # the problems shown, the count, the summary
+    # The import of 5 million lines costs no more memory than that of five rows, give or take 150 MB
+    # (it held 3 GB when every line became a kept problem).
+    assert peak_mb < base_mb + 150, (base_mb, peak_mb)
+
+
+def test_problems_kept_are_bounded_and_the_rest_counted(tmp_path) -> None:
+    src = tmp_path / GDELT_FILE
+    src.write_text("x\n" * 50_000, encoding="utf-8")
+    report, _ = gdelt.import_files([src], tmp_path / "out", gdelt.Options())
+    assert len(report.problems) == imports.MAX_KEPT_PROBLEMS
+    assert (report.problem_count, report.malformed, report.read) == (50_000, 50_000, 50_000)
+    assert str(report.problems[0]) == f"{GDELT_FILE}:1: row: 1 columns, expected 61 (a GDELT 2.0 Events row)"
+
+
+def test_a_zip_member_larger_than_the_limit_is_not_read_past_it(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(gdelt, "MAX_UNZIPPED", 1 << 20)
+    monkeypatch.setattr(gdelt, "PIECE", 64 << 10)
+    rows = "".join(gdelt.row(**dict(KELLOGG, GLOBALEVENTID=1250000 + k)) for k in range(4000))
+    big = tmp_path / f"{GDELT_FILE}.zip"
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(GDELT_FILE, rows)
+    info = zipfile.ZipFile(big).infolist()[0]
+    assert info.file_size > 1 << 20
+    report, _ = gdelt.import_files([big], tmp_path / "out", gdelt.Options())
+    assert report.unread == 1
+    assert "holds" in str(report.problems[-1])
+    assert "more than 1,048,576" in str(report.problems[-1])
+    assert report.imported == 0
+
+
+def test_a_line_longer_than_a_piece_is_named_and_not_held(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(gdelt, "PIECE", 4096)
+    rows = [gdelt.row(**dict(KELLOGG, GLOBALEVENTID=1270000 + k)) for k in range(3)]
+    src = tmp_path / GDELT_FILE
+    src.write_text(rows[0] + "A" * 50_000 + "\n" + rows[1] + "B" * 50_000 + rows[2], encoding="utf-8")
+    report, _ = gdelt.import_files([src], tmp_path / "out", gdelt.Options())
+    assert [str(p) for p in report.problems] == [
+        f"{GDELT_FILE}:2: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row",
+        f"{GDELT_FILE}:4: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row",
+    ]
+    assert (report.read, report.imported, report.malformed) == (4, 2, 2)
+    assert gdelt_ids(tmp_path / "out") == {"gdelt:1270000", "gdelt:1270001"}
