@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -45,19 +46,21 @@ def _node_modules_current() -> bool:
     return installed.exists() and installed.stat().st_mtime >= (OIDC / "package-lock.json").stat().st_mtime
 
 
-def _wait_for_line(proc: subprocess.Popen[str], prefix: str, timeout: float) -> str:
-    """The first line of `proc`'s output that starts with `prefix` (bounded in time and lines)."""
+def _wait_for_discovery(issuer: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+    """Until the provider answers its discovery document (bounded in time; fails if it exits)."""
     deadline = time.monotonic() + timeout
-    assert proc.stdout is not None
-    for _ in range(1000):
-        if time.monotonic() > deadline:
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
             break
-        line = proc.stdout.readline()
-        if not line:
-            break  # the process ended
-        if line.startswith(prefix):
-            return line.strip()
-    raise RuntimeError(f"the OpenID Connect provider did not start (exit code {proc.poll()})")
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=2) as r,  # noqa: S310 - loopback
+        ):
+            if json.loads(r.read()).get("issuer") == issuer:
+                return
+        time.sleep(0.1)
+    said = log.read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"the OpenID Connect provider did not start (exit code {proc.poll()}): {said}")
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +74,10 @@ def oidc_provider(tmp_path_factory) -> Iterator[Provider]:
             [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=OIDC, check=True, timeout=300
         )
     port, app_port = free_port(), free_port()
+    for _ in range(10):  # two distinct ports (the system rarely hands out the same one twice)
+        if app_port != port:
+            break
+        app_port = free_port()
     client_id, client_secret = "contact-atlas-editors", os.urandom(16).hex()
     env = {
         **os.environ,
@@ -79,14 +86,15 @@ def oidc_provider(tmp_path_factory) -> Iterator[Provider]:
         "OIDC_CLIENT_SECRET": client_secret,
         "OIDC_REDIRECT_URIS": f"http://127.0.0.1:{app_port}/oauth2callback",
     }
-    log = tmp_path_factory.mktemp("oidc") / "provider.err"
-    with log.open("w") as err:
+    log = tmp_path_factory.mktemp("oidc") / "provider.log"
+    with log.open("wb") as out:
         proc = subprocess.Popen(
-            [node, "provider.mjs"], cwd=OIDC, env=env, stdout=subprocess.PIPE, stderr=err, text=True
+            [node, "provider.mjs"], cwd=OIDC, env=env, stdout=out, stderr=subprocess.STDOUT
         )
         try:
-            ready = _wait_for_line(proc, "ready ", timeout=60)
-            yield Provider(ready.removeprefix("ready "), app_port, client_id, client_secret)
+            issuer = f"http://127.0.0.1:{port}"
+            _wait_for_discovery(issuer, proc, log)
+            yield Provider(issuer, app_port, client_id, client_secret)
         finally:
             proc.send_signal(signal.SIGTERM)  # by its process id
             try:
@@ -97,16 +105,15 @@ def oidc_provider(tmp_path_factory) -> Iterator[Provider]:
 
 
 @contextlib.contextmanager
-def editing_deployment(
-    port: int, secrets: Path | None, log: str, address: str = "127.0.0.1"
-) -> Iterator[str]:
-    """`streamlit run` in editing mode on `port`, with `secrets` as its secrets.toml; yields its URL."""
+def editing_deployment(port: int, secrets: Path, log: str, address: str = "127.0.0.1") -> Iterator[str]:
+    """`streamlit run` in editing mode on `port`, with `secrets` as its secrets.toml (none if it does not
+    exist: not the developer's own); yields its URL."""
     url = f"http://127.0.0.1:{port}"
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
         "--server.port", str(port), "--server.address", address, "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
-        *(["--secrets.files", str(secrets)] if secrets else []),
+        "--secrets.files", str(secrets),
     ]  # fmt: skip
     env = {**os.environ, "CONTACT_ATLAS_MODE": "edit"}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -236,11 +243,13 @@ def test_a_reading_deployment_has_no_add_article_page_even_by_its_address(contex
     assert "Add article" not in nav_links(page)
 
 
-def test_an_editing_deployment_served_beyond_loopback_without_sign_in_refuses_to_serve(context) -> None:
+def test_an_editing_deployment_served_beyond_loopback_without_sign_in_refuses_to_serve(
+    context, tmp_path
+) -> None:
     chromium_path()
-    port = free_port()
+    port, no_secrets = free_port(), tmp_path / "secrets.toml"
     # Bound to every interface, with no [auth]: it must not serve the editors' page to anyone.
-    with editing_deployment(port, None, "streamlit-editing-open.log", address="0.0.0.0") as url:  # noqa: S104
+    with editing_deployment(port, no_secrets, "streamlit-editing-open.log", address="0.0.0.0") as url:  # noqa: S104
         page = new_page(context)
         page.goto(f"{url}/add-article")
         page.wait_for_function("() => document.body.innerText.includes('serves no page')")

@@ -6,7 +6,7 @@
 //   OIDC_REDIRECT_URIS  the app's http://127.0.0.1:PORT/oauth2callback, space-separated if several
 // The sign-in form is oidc-provider's own development form (any password); only the login
 // `editor` names an account. Consent is granted without asking, as for a first-party app.
-// Prints "ready <issuer>" on standard output once it listens. For tests only: its signing keys
+// Logs "ready <issuer>" once it listens (the test waits for its discovery document). For tests only: its signing keys
 // and cookie keys are not secret.
 import Provider from 'oidc-provider';
 
