@@ -1,4 +1,4 @@
-// A real OpenID Connect provider for the editor sign-in tests (tests/test_auth.py), on 127.0.0.1 only.
+// A real OpenID Connect provider for the editor sign-in tests (tests/test_auth_browser.py), on 127.0.0.1.
 //
 // One confidential client and one account: the test sets, in the environment,
 //   OIDC_PORT           the port to listen on (127.0.0.1)
@@ -6,8 +6,8 @@
 //   OIDC_REDIRECT_URIS  the app's http://127.0.0.1:PORT/oauth2callback, space-separated if several
 // The sign-in form is oidc-provider's own development form (any password); only the login
 // `editor` names an account. Consent is granted without asking, as for a first-party app.
-// Logs "ready <issuer>" once it listens (the test waits for its discovery document). For tests only: its signing keys
-// and cookie keys are not secret.
+// Logs "ready <issuer>" once it listens (the test waits for its discovery document).
+// For tests only: its signing keys and cookie keys are not secret.
 import Provider from 'oidc-provider';
 
 const env = (name) => {
