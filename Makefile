@@ -8,18 +8,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: run test lint validate geocode bench serve clean
+.PHONY: run edit test lint validate geocode bench serve clean
 
 # Loopback only: a local run is for this machine (and needs no external address lookup).
+# `run` and `serve` read (CONTACT_ATLAS_MODE=read whatever the shell says); `edit` adds the editors'
+# Add article page, on loopback and another port; see README "Hosting".
 RUN_PORT ?= 8501
 run: $(READY)
-	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(RUN_PORT)
+	CONTACT_ATLAS_MODE=read $(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(RUN_PORT)
+
+EDIT_PORT ?= 8502
+edit: $(READY)
+	CONTACT_ATLAS_MODE=edit $(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(EDIT_PORT)
 
 # Replicas (one a core) behind Debian's nginx; see README "Hosting".
 REPLICAS ?= 2
 PORT ?= 8080
 serve: $(READY)
-	$(BIN)/python deploy/serve.py --replicas $(REPLICAS) --port $(PORT) $(if $(DATA),--data $(DATA))
+	CONTACT_ATLAS_MODE=read $(BIN)/python deploy/serve.py --replicas $(REPLICAS) --port $(PORT) $(if $(DATA),--data $(DATA))
 
 test: $(READY)
 	$(BIN)/ruff check .

@@ -204,7 +204,8 @@ def page_runs(data: Path, title: str, texts: list[tuple[str, str]], repeats: int
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     out = []
-    env = {"DASHBOARD_DATA": str(data)}
+    # `make edit`'s deployment: the page is an editor's, served on loopback.
+    env = {"DASHBOARD_DATA": str(data), "CONTACT_ATLAS_MODE": "edit"}
     with streamlit_server(ROOT / "dashboard" / "app.py", env=env) as srv, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         pid = srv.proc.pid
@@ -237,7 +238,7 @@ def page_lines(shown: list[tuple[str, list, float]]) -> list[str]:
     if not shown:
         return []
     lines = [
-        "The Add article page in Chromium (`make run`'s server on the bundled data; each run a fresh browser "
+        "The Add article page in Chromium (`make edit`'s server on the bundled data; each run a fresh browser "
         "context; the first run of a process also builds the gazetteer's index): from the click on "
         '"Propose events" to the highlighted text and the table painted, and the whole server process\'s '
         "CPU for it (/proc).",

@@ -42,7 +42,7 @@ def main(checkout: Path) -> int:
     seen: dict[str, object] = {}
     try:
         wait_healthy(url, proc)
-        for name in ("", "events", "about"):
+        for name in ("", "events", "about", "add-article"):  # the last: not a page of a reading deployment
             page = load.first_page(url, "", name)[1]
             seen[name or "explorer"] = {
                 "status": page.status,

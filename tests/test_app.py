@@ -10,7 +10,17 @@ from dashboard.model import TAXONOMY
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["ui/explorer.py", "ui/events.py", "ui/add_article.py", "ui/about.py"]
+EDITORS_PAGE = "ui/add_article.py"  # registered only by an editing deployment (CONTACT_ATLAS_MODE=edit)
 VISIT = "kellogg-visits-belarus-2025"
+# An editing deployment's sign-in settings, as in .streamlit/secrets.toml (no provider is reached here).
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8502/oauth2callback",
+    "cookie_secret": "a-test-cookie-secret-of-some-length",
+    "client_id": "contact-atlas",
+    "client_secret": "a-test-client-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+EDITOR = {"is_logged_in": True, "email": "ada.editor@example.org", "name": "Ada Editor"}
 
 
 def app(**params: str | list[str]) -> AppTest:
@@ -20,6 +30,20 @@ def app(**params: str | list[str]) -> AppTest:
     return at
 
 
+def editing(monkeypatch: pytest.MonkeyPatch, at: AppTest, user: dict | None = EDITOR) -> AppTest:
+    """`at` as an editing deployment with sign-in configured, and `user` signed in (None: anonymous)."""
+    monkeypatch.setenv("CONTACT_ATLAS_MODE", "edit")
+    at.secrets["auth"] = dict(AUTH)
+    at.user = dict(user) if user else {"is_logged_in": False}
+    return at
+
+
+def for_page(monkeypatch: pytest.MonkeyPatch, page: str, **params: str | list[str]) -> AppTest:
+    """An app that serves `page`: the editors' page through a signed-in editor's editing deployment."""
+    at = app(**params)
+    return editing(monkeypatch, at) if page == EDITORS_PAGE else at
+
+
 def summary(at: AppTest) -> str:
     return next(m.value for m in at.markdown if " of 22 events" in m.value)
 
@@ -27,13 +51,16 @@ def summary(at: AppTest) -> str:
 def test_registered_pages_are_the_three_views_the_editors_page_and_about() -> None:
     from dashboard import app as entry  # noqa: PLC0415 - importing lists pages, renders nothing
 
-    assert [title for _, title, _ in entry.PAGES] == ["Explorer", "Events", "Add article", "About"]
-    assert [path for path, _, _ in entry.PAGES] == PAGES
+    assert [title for _, title, _, _ in entry.PAGES] == ["Explorer", "Events", "Add article", "About"]
+    assert [path for path, _, _, _ in entry.PAGES] == PAGES
+    # A reading deployment registers no page that drafts or writes; an editing one adds Add article.
+    assert [path for path, _, _ in entry.page_specs(editing=False)] == [p for p in PAGES if p != EDITORS_PAGE]
+    assert [path for path, _, _ in entry.page_specs(editing=True)] == PAGES
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_without_exception(page: str) -> None:
-    at = app()
+def test_every_page_renders_without_exception(page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = for_page(monkeypatch, page)
     at.run()
     at.switch_page(page).run()
     assert not at.exception, at.exception
@@ -86,8 +113,15 @@ def test_selecting_an_event_fills_the_card_and_the_url() -> None:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_bad_parameters_give_a_notice_not_a_traceback(page: str) -> None:
-    at = app(actor=["vladimir-putin", "keith-kellogg"], to="21/06/2025", event="no-such-event", zoom="3")
+def test_bad_parameters_give_a_notice_not_a_traceback(page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = for_page(
+        monkeypatch,
+        page,
+        actor=["vladimir-putin", "keith-kellogg"],
+        to="21/06/2025",
+        event="no-such-event",
+        zoom="3",
+    )
     at.run()
     at.switch_page(page).run() if page != PAGES[0] else None
     assert not at.exception
@@ -145,11 +179,11 @@ def test_about_page_explains_coding_and_coordinates() -> None:
     ],
 )
 def test_add_article_names_what_is_wrong_with_the_input(
-    text: str, published: str | None, message: str
+    text: str, published: str | None, message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import datetime as dt  # noqa: PLC0415
 
-    at = app()
+    at = editing(monkeypatch, app())
     at.run()
     at.switch_page("ui/add_article.py").run()
     at.text_area(key="draft-text").input(text)
@@ -162,10 +196,10 @@ def test_add_article_names_what_is_wrong_with_the_input(
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
 
 
-def test_add_article_proposes_events_for_pasted_text() -> None:
+def test_add_article_proposes_events_for_pasted_text(monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt  # noqa: PLC0415
 
-    at = app()
+    at = editing(monkeypatch, app())
     at.run()
     at.switch_page("ui/add_article.py").run()
     at.text_area(key="draft-text").input("Alexander Lukashenko met Keith Kellogg in Minsk on 3 January.")
@@ -176,3 +210,80 @@ def test_add_article_proposes_events_for_pasted_text() -> None:
     assert not at.exception, at.exception
     assert any(s.value == "1 proposed event" for s in at.subheader)
     assert not at.error
+
+
+# --- readers and editors apart -------------------------------------------------------------------
+
+
+def test_a_reading_deployment_registers_no_add_article_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CONTACT_ATLAS_MODE", raising=False)
+    at = app()
+    at.secrets["auth"] = dict(AUTH)  # sign-in settings change nothing: a reading deployment has no editors
+    at.user = dict(EDITOR)
+    at.run()
+    assert not at.exception
+    with pytest.raises(ValueError, match="add_article"):
+        at.switch_page(EDITORS_PAGE)
+    assert not at.text_area
+    assert "Sign out" not in [b.label for b in at.button]
+
+
+def test_an_anonymous_visitor_of_an_editing_deployment_gets_a_sign_in_button(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at = editing(monkeypatch, app(), user=None)
+    at.run()
+    at.switch_page(EDITORS_PAGE).run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert [i.value for i in at.info] == ["Adding articles is for editors: sign in first."]
+    assert not at.text_area  # the page itself did not run: no form, so no drafter
+    assert not [c.value for c in at.sidebar.caption if c.value.startswith("Signed in as")]
+
+
+def test_a_signed_in_editor_reaches_add_article_and_sees_who_they_are(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at = editing(monkeypatch, app(), user={**EDITOR, "name": "Ada [Editor](http://example.org/x)"})
+    at.run()
+    at.switch_page(EDITORS_PAGE).run()
+    assert not at.exception
+    assert at.text_area(key="draft-text")
+    signed = [c.value for c in at.sidebar.caption if c.value.startswith("Signed in as")]
+    # The provider's name is text, not Markdown: the link is escaped, not rendered.
+    assert signed == [r"Signed in as Ada \[Editor\]\(http\://example\.org/x\) \(ada\.editor@example\.org\)"]
+    assert "Sign out" in [b.label for b in at.sidebar.button]
+
+
+def test_editing_served_beyond_this_machine_without_sign_in_serves_no_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # AppTest binds no address (as a host that listens on every interface) and has no [auth].
+    monkeypatch.setenv("CONTACT_ATLAS_MODE", "edit")
+    at = app()
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "served beyond this machine with no sign-in, so it serves no page" in at.error[0].value
+    assert not at.text_area
+    assert not at.sidebar.multiselect  # no page runs at all: not even the filters
+
+
+@pytest.mark.parametrize(
+    ("mode", "auth", "said"),
+    [
+        ("Edit", None, "CONTACT_ATLAS_MODE='Edit' is not a mode: use `read` (the default) or `edit`."),
+        ("edit", {"client_id": "x"}, "lacks redirect_uri, cookie_secret, client_secret, server_metadata_url"),
+    ],
+)
+def test_a_deployment_that_cannot_say_who_edits_says_why_and_serves_nothing(
+    mode: str, auth: dict | None, said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONTACT_ATLAS_MODE", mode)
+    at = app()
+    if auth:
+        at.secrets["auth"] = auth
+    at.run()
+    assert not at.exception
+    assert [said in e.value for e in at.error] == [True]
+    assert not at.sidebar.multiselect

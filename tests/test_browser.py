@@ -320,10 +320,27 @@ DRAFT_TEXT = (
 )
 
 
-def test_an_editor_pastes_an_article_and_downloads_its_drafts(page, server) -> None:
+@pytest.fixture(scope="module")
+def editing_server(tmp_path_factory) -> Iterator[str]:
+    """`make edit`: editing mode on loopback with no sign-in configured (only this machine reaches it)."""
+    from browser import chromium_path, streamlit_server  # noqa: PLC0415
+
+    chromium_path()
+    no_secrets = tmp_path_factory.mktemp("editing") / "secrets.toml"  # none: not the developer's own
+    with streamlit_server(
+        ROOT / "dashboard" / "app.py",
+        env={"CONTACT_ATLAS_MODE": "edit"},
+        log=ARTIFACTS / "streamlit-editing-local.log",
+        args=["--secrets.files", str(no_secrets)],
+    ) as srv:
+        yield srv.url
+
+
+def test_an_editor_pastes_an_article_and_downloads_its_drafts(browser, editing_server) -> None:
     import yaml  # noqa: PLC0415
 
-    page.goto(f"{server}/add-article")
+    ctx, page = own_page(browser)
+    page.goto(f"{editing_server}/add-article")
     page.get_by_label("Article text").fill(DRAFT_TEXT)
     page.get_by_label("Title").fill("Sandu meets Bolojan")
     page.get_by_label("Publisher").fill("Test Wire")
@@ -348,6 +365,7 @@ def test_an_editor_pastes_an_article_and_downloads_its_drafts(page, server) -> N
     assert {e["status"] for e in doc["events"]} == {"draft"}
     assert {"kestutis-budrys", "maia-sandu"} <= {p["actor"] for e in doc["events"] for p in e["participants"]}
     assert "Traceback" not in body
+    ctx.close()
 
 
 @pytest.fixture(scope="module")
@@ -399,4 +417,19 @@ def test_drafts_are_pale_on_the_map_filtered_by_the_link_and_labelled_in_the_car
     page.wait_for_selector(".details-card .dataset.draft")
     assert "Draft · proposed from the article's text, not yet reviewed" in page.inner_text(".details-card")
     page.screenshot(path=ARTIFACTS / "drafts-on-the-map.png", full_page=False)
+    ctx.close()
+
+
+def test_make_edit_behind_a_proxy_serves_no_page_without_sign_in(browser, editing_server) -> None:
+    # The same loopback server, reached through a proxy (which says so in X-Forwarded-For, as nginx
+    # does in `make serve`): readers from elsewhere, no sign-in configured, so nothing is served.
+    ctx = browser.new_context(
+        viewport={"width": 1440, "height": 900}, extra_http_headers={"X-Forwarded-For": "203.0.113.9"}
+    )
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{editing_server}/add-article")
+    page.wait_for_function("() => document.body.innerText.includes('serves no page')")
+    assert page.get_by_label("Article text").count() == 0
+    assert "of 22 events" not in page.inner_text("body")
     ctx.close()

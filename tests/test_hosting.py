@@ -74,6 +74,11 @@ def test_the_app_starts_from_committed_files_with_its_configuration_and_no_netwo
     assert seen["events"]["elements"].get("dataframe") == 1
     assert seen["about"]["exceptions"] == []
     assert any("CAMEO" in t for t in seen["about"]["texts"])
+    # Hosted as committed, the app reads: Add article's address opens the default page, nothing that drafts.
+    added = seen["add-article"]
+    assert added["exceptions"] == []
+    assert "text_area" not in added["elements"], added["elements"]
+    assert added["elements"].get("plotly_chart") == 2
     # .streamlit/config.toml at the root was read: the toolbar it sets, no usage statistics.
     assert explorer["toolbar_mode"] == Config.ToolbarMode.MINIMAL
     assert explorer["gather_usage_stats"] is False
@@ -102,9 +107,16 @@ def test_the_readme_says_how_to_host_it() -> None:
     for needed in ("Streamlit Community Cloud", "dashboard/app.py", "requirements.txt", ".streamlit/config.toml",
                    "Python 3.11", "make serve", "nginx", "sticky"):  # fmt: skip
         assert needed in hosting, needed
+    # What a reading and an editing deployment expose, and how an editor signs in.
+    for needed in ("make edit", "CONTACT_ATLAS_MODE=edit", "/add-article", "st.login", "OpenID Connect",
+                   ".streamlit/secrets.toml", "[auth]", "redirect_uri", "cookie_secret", "client_id",
+                   "client_secret", "server_metadata_url", "/oauth2callback", "Sign out"):  # fmt: skip
+        assert needed in hosting, needed
 
 
 def test_every_requirement_of_the_hosted_app_is_in_requirements_txt() -> None:
     wanted = {line.split(">=")[0] for line in (ROOT / "requirements.txt").read_text().splitlines()
               if line and not line.startswith("#")}  # fmt: skip
-    assert {"streamlit", "plotly", "geopy", "pandas", "pyarrow", "pydantic", "pyyaml", "pycountry"} <= wanted
+    names = {w.split("[")[0] for w in wanted}
+    assert {"streamlit", "plotly", "geopy", "pandas", "pyarrow", "pydantic", "pyyaml", "pycountry"} <= names
+    assert "streamlit[auth]" in wanted  # Authlib: an editing deployment signs its editors in (st.login)

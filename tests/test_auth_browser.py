@@ -1,0 +1,263 @@
+"""Readers and editors apart, in Chromium, with a real OpenID Connect provider on 127.0.0.1.
+
+The provider is `oidc-provider` from npm (tests/oidc/provider.mjs, the version pinned in its
+package-lock.json), started once for the test session. The editing deployment is `streamlit run`
+with CONTACT_ATLAS_MODE=edit and an [auth] section naming that provider; the reading one is the
+session's own server. What a visitor can reach is checked as they would: by opening pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+from browser import ARTIFACTS, ROOT, chromium_path, free_port, required, wait_healthy
+
+pytestmark = pytest.mark.browser
+pytest.importorskip("playwright.sync_api")
+
+OIDC = ROOT / "tests" / "oidc"
+TIMEOUT = 30_000
+LOGIN = "editor"  # the provider's one account (tests/oidc/provider.mjs)
+NAME, EMAIL = "Ada Editor", "ada.editor@example.org"
+ARTICLE = "Alexander Lukashenko met Keith Kellogg in Minsk on 3 January."
+
+
+class Provider(NamedTuple):
+    issuer: str
+    app_port: int  # the editing deployment's port: the one redirect URI the client may use
+    client_id: str
+    client_secret: str
+
+
+def _node_modules_current() -> bool:
+    installed = OIDC / "node_modules" / ".package-lock.json"  # written by npm ci / npm install
+    return installed.exists() and installed.stat().st_mtime >= (OIDC / "package-lock.json").stat().st_mtime
+
+
+def _wait_for_discovery(issuer: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+    """Until the provider answers its discovery document (bounded in time; fails if it exits)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=2) as r,  # noqa: S310 - loopback
+        ):
+            if json.loads(r.read()).get("issuer") == issuer:
+                return
+        time.sleep(0.1)
+    said = log.read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"the OpenID Connect provider did not start (exit code {proc.poll()}): {said}")
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory) -> Iterator[Provider]:
+    """oidc-provider on a free loopback port, its dependencies installed from package-lock.json."""
+    chromium_path()  # skip, or fail under CI, before installing anything
+    node = required(shutil.which("node"), "Node.js 20.19+ not found: the sign-in tests run oidc-provider")
+    npm = required(shutil.which("npm"), "npm not found: the sign-in tests install oidc-provider with it")
+    if not _node_modules_current():
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=OIDC, check=True, timeout=300
+        )
+    port, app_port = free_port(), free_port()
+    for _ in range(10):  # two distinct ports (the system rarely hands out the same one twice)
+        if app_port != port:
+            break
+        app_port = free_port()
+    client_id, client_secret = "contact-atlas-editors", os.urandom(16).hex()
+    env = {
+        **os.environ,
+        "OIDC_PORT": str(port),
+        "OIDC_CLIENT_ID": client_id,
+        "OIDC_CLIENT_SECRET": client_secret,
+        "OIDC_REDIRECT_URIS": f"http://127.0.0.1:{app_port}/oauth2callback",
+    }
+    log = tmp_path_factory.mktemp("oidc") / "provider.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [node, "provider.mjs"], cwd=OIDC, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+        try:
+            issuer = f"http://127.0.0.1:{port}"
+            _wait_for_discovery(issuer, proc, log)
+            yield Provider(issuer, app_port, client_id, client_secret)
+        finally:
+            proc.send_signal(signal.SIGTERM)  # by its process id
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def editing_deployment(port: int, secrets: Path, log: str, address: str = "127.0.0.1") -> Iterator[str]:
+    """`streamlit run` in editing mode on `port`, with `secrets` as its secrets.toml (none if it does not
+    exist: not the developer's own); yields its URL."""
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        "--server.port", str(port), "--server.address", address, "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--secrets.files", str(secrets),
+    ]  # fmt: skip
+    env = {**os.environ, "CONTACT_ATLAS_MODE": "edit"}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / log).open("wb") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            wait_healthy(url, proc)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def signed_in_deployment(oidc_provider, tmp_path_factory) -> Iterator[str]:
+    """An editing deployment whose editors sign in with the test provider."""
+    secrets = tmp_path_factory.mktemp("editing") / "secrets.toml"
+    auth = {
+        "redirect_uri": f"http://127.0.0.1:{oidc_provider.app_port}/oauth2callback",
+        "cookie_secret": os.urandom(24).hex(),
+        "client_id": oidc_provider.client_id,
+        "client_secret": oidc_provider.client_secret,
+        "server_metadata_url": f"{oidc_provider.issuer}/.well-known/openid-configuration",
+    }
+    # TOML strings are JSON strings for these values (ASCII, no control characters).
+    lines = ["[auth]", *(f"{k} = {json.dumps(v)}" for k, v in auth.items())]
+    # oidc-provider knows the prompts `login` and `consent` (Streamlit asks for `select_account`).
+    lines += ["[auth.client_kwargs]", 'prompt = "login"']
+    secrets.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with editing_deployment(oidc_provider.app_port, secrets, "streamlit-editing.log") as url:
+        yield url
+
+
+@pytest.fixture
+def context(browser, request):
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+    yield ctx
+    for n, pg in enumerate(ctx.pages):
+        with contextlib.suppress(Exception):  # an artifact for a reader of the log, not part of the test
+            pg.screenshot(path=ARTIFACTS / f"{request.node.name}-{n}.png", timeout=10_000)
+    ctx.close()
+
+
+def new_page(ctx):
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT)
+    return page
+
+
+def nav_links(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "[data-testid=stSidebarNav] a", "els => els.map((e) => e.innerText.trim())"
+    )
+
+
+def assert_no_editor_page(page) -> None:
+    assert page.get_by_label("Article text").count() == 0
+    assert page.get_by_role("button", name="Propose events").count() == 0
+    assert "Traceback" not in page.inner_text("body")
+
+
+def test_an_anonymous_visitor_of_an_editing_deployment_gets_a_sign_in_button_not_the_page(
+    context, signed_in_deployment
+) -> None:
+    page = new_page(context)
+    page.goto(f"{signed_in_deployment}/add-article")  # the page's own address, typed in
+    page.get_by_role("button", name="Sign in").wait_for()
+    assert "Adding articles is for editors: sign in first." in page.inner_text("body")
+    assert_no_editor_page(page)
+    # From the navigation, the same: the page is listed, its content is not served.
+    page.goto(signed_in_deployment)
+    page.wait_for_function("() => document.body.innerText.includes('of 22 events')")
+    assert "Add article" in nav_links(page)
+    assert "Signed in as" not in page.inner_text("body")
+    page.get_by_role("link", name="Add article").click()
+    page.get_by_role("button", name="Sign in").wait_for()
+    assert_no_editor_page(page)
+
+
+def test_an_editor_signs_in_with_the_provider_drafts_and_signs_out(context, signed_in_deployment) -> None:
+    page = new_page(context)
+    page.goto(f"{signed_in_deployment}/add-article")
+    page.get_by_role("button", name="Sign in").click()
+    # The provider's own sign-in form, on its own origin.
+    page.wait_for_url("**/interaction/**")
+    page.fill("input[name=login]", LOGIN)
+    page.fill("input[name=password]", "any password")
+    page.get_by_role("button", name="Sign-in").click()
+    # Back in the app, signed in: who it is, in the sidebar, on every page.
+    page.wait_for_function(
+        "(who) => document.body.innerText.includes(who)", arg=f"Signed in as {NAME} ({EMAIL})"
+    )
+    assert page.url.startswith(signed_in_deployment)
+    page.get_by_role("link", name="Add article").click()
+    page.get_by_label("Article text").fill(ARTICLE)
+    page.get_by_label("Title").fill("A title")
+    page.get_by_label("Publisher").fill("Test Wire")
+    page.get_by_role("spinbutton", name="year, Published").click()
+    page.keyboard.type("20250110")
+    page.get_by_role("button", name="Propose events").click()
+    page.wait_for_function("() => document.body.innerText.includes('1 proposed event')")
+    assert f"Signed in as {NAME} ({EMAIL})" in page.inner_text("[data-testid=stSidebar]")
+    # Signing out ends the identity here and at the provider; the page is closed again.
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Yes, sign me out").click()  # the provider asks to confirm
+    page.wait_for_url(lambda u: u.startswith(signed_in_deployment))
+    page.goto(f"{signed_in_deployment}/add-article")
+    page.get_by_role("button", name="Sign in").wait_for()
+    assert "Signed in as" not in page.inner_text("body")
+    assert_no_editor_page(page)
+
+
+def test_a_reading_deployment_has_no_add_article_page_even_by_its_address(context, server) -> None:
+    page = new_page(context)
+    page.goto(server)
+    page.wait_for_function("() => document.body.innerText.includes('of 22 events')")
+    assert nav_links(page) == ["Explorer", "Events", "About"]
+    page.goto(f"{server}/add-article")
+    # Streamlit says there is no such page and shows the default one.
+    page.wait_for_function("() => document.body.innerText.includes('of 22 events')")
+    assert_no_editor_page(page)
+    assert page.get_by_role("button", name="Sign in").count() == 0
+    assert "Add article" not in nav_links(page)
+
+
+def test_an_editing_deployment_served_beyond_loopback_without_sign_in_refuses_to_serve(
+    context, tmp_path
+) -> None:
+    chromium_path()
+    port, no_secrets = free_port(), tmp_path / "secrets.toml"
+    # Bound to every interface, with no [auth]: it must not serve the editors' page to anyone.
+    with editing_deployment(port, no_secrets, "streamlit-editing-open.log", address="0.0.0.0") as url:  # noqa: S104
+        page = new_page(context)
+        page.goto(f"{url}/add-article")
+        page.wait_for_function("() => document.body.innerText.includes('serves no page')")
+        body = page.inner_text("body")
+        assert "served beyond this machine with no sign-in" in body
+        assert "[auth]" in body
+        assert_no_editor_page(page)
+        assert "of 22 events" not in body  # nothing else is served either
+    log = (ARTIFACTS / "streamlit-editing-open.log").read_text(errors="replace")
+    assert "served beyond this machine with no sign-in" in log  # whoever runs it reads why
+    assert "Traceback" not in log
