@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dashboard import daterange
 from dashboard.arrow import blank, isin, matches, positions
 from dashboard.countries import iso3_codes
 from dashboard.model import (
@@ -239,6 +240,13 @@ class Checker:
         if not optional:
             self.fail(~present, col, "Field required")
 
+    def in_range(self, col: str, values: pd.Series) -> None:
+        """Dates outside the one range the data may hold (`dashboard.daterange`), compared column-wise."""
+        v = values.to_numpy(dtype="datetime64[D]")
+        bad = ~np.isnat(v) & ((v < np.datetime64(daterange.EARLIEST)) | (v > np.datetime64(daterange.LATEST)))
+        shown = np.datetime_as_string(v[bad & self.ok], unit="D")
+        self.fail(bad, col, (f"{d} is {daterange.OUTSIDE}" for d in shown))
+
     def unique(self, seen: Iterable[str]) -> None:
         ids = self.frame[self.id_col]
         dup = ids.duplicated(keep="first").to_numpy() | isin(ids, list(seen))
@@ -286,6 +294,8 @@ def check_events(
     c.fail(unknown & start.notna().to_numpy(), "start", "an unknown date has no start (give precision too)")
     c.fail(~unknown & start.isna().to_numpy(), "start", "missing or not a date")
     c.fail(~unknown & end.isna().to_numpy(), "end", "missing or not a date")
+    c.in_range("start", start)
+    c.in_range("end", end)
     c.fail((end < start).to_numpy(), "end", "before the start")
     month = (frame["precision"] == "month").to_numpy()
     year = (frame["precision"] == "year").to_numpy()
@@ -367,6 +377,7 @@ def check_sources(
     )
     dates = pd.to_datetime(frame["date"], errors="coerce")
     c.fail((frame["date"].notna() & dates.isna()).to_numpy(), "date", "not a date")
+    c.in_range("date", dates)
     ok = c.valid()
     given = (ok["quote"].notna() & ok["article"].notna()).to_numpy()
     if given.any():
@@ -404,11 +415,9 @@ def check_simple(
     c.unique(seen)
     if section == "articles":
         c.required("title", "publisher", "text")
-        c.fail(
-            pd.to_datetime(frame["published"], errors="coerce").isna().to_numpy(),
-            "published",
-            "missing or not a date",
-        )
+        published = pd.to_datetime(frame["published"], errors="coerce")
+        c.fail(published.isna().to_numpy(), "published", "missing or not a date")
+        c.in_range("published", published)
     elif section == "actors":
         c.required("name")
         c.choice("kind", [k.value for k in ActorKind])
