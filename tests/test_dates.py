@@ -156,3 +156,99 @@ def test_bulk_dates_outside_the_range_are_named_by_file_row_and_field(data_copy:
     assert not {"b-year-1", "b-year-9999", "b-unknown-1799"} & ids
     assert len(c.events) == 22 + 3
     assert "old-art" not in c.articles
+
+
+# --- inside the range, at its ends: no page raises --------------------------------------------
+
+EXTREMES = """\
+article: kellogg-lukashenko-minsk
+events:
+"""
+EXTREME_DATES = {
+    "at-1800-01-01": "date: 1800-01-01",
+    "at-2100-12-31": "date: 2100-12-31",
+    "same-day-span": "date: 2100-12-31\n    until: 2100-12-31",
+    "until-equals-date": "date: 1800-01-01\n    until: 1800-01-01",
+    "year-1800": "date: 1800",
+    "month-2100-12": "date: 2100-12",
+    "whole-range": "date: 1800\n    until: 2100",
+    "unknown-by-1800": "date: unknown\n    until: 1800-01-01",
+}
+
+
+@pytest.fixture(scope="module")
+def extreme_data(tmp_path_factory) -> Path:
+    """The seed, with curated events and bulk rows at the ends of the range, and an article of 1800."""
+    import shutil  # noqa: PLC0415
+
+    from conftest import DATA  # noqa: PLC0415
+
+    root = tmp_path_factory.mktemp("extremes") / "data"
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    text = EXTREMES + "".join(
+        f"  - id: {eid}\n    kind: meeting\n    summary: Meeting {eid}\n    {when}\n"
+        f"    participants: [{{actor: keith-kellogg}}, {{actor: alexander-lukashenko}}]\n"
+        f"    place: minsk\n    origin: washington\n    sources: [{{quote: '{QUOTE}'}}]\n"
+        f"    attribution: the article\n    certainty: confirmed\n"
+        for eid, when in EXTREME_DATES.items()
+    )
+    text += (
+        "articles:\n  - {id: old-article, title: An old article, publisher: Old, published: 1800-01-01, "
+        "text: old.txt}\n"
+    )
+    (root / "articles" / "extremes.yaml").write_text(text, encoding="utf-8")
+    (root / "articles" / "old.txt").write_text("An old text.", encoding="utf-8")
+    lo, hi = daterange.EARLIEST, daterange.LATEST
+    write_bulk(
+        root,
+        [
+            bulk_event("bulk-first-day", lo, lo),
+            bulk_event("bulk-last-day", hi, hi),
+            bulk_event("bulk-whole-range", lo, hi, "year"),
+            bulk_event("bulk-unknown", None, lo, "unknown"),
+        ],
+        link_dates={"bulk-first-day": lo, "bulk-last-day": hi},
+    )
+    c = corpus.load(root)
+    assert not c.errors, errors(c)
+    assert len(c.events) == 22 + len(EXTREME_DATES) + 4
+    return root
+
+
+LINKS = [
+    {},
+    {"from": "1800-01-01", "to": "2100-12-31"},
+    {"from": "2100-12-31"},
+    {"to": "1800-01-01"},
+    {"from": "1799-12-31", "to": "2101-01-01"},
+    {"from": "0001-01-01", "to": "9999-12-31"},
+    {"from": "2100-12-31", "to": "1800-01-01"},
+    {"event": "at-1800-01-01", "lanes": "actor"},
+    {"event": "bulk-whole-range", "from": "1800-01-01"},
+    {"event": "same-day-span", "to": "2100-12-31"},
+]
+
+
+@pytest.mark.parametrize("link", LINKS, ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()) or "none")
+def test_no_page_raises_on_the_ends_of_the_range(
+    extreme_data: Path, monkeypatch, link: dict[str, str]
+) -> None:
+    monkeypatch.setenv("DASHBOARD_DATA", str(extreme_data))
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in link.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    said = " ".join(m.value for m in at.markdown)
+    assert re.search(r"\d+ of 34 events", said), said
+    beyond = [
+        v for k, v in link.items() if k in ("from", "to") and not daterange.in_range(dt.date.fromisoformat(v))
+    ]
+    if beyond:  # a link beyond the range says so and opens without that date
+        assert any("outside 1800–2100" in w.value for w in at.warning), [w.value for w in at.warning]
+    else:  # a link at the ends of the range keeps its dates
+        assert not any("outside" in w.value for w in at.warning), [w.value for w in at.warning]
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert len(at.sidebar.multiselect) >= 5
