@@ -10,6 +10,8 @@ reads the catalog written beside the tables and opens the engine.
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
 import threading
@@ -87,8 +89,20 @@ def _build_here(root: Path, fingerprint: str) -> None:
 def _build_in_child(root: Path) -> None:
     cmd = [sys.executable, "-m", "dashboard", "build", "--data", str(root), "--allow-problems"]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=os.environ.copy())
-    if done.returncode != 0:
-        raise DataError(f"{root}: building its store failed:\n{(done.stderr or done.stdout).strip()[-2000:]}")
+    if done.returncode == 0:
+        return
+    if done.returncode < 0:
+        why = reason = f"the build was stopped ({signal.Signals(-done.returncode).name})"
+    else:  # the command line says what happened in its last line ("error: …")
+        lines = (done.stderr or done.stdout).strip().splitlines() or ["no message"]
+        why = lines[-1].removeprefix("error: ")
+        # The reason a reader is shown names no path; the server's log gets the whole line.
+        m = _CANNOT_WRITE.search(why)
+        reason = m[1] if m else "building the store failed"
+    raise store.StoreError(f"{root}: building its store failed: {why}", reason)
+
+
+_CANNOT_WRITE = re.compile(r"cannot write the store in .*: ([^:;]+); nothing of it was kept$")
 
 
 def ensure_store(root: Path) -> store.Store:
