@@ -63,7 +63,8 @@ def partial(base: Path) -> tuple[Path, int]:
     tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=base))
     fd = os.open(tmp, os.O_RDONLY)
     if fcntl is not None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with contextlib.suppress(OSError):  # a file system without locks: swept by age only
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     return tmp, fd
 
 

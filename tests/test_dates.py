@@ -86,6 +86,15 @@ def test_an_article_published_outside_the_range_is_named(data_copy: Path) -> Non
     assert "kellogg-lukashenko-minsk" not in c.articles
 
 
+def test_a_role_dated_outside_the_range_is_named(data_copy: Path) -> None:
+    edit(data_copy / "actors.yaml", "as_of: 2025-06-21", "as_of: 1066-10-14")
+    c = corpus.load(data_copy)
+    assert any(
+        re.fullmatch(rf"actors\.yaml:\d+: record [a-z-]+: roles\[0\]\.as_of: 1066-10-14 is {RANGE}", m)
+        for m in errors(c)
+    ), errors(c)
+
+
 def test_with_an_event_from_the_year_999_every_page_still_renders(data_copy: Path, monkeypatch) -> None:
     # Before: `validate` said ok, and every page raised on formatting the year.
     edit(data_copy / EVENTS_FILE, "date: 2025-06-21\n", "date: 0999-06-21\n")
