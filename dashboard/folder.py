@@ -101,7 +101,7 @@ def sweep(base: Path, keep: Path, own_prefix: str | None) -> None:
             dead = p.name.startswith(".partial-") and (
                 age > STALE_PARTIAL_S or (age > UNLOCKED_PARTIAL_S and _unlocked(p))
             )
-            # Any format and fingerprint of this data folder's stores: `own_prefix-FORMAT-FINGERPRINT`.
+            # Any format and fingerprint of this data folder's stores: `own_prefix-FORMAT-SCHEMA-FINGERPRINT`.
             older = own_prefix is not None and p != keep and p.name.startswith(own_prefix + "-")
             compiled = legacy_prefix is not None and p.name.startswith(legacy_prefix + "-")
             unnamed = len(p.name) == 24 and all(ch in "0123456789abcdef" for ch in p.name)

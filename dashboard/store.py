@@ -38,9 +38,11 @@ from dashboard.problems import DataError
 if TYPE_CHECKING:
     from dashboard.readers.corpus import Corpus
 
-# What the store's columns mean. Bump it when a meaning changes without the schema changing
-# (6: coding "draft" for curated events still `status: draft`); a change of the tables' columns
-# or types, or of the catalog's layout, is caught without a bump: see SCHEMA below.
+# What the store's columns mean. Bump it when a meaning changes without the schema changing; a change
+# of the tables' columns or types, or of the catalog's layout, is caught without a bump (SCHEMA below).
+# 2: map points; 3: article texts, catalog.json; 4: step keys, route origins, hot.duckdb;
+# 5: datasets, coding, external ids, full CAMEO codes, suspect places, measures, link sources
+# 6: coding "draft" for curated events still `status: draft`
 FORMAT = 6
 HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)
 ROW_GROUP = 65_536

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -261,3 +262,22 @@ def test_no_page_raises_on_the_ends_of_the_range(
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         assert len(at.sidebar.multiselect) >= 5
+
+
+def test_bulk_dates_written_as_timestamps_with_a_time_zone_are_read_and_checked(data_copy: Path) -> None:
+    day = dt.date(2025, 6, 21)
+    write_bulk(data_copy, [bulk_event("b-tz", day, day), bulk_event("b-tz-far", day, day)])
+    events = pq.read_table(data_copy / "x.events.parquet")
+    ts = pa.timestamp("us", tz="Europe/Minsk")
+    far = pa.array([dt.datetime(2025, 6, 21, 12), dt.datetime(2200, 1, 1, 12)], ts)
+    events = events.set_column(events.schema.get_field_index("end"), "end", far)
+    midnight = pa.array([dt.datetime(2025, 6, 21, tzinfo=ZoneInfo("Europe/Minsk"))] * 2, ts)
+    events = events.set_column(events.schema.get_field_index("start"), "start", midnight)
+    pq.write_table(events, data_copy / "x.events.parquet")
+    c = corpus.load(data_copy)  # before: the loader raised on a time zone
+    assert errors(c) == [f"x.events.parquet:2: record b-tz-far: end: 2200-01-01 is {RANGE}"] + [
+        m for m in errors(c) if "unknown event 'b-tz-far'" in m
+    ], errors(c)
+    assert "b-tz" in set(c.events["id"])
+    # Midnight of 21 June in Minsk is 21 June, not the UTC day before.
+    assert str(c.events.loc[c.events["id"] == "b-tz", "start"].iloc[0].date()) == "2025-06-21"

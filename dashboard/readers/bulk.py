@@ -288,8 +288,7 @@ def check_events(
         c.fail((frame[col].notna() & values.isna()).to_numpy(), col, "must be a number")
         if col in INT_MEASURES:
             c.fail((values < 0).to_numpy(), col, "must not be negative")
-    start = pd.to_datetime(frame["start"], errors="coerce")
-    end = pd.to_datetime(frame["end"], errors="coerce")
+    start, end = _dates(frame["start"]), _dates(frame["end"])
     unknown = (frame["precision"] == "unknown").to_numpy()
     c.fail(unknown & start.notna().to_numpy(), "start", "an unknown date has no start (give precision too)")
     c.fail(~unknown & start.isna().to_numpy(), "start", "missing or not a date")
@@ -313,6 +312,15 @@ def check_events(
     implied = dataset.map({d.value: c_.value for d, c_ in DEFAULT_CODING.items()})
     out["dataset"] = dataset.astype("category")
     out["coding"] = coding.where(coding.notna(), implied).astype("category")
+    return out
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """A column as dates (NaT where a value is none); a timestamp with a time zone, as its day there
+    (midnight of 21 June in Minsk is 21 June, not the UTC day before)."""
+    out = pd.to_datetime(values, errors="coerce")
+    if getattr(out.dt, "tz", None) is not None:
+        out = out.dt.tz_localize(None)
     return out
 
 
@@ -375,7 +383,7 @@ def check_sources(
             for s, e, a in frame.loc[bad & c.ok, ["start", "end", "article"]].itertuples(index=False)
         ),
     )
-    dates = pd.to_datetime(frame["date"], errors="coerce")
+    dates = _dates(frame["date"])
     c.fail((frame["date"].notna() & dates.isna()).to_numpy(), "date", "not a date")
     c.in_range("date", dates)
     ok = c.valid()
@@ -415,7 +423,7 @@ def check_simple(
     c.unique(seen)
     if section == "articles":
         c.required("title", "publisher", "text")
-        published = pd.to_datetime(frame["published"], errors="coerce")
+        published = _dates(frame["published"])
         c.fail(published.isna().to_numpy(), "published", "missing or not a date")
         c.in_range("published", published)
     elif section == "actors":
