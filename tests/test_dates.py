@@ -281,3 +281,37 @@ def test_bulk_dates_written_as_timestamps_with_a_time_zone_are_read_and_checked(
     assert "b-tz" in set(c.events["id"])
     # Midnight of 21 June in Minsk is 21 June, not the UTC day before.
     assert str(c.events.loc[c.events["id"] == "b-tz", "start"].iloc[0].date()) == "2025-06-21"
+
+
+@pytest.fixture(scope="module")
+def spread_data(tmp_path_factory) -> Path:
+    """Past the timeline's MAX_MARKS, dated from the first day of the range to its last: binned by year."""
+    import shutil  # noqa: PLC0415
+
+    from conftest import DATA  # noqa: PLC0415
+
+    root = tmp_path_factory.mktemp("spread") / "data"
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    lo, hi, n = daterange.EARLIEST, daterange.LATEST, 700
+    days = [lo + dt.timedelta(days=round(i * (hi - lo).days / (n - 1))) for i in range(n)]
+    write_bulk(root, [bulk_event(f"spread-{i}", d, d) for i, d in enumerate(days)])
+    return root
+
+
+@pytest.mark.parametrize("link", [{}, {"from": "1800-01-01", "to": "1800-12-31"}, {"from": "2100-12-31"}])
+def test_no_page_raises_when_the_timeline_bins_the_whole_range(spread_data: Path, monkeypatch, link) -> None:
+    from dashboard import atlas, filters  # noqa: PLC0415
+    from dashboard.views import timeline  # noqa: PLC0415
+
+    a = atlas.open_atlas(spread_data)
+    assert timeline.timeline_data(a, filters.Filters(), 0).binned == "year"
+    monkeypatch.setenv("DASHBOARD_DATA", str(spread_data))
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in link.items():
+        at.query_params[k] = v
+    at.run()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+    at.switch_page(PAGES[0]).run()
+    assert any(re.search(r"\d+ of 722 events", m.value) for m in at.markdown)
