@@ -238,12 +238,24 @@ def test_a_full_disk_during_a_build_leaves_nothing_and_says_so(
     ]
     assert stores(full) == []  # nothing half-written left behind
     assert store.current(data, folder.fingerprint(data)) is None
+    builds = []
+    for name in ("_build_here", "_build_in_child"):
+        real = getattr(atlas, name)
+        monkeypatch.setattr(atlas, name, lambda *a, real=real: builds.append(a) or real(*a))
     notice = page_notice(data, monkeypatch)
     assert notice == "The data cannot be opened right now: No space left on device."
     assert stores(full) == []
-    # Room again: the next open builds the whole store.
+    assert len(builds) == 1
+    # Every reader's next run gets the same notice, not another build, for a while.
+    assert page_notice(data, monkeypatch) == notice
+    assert len(builds) == 1
+    # Room again: once that while is over, the next open builds the whole store.
     mount("-o", "remount,size=64m", str(full))
+    with pytest.raises(store.StoreError, match="No space left on device"):
+        atlas.open_atlas(data)
+    monkeypatch.setattr(atlas, "RETRY_FAILED_S", 0.0)
     assert atlas.open_atlas(data).events == (22 if kind == "curated" else 3000)
+    assert len(builds) == 2
     assert [n for n in stores(full) if not n.startswith("store-")] == []
 
 
