@@ -10,6 +10,8 @@ reads the catalog written beside the tables and opens the engine.
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
 import threading
@@ -28,6 +30,7 @@ from dashboard.readers import bulk
 
 BUILD_TRIES = 3  # a data folder still being written is read again, this many times at most
 RECHECK_S = 2.0  # how often a running dashboard looks for edited data files
+RETRY_FAILED_S = 30.0  # a store that could not be written (a full disk) is tried again after this long
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,12 +90,33 @@ def _build_here(root: Path, fingerprint: str) -> None:
 def _build_in_child(root: Path) -> None:
     cmd = [sys.executable, "-m", "dashboard", "build", "--data", str(root), "--allow-problems"]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=os.environ.copy())
-    if done.returncode != 0:
-        raise DataError(f"{root}: building its store failed:\n{(done.stderr or done.stdout).strip()[-2000:]}")
+    if done.returncode == 0:
+        return
+    if done.returncode < 0:
+        why = reason = f"the build was stopped ({signal.Signals(-done.returncode).name})"
+    else:  # the command line says what happened in its last line ("error: …")
+        lines = (done.stderr or done.stdout).strip().splitlines() or ["no message"]
+        why = lines[-1].removeprefix("error: ")
+        # The reason a reader is shown names no path; the server's log gets the whole line.
+        m = _CANNOT_WRITE.search(why)
+        reason = m[1] if m else "building the store failed"
+    raise store.StoreError(f"{root}: building its store failed: {why}", reason)
+
+
+_CANNOT_WRITE = re.compile(r"cannot write the store in .*: ([^:;]+); nothing of it was kept$")
+
+
+# Builds that failed, by data folder and fingerprint: when, and the error to give meanwhile.
+_FAILED: dict[tuple[str, str], tuple[float, store.StoreError]] = {}
+_FAILED_LOCK = threading.Lock()
 
 
 def ensure_store(root: Path) -> store.Store:
-    """The store of this data folder as it is now, built first if need be."""
+    """The store of this data folder as it is now, built first if need be.
+
+    A build that could not write its store (`store.StoreError`) is not tried again
+    for RETRY_FAILED_S: its error is raised meanwhile.
+    """
     root = Path(root)
     if not root.is_dir():
         raise DataError(f"{root}: no such data folder")
@@ -101,10 +125,22 @@ def ensure_store(root: Path) -> store.Store:
         hit = store.current(root, fingerprint)
         if hit is not None:
             return hit
-        if bulk.bulk_files(root):
-            _build_in_child(root)
-        else:
-            _build_here(root, fingerprint)
+        key = (str(root.resolve()), fingerprint)
+        with _FAILED_LOCK:
+            failed = _FAILED.get(key)
+        if failed is not None and time.monotonic() - failed[0] < RETRY_FAILED_S:
+            raise failed[1]  # not another build of the same data in every reader's rerun
+        try:
+            if bulk.bulk_files(root):
+                _build_in_child(root)
+            else:
+                _build_here(root, fingerprint)
+        except store.StoreError as exc:
+            with _FAILED_LOCK:
+                if len(_FAILED) >= 16:  # a few data folders' worth; the oldest goes
+                    _FAILED.pop(next(iter(_FAILED)))
+                _FAILED[key] = (time.monotonic(), exc)
+            raise
     # Still changing after several reads: serve the last complete version there is.
     fingerprint = folder.fingerprint(root)
     hit = store.current(root, fingerprint)

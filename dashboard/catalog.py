@@ -75,6 +75,16 @@ def to_json(c: Catalog) -> str:
     )
 
 
+def layout() -> str:
+    """What `to_json` writes, as a description: its keys and the JSON schema of each record it holds."""
+    empty = Catalog(root=Path(), articles={}, actors={}, places={}, coords={}, coord_sources={})
+    records = {m.__name__: m.model_json_schema() for m in (Article, Actor, Place)}
+    return json.dumps(
+        {"keys": list(json.loads(to_json(empty))), "records": records, "problem": list(Problem.__slots__)},
+        sort_keys=True,
+    )
+
+
 def from_json(text: str) -> dict[str, Any]:
     """The fields of a catalog read back from `to_json`."""
     raw = json.loads(text)

@@ -8,3 +8,7 @@ LATEST = datetime.date(2100, 12, 31)
 
 def in_range(d: datetime.date) -> bool:
     return EARLIEST <= d <= LATEST
+
+
+# What a problem says of a date outside the range (docs/DATA.md, "Dates and precision").
+OUTSIDE = f"outside the dates the data may hold, {EARLIEST.isoformat()} to {LATEST.isoformat()}"

@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dashboard import daterange
 from dashboard.arrow import isin
 from dashboard.catalog import Catalog
 from dashboard.model import TAXONOMY, Certainty, Coding, Dataset
@@ -47,8 +48,8 @@ def _shown(value: str) -> str:
     )
 
 
-# Dates a reader may ask for; anything else in a URL is a typo.
-DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
+# Dates a reader may ask for: those the data may hold (docs/DATA.md); anything else in a URL is a typo.
+DATE_MIN, DATE_MAX = daterange.EARLIEST, daterange.LATEST
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,20 @@ import contextlib
 import hashlib
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: partial folders are only ever swept by age
+    fcntl = None  # type: ignore[assignment]
+
 DIR_NAME = ".contact-atlas-cache"
 STALE_PARTIAL_S = 3600  # a partial folder this old belongs to a write that died
+# An unlocked partial folder this old belongs to a write that died (killed, say): its lock went with it.
+# (Younger ones may be a write between creating its folder and locking it.)
+UNLOCKED_PARTIAL_S = 10
 
 
 def fingerprint(root: Path) -> str:
@@ -44,8 +53,42 @@ def cache_dir(root: Path) -> Path:
     return base / "contact-atlas" / hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:16]
 
 
+def partial(base: Path) -> tuple[Path, int]:
+    """A new `.partial-*` folder in `base` to write into, and the descriptor holding its lock.
+
+    The lock lasts while the writer lives (a killed process drops it), so a sweep
+    removes a dead write's folder at once and never a live one's. Close the
+    descriptor when the folder is renamed or removed.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=base))
+    fd = os.open(tmp, os.O_RDONLY)
+    if fcntl is not None:
+        with contextlib.suppress(OSError):  # a file system without locks: swept by age only
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return tmp, fd
+
+
+def _unlocked(p: Path) -> bool:
+    """No live write holds this partial folder's lock."""
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(p, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # and with it the lock just taken
+    return True
+
+
 def sweep(base: Path, keep: Path, own_prefix: str | None) -> None:
     """Remove partial folders of writes that died, and older stores named `own_prefix-…`, never others.
+
+    A write died when its partial folder is unlocked (see `partial`), or older than an hour.
 
     Folders of earlier releases' caches of the same data folder (`compiled-<root key>-…`, and
     the unnamed 24-hex copies before them) are removed too: nothing reads them any more.
@@ -54,8 +97,11 @@ def sweep(base: Path, keep: Path, own_prefix: str | None) -> None:
     legacy_prefix = own_prefix.replace("store-", "compiled-", 1) if own_prefix else None
     for p in base.iterdir() if base.is_dir() else ():
         with contextlib.suppress(OSError):
-            dead = p.name.startswith(".partial-") and now - p.stat().st_mtime > STALE_PARTIAL_S
-            # Any format and fingerprint of this data folder's stores: `own_prefix-FORMAT-FINGERPRINT`.
+            age = now - p.stat().st_mtime
+            dead = p.name.startswith(".partial-") and (
+                age > STALE_PARTIAL_S or (age > UNLOCKED_PARTIAL_S and _unlocked(p))
+            )
+            # Any format and fingerprint of this data folder's stores: `own_prefix-FORMAT-SCHEMA-FINGERPRINT`.
             older = own_prefix is not None and p != keep and p.name.startswith(own_prefix + "-")
             compiled = legacy_prefix is not None and p.name.startswith(legacy_prefix + "-")
             unnamed = len(p.name) == 24 and all(ch in "0123456789abcdef" for ch in p.name)

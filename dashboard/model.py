@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from dashboard import daterange
 from dashboard.countries import check_iso3
 
 Id = Annotated[
@@ -305,7 +306,11 @@ class EventDate(BaseModel):
 
 
 def _iso(d: date, precision: Precision) -> str:
-    return {Precision.DAY: f"{d:%Y-%m-%d}", Precision.MONTH: f"{d:%Y-%m}"}.get(precision, f"{d:%Y}")
+    # Not strftime's %Y, which writes the year 999 as "999" here: four digits, as the data is written.
+    year = f"{d.year:04d}"
+    return {Precision.DAY: f"{year}-{d.month:02d}-{d.day:02d}", Precision.MONTH: f"{year}-{d.month:02d}"}.get(
+        precision, year
+    )
 
 
 def _end_precision(d: date) -> Precision:
@@ -339,6 +344,13 @@ class Article(_Record):
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
     text: Annotated[str, Field(min_length=1, description="path of the text file")]
 
+    @field_validator("published")
+    @classmethod
+    def _published(cls, v: date) -> date:
+        if not daterange.in_range(v):
+            raise ValueError(f"{v.isoformat()} is {daterange.OUTSIDE}")
+        return v
+
     @field_validator("url")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
@@ -358,7 +370,7 @@ class Role(_Record):
     def _as_of(cls, v: object) -> str | None:
         if v is None:
             return None
-        PartialDate.parse(v)
+        _check_range(PartialDate.parse(v))
         return str(v)
 
 
@@ -414,7 +426,14 @@ def _parse_when(value: object) -> PartialDate | None:
         raise ValueError("missing; write YYYY-MM-DD, YYYY-MM, YYYY or 'unknown'")
     if str(value).strip().lower() == "unknown":
         return None
-    return PartialDate.parse(value)
+    return _check_range(PartialDate.parse(value))
+
+
+def _check_range(d: PartialDate) -> PartialDate:
+    """A date inside the one range the data may hold (`dashboard.daterange`), wholly."""
+    if not (daterange.in_range(d.first) and daterange.in_range(d.last)):
+        raise ValueError(f"{_iso(d.first, d.precision)} is {daterange.OUTSIDE}")
+    return d
 
 
 When = Annotated[PartialDate | None, BeforeValidator(_parse_when)]

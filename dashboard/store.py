@@ -3,10 +3,12 @@
 A store is a folder of Parquet tables, one per table below, written once per
 version of the data: its name carries the data folder's fingerprint (every
 data file's path, size and modification time), so any edit makes a new store
-and the next build writes it. Writing is atomic — a `.partial-*` folder
-renamed into place — and a build removes what it replaces: partial folders
-left by a build that died, and older stores of the same data folder, never
-another folder's.
+and the next build writes it, and the store's format (`FORMAT`, and `SCHEMA`,
+a hash of the tables' schemas and the catalog's layout), so a store an older
+release wrote is never read. Writing is atomic — a locked `.partial-*`
+folder, flushed and renamed into place — and a build removes what it
+replaces: partial folders left by a build that died, and older stores of the
+same data folder, never another folder's.
 
 Both engines read the same files: DuckDB (`dashboard.query`) embedded, and
 Spark for deployments that outgrow one machine.
@@ -14,10 +16,11 @@ Spark for deployments that outgrow one machine.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,19 +32,64 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard import catalog, folder
-from dashboard.model import MEASURES
+from dashboard.model import INT_MEASURES, MEASURES
+from dashboard.problems import DataError
 
 if TYPE_CHECKING:
     from dashboard.readers.corpus import Corpus
 
-FORMAT = 5  # 2: map points; 3: article texts, catalog.json; 4: step keys, route origins, hot.duckdb;
+# What the store's columns mean. Bump it when a meaning changes without the schema changing; a change
+# of the tables' columns or types, or of the catalog's layout, is caught without a bump (SCHEMA below).
+# 2: map points; 3: article texts, catalog.json; 4: step keys, route origins, hot.duckdb;
 # 5: datasets, coding, external ids, full CAMEO codes, suspect places, measures, link sources
 # 6: coding "draft" for curated events still `status: draft`
+FORMAT = 6
 HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)
 ROW_GROUP = 65_536
 ARTICLE_GROUP = 64
 HOT_EVENTS = 200_000  # stores with more events than this get them; smaller ones are copied into memory
-TABLES = ("events", "participants", "sources", "actors", "places", "articles", "place_within", "map_points")
+_S, _I, _F, _D = pa.string(), pa.int64(), pa.float64(), pa.date32()
+# Every table's columns and types, as written: `tables` casts to these, and SCHEMA hashes them.
+SCHEMAS: dict[str, pa.Schema] = {
+    "events": pa.schema(
+        [("ord", _I), *((c, _S) for c in ("id", "kind", "cameo", "summary", "precision")),
+         ("start", _D), ("end", _D),
+         *((c, _S) for c in ("place", "geo_precision", "origin", "attribution", "certainty", "note",
+                             "article", "dataset", "coding", "external_id", "suspect")),
+         *((m, _I if m in INT_MEASURES else _F) for m in MEASURES),
+         ("point", _S), ("origin_point", _S), ("sk", _I), ("route_from", _S)]
+    ),
+    "participants": pa.schema([("ord", _I), ("event", _S), ("actor", _S), ("role", _S)]),
+    "sources": pa.schema(
+        [("ord", _I), ("event", _S), ("article", _S), ("start", _I), ("end", _I), ("quote", _S), ("url", _S),
+         ("title", _S), ("outlet", _S), ("date", _D)]
+    ),
+    "actors": pa.schema([(c, _S) for c in ("id", "name", "kind", "country")]),
+    "places": pa.schema(
+        [*((c, _S) for c in ("id", "name", "kind", "country", "parent")), ("lat", _F), ("lon", _F)]
+    ),
+    "articles": pa.schema(
+        [("id", _S), ("title", _S), ("publisher", _S), ("published", _D), ("url", _S), ("language", _S),
+         ("text", _S)]
+    ),
+    "place_within": pa.schema([("place", _S), ("within", _S)]),
+    "map_points": pa.schema([("place", _S), ("point", _S)]),
+}  # fmt: skip
+TABLES = tuple(SCHEMAS)
+
+
+def schema_fingerprint(schemas: dict[str, pa.Schema], catalog_layout: str) -> str:
+    """A short hash of the tables' schemas and the catalog's layout: any change names a new format."""
+    h = hashlib.sha256(b"contact-atlas store schema")
+    for name, sch in schemas.items():
+        h.update(f"{name}\0{sch.remove_metadata().to_string(show_field_metadata=False)}\n".encode())
+    h.update(catalog_layout.encode())
+    return h.hexdigest()[:12]
+
+
+# The format a store is taken as current by: the number above and the hash of what it holds,
+# computed here from the definitions, so no schema change can leave an old store looking current.
+SCHEMA = schema_fingerprint(SCHEMAS, catalog.layout())
 STALE_PARTIAL_S = folder.STALE_PARTIAL_S
 CATALOG = "catalog.json"  # the corpus's articles, actors, places, coordinates and problems
 
@@ -203,15 +251,17 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
             "text": _strings([corpus.texts[a] for a in corpus.articles]),
         }
     )
-    return {
+    built = {
         "events": events, "participants": participants, "sources": sources, "actors": actors,
         "places": places, "articles": articles, "place_within": place_within, "map_points": map_points_table,
     }  # fmt: skip
+    # Written as declared: a column renamed, added or retyped here and not in SCHEMAS fails every build.
+    return {name: built[name].cast(SCHEMAS[name]) for name in TABLES}
 
 
 def location(root: Path, fingerprint: str) -> Path:
     """Where the store for this data folder, as it is now, lives (in the folder's cache)."""
-    return folder.cache_dir(root) / f"store-{folder.root_key(root)}-{FORMAT}-{fingerprint}"
+    return folder.cache_dir(root) / f"store-{folder.root_key(root)}-{FORMAT}-{SCHEMA}-{fingerprint}"
 
 
 def current(root: Path, fingerprint: str) -> Store | None:
@@ -220,17 +270,46 @@ def current(root: Path, fingerprint: str) -> Store | None:
     return _open(path) if _complete(path, fingerprint) else None
 
 
+class StoreError(DataError):
+    """A store could not be written (a full disk, a read-only cache folder); nothing of it was kept.
+
+    `reason` says why in a few words, naming no path: what a reader of the dashboard is shown.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 def build(corpus: Corpus, out: Path | None = None) -> Store:
-    """Write the corpus's store, atomically, unless the store for this data is already there."""
+    """Write the corpus's store, atomically, unless the store for this data is already there.
+
+    Every file is written into a locked `.partial-*` folder and flushed to disk, and
+    `store.json`, written last, marks the folder complete before it is renamed into
+    place: a build killed, or stopped by a full disk or a read-only folder, leaves
+    nothing a reader takes for a store. The failure raises `StoreError`, in one line.
+    """
     fingerprint = corpus.fingerprint or folder.fingerprint(corpus.root)
     final = Path(out) if out is not None else location(corpus.root, fingerprint)
     if _complete(final, fingerprint):
         return _open(final)
+    try:
+        _write(corpus, final, fingerprint, own=out is None)
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else (str(exc).strip().splitlines() or ["unknown"])[0]
+        raise StoreError(
+            f"cannot write the store in {final.parent}: {reason}; nothing of it was kept", reason
+        ) from None
+    return _open(final)
+
+
+def _write(corpus: Corpus, final: Path, fingerprint: str, own: bool) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     # A dead build's partial folder goes, and this data folder's older stores; never another's.
-    own = f"store-{folder.root_key(corpus.root)}" if out is None else None
-    folder.sweep(final.parent, keep=final, own_prefix=own)
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=final.parent))
+    folder.sweep(
+        final.parent, keep=final, own_prefix=f"store-{folder.root_key(corpus.root)}" if own else None
+    )
+    tmp, lock = folder.partial(final.parent)
     try:
         written = tables(corpus)
         for name, table in written.items():
@@ -241,10 +320,15 @@ def build(corpus: Corpus, out: Path | None = None) -> Store:
         if len(corpus.events) > HOT_EVENTS:
             write_hot(tmp / HOT, written["events"], written["participants"])
         (tmp / CATALOG).write_text(catalog.to_json(corpus), encoding="utf-8")
-        meta = {"format": FORMAT, "fingerprint": fingerprint, "events": len(corpus.events),
+        # On disk before store.json says the folder is complete, so no crash leaves it complete and empty.
+        for f in tmp.iterdir():
+            _sync(f)
+        meta = {"format": FORMAT, "schema": SCHEMA, "fingerprint": fingerprint, "events": len(corpus.events),
                 "data": str(corpus.root.resolve())}  # fmt: skip
         # Written last: a folder with store.json is complete.
         (tmp / "store.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        _sync(tmp / "store.json")
+        _sync(tmp)
         if final.exists():  # an explicit --out that holds an older store: replaced whole
             old = final.with_name(f".partial-old-{os.getpid()}-{final.name}")
             final.rename(old)
@@ -256,9 +340,23 @@ def build(corpus: Corpus, out: Path | None = None) -> Store:
             except OSError:  # another process built the same store first
                 if not _complete(final, fingerprint):
                     raise
+        _sync(final.parent)
     finally:
+        os.close(lock)
         shutil.rmtree(tmp, ignore_errors=True)
-    return _open(final)
+
+
+def _sync(path: Path) -> None:
+    """Flush a file's or a folder's contents to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        # Some file systems cannot flush a folder; a file that cannot be flushed is an error.
+        if not (path.is_dir() and exc.errno in (errno.EINVAL, errno.ENOTSUP, errno.EBADF)):
+            raise
+    finally:
+        os.close(fd)
 
 
 def write_hot(path: Path, events: pa.Table, participants: pa.Table) -> None:
@@ -266,14 +364,23 @@ def write_hot(path: Path, events: pa.Table, participants: pa.Table) -> None:
     faster to scan than Parquet. Spark, and the other tables, read the Parquet files."""
     import duckdb  # noqa: PLC0415
 
-    con = duckdb.connect(str(path), config={"threads": 2})
     try:
-        for name, table in (("events", events), ("participants", participants)):
-            con.register(f"{name}_arrow", table)
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")  # noqa: S608 - fixed names
-            con.unregister(f"{name}_arrow")
-    finally:
-        con.close()
+        con = duckdb.connect(str(path), config={"threads": 2})
+        try:
+            for name, table in (("events", events), ("participants", participants)):
+                con.register(f"{name}_arrow", table)
+                con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")  # noqa: S608 - fixed names
+                con.unregister(f"{name}_arrow")
+        finally:
+            con.close()
+    except duckdb.Error as exc:  # its own errors for what the file system said: as the OSError it was
+        text = str(exc)
+        code = next((n for n, why in _OS_ERRORS.items() if why in text), errno.EIO)
+        raise OSError(code, os.strerror(code)) from exc
+
+
+_OS_ERRORS = {errno.ENOSPC: "No space left on device", errno.EROFS: "Read-only file system",
+              errno.EACCES: "Permission denied", errno.EDQUOT: "Disk quota exceeded"}  # fmt: skip
 
 
 def _complete(path: Path, fingerprint: str) -> bool:
@@ -281,7 +388,7 @@ def _complete(path: Path, fingerprint: str) -> bool:
         meta = json.loads((path / "store.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return meta.get("format") == FORMAT and meta.get("fingerprint") == fingerprint
+    return (meta.get("format"), meta.get("schema"), meta.get("fingerprint")) == (FORMAT, SCHEMA, fingerprint)
 
 
 def _open(path: Path) -> Store:

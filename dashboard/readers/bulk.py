@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dashboard import daterange
 from dashboard.arrow import blank, isin, matches, positions
 from dashboard.countries import iso3_codes
 from dashboard.model import (
@@ -239,6 +240,13 @@ class Checker:
         if not optional:
             self.fail(~present, col, "Field required")
 
+    def in_range(self, col: str, values: pd.Series) -> None:
+        """Dates outside the one range the data may hold (`dashboard.daterange`), compared column-wise."""
+        v = values.to_numpy(dtype="datetime64[D]")
+        bad = ~np.isnat(v) & ((v < np.datetime64(daterange.EARLIEST)) | (v > np.datetime64(daterange.LATEST)))
+        shown = np.datetime_as_string(v[bad & self.ok], unit="D")
+        self.fail(bad, col, (f"{d} is {daterange.OUTSIDE}" for d in shown))
+
     def unique(self, seen: Iterable[str]) -> None:
         ids = self.frame[self.id_col]
         dup = ids.duplicated(keep="first").to_numpy() | isin(ids, list(seen))
@@ -280,12 +288,13 @@ def check_events(
         c.fail((frame[col].notna() & values.isna()).to_numpy(), col, "must be a number")
         if col in INT_MEASURES:
             c.fail((values < 0).to_numpy(), col, "must not be negative")
-    start = pd.to_datetime(frame["start"], errors="coerce")
-    end = pd.to_datetime(frame["end"], errors="coerce")
+    start, end = _dates(frame["start"]), _dates(frame["end"])
     unknown = (frame["precision"] == "unknown").to_numpy()
     c.fail(unknown & start.notna().to_numpy(), "start", "an unknown date has no start (give precision too)")
     c.fail(~unknown & start.isna().to_numpy(), "start", "missing or not a date")
     c.fail(~unknown & end.isna().to_numpy(), "end", "missing or not a date")
+    c.in_range("start", start)
+    c.in_range("end", end)
     c.fail((end < start).to_numpy(), "end", "before the start")
     month = (frame["precision"] == "month").to_numpy()
     year = (frame["precision"] == "year").to_numpy()
@@ -303,6 +312,15 @@ def check_events(
     implied = dataset.map({d.value: c_.value for d, c_ in DEFAULT_CODING.items()})
     out["dataset"] = dataset.astype("category")
     out["coding"] = coding.where(coding.notna(), implied).astype("category")
+    return out
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """A column as dates (NaT where a value is none); a timestamp with a time zone, as its day there
+    (midnight of 21 June in Minsk is 21 June, not the UTC day before)."""
+    out = pd.to_datetime(values, errors="coerce")
+    if getattr(out.dt, "tz", None) is not None:
+        out = out.dt.tz_localize(None)
     return out
 
 
@@ -365,8 +383,9 @@ def check_sources(
             for s, e, a in frame.loc[bad & c.ok, ["start", "end", "article"]].itertuples(index=False)
         ),
     )
-    dates = pd.to_datetime(frame["date"], errors="coerce")
+    dates = _dates(frame["date"])
     c.fail((frame["date"].notna() & dates.isna()).to_numpy(), "date", "not a date")
+    c.in_range("date", dates)
     ok = c.valid()
     given = (ok["quote"].notna() & ok["article"].notna()).to_numpy()
     if given.any():
@@ -404,11 +423,9 @@ def check_simple(
     c.unique(seen)
     if section == "articles":
         c.required("title", "publisher", "text")
-        c.fail(
-            pd.to_datetime(frame["published"], errors="coerce").isna().to_numpy(),
-            "published",
-            "missing or not a date",
-        )
+        published = _dates(frame["published"])
+        c.fail(published.isna().to_numpy(), "published", "missing or not a date")
+        c.in_range("published", published)
     elif section == "actors":
         c.required("name")
         c.choice("kind", [k.value for k in ActorKind])

@@ -13,6 +13,7 @@ results are cached here, keyed by the data's fingerprint and the filters
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -27,12 +28,14 @@ from dashboard import atlas as atlas_mod
 from dashboard import figures, filters, memo, query
 from dashboard.filters import DATE_MAX, DATE_MIN, Filters
 from dashboard.model import TAXONOMY, Certainty
+from dashboard.problems import DataError
 from dashboard.readers import corpus as corpus_mod
 from dashboard.views import labels
 from dashboard.views import map as map_view
 from dashboard.views import table as table_view
 from dashboard.views import timeline as timeline_view
 
+LOG = logging.getLogger(__name__)
 URL_READ = "_url_read"
 NOTICES = "_notices"
 T = TypeVar("T")
@@ -77,7 +80,14 @@ def load_atlas() -> atlas_mod.Atlas:
     process, not on every run; a change builds the new store on the next run.
     """
     root = corpus_mod.data_dir().resolve()
-    a = _open(str(root), atlas_mod.fingerprint_now(root))
+    try:
+        a = _open(str(root), atlas_mod.fingerprint_now(root))
+    except DataError as exc:
+        # The server's log keeps the whole line, which names paths; a reader gets why, in a few words.
+        LOG.error("cannot open the data: %s", exc)
+        why = getattr(exc, "reason", None) or "the server's log says why"
+        st.error(f"The data cannot be opened right now: {why}.", icon=":material/error:")
+        st.stop()
     return a
 
 

@@ -1,0 +1,295 @@
+"""The store: its format follows its schema, and a build that fails leaves nothing that is read.
+
+Faults are real: a build process killed with SIGKILL partway, a full disk (a
+small tmpfs mounted as the cache), a read-only data folder (a read-only bind
+mount) and a read-only cache folder (a read-only tmpfs), or one that cannot be
+created. Mounting needs root (CAP_SYS_ADMIN); without it those tests skip,
+and fail under CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from browser import required
+from conftest import DATA, ROOT, SEED_EVENTS, edit
+from streamlit.testing.v1 import AppTest
+
+from dashboard import atlas, catalog, folder, store, synth
+
+EVENTS_FILE = SEED_EVENTS.relative_to(DATA)
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch) -> Path:
+    path = tmp_path / "cache"
+    monkeypatch.setenv("CONTACT_ATLAS_CACHE", str(path))
+    return path
+
+
+def stores(where: Path) -> list[str]:
+    return sorted(p.name for p in where.iterdir()) if where.is_dir() else []
+
+
+# --- the format follows the schema ----------------------------------------------------------------
+
+
+def test_a_store_written_before_drafts_existed_is_rebuilt_not_read(data_copy: Path, cache: Path) -> None:
+    edit(
+        data_copy / EVENTS_FILE, "    certainty: confirmed\n", "    certainty: confirmed\n    status: draft\n"
+    )
+    fresh = atlas.open_atlas(data_copy)
+    assert "draft" in fresh.codings
+    # As the release before drafts wrote it: format 5 in its name and its store.json, every event
+    # coded by a person, no schema recorded.
+    fp, key = fresh.fingerprint, folder.root_key(data_copy)
+    older = cache / f"store-{key}-5-{fp}"
+    fresh.store.path.rename(older)
+    events = pq.read_table(older / "events.parquet")
+    coding = events.schema.get_field_index("coding")
+    events = events.set_column(coding, "coding", pc.replace_substring(events["coding"], "draft", "human"))
+    pq.write_table(events, older / "events.parquet")
+    meta = json.loads((older / "store.json").read_text(encoding="utf-8"))
+    meta.pop("schema", None)
+    (older / "store.json").write_text(json.dumps({**meta, "format": 5}), encoding="utf-8")
+
+    assert store.current(data_copy, fp) is None
+    opened = atlas.open_atlas(data_copy)
+    assert "draft" in opened.codings  # read from a rebuilt store, not the old one
+    assert opened.store.path != older
+    assert not older.exists()  # the older store of this folder is swept
+
+
+def test_a_store_recording_another_schema_is_rebuilt(data_copy: Path, cache: Path) -> None:
+    first = atlas.open_atlas(data_copy)
+    path = first.store.path
+    # A release whose events had one column less, at the same FORMAT number: another schema hash.
+    events = pq.read_table(path / "events.parquet").drop_columns(["suspect"])
+    pq.write_table(events, path / "events.parquet")
+    meta = json.loads((path / "store.json").read_text(encoding="utf-8"))
+    (path / "store.json").write_text(json.dumps({**meta, "schema": "0" * 12}), encoding="utf-8")
+    assert store.current(data_copy, first.fingerprint) is None
+    again = atlas.open_atlas(data_copy)
+    assert "suspect" in pq.read_schema(again.store.path / "events.parquet").names
+    assert json.loads((again.store.path / "store.json").read_text(encoding="utf-8"))["schema"] == store.SCHEMA
+
+
+def test_the_format_is_derived_from_the_tables_schemas_and_the_catalogs_layout(seed, tmp_path: Path) -> None:
+    assert store.schema_fingerprint(store.SCHEMAS, catalog.layout()) == store.SCHEMA
+    changed = {
+        "a column added": {
+            **store.SCHEMAS,
+            "events": store.SCHEMAS["events"].append(pa.field("x", pa.string())),
+        },
+        "a column retyped": {
+            **store.SCHEMAS,
+            "places": store.SCHEMAS["places"].set(5, pa.field("lat", pa.float32())),
+        },
+        "a table dropped": {k: v for k, v in store.SCHEMAS.items() if k != "map_points"},
+    }
+    for what, schemas in changed.items():
+        assert store.schema_fingerprint(schemas, catalog.layout()) != store.SCHEMA, what
+    layout = json.loads(catalog.layout())
+    layout["keys"].append("texts")
+    assert store.schema_fingerprint(store.SCHEMAS, json.dumps(layout)) != store.SCHEMA
+    # What is written is what is declared, table by table.
+    s = store.build(seed, tmp_path / "seed")
+    for name, declared in store.SCHEMAS.items():
+        assert pq.read_schema(s.table(name)).remove_metadata().equals(declared), name
+    assert (
+        store.SCHEMA in s.path.name
+        or json.loads((s.path / "store.json").read_text())["schema"] == store.SCHEMA
+    )
+
+
+# --- a build killed midway --------------------------------------------------------------------------
+
+
+def wait_for(condition, what: str, timeout: float = 120.0, proc: subprocess.Popen | None = None):
+    """Poll `condition` until it holds (bounded in time and count)."""
+    deadline = time.monotonic() + timeout
+    for _ in range(1_000_000):
+        got = condition()
+        if got:
+            return got
+        if proc is not None and proc.poll() is not None:
+            pytest.fail(f"the build ended (exit {proc.returncode}) before {what}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.002)
+    pytest.fail(f"gave up waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("big") / "data"
+    synth.write(60_000, out, seed=5)
+    return out
+
+
+def test_a_build_killed_midway_leaves_nothing_that_is_read(big: Path, tmp_path: Path, cache: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(big, root)
+    cmd = [sys.executable, "-m", "dashboard", "build", "--data", str(root), "--allow-problems"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        # Killed once its first table is on disk: the build is writing its partial folder.
+        written = wait_for(
+            lambda: list(cache.glob(".partial-*/events.parquet")), "a table written", proc=proc
+        )
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(timeout=60) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    partial = written[0].parent
+    assert not (partial / "store.json").exists()  # really killed midway
+    assert stores(cache) == [partial.name]  # no folder that looks like a store
+    fp = folder.fingerprint(root)
+    assert store.current(root, fp) is None
+    # Its lock died with it: the next build (here, as if a minute later) removes it, and builds afresh.
+    old = time.time() - 60
+    os.utime(partial, (old, old))
+    live, fd = folder.partial(cache)  # another build, still writing: its folder stays
+    try:
+        os.utime(live, (old, old))
+        opened = atlas.open_atlas(root)
+        assert opened.events == 60_000
+        assert not partial.exists()
+        assert live.exists()
+    finally:
+        os.close(fd)
+        shutil.rmtree(live)
+    assert [n for n in stores(cache) if not n.startswith("store-")] == []
+
+
+# --- full disk, read-only folders -------------------------------------------------------------------
+
+
+def mount(*args: str) -> None:
+    done = subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
+    why = f"needs the right to mount (root): mount {' '.join(args)}: {done.stderr.strip()}"
+    required("mounted" if done.returncode == 0 else None, why)
+
+
+@pytest.fixture
+def mounts() -> Iterator[list[Path]]:
+    """Mount points to unmount after the test, last first."""
+    points: list[Path] = []
+    yield points
+    for p in reversed(points):
+        subprocess.run(["umount", "-l", str(p)], check=False)
+
+
+def tmpfs(path: Path, mounts: list[Path], *options: str) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    mount("-t", "tmpfs", "-o", ",".join(["size=64k", *options]), "tmpfs", str(path))
+    mounts.append(path)
+    return path
+
+
+def page_notice(data: Path, monkeypatch) -> str:
+    """What the dashboard shows a reader: one short notice, no exception, no path."""
+    monkeypatch.setenv("DASHBOARD_DATA", str(data))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.error) == 1, [e.value for e in at.error]
+    notice = at.error[0].value
+    assert "\n" not in notice
+    assert str(data.parent) not in notice
+    return notice
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "seed"
+    shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    return dest
+
+
+@pytest.mark.parametrize("kind", ["curated", "bulk"])
+def test_a_full_disk_during_a_build_leaves_nothing_and_says_so(
+    kind: str, seed_copy: Path, tmp_path: Path, cli, mounts, monkeypatch
+) -> None:
+    # The bulk store is built in a child process; the curated one in the dashboard's own.
+    data = seed_copy if kind == "curated" else tmp_path / "bulk"
+    if kind == "bulk":
+        synth.write(3000, data, seed=2)
+    full = tmpfs(tmp_path / "full", mounts)
+    monkeypatch.setenv("CONTACT_ATLAS_CACHE", str(full))
+    r = cli("build", "--data", str(data), "--allow-problems")
+    assert r.code == 2
+    assert r.err.strip().splitlines() == [
+        f"error: cannot write the store in {full}: No space left on device; nothing of it was kept"
+    ]
+    assert stores(full) == []  # nothing half-written left behind
+    assert store.current(data, folder.fingerprint(data)) is None
+    builds = []
+    for name in ("_build_here", "_build_in_child"):
+        real = getattr(atlas, name)
+        monkeypatch.setattr(atlas, name, lambda *a, real=real: builds.append(a) or real(*a))
+    notice = page_notice(data, monkeypatch)
+    assert notice == "The data cannot be opened right now: No space left on device."
+    assert stores(full) == []
+    assert len(builds) == 1
+    # Every reader's next run gets the same notice, not another build, for a while.
+    assert page_notice(data, monkeypatch) == notice
+    assert len(builds) == 1
+    # Room again: once that while is over, the next open builds the whole store.
+    mount("-o", "remount,size=64m", str(full))
+    with pytest.raises(store.StoreError, match="No space left on device"):
+        atlas.open_atlas(data)
+    monkeypatch.setattr(atlas, "RETRY_FAILED_S", 0.0)
+    assert atlas.open_atlas(data).events == (22 if kind == "curated" else 3000)
+    assert len(builds) == 2
+    assert [n for n in stores(full) if not n.startswith("store-")] == []
+
+
+def test_a_read_only_data_folder_is_read_and_its_store_kept_elsewhere(
+    seed_copy: Path, tmp_path: Path, cli, mounts, monkeypatch
+) -> None:
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    mount("--bind", str(seed_copy), str(ro))
+    mounts.append(ro)
+    mount("-o", "remount,bind,ro", str(ro))
+    assert not os.access(ro, os.W_OK)  # even for root
+    monkeypatch.delenv("CONTACT_ATLAS_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    r = cli("build", "--data", str(ro))
+    assert r.code == 0, r.err
+    assert str(tmp_path / "xdg" / "contact-atlas") in r.out
+    assert not (ro / folder.DIR_NAME).exists()
+    assert atlas.open_atlas(ro).events == 22
+
+
+@pytest.mark.parametrize("where", ["read-only", "cannot be created"])
+def test_a_cache_that_cannot_be_written_is_one_line_and_a_short_notice(
+    where: str, seed_copy: Path, tmp_path: Path, cli, mounts, monkeypatch
+) -> None:
+    if where == "read-only":
+        cache, why = tmpfs(tmp_path / "ro-cache", mounts, "ro"), "Read-only file system"
+    else:  # below a file: no folder can be made there
+        (tmp_path / "a-file").write_text("", encoding="utf-8")
+        cache, why = tmp_path / "a-file" / "cache", "Not a directory"
+    monkeypatch.setenv("CONTACT_ATLAS_CACHE", str(cache))
+    r = cli("build", "--data", str(seed_copy))
+    assert r.code == 2
+    assert r.err.strip().splitlines() == [
+        f"error: cannot write the store in {cache}: {why}; nothing of it was kept"
+    ]
+    assert page_notice(seed_copy, monkeypatch) == f"The data cannot be opened right now: {why}."
