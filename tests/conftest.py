@@ -9,9 +9,13 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 from dashboard import atlas as atlas_mod
 from dashboard.readers import corpus
@@ -101,3 +105,22 @@ def server() -> Iterator[str]:
 
     with dashboard() as url:
         yield url
+
+
+# An editing deployment's sign-in settings, as in .streamlit/secrets.toml (no provider is reached here).
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8502/oauth2callback",
+    "cookie_secret": "a-test-cookie-secret-of-some-length",
+    "client_id": "contact-atlas",
+    "client_secret": "a-test-client-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+EDITOR = {"is_logged_in": True, "email": "ada.editor@example.org", "name": "Ada Editor"}
+
+
+def editing(monkeypatch: pytest.MonkeyPatch, at: AppTest, user: dict | None = EDITOR) -> AppTest:
+    """`at` as an editing deployment with sign-in configured, and `user` signed in (None: anonymous)."""
+    monkeypatch.setenv("CONTACT_ATLAS_MODE", "edit")
+    at.secrets["auth"] = dict(AUTH)
+    at.user = dict(user) if user else {"is_logged_in": False}
+    return at

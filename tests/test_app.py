@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import AUTH, EDITOR, ROOT, editing
 from streamlit.testing.v1 import AppTest
 
 from dashboard.model import TAXONOMY
@@ -12,29 +12,12 @@ APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["ui/explorer.py", "ui/events.py", "ui/add_article.py", "ui/about.py"]
 EDITORS_PAGE = "ui/add_article.py"  # registered only by an editing deployment (CONTACT_ATLAS_MODE=edit)
 VISIT = "kellogg-visits-belarus-2025"
-# An editing deployment's sign-in settings, as in .streamlit/secrets.toml (no provider is reached here).
-AUTH = {
-    "redirect_uri": "http://127.0.0.1:8502/oauth2callback",
-    "cookie_secret": "a-test-cookie-secret-of-some-length",
-    "client_id": "contact-atlas",
-    "client_secret": "a-test-client-secret",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
-EDITOR = {"is_logged_in": True, "email": "ada.editor@example.org", "name": "Ada Editor"}
 
 
 def app(**params: str | list[str]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in params.items():
         at.query_params[k] = v
-    return at
-
-
-def editing(monkeypatch: pytest.MonkeyPatch, at: AppTest, user: dict | None = EDITOR) -> AppTest:
-    """`at` as an editing deployment with sign-in configured, and `user` signed in (None: anonymous)."""
-    monkeypatch.setenv("CONTACT_ATLAS_MODE", "edit")
-    at.secrets["auth"] = dict(AUTH)
-    at.user = dict(user) if user else {"is_logged_in": False}
     return at
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, SEED_EVENTS, edit
+from conftest import ROOT, SEED_EVENTS, edit, editing
 from streamlit.testing.v1 import AppTest
 
 from dashboard import daterange
@@ -100,7 +100,7 @@ def test_with_an_event_from_the_year_999_every_page_still_renders(data_copy: Pat
     # Before: `validate` said ok, and every page raised on formatting the year.
     edit(data_copy / EVENTS_FILE, "date: 2025-06-21\n", "date: 0999-06-21\n")
     monkeypatch.setenv("DASHBOARD_DATA", str(data_copy))
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = editing(monkeypatch, AppTest.from_file(APP, default_timeout=120))  # every page, Add article too
     at.run()
     for page in PAGES:
         at.switch_page(page).run()
@@ -244,7 +244,7 @@ def test_no_page_raises_on_the_ends_of_the_range(
     extreme_data: Path, monkeypatch, link: dict[str, str]
 ) -> None:
     monkeypatch.setenv("DASHBOARD_DATA", str(extreme_data))
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = editing(monkeypatch, AppTest.from_file(APP, default_timeout=120))  # every page, Add article too
     for k, v in link.items():
         at.query_params[k] = v
     at.run()
@@ -306,7 +306,7 @@ def test_no_page_raises_when_the_timeline_bins_the_whole_range(spread_data: Path
     a = atlas.open_atlas(spread_data)
     assert timeline.timeline_data(a, filters.Filters(), 0).binned == "year"
     monkeypatch.setenv("DASHBOARD_DATA", str(spread_data))
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = editing(monkeypatch, AppTest.from_file(APP, default_timeout=120))  # every page, Add article too
     for k, v in link.items():
         at.query_params[k] = v
     at.run()
