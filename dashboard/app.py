@@ -69,7 +69,10 @@ def _run() -> None:
             st.text("\n".join(str(p) for p in c.errors[:200]))
             if len(c.errors) > 200:
                 st.caption(f"… and {len(c.errors) - 200:,} more.")
-    page.run()
+    try:
+        page.run()
+    except Exception:  # st.rerun and st.stop raise BaseExceptions: they pass through
+        shell.page_failed(page.title)
 
 
 if __name__ == "__main__":  # under `streamlit run` and AppTest; importing only lists pages

@@ -37,9 +37,17 @@ def html_text(text: str) -> str:
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&@])")
 
 
+# GitHub's autolinks (`http://…`, `www.…`, `a@b.example`) and Streamlit's icons and emoji
+# (`:material/home:`, `:smile:`) are found in the text after its escapes are read, so no escape
+# stops them: an invisible word joiner after every `:`, `@` and `www` does.
+_AUTOLINK = re.compile(r"(:|\bwww(?=\.)|@)", re.IGNORECASE)
+_JOINER = "\u2060"
+
+
 def markdown_text(text: str) -> str:
     """Text shown as itself where Streamlit reads Markdown (a label, a notice, a caption), on one line."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+    joined = _AUTOLINK.sub(lambda m: m.group(0) + _JOINER, " ".join(text.split()))
+    return _MARKDOWN.sub(r"\\\1", joined)
 
 
 def plotly_text(text: str) -> str:
