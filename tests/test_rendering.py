@@ -186,3 +186,22 @@ def test_an_empty_corpus_says_so_instead_of_no_events_match(data_copy: Path, mon
     said = " ".join(i.value for i in at.info)
     assert "This corpus holds no events: every record was skipped" in said
     assert "No events match" not in said
+
+
+# --- the boundary's place in the layers ------------------------------------------------------------
+
+
+def test_escaping_sits_at_the_bottom_and_html_is_built_only_in_ui() -> None:
+    project_import = re.compile(r"^\s*(?:from|import)\s+dashboard\b", re.M)
+    escape_source = (ROOT / "dashboard" / "escape.py").read_text(encoding="utf-8")
+    assert not project_import.search(escape_source), "escape.py imports the project"
+    assert not (ROOT / "dashboard" / "markup.py").exists()
+    below_ui = [p for p in (ROOT / "dashboard").rglob("*.py") if "ui" not in p.parts and p.name != "app.py"]
+    for path in below_ui:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(
+            r"^\s*(?:from|import)\s+dashboard\.ui\b|from dashboard import .*\bui\b", text, re.M
+        ), path
+        # Views return data: no view writes the page's HTML (a hover's <b> is Plotly's own markup).
+        if "views" in path.parts:
+            assert not re.search(r"<(p|div|mark|span|style|a)[ >]", text), path
