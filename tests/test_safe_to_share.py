@@ -111,6 +111,39 @@ def test_no_url_parameter_can_put_a_link_an_image_or_markup_on_the_page(browser,
     assert outside == []
 
 
+def test_an_uploaded_files_name_is_quoted_as_text(browser, server) -> None:
+    name = f"[Log in](www.{EVIL}) **b** a@{EVIL} :material/home: $x^2$.txt"
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1200})
+    pg = ctx.new_page()
+    pg.set_default_timeout(TIMEOUT)
+    requests: list[str] = []
+    pg.on("request", lambda r: requests.append(r.url))
+    try:
+        pg.goto(f"{server}/add-article")
+        pg.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
+            {"name": name, "mimeType": "text/plain", "buffer": b"Talks in Minsk \xff\xfe ended."}
+        )
+        pg.wait_for_function(  # uploaded: the uploader lists it with its size
+            "() => /\\.txt\\s+[0-9.]+\\s?B/.test(document.querySelector('[data-testid=stFileUploader]').innerText)"
+        )
+        pg.get_by_role("button", name="Propose events").click()
+        pg.wait_for_function(
+            "() => Array.from(document.querySelectorAll('[data-testid=stAlert]'))"
+            ".some((a) => a.innerText.includes('not UTF-8'))"
+        )
+        seen = pg.evaluate(OUTSIDE)
+    finally:
+        ctx.close()
+    assert seen["links"] == [], seen
+    assert seen["images"] == [], seen
+    assert seen["maths"] == 0, seen
+    assert seen["alertLinks"] == 0, seen["alerts"]
+    assert set(seen["alertIcons"]) <= {0}, seen["alerts"]
+    said = [" ".join(a.replace("\u2060", "").split()) for a in seen["alerts"]]
+    assert any(a.startswith(f"{name}: not UTF-8 text") for a in said), said
+    assert sorted({u for u in requests if urlparse(u).hostname != "127.0.0.1"}) == []
+
+
 # --- a page that fails ----------------------------------------------------------------------------
 
 # Loaded into the server before the app (as sitecustomize): the details card of one event fails
