@@ -29,6 +29,7 @@ import results  # noqa: E402 - bench/results.py
 
 from dashboard import atlas, filters, folder, query, store, synth  # noqa: E402
 from dashboard.readers import corpus  # noqa: E402
+from dashboard.ui import html  # noqa: E402
 from dashboard.views import article, table, timeline  # noqa: E402
 from dashboard.views import map as map_view  # noqa: E402
 
@@ -87,7 +88,7 @@ def explorer(a: atlas.Atlas) -> Callable[[filters.Filters], object]:
             timeline.timeline_data(a, f, int(s["undated"])),
             table.select_choices(a, f, rows := table.few_rows(a, f, n)),
             table.event_list(a, f, rows),
-            article.article_html(a, f, reading) if reading else "",
+            html.article_html(article.article_text(a, f, reading)) if reading else "",
         )
 
     return run

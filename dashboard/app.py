@@ -30,7 +30,7 @@ if __name__ == "__main__":
 
 import streamlit as st
 
-from dashboard import markup
+from dashboard import escape
 from dashboard.ui import shell
 
 # (file relative to this script, title, URL path, for editors only); the first is the default page.
@@ -164,7 +164,10 @@ def _run() -> None:
     if access == "sign-in" and page.url_path in {url for _, _, url, editors in PAGES if editors}:
         _sign_in(page.title, why)  # the page itself never runs for an anonymous visitor
         return
-    page.run()
+    try:
+        page.run()
+    except Exception:  # st.rerun and st.stop raise BaseExceptions: they pass through
+        shell.page_failed(page.title)
 
 
 def _editor_access() -> tuple[str, str]:
@@ -195,7 +198,7 @@ def _signed_in_as() -> None:
         return
     name, email = (" ".join(str(user.get(k) or "").split())[:120] for k in ("name", "email"))
     who = f"{name} ({email})" if name and email and name != email else name or email or "an editor"
-    st.caption(f"Signed in as {markup.markdown_text(who)}")
+    st.caption(f"Signed in as {escape.markdown_text(who)}")
     st.button("Sign out", on_click=st.logout, key="sign-out")
 
 

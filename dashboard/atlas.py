@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import cachetools
-
-from dashboard import folder, query, store
+from dashboard import folder, memo, query, store
 from dashboard.catalog import Catalog
+from dashboard.model import is_id
 from dashboard.problems import DataError
 from dashboard.readers import bulk
 
+EVENT_CACHE_BYTES = 8 * 2**20  # a few thousand events' rows
+TEXT_CACHE_BYTES = 32 * 2**20  # the articles being read
 BUILD_TRIES = 3  # a data folder still being written is read again, this many times at most
 RECHECK_S = 2.0  # how often a running dashboard looks for edited data files
 RETRY_FAILED_S = 30.0  # a store that could not be written (a full disk) is tried again after this long
@@ -41,42 +42,30 @@ class Atlas(Catalog):
     date_bounds: tuple[Any, Any] = (None, None)  # the first end date and the last start date
     datasets: tuple[str, ...] = ("curated",)  # the datasets its events come from
     codings: tuple[str, ...] = ("human",)  # how they were coded: human, machine, draft
-    # Events asked for by id (the selection, on every run of every page), kept by the thousand.
-    _by_id: cachetools.LRUCache = field(
-        default_factory=lambda: cachetools.LRUCache(maxsize=4096), repr=False, compare=False
-    )
-    _texts: cachetools.LRUCache = field(
-        default_factory=lambda: cachetools.LRUCache(maxsize=64), repr=False, compare=False
-    )
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # Events asked for by id (the selection, on every run of every page) and the articles being read,
+    # each within a byte budget, keys included; an id that names nothing is not kept.
+    _by_id: memo.Memo = field(default_factory=lambda: memo.Memo(EVENT_CACHE_BYTES), repr=False, compare=False)
+    _texts: memo.Memo = field(default_factory=lambda: memo.Memo(TEXT_CACHE_BYTES), repr=False, compare=False)
 
     def existing_events(self, ids: Sequence[str]) -> set[str]:
         """Which of these ids name events the corpus holds already (a draft must not reuse them)."""
         return query.existing_ids(self.engine, ids)
 
     def event(self, event_id: str) -> dict[str, Any] | None:
-        """One event's row (every column of the events table), or None."""
-        with self._lock:
-            hit = self._by_id.get(event_id, self)
-        if hit is not self:
-            return hit
-        row = query.event(self.engine, event_id)
-        with self._lock:
-            self._by_id[event_id] = row
-        return row
+        """One event's row (every column of the events table), or None.
+
+        A value that cannot be an id is not looked up.
+        """
+        if not is_id(event_id):
+            return None
+        return self._by_id.get(event_id, lambda: query.event(self.engine, event_id))
 
     def has_event(self, event_id: str) -> bool:
         return self.event(event_id) is not None
 
     def text(self, article_id: str) -> str:
         """An article's text (the few being read are kept)."""
-        with self._lock:
-            hit = self._texts.get(article_id)
-        if hit is None:
-            hit = query.article_text(self.engine, article_id)
-            with self._lock:
-                self._texts[article_id] = hit
-        return hit
+        return self._texts.get(article_id, lambda: query.article_text(self.engine, article_id))
 
 
 def _build_here(root: Path, fingerprint: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import markup
+from dashboard import escape
 from dashboard.arrow import isin
 from dashboard.model import MEASURES, GeoPrecision
 from dashboard.readers.corpus import Corpus, by_event
@@ -125,7 +125,7 @@ def to_csv(recs: list[dict[str, Any]]) -> str:
         row["sources"] = " | ".join(f"{s['article']}:{s['start']}-{s['end']}" for s in spans)
         row["quotes"] = " | ".join(s["quote"] for s in spans)
         row["source_urls"] = " | ".join(s["url"] for s in r["sources"] if s["url"])
-        w.writerow({k: markup.csv_cell(v) for k, v in row.items()})
+        w.writerow({k: escape.csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseFigure
 
-from dashboard import markup
+from dashboard import escape
 from dashboard.model import TAXONOMY
 from dashboard.views.map import ANY, Frame, MapData, great_circle
 from dashboard.views.timeline import BIN, TimelineData
@@ -277,7 +277,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
             "lat": top["lat"],
             "lon": top["lon"],
             "mode": "text",
-            "text": [markup.plotly_text(n) for n in top["name"]],
+            "text": [escape.plotly_text(n) for n in top["name"]],
             "textposition": "bottom center",
             "textfont": {"size": 12, "color": "#222"},
             "customdata": [[radius[x]] for x in top["place"]],
@@ -416,7 +416,7 @@ def _entries(routes: pd.DataFrame, frame: Frame, marked: set[str]) -> pd.DataFra
         r = group.iloc[0]
         if origin in marked or not frame.contains(r["lat1"], r["lon1"], 0.05):
             continue
-        name = markup.plotly_text(r["origin_name"])
+        name = escape.plotly_text(r["origin_name"])
         if frame.contains(r["lat0"], r["lon0"], 0.08):
             rows.append({"origin": origin, "text": name, "lat": r["lat0"], "lon": r["lon0"]})
             continue
@@ -539,7 +539,7 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                             np.datetime_as_string(b["x0"], unit="D"),
                             np.datetime_as_string(b["x1"], unit="D"),
                             b["count"],
-                            [markup.plotly_text(x) for x in b["label"]],
+                            [escape.plotly_text(x) for x in b["label"]],
                             b["coding"],
                         ]
                     ),
@@ -665,7 +665,7 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
         "yaxis": {
             "tickmode": "array",
             "tickvals": lanes["y"].tolist(),
-            "ticktext": [markup.plotly_text(x) for x in lanes["label"]],
+            "ticktext": [escape.plotly_text(x) for x in lanes["label"]],
             "autorange": "reversed",
             "showgrid": False,
             "zeroline": False,

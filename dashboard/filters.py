@@ -17,7 +17,7 @@ import pandas as pd
 from dashboard import daterange
 from dashboard.arrow import isin
 from dashboard.catalog import Catalog
-from dashboard.model import TAXONOMY, Certainty, Coding, Dataset
+from dashboard.model import TAXONOMY, Certainty, Coding, Dataset, is_id
 from dashboard.readers.corpus import Corpus
 
 # URL parameter for each set-valued filter, in the order they appear in a link.
@@ -201,7 +201,10 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
         kw.pop("start"), kw.pop("end")
     ev = values(EVENT_PARAM)
     if ev:
-        if corpus.has_event(ev[-1]):
+        # A value that cannot be an id is never looked up (nor kept by a cache on the way).
+        if not is_id(ev[-1]):
+            notices.append(f"Ignored event {_shown(ev[-1])}: not an event id (lower-case letters, digits, -)")
+        elif corpus.has_event(ev[-1]):
             kw["event"] = ev[-1]
         else:
             notices.append(f"Ignored event {_shown(ev[-1])}: no such event")

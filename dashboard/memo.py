@@ -2,9 +2,11 @@
 
 Keys are plain strings that name the data by its fingerprint and the view by
 its filters, so two readers with the same link share one entry and an entry
-can never outlive the data it was made from. Sizes are estimated from what
-the values hold (frames, arrays, strings, figure specs); the least recently
-used entries go first when the budget is spent.
+can never outlive the data it was made from. An entry's size is its key's
+and its value's, estimated from what they hold (frames, arrays, strings,
+figure specs): a link cannot grow the cache through long keys. The least
+recently used entries go first when the budget is spent. A miss (`None`) is
+served and never kept, so asking for what does not exist costs no memory.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import dataclasses
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import cachetools
 import numpy as np
@@ -50,27 +52,39 @@ def size_of(value: Any, depth: int = 0) -> int:
     return sys.getsizeof(value)
 
 
+class _Entry(NamedTuple):
+    value: Any
+    size: int  # the key's bytes and the value's
+
+
 class Memo:
     """Values by key, built once and kept while the byte budget allows (least recently used go first)."""
 
     def __init__(self, max_bytes: int) -> None:
-        self._cache: cachetools.LRUCache = cachetools.LRUCache(maxsize=max_bytes, getsizeof=size_of)
+        self._cache: cachetools.LRUCache = cachetools.LRUCache(maxsize=max_bytes, getsizeof=lambda e: e.size)
         self._lock = threading.Lock()
 
     def get(self, key: str, build: Callable[[], T]) -> T:
         with self._lock:
             hit = self._cache.get(key, _MISSING)
         if hit is not _MISSING:
-            return hit
+            return hit.value
         value = build()
-        # A value larger than the whole budget is served, not kept.
+        if value is None:  # a miss: nothing to keep
+            return value
+        # An entry larger than the whole budget is served, not kept.
         with self._lock, contextlib.suppress(ValueError):
-            self._cache[key] = value
+            self._cache[key] = _Entry(value, size_of(key) + size_of(value))
         return value
 
     @property
     def bytes(self) -> int:
+        """The entries' bytes, keys included."""
         return int(self._cache.currsize)
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self._cache.maxsize)
 
     def __len__(self) -> int:
         return len(self._cache)

@@ -26,14 +26,23 @@ from pydantic import (
 from dashboard import daterange
 from dashboard.countries import check_iso3
 
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+ID_MAX_LENGTH = 80
 Id = Annotated[
     str,
     Field(
-        pattern=r"^[a-z0-9][a-z0-9-]*$",
-        max_length=80,
+        pattern=f"^{ID_PATTERN.pattern}$",
+        max_length=ID_MAX_LENGTH,
         description="lower-case letters, digits and hyphens",
     ),
 ]
+
+
+def is_id(value: str) -> bool:
+    """Whether `value` could name a record (the rule `Id` checks), decided without looking it up."""
+    return len(value) <= ID_MAX_LENGTH and ID_PATTERN.fullmatch(value) is not None
+
+
 Iso3 = Annotated[
     str,
     Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3"),

@@ -7,7 +7,8 @@ Each replica is a `streamlit run dashboard/app.py` with the repository's own
 configuration, bound to 127.0.0.1 on a free port. Once every replica answers
 `/_stcore/health`, nginx (Debian's `nginx` package) starts in the foreground
 with `deploy/nginx.conf.template` rendered into a run folder: sticky sessions
-by cookie, websocket upgrade, and passive health checks. Ctrl-C (or SIGTERM)
+by cookie, websocket upgrade, passive health checks, and headers that forbid
+framing and type sniffing and name a replica (r1, r2, …) without its address. Ctrl-C (or SIGTERM)
 stops nginx and the replicas by their process ids.
 
 A line per process is printed as it becomes ready, so a caller (the tests) can
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -44,6 +46,7 @@ class Process:
     name: str
     url: str
     proc: subprocess.Popen[bytes]
+    tag: str = ""  # a replica's name in the X-Contact-Atlas-Replica header: r1, r2, … (not its address)
 
 
 def free_port() -> int:
@@ -80,7 +83,7 @@ def start_replica(n: int, run: Path, env: dict[str, str]) -> Process:
     ]  # fmt: skip
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     log.close()
-    return Process(f"replica {n}", f"http://127.0.0.1:{port}", proc)
+    return Process(f"replica {n}", f"http://127.0.0.1:{port}", proc, tag=f"r{n}")
 
 
 def nginx_binary() -> str:
@@ -91,11 +94,20 @@ def nginx_binary() -> str:
 
 
 def render(run: Path, listen: str, replicas: Sequence[Process]) -> Path:
-    upstreams = "\n".join(
-        f"        server {r.url.removeprefix('http://')} max_fails=1 fail_timeout=10s;" for r in replicas
+    addresses = [r.url.removeprefix("http://") for r in replicas]
+    upstreams = "\n".join(f"        server {a} max_fails=1 fail_timeout=10s;" for a in addresses)
+    # The address that answered is the last one $upstream_addr lists.
+    names = "\n".join(
+        f'        "~(^|\\s){re.escape(a)}$" {r.tag};' for a, r in zip(addresses, replicas, strict=True)
     )
     conf = TEMPLATE.read_text(encoding="utf-8")
-    conf = conf.replace("{{RUN}}", str(run)).replace("{{LISTEN}}", listen).replace("{{UPSTREAMS}}", upstreams)
+    for key, value in {
+        "RUN": str(run),
+        "LISTEN": listen,
+        "UPSTREAMS": upstreams,
+        "REPLICA_NAMES": names,
+    }.items():
+        conf = conf.replace(f"{{{{{key}}}}}", value)
     path = run / "nginx.conf"
     path.write_text(conf, encoding="utf-8")
     return path

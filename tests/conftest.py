@@ -107,6 +107,22 @@ def server() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def editing_server(tmp_path_factory) -> Iterator[str]:
+    """`make edit`: editing mode on loopback with no sign-in configured (only this machine reaches it)."""
+    from browser import ARTIFACTS, chromium_path, streamlit_server  # noqa: PLC0415
+
+    chromium_path()
+    no_secrets = tmp_path_factory.mktemp("editing") / "secrets.toml"  # none: not the developer's own
+    with streamlit_server(
+        ROOT / "dashboard" / "app.py",
+        env={"CONTACT_ATLAS_MODE": "edit"},
+        log=ARTIFACTS / "streamlit-editing-local.log",
+        args=["--secrets.files", str(no_secrets)],
+    ) as srv:
+        yield srv.url
+
+
 # An editing deployment's sign-in settings, as in .streamlit/secrets.toml (no provider is reached here).
 AUTH = {
     "redirect_uri": "http://127.0.0.1:8502/oauth2callback",

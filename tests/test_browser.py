@@ -320,22 +320,6 @@ DRAFT_TEXT = (
 )
 
 
-@pytest.fixture(scope="module")
-def editing_server(tmp_path_factory) -> Iterator[str]:
-    """`make edit`: editing mode on loopback with no sign-in configured (only this machine reaches it)."""
-    from browser import chromium_path, streamlit_server  # noqa: PLC0415
-
-    chromium_path()
-    no_secrets = tmp_path_factory.mktemp("editing") / "secrets.toml"  # none: not the developer's own
-    with streamlit_server(
-        ROOT / "dashboard" / "app.py",
-        env={"CONTACT_ATLAS_MODE": "edit"},
-        log=ARTIFACTS / "streamlit-editing-local.log",
-        args=["--secrets.files", str(no_secrets)],
-    ) as srv:
-        yield srv.url
-
-
 def test_an_editor_pastes_an_article_and_downloads_its_drafts(browser, editing_server) -> None:
     import yaml  # noqa: PLC0415
 

@@ -9,9 +9,12 @@ client (bench/load.py), which speaks Streamlit's websocket protocol.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -65,8 +68,8 @@ def replica_of(pg, proxy: serve.Process, replicas: list[serve.Process]) -> serve
     """The replica nginx routes this page's reader to (its route cookie decides)."""
     answer = pg.request.get(f"{proxy.url}/_stcore/health")
     assert answer.ok
-    addr = answer.headers["x-contact-atlas-replica"]
-    return next(r for r in replicas if r.url.endswith(addr))
+    name = answer.headers["x-contact-atlas-replica"]
+    return next(r for r in replicas if r.tag == name)
 
 
 def first_run(url: str, query: str) -> load.Page:
@@ -134,6 +137,39 @@ def test_a_data_edit_reaches_every_replica_and_no_reader_sees_half_of_it(cluster
     deadline = time.monotonic() + 60
     while not all(state(first_run(r.url, f"event={VISIT}")) == ("22", False) for r in alive):
         assert time.monotonic() < deadline, "the restored data did not reach every replica in 60 s"
+
+
+def test_the_proxy_forbids_framing_and_sniffing_and_names_no_version_or_address(cluster) -> None:
+    proxy, replicas = cluster
+    names = set()
+    for path in (
+        "/",
+        f"/?{LINK}",
+        "/_stcore/health",
+        "/app/static/topojson/world_110m.json",
+        "/no-such-page",
+    ):
+        with urllib.request.urlopen(f"{proxy.url}{path}", timeout=30) as r:  # noqa: S310 - loopback
+            h = r.headers
+        assert h["X-Frame-Options"] == "DENY", path
+        assert "frame-ancestors 'none'" in h["Content-Security-Policy"], path
+        assert h["X-Content-Type-Options"] == "nosniff", path
+        assert h["Server"] == "nginx", path  # no version
+        names.add(h["X-Contact-Atlas-Replica"])
+        assert all(
+            h.get_all(k) and len(h.get_all(k)) == 1 for k in ("X-Frame-Options", "X-Content-Type-Options")
+        )
+    assert names <= {r.tag for r in replicas}
+    header_text = " ".join(names)
+    for r in replicas:
+        assert urlparse(r.url).netloc not in header_text
+        assert str(urlparse(r.url).port) not in header_text
+    # nginx's own error page (it refuses TRACE itself) names no version either.
+    trace = urllib.request.Request(f"{proxy.url}/", method="TRACE")  # noqa: S310 - loopback
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(trace, timeout=30)  # noqa: S310 - loopback
+    assert refused.value.headers["Server"] == "nginx"
+    assert not re.search(r"nginx/\d", refused.value.read().decode("utf-8", "replace"))
 
 
 # Last: it kills a replica.

@@ -14,10 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dashboard import atlas as atlas_mod
-from dashboard import drafting, figures, filters, markup, query
+from dashboard import drafting, figures, filters, query
 from dashboard.drafting import review
 from dashboard.model import Actor, Place
 from dashboard.readers import corpus
+from dashboard.ui import html
 from dashboard.views import details as details_view
 from dashboard.views import map as map_view
 
@@ -375,7 +376,7 @@ def test_drafts_are_drawn_pale_filtered_and_labelled(drafted: Path) -> None:
     ids = [r["id"] for r in query.first_events(a.engine, only_drafts, 100)]
     d = details_view.details(a, ids[0])
     assert d.origin_line.startswith("Draft · ")
-    assert "Draft · proposed from the article" in markup.details_card(d)
+    assert "Draft · proposed from the article" in html.details_card(d)
     seed = details_view.details(a, "kellogg-visits-belarus-2025")
     assert seed.origin_line == ""
     assert seed.coding == "human"

@@ -426,11 +426,12 @@ def test_acled_rows_map_and_malformed_ones_are_named(acled_data) -> None:
 
 
 def test_acled_notes_are_escaped_once_in_the_reading_pane(acled_data) -> None:
+    from dashboard.ui.html import article_html  # noqa: PLC0415
     from dashboard.views import article as article_view  # noqa: PLC0415
 
     data, _ = acled_data
     a = atlas_mod.open_atlas(data, "duckdb")
-    html = article_view.article_html(a, filters.Filters(event="acled-rus7"), "acled-rus7")
+    html = article_html(article_view.article_text(a, filters.Filters(event="acled-rus7"), "acled-rus7"))
     assert "&lt;b&gt;activists&lt;/b&gt;" in html
     assert "<b>activists" not in html
 

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from dashboard import figures
-from dashboard.views import article
+from dashboard.ui import html
 
 coloraide = pytest.importorskip("coloraide")
 Color = coloraide.Color
@@ -51,7 +51,7 @@ def test_every_mark_has_an_edge_that_stands_out_from_land_and_sea() -> None:
 
 def test_text_on_the_map_and_in_marked_sentences_is_readable() -> None:
     # WCAG 1.4.3: 4.5:1 for body text.
-    backgrounds = re.findall(r"background: (#[0-9a-fA-F]{6})", article.ARTICLE_CSS)
+    backgrounds = re.findall(r"background: (#[0-9a-fA-F]{6})", html.ARTICLE_CSS)
     assert len(backgrounds) == 2  # lightly marked, and selected
     for bg in backgrounds:
         assert Color(TEXT).contrast(bg) >= 4.5, bg

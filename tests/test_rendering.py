@@ -1,4 +1,4 @@
-"""Untrusted text reaches every renderer escaped, once, by dashboard.markup — and never as Markdown."""
+"""Untrusted text reaches every renderer escaped, once, by dashboard.escape — and never as Markdown."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pathlib import Path
 from conftest import ROOT, SEED_EVENTS, edit
 from streamlit.testing.v1 import AppTest
 
-from dashboard import atlas, figures, filters, markup, query
+from dashboard import atlas, escape, figures, filters, query
 from dashboard.readers import corpus
+from dashboard.ui import html
 from dashboard.views import article, timeline
 from dashboard.views import map as map_view
 
@@ -49,22 +50,22 @@ def test_the_details_card_never_reads_untrusted_text_as_markdown(data_copy: Path
         assert "$1 billion" not in m.value
     # … and in the card's HTML only as escaped text: no link, no bold, no colour, no maths.
     card = next(h.proto.body for h in at.html if "details-card" in h.proto.body)
-    assert markup.html_text(HOSTILE_SUMMARY) in card
-    assert markup.html_text("Keith [x](https://evil.example) **Kellogg** :red[alarm] <b>&amp;</b>") in card
+    assert escape.html_text(HOSTILE_SUMMARY) in card
+    assert escape.html_text("Keith [x](https://evil.example) **Kellogg** :red[alarm] <b>&amp;</b>") in card
     assert "<a " not in card
     assert "<b>&amp;</b>" not in card
     # The keyboard list's buttons (Streamlit reads a label as Markdown) escape it for Markdown.
     listed = next(b for b in at.button if b.key == f"list-{VISIT}")
     assert "\\$1 billion and \\$2 billion" in listed.label
     assert "$1" not in listed.label.replace("\\$1", "")
-    assert 'HYPERLINK\\("https\\://evil\\.example"\\)' in listed.label
+    assert 'HYPERLINK\\("https\\:\u2060//evil\\.example"\\)' in listed.label  # a word joiner: no autolink
 
 
 def test_markdown_text_escapes_everything_markdown_or_streamlit_would_read() -> None:
-    out = markup.markdown_text(HOSTILE_NAME + " $x$ `c` # h")
+    out = escape.markdown_text(HOSTILE_NAME + " $x$ `c` # h")
     unescaped = re.findall(r"(?<!\\)[\[\]()*:$`#<>&]", out)
     assert unescaped == []
-    assert markup.markdown_text("two\nlines  and   spaces") == "two lines and spaces"
+    assert escape.markdown_text("two\nlines  and   spaces") == "two lines and spaces"
 
 
 def two_paragraphs(tmp: Path) -> atlas.Atlas:
@@ -95,7 +96,7 @@ events:
 
 def test_a_quote_across_a_paragraph_break_stays_marked_after_the_break(tmp_path: Path) -> None:
     c = two_paragraphs(tmp_path)
-    out = article.article_html(c, filters.Filters(event="across"), "story")
+    out = html.article_html(article.article_text(c, filters.Filters(event="across"), "story"))
     paragraphs = re.findall(r"<p>(.*?)</p>", out, re.S)
     assert len(paragraphs) == 2
     assert re.search(r'<mark class="ev selected"[^>]*> ended late\.</mark>', paragraphs[0])
@@ -104,7 +105,7 @@ def test_a_quote_across_a_paragraph_break_stays_marked_after_the_break(tmp_path:
 
 def test_overlapping_spans_tooltips_hold_no_markup(tmp_path: Path) -> None:
     c = two_paragraphs(tmp_path)
-    out = article.article_html(c, filters.Filters(), "story")
+    out = html.article_html(article.article_text(c, filters.Filters(), "story"))
     titles = re.findall(r'title="([^"]*)"', out)
     assert "Talks &lt;i&gt;across&lt;/i&gt; the break\nFirst" in titles  # " The talks" is cited by both
     assert all("<p>" not in t and "</p>" not in t and "&lt;/p&gt;" not in t for t in titles)
@@ -124,7 +125,7 @@ def test_plotly_labels_and_hovers_show_names_as_written(data_copy: Path) -> None
     tdata = timeline.timeline_data(c, f, 0)
     spec = figures.timeline_figure(tdata).to_dict()
     ticks = spec["layout"]["yaxis"]["ticktext"]
-    assert markup.plotly_text(HOSTILE_NAME) in ticks
+    assert escape.plotly_text(HOSTILE_NAME) in ticks
     assert HOSTILE_NAME not in ticks
     mspec = figures.map_figure(map_view.map_data(c, f, c.events)).to_dict()
     labels = [
@@ -185,3 +186,22 @@ def test_an_empty_corpus_says_so_instead_of_no_events_match(data_copy: Path, mon
     said = " ".join(i.value for i in at.info)
     assert "This corpus holds no events: every record was skipped" in said
     assert "No events match" not in said
+
+
+# --- the boundary's place in the layers ------------------------------------------------------------
+
+
+def test_escaping_sits_at_the_bottom_and_html_is_built_only_in_ui() -> None:
+    project_import = re.compile(r"^\s*(?:from|import)\s+dashboard\b", re.M)
+    escape_source = (ROOT / "dashboard" / "escape.py").read_text(encoding="utf-8")
+    assert not project_import.search(escape_source), "escape.py imports the project"
+    assert not (ROOT / "dashboard" / "markup.py").exists()
+    below_ui = [p for p in (ROOT / "dashboard").rglob("*.py") if "ui" not in p.parts and p.name != "app.py"]
+    for path in below_ui:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(
+            r"^\s*(?:from|import)\s+dashboard\.ui\b|from dashboard import .*\bui\b", text, re.M
+        ), path
+        # Views return data: no view writes the page's HTML (a hover's <b> is Plotly's own markup).
+        if "views" in path.parts:
+            assert not re.search(r"<(p|div|mark|span|style|a)[ >]", text), path

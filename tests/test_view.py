@@ -15,6 +15,7 @@ from dashboard import atlas as atlas_mod
 from dashboard import figures, filters, query
 from dashboard.filters import Filters
 from dashboard.model import CAMEO_ROOTS, TAXONOMY, quad_class
+from dashboard.ui import html
 from dashboard.views import article, details, table, timeline
 from dashboard.views import map as map_view
 
@@ -63,7 +64,7 @@ def test_arc_lengths_are_geodesic(seed, a, b, km) -> None:
 
 
 def test_article_marks_every_visible_span_and_emphasises_the_selection(atlas, all_events) -> None:
-    out = article.article_html(atlas, ALL.with_event(VISIT), ARTICLE)
+    out = html.article_html(article.article_text(atlas, ALL.with_event(VISIT), ARTICLE))
     selected = re.findall(r'<mark class="ev selected" data-events="([^"]+)"', out)
     assert selected
     assert all(VISIT in ids.split() for ids in selected)
@@ -74,7 +75,7 @@ def test_article_marks_every_visible_span_and_emphasises_the_selection(atlas, al
     assert 'data-events="belarus-allows-invasion-staging invasion-launched-from-belarus"' in out
     # Filtered-out events are not marked.
     visits = Filters.of(kinds=["visit"])
-    fewer = article.article_html(atlas, visits, ARTICLE)
+    fewer = html.article_html(article.article_text(atlas, visits, ARTICLE))
     kept = set(query.event_ids(atlas.engine, visits))
     assert set(" ".join(re.findall(r'data-events="([^"]+)"', fewer)).split()) == kept
     assert "selected" not in fewer
@@ -97,7 +98,7 @@ events:
     )
     c = atlas_mod.open_atlas(tmp_path)
     assert not c.errors
-    out = article.article_html(c, ALL.with_event("e"), "a")
+    out = html.article_html(article.article_text(c, ALL.with_event("e"), "a"))
     assert "<script>" not in out
     assert "<b>" not in out
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in out

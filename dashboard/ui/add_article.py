@@ -9,10 +9,10 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import drafting, markup
+from dashboard import drafting, escape
 from dashboard.drafting import review
 from dashboard.model import TAXONOMY, Certainty
-from dashboard.ui import shell
+from dashboard.ui import html, shell
 from dashboard.views import article as article_view
 
 MAX_PAGE_BYTES = 1_000_000  # the page's limit; `python -m dashboard draft` reads up to 20 MB
@@ -70,7 +70,7 @@ if submitted:
             )
         st.session_state["draft"] = d
     except drafting.DraftError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(escape.markdown_text(str(exc)), icon=":material/error:")  # it may quote a file's name
 
 d: drafting.Draft | None = st.session_state.get("draft")
 if d is not None:
@@ -109,23 +109,23 @@ if d is not None:
         )
     reviewed, keep, problems = review.apply(d, edited, set(a.actors), set(a.places))
     with left:
-        st.html(markup.article_heading(d.meta.title, f"{d.meta.publisher} · {d.meta.published.isoformat()}"))
-        spans = [
-            markup.Span(e.id, s["start"], s["end"])
+        st.html(html.article_heading(d.meta.title, f"{d.meta.publisher} · {d.meta.published.isoformat()}"))
+        spans = tuple(
+            article_view.Span(e.id, s["start"], s["end"])
             for e in reviewed.events
             if e.id in keep
             for s in e.sources
-        ]
+        )
         titles = {
             e.id: f"{TAXONOMY[e.kind].label if e.kind in TAXONOMY else e.kind}: {e.summary}"
             for e in reviewed.events
         }
-        body = markup.article_html(d.text, spans, titles, None, d.meta.language)
-        st.html(f'{article_view.ARTICLE_CSS}<div class="draft-article">{body}</div>')
+        body = html.article_html(article_view.ArticleText(d.text, spans, titles, None, d.meta.language))
+        st.html(f'{html.ARTICLE_CSS}<div class="draft-article">{body}</div>')
     if problems:
         st.error(
             f"{len(problems)} problem(s) to fix before the YAML is valid:\n\n"
-            + "\n".join(f"- {markup.markdown_text(p)}" for p in problems[:20]),
+            + "\n".join(f"- {escape.markdown_text(p)}" for p in problems[:20]),
             icon=":material/error:",
         )
     yaml_text = reviewed.to_yaml(f"{d.article_id}.txt", keep)

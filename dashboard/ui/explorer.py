@@ -6,9 +6,9 @@ import json
 
 import streamlit as st
 
-from dashboard import figures, markup
+from dashboard import escape, figures
 from dashboard.filters import LANES
-from dashboard.ui import shell
+from dashboard.ui import html, shell
 from dashboard.views import article as article_view
 from dashboard.views import details as details_view
 from dashboard.views import map as map_view
@@ -115,7 +115,7 @@ with left:
     with st.container(key="event-list", height=min(44 + 34 * len(listed), 320)):
         for event_id, label in listed:
             st.button(
-                markup.markdown_text(label), key=f"list-{event_id}", type="tertiary",
+                escape.markdown_text(label), key=f"list-{event_id}", type="tertiary",
                 icon=":material/arrow_right:" if event_id == f.event else None,
                 on_click=shell.select_event, args=(event_id,),
             )  # fmt: skip
@@ -135,18 +135,18 @@ with right, st.container(key="reading"):
                 "or choose one in the list of events or the sidebar."
             )
         else:
-            st.html(markup.details_card(d))
+            st.html(html.details_card(d))
             if st.button("Clear selection", key="clear-selection", type="tertiary", icon=":material/close:"):
                 shell.select_event(None)
                 st.rerun()
     article = shell.cached("reading", shell.view_key(ctx), lambda: article_view.reading_article(a, f))
     if d is not None and d.links and not d.quotes:
         # No stored text cites this event (an imported stream's): its sources, as links.
-        st.html(markup.article_heading("Sources of the selected event", d.origin_line))
+        st.html(html.article_heading("Sources of the selected event", d.origin_line))
         with st.container(key="article-pane"):
-            st.html(markup.source_links(d.links))
+            st.html(html.source_links(d.links))
     elif article is not None:
-        st.html(markup.article_heading(a.articles[article].title, article_view.article_meta(a, article)))
+        st.html(html.article_heading(a.articles[article].title, article_view.article_meta(a, article)))
         mark_all = st.toggle(
             "Mark every cited sentence", value=True, key="mark-all",
             help="On: every sentence an event in view cites is marked lightly, the selected one strongly. "
@@ -156,10 +156,10 @@ with right, st.container(key="reading"):
             body = shell.cached_text(
                 f"article:{article}",
                 shell.view_key(ctx),
-                lambda: article_view.article_html(a, f, article),
+                lambda: html.article_html(article_view.article_text(a, f, article)),
             )
             wrapper = "marks-all" if mark_all else "marks-selected-only"
-            st.html(f'{article_view.ARTICLE_CSS}<div class="{wrapper}">{body}</div>')
+            st.html(f'{html.ARTICLE_CSS}<div class="{wrapper}">{body}</div>')
 
 # Our code only (the event id is JSON-encoded); scrolls the pane to the selected sentence.
 st.html(

@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import atlas as atlas_mod
-from dashboard import figures, filters, memo, query
+from dashboard import escape, figures, filters, memo, query
 from dashboard.filters import DATE_MAX, DATE_MIN, Filters
 from dashboard.model import TAXONOMY, Certainty
 from dashboard.problems import DataError
@@ -300,7 +300,7 @@ def stop_if_empty(ctx: Context, no_match: str) -> None:
     if not a.events:
         skipped = ": every record was skipped (see the problems above)." if a.errors else "."
         st.info(
-            f"This corpus holds no events{skipped} Data folder: {a.root.name}.",
+            f"This corpus holds no events{skipped} Data folder: {escape.markdown_text(a.root.name)}.",
             icon=":material/database_off:",
         )
         st.stop()
@@ -311,8 +311,32 @@ def stop_if_empty(ctx: Context, no_match: str) -> None:
 
 
 def show_notices(ctx: Context) -> None:
+    """The link's dropped values, quoted as text: a notice quotes what anyone may put in a URL."""
     for n in ctx.notices:
-        st.warning(n, icon=":material/link_off:")
+        st.warning(escape.markdown_text(n), icon=":material/link_off:")
+
+
+# The server's own log (standard error), whatever logging the host has set up.
+_LOG = logging.getLogger("contact_atlas")
+if not _LOG.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    _LOG.addHandler(_handler)
+    _LOG.propagate = False
+
+
+def page_failed(title: str) -> None:
+    """A page raised: the server's log keeps the traceback, the reader gets a short notice.
+
+    Called from the entrypoint's `except` around the page's run, so the
+    traceback (server paths, the data's values) goes to standard error only.
+    """
+    _LOG.exception("the %s page failed", title)
+    st.error(
+        f"The {escape.markdown_text(title)} page could not be shown: something went wrong on the server. "
+        "It has been logged for whoever runs this site; another link, or the same one later, may work.",
+        icon=":material/error:",
+    )
 
 
 def select_event(event_id: str | None) -> None:

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from dashboard import markup, query
+from dashboard import escape, query
 from dashboard.catalog import Catalog
 from dashboard.model import TAXONOMY, EventDate, Precision
 
@@ -68,9 +68,9 @@ def wrap(text: str, width: int = 60) -> str:
 
 def wrap_html(text: str) -> str:
     """Escaped, with line breaks Plotly's hover understands."""
-    return markup.plotly_lines(wrap(text).split("\n"))
+    return escape.plotly_lines(wrap(text).split("\n"))
 
 
 def event_line(ev: dict[str, Any]) -> str:
     """'21 June 2025 · Kellogg and Lukashenko meet …', escaped for a hover."""
-    return f"{markup.plotly_text(date_label(ev))} · " + wrap_html(ev["summary"])
+    return f"{escape.plotly_text(date_label(ev))} · " + wrap_html(ev["summary"])

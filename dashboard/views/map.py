@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from geopy.distance import geodesic
 
-from dashboard import markup, query
+from dashboard import escape, query
 from dashboard.filters import Filters
 from dashboard.model import TAXONOMY
 from dashboard.views.labels import event_line, participant_names, where_text
@@ -268,17 +268,17 @@ def _place_hover(
         tail.append("<i>drafts, not yet reviewed (pale mark)</i>")
     if doubtful:
         share = "its place is" if n == 1 else f"{doubtful:,} of {n:,} have a place that is"
-        reason = f" — {markup.plotly_text(why)}" if why else " (see each event's details)"
+        reason = f" — {escape.plotly_text(why)}" if why else " (see each event's details)"
         tail.append(f"<i>suspect: {share} doubtful{reason}</i>")
     if n == 1:
         label = TAXONOMY[latest["kind"]].label
         return "<br>".join(
-            [f"<b>{markup.plotly_text(name)}</b> · {markup.plotly_text(label)}", event_line(latest), *tail]
+            [f"<b>{escape.plotly_text(name)}</b> · {escape.plotly_text(label)}", event_line(latest), *tail]
         )
     return "<br>".join(
         [
-            f"<b>{markup.plotly_text(name)}</b> · {n:,} events",
-            markup.plotly_text(_counted(per_kind)),
+            f"<b>{escape.plotly_text(name)}</b> · {n:,} events",
+            escape.plotly_text(_counted(per_kind)),
             "latest: " + event_line(latest),
             *tail,
             "click to step through them, latest first",
@@ -290,16 +290,16 @@ def _route_hover(atlas: Atlas, r: dict[str, Any], latest: dict[str, Any], names:
     where = f"{where_text(atlas, r['origin'], r['place'])} · {r['km']:,} km"
     if r["count"] == 1:
         lines = [
-            f"<b>{markup.plotly_text(TAXONOMY[r['style']].label)}</b> · {markup.plotly_text(where)}",
-            event_line(latest), markup.plotly_text(names),
-            f"{latest['certainty']} · {markup.plotly_text(latest['attribution'])}",
+            f"<b>{escape.plotly_text(TAXONOMY[r['style']].label)}</b> · {escape.plotly_text(where)}",
+            event_line(latest), escape.plotly_text(names),
+            f"{latest['certainty']} · {escape.plotly_text(latest['attribution'])}",
         ]  # fmt: skip
         return "<br>".join(lines)
     label = TAXONOMY[r["style"]].label
     what = f"contacts, mostly {label.lower()}" if r["kind"] == ANY else f"× {label}"
     return "<br>".join(
         [
-            f"<b>{r['count']:,} {markup.plotly_text(what)}</b> · {markup.plotly_text(where)}",
+            f"<b>{r['count']:,} {escape.plotly_text(what)}</b> · {escape.plotly_text(where)}",
             "latest: " + event_line(latest),
             "click to step through them, latest first",
         ]

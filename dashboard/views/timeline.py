@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dashboard import markup, query
+from dashboard import escape, query
 from dashboard.filters import Filters
 from dashboard.model import TAXONOMY
 from dashboard.views.labels import date_label, participant_names, wrap_html
@@ -111,11 +111,11 @@ def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
             "hover": [
                 "<br>".join(
                     [
-                        f"<b>{markup.plotly_text(TAXONOMY[m['kind']].label)}</b> · "
-                        + markup.plotly_text(date_label(m)),
+                        f"<b>{escape.plotly_text(TAXONOMY[m['kind']].label)}</b> · "
+                        + escape.plotly_text(date_label(m)),
                         wrap_html(m["summary"]),
-                        markup.plotly_text(names.get(m["id"], "")),
-                        f"{m['certainty']} · {markup.plotly_text(m['attribution'])}",
+                        escape.plotly_text(names.get(m["id"], "")),
+                        f"{m['certainty']} · {escape.plotly_text(m['attribution'])}",
                         *(["<i>machine-coded (hollow mark)</i>"] if m["coding"] == "machine" else []),
                         *(["<i>draft, not yet reviewed (pale mark)</i>"] if m["coding"] == "draft" else []),
                     ]

@@ -1,92 +1,40 @@
-"""Where untrusted text becomes markup: the one module that escapes it, once, for each target.
+"""The page's HTML, built from escaped pieces: the article with its marks, the details card, their CSS.
 
-Everything a reader sees that came from data — article text, names, roles,
-summaries, notes, attributions, imported rows — reaches a renderer through one
-of these functions, and nothing else escapes it:
-
-- `html_text` for the page's HTML (the article, the details card). The page
-  never passes untrusted text to Markdown, which `html.escape` cannot make
-  safe (`[x](…)` links, `**` bold, `:red[…]` colours, `$…$` LaTeX);
-- `markdown_text` for widget labels, which Streamlit reads as Markdown;
-- `plotly_text` for Plotly's labels and hover text, a pseudo-HTML of its own;
-- `csv_cell` for spreadsheets, which run a cell that starts with `=`, `+`,
-  `-` or `@` as a formula.
+Every piece of data goes through `dashboard.escape` here, once; nothing here is
+read as Markdown. Pages hand the result to `st.html`.
 """
 
 from __future__ import annotations
 
-import html
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-if TYPE_CHECKING:
-    from dashboard.views.details import Details
+from dashboard.escape import html_text, safe_url
+from dashboard.views.article import ArticleText
+from dashboard.views.details import Details
 
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-_SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$")
-
-
-def html_text(text: str) -> str:
-    """Text shown as itself inside HTML, in element content or in a quoted attribute."""
-    return html.escape(text, quote=True)
-
-
-# Every ASCII punctuation mark may be backslash-escaped in CommonMark; these start Markdown,
-# Streamlit's own `:colour[…]` and `:material/…:` directives, or LaTeX.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
+ARTICLE_CSS = """<style>
+.article-text { font-size: 1.02rem; line-height: 1.65; }
+.article-text p { margin: 0 0 0.9em; }
+.article-text mark.ev { background: #fbf3d5; color: inherit; border-bottom: 1px solid #d9c27a;
+  padding: 0 1px; border-radius: 2px; }
+.article-text mark.ev.selected { background: #ffd166; border-bottom: 3px solid #111;
+  outline: 2px solid #111; outline-offset: 1px; }
+</style>"""
 
 
-def markdown_text(text: str) -> str:
-    """Text shown as itself where Streamlit reads Markdown (a button's or an option's label)."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
-
-
-def plotly_text(text: str) -> str:
-    """Text shown as itself in a Plotly label or hover (Plotly reads `<b>`, `<br>`, `<a>` and entities)."""
-    return html.escape(text, quote=False)
-
-
-def plotly_lines(lines: Iterable[str]) -> str:
-    """Several lines of untrusted text, escaped, joined with Plotly's line break."""
-    return "<br>".join(plotly_text(line) for line in lines)
-
-
-def csv_cell(value: object) -> object:
-    """A text cell a spreadsheet shows as text: one that starts like a formula gets a leading '.
-
-    Numbers are left alone (a longitude of -77.0 is a number, not a formula).
-    """
-    if isinstance(value, str) and _FORMULA.match(value):
-        return "'" + value
-    return value
-
-
-# --- the article ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Span:
-    """A source span to mark: the event citing it, and where it is in the article's text."""
-
-    event: str
-    start: int
-    end: int
-
-
-def article_html(
-    text: str, spans: Sequence[Span], titles: dict[str, str], selected: str | None, language: str
-) -> str:
+def article_html(article: ArticleText) -> str:
     """The article as paragraphs of escaped text, each cited piece marked with the events citing it.
 
     The text is cut at every span boundary and at every line break, so overlapping
     spans mark each piece once with all their events, and a quote that runs over a
     paragraph break stays marked on both sides of it. `titles` (event → summary)
     become each mark's tooltip; the selected event's pieces get the class `selected`.
+    Every character of the article is escaped.
     """
+    text, spans, titles, selected = article.text, article.spans, article.titles, article.selected
     breaks = [m.start() for m in re.finditer("\n", text)]
     cuts = sorted(
         {0, len(text), *breaks, *(b + 1 for b in breaks), *(s.start for s in spans), *(s.end for s in spans)}
@@ -120,7 +68,7 @@ def article_html(
             f'title="{html_text(title)}">{html_text(piece)}</mark>'
         )
     body = "".join(f"<p>{''.join(p)}</p>" for p in paragraphs if "".join(p).strip())
-    return f'<div class="article-text" lang="{html_text(language)}">{body}</div>'
+    return f'<div class="article-text" lang="{html_text(article.language)}">{body}</div>'
 
 
 # --- the details card and the article's heading ---------------------------------------------
@@ -174,7 +122,7 @@ def source_links(links: Sequence[dict]) -> str:
         url = s.get("url") or ""
         label = s.get("title") or url or s.get("outlet") or "a source with no address"
         bits = [f'<a href="{html_text(url)}" target="_blank" rel="noopener noreferrer nofollow">'
-                f"{html_text(label)}</a>" if _SAFE_URL.match(url) else html_text(label)]  # fmt: skip
+                f"{html_text(label)}</a>" if safe_url(url) else html_text(label)]  # fmt: skip
         meta = [x for x in (s.get("outlet") if s.get("title") or url else None, s.get("date")) if x]
         if meta:
             bits.append(f'<span class="article-meta">{html_text(" · ".join(str(x) for x in meta))}</span>')
