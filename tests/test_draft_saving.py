@@ -253,3 +253,35 @@ def test_draft_out_never_overwrites_an_article_or_its_text(data_copy: Path, tmp_
     assert beside.read_text(encoding="utf-8") == "another text"
     assert not (tmp_path / "out" / "new.yaml").exists()
     assert corpus.load(data_copy).summary() == SEED.summary()
+
+
+# --- the page --------------------------------------------------------------------------------------
+
+
+def test_the_page_saves_a_post_signed_belarus_without_losing_an_event(
+    data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest  # noqa: PLC0415, TID251 - the page itself, as test_app.py
+
+    monkeypatch.setenv("DASHBOARD_DATA", str(data_copy))
+    monkeypatch.setenv(review.WRITE_SETTING, "1")
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("ui/add_article.py").run()
+    at.text_area(key="draft-text").input(POST)
+    at.text_input(key="draft-title").input("Belarus posts a reply")
+    at.text_input(key="draft-publisher").input("Test Wire")
+    at.date_input(key="draft-published").set_value(dt.date(2025, 6, 21))
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert not at.warning, [w.value for w in at.warning]  # no clash to flag
+    next(b for b in at.button if b.label == "Save to the data folder").click().run()
+    assert not at.exception, at.exception
+    assert any("Saved belarus-posts-a-reply.yaml" in s.value for s in at.success), [e.value for e in at.error]
+    saved = data_copy / review.DRAFTS_FOLDER / "belarus-posts-a-reply.yaml"
+    art = yaml.safe_load(saved.read_text(encoding="utf-8"))["articles"][0]
+    assert art["saved_by"] == "local editor (not signed in)"
+    assert art["saved_at"].endswith("Z")
+    c = corpus.load(data_copy)
+    assert not c.errors, c.problems
+    assert len(c.events[c.events["article"] == "kellogg-lukashenko-minsk"]) == 22
