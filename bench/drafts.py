@@ -296,7 +296,7 @@ def adversarial(folder: Path, tmp: Path, article: str, size: int = 1_000_000) ->
     for i, (name, text) in enumerate(texts):
         src = tmp / f"adversarial-{i}.txt"
         src.write_text(text, encoding="utf-8")
-        cmd = [*base[:4], str(src), *base[4:], "--out", str(tmp / "adversarial" / f"{i}.yaml")]
+        cmd = [*base[:4], str(src), *base[4:], "--out", str(tmp / "adversarial" / str(i) / "draft.yaml")]
         done, wall, cpu, rss = measured(cmd)
         ok = "drafted" if done.returncode == 0 else done.stderr.strip().splitlines()[-1][:80]
         rows.append((name, len(text.encode()), wall, cpu, rss, ok))
@@ -341,16 +341,19 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
     ap.add_argument("--adversarial-only", action="store_true",
                     help="only the adversarial texts (their own section of RESULTS.md)")  # fmt: skip
+
+    ap.add_argument("--no-adversarial", action="store_true", help="skip the adversarial texts")
     args = ap.parse_args()
 
     bundled = corpus.load(Path(args.data))
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        records_only(bundled, tmp / "records")
-        adv = adversarial(tmp / "records", tmp, next(iter(bundled.texts.values())))
-    print("\n".join(adv))
-    if not args.no_write:
-        write_section("drafts-adversarial", adv)
+    if not args.no_adversarial:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            tmp = Path(tmp_name)
+            records_only(bundled, tmp / "records")
+            adv = adversarial(tmp / "records", tmp, next(iter(bundled.texts.values())))
+        print("\n".join(adv))
+        if not args.no_write:
+            write_section("drafts-adversarial", adv)
     if args.adversarial_only:
         return
 

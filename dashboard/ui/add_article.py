@@ -87,7 +87,7 @@ if submitted:
                 )  # fmt: skip
         st.session_state["draft"] = d
     except drafting.DraftError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(markup.markdown_text(str(exc)), icon=":material/error:")
 
 d: drafting.Draft | None = st.session_state.get("draft")
 if d is not None:
@@ -172,7 +172,7 @@ if d is not None:
                     f"Saved {y.name} and {t.name} in {review.DRAFTS_FOLDER}/: the map shows them as drafts."
                 )
             except OSError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(markup.markdown_text(str(exc)), icon=":material/error:")
     else:
         c3.caption(
             "Put both files in the data folder's `articles/` (this deployment does not write to it; "
