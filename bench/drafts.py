@@ -266,7 +266,7 @@ def adversarial_texts(size: int) -> list[tuple[str, str]]:
         "spaces": " ", "tabs": "\t", "hyphens": "-", "em dashes": "—", "opening quotes “": "“",
         "straight quotes": '"', "opening brackets": "(", "newlines": "\n", "one letter": "a",
     }  # fmt: skip
-    out = [(f"{name} (1 MB of {ch!r})", ch * size) for name, ch in runs.items()]
+    out = [(f"{name} ({size:,} × {ch!r})", ch * size) for name, ch in runs.items()]
     shapes = {
         "a sentence, a dash and 4,000 spaces, repeated": "Lukashenko met Kellogg.\n— " + " " * 4_000 + "a\n",
         "runs of each character, 100 long, in turn": "".join(ch * 100 for ch in " \t-—“\"([.\n,@'«"),
@@ -315,7 +315,7 @@ def adversarial(folder: Path, tmp: Path, article: str, size: int = 1_000_000) ->
     ]
     for name, size_b, wall, cpu, rss, ok in rows:
         lines.append(
-            f"| {name} | {size_b / 1e6:.2f} MB | {wall:.1f} s | {cpu:.1f} s | {cpu / article_cpu:.2f} | "
+            f"| {name} | {f'{size_b / 1e6:.2f} MB' if size_b >= 1e5 else f'{size_b / 1e3:.1f} kB'} | {wall:.1f} s | {cpu:.1f} s | {cpu / article_cpu:.2f} | "
             f"{rss:.0f} MB | {ok} |"
         )
     worst = max(rows[1:], key=lambda r: r[3])
