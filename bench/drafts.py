@@ -256,6 +256,78 @@ def page_lines(shown: list[tuple[str, list, float]]) -> list[str]:
     return [*lines, ""]
 
 
+ADVERSARIAL_LEAD = "Lukashenko met Kellogg in Minsk on 20 June.\n"
+
+
+def adversarial_texts(size: int) -> list[tuple[str, str]]:
+    """Texts of `size` characters built to make a regular expression or a splitter backtrack: runs
+    of one character, and the shapes the drafter's patterns start on. Each opens with one sentence
+    that drafts, so every run ends in a draft."""
+    runs = {
+        "spaces": " ", "tabs": "\t", "hyphens": "-", "em dashes": "—", "opening quotes “": "“",
+        "straight quotes": '"', "opening brackets": "(", "newlines": "\n", "one letter": "a",
+    }  # fmt: skip
+    out = [(f"{name} ({size:,} × {ch!r})", ch * size) for name, ch in runs.items()]
+    shapes = {
+        "a sentence, a dash and 4,000 spaces, repeated": "Lukashenko met Kellogg.\n— " + " " * 4_000 + "a\n",
+        "runs of each character, 100 long, in turn": "".join(ch * 100 for ch in " \t-—“\"([.\n,@'«"),
+        "“Special ” before a title, repeated": "President x " + "Special " * 1_000 + "\n",
+        "“in” and a capital before 4,000 spaces, repeated": "Lukashenko met Kellogg in A"
+        + " " * 4_000
+        + "b\n",
+    }
+    out += [(name, (unit * (size // len(unit) + 1))[:size]) for name, unit in shapes.items()]
+    return [(name, ADVERSARIAL_LEAD + text) for name, text in out]
+
+
+def adversarial(folder: Path, tmp: Path, article: str, size: int = 1_000_000) -> list[str]:
+    """`draft` (a fresh process each) on 1 MB of the bundled article and on 1 MB of each adversarial
+    text: wall and CPU time, and the CPU as a multiple of the article's."""
+    base = [sys.executable, "-m", "dashboard", "draft", "--title", "Bench", "--publisher", "Bench Wire",
+            "--published", "2025-06-21", "--data", str(folder)]  # fmt: skip
+    texts = [("the bundled article, repeated", ("\n".join([article] * (size // len(article) + 1)))[:size])]
+    texts += adversarial_texts(size)
+    texts.append(
+        (
+            "the issue's paste: a sentence, a dash, 4,000 spaces (4 KB)",
+            "Lukashenko met Kellogg.\n— " + " " * 4_000 + "a",
+        )
+    )
+    rows = []
+    for i, (name, text) in enumerate(texts):
+        src = tmp / f"adversarial-{i}.txt"
+        src.write_text(text, encoding="utf-8")
+        cmd = [*base[:4], str(src), *base[4:], "--out", str(tmp / "adversarial" / str(i) / "draft.yaml")]
+        done, wall, cpu, rss = measured(cmd)
+        ok = "drafted" if done.returncode == 0 else done.stderr.strip().splitlines()[-1][:80]
+        rows.append((name, len(text.encode()), wall, cpu, rss, ok))
+    article_cpu = rows[0][3]
+    lines = [
+        "### Adversarial text",
+        "",
+        "`python -m dashboard draft` (a fresh process each, the bundled data folder's actors and places) on 1 MB "
+        "of the bundled article and on 1 MB of text built to make a regular expression or the sentence splitter "
+        "backtrack; each opens with one sentence that drafts. Aim: every adversarial text within 2× the "
+        "article's CPU. Before the patterns were made linear, the issue's 4 KB paste alone took 31–33 s "
+        "(162 s on this shared machine under load). One run, " + time.strftime("%Y-%m-%d") + ".",
+        "",
+        "| text | size | wall | CPU | × the article's CPU | peak memory | result |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, size_b, wall, cpu, rss, ok in rows:
+        lines.append(
+            f"| {name} | {f'{size_b / 1e6:.2f} MB' if size_b >= 1e5 else f'{size_b / 1e3:.1f} kB'} | {wall:.1f} s | {cpu:.1f} s | {cpu / article_cpu:.2f} | "
+            f"{rss:.0f} MB | {ok} |"
+        )
+    worst = max(rows[1:], key=lambda r: r[3])
+    lines += [
+        "",
+        f"Slowest adversarial text: {worst[0]}, {worst[3] / article_cpu:.2f}× the article's CPU (aim ≤ 2×).",
+        "",
+    ]
+    return lines
+
+
 def med(xs: list[float]) -> float:
     return sorted(xs)[len(xs) // 2]
 
@@ -268,7 +340,23 @@ def main() -> None:
     ap.add_argument("--big-mb", type=float, default=5.0)
     ap.add_argument("--page-repeats", type=int, default=3, help="Add article runs per text (0: skip)")
     ap.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
+    ap.add_argument("--adversarial-only", action="store_true",
+                    help="only the adversarial texts (their own section of RESULTS.md)")  # fmt: skip
+
+    ap.add_argument("--no-adversarial", action="store_true", help="skip the adversarial texts")
     args = ap.parse_args()
+
+    bundled = corpus.load(Path(args.data))
+    if not args.no_adversarial:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            tmp = Path(tmp_name)
+            records_only(bundled, tmp / "records")
+            adv = adversarial(tmp / "records", tmp, next(iter(bundled.texts.values())))
+        print("\n".join(adv))
+        if not args.no_write:
+            write_section("drafts-adversarial", adv)
+    if args.adversarial_only:
+        return
 
     bundled = corpus.load(Path(args.data))
     held = corpus.load(Path(args.held_out))

@@ -137,6 +137,18 @@ def _date(text: str) -> object:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _article_id(text: str) -> str:
+    """An id as the loader checks ids: lower-case letters, digits and hyphens, at most 80."""
+    import re  # noqa: PLC0415
+
+    if len(text) > 80 or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an id: use lower-case letters, digits and hyphens (at most 80), "
+            "starting with a letter or digit"
+        )
+    return text
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     import functools  # noqa: PLC0415
 
@@ -221,18 +233,31 @@ def cmd_draft(args: argparse.Namespace) -> int:
         return 2
     text_file = f"{d.article_id}.txt"
     if args.out:
+        from dashboard.drafting.review import write_new  # noqa: PLC0415
+
         out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
         beside = out.parent / text_file
-        if args.text != "-" and beside.resolve() == Path(args.text).resolve():
-            pass  # the text already sits beside the YAML under that name
-        elif beside.exists() and beside.read_text(encoding="utf-8", errors="replace") != text:
-            _err(f"error: {beside} exists and holds another text; give --id or another --out folder")
+        own_text = args.text != "-" and beside.exists() and beside.resolve() == Path(args.text).resolve()
+        for path in (out, *([] if own_text else [beside])):
+            if path.exists():
+                _err(f"error: {path} exists; draft never writes over a file: give another --out or --id")
+                return 2
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if not own_text:  # else the text already sits beside the YAML under that name
+                write_new(beside, text.encode("utf-8"))
+            try:
+                write_new(out, d.to_yaml(text_file).encode("utf-8"))
+            except BaseException:
+                if not own_text:
+                    beside.unlink(missing_ok=True)
+                raise
+        except FileExistsError as exc:
+            _err(f"error: {exc.filename or out} exists; draft never writes over a file")
             return 2
-        else:
-            with beside.open("w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-        out.write_text(d.to_yaml(text_file), encoding="utf-8")
+        except OSError as exc:
+            _err(f"error: {exc.filename or out}: {exc.strerror or exc}; nothing written")
+            return 2
         where = f"{out} (text: {beside})"
     else:
         sys.stdout.write(d.to_yaml(text_file))
@@ -373,7 +398,7 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--published", required=True, type=_date, metavar="YYYY-MM-DD",
                    help="publication date: every relative date is read from it")  # fmt: skip
     d.add_argument("--url", help="the article's address")
-    d.add_argument("--id", help="the article's id (default: from the title)")
+    d.add_argument("--id", type=_article_id, help="the article's id (default: from the title)")
     d.add_argument("--language", default="en", help="the text's language (default en)")
     d.add_argument("--data", help=data_help + ": its actors and places are matched in the text")
     d.add_argument("--out", metavar="FILE.yaml",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, NamedTuple
 
@@ -352,6 +352,8 @@ class Article(_Record):
     url: str | None = None
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
     text: Annotated[str, Field(min_length=1, description="path of the text file")]
+    saved_by: Text | None = None  # who saved a draft from the Add article page
+    saved_at: datetime | None = None  # when (UTC)
 
     @field_validator("published")
     @classmethod

@@ -403,11 +403,11 @@ def test_an_editor_s_corrections_are_checked_and_only_kept_events_are_written(
     doc = yaml.safe_load(reviewed.to_yaml("x.txt", keep))
     assert [e["id"] for e in doc["events"]] == [e.id for e in d.events if e.id in keep]
     assert doc["events"][0]["kind"] == "visit"
-    path, text = review.save(reviewed, tmp_path, keep)
+    path, text = review.save(reviewed, tmp_path, keep, saved_by="test editor")
     assert path.parent.name == "drafts"
     assert text.read_text(encoding="utf-8") == ARTICLE
     with pytest.raises(FileExistsError, match="exists already"):
-        review.save(reviewed, tmp_path, keep)
+        review.save(reviewed, tmp_path, keep, saved_by="test editor")
 
 
 def test_the_page_writes_nothing_unless_the_deployment_allows_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -81,8 +81,11 @@ class Draft:
     places: list[dict[str, Any]]
     skipped: list[str] = field(default_factory=list)
 
-    def document(self, text_file: str, keep: set[str] | None = None) -> dict[str, Any]:
-        """The YAML document: the article, the new actors and places the kept events use, the events."""
+    def document(
+        self, text_file: str, keep: set[str] | None = None, saved: tuple[str, str] | None = None
+    ) -> dict[str, Any]:
+        """The YAML document: the article, the new actors and places the kept events use, the events;
+        `saved` is (who, when) for a draft saved into the data folder."""
         events = [e for e in self.events if keep is None or e.id in keep]
         used_actors = {p["actor"] for e in events for p in e.participants}
         used_places = {x for e in events for x in (e.place, e.origin) if x}
@@ -92,6 +95,8 @@ class Draft:
         if self.meta.url:
             art["url"] = self.meta.url
         art |= {"language": self.meta.language, "text": text_file}
+        if saved:
+            art |= {"saved_by": saved[0], "saved_at": saved[1]}
         doc: dict[str, Any] = {"articles": [art], "article": self.article_id}
         actors = [a for a in self.actors if a["id"] in used_actors]
         places = [p for p in self.places if p["id"] in used_places]
@@ -102,7 +107,9 @@ class Draft:
         doc["events"] = [_event_record(e) for e in events]
         return doc
 
-    def to_yaml(self, text_file: str, keep: set[str] | None = None) -> str:
+    def to_yaml(
+        self, text_file: str, keep: set[str] | None = None, saved: tuple[str, str] | None = None
+    ) -> str:
         n = len(self.events if keep is None else [e for e in self.events if e.id in keep])
         head = (
             f"# Drafted by `python -m dashboard draft`: {n} proposed event(s) for an editor to review.\n"
@@ -110,7 +117,7 @@ class Draft:
             "# line; its `note` says what in the sentence proposed it. New actors and places are proposals\n"
             "# too (run `python -m dashboard geocode` for the places).\n"
         )
-        return head + "".join(_emit(self.document(text_file, keep)))
+        return head + "".join(_emit(self.document(text_file, keep, saved)))
 
 
 # Characters PyYAML refuses to read raw (its reader's non-printable set) and the line breaks YAML
@@ -180,16 +187,23 @@ def _event_record(e: Proposal) -> dict[str, Any]:
 
 # --- reading the text --------------------------------------------------------------------
 
+# Every pattern here and in the lexicon runs in time linear in its input (tests/test_adversarial.py):
+# a run of spaces starts a match only at its first character (`(?<!\s)`), and a quantifier that
+# cannot give back anything useful is possessive (`*+`, `++`), so no run of one character is
+# re-scanned from each of its positions.
 _CLAUSE_BREAK = re.compile(
-    r",\s+(?=(?:with|while|whereas|though|although|offering|marking|including|adding|stating|which|but)\b)"
-    r"|;\s+|\s+[—–]\s+|\s+and\s+(?=(?:also\s+)?(?:\w+ed|met|held|sent|told|took|gave|made|flew|went)\b)",
+    r",\s++(?=(?:with|while|whereas|though|although|offering|marking|including|adding|stating|which|but)\b)"
+    r"|;\s++|(?<!\s)\s++[—–]\s++"
+    r"|(?<!\s)\s++and\s++(?=(?:also\s++)?(?:\w+ed|met|held|sent|told|took|gave|made|flew|went)\b)",
 )
-_EMBED_LINE = re.compile(r"^[—–-]\s*(?P<who>[^()\n]+?)\s*\((?P<handle>@\w+)\)\s*(?P<when>[^\n]+?)\s*$")
+# "— Outlet (@handle) June 21, 2025": the name holds no bracket, so the first "(" ends it; the
+# parts are trimmed afterwards rather than by the pattern.
+_EMBED_LINE = re.compile(r"\A[—–-](?P<who>[^()\n]*+)\((?P<handle>@\w++)\)(?P<when>[^\n]*+)\Z")
 _EMBED_FRAGMENT = re.compile(r"pic\.twitter\.com/|https?://t\.co/")
 _MEDIA_WORD = re.compile(r"\b(?:media|outlet|newspaper|agency|broadcaster|television|TV|channel|"
                          r"press|reporters?)\b", re.IGNORECASE)  # fmt: skip
 _PRESENT = re.compile(r"^(?:meets|says|tells|remains?|shows|reports|warns|hosts|visits)\b", re.IGNORECASE)
-_SINCE_DATE = re.compile(r"\b(?:ever )?since\s+(?:early |late |mid-)?$", re.IGNORECASE)
+_SINCE_DATE = re.compile(r"\b(?:ever )?since\s++(?:early |late |mid-)?$", re.IGNORECASE)
 _SPEAKER_TRIM = re.compile(r"\b(?:also|previously|earlier|reportedly|later|then|now)\b\s*", re.IGNORECASE)
 
 
@@ -203,30 +217,79 @@ class _Sentence:
     according: re.Match[str] | None = None  # "according to X"
 
 
+# `sentencex` reads a line in time that grows with the square of its unclosed opening quotes, so it
+# is given a long line in pieces, cut where a sentence ends when one does, and a piece crowded with
+# opening quotes (more than a text uses: `_CROWDED`) with those marks hidden from it. A sentence
+# longer than `MAX_SENTENCE` characters is cut at its last space before the limit: every step after
+# it works sentence by sentence, so no step's cost grows with more than one sentence.
+LINE_PIECE = 5_000
+MAX_SENTENCE = 1_000
+_CROWDED = 20
+_OPENING = re.compile("[“‘«»„‚「『‹›]")
+_ENDS = re.compile(r"[.!?…][\"'”’»)\]]*+\s")
+_SPACE = re.compile(r"\s")
+
+
+def _cut(line: str, a: int, size: int, ends: re.Pattern[str] | None) -> int:
+    """Where the piece of `line` from `a` ends: after the last sentence end (or else the last space)
+    within `size` characters, or at `size` itself."""
+    b = a + size
+    if b >= len(line):
+        return len(line)
+    for pattern in (ends, _SPACE):
+        if pattern is None:
+            continue
+        last = None
+        for last in pattern.finditer(line, a + size // 2, b):  # noqa: B007 - the last one is wanted
+            pass
+        if last is not None:
+            return last.end()
+    return b
+
+
 def sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
     """Sentence spans: each line (paragraph) split by `sentencex`, with surrounding spaces trimmed."""
     from sentencex import segment  # noqa: PLC0415
 
+    lang = language.split("-", maxsplit=1)[0]
     out: list[tuple[int, int]] = []
     pos = 0
     for line in text.splitlines(keepends=True):
-        cursor = 0
         if line.strip():
-            for piece in segment(language.split("-", maxsplit=1)[0], line):
-                at = line.find(piece, cursor)
-                size = len(piece)
-                if at < 0:  # the segmenter changed the text: fall back on the rest of the line
-                    at, size = cursor, len(line) - cursor
-                a, b = at, at + size
-                while a < b and line[a].isspace():
-                    a += 1
-                while b > a and line[b - 1].isspace():
-                    b -= 1
-                if b > a:
-                    out.append((pos + a, pos + b))
-                cursor = at + size
+            start = 0
+            while start < len(line):
+                stop = _cut(line, start, LINE_PIECE, _ENDS)
+                piece = line[start:stop]
+                shown = piece if len(_OPENING.findall(piece)) <= _CROWDED else _OPENING.sub("#", piece)
+                for seg_a, seg_b in _segments(segment, lang, shown):
+                    a = seg_a
+                    while seg_b - a > MAX_SENTENCE:
+                        cut = _cut(shown, a, MAX_SENTENCE, None)
+                        out.extend(_trimmed(piece, a, cut, pos + start))
+                        a = cut
+                    out.extend(_trimmed(piece, a, seg_b, pos + start))
+                start = stop
         pos += len(line)
     return out
+
+
+def _segments(segment: Any, lang: str, piece: str) -> Iterator[tuple[int, int]]:
+    cursor = 0
+    for sentence in segment(lang, piece):
+        at = piece.find(sentence, cursor)
+        size = len(sentence)
+        if at < 0:  # the segmenter changed the text: fall back on the rest of the piece
+            at, size = cursor, len(piece) - cursor
+        yield at, at + size
+        cursor = at + size
+
+
+def _trimmed(piece: str, a: int, b: int, offset: int) -> list[tuple[int, int]]:
+    while a < b and piece[a].isspace():
+        a += 1
+    while b > a and piece[b - 1].isspace():
+        b -= 1
+    return [(offset + a, offset + b)] if b > a else []
 
 
 def _clauses(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -252,9 +315,13 @@ class _Hit:
 
 def _hits(text: str, s: _Sentence, known: Known, mentions: list[Mention]) -> list[_Hit]:
     found: list[_Hit] = []
+    starts = [a for a, _ in s.clauses]
+    last = len(s.clauses) - 1
     for m in _TRIGGERS_RE.finditer(text, s.start, s.end):
         trig = lx.TRIGGERS[_which(text, m)]
-        ci = next(i for i, (a, b) in enumerate(s.clauses) if a <= m.start() < b or i == len(s.clauses) - 1)
+        ci = bisect.bisect_right(starts, m.start()) - 1  # the clause holding it, else the last
+        if ci < 0 or m.start() >= s.clauses[ci][1]:
+            ci = last
         ca = s.clauses[ci][0]
         if lx.NEGATION.search(text[max(ca, m.start() - 40) : m.start()]):
             continue
@@ -297,6 +364,8 @@ def _which(text: str, m: re.Match[str]) -> int:
         got = _SINGLE[i].match(text, m.start())
         if got and got.end() == m.end():
             if i not in known:
+                if len(_WINNERS) >= 10_000:  # a bounded memo: "a … visit" holds any words
+                    _WINNERS.clear()
                 _WINNERS[key] = [i, *known]
             return i
     raise AssertionError(f"no trigger matches {key!r}")  # the combined pattern is their union
@@ -338,7 +407,7 @@ class _Drafter:
             self._sentence(_Sentence(no, a, b, _clauses(text, a, b)))
 
     def _countries_named(self) -> set[str]:
-        words = set(re.findall(r"(?-i:[A-Z][\w.]+(?: [A-Z]\w+)?)", self.text[:2_000_000]))
+        words = set(re.findall(r"[A-Z][\w.]++(?: [A-Z]\w++)?", self.text[:2_000_000]))
         codes = {country_of(w) for w in words} | {
             c for w in words for c in [country_of(w.split()[0])] if " " in w
         }
@@ -354,9 +423,9 @@ class _Drafter:
                 skip.add((a, b))
                 continue
             m = _EMBED_LINE.match(line)
-            if not m:
+            if not m or not m["who"].strip():
                 continue
-            found = dt.find(m["when"], self.meta.published)
+            found = dt.find(m["when"].strip(), self.meta.published)
             if not found or i == 0:
                 continue
             post = spans[i - 1]
@@ -368,12 +437,7 @@ class _Drafter:
 
     def _embed(self, post: tuple[int, int], line: tuple[int, int], m: re.Match[str], when: dt.Found) -> None:
         who = m["who"].strip()
-        author = self.known.actor_named(who)
-        if author is not None:
-            aid = author
-        else:
-            aid = slug(who)
-            self.known.new_actors.setdefault(aid, {"id": aid, "name": who, "kind": "media"})
+        aid = self.known.new_actor(who, "media")  # an actor of that name in any case, else a new one
         others = [x.id for x in self.known.actors_in(self.text[post[0] : post[1]], post[0]) if x.id != aid]
         parts = [{"actor": aid, "role": "publisher"}] + [
             {"actor": x, "role": "subject"} for x in dict.fromkeys(others)
@@ -461,9 +525,9 @@ class _Drafter:
         for h in hits:
             if h.kind not in lx.SPEECH_KINDS:
                 continue
-            after = self.text[h.end : s.end]
+            after = self.text[h.end : min(s.end, h.end + 60)]  # what is said opens within 60 characters
             m = lx.COMPLEMENT.match(after)
-            if not m or m.end() > 60:
+            if not m:
                 continue
             at = h.end + m.end()
             stop = next(b for a, b in s.clauses if a <= at < b or b == s.clauses[-1][1])

@@ -82,6 +82,7 @@ class Known:
     new_places: dict[str, dict[str, Any]] = field(default_factory=dict)
     _auto: Any = None
     _actor_by: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _actor_folded: dict[str, str] = field(default_factory=dict)  # casefolded name or alias → id
     _place_by: dict[str, str] = field(default_factory=dict)
     _cities: dict[tuple[str, frozenset[str]], tuple[str, str] | None] = field(default_factory=dict)
 
@@ -99,6 +100,12 @@ class Known:
         for rec in self.new_actors.values():
             by.setdefault(rec["name"], (rec["id"], "name"))
             by.setdefault(rec["name"].split()[-1], (rec["id"], "surname"))
+        self._actor_folded = {}
+        for a in self.actors.values():
+            for n in (a.name, *a.aliases):
+                self._actor_folded.setdefault(_casefold(n), a.id)
+        for rec in self.new_actors.values():
+            self._actor_folded.setdefault(_casefold(rec["name"]), rec["id"])
         # Names match as written, on word boundaries, in one pass over a sentence (Aho–Corasick).
         import ahocorasick  # noqa: PLC0415
 
@@ -146,9 +153,18 @@ class Known:
         return kept
 
     def actor_named(self, name: str) -> str | None:
-        """The actor with exactly this name or alias ("Euromaidan Press"), if any."""
-        hit = self._actor_by.get(name.strip())
-        return hit[0] if hit and hit[1] in ("name", "alias") else None
+        """The actor with this name or alias, in any case ("Euromaidan Press", "belarus"), if any."""
+        return self._actor_folded.get(_casefold(name))
+
+    def new_actor(self, name: str, kind: str, **fields: Any) -> str:
+        """A new actor for a name no actor has: its id from the name, made free of every id taken."""
+        aid = self.actor_named(name)
+        if aid is not None:
+            return aid
+        aid = free_id(slug(name), lambda x: x in self.actors or x in self.new_actors)
+        self.new_actors[aid] = {"id": aid, "name": name.strip(), "kind": kind, **fields}
+        self._index()
+        return aid
 
     def _leader(self, iso3: str) -> str | None:
         for a in self.actors.values():
@@ -167,21 +183,15 @@ class Known:
             return self._actor_by[name][0]
         if name.split()[-1] in self._actor_by:
             return self._actor_by[name.split()[-1]][0]
+        if self.actor_named(name):
+            return self.actor_named(name)
         prefix = (m.group("prefix") or "").strip()
         title = f"{prefix} {m.group('title')}".strip() if prefix else m.group("title")
         # "Belarusian Foreign Minister …" is of Belarus; an envoy *for* or *to* a country is not of it.
         country = country_of(prefix) if prefix else None
-        aid = slug(name)
-        while aid in self.actors or (aid in self.new_actors and self.new_actors[aid]["name"] != name):
-            aid += "-2"
-        if aid not in self.new_actors:
-            rec: dict[str, Any] = {"id": aid, "name": name, "kind": "person"}
-            if country:
-                rec["country"] = country
-            rec["roles"] = [{"title": title}]
-            self.new_actors[aid] = rec
-            self._index()
-        return aid
+        return self.new_actor(
+            name, "person", **({"country": country} if country else {}), roles=[{"title": title}]
+        )
 
     def name_of(self, aid: str) -> str:
         if aid in self.actors:
@@ -233,8 +243,11 @@ class Known:
             for p in self.places.values():
                 if p.kind == "country" and p.country == code:
                     return p.id, "data folder"
-            pid = slug(name)
-            self.new_places.setdefault(pid, {"id": pid, "name": name, "kind": "country", "country": code})
+            for pid, rec in self.new_places.items():
+                if rec["kind"] == "country" and rec["country"] == code:
+                    return pid, "country"
+            pid = free_id(slug(name), lambda x: x in self.places or x in self.new_places)
+            self.new_places[pid] = {"id": pid, "name": name, "kind": "country", "country": code}
             return pid, "country"
         return self._city(name, context)
 
@@ -252,11 +265,10 @@ class Known:
         for p in self.places.values():
             if p.geonames_id == pick.raw["geonameid"]:
                 return p.id, "data folder"
-        pid = slug(pick.raw["name"])
-        while pid in self.places or (
-            pid in self.new_places and self.new_places[pid].get("geonames_id") != pick.raw["geonameid"]
-        ):
-            pid += "-2"
+        pid = next(
+            (k for k, r in self.new_places.items() if r.get("geonames_id") == pick.raw["geonameid"]), None
+        )
+        pid = pid or free_id(slug(pick.raw["name"]), lambda x: x in self.places or x in self.new_places)
         self.new_places.setdefault(
             pid,
             {"id": pid, "name": pick.raw["name"], "kind": "city", "country": pick.raw["iso3"],
@@ -274,6 +286,20 @@ def _gazetteer() -> Any:
     from dashboard.geocode import GeoNamesGazetteer  # noqa: PLC0415
 
     return GeoNamesGazetteer()
+
+
+def free_id(base: str, taken: Any) -> str:
+    """`base`, or `base-2`, `base-3` … : the first that `taken` says is free (ids stay 80 characters)."""
+    base = base[:70].rstrip("-") or "x"
+    aid, n = base, 1
+    while taken(aid):
+        n += 1
+        aid = f"{base}-{n}"
+    return aid
+
+
+def _casefold(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def _fold(name: str) -> str:

@@ -110,12 +110,12 @@ COMPLEMENT = re.compile(r"^[^.;]*?\b(?:that|:)\s", re.IGNORECASE)
 MODAL = re.compile(r"\b(?:would|will|could|might|may|shall|should|plans? to|intends? to|is going to|"
                    r"are going to|wants? to)\b", re.IGNORECASE)  # fmt: skip
 # Preceding words that negate a trigger ("without directly participating", "did not meet").
-NEGATION = re.compile(r"\b(?:not|no|never|without|n't|nor)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+NEGATION = re.compile(r"\b(?:not|no|never|without|n't|nor)\s++(?:\w++\s++){0,2}$", re.IGNORECASE)
 
 # --- attribution and certainty ------------------------------------------------------------
 REPORTEDLY = re.compile(r"\b(?:reportedly|allegedly|purportedly|is said to|are said to|was said to)\b", re.I)
-ACCORDING_TO = re.compile(r"\baccording to ([^,.;]+)", re.IGNORECASE)
-CITING = re.compile(r",?\s*citing ([^,.;]+)", re.IGNORECASE)
+ACCORDING_TO = re.compile(r"\baccording to ([^,.;]++)", re.IGNORECASE)
+CITING = re.compile(r"citing ([^,.;]++)", re.IGNORECASE)
 
 # --- dates ----------------------------------------------------------------------------------
 MONTHS = {m: i for i, m in enumerate(
@@ -133,7 +133,7 @@ DATE_HINT = re.compile(rf"\d|{_MONTH}|(?-i:Monday|Tuesday|Wednesday|Thursday|Fri
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH})(?:,? ({_YEAR}))?\b", re.I)
 MONTH_DAY = re.compile(rf"\b({_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? ({_YEAR})\b)?", re.I)
 MONTH_YEAR = re.compile(rf"\b({_MONTH}),? ({_YEAR})\b", re.I)
-MONTH_ALONE = re.compile(rf"\b(?:in|during|since|last|this|early|late|mid-?) ({_MONTH})\b(?![ ,]*\d)", re.I)
+MONTH_ALONE = re.compile(rf"\b(?:in|during|since|last|this|early|late|mid-?) ({_MONTH})\b(?![ ,]*+\d)", re.I)
 YEAR = re.compile(rf"(?<![\d,.:/-])\b({_YEAR})\b(?![\d/-])")
 WEEKDAY = re.compile(r"\b(?:on|last) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I)
 DAY_WORDS = re.compile(
@@ -145,37 +145,39 @@ VAGUE = re.compile(
     r"in the past|formerly|once|over the years|before)\b",
     re.IGNORECASE,
 )
-SINCE = re.compile(r"\b(?:ever )?since\b(?!\s+(?:\d|" + _MONTH + r"))", re.IGNORECASE)
+SINCE = re.compile(r"\b(?:ever )?since\b(?!\s++(?:\d|" + _MONTH + r"))", re.IGNORECASE)
 PERFECT = re.compile(
-    r"\b(?:has|have)\s+(?:\w+ly\s+|still\s+|also\s+|not\s+)*(?:been|\w+(?:ed|en|wn|ne|lt|ght|id|de|ung))\b",
+    r"\b(?:has|have)\s++(?:\w+ly\s++|still\s++|also\s++|not\s++)*(?:been|\w+(?:ed|en|wn|ne|lt|ght|id|de|ung))\b",
     re.IGNORECASE,
 )
 # A sentence that opens by referring back to the scene the text has set: it shares its date and place.
 ANAPHORA = re.compile(
-    r"^\W*(?:(?:during|at|after) (?:their|the|his|her) \w+,?\s+)?(?:the (?:meeting|visit|talks|encounter|"
+    r"^\W*+(?:(?:during|at|after) (?:their|the|his|her) \w+,?\s++)?(?:the (?:meeting|visit|talks|encounter|"
     r"delegations?|two (?:officials|leaders|sides|men|women)|"
     r"\w+ (?:leader|president|envoy|minister|side|guest|"
-    r"host))|he|she|they|both)\b|^\W*[“\"][^”\"]+[”\"],? (?:he|she|they) (?:said|stated|added)",
+    r"host))|he|she|they|both)\b|^[^\w“\"]*+[“\"][^”\"]++[”\"],? (?:he|she|they) (?:said|stated|added)",
     re.IGNORECASE,
 )
 
 # --- places ---------------------------------------------------------------------------------
 # The words before a place name: "in Minsk", "visited Belarus", "arrived from Moscow".
 LOCATIVE = re.compile(
-    r"\b(?P<prep>in|at|to|into|from|near|outside|inside|across|visit(?:ed|s|ing)?|with)\s+(?:the\s+)?"
-    r"(?P<name>(?-i:[A-Z][\w’'.-]*)(?:\s+(?:of|de|del|la|on|upon|am|-)?\s*(?-i:[A-Z][\w’'.-]*))*)",
+    r"\b(?P<prep>in|at|to|into|from|near|outside|inside|across|visit(?:ed|s|ing)?|with)\s++(?:the\s++)?"
+    r"(?P<name>(?-i:[A-Z][\w’'.-]*+)(?:\s++(?:(?:of|de|del|la|on|upon|am|-)\s*+)?(?-i:[A-Z][\w’'.-]*+))*)",
     re.IGNORECASE,
 )
-TERRITORY = re.compile(r"\b(?P<prep>from|on|in|across|over)\s+(?P<name>(?-i:[A-Z]\w+))\s+"
+TERRITORY = re.compile(r"\b(?P<prep>from|on|in|across|over)\s++(?P<name>(?-i:[A-Z]\w++))\s++"
                        r"(?:territory|soil)\b",
                        re.IGNORECASE)  # fmt: skip
 THERE = re.compile(r"\b(?:there|the country)\b", re.IGNORECASE)
 ORIGIN_KINDS = frozenset({"visit", "meeting", "use_of_force", "assault", "force_posture"})
 
 # --- people ---------------------------------------------------------------------------------
-# A role title before a name: "Foreign Minister Vladimir Makei", "US envoy John Smith".
+# A role title before a name: "Foreign Minister Vladimir Makei", "US envoy John Smith"; up to four
+# qualifiers before it ("Acting Deputy Prime Minister").
 TITLE = (
-    r"(?:Special |Deputy |Vice |Acting |Chief |Prime |Foreign |Defen[cs]e |Interior |Finance |Senior |Top )*"
+    r"(?:Special |Deputy |Vice |Acting |Chief |Prime |Foreign |Defen[cs]e |Interior |Finance |Senior |"
+    r"Top ){0,4}+"
     r"(?:[Ee]nvoy|[Aa]mbassador|President|Minister(?: of (?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?)?|minister|"
     r"Secretary of State|Secretary of Defen[cs]e|Secretary|Chancellor|[Ss]pokes(?:man|woman|person)|General|"
     r"Senator|Governor|Mayor|King|Queen|Chairman|Chairwoman|[Ll]eader|[Aa]dviser|[Aa]dvisor|Commander)"
@@ -186,8 +188,9 @@ TITLE_WORD = re.compile(
     r"[Ee]nvoy|[Aa]mbassador|President|Minister|minister|Secretary|Chancellor|[Ss]pokes|General|Senator|"
     r"Governor|Mayor|King|Queen|Chair|[Ll]eader|[Aa]dvis|Commander"
 )
-NAME = r"(?-i:[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2})"
-TITLED = re.compile(rf"(?P<prefix>(?-i:[A-Z][\w.]+) )?(?P<title>{TITLE}) (?P<name>{NAME})\b")
+NAME = r"(?-i:[A-Z][a-z]++(?:-[A-Z][a-z]++)?(?: [A-Z][a-z]++(?:-[A-Z][a-z]++)?){1,2})"
+# The prefix ("Belarusian", "US") starts a word: a long capitalised word is not re-read from each letter.
+TITLED = re.compile(rf"(?:(?<![\w.])(?P<prefix>(?-i:[A-Z][\w.]++)) )?(?P<title>{TITLE}) (?P<name>{NAME})\b")
 
 # Adjectives of nationality that are not the country name plus -n, -an or -ian.
 DEMONYMS = {

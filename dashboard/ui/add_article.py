@@ -10,12 +10,28 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import drafting, escape
-from dashboard.drafting import review
+from dashboard.drafting import review, runner
 from dashboard.model import TAXONOMY, Certainty
 from dashboard.ui import html, shell
 from dashboard.views import article as article_view
 
-MAX_PAGE_BYTES = 1_000_000  # the page's limit; `python -m dashboard draft` reads up to 20 MB
+# The page's limits; `python -m dashboard draft` reads up to 20 MB. Streamlit enforces them too: the
+# text box takes at most MAX_PAGE_CHARS characters, an upload at most `server.maxUploadSize` (1 MB,
+# .streamlit/config.toml); and the drafter runs in a child process stopped at runner.SECONDS and
+# runner.MEMORY_MB.
+MAX_PAGE_BYTES = 1_000_000
+MAX_PAGE_CHARS = 1_000_000
+
+
+def _editor() -> str:
+    """Who is saving: the signed-in editor's e-mail or name, else a plain label."""
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or st.user.get("name") or "signed-in editor")
+    except (AttributeError, KeyError):  # sign-in not configured on this deployment
+        pass
+    return "local editor (not signed in)"
+
 
 ctx = shell.context()
 a = ctx.atlas
@@ -30,7 +46,10 @@ st.caption(
 )
 
 with st.form("draft-form"):
-    text = st.text_area("Article text", height=220, key="draft-text", placeholder="Paste the article's text…")
+    text = st.text_area(
+        "Article text", height=220, key="draft-text", placeholder="Paste the article's text…",
+        max_chars=MAX_PAGE_CHARS,
+    )  # fmt: skip
     upload = st.file_uploader("…or a UTF-8 text file", type=["txt"], key="draft-file")
     left, mid, right = st.columns([3, 2, 1])
     title = left.text_input("Title", key="draft-title")
@@ -56,18 +75,16 @@ if submitted:
         meta = drafting.Meta(
             title=title.strip(), publisher=publisher.strip(), published=published, url=url.strip() or None
         )
-        d = drafting.draft(body, meta, a.actors, a.places, articles=set(a.articles), today=dt.date.today())
-        taken = a.existing_events([e.id for e in d.events])
-        if taken:  # ids already in the data: draft again around them
-            d = drafting.draft(
-                body,
-                meta,
-                a.actors,
-                a.places,
-                articles=set(a.articles),
-                taken_ids=taken,
-                today=dt.date.today(),
+        with st.spinner("Reading the text…"):
+            d = runner.draft_limited(
+                body, meta, a.actors, a.places, articles=set(a.articles), today=dt.date.today()
             )
+            taken = a.existing_events([e.id for e in d.events])
+            if taken:  # ids already in the data: draft again around them
+                d = runner.draft_limited(
+                    body, meta, a.actors, a.places, articles=set(a.articles), taken_ids=taken,
+                    today=dt.date.today(),
+                )  # fmt: skip
         st.session_state["draft"] = d
     except drafting.DraftError as exc:
         st.error(escape.markdown_text(str(exc)), icon=":material/error:")  # it may quote a file's name
@@ -128,22 +145,34 @@ if d is not None:
             + "\n".join(f"- {escape.markdown_text(p)}" for p in problems[:20]),
             icon=":material/error:",
         )
+    existing = review.Existing(
+        a.actors, a.places, frozenset(a.existing_events([e.id for e in reviewed.events if e.id in keep])),
+        frozenset(a.articles),
+    )  # fmt: skip
+    clashes = review.collisions(reviewed, keep, existing)
+    if clashes:
+        st.warning(
+            f"{len(clashes)} record(s) of this draft the data folder already has; "
+            "draft the article again:\n\n" + "\n".join(f"- {escape.markdown_text(c)}" for c in clashes[:20]),
+            icon=":material/warning:",
+        )
+    blocked = bool(problems) or bool(clashes) or not keep
     yaml_text = reviewed.to_yaml(f"{d.article_id}.txt", keep)
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         f"Download YAML ({len(keep)} events)", yaml_text, file_name=f"{d.article_id}.yaml",
-        mime="application/yaml", disabled=bool(problems) or not keep, type="primary",
+        mime="application/yaml", disabled=blocked, type="primary",
     )  # fmt: skip
     c2.download_button("Download the text", d.text, file_name=f"{d.article_id}.txt", mime="text/plain")
     if review.writes_enabled():
-        if c3.button("Save to the data folder", disabled=bool(problems) or not keep):
+        if c3.button("Save to the data folder", disabled=blocked):
             try:
-                y, t = review.save(reviewed, a.root, keep)
+                y, t = review.save(reviewed, a.root, keep, saved_by=_editor(), existing=existing)
                 st.success(
                     f"Saved {y.name} and {t.name} in {review.DRAFTS_FOLDER}/: the map shows them as drafts."
                 )
             except OSError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(escape.markdown_text(str(exc)), icon=":material/error:")
     else:
         c3.caption(
             "Put both files in the data folder's `articles/` (this deployment does not write to it; "
