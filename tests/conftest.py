@@ -22,8 +22,9 @@ from dashboard.readers import corpus
 
 # Under CI the generated cases are the same on every run (a red build is reproducible);
 # elsewhere each run tries new ones. HYPOTHESIS_PROFILE picks either explicitly.
-settings.register_profile("ci", derandomize=True, print_blob=True)
-settings.register_profile("dev")
+# No per-example deadline: a busy two-core machine is not a slow function (speed lives in bench/).
+settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None)
+settings.register_profile("dev", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 ROOT = Path(__file__).resolve().parents[1]
