@@ -141,21 +141,23 @@ def editor_list(section: object) -> Editors | None:
         raise ModeError(f"{where} is not a section: give `emails = [...]` and/or `domains = [...]`.")
     unknown = sorted(str(k) for k in section if k not in EDITOR_KEYS)
     if unknown:
-        raise ModeError(f"{where} has unknown settings {_shown(', '.join(unknown))}: use emails, domains.")
+        named = escape.markdown_text(_shown(", ".join(unknown)))
+        raise ModeError(f"{where} has unknown settings {named}: use emails, domains.")
     found: dict[str, frozenset[str]] = {}
     for key in EDITOR_KEYS:
         values = section.get(key, [])
         if isinstance(values, str) or not isinstance(values, list | tuple):
             raise ModeError(f'{where}: {key} must be a list of strings, e.g. {key} = ["…"].')
         cleaned = set()
-        for value in values:
+        for n, value in enumerate(values, 1):
             text = value.strip().lower() if isinstance(value, str) else ""
             if key == "domains":
                 text = text.removeprefix("@")
             bad = not text or any(c.isspace() for c in text) or text.count("@") != (key == "emails")
             if bad or text.startswith("@") or text.endswith("@"):
                 what = "an email address" if key == "emails" else "a domain"
-                raise ModeError(f"{where}: {key} has {_shown(repr(value))}, which is not {what}.")
+                # By position, not value: the page shows this to anyone, and an entry may be an address.
+                raise ModeError(f"{where}: entry {n} of {key} is not {what}.")
             cleaned.add(text)
         found[key] = frozenset(cleaned)
     editors = Editors(found["emails"], found["domains"])

@@ -198,15 +198,16 @@ def test_a_refusal_names_the_signed_in_user_as_text_not_markdown() -> None:
         ("ada@example.org", "[editors] in .streamlit/secrets.toml is not a section"),
         ({"emails": "ada@example.org"}, "emails must be a list of strings"),
         ({"domains": "example.org"}, "domains must be a list of strings"),
-        ({"emails": [3]}, "emails has 3, which is not an email address"),
-        ({"emails": ["example.org"]}, "which is not an email address"),
-        ({"emails": ["@example.org"]}, "which is not an email address"),
-        ({"emails": ["ada@"]}, "which is not an email address"),
-        ({"emails": ["ada @example.org"]}, "which is not an email address"),
-        ({"domains": ["ada@example.org"]}, "which is not a domain"),
-        ({"domains": [""]}, "which is not a domain"),
+        ({"emails": [3]}, "entry 1 of emails is not an email address"),
+        ({"emails": ["example.org"]}, "of emails is not an email address"),
+        ({"emails": ["@example.org"]}, "of emails is not an email address"),
+        ({"emails": ["ada@"]}, "of emails is not an email address"),
+        ({"emails": ["b@example.org", "ada @example.org"]}, "entry 2 of emails is not an email address"),
+        ({"domains": ["ada@example.org"]}, "of domains is not a domain"),
+        ({"domains": [""]}, "of domains is not a domain"),
         ({"email": ["ada@example.org"]}, "unknown settings email: use emails, domains"),
-        ({"emails": ["x" * 10_000]}, "which is not an email address"),
+        ({"emails": ["x" * 10_000]}, "of emails is not an email address"),
+        ({"emails": ["<b>**hidden**</b>"]}, "entry 1 of emails is not an email address."),
     ],
 )
 def test_a_list_of_editors_that_is_not_one_refuses_every_page_naming_the_setting(
@@ -216,6 +217,7 @@ def test_a_list_of_editors_that_is_not_one_refuses_every_page_naming_the_setting
     assert access == "refuse"
     assert message in why
     assert len(why) < 300
+    assert "hidden" not in why  # an entry is named by its place, never shown to the page's visitors
 
 
 def test_a_refusal_says_what_is_missing_and_where() -> None:
