@@ -8,8 +8,10 @@ CONTACT_ATLAS_MODE (`read` or `edit`), read here and nowhere else. Only an
 editing deployment registers the editors' pages (Add article: it runs the
 drafter on the server and may write). There an editor page needs a signed-in
 editor (`st.login`, OpenID Connect) whenever `[auth]` is configured in
-secrets.toml; without `[auth]` it is open only when served to this machine
-alone (bound to a loopback address, no proxy in front), and otherwise the
+secrets.toml, and that editor must be on the deployment's list of editors
+(`[editors]` emails and domains; no list, no editor). Without `[auth]` it is
+open only when served to this machine alone (bound to a loopback address,
+requested by a loopback name, no proxy in front), and otherwise the
 deployment refuses to serve any page and says why.
 """
 
@@ -17,10 +19,12 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 if __name__ == "__main__":
     # `streamlit run dashboard/app.py` puts dashboard/ on the path, not the repository: a host
@@ -48,6 +52,13 @@ MODES = ("read", "edit")
 AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
 # Set by a reverse proxy (nginx in `make serve` sets X-Forwarded-For): the reader is not on this machine.
 PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+# The names a browser on this machine asks a loopback server by (the Host header, any port). Any
+# other name could be DNS rebinding: a page elsewhere whose name now resolves to 127.0.0.1.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+HOST_HEADER = re.compile(r"(?P<name>\[[0-9a-f:.]*\]|[^\[\]:]*)(?::[0-9]{0,5})?")  # RFC 9110 host [":" port]
+# secrets.toml's [editors]: who may edit once signed in (addresses, and domains whose every address may).
+EDITOR_KEYS = ("emails", "domains")
+SECRETS = ".streamlit/secrets.toml"
 
 
 class ModeError(ValueError):
@@ -85,11 +96,15 @@ def auth_missing(section: Mapping[str, object] | None) -> list[str] | None:
 
 
 def served_locally(address: str | None, headers: Mapping[str, str]) -> bool:
-    """Whether only this machine can reach the page: bound to loopback and not behind a proxy.
+    """Whether only this machine can reach the page: bound to loopback, asked for by a loopback
+    name (the Host header: `localhost`, `127.0.0.1` or `[::1]`, any port) and not behind a proxy.
 
     An unset address binds every interface (as Streamlit Community Cloud runs the app).
     """
-    if {k.lower() for k in headers} & set(PROXY_HEADERS):
+    lowered = {str(k).lower(): str(v) for k, v in headers.items()}
+    if set(lowered) & set(PROXY_HEADERS):
+        return False
+    if _host_name(lowered.get("host", "")) not in LOOPBACK_HOSTS:
         return False
     address = (address or "").strip().strip("[]")
     if address == "localhost":
@@ -100,16 +115,108 @@ def served_locally(address: str | None, headers: Mapping[str, str]) -> bool:
         return False
 
 
-def editor_access(auth: Mapping[str, object] | None, *, local: bool, signed_in: bool) -> tuple[str, str]:
-    """Who may use the editors' pages of an editing deployment: (`open`, `sign-in` or `refuse`, why)."""
+def _host_name(host: str) -> str:
+    """The name in a Host header without its port (`localhost:8502` → `localhost`, `[::1]:80` → `[::1]`);
+    "" for what is not a Host header."""
+    match = HOST_HEADER.fullmatch(host.strip().lower())
+    return match["name"] if match else ""
+
+
+class Editors(NamedTuple):
+    """secrets.toml's [editors]: addresses and domains, lower-cased."""
+
+    emails: frozenset[str]
+    domains: frozenset[str]
+
+
+def editor_list(section: object) -> Editors | None:
+    """The deployment's editors from secrets.toml's [editors]; None when it names no one.
+
+    Raises ModeError, naming the setting, when the section is not a list of addresses and domains.
+    """
+    if section is None:
+        return None
+    where = f"[editors] in {SECRETS}"
+    if not isinstance(section, Mapping):
+        raise ModeError(f"{where} is not a section: give `emails = [...]` and/or `domains = [...]`.")
+    unknown = sorted(str(k) for k in section if k not in EDITOR_KEYS)
+    if unknown:
+        named = escape.markdown_text(_shown(", ".join(unknown)))
+        raise ModeError(f"{where} has unknown settings {named}: use emails, domains.")
+    found: dict[str, frozenset[str]] = {}
+    for key in EDITOR_KEYS:
+        values = section.get(key, [])
+        if isinstance(values, str) or not isinstance(values, list | tuple):
+            raise ModeError(f'{where}: {key} must be a list of strings, e.g. {key} = ["…"].')
+        cleaned = set()
+        for n, value in enumerate(values, 1):
+            text = value.strip().lower() if isinstance(value, str) else ""
+            if key == "domains":
+                text = text.removeprefix("@")
+            bad = not text or any(c.isspace() for c in text) or text.count("@") != (key == "emails")
+            if bad or text.startswith("@") or text.endswith("@"):
+                what = "an email address" if key == "emails" else "a domain"
+                # By position, not value: the page shows this to anyone, and an entry may be an address.
+                raise ModeError(f"{where}: entry {n} of {key} is not {what}.")
+            cleaned.add(text)
+        found[key] = frozenset(cleaned)
+    editors = Editors(found["emails"], found["domains"])
+    return editors if editors.emails or editors.domains else None
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def who(user: Mapping[str, object]) -> str:
+    """How the sidebar and messages name a signed-in user: `Name (email)`, plain text."""
+    name, email = (" ".join(str(user.get(k) or "").split())[:120] for k in ("name", "email"))
+    return f"{name} ({email})" if name and email and name != email else name or email or "an editor"
+
+
+def not_an_editor(user: Mapping[str, object], editors: Editors | None) -> str | None:
+    """Why a signed-in `user` may not edit (Markdown, the user's name escaped); None if they may."""
+    named = escape.markdown_text(who(user))
+    if editors is None:
+        return (
+            f"Signed in as {named}, but this deployment names no editors, so no one may add articles: "
+            f'list them under [editors] in {SECRETS} (README, "Hosting").'
+        )
+    verified = user.get("email_verified")
+    if verified is False or (isinstance(verified, str) and verified.strip().lower() == "false"):
+        return f"Signed in as {named}, whose email address the sign-in provider has not verified."
+    email = str(user.get("email") or "").strip().lower()
+    domain = email.rpartition("@")[2] if "@" in email else ""
+    if email in editors.emails or (domain and domain in editors.domains):
+        return None
+    return f"Signed in as {named}, who is not on this deployment's list of editors."
+
+
+def editor_access(
+    auth: Mapping[str, object] | None,
+    *,
+    local: bool,
+    user: Mapping[str, object] | None = None,
+    editors: object = None,
+) -> tuple[str, str]:
+    """Who may use the editors' pages of an editing deployment: (`open`, `sign-in`, `denied` or
+    `refuse`, why). `user` is the session's st.user; `editors` secrets.toml's [editors] section.
+    `denied` serves the reading pages but not the editors' ones; `refuse` serves no page."""
     missing = auth_missing(auth)
     if missing:
         return "refuse", (
             f"Editing mode ({MODE_VARIABLE}=edit) cannot sign editors in, so it serves no page: the [auth] "
-            f'section of .streamlit/secrets.toml lacks {", ".join(missing)} (README, "Hosting").'
+            f'section of {SECRETS} lacks {", ".join(missing)} (README, "Hosting").'
         )
     if missing is not None:
-        return ("open", "") if signed_in else ("sign-in", "Adding articles is for editors: sign in first.")
+        try:
+            allowed = editor_list(editors)
+        except ModeError as exc:
+            return "refuse", f"Editing mode ({MODE_VARIABLE}=edit) serves no page: {exc}"
+        if not (user and user.get("is_logged_in")):
+            return "sign-in", "Adding articles is for editors: sign in first."
+        why = not_an_editor(user, allowed)
+        return ("denied", why) if why else ("open", "")
     if local:
         return "open", ""
     return "refuse", (
@@ -161,8 +268,9 @@ def _run() -> None:
             st.text("\n".join(str(p) for p in c.errors[:200]))
             if len(c.errors) > 200:
                 st.caption(f"… and {len(c.errors) - 200:,} more.")
-    if access == "sign-in" and page.url_path in {url for _, _, url, editors in PAGES if editors}:
-        _sign_in(page.title, why)  # the page itself never runs for an anonymous visitor
+    if access in ("sign-in", "denied") and page.url_path in {url for _, _, url, editors in PAGES if editors}:
+        # The page itself never runs for an anonymous visitor, nor for one who is not an editor.
+        (_sign_in if access == "sign-in" else _not_an_editor)(page.title, why)
         return
     try:
         page.run()
@@ -172,8 +280,9 @@ def _run() -> None:
 
 def _editor_access() -> tuple[str, str]:
     auth = st.secrets.get("auth") if st.secrets.load_if_toml_exists() else None
+    editors = st.secrets.get("editors") if auth else None
     local = served_locally(st.get_option("server.address"), st.context.headers or {})
-    return editor_access(auth, local=local, signed_in=bool(st.user.get("is_logged_in")))
+    return editor_access(auth, local=local, user=st.user.to_dict(), editors=editors)
 
 
 def _refuse(why: str) -> None:
@@ -191,14 +300,17 @@ def _sign_in(title: str, why: str) -> None:
     st.button("Sign in", type="primary", on_click=st.login, key="sign-in")
 
 
+def _not_an_editor(title: str, why: str) -> None:
+    st.header(title, anchor=False)
+    st.error(why, icon=":material/block:")  # signing out (in the sidebar) lets another account in
+
+
 def _signed_in_as() -> None:
     """Who is signed in, from the provider's ID token, with a way out."""
-    user = st.user
+    user = st.user.to_dict()
     if not user.get("is_logged_in"):
         return
-    name, email = (" ".join(str(user.get(k) or "").split())[:120] for k in ("name", "email"))
-    who = f"{name} ({email})" if name and email and name != email else name or email or "an editor"
-    st.caption(f"Signed in as {escape.markdown_text(who)}")
+    st.caption(f"Signed in as {escape.markdown_text(who(user))}")
     st.button("Sign out", on_click=st.logout, key="sign-out")
 
 

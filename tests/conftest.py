@@ -133,11 +133,17 @@ AUTH = {
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
 EDITOR = {"is_logged_in": True, "email": "ada.editor@example.org", "name": "Ada Editor"}
+EDITORS = {"emails": ["Ada.Editor@example.org"]}  # secrets.toml's [editors]: who may edit once signed in
 
 
-def editing(monkeypatch: pytest.MonkeyPatch, at: AppTest, user: dict | None = EDITOR) -> AppTest:
-    """`at` as an editing deployment with sign-in configured, and `user` signed in (None: anonymous)."""
+def editing(
+    monkeypatch: pytest.MonkeyPatch, at: AppTest, user: dict | None = EDITOR, editors: dict | None = EDITORS
+) -> AppTest:
+    """`at` as an editing deployment with sign-in configured and `editors` its [editors] (None: no
+    list), and `user` signed in (None: anonymous)."""
     monkeypatch.setenv("CONTACT_ATLAS_MODE", "edit")
     at.secrets["auth"] = dict(AUTH)
+    if editors is not None:
+        at.secrets["editors"] = editors
     at.user = dict(user) if user else {"is_logged_in": False}
     return at

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import AUTH, EDITOR, ROOT, editing
+from conftest import AUTH, EDITOR, EDITORS, ROOT, editing
 from streamlit.testing.v1 import AppTest
 
 from dashboard.model import TAXONOMY
@@ -244,6 +244,52 @@ def test_a_signed_in_editor_reaches_add_article_and_sees_who_they_are(
         "Signed in as Ada \\[Editor\\]\\(http\\:\u2060//example\\.org/x\\) \\(ada\\.editor\\@\u2060example\\.org\\)"
     ]
     assert "Sign out" in [b.label for b in at.sidebar.button]
+
+
+@pytest.mark.parametrize(
+    "editors",
+    [
+        {"emails": ["ADA.EDITOR@EXAMPLE.ORG"]},
+        {"domains": ["example.org"]},
+        {"emails": ["b@x.org"], "domains": ["Example.org"]},
+    ],
+)
+def test_an_editor_on_the_list_by_address_or_domain_reaches_add_article(
+    editors: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = editing(monkeypatch, app(), editors=editors)
+    at.run()
+    at.switch_page(EDITORS_PAGE).run()
+    assert not at.exception
+    assert at.text_area(key="draft-text")
+    assert not at.error
+
+
+@pytest.mark.parametrize(
+    ("user", "editors", "message"),
+    [
+        # Anyone can make an account at a public provider: signed in is not enough.
+        ({**EDITOR, "email": "mallory@gmail.com", "name": "Mallory"}, EDITORS,
+         "Signed in as Mallory \\(mallory\\@\u2060gmail\\.com\\), who is not on this deployment's list of editors."),
+        ({**EDITOR, "email": "ada.editor@example.org.evil.test"}, {"domains": ["example.org"]},
+         "who is not on this deployment's list of editors."),
+        ({**EDITOR, "email_verified": False}, EDITORS, "whose email address the sign-in provider has not verified"),
+        # With sign-in and no list, no one may edit.
+        (EDITOR, None, "this deployment names no editors, so no one may add articles"),
+    ],
+)  # fmt: skip
+def test_a_signed_in_user_not_on_the_list_of_editors_gets_no_add_article_page(
+    user: dict, editors: dict | None, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = editing(monkeypatch, app(), user=user, editors=editors)
+    at.run()
+    assert not at.exception
+    assert not at.error  # the reading pages are served as to anyone
+    at.switch_page(EDITORS_PAGE).run()
+    assert not at.exception
+    assert [e.value for e in at.main.error if message in e.value], [e.value for e in at.error]
+    assert not at.text_area  # the page itself did not run: no form, so no drafter
+    assert "Sign out" in [b.label for b in at.sidebar.button]  # another account may sign in after
 
 
 def test_editing_served_beyond_this_machine_without_sign_in_serves_no_page(

@@ -70,41 +70,161 @@ def test_only_an_editing_deployment_registers_the_editors_page() -> None:
 def test_served_locally_only_on_loopback_and_never_through_a_proxy(
     address: str | None, headers: dict[str, str], local: bool
 ) -> None:
-    assert app.served_locally(address, headers) is local
+    assert app.served_locally(address, {"Host": "127.0.0.1:8502", **headers}) is local
 
 
 @pytest.mark.parametrize(
-    ("auth", "local", "signed_in", "access"),
+    ("host", "local"),
     [
-        # Sign-in configured: the page needs a signed-in editor, wherever it is served.
-        (AUTH, False, False, "sign-in"),
-        (AUTH, True, False, "sign-in"),
-        (AUTH, False, True, "open"),
-        (AUTH, True, True, "open"),
+        ("127.0.0.1:8502", True),
+        ("127.0.0.1", True),
+        ("localhost:8502", True),
+        ("LocalHost:1", True),
+        ("[::1]:8502", True),
+        ("[::1]", True),
+        # Any other name reaches a loopback server only by DNS rebinding (or a proxy that hides itself).
+        ("evil.test:8502", False),
+        ("evil.test", False),
+        ("localhost.evil.test:8502", False),
+        ("127.0.0.1.nip.io:8502", False),
+        ("127.0.0.2:8502", False),
+        ("localhost.:8502", False),
+        ("::1", False),  # not a Host header: an IPv6 address needs its brackets
+        ("[::1]evil:80", False),
+        ("", False),
+        (None, False),  # no Host header at all
+        ("l" * 10_000, False),
+    ],
+)
+def test_served_locally_only_when_asked_for_by_a_loopback_name(host: str | None, local: bool) -> None:
+    headers = {} if host is None else {"Host": host}
+    assert app.served_locally("127.0.0.1", headers) is local
+    assert app.served_locally("127.0.0.1", {k.lower(): v for k, v in headers.items()}) is local
+
+
+EDITOR = {"is_logged_in": True, "email": "ada.editor@example.org", "name": "Ada Editor"}
+ANONYMOUS = {"is_logged_in": False}
+EDITORS = {"emails": ["ada.editor@example.org"]}
+
+
+@pytest.mark.parametrize(
+    ("auth", "local", "user", "access"),
+    [
+        # Sign-in configured: the page needs a signed-in editor on the list, wherever it is served.
+        (AUTH, False, ANONYMOUS, "sign-in"),
+        (AUTH, True, ANONYMOUS, "sign-in"),
+        (AUTH, False, None, "sign-in"),
+        (AUTH, False, EDITOR, "open"),
+        (AUTH, True, EDITOR, "open"),
         # None configured: open on this machine alone; served beyond it, the deployment refuses.
-        (None, True, False, "open"),
-        ({}, True, False, "open"),
-        (None, False, False, "refuse"),
-        (None, False, True, "refuse"),  # a cookie without a configured provider proves nothing
+        (None, True, ANONYMOUS, "open"),
+        ({}, True, ANONYMOUS, "open"),
+        (None, False, ANONYMOUS, "refuse"),
+        (None, False, EDITOR, "refuse"),  # a cookie without a configured provider proves nothing
         # Half configured: refused everywhere, naming what is missing.
-        ({"client_id": "x"}, True, False, "refuse"),
-        ({**AUTH, "client_secret": ""}, True, True, "refuse"),
-        ("not a section", True, True, "refuse"),
+        ({"client_id": "x"}, True, ANONYMOUS, "refuse"),
+        ({**AUTH, "client_secret": ""}, True, EDITOR, "refuse"),
+        ("not a section", True, EDITOR, "refuse"),
     ],
 )
 def test_who_may_use_the_editors_pages(
-    auth: dict | str | None, local: bool, signed_in: bool, access: str
+    auth: dict | str | None, local: bool, user: dict | None, access: str
 ) -> None:
-    assert app.editor_access(auth, local=local, signed_in=signed_in)[0] == access
+    assert app.editor_access(auth, local=local, user=user, editors=EDITORS)[0] == access
+
+
+@pytest.mark.parametrize(
+    ("email", "editors", "allowed"),
+    [
+        ("ada.editor@example.org", {"emails": ["ada.editor@example.org"]}, True),
+        ("Ada.Editor@Example.ORG", {"emails": ["ada.editor@example.org"]}, True),  # case-insensitive
+        ("ada.editor@example.org", {"emails": [" ADA.EDITOR@example.org "]}, True),
+        ("ada.editor@example.org", {"emails": ["bob@example.org"]}, False),
+        ("ada.editor@example.org", {"domains": ["example.org"]}, True),
+        ("ada.editor@example.org", {"domains": ["@Example.org"]}, True),
+        ("ada.editor@example.org", {"emails": [], "domains": ["example.com"]}, False),
+        ("ada.editor@mail.example.org", {"domains": ["example.org"]}, False),  # a domain, not its subdomains
+        ("ada.editor@evilexample.org", {"domains": ["example.org"]}, False),
+        ("ada.editor@example.org.evil.test", {"domains": ["example.org"]}, False),
+        ("ada@example.org@evil.test", {"domains": ["example.org"]}, False),
+        ("example.org", {"domains": ["example.org"]}, False),  # not an address
+        ("", {"domains": ["example.org"]}, False),
+        (None, {"emails": ["ada.editor@example.org"]}, False),
+    ],
+)
+def test_only_a_signed_in_user_on_the_list_of_editors_may_edit(
+    email: str | None, editors: dict, allowed: bool
+) -> None:
+    user = {"is_logged_in": True, "name": "Ada Editor", "email": email}
+    access, why = app.editor_access(AUTH, local=True, user=user, editors=editors)
+    assert access == ("open" if allowed else "denied")
+    if not allowed:
+        assert why.startswith("Signed in as Ada Editor")
+        assert why.endswith("who is not on this deployment's list of editors.")
+
+
+@pytest.mark.parametrize("editors", [None, {}, {"emails": []}, {"emails": [], "domains": []}])
+def test_with_sign_in_and_no_list_of_editors_no_one_may_edit(editors: dict | None) -> None:
+    for local in (True, False):
+        access, why = app.editor_access(AUTH, local=local, user=EDITOR, editors=editors)
+        assert access == "denied"
+        assert "this deployment names no editors, so no one may add articles" in why
+        assert "[editors]" in why
+        assert ".streamlit/secrets.toml" in why
+
+
+@pytest.mark.parametrize(
+    ("verified", "allowed"),
+    [(False, False), ("false", False), (" FALSE ", False), (True, True), (None, True)],
+)
+def test_an_address_the_provider_says_is_unverified_may_not_edit(verified: object, allowed: bool) -> None:
+    user = {**EDITOR, "email_verified": verified} if verified is not None else EDITOR
+    access, why = app.editor_access(AUTH, local=True, user=user, editors={"domains": ["example.org"]})
+    assert access == ("open" if allowed else "denied")
+    if not allowed:
+        assert "whose email address the sign-in provider has not verified" in why
+
+
+def test_a_refusal_names_the_signed_in_user_as_text_not_markdown() -> None:
+    user = {**EDITOR, "name": "[Ada](http://evil.test) **bold**"}
+    _, why = app.editor_access(AUTH, local=True, user=user, editors={"emails": ["bob@example.org"]})
+    assert "[Ada](http" not in why
+    assert "**bold**" not in why
+
+
+@pytest.mark.parametrize(
+    ("editors", "message"),
+    [
+        ("ada@example.org", "[editors] in .streamlit/secrets.toml is not a section"),
+        ({"emails": "ada@example.org"}, "emails must be a list of strings"),
+        ({"domains": "example.org"}, "domains must be a list of strings"),
+        ({"emails": [3]}, "entry 1 of emails is not an email address"),
+        ({"emails": ["example.org"]}, "of emails is not an email address"),
+        ({"emails": ["@example.org"]}, "of emails is not an email address"),
+        ({"emails": ["ada@"]}, "of emails is not an email address"),
+        ({"emails": ["b@example.org", "ada @example.org"]}, "entry 2 of emails is not an email address"),
+        ({"domains": ["ada@example.org"]}, "of domains is not a domain"),
+        ({"domains": [""]}, "of domains is not a domain"),
+        ({"email": ["ada@example.org"]}, "unknown settings email: use emails, domains"),
+        ({"emails": ["x" * 10_000]}, "of emails is not an email address"),
+        ({"emails": ["<b>**hidden**</b>"]}, "entry 1 of emails is not an email address."),
+    ],
+)
+def test_a_list_of_editors_that_is_not_one_refuses_every_page_naming_the_setting(
+    editors: object, message: str
+) -> None:
+    access, why = app.editor_access(AUTH, local=True, user=EDITOR, editors=editors)
+    assert access == "refuse"
+    assert message in why
+    assert len(why) < 300
+    assert "hidden" not in why  # an entry is named by its place, never shown to the page's visitors
 
 
 def test_a_refusal_says_what_is_missing_and_where() -> None:
-    _, why = app.editor_access(
-        {**AUTH, "client_secret": "", "cookie_secret": ""}, local=True, signed_in=False
-    )
+    _, why = app.editor_access({**AUTH, "client_secret": "", "cookie_secret": ""}, local=True)
     assert "lacks cookie_secret, client_secret" in why
     assert ".streamlit/secrets.toml" in why
-    _, why = app.editor_access(None, local=False, signed_in=False)
+    _, why = app.editor_access(None, local=False)
     assert "served beyond this machine with no sign-in" in why
     assert "[auth]" in why
     assert "`make edit`" in why
@@ -132,3 +252,24 @@ def test_make_run_and_serve_read_and_make_edit_edits_on_loopback(
     # Whatever the shell exports, `run` and `serve` read and `edit` edits.
     assert command.startswith(f"CONTACT_ATLAS_MODE={mode} "), command
     assert address_port in command
+
+
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        (
+            {"is_logged_in": True, "email": " ada.editor@example.org\n", "name": "Ada"},
+            "ada.editor@example.org",
+        ),
+        ({"is_logged_in": True, "name": "Ada  Editor"}, "Ada Editor"),
+        ({"is_logged_in": True, "sub": "editor"}, "editor"),
+        ({"is_logged_in": True, "email": "a" * 1000}, "a" * 254),
+        ({"is_logged_in": False, "email": "ada.editor@example.org"}, None),
+        ({}, None),
+        (None, None),
+    ],
+)
+def test_the_signed_in_identity_a_save_records(user: dict | None, expected: str | None) -> None:
+    from dashboard.ui import editor  # noqa: PLC0415
+
+    assert editor.identity_of(user) == expected

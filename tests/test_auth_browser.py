@@ -2,8 +2,9 @@
 
 The provider is `oidc-provider` from npm (tests/oidc/provider.mjs, the version pinned in its
 package-lock.json), started once for the test session. The editing deployment is `streamlit run`
-with CONTACT_ATLAS_MODE=edit and an [auth] section naming that provider; the reading one is the
-session's own server. What a visitor can reach is checked as they would: by opening pages.
+with CONTACT_ATLAS_MODE=edit and an [auth] section naming that provider, and an [editors] list
+that names the provider's account (or, in one test, does not); the reading one is the session's
+own server. What a visitor can reach is checked as they would: by opening pages.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from browser import ARTIFACTS, ROOT, chromium_path, free_port, required, wait_healthy
+from browser import ARTIFACTS, CHROMIUM_ARGS, ROOT, chromium_path, free_port, required, wait_healthy
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
@@ -36,7 +37,7 @@ ARTICLE = "Alexander Lukashenko met Keith Kellogg in Minsk on 3 January."
 
 class Provider(NamedTuple):
     issuer: str
-    app_port: int  # the editing deployment's port: the one redirect URI the client may use
+    app_ports: tuple[int, int]  # the editing deployments' ports: the redirect URIs the client may use
     client_id: str
     client_secret: str
 
@@ -73,18 +74,19 @@ def oidc_provider(tmp_path_factory) -> Iterator[Provider]:
         subprocess.run(
             [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=OIDC, check=True, timeout=300
         )
-    port, app_port = free_port(), free_port()
-    for _ in range(10):  # two distinct ports (the system rarely hands out the same one twice)
-        if app_port != port:
+    ports = {free_port()}
+    for _ in range(20):  # three distinct ports (the system rarely hands out the same one twice)
+        if len(ports) == 3:
             break
-        app_port = free_port()
+        ports.add(free_port())
+    port, *app_ports = sorted(ports)
     client_id, client_secret = "contact-atlas-editors", os.urandom(16).hex()
     env = {
         **os.environ,
         "OIDC_PORT": str(port),
         "OIDC_CLIENT_ID": client_id,
         "OIDC_CLIENT_SECRET": client_secret,
-        "OIDC_REDIRECT_URIS": f"http://127.0.0.1:{app_port}/oauth2callback",
+        "OIDC_REDIRECT_URIS": " ".join(f"http://127.0.0.1:{p}/oauth2callback" for p in app_ports),
     }
     log = tmp_path_factory.mktemp("oidc") / "provider.log"
     with log.open("wb") as out:
@@ -94,7 +96,7 @@ def oidc_provider(tmp_path_factory) -> Iterator[Provider]:
         try:
             issuer = f"http://127.0.0.1:{port}"
             _wait_for_discovery(issuer, proc, log)
-            yield Provider(issuer, app_port, client_id, client_secret)
+            yield Provider(issuer, (app_ports[0], app_ports[1]), client_id, client_secret)
         finally:
             proc.send_signal(signal.SIGTERM)  # by its process id
             try:
@@ -131,23 +133,35 @@ def editing_deployment(port: int, secrets: Path, log: str, address: str = "127.0
                 proc.wait(timeout=15)
 
 
-@pytest.fixture(scope="module")
-def signed_in_deployment(oidc_provider, tmp_path_factory) -> Iterator[str]:
-    """An editing deployment whose editors sign in with the test provider."""
-    secrets = tmp_path_factory.mktemp("editing") / "secrets.toml"
+def provider_secrets(path: Path, provider: Provider, port: int, editors: str) -> Path:
+    """secrets.toml for a deployment on `port` whose editors sign in with `provider`; `editors` is
+    the [editors] section's body."""
     auth = {
-        "redirect_uri": f"http://127.0.0.1:{oidc_provider.app_port}/oauth2callback",
+        "redirect_uri": f"http://127.0.0.1:{port}/oauth2callback",
         "cookie_secret": os.urandom(24).hex(),
-        "client_id": oidc_provider.client_id,
-        "client_secret": oidc_provider.client_secret,
-        "server_metadata_url": f"{oidc_provider.issuer}/.well-known/openid-configuration",
+        "client_id": provider.client_id,
+        "client_secret": provider.client_secret,
+        "server_metadata_url": f"{provider.issuer}/.well-known/openid-configuration",
     }
     # TOML strings are JSON strings for these values (ASCII, no control characters).
     lines = ["[auth]", *(f"{k} = {json.dumps(v)}" for k, v in auth.items())]
     # oidc-provider knows the prompts `login` and `consent` (Streamlit asks for `select_account`).
-    lines += ["[auth.client_kwargs]", 'prompt = "login"']
-    secrets.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with editing_deployment(oidc_provider.app_port, secrets, "streamlit-editing.log") as url:
+    lines += ["[auth.client_kwargs]", 'prompt = "login"', "[editors]", editors]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def signed_in_deployment(oidc_provider, tmp_path_factory) -> Iterator[str]:
+    """An editing deployment whose editors sign in with the test provider; its account is an editor."""
+    port = oidc_provider.app_ports[0]
+    secrets = provider_secrets(
+        tmp_path_factory.mktemp("editing") / "secrets.toml",
+        oidc_provider,
+        port,
+        f"emails = [{json.dumps(EMAIL.upper())}]",  # the provider's address, in other letters' case
+    )
+    with editing_deployment(port, secrets, "streamlit-editing.log") as url:
         yield url
 
 
@@ -171,6 +185,16 @@ def nav_links(page) -> list[str]:
     return page.eval_on_selector_all(
         "[data-testid=stSidebarNav] a", "els => els.map((e) => e.innerText.trim())"
     )
+
+
+def wait_for_text(page, text: str) -> None:
+    """Until the page shows `text`, read as a person would: without the word joiners (U+2060) the
+    Markdown boundary puts after `@` and `:` in names from the provider."""
+    page.wait_for_function("(t) => document.body.innerText.replaceAll('\\u2060', '').includes(t)", arg=text)
+
+
+def shown(page, selector: str = "body") -> str:
+    return page.inner_text(selector).replace("\u2060", "")
 
 
 def assert_no_editor_page(page) -> None:
@@ -200,16 +224,9 @@ def test_an_anonymous_visitor_of_an_editing_deployment_gets_a_sign_in_button_not
 def test_an_editor_signs_in_with_the_provider_drafts_and_signs_out(context, signed_in_deployment) -> None:
     page = new_page(context)
     page.goto(f"{signed_in_deployment}/add-article")
-    page.get_by_role("button", name="Sign in").click()
-    # The provider's own sign-in form, on its own origin.
-    page.wait_for_url("**/interaction/**")
-    page.fill("input[name=login]", LOGIN)
-    page.fill("input[name=password]", "any password")
-    page.get_by_role("button", name="Sign-in").click()
+    sign_in(page)  # the provider's account is on the deployment's list (in other letters' case)
     # Back in the app, signed in: who it is, in the sidebar, on every page.
-    page.wait_for_function(
-        "(who) => document.body.innerText.includes(who)", arg=f"Signed in as {NAME} ({EMAIL})"
-    )
+    wait_for_text(page, f"Signed in as {NAME} ({EMAIL})")
     assert page.url.startswith(signed_in_deployment)
     page.get_by_role("link", name="Add article").click()
     page.get_by_label("Article text").fill(ARTICLE)
@@ -219,7 +236,7 @@ def test_an_editor_signs_in_with_the_provider_drafts_and_signs_out(context, sign
     page.keyboard.type("20250110")
     page.get_by_role("button", name="Propose events").click()
     page.wait_for_function("() => document.body.innerText.includes('1 proposed event')")
-    assert f"Signed in as {NAME} ({EMAIL})" in page.inner_text("[data-testid=stSidebar]")
+    assert f"Signed in as {NAME} ({EMAIL})" in shown(page, "[data-testid=stSidebar]")
     # Signing out ends the identity here and at the provider; the page is closed again.
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("button", name="Yes, sign me out").click()  # the provider asks to confirm
@@ -228,6 +245,67 @@ def test_an_editor_signs_in_with_the_provider_drafts_and_signs_out(context, sign
     page.get_by_role("button", name="Sign in").wait_for()
     assert "Signed in as" not in page.inner_text("body")
     assert_no_editor_page(page)
+
+
+def sign_in(page) -> None:
+    """Through the provider's own sign-in form, on its own origin, as the test account."""
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/interaction/**")
+    page.fill("input[name=login]", LOGIN)
+    page.fill("input[name=password]", "any password")
+    page.get_by_role("button", name="Sign-in").click()
+
+
+def test_an_account_not_on_the_list_of_editors_signs_in_and_gets_no_page(
+    context, oidc_provider, tmp_path
+) -> None:
+    # The same provider and account; this deployment lists other editors (an address and a domain).
+    port = oidc_provider.app_ports[1]
+    editors = 'emails = ["someone.else@example.org"]\ndomains = ["example.com", "editor.example.org"]'
+    secrets = provider_secrets(tmp_path / "secrets.toml", oidc_provider, port, editors)
+    with editing_deployment(port, secrets, "streamlit-editing-not-listed.log") as url:
+        page = new_page(context)
+        page.goto(f"{url}/add-article")
+        sign_in(page)
+        # Signed in, back on the app's first page: the reading pages are served as to anyone.
+        wait_for_text(page, f"Signed in as {NAME} ({EMAIL})")
+        assert page.url.startswith(url)
+        page.wait_for_function("() => document.body.innerText.includes('of 22 events')")
+        # The editors' page is not, by link or by address: it says why instead.
+        refusal = f"Signed in as {NAME} ({EMAIL}), who is not on this deployment's list of editors."
+        page.get_by_role("link", name="Add article").click()
+        wait_for_text(page, refusal)
+        assert_no_editor_page(page)
+        page.goto(f"{url}/add-article")
+        wait_for_text(page, refusal)
+        assert_no_editor_page(page)
+        page.get_by_role("button", name="Sign out").wait_for()  # another account may sign in after
+
+
+def test_a_page_elsewhere_rebinding_its_name_to_loopback_gets_no_page_from_make_edit(
+    browser, editing_server
+) -> None:
+    # DNS rebinding: a page at evil.test whose name now resolves to 127.0.0.1 asks the loopback
+    # server, without sign-in, for the editors' page. Chromium maps the name as a resolver would.
+    port = editing_server.rsplit(":", 1)[1]
+    rebound = browser.browser_type.launch(
+        executable_path=chromium_path(),
+        args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP evil.test 127.0.0.1"],
+    )
+    try:
+        ctx = rebound.new_context(viewport={"width": 1440, "height": 900})
+        page = new_page(ctx)
+        page.goto(f"http://evil.test:{port}/add-article")
+        page.wait_for_function("() => document.body.innerText.includes('serves no page')")
+        assert_no_editor_page(page)
+        assert "of 22 events" not in page.inner_text("body")
+        # The same browser, asking by a loopback name, is this machine's editor: the page is served.
+        page.goto(f"http://localhost:{port}/add-article")
+        page.get_by_label("Article text").wait_for()
+        assert "serves no page" not in page.inner_text("body")
+        ctx.close()
+    finally:
+        rebound.close()
 
 
 def test_a_reading_deployment_has_no_add_article_page_even_by_its_address(context, server) -> None:
