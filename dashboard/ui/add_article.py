@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import drafting, escape
 from dashboard.drafting import review, runner
 from dashboard.model import TAXONOMY, Certainty
-from dashboard.ui import html, shell
+from dashboard.ui import editor, html, shell
 from dashboard.views import article as article_view
 
 # The page's limits; `python -m dashboard draft` reads up to 20 MB. Streamlit enforces them too: the
@@ -24,13 +24,8 @@ MAX_PAGE_CHARS = 1_000_000
 
 
 def _editor() -> str:
-    """Who is saving: the signed-in editor's e-mail or name, else a plain label."""
-    try:
-        if st.user.is_logged_in:
-            return str(st.user.get("email") or st.user.get("name") or "signed-in editor")
-    except (AttributeError, KeyError):  # sign-in not configured on this deployment
-        pass
-    return "local editor (not signed in)"
+    """Who is saving: the signed-in editor (dashboard/ui/editor.py), else a plain label."""
+    return editor.identity() or "local editor (not signed in)"
 
 
 ctx = shell.context()
