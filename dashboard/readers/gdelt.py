@@ -316,12 +316,18 @@ def _texts(batch: pa.Table | pa.RecordBatch) -> tuple[dict[str, pa.Array], list[
 
 
 def _real_date(text: pa.Array, fmt: str) -> pa.Array:
-    """Dates (timestamps) of `fmt`, all digits; null where a value is not one, also where it names no
-    real day or time (Arrow's parser reads 20250230 as 2 March: the date must write back the same)."""
+    """Dates (timestamps) of `fmt` (%Y then two-digit fields, no separators); null where a value is not
+    one, also where it names no real day or time (Arrow's parser reads 20250230 as 2 March): the parsed
+    fields, put back together as a number, must be the digits read."""
     parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
-    same = pc.equal(pc.strftime(parsed, format=fmt), text)
-    digits = pc.match_substring_regex(text, r"^\d+$")
-    return pc.if_else(pc.fill_null(pc.and_(same, digits), False), parsed, pa.nulls(len(text), parsed.type))
+    parts = [pc.month, pc.day, pc.hour, pc.minute, pc.second][: fmt.count("%") - 1]
+    digits = pc.fill_null(pc.match_substring_regex(text, rf"^\d{{{4 + 2 * len(parts)}}}$"), False)
+    read = pc.cast(pc.if_else(digits, text, pa.nulls(len(text), pa.string())), pa.int64())
+    back = pc.cast(pc.year(parsed), pa.int64())
+    for part in parts:
+        back = pc.add(pc.multiply(back, 100), pc.cast(part(parsed), pa.int64()))
+    same = pc.fill_null(pc.equal(back, read), False)
+    return pc.if_else(same, parsed, pa.nulls(len(text), parsed.type))
 
 
 def _in_range(day: pa.Array) -> np.ndarray:
