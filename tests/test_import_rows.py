@@ -140,7 +140,7 @@ def test_a_latin1_byte_in_row_11_loses_only_row_11(tmp_path, cli) -> None:
     out = tmp_path / "out"
     r = cli("import", "gdelt", str(src), "--out", str(out))
     assert r.code == 0, r.err
-    assert r.out.splitlines()[0] == f"{GDELT_FILE}:11: Actor2Name: byte 0xA8 at position 15 is not UTF-8"
+    assert r.out.splitlines()[0] == f"{src}:11: Actor2Name: byte 0xA8 at position 15 is not UTF-8"
     assert "10 new gdelt events from 11 rows" in r.out
     assert "1 malformed rows skipped" in r.out
     assert gdelt_ids(out) == {f"gdelt:{1240000 + k}" for k in range(10)}
@@ -219,9 +219,9 @@ def test_wrong_field_counts_and_stray_line_breaks_keep_the_line_numbers(tmp_path
     r = cli("import", "gdelt", str(src), "--out", str(out))
     assert r.code == 0, r.err
     assert r.out.splitlines()[:3] == [
-        f"{GDELT_FILE}:4: row: an empty line, expected 61 columns (a GDELT 2.0 Events row)",
-        f"{GDELT_FILE}:5: row: 62 columns, expected 61 (a GDELT 2.0 Events row)",
-        f"{GDELT_FILE}:7: row: a carriage return inside the row: not a GDELT 2.0 Events row",
+        f"{src}:4: row: an empty line, expected 61 columns (a GDELT 2.0 Events row)",
+        f"{src}:5: row: 62 columns, expected 61 (a GDELT 2.0 Events row)",
+        f"{src}:7: row: a carriage return inside the row: not a GDELT 2.0 Events row",
     ]
     assert "9 new gdelt events from 12 rows" in r.out
     assert gdelt_ids(out) == {f"gdelt:{1240000 + k}" for k in (0, 1, 2, 4, 6, 7, 8, 9, 10)}
@@ -267,7 +267,7 @@ def test_problems_kept_are_bounded_and_the_rest_counted(tmp_path) -> None:
     report, _ = gdelt.import_files([src], tmp_path / "out", gdelt.Options())
     assert len(report.problems) == imports.MAX_KEPT_PROBLEMS
     assert (report.problem_count, report.malformed, report.read) == (50_000, 50_000, 50_000)
-    assert str(report.problems[0]) == f"{GDELT_FILE}:1: row: 1 columns, expected 61 (a GDELT 2.0 Events row)"
+    assert str(report.problems[0]) == f"{src}:1: row: 1 columns, expected 61 (a GDELT 2.0 Events row)"
 
 
 def test_a_zip_member_larger_than_the_limit_is_not_read_past_it(tmp_path, monkeypatch) -> None:
@@ -293,8 +293,8 @@ def test_a_line_longer_than_a_piece_is_named_and_not_held(tmp_path, monkeypatch)
     src.write_text(rows[0] + "A" * 50_000 + "\n" + rows[1] + "B" * 50_000 + rows[2], encoding="utf-8")
     report, _ = gdelt.import_files([src], tmp_path / "out", gdelt.Options())
     assert [str(p) for p in report.problems] == [
-        f"{GDELT_FILE}:2: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row",
-        f"{GDELT_FILE}:4: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row",
+        f"{src}:2: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row",
+        f"{src}:4: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row",
     ]
     assert (report.read, report.imported, report.malformed) == (4, 2, 2)
     assert gdelt_ids(tmp_path / "out") == {"gdelt:1270000", "gdelt:1270001"}
@@ -366,10 +366,10 @@ def test_gdelt_dates_that_do_not_exist_are_named_not_moved(tmp_path, cli) -> Non
     r = cli("import", "gdelt", str(src), "--out", str(tmp_path / "out"))
     assert r.code == 0, r.err
     assert r.out.splitlines()[:4] == [
-        f"{GDELT_FILE}:1: SQLDATE: '20250230' is not a date (YYYYMMDD)",
-        f"{GDELT_FILE}:6: DATEADDED: '20250230120000' is not a date and time (YYYYMMDDHHMMSS)",
-        f"{GDELT_FILE}:7: DATEADDED: 'garbage' is not a date and time (YYYYMMDDHHMMSS)",
-        f"{GDELT_FILE}:8: DATEADDED: '20250621250000' is not a date and time (YYYYMMDDHHMMSS)",
+        f"{src}:1: SQLDATE: '20250230' is not a date (YYYYMMDD)",
+        f"{src}:6: DATEADDED: '20250230120000' is not a date and time (YYYYMMDDHHMMSS)",
+        f"{src}:7: DATEADDED: 'garbage' is not a date and time (YYYYMMDDHHMMSS)",
+        f"{src}:8: DATEADDED: '20250621250000' is not a date and time (YYYYMMDDHHMMSS)",
     ]
     assert "5 new gdelt events from 9 rows" in r.out  # four good rows, and one without DATEADDED
     c = loads_cleanly(tmp_path / "out")
@@ -414,8 +414,8 @@ def test_acled_problems_name_the_physical_line_a_row_starts_on(tmp_path, cli) ->
     r = cli("import", "acled", str(src), "--out", str(tmp_path / "out"))
     assert r.code == 0, r.err
     assert r.out.splitlines()[:2] == [
-        f"{ACLED_FILE}:6: fatalities: 'many' is not a whole number (up to 18 digits)",
-        f"{ACLED_FILE}:9: event_date: '2025-13-01' is not a date (YYYY-MM-DD or 21 June 2025)",
+        f"{src}:6: fatalities: 'many' is not a whole number (up to 18 digits)",
+        f"{src}:9: event_date: '2025-13-01' is not a date (YYYY-MM-DD or 21 June 2025)",
     ]
     assert "2 new acled events from 4 rows" in r.out
 
@@ -470,6 +470,22 @@ def test_a_gdelt_line_longer_than_a_piece_is_skipped_also_when_it_ends_in_the_ne
     src.write_text("".join(rows), encoding="utf-8")
     report, _ = gdelt.import_files([src], tmp_path / "out", gdelt.Options())
     assert [str(p) for p in report.problems] == [
-        f"{GDELT_FILE}:2: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row"
+        f"{src}:2: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row"
     ]
     assert gdelt_ids(tmp_path / "out") == {"gdelt:1290000", "gdelt:1290002"}
+
+
+def test_problems_name_each_file_as_the_command_line_gave_it(tmp_path, cli) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write_gdelt(tmp_path / "a" / GDELT_FILE, five_gdelt(SQLDATE="2025062"))
+    write_gdelt(tmp_path / "b" / GDELT_FILE, [dict(KELLOGG, GLOBALEVENTID=1290100, EventCode="X")])
+    one, two = (os.path.relpath(tmp_path / d / GDELT_FILE, ROOT) for d in "ab")  # relative, as typed
+    r = cli("import", "gdelt", one, two, "--out", str(tmp_path / "out"))
+    assert r.out.splitlines()[:2] == [
+        f"{one}:1: SQLDATE: '2025062' is not a date (YYYYMMDD)",
+        f"{two}:1: EventCode: 'X' is not a CAMEO event code",
+    ]
+    assert (
+        r.err.strip() == f"error: {two}: every row is malformed (named above): nothing was imported from it"
+    )

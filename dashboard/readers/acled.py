@@ -158,7 +158,7 @@ class Importer:
     def run(self, path: Path) -> None:
         """Read the export row by row (Python's csv module: quoted fields, line breaks in notes),
         mapping BATCH rows at a time; a row that is not a row of this header is named and skipped."""
-        shown = path.name
+        shown = str(path)  # as the command line named it: two files of one name are told apart
         report = self.report
         writer = imports.Writer(
             self.out, imports.run_name("acled", [path]), ("events", "participants", "sources", "articles")

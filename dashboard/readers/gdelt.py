@@ -355,7 +355,7 @@ def _read_ahead(files: Sequence[Path]) -> Iterator[_Piece]:
     def produce() -> None:
         try:
             for k, path in enumerate(files):
-                for piece in pieces(path, path.name):
+                for piece in pieces(path, str(path)):
                     if not put(piece._replace(file=k)):
                         return
         finally:
@@ -413,7 +413,7 @@ class Importer:
                     self._flush(pending, writer)
                     pending, held = [], 0
             self._flush(pending, writer)
-            order = {p.name: k for k, p in enumerate(files)}
+            order = {str(p): k for k, p in enumerate(files)}
             self.report.problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))
             imports.finish(writer, (self.actors, self.places), self.report)
             for k in np.flatnonzero((self._rows > 0) & (self._malformed >= self._rows)):
