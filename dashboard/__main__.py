@@ -203,8 +203,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(report.summary(args.source, took))
     for path in report.written:
         print(f"wrote {path}")
-    # A file not read (or not to its end) is worth a status a script notices; malformed rows are not.
-    return 1 if report.unread else 0
+    for name in report.all_malformed:
+        _err(f"error: {name}: every row is malformed (named above): nothing was imported from it")
+    # A file not read (or not to its end), or one whose rows are all malformed, is worth a status a
+    # script notices; some malformed rows among good ones are not.
+    return 1 if report.unread or report.all_malformed else 0
 
 
 def cmd_draft(args: argparse.Namespace) -> int:

@@ -64,7 +64,7 @@ def test_one_bad_gdelt_field_loses_at_most_its_row(row: int, column: str, value:
         # The mutated row: imported (under its id or a new one), or named on its line(s), or counted.
         first = row + 1
         last = first + _bytes(value).count(b"\n")
-        named = [p for p in report.problems if p.file == GDELT_FILE and first <= (p.line or 0) <= last]
+        named = [p for p in report.problems if p.file == str(src) and first <= (p.line or 0) <= last]
         assert len(ids) == len(GOOD) or named or report.unusable, (value, [str(p) for p in report.problems])
         for p in named:
             assert p.field in {column, "row"} or p.field == "ActionGeo_CountryCode", str(p)

@@ -140,7 +140,7 @@ def test_a_latin1_byte_in_row_11_loses_only_row_11(tmp_path, cli) -> None:
     out = tmp_path / "out"
     r = cli("import", "gdelt", str(src), "--out", str(out))
     assert r.code == 0, r.err
-    assert r.out.splitlines()[0] == f"{GDELT_FILE}:11: Actor2Name: byte 0xA8 at position 15 is not UTF-8"
+    assert r.out.splitlines()[0] == f"{src}:11: Actor2Name: byte 0xA8 at position 15 is not UTF-8"
     assert "10 new gdelt events from 11 rows" in r.out
     assert "1 malformed rows skipped" in r.out
     assert gdelt_ids(out) == {f"gdelt:{1240000 + k}" for k in range(10)}
@@ -219,9 +219,9 @@ def test_wrong_field_counts_and_stray_line_breaks_keep_the_line_numbers(tmp_path
     r = cli("import", "gdelt", str(src), "--out", str(out))
     assert r.code == 0, r.err
     assert r.out.splitlines()[:3] == [
-        f"{GDELT_FILE}:4: row: an empty line, expected 61 columns (a GDELT 2.0 Events row)",
-        f"{GDELT_FILE}:5: row: 62 columns, expected 61 (a GDELT 2.0 Events row)",
-        f"{GDELT_FILE}:7: row: a carriage return inside the row: not a GDELT 2.0 Events row",
+        f"{src}:4: row: an empty line, expected 61 columns (a GDELT 2.0 Events row)",
+        f"{src}:5: row: 62 columns, expected 61 (a GDELT 2.0 Events row)",
+        f"{src}:7: row: a carriage return inside the row: not a GDELT 2.0 Events row",
     ]
     assert "9 new gdelt events from 12 rows" in r.out
     assert gdelt_ids(out) == {f"gdelt:{1240000 + k}" for k in (0, 1, 2, 4, 6, 7, 8, 9, 10)}
@@ -248,13 +248,14 @@ def test_a_zip_of_five_million_newlines_is_read_in_bounded_memory(tmp_path) -> N
     code, base_mb, _ = _measured(["import", "gdelt", str(small), "--out", str(tmp_path / "a")])
     assert code == 0
     code, peak_mb, out = _measured(["import", "gdelt", str(bomb), "--out", str(tmp_path / "b")])
-    assert code == 0, out
+    assert code == 1, out  # every row malformed: nothing imported is a failure a script notices
     assert "0 new gdelt events from 5,000,000 rows" in out
     assert "5,000,000 malformed rows skipped" in out
     assert f"… and {5_000_000 - imports.MAX_SHOWN_PROBLEMS:,} more problems" in out
+    assert f"error: {bomb}: every row is malformed" in out
     assert (
-        len(out.splitlines()) == imports.MAX_SHOWN_PROBLEMS + 2
-    )  # the problems shown, the count, the summary
+        len(out.splitlines()) == imports.MAX_SHOWN_PROBLEMS + 3
+    )  # the problems shown, the count, the summary, the error
     # The import of 5 million lines costs no more memory than that of five rows, give or take 150 MB
     # (it held 3 GB when every line became a kept problem).
     assert peak_mb < base_mb + 150, (base_mb, peak_mb)
@@ -266,7 +267,7 @@ def test_problems_kept_are_bounded_and_the_rest_counted(tmp_path) -> None:
     report, _ = gdelt.import_files([src], tmp_path / "out", gdelt.Options())
     assert len(report.problems) == imports.MAX_KEPT_PROBLEMS
     assert (report.problem_count, report.malformed, report.read) == (50_000, 50_000, 50_000)
-    assert str(report.problems[0]) == f"{GDELT_FILE}:1: row: 1 columns, expected 61 (a GDELT 2.0 Events row)"
+    assert str(report.problems[0]) == f"{src}:1: row: 1 columns, expected 61 (a GDELT 2.0 Events row)"
 
 
 def test_a_zip_member_larger_than_the_limit_is_not_read_past_it(tmp_path, monkeypatch) -> None:
@@ -292,8 +293,199 @@ def test_a_line_longer_than_a_piece_is_named_and_not_held(tmp_path, monkeypatch)
     src.write_text(rows[0] + "A" * 50_000 + "\n" + rows[1] + "B" * 50_000 + rows[2], encoding="utf-8")
     report, _ = gdelt.import_files([src], tmp_path / "out", gdelt.Options())
     assert [str(p) for p in report.problems] == [
-        f"{GDELT_FILE}:2: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row",
-        f"{GDELT_FILE}:4: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row",
+        f"{src}:2: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row",
+        f"{src}:4: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row",
     ]
     assert (report.read, report.imported, report.malformed) == (4, 2, 2)
     assert gdelt_ids(tmp_path / "out") == {"gdelt:1270000", "gdelt:1270001"}
+
+
+# --- runs of the same file name, dates that do not exist, quotes, line ends ---------------------
+
+
+def five_gdelt(**first: object) -> list[dict]:
+    """Five good GDELT rows, ids 1280000 to 1280004, the first one's columns changed by name."""
+    rows = [dict(KELLOGG, GLOBALEVENTID=1280000 + k) for k in range(5)]
+    rows[0].update(first)
+    return rows
+
+
+def test_importing_a_fixed_file_again_keeps_the_rows_of_the_first_run(tmp_path, cli) -> None:
+    out = tmp_path / "out"
+    src = write_gdelt(tmp_path / GDELT_FILE, five_gdelt(SQLDATE="2025062"))
+    first = cli("import", "gdelt", str(src), "--out", str(out))
+    assert "4 new gdelt events from 5 rows" in first.out, first.out
+    write_gdelt(src, five_gdelt())  # the bad date fixed, the same file name
+    again = cli("import", "gdelt", str(src), "--out", str(out))
+    assert again.code == 0, again.err
+    assert "1 new gdelt events from 5 rows" in again.out
+    assert "4 already imported" in again.out
+    assert sorted(loads_cleanly(out).events["external_id"]) == [f"gdelt:{1280000 + k}" for k in range(5)]
+    # Another folder's file of the same name: its rows join, none of the earlier ones is lost.
+    (tmp_path / "b").mkdir()
+    other = write_gdelt(tmp_path / "b" / GDELT_FILE, [dict(KELLOGG, GLOBALEVENTID=1280100)])
+    assert "1 new gdelt events" in cli("import", "gdelt", str(other), "--out", str(out)).out
+    assert len(loads_cleanly(out).events) == 6
+    # The same file a fourth time changes nothing: no new run is written.
+    files = sorted(p.name for p in out.iterdir())
+    assert "0 new gdelt events" in cli("import", "gdelt", str(other), "--out", str(out)).out
+    assert sorted(p.name for p in out.iterdir()) == files
+
+
+def test_importing_a_fixed_acled_file_again_keeps_the_rows_of_the_first_run(tmp_path, cli) -> None:
+    out = tmp_path / "out"
+    rows = [acled_row(k) for k in range(5)]
+    src = acled_csv(tmp_path / ACLED_FILE, [acled_row(0, event_date="2025-13-01"), *rows[1:]])
+    assert "4 new acled events from 5 rows" in cli("import", "acled", str(src), "--out", str(out)).out
+    acled_csv(src, rows)
+    again = cli("import", "acled", str(src), "--out", str(out))
+    assert again.code == 0, again.err
+    assert "1 new acled events from 5 rows" in again.out
+    assert sorted(loads_cleanly(out).events["external_id"]) == [f"acled:ROW{k}" for k in range(5)]
+
+
+def test_an_acled_timestamp_past_year_9999_loses_only_the_articles_date(tmp_path, cli) -> None:
+    rows = [acled_row(k) for k in range(5)]
+    rows[2] = acled_row(2, timestamp="999999999999")  # 12 digits: the year 33658
+    src = acled_csv(tmp_path / ACLED_FILE, rows)
+    r = cli("import", "acled", str(src), "--out", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    assert "5 new acled events from 5 rows" in r.out
+    loads_cleanly(tmp_path / "out")
+    (arts,) = (tmp_path / "out").glob("acled-*.articles.parquet")
+    published = dict(zip(*pq.read_table(arts, columns=["id", "published"]).to_pydict().values(), strict=True))
+    assert str(published["acled-row2"]) == "2025-06-14"  # dated by the event (RUS7's event_date)
+
+
+def test_gdelt_dates_that_do_not_exist_are_named_not_moved(tmp_path, cli) -> None:
+    rows = [*five_gdelt(SQLDATE="20250230"), dict(KELLOGG, GLOBALEVENTID=1280010, DATEADDED="20250230120000"),
+            dict(KELLOGG, GLOBALEVENTID=1280011, DATEADDED="garbage"),
+            dict(KELLOGG, GLOBALEVENTID=1280012, DATEADDED="20250621250000"),
+            dict(KELLOGG, GLOBALEVENTID=1280013, DATEADDED="")]  # fmt: skip
+    src = write_gdelt(tmp_path / GDELT_FILE, rows)
+    r = cli("import", "gdelt", str(src), "--out", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[:4] == [
+        f"{src}:1: SQLDATE: '20250230' is not a date (YYYYMMDD)",
+        f"{src}:6: DATEADDED: '20250230120000' is not a date and time (YYYYMMDDHHMMSS)",
+        f"{src}:7: DATEADDED: 'garbage' is not a date and time (YYYYMMDDHHMMSS)",
+        f"{src}:8: DATEADDED: '20250621250000' is not a date and time (YYYYMMDDHHMMSS)",
+    ]
+    assert "5 new gdelt events from 9 rows" in r.out  # four good rows, and one without DATEADDED
+    c = loads_cleanly(tmp_path / "out")
+    assert "2025-03-02" not in {str(d)[:10] for d in c.events["start"]}
+
+
+def test_an_unclosed_acled_quote_loses_only_its_row_and_the_counts_add_up(tmp_path, cli) -> None:
+    src = acled_csv(tmp_path / ACLED_FILE, [acled_row(k) for k in range(5)])
+    text = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    names = ACLED_HEADER.split(",")
+    fields = next(csv.reader([text[2]]))
+    fields[names.index("notes")] = '"x'
+    text[2] = ",".join(fields) + "\n"  # a quote opened in row 2's notes and never closed
+    src.write_text("".join(text), encoding="utf-8")
+    r = cli("import", "acled", str(src), "--out", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    assert f"{ACLED_FILE}:3: row: not a CSV row" in r.out
+    assert "line 4 is read again as rows" in r.out  # where the next row's quote closed it
+    assert "4 new acled events from 5 rows" in r.out
+    assert "1 malformed rows skipped" in r.out
+    c = loads_cleanly(tmp_path / "out")
+    assert sorted(c.events["external_id"]) == ["acled:ROW0", "acled:ROW2", "acled:ROW3", "acled:ROW4"]
+    # No later quote to close it: the quote runs to the end of the file, and every line after is read again.
+    rows = [acled_row(k, notes="plain notes") for k in range(5)]
+    rows[1] = acled_row(1, notes="OPEN")
+    src = acled_csv(tmp_path / "b.csv", rows)
+    src.write_text(src.read_text(encoding="utf-8").replace("OPEN", '"x'), encoding="utf-8")
+    r = cli("import", "acled", str(src), "--out", str(tmp_path / "b"))
+    assert "b.csv:3: row: not a CSV row: unexpected end of data; lines 4 to 6 are read again as rows" in r.out
+    assert "4 new acled events from 5 rows" in r.out
+
+
+def test_acled_problems_name_the_physical_line_a_row_starts_on(tmp_path, cli) -> None:
+    rows: list[list[str] | str] = [
+        acled_row(0, notes="First line.\nSecond line.\nThird line."),  # lines 2 to 4
+        "",  # line 5: a blank line is no row
+        acled_row(1, fatalities="many"),  # line 6
+        acled_row(2, notes="One\r\nTwo"),  # lines 7 and 8
+        acled_row(3, event_date="2025-13-01"),  # line 9
+    ]
+    src = acled_csv(tmp_path / ACLED_FILE, rows)
+    r = cli("import", "acled", str(src), "--out", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[:2] == [
+        f"{src}:6: fatalities: 'many' is not a whole number (up to 18 digits)",
+        f"{src}:9: event_date: '2025-13-01' is not a date (YYYY-MM-DD or 21 June 2025)",
+    ]
+    assert "2 new acled events from 4 rows" in r.out
+
+
+def test_a_gdelt_file_with_carriage_return_line_ends_says_so_and_fails(tmp_path, cli) -> None:
+    src = tmp_path / GDELT_FILE
+    src.write_text("".join(gdelt.row(**r).replace("\n", "\r") for r in five_gdelt()), encoding="utf-8")
+    r = cli("import", "gdelt", str(src), "--out", str(tmp_path / "out"))
+    assert r.code == 1, r.out
+    assert f"{GDELT_FILE}:1: row: carriage returns inside a line of 301 columns" in r.out
+    assert "carriage return alone" in r.out
+    assert f"error: {src}: every row is malformed" in r.err
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.parquet"))
+
+
+def test_a_file_whose_every_row_is_malformed_fails_among_good_ones(tmp_path, cli) -> None:
+    good = write_gdelt(tmp_path / GDELT_FILE, five_gdelt())
+    broken = tmp_path / "20250621121500.export.CSV"
+    broken.write_text("not\ta\tgdelt\trow\n" * 3, encoding="utf-8")
+    r = cli("import", "gdelt", str(good), str(broken), "--out", str(tmp_path / "out"))
+    assert r.code == 1
+    assert "5 new gdelt events from 8 rows" in r.out
+    assert (
+        r.err.strip()
+        == f"error: {broken}: every row is malformed (named above): nothing was imported from it"
+    )
+    acled = acled_csv(tmp_path / ACLED_FILE, [acled_row(k, latitude="north") for k in range(3)])
+    r = cli("import", "acled", str(acled), "--out", str(tmp_path / "acled"))
+    assert r.code == 1
+    assert "every row is malformed" in r.err
+
+
+def test_acled_coordinates_are_plain_decimals(tmp_path, cli) -> None:
+    rows = [acled_row(0), acled_row(1, latitude="5_0.45"), acled_row(2, latitude="٥٠.٤٥"),
+            acled_row(3, longitude="nan"), acled_row(4, latitude="-50.45")]  # fmt: skip
+    src = acled_csv(tmp_path / ACLED_FILE, rows)
+    r = cli("import", "acled", str(src), "--out", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    assert f"{ACLED_FILE}:3: latitude: '5_0.45'" in r.out
+    assert f"{ACLED_FILE}:4: latitude: '٥٠.٤٥'" in r.out
+    assert f"{ACLED_FILE}:5: latitude:" in r.out
+    assert sorted(loads_cleanly(tmp_path / "out").events["external_id"]) == ["acled:ROW0", "acled:ROW4"]
+
+
+def test_a_gdelt_line_longer_than_a_piece_is_skipped_also_when_it_ends_in_the_next_read(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(gdelt, "PIECE", 4096)
+    rows = [gdelt.row(**dict(KELLOGG, GLOBALEVENTID=1290000 + k)) for k in range(3)]
+    rows[1] = gdelt.row(**dict(KELLOGG, GLOBALEVENTID=1290001, Actor1Name="K" * 6000))  # 61 columns, 6 KB
+    src = tmp_path / GDELT_FILE
+    src.write_text("".join(rows), encoding="utf-8")
+    report, _ = gdelt.import_files([src], tmp_path / "out", gdelt.Options())
+    assert [str(p) for p in report.problems] == [
+        f"{src}:2: row: a line longer than 4,096 bytes: not a GDELT 2.0 Events row"
+    ]
+    assert gdelt_ids(tmp_path / "out") == {"gdelt:1290000", "gdelt:1290002"}
+
+
+def test_problems_name_each_file_as_the_command_line_gave_it(tmp_path, cli) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write_gdelt(tmp_path / "a" / GDELT_FILE, five_gdelt(SQLDATE="2025062"))
+    write_gdelt(tmp_path / "b" / GDELT_FILE, [dict(KELLOGG, GLOBALEVENTID=1290100, EventCode="X")])
+    one, two = (os.path.relpath(tmp_path / d / GDELT_FILE, ROOT) for d in "ab")  # relative, as typed
+    r = cli("import", "gdelt", one, two, "--out", str(tmp_path / "out"))
+    assert r.out.splitlines()[:2] == [
+        f"{one}:1: SQLDATE: '2025062' is not a date (YYYYMMDD)",
+        f"{two}:1: EventCode: 'X' is not a CAMEO event code",
+    ]
+    assert (
+        r.err.strip() == f"error: {two}: every row is malformed (named above): nothing was imported from it"
+    )

@@ -118,13 +118,14 @@ def test_fips_codes_become_iso_codes() -> None:
 
 
 def test_malformed_rows_are_named_and_skipped_and_the_rest_imports(imported) -> None:
-    _, result = imported
+    data, result = imported
     assert result.code == 0, result.err
+    src = data.parent / GDELT_FILE  # as the command line named it
     lines = result.out.splitlines()
     first_bad = len(GOOD) + 2  # after the good rows and the row without actors
-    assert lines[0] == f"{GDELT_FILE}:{first_bad}: row: 60 columns, expected 61 (a GDELT 2.0 Events row)"
+    assert lines[0] == f"{src}:{first_bad}: row: 60 columns, expected 61 (a GDELT 2.0 Events row)"
     for k, (fld, _, what) in enumerate(MALFORMED):
-        assert f"{GDELT_FILE}:{first_bad + 1 + k}: {fld}: {what}" in lines
+        assert f"{src}:{first_bad + 1 + k}: {fld}: {what}" in lines
     assert "5 new gdelt events from 11 rows" in result.out  # every line, the short one too
     assert "1 rows without an actor" in result.out
     assert "5 malformed rows skipped" in result.out

@@ -10,12 +10,13 @@ says how each column maps and what is dropped.
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime as dt
 import functools
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -115,6 +116,35 @@ def _interval(day: dt.date, precision: str) -> tuple[dt.date, dt.date, str]:
     return day, day, "day"
 
 
+class _Lines:
+    """The file's physical lines for csv.reader (a line ends at \\n, \\r\\n or \\r alone), numbered:
+    which line the record being read starts on, and the lines it took, to read again."""
+
+    def __init__(self, fh: Iterable[str]) -> None:
+        self._fh = iter(fh)
+        self._again: collections.deque[str] = collections.deque()
+        self.number = 0  # lines handed to the reader
+        self.start = 1  # where the current record starts
+        self.held: list[str] = []  # the current record's lines
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._again.popleft() if self._again else next(self._fh)
+        self.number += 1
+        self.held.append(line)
+        return line
+
+    def begin(self) -> None:
+        self.start, self.held = self.number + 1, []
+
+    def again(self) -> None:
+        """Hand the current record's lines after its first to the reader once more."""
+        self._again.extendleft(reversed(self.held[1:]))
+        self.number = self.start
+
+
 class Importer:
     def __init__(self, out: Path, report: imports.Report) -> None:
         self.out, self.report = out, report
@@ -128,14 +158,15 @@ class Importer:
     def run(self, path: Path) -> None:
         """Read the export row by row (Python's csv module: quoted fields, line breaks in notes),
         mapping BATCH rows at a time; a row that is not a row of this header is named and skipped."""
-        shown = path.name
+        shown = str(path)  # as the command line named it: two files of one name are told apart
         report = self.report
         writer = imports.Writer(
             self.out, imports.run_name("acled", [path]), ("events", "participants", "sources", "articles")
         )
         try:
             with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-                rows = csv.reader(fh)
+                lines = _Lines(fh)
+                rows = csv.reader(lines, strict=True)
                 header = [h.strip() for h in next(rows, [])]
                 missing = [c for c in REQUIRED if c not in header]
                 if missing:
@@ -143,39 +174,57 @@ class Importer:
                     report.unread += 1
                     report.problem(Problem(shown, what, line=1), skipped=False)
                 else:
-                    self._rows(rows, header, shown, writer)
+                    self._rows(rows, lines, header, shown, writer)
             imports.finish(writer, (self.actors, self.places), report)
         except UnicodeDecodeError as exc:  # only the header: a row's bad bytes are that row's problem
             report.not_read(shown, str(exc), line=1)
+            writer.discard()
+        except csv.Error as exc:  # only the header: a row that is not CSV is that row's problem
+            report.not_read(shown, f"the header is not a CSV row: {exc}", line=1)
             writer.discard()
         except BaseException as exc:
             err = imports.failed(writer, exc)
             if err is exc:
                 raise
             raise err from None
+        if report.read and report.malformed >= report.read:
+            report.all_malformed.append(shown)
 
-    def _rows(self, rows: Iterator[list[str]], header: list[str], shown: str, writer: imports.Writer) -> None:
+    def _rows(
+        self, rows: Iterator[list[str]], lines: _Lines, header: list[str], shown: str, writer: imports.Writer
+    ) -> None:
+        """Each record named by the physical line it starts on. A record that is not one of the
+        header's rows and spans several lines (a quote not closed, or closed in the wrong place) is
+        named, and the lines after its first are read again as rows of their own: one stray quote
+        loses one row, not the rest of the file."""
         report = self.report
         index = {c: header.index(c) for c in USED if c in header}
         batch: list[tuple[int, list[str]]] = []
-        record = 1  # the header
         while True:
+            lines.begin()
             try:
                 row = next(rows)
+                what = None if len(row) == len(header) or not row else (
+                    f"{len(row)} fields, expected {len(header)} (the header's)"
+                )  # fmt: skip
             except StopIteration:
                 break
-            except csv.Error as exc:  # an unclosed quote runs on to the field size limit
-                report.not_read(shown, f"past row {record:,}: {exc}", line=record + 1)
-                break
+            except csv.Error as exc:  # a quote not closed by the end of the file, or text after one
+                row, what = [""], f"not a CSV row: {exc}"
             if not row:  # a blank line is no row
                 continue
-            record += 1
+            start = lines.start
             report.read += 1
-            if len(row) != len(header):
-                what = f"{len(row)} fields, expected {len(header)} (the header's)"
-                report.problem(Problem(shown, what, field="row", line=record))
+            if what is not None:
+                if lines.number > start:
+                    again = f"line {lines.number:,} is" if lines.number == start + 1 else (
+                        f"lines {start + 1:,} to {lines.number:,} are"
+                    )  # fmt: skip
+                    what += f"; {again} read again as rows"
+                    lines.again()
+                report.problem(Problem(shown, what, field="row", line=start))
                 continue
-            batch.append((record, row))
+            batch.append((start, row))
             if len(batch) >= BATCH:
                 self._batch({c: [r[i] for _, r in batch] for c, i in index.items()},
                             [n for n, _ in batch], shown, writer)  # fmt: skip
@@ -227,11 +276,10 @@ class Importer:
             if not (in_range(day) and all(in_range(d) for d in _interval(day, tp)[:2])):
                 bad("event_date", f"{get('event_date', i)!r} is {RANGE_WHY}")
                 continue
-            try:
-                lat, lon = float(get("latitude", i)), float(get("longitude", i))
-            except ValueError:
+            if not (_DECIMAL.match(get("latitude", i)) and _DECIMAL.match(get("longitude", i))):
                 bad("latitude", f"{get('latitude', i)!r}, {get('longitude', i)!r}: not numbers")
                 continue
+            lat, lon = float(get("latitude", i)), float(get("longitude", i))
             if not (-90 <= lat <= 90 and -180 <= lon <= 180) or np.isnan(lat) or np.isnan(lon):
                 bad("latitude", f"{lat}, {lon} is not on the globe")
                 continue
@@ -343,10 +391,16 @@ def _timestamp(text: str) -> dt.date | None:
     """ACLED's `timestamp` (seconds since 1970) as a day, if it is one within the documented range."""
     if not (text.isascii() and text.isdigit() and len(text) <= 12):
         return None
-    day = dt.datetime.fromtimestamp(int(text), dt.UTC).date()
+    try:
+        day = dt.datetime.fromtimestamp(int(text), dt.UTC).date()
+    except (ValueError, OverflowError, OSError):  # past year 9999: no day at all
+        return None
     return day if in_range(day) else None
 
 
+# A coordinate as ACLED writes it: ASCII digits, an optional sign and decimal point (not Python's
+# wider float syntax: no "5_0", "nan", "1e3" or other scripts' digits).
+_DECIMAL = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)\Z", re.ASCII)
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 
 

@@ -157,6 +157,7 @@ class _Piece(NamedTuple):
     problems: list[Problem]
     malformed: int
     unread: str | None = None  # why the rest of the file was not read
+    file: int = 0  # which of the run's files
 
 
 def _parse(buf: bytes, before: int, shown: str) -> _Piece:
@@ -169,7 +170,7 @@ def _parse(buf: bytes, before: int, shown: str) -> _Piece:
     tabs = np.concatenate(([0], np.cumsum(arr == 9, dtype=np.int32)))
     columns = tabs[ends] - tabs[starts] + 1
     length = ends - starts
-    good = columns == len(COLUMNS)
+    good = (columns == len(COLUMNS)) & (length <= PIECE)
     inner_cr = np.zeros(len(ends), dtype=bool)
     if (arr == 13).any():  # a carriage return ends a line for the parser: only before the newline
         crs = np.concatenate(([0], np.cumsum(arr == 13, dtype=np.int64)))
@@ -179,7 +180,14 @@ def _parse(buf: bytes, before: int, shown: str) -> _Piece:
     numbers = before + 1 + np.arange(len(ends), dtype=np.int64)
     problems = []
     for i in np.flatnonzero(~good)[:MAX_KEPT_PROBLEMS]:
-        if inner_cr[i]:
+        if length[i] > PIECE:
+            what = f"a line longer than {PIECE:,} bytes: not a GDELT 2.0 Events row"
+        elif inner_cr[i] and columns[i] > len(COLUMNS):
+            what = (
+                f"carriage returns inside a line of {columns[i]} columns: rows whose lines end in a "
+                "carriage return alone, not a newline as GDELT's do (convert the line ends)"
+            )
+        elif inner_cr[i]:
             what = "a carriage return inside the row: not a GDELT 2.0 Events row"
         elif length[i] == 0:
             what = f"an empty line, expected {len(COLUMNS)} columns (a GDELT 2.0 Events row)"
@@ -307,6 +315,21 @@ def _texts(batch: pa.Table | pa.RecordBatch) -> tuple[dict[str, pa.Array], list[
     return col, broken
 
 
+def _real_date(text: pa.Array, fmt: str) -> pa.Array:
+    """Dates (timestamps) of `fmt` (%Y then two-digit fields, no separators); null where a value is not
+    one, also where it names no real day or time (Arrow's parser reads 20250230 as 2 March): the parsed
+    fields, put back together as a number, must be the digits read."""
+    parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+    parts = [pc.month, pc.day, pc.hour, pc.minute, pc.second][: fmt.count("%") - 1]
+    digits = pc.fill_null(pc.match_substring_regex(text, rf"^\d{{{4 + 2 * len(parts)}}}$"), False)
+    read = pc.cast(pc.if_else(digits, text, pa.nulls(len(text), pa.string())), pa.int64())
+    back = pc.cast(pc.year(parsed), pa.int64())
+    for part in parts:
+        back = pc.add(pc.multiply(back, 100), pc.cast(part(parsed), pa.int64()))
+    same = pc.fill_null(pc.equal(back, read), False)
+    return pc.if_else(same, parsed, pa.nulls(len(text), parsed.type))
+
+
 def _in_range(day: pa.Array) -> np.ndarray:
     """True where a date is missing or within the documented range (dashboard.daterange)."""
     inside = pc.and_(pc.greater_equal(day, pa.scalar(EARLIEST)), pc.less_equal(day, pa.scalar(LATEST)))
@@ -331,9 +354,9 @@ def _read_ahead(files: Sequence[Path]) -> Iterator[_Piece]:
 
     def produce() -> None:
         try:
-            for path in files:
-                for piece in pieces(path, path.name):
-                    if not put(piece):
+            for k, path in enumerate(files):
+                for piece in pieces(path, str(path)):
+                    if not put(piece._replace(file=k)):
                         return
         finally:
             put(None)
@@ -366,9 +389,13 @@ class Importer:
         self._root_names = pa.array([x.lower() for x in CAMEO_ROOTS.values()], pa.string())
         self.iso3 = iso3_codes()
         self._kinds: dict[str, str | None] = {}
+        self._rows = np.zeros(0, dtype=np.int64)  # per file: rows read,
+        self._malformed = np.zeros(0, dtype=np.int64)  # and rows malformed
 
     def run(self, files: Sequence[Path]) -> list[Path]:
         writer = imports.Writer(self.out, imports.run_name("gdelt", list(files)), SECTIONS)
+        self._rows = np.zeros(len(files), dtype=np.int64)
+        self._malformed = np.zeros(len(files), dtype=np.int64)
         # GDELT's files are small (a few thousand rows): rows of several files are checked and mapped
         # together, CHUNK at a time, so the per-call cost of each column operation is shared.
         pending: list[_Piece] = []
@@ -386,9 +413,11 @@ class Importer:
                     self._flush(pending, writer)
                     pending, held = [], 0
             self._flush(pending, writer)
-            order = {p.name: k for k, p in enumerate(files)}
+            order = {str(p): k for k, p in enumerate(files)}
             self.report.problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))
             imports.finish(writer, (self.actors, self.places), self.report)
+            for k in np.flatnonzero((self._rows > 0) & (self._malformed >= self._rows)):
+                self.report.all_malformed.append(str(files[k]))
         except BaseException as exc:
             err = imports.failed(writer, exc)
             if err is exc:
@@ -400,6 +429,8 @@ class Importer:
         """Count a piece's lines and its malformed ones (those past the kept problems only counted)."""
         r = self.report
         r.read += piece.lines
+        self._rows[piece.file] += piece.lines
+        self._malformed[piece.file] += piece.malformed
         for p in piece.problems:
             r.problem(p)
         r.uncounted(piece.malformed - len(piece.problems))
@@ -413,17 +444,20 @@ class Importer:
         lines = np.concatenate([p.numbers for p in pending])
         # Each row's file (a problem names its file).
         names = np.asarray([p.shown for p in pending], dtype=object)
-        shown = names[np.repeat(np.arange(len(pending)), [len(p.numbers) for p in pending])]
+        which = np.repeat(np.arange(len(pending)), [len(p.numbers) for p in pending])
+        shown = names[which]
+        files = np.asarray([p.file for p in pending], dtype=np.int64)[which]
         for batch in table.to_batches():
             n = batch.num_rows
-            self._batch(batch, lines[:n], shown[:n], writer)
-            lines, shown = lines[n:], shown[n:]
+            self._batch(batch, lines[:n], shown[:n], files[:n], writer)
+            lines, shown, files = lines[n:], shown[n:], files[n:]
 
     # --- one batch ---------------------------------------------------------------------------
 
     def _batch(
-        self, batch: pa.RecordBatch, lines: np.ndarray, shown: np.ndarray, writer: imports.Writer
-    ) -> None:
+        self, batch: pa.RecordBatch, lines: np.ndarray, shown: np.ndarray, files: np.ndarray,
+        writer: imports.Writer,
+    ) -> None:  # fmt: skip
         """Check a batch column by column, then map its good, new, wanted rows column by column."""
         col, broken = _texts(batch)
         n = batch.num_rows
@@ -440,6 +474,7 @@ class Importer:
                 msg = what(i) if callable(what) else what
                 report.problem(Problem(shown[i], msg, field=fld, line=int(lines[i])))
             report.uncounted(max(0, len(idx) - room))
+            np.add.at(self._malformed, files[idx], 1)
             bad[idx] = True
 
         def shown_value(name: str) -> Any:
@@ -459,14 +494,16 @@ class Importer:
                 f"{shown_value('GLOBALEVENTID')(i)} is not an event id (a whole number up to {INT64_MAX})"
             ),
         )
-        date = pc.strptime(col["SQLDATE"], format="%Y%m%d", unit="s", error_is_null=True)
-        eight = pc.fill_null(pc.match_substring_regex(col["SQLDATE"], r"^\d{8}$"), False)
-        bad_date = pc.or_(pc.is_null(date), pc.invert(eight)).to_numpy(zero_copy_only=False)
-        fail(bad_date, "SQLDATE", lambda i: f"{shown_value('SQLDATE')(i)} is not a date (YYYYMMDD)")
+        date = _real_date(col["SQLDATE"], "%Y%m%d")
+        fail(pc.is_null(date).to_numpy(zero_copy_only=False), "SQLDATE",
+             lambda i: f"{shown_value('SQLDATE')(i)} is not a date (YYYYMMDD)")  # fmt: skip
         day = pc.cast(date, pa.date32())
         fail(~_in_range(day), "SQLDATE", lambda i: f"{shown_value('SQLDATE')(i)} is {RANGE_WHY}")
-        added_day = pc.utf8_slice_codeunits(col["DATEADDED"], 0, 8)
-        added = pc.cast(pc.strptime(added_day, format="%Y%m%d", unit="s", error_is_null=True), pa.date32())
+        stamp = _real_date(col["DATEADDED"], "%Y%m%d%H%M%S")
+        no_added = imports.blank(col["DATEADDED"])
+        fail(pc.and_(pc.is_null(stamp), pc.invert(no_added)).to_numpy(zero_copy_only=False), "DATEADDED",
+             lambda i: f"{shown_value('DATEADDED')(i)} is not a date and time (YYYYMMDDHHMMSS)")  # fmt: skip
+        added = pc.cast(stamp, pa.date32())
         fail(~_in_range(added), "DATEADDED", lambda i: f"{shown_value('DATEADDED')(i)} is {RANGE_WHY}")
         code = col["EventCode"]
         code_ok = pc.fill_null(pc.match_substring_regex(code, CAMEO_CODE.pattern), False)

@@ -9,6 +9,10 @@ an output folder, usually inside the data folder:
     DIR/gdelt-RUN.participants.parquet  with their participants and sources, written
     DIR/gdelt-RUN.sources.parquet       batch by batch as the input streams in
 
+RUN is made of the input files' names; a later run of files with the same names
+(the same file again with rows fixed, or another folder's file of that name) is
+numbered `RUN-2`, `RUN-3`, …, so no run replaces another's rows.
+
 An event whose external id is already in the folder is not imported again, so
 importing a file twice changes nothing. Every file is written under a
 temporary name and renamed into place only when the whole run is written
@@ -20,6 +24,7 @@ nothing behind.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -38,6 +43,7 @@ from dashboard.readers import bulk
 
 MAX_SHOWN_PROBLEMS = 50  # a broken file lists this many rows, then a count
 MAX_KEPT_PROBLEMS = 1_000  # problems kept in memory; the rest are only counted
+MAX_SAME_NAME = 100_000  # runs of the same input names in one folder
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 
@@ -85,6 +91,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0  # every problem, kept or not
     written: list[Path] = field(default_factory=list)
+    all_malformed: list[str] = field(default_factory=list)  # files with rows, every one malformed
 
     def skip(self, why: str, n: int = 1) -> None:
         if n:
@@ -225,12 +232,18 @@ class Writer:
             self._writers[section].write_table(table)
 
     def close(self) -> list[tuple[Path, Path]]:
-        """Finish the files: (temporary, final) for each section that holds rows."""
-        staged = []
-        for section, w in self._writers.items():
+        """Finish the files: (temporary, final) for each section. The final name is the run's name,
+        numbered (`-2`, `-3`, …) when an earlier run took it: a run never replaces another's rows."""
+        for w in self._writers.values():
             w.close()
-            staged.append((self._tmp[section], self.out / f"{self.name}.{section}.parquet"))
-        return staged
+        name = self.name
+        for k in range(2, MAX_SAME_NAME + 2):
+            if not any((self.out / f"{name}.{section}.parquet").exists() for section in self._writers):
+                break
+            name = f"{self.name}-{k}"
+        else:
+            raise FileExistsError(errno.EEXIST, f"{MAX_SAME_NAME:,} runs already named {self.name}")
+        return [(self._tmp[s], self.out / f"{name}.{s}.parquet") for s in self._writers]
 
     def discard(self) -> None:
         """Remove every temporary file (closing what is still open)."""
