@@ -59,6 +59,13 @@ def test_a_post_signed_with_an_existing_actor_s_name_in_another_case_reuses_it(d
     assert len(after.events[after.events["article"] == "kellogg-lukashenko-minsk"]) == 22
 
 
+@pytest.mark.parametrize("signed", ["Bélarus (@belarus2)", "BELARÚS (@belarus)", "Be\u0301larus (@b)"])
+def test_a_post_signed_with_an_existing_actor_s_name_with_accents_reuses_it(signed: str) -> None:
+    d = seed_draft(POST.replace("belarus (@belarus)", signed))
+    assert d.actors == [], d.actors  # before: a new `belarus-2` named "Bélarus" beside `belarus`
+    assert d.events[-1].participants[0] == {"actor": "belarus", "role": "publisher"}
+
+
 def test_a_new_record_whose_id_exists_for_something_else_gets_a_free_id() -> None:
     places = {"romania": Place(id="romania", name="Romania Street", kind="site", country="MDA")}
     d = drafting.draft(

@@ -4,6 +4,7 @@ GeoNames' cities and countries (the geocoder's offline gazetteer, every alternat
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -85,7 +86,7 @@ class Known:
     _autos: list[tuple[Any, list[str]]] = field(default_factory=list)
     _pending: list[str] = field(default_factory=list)  # names added since the automata were built
     _actor_by: dict[str, tuple[str, str]] = field(default_factory=dict)
-    _actor_folded: dict[str, str] = field(default_factory=dict)  # casefolded name or alias → id
+    _actor_folded: dict[str, str] = field(default_factory=dict)  # name or alias, case and accents folded → id
     _place_by: dict[str, str] = field(default_factory=dict)
     _cities: dict[tuple[str, frozenset[str]], tuple[str, str] | None] = field(default_factory=dict)
 
@@ -317,7 +318,9 @@ def free_id(base: str, taken: Any) -> str:
 
 
 def _casefold(name: str) -> str:
-    return " ".join(name.casefold().split())
+    """A name as compared with another: case and accents folded ('Bélarus' → 'belarus'), spaces single."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def _fold(name: str) -> str:
