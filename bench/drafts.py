@@ -277,6 +277,9 @@ def adversarial_texts(size: int) -> list[tuple[str, str]]:
         + "b\n",
     }
     out += [(name, (unit * (size // len(unit) + 1))[:size]) for name, unit in shapes.items()]
+    # Each line a new author: every one proposes a new actor, so the name index grows line by line.
+    signed = "".join(f"— Name{i} (@n{i}) June 21, 2025\n" for i in range(size // 30 + 1))
+    out.append(("signature lines, each by a new author", signed[: signed.rfind("\n", 0, size) + 1]))
     return [(name, ADVERSARIAL_LEAD + text) for name, text in out]
 
 

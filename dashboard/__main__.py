@@ -242,7 +242,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         beside = out.parent / text_file
         own_text = args.text != "-" and beside.exists() and beside.resolve() == Path(args.text).resolve()
         for path in (out, *([] if own_text else [beside])):
-            if path.exists():
+            if os.path.lexists(path):  # a symlink, dangling or not, is a file draft will not replace
                 _err(f"error: {path} exists; draft never writes over a file: give another --out or --id")
                 return 2
         try:

@@ -117,6 +117,30 @@ def test_every_pattern_is_linear_on_runs_of_its_own_characters() -> None:
                 assert long < 8 * short, (pat.pattern[:80], piece, ch, short, long)
 
 
+def signatures(n: int) -> str:
+    """`n` signature lines, each by an author the data folder does not have."""
+    return "".join(f"— Name{i} (@n{i}) June 21, 2025\n" for i in range(n))
+
+
+def _draft_cost(text: str) -> float:
+    import time  # noqa: PLC0415
+
+    best = float("inf")
+    for _ in range(2):
+        started = time.process_time()
+        draft_or_refuse(text)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def test_many_new_authors_cost_linear_time() -> None:
+    """Each signature line proposes a new actor; four times the lines cost at most eight times as much
+    (rebuilding every name's matcher for each new actor made it sixteen, 1 MB of them over a minute)."""
+    short = _draft_cost(signatures(1_000))
+    long = _draft_cost(signatures(4_000))
+    assert long < 8 * short, (short, long)
+
+
 # --- the page's child process ----------------------------------------------------------------
 
 

@@ -59,6 +59,13 @@ def test_a_post_signed_with_an_existing_actor_s_name_in_another_case_reuses_it(d
     assert len(after.events[after.events["article"] == "kellogg-lukashenko-minsk"]) == 22
 
 
+@pytest.mark.parametrize("signed", ["Bélarus (@belarus2)", "BELARÚS (@belarus)", "Be\u0301larus (@b)"])
+def test_a_post_signed_with_an_existing_actor_s_name_with_accents_reuses_it(signed: str) -> None:
+    d = seed_draft(POST.replace("belarus (@belarus)", signed))
+    assert d.actors == [], d.actors  # before: a new `belarus-2` named "Bélarus" beside `belarus`
+    assert d.events[-1].participants[0] == {"actor": "belarus", "role": "publisher"}
+
+
 def test_a_new_record_whose_id_exists_for_something_else_gets_a_free_id() -> None:
     places = {"romania": Place(id="romania", name="Romania Street", kind="site", country="MDA")}
     d = drafting.draft(
@@ -253,6 +260,27 @@ def test_draft_out_never_overwrites_an_article_or_its_text(data_copy: Path, tmp_
     assert beside.read_text(encoding="utf-8") == "another text"
     assert not (tmp_path / "out" / "new.yaml").exists()
     assert corpus.load(data_copy).summary() == SEED.summary()
+
+
+def test_draft_out_refuses_a_symlink_and_names_it(data_copy: Path, tmp_path: Path, cli) -> None:
+    """A symlink at --out, even one pointing nowhere, is refused by its own name (before: the refusal
+    named a hidden temporary file, `.link.yaml.….partial exists`), and nothing is written."""
+    src = tmp_path / "a.txt"
+    src.write_text("Lukashenko met Kellogg in Minsk.", encoding="utf-8")
+    (tmp_path / "o").mkdir()
+    link, target = tmp_path / "o" / "link.yaml", tmp_path / "nowhere" / "x.yaml"
+    link.symlink_to(target)
+    r = cli(*_args(src, data_copy, link, "--id", "zz"))
+    assert r.code == 2
+    assert f"error: {link} exists" in r.err
+    assert ".partial" not in r.err
+    assert not target.exists()
+    assert sorted(p.name for p in link.parent.iterdir()) == ["link.yaml"]
+    # Written at the last moment (a link made after the check), the refusal names the path too.
+    with pytest.raises(FileExistsError) as exc:
+        review.write_new(link, b"draft")
+    assert exc.value.filename == str(link)
+    assert sorted(p.name for p in link.parent.iterdir()) == ["link.yaml"]
 
 
 # --- the page --------------------------------------------------------------------------------------

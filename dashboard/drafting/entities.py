@@ -4,6 +4,7 @@ GeoNames' cities and countries (the geocoder's offline gazetteer, every alternat
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -80,9 +81,12 @@ class Known:
     places: dict[str, Place]
     new_actors: dict[str, dict[str, Any]] = field(default_factory=dict)
     new_places: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _auto: Any = None
+    # Names as matchers: automata of disjoint name sets, each at least twice the next one's size, so
+    # a name proposed along the way costs a small rebuild, not the whole index's (Bentley–Saxe).
+    _autos: list[tuple[Any, list[str]]] = field(default_factory=list)
+    _pending: list[str] = field(default_factory=list)  # names added since the automata were built
     _actor_by: dict[str, tuple[str, str]] = field(default_factory=dict)
-    _actor_folded: dict[str, str] = field(default_factory=dict)  # casefolded name or alias → id
+    _actor_folded: dict[str, str] = field(default_factory=dict)  # name or alias, case and accents folded → id
     _place_by: dict[str, str] = field(default_factory=dict)
     _cities: dict[tuple[str, frozenset[str]], tuple[str, str] | None] = field(default_factory=dict)
 
@@ -97,35 +101,50 @@ class Known:
                 by.setdefault(al, (a.id, "alias"))
             if a.kind == "person" and " " in a.name:
                 by.setdefault(a.name.split()[-1], (a.id, "surname"))
-        for rec in self.new_actors.values():
-            by.setdefault(rec["name"], (rec["id"], "name"))
-            by.setdefault(rec["name"].split()[-1], (rec["id"], "surname"))
+        self._actor_by = by
         self._actor_folded = {}
         for a in self.actors.values():
             for n in (a.name, *a.aliases):
                 self._actor_folded.setdefault(_casefold(n), a.id)
+        self._autos, self._pending = [], [n for n in by if len(n) > 1]
         for rec in self.new_actors.values():
-            self._actor_folded.setdefault(_casefold(rec["name"]), rec["id"])
-        # Names match as written, on word boundaries, in one pass over a sentence (Aho–Corasick).
-        import ahocorasick  # noqa: PLC0415
-
-        self._actor_by = by
-        auto = ahocorasick.Automaton()
-        for n in by:
-            if len(n) > 1:
-                auto.add_word(n, n)
-        if len(auto):
-            auto.make_automaton()
-        self._auto = auto
+            self._add_names(rec)
         self._place_by = {}
         for p in self.places.values():
             for n in (p.name, *p.aliases):
                 self._place_by.setdefault(_fold(n), p.id)
 
+    def _add_names(self, rec: dict[str, Any]) -> None:
+        """A proposed actor's name and surname into the index, unless an earlier actor has them."""
+        for n, how in ((rec["name"], "name"), (rec["name"].split()[-1], "surname")):
+            if n not in self._actor_by:
+                self._actor_by[n] = (rec["id"], how)
+                if len(n) > 1:
+                    self._pending.append(n)
+        self._actor_folded.setdefault(_casefold(rec["name"]), rec["id"])
+
+    def _automata(self) -> list[Any]:
+        """The matchers, the names added since the last call built into them: the new names become
+        the smallest automaton, merged with the next larger one while that one is at most twice its
+        size, so each name is built into an automaton O(log n) times in all."""
+        if self._pending:
+            names, self._pending = self._pending, []
+            while self._autos and len(self._autos[-1][1]) <= 2 * len(names):
+                names = self._autos.pop()[1] + names
+            # Names match as written, on word boundaries, in one pass over a sentence (Aho–Corasick).
+            import ahocorasick  # noqa: PLC0415
+
+            auto = ahocorasick.Automaton()
+            for n in names:
+                auto.add_word(n, n)
+            auto.make_automaton()
+            self._autos.append((auto, names))
+        return [auto for auto, _ in self._autos]
+
     def actors_in(self, text: str, offset: int = 0) -> list[Mention]:
         out = []
-        if len(self._auto):
-            for end, name in self._auto.iter(text):
+        for auto in self._automata():
+            for end, name in auto.iter(text):
                 start = end - len(name) + 1
                 if (start and (text[start - 1].isalnum() or text[start - 1] in "_@")) or (
                     end + 1 < len(text) and (text[end + 1].isalnum() or text[end + 1] == "_")
@@ -163,7 +182,7 @@ class Known:
             return aid
         aid = free_id(slug(name), lambda x: x in self.actors or x in self.new_actors)
         self.new_actors[aid] = {"id": aid, "name": name.strip(), "kind": kind, **fields}
-        self._index()
+        self._add_names(self.new_actors[aid])
         return aid
 
     def _leader(self, iso3: str) -> str | None:
@@ -299,7 +318,9 @@ def free_id(base: str, taken: Any) -> str:
 
 
 def _casefold(name: str) -> str:
-    return " ".join(name.casefold().split())
+    """A name as compared with another: case and accents folded ('Bélarus' → 'belarus'), spaces single."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def _fold(name: str) -> str:

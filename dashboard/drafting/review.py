@@ -188,7 +188,7 @@ def save(
         folder.mkdir(parents=True, exist_ok=True)
         with _locked(folder):
             for path in (yaml_path, text_path):
-                if path.exists():
+                if os.path.lexists(path):
                     raise FileExistsError(
                         f"{path.relative_to(root)} exists already; give the article another id"
                     )
@@ -258,7 +258,10 @@ def write_new(path: Path, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.link(tmp, path)  # fails with FileExistsError rather than replace a file
+        try:
+            os.link(tmp, path)  # fails with FileExistsError rather than replace a file
+        except FileExistsError as exc:  # named by the caller's path, not the temporary one
+            raise FileExistsError(exc.errno, exc.strerror, str(path)) from None
     finally:
         tmp.unlink(missing_ok=True)
     dir_fd = os.open(path.parent, os.O_RDONLY)
