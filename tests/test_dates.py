@@ -333,6 +333,10 @@ TYPED: dict[str, tuple[pa.DataType, list[tuple[object, str | None]]]] = {
                           ("2025-6-21", "start: missing or not a date"),
                           ("1799-12-31", f"start: 1799-12-31 is {RANGE}"), ("21/06/2025", "start: missing or not a date")]),
     "d64": (pa.date64(), [(D(2025, 6, 21), None), (D(1700, 1, 1), f"start: 1700-01-01 is {RANGE}")]),
+    # Noon of 21 June 2025, as milliseconds: its day; and milliseconds no date can count to.
+    "d64ms": (pa.date64(), [(1_750_507_200_000, None)]),
+    "tsfar": (pa.timestamp("ms"), [(10**18, "start: missing or not a date"),
+                                  (-(2**63), "start: missing or not a date")]),
     "int": (pa.int64(), [(20250621, None)]),  # the whole file is refused: a number is no date
 }  # fmt: skip
 REFUSED = [

@@ -362,9 +362,17 @@ def _as_dates(values: pa.ChunkedArray) -> pa.ChunkedArray | None:
         values, t = values.cast(t.value_type), t.value_type
     if pa.types.is_null(t):
         return values.cast(pa.date32())
-    if pa.types.is_date(t):
-        return values.cast(pa.date32())
+    if pa.types.is_date32(t):
+        return values
+    if pa.types.is_date64(t):  # milliseconds, not always at midnight: the day they fall in
+        values, t = values.cast(pa.timestamp("ms")), pa.timestamp("ms")
     if pa.types.is_timestamp(t):
+        # Beyond the days a date32 counts (±5.8 million years) a cast would wrap around: no date.
+        reach = (2**31 - 2) * 86_400 * {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[t.unit]
+        if reach < 2**63:  # seconds and milliseconds can go that far
+            n = pc.cast(values, pa.int64())
+            far = pc.or_(pc.greater_equal(n, reach), pc.less_equal(n, -reach))
+            values = pc.if_else(far, pa.scalar(None, t), values)
         return (pc.local_timestamp(values) if t.tz is not None else values).cast(pa.date32())
     if pa.types.is_string(t) or pa.types.is_large_string(t):
         parsed = pc.strptime(values, format="%Y-%m-%d", unit="s", error_is_null=True)
