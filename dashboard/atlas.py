@@ -139,7 +139,32 @@ def ensure_store(root: Path) -> store.Store:
 
 
 def open_atlas(root: Path, engine: str | None = None) -> Atlas:
-    s = ensure_store(root)
+    """The data folder's store, opened: built first if need be, and built again if it cannot be read.
+
+    A store whose files pass `store.readable` but still cannot be read is
+    discarded and built once more; if that one cannot be read either, a
+    `store.StoreError` says so.
+    """
+    for attempt in range(2):
+        s = ensure_store(root)
+        try:
+            return _opened(root, s, engine)
+        except DataError:
+            raise
+        except ValueError as exc:
+            if "unknown engine" in str(exc):  # a bad engine setting, not a bad store
+                raise
+            failure: Exception = exc
+        except Exception as exc:  # each engine has its own errors for a damaged file
+            failure = exc
+        store.discard(s.path)
+        if attempt:
+            why = str(failure).strip().splitlines()[0] if str(failure).strip() else type(failure).__name__
+            raise store.StoreError(f"{root}: its store cannot be read: {why}", "its store cannot be read")
+    raise AssertionError("unreachable")
+
+
+def _opened(root: Path, s: store.Store, engine: str | None) -> Atlas:
     eng = query.engine(s, engine)
     origin = query.origins(eng)
     return Atlas(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import logging
 import os
 import shutil
 from dataclasses import dataclass
@@ -92,6 +93,7 @@ def schema_fingerprint(schemas: dict[str, pa.Schema], catalog_layout: str) -> st
 SCHEMA = schema_fingerprint(SCHEMAS, catalog.layout())
 STALE_PARTIAL_S = folder.STALE_PARTIAL_S
 CATALOG = "catalog.json"  # the corpus's articles, actors, places, coordinates and problems
+LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -267,7 +269,12 @@ def location(root: Path, fingerprint: str) -> Path:
 def current(root: Path, fingerprint: str) -> Store | None:
     """The store built from this data folder as it is now, if there is one."""
     path = location(root, fingerprint)
-    return _open(path) if _complete(path, fingerprint) else None
+    if not _complete(path, fingerprint):
+        return None
+    if not readable(path):
+        discard(path)  # the next build writes it again
+        return None
+    return _open(path)
 
 
 class StoreError(DataError):
@@ -291,7 +298,7 @@ def build(corpus: Corpus, out: Path | None = None) -> Store:
     """
     fingerprint = corpus.fingerprint or folder.fingerprint(corpus.root)
     final = Path(out) if out is not None else location(corpus.root, fingerprint)
-    if _complete(final, fingerprint):
+    if _complete(final, fingerprint) and readable(final):
         return _open(final)
     try:
         _write(corpus, final, fingerprint, own=out is None)
@@ -324,7 +331,10 @@ def _write(corpus: Corpus, final: Path, fingerprint: str, own: bool) -> None:
         for f in tmp.iterdir():
             _sync(f)
         meta = {"format": FORMAT, "schema": SCHEMA, "fingerprint": fingerprint, "events": len(corpus.events),
-                "data": str(corpus.root.resolve())}  # fmt: skip
+                "data": str(corpus.root.resolve()),
+                # What opening checks, in one look at each file: its size, and each table's rows.
+                "files": {f.name: f.stat().st_size for f in sorted(tmp.iterdir()) if f.name in _CHECKED},
+                "rows": {name: t.num_rows for name, t in written.items()}}  # fmt: skip
         # Written last: a folder with store.json is complete.
         (tmp / "store.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         _sync(tmp / "store.json")
@@ -389,6 +399,46 @@ def _complete(path: Path, fingerprint: str) -> bool:
     except (OSError, ValueError):
         return False
     return (meta.get("format"), meta.get("schema"), meta.get("fingerprint")) == (FORMAT, SCHEMA, fingerprint)
+
+
+_CHECKED = {*(f"{name}.parquet" for name in TABLES), CATALOG, HOT}
+
+
+def readable(path: Path) -> bool:
+    """Whether a complete store's files are all there and whole, checked per file, not per row.
+
+    Each file has the size `store.json` records, and each table's Parquet footer
+    reads and counts the rows recorded (a store written before sizes were recorded:
+    its footers and its events). A store damaged on disk — truncated, a file
+    removed — is not read: it is discarded and built again.
+    """
+    try:
+        meta = json.loads((path / "store.json").read_text(encoding="utf-8"))
+        sizes, rows = meta.get("files") or {}, meta.get("rows") or {}
+        rows.setdefault("events", int(meta["events"]))
+        for name, size in sizes.items():
+            if (path / name).stat().st_size != size:
+                raise ValueError(f"{name} is {(path / name).stat().st_size} bytes, not {size}")
+        for name in TABLES:
+            n = pq.read_metadata(path / f"{name}.parquet").num_rows
+            if name in rows and n != rows[name]:
+                raise ValueError(f"{name}.parquet holds {n} rows, not {rows[name]}")
+        if not (path / CATALOG).is_file():
+            raise ValueError(f"{CATALOG} is missing")
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as exc:
+        LOG.warning("the store %s cannot be read (%s); it is built again", path, exc)
+        return False
+    return True
+
+
+def discard(path: Path) -> None:
+    """Remove a store that cannot be read: moved aside first, so no reader takes it for complete."""
+    aside = path.with_name(f".partial-bad-{os.getpid()}-{path.name}")
+    try:
+        path.rename(aside)
+    except OSError:  # gone already (another process discarded it), or not ours to move
+        return
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def _open(path: Path) -> Store:

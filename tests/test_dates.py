@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -315,3 +316,91 @@ def test_no_page_raises_when_the_timeline_bins_the_whole_range(spread_data: Path
         assert not at.exception, (page, at.exception)
     at.switch_page(PAGES[0]).run()
     assert any(re.search(r"\d+ of 722 events", m.value) for m in at.markdown)
+
+
+# --- bulk dates, whatever type each file stores them as -----------------------------------------
+
+D = dt.date
+# One events file per type `start` and `end` may be stored as: each row's date, and what validate says.
+TYPED: dict[str, tuple[pa.DataType, list[tuple[object, str | None]]]] = {
+    "tss": (pa.timestamp("s"), [(dt.datetime(1, 1, 1), f"start: 0001-01-01 is {RANGE}"),
+                                (dt.datetime(9999, 12, 30), f"start: 9999-12-30 is {RANGE}"),
+                                (dt.datetime(1970, 1, 1), None)]),
+    # 10:00 UTC on 30 December is already 31 December on Kiritimati (UTC+14): inside the range.
+    "tz": (pa.timestamp("ms", tz="Pacific/Kiritimati"),
+           [(dt.datetime(2099, 12, 30, 10, tzinfo=dt.UTC), None)]),
+    "str": (pa.string(), [("2025-06-21", None), ("2025-02-30", "start: missing or not a date"),
+                          ("2025-6-21", "start: missing or not a date"),
+                          ("1799-12-31", f"start: 1799-12-31 is {RANGE}"), ("21/06/2025", "start: missing or not a date")]),
+    "d64": (pa.date64(), [(D(2025, 6, 21), None), (D(1700, 1, 1), f"start: 1700-01-01 is {RANGE}")]),
+    # Noon of 21 June 2025, as milliseconds: its day; and milliseconds no date can count to.
+    "d64ms": (pa.date64(), [(1_750_507_200_000, None)]),
+    "tsfar": (pa.timestamp("ms"), [(10**18, "start: missing or not a date"),
+                                  (-(2**63), "start: missing or not a date")]),
+    "int": (pa.int64(), [(20250621, None)]),  # the whole file is refused: a number is no date
+}  # fmt: skip
+REFUSED = [
+    f"int.events.parquet: {f}: must hold dates ({bulk.DATE_TYPES}), not int64" for f in ("end", "start")
+]
+
+
+def write_typed(root: Path, name: str) -> None:
+    typ, rows = TYPED[name]
+    ids = [f"{name}-{i}" for i in range(1, len(rows) + 1)]
+    values = pa.array([r[0] for r in rows], typ)
+    base = [bulk_event(i, None, None) for i in ids]
+    sch = bulk.schema("events")
+    events = pa.Table.from_pylist([{k: r.get(k) for k in sch.names} for r in base], schema=sch)
+    for col in ("start", "end"):
+        events = events.set_column(sch.get_field_index(col), col, values)
+    pq.write_table(events, root / f"{name}.events.parquet")
+    for section, recs in (
+        ("participants", [{"event": i, "actor": "keith-kellogg"} for i in ids]),
+        (
+            "sources",
+            [{"event": i, "article": "kellogg-lukashenko-minsk", "start": 0, "end": 10} for i in ids],
+        ),
+    ):
+        pq.write_table(
+            pa.Table.from_pylist(recs, schema=bulk.schema(section, recs[0])),
+            root / f"{name}.{section}.parquet",
+        )
+
+
+def typed_results(c: corpus.Corpus, name: str) -> tuple[list[str], set[str]]:
+    return sorted(e for e in errors(c) if e.startswith(f"{name}.events.")), {
+        i for i in c.events["id"] if i.startswith(f"{name}-")
+    }
+
+
+def test_bulk_dates_of_every_type_are_read_per_file_alone_or_together(data_copy: Path, cli) -> None:
+    together = data_copy
+    alone = {}
+    for name in TYPED:
+        root = data_copy.parent / f"only-{name}"
+        shutil.copytree(data_copy, root)
+        write_typed(root, name)
+        alone[name] = typed_results(corpus.load(root), name)
+    for name in TYPED:
+        write_typed(together, name)
+    c = corpus.load(together)
+    for name, (_, rows) in TYPED.items():
+        got = typed_results(c, name)
+        assert got == alone[name], name  # the same, whatever other files are there
+        if name == "int":
+            assert got == (REFUSED, set()), got
+            continue
+        want = sorted(
+            f"{name}.events.parquet:{n}: record {name}-{n}: {m}" for n, (_, m) in enumerate(rows, 1) if m
+        )
+        assert got == (want, {f"{name}-{n}" for n, (_, m) in enumerate(rows, 1) if not m}), name
+    starts = dict(zip(c.events["id"], c.events["start"].dt.date, strict=True))
+    assert (starts["tss-3"], starts["tz-1"], starts["d64-1"]) == (
+        D(1970, 1, 1),
+        D(2099, 12, 31),
+        D(2025, 6, 21),
+    )
+    r = cli("validate", "--data", str(together))
+    assert r.code == 1
+    assert "tss.events.parquet:3: record tss-3" not in r.out
+    assert set(REFUSED) <= set(r.out.splitlines())

@@ -293,3 +293,64 @@ def test_a_cache_that_cannot_be_written_is_one_line_and_a_short_notice(
         f"error: cannot write the store in {cache}: {why}; nothing of it was kept"
     ]
     assert page_notice(seed_copy, monkeypatch) == f"The data cannot be opened right now: {why}."
+
+
+# --- a store damaged on disk ----------------------------------------------------------------------
+
+
+def damage(path: Path, how: str) -> None:
+    """As a disk or a careless hand leaves a store: every table cut to 100 bytes, one file gone, or
+    bytes in the middle of the events overwritten (size and footer intact)."""
+    if how == "truncated":
+        for f in path.glob("*.parquet"):
+            os.truncate(f, 100)
+    elif how == "a table removed":
+        (path / "participants.parquet").unlink()
+    else:
+        f = path / "events.parquet"
+        size = f.stat().st_size
+        with f.open("r+b") as out:
+            out.seek(8)
+            out.write(b"\xff" * (size // 2 - 8))
+    assert (path / "store.json").is_file()
+
+
+@pytest.mark.parametrize("how", ["truncated", "a table removed", "overwritten inside"])
+def test_a_damaged_store_is_built_again_and_every_page_renders(
+    how: str, seed_copy: Path, cache: Path, cli, monkeypatch
+) -> None:
+    built = atlas.open_atlas(seed_copy).store
+    damage(built.path, how)
+    # The next server's first reader: every page renders, from a store built again.
+    monkeypatch.setenv("DASHBOARD_DATA", str(seed_copy))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    for page in ("ui/explorer.py", "ui/events.py", "ui/about.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert [e.value for e in at.error] == [], page
+        if page != "ui/about.py":
+            assert any("22 of 22 events" in m.value for m in at.markdown), page
+    assert pq.read_metadata(built.table("events")).num_rows == 22
+    assert [n for n in stores(cache) if not n.startswith("store-")] == []  # the damaged one is gone
+    # And the command line: damaged again, `export` builds it again too and writes every event.
+    damage(built.path, how)
+    r = cli("export", "--data", str(seed_copy), "--format", "json")
+    assert r.code == 0, r.err
+    assert len(json.loads(r.out)["events"]) == 22
+    assert store.readable(built.path)
+
+
+def test_a_damaged_store_that_cannot_be_built_again_is_a_short_notice(
+    seed_copy: Path, tmp_path: Path, cli, mounts, monkeypatch
+) -> None:
+    cache = tmpfs(tmp_path / "cache", mounts, "size=8m")
+    monkeypatch.setenv("CONTACT_ATLAS_CACHE", str(cache))
+    damage(atlas.open_atlas(seed_copy).store.path, "truncated")
+    mount("-o", "remount,ro", str(cache))
+    assert (
+        page_notice(seed_copy, monkeypatch) == "The data cannot be opened right now: Read-only file system."
+    )
+    r = cli("export", "--data", str(seed_copy))
+    assert r.code == 2
+    assert r.err.strip().splitlines()[-1].endswith("Read-only file system; nothing of it was kept")

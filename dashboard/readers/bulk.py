@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard import daterange
@@ -80,6 +81,13 @@ TYPES: dict[str, pa.DataType] = {
     "goldstein": pa.float64(), "tone": pa.float64(),
 }  # fmt: skip
 SPAN_TYPES = {"start": pa.int64(), "end": pa.int64()}  # in sources, a span's offsets
+# Each section's date columns: read as dates file by file, whatever each file stores them as.
+DATES: dict[str, tuple[str, ...]] = {
+    "events": ("start", "end"),
+    "articles": ("published",),
+    "sources": ("date",),
+}
+DATE_TYPES = "a date, a timestamp, or text YYYY-MM-DD"
 
 
 def schema(section: str, columns: Iterable[str] | None = None) -> pa.Schema:
@@ -163,7 +171,14 @@ def read(root: Path, problems: list[Problem]) -> Tables:
         # Low-cardinality columns arrive as categoricals: checks then look at a few hundred
         # distinct values instead of a million strings, and the frames stay small.
         dictionary = [c for c in CATEGORICAL.get(section, ()) if c in schema.names]
-        frame = pq.read_table(path, read_dictionary=dictionary).to_pandas(date_as_object=False)
+        table = pq.read_table(path, read_dictionary=dictionary)
+        table, wrong = _with_dates(table, DATES.get(section, ()))
+        if wrong:
+            problems.extend(
+                Problem(rel, f"must hold dates ({DATE_TYPES}), not {t}", None, col) for col, t in wrong
+            )
+            continue
+        frame = table.to_pandas(date_as_object=False)
         for col in OPTIONAL[section]:
             if col not in frame:
                 frame[col] = None
@@ -315,13 +330,63 @@ def check_events(
     return out
 
 
+def _with_dates(table: pa.Table, columns: Iterable[str]) -> tuple[pa.Table, list[tuple[str, pa.DataType]]]:
+    """One file's date columns as Arrow dates (a missing one: all null), and those of a type holding none.
+
+    Converted here, per file and column-wise, so a file's dates never depend on
+    the types of the other files they are combined with, and a date outside the
+    range pandas' nanoseconds reach (0001-01-01) stays a date, reported as out of range.
+    """
+    wrong = []
+    for col in columns:
+        if col not in table.column_names:
+            table = table.append_column(col, pa.nulls(len(table), pa.date32()))
+            continue
+        dates = _as_dates(table[col])
+        if dates is None:
+            wrong.append((col, table[col].type))
+        else:
+            table = table.set_column(table.schema.get_field_index(col), col, dates)
+    return table, wrong
+
+
+def _as_dates(values: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """A column as `date32` (null where a value is none or not a date), or None for a type that holds
+    no dates (numbers: a day count or nanoseconds would be a guess).
+
+    A timestamp with a time zone is its day there (midnight of 21 June in Minsk is
+    21 June, not the UTC day before); text must be exactly YYYY-MM-DD, a real day.
+    """
+    t = values.type
+    if pa.types.is_dictionary(t):
+        values, t = values.cast(t.value_type), t.value_type
+    if pa.types.is_null(t):
+        return values.cast(pa.date32())
+    if pa.types.is_date32(t):
+        return values
+    if pa.types.is_date64(t):  # milliseconds, not always at midnight: the day they fall in
+        values, t = values.cast(pa.timestamp("ms")), pa.timestamp("ms")
+    if pa.types.is_timestamp(t):
+        # Beyond the days a date32 counts (±5.8 million years) a cast would wrap around: no date.
+        reach = (2**31 - 2) * 86_400 * {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[t.unit]
+        if reach < 2**63:  # seconds and milliseconds can go that far
+            n = pc.cast(values, pa.int64())
+            far = pc.or_(pc.greater_equal(n, reach), pc.less_equal(n, -reach))
+            values = pc.if_else(far, pa.scalar(None, t), values)
+        return (pc.local_timestamp(values) if t.tz is not None else values).cast(pa.date32())
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        parsed = pc.strptime(values, format="%Y-%m-%d", unit="s", error_is_null=True)
+        # strptime takes 2025-6-1 and rolls 2025-02-30 over to March: only text it gives back is a date.
+        exact = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), values)
+        return pc.if_else(exact, parsed, pa.scalar(None, parsed.type)).cast(pa.date32())
+    return None
+
+
 def _dates(values: pd.Series) -> pd.Series:
-    """A column as dates (NaT where a value is none); a timestamp with a time zone, as its day there
-    (midnight of 21 June in Minsk is 21 June, not the UTC day before)."""
-    out = pd.to_datetime(values, errors="coerce")
-    if getattr(out.dt, "tz", None) is not None:
-        out = out.dt.tz_localize(None)
-    return out
+    """A date column as read (`_with_dates`), as datetime64; NaT where a value is none."""
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        return values
+    return pd.to_datetime(values, errors="coerce")  # a section no file holds: an empty frame
 
 
 def _mapped(values: pd.Series, fn) -> np.ndarray:
