@@ -87,14 +87,17 @@ def streamlit_server(
     log: Path | None = None,
     args: Sequence[str] = (),
     timeout: float = 90,
+    port: int | None = None,
+    address: str = "127.0.0.1",
 ) -> Iterator[Server]:
-    """Run `streamlit run script` on a free loopback port until the block ends."""
-    port = free_port()
+    """Run `streamlit run script` on `port` (a free loopback port if None), bound to `address`, until
+    the block ends; it is reached at 127.0.0.1 either way."""
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     command = [
         sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
         *args,
     ]  # fmt: skip
     proc = subprocess.Popen(

@@ -15,7 +15,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +22,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from browser import ARTIFACTS, CHROMIUM_ARGS, ROOT, chromium_path, free_port, required, wait_healthy
+from browser import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    ROOT,
+    chromium_path,
+    free_port,
+    required,
+    streamlit_server,
+)
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
@@ -110,27 +117,16 @@ def oidc_provider(tmp_path_factory) -> Iterator[Provider]:
 def editing_deployment(port: int, secrets: Path, log: str, address: str = "127.0.0.1") -> Iterator[str]:
     """`streamlit run` in editing mode on `port`, with `secrets` as its secrets.toml (none if it does not
     exist: not the developer's own); yields its URL."""
-    url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-        "--server.port", str(port), "--server.address", address, "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-        "--secrets.files", str(secrets),
-    ]  # fmt: skip
-    env = {**os.environ, "CONTACT_ATLAS_MODE": "edit"}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with (ARTIFACTS / log).open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            wait_healthy(url, proc)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
+    with streamlit_server(
+        ROOT / "dashboard" / "app.py",
+        env={"CONTACT_ATLAS_MODE": "edit"},
+        log=ARTIFACTS / log,
+        args=["--secrets.files", str(secrets)],
+        port=port,
+        address=address,
+    ) as srv:
+        yield srv.url
 
 
 def provider_secrets(path: Path, provider: Provider, port: int, editors: str) -> Path:
