@@ -58,4 +58,4 @@ $(READY): pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache tests/artifacts
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .import_linter_cache tests/artifacts
