@@ -30,6 +30,7 @@ serve: $(READY)
 test: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 validate: $(READY)
@@ -57,4 +58,4 @@ $(READY): pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache tests/artifacts
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .import_linter_cache tests/artifacts

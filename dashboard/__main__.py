@@ -16,7 +16,31 @@ from dashboard.problems import DataError, Severity
 if TYPE_CHECKING:
     from dashboard.readers import corpus as corpus_mod
 
-ENGINES = ("duckdb", "spark")  # dashboard.query.ENGINES, without importing the engines
+
+class EngineSetting(argparse.Action):
+    """`--engine`: a setting the engines' registry accepts, checked when given.
+
+    The registry is imported only when the option is given or its help shown,
+    so commands that query nothing (`draft`, `validate`) do not load the store's libraries.
+    """
+
+    @property
+    def help(self) -> str:
+        from dashboard import engines  # noqa: PLC0415 - see the class's docstring
+
+        return f"query engine: {', '.join(engines.forms())} (default: $CONTACT_ATLAS_ENGINE, else duckdb)"
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        pass
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from dashboard import engines  # noqa: PLC0415
+
+        try:
+            setattr(namespace, self.dest, engines.parse(str(values), option_string or self.dest)[1].text)
+        except engines.SettingError as exc:
+            parser.error(str(exc))
 
 
 def _err(*lines: object) -> None:
@@ -73,7 +97,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard import atlas, filters, query  # noqa: PLC0415
+    from dashboard import atlas, export, filters  # noqa: PLC0415
 
     # The store of the data as it is now (built first when the data changed), read by the engine.
     from dashboard.readers import corpus as corpus_mod  # noqa: PLC0415
@@ -102,7 +126,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if notices:
         _err(*notices)
         return 2
-    text = query.export_text(c.engine, f, args.format)
+    text = export.export_text(c.engine, f, args.format)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
@@ -112,7 +136,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from dashboard import query, store  # noqa: PLC0415
+    from dashboard import engines, query, store  # noqa: PLC0415
 
     started = time.perf_counter()
     c = _load(args)
@@ -121,7 +145,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         _err(f"{c.skipped_summary()}; no store written. Fix these first:", *(f"  {p}" for p in skipped))
         return 1
     s = store.build(c, Path(args.out) if args.out else None)
-    eng = query.engine(s, args.engine)
+    eng = engines.open(s, args.engine)
     n = query.count(eng, query.Filters())
     took = time.perf_counter() - started
     print(f"store: {n:,} events in {s.path} ({eng.name} reads it; {took:.1f} s)")
@@ -295,7 +319,6 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
     data_help = "data folder (default: $DASHBOARD_DATA, else data/)"
-    engine_help = "query engine (default: $CONTACT_ATLAS_ENGINE, else duckdb)"
 
     v = sub.add_parser("validate", help="check the data; exit 1 listing every problem")
     v.add_argument("--data", help=data_help)
@@ -330,13 +353,13 @@ def parser() -> argparse.ArgumentParser:
     ):  # fmt: skip
         e.add_argument(f"--{name}", action="append", metavar=name.upper(), help=f"{what}; repeat for several")
     e.add_argument("-o", "--output", help="write to this file instead of standard output")
-    e.add_argument("--engine", choices=ENGINES, help=engine_help)
+    e.add_argument("--engine", action=EngineSetting)
     e.set_defaults(run=cmd_export)
 
     b = sub.add_parser("build", help="validate the data and write its store (the tables every view queries)")
     b.add_argument("--data", help=data_help)
     b.add_argument("--out", metavar="STORE", help="store folder (default: in the data folder's cache)")
-    b.add_argument("--engine", choices=ENGINES, help=engine_help)
+    b.add_argument("--engine", action=EngineSetting)
     b.add_argument(
         "--allow-problems", action="store_true",
         help="build from the valid records even when some are skipped (what the dashboard does; "

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dashboard import folder, memo, query, store
+from dashboard import engines, folder, memo, query, store
 from dashboard.catalog import Catalog
 from dashboard.model import is_id
 from dashboard.problems import DataError
@@ -37,7 +37,7 @@ RETRY_FAILED_S = 30.0  # a store that could not be written (a full disk) is trie
 @dataclass(frozen=True, kw_only=True)
 class Atlas(Catalog):
     store: store.Store
-    engine: query.Engine
+    engine: engines.Engine
     events: int  # how many events the store holds
     date_bounds: tuple[Any, Any] = (None, None)  # the first end date and the last start date
     datasets: tuple[str, ...] = ("curated",)  # the datasets its events come from
@@ -143,18 +143,16 @@ def open_atlas(root: Path, engine: str | None = None) -> Atlas:
 
     A store whose files pass `store.readable` but still cannot be read is
     discarded and built once more; if that one cannot be read either, a
-    `store.StoreError` says so.
+    `store.StoreError` says so. `engine` is an engine setting (`dashboard.engines`);
+    by default CONTACT_ATLAS_ENGINE's. A bad setting is an `engines.SettingError` before anything is built.
     """
+    engine = engines.default_setting() if engine is None else engines.parse(engine)[1].text
     for attempt in range(2):
         s = ensure_store(root)
         try:
             return _opened(root, s, engine)
-        except DataError:
+        except (DataError, engines.SettingError):
             raise
-        except ValueError as exc:
-            if "unknown engine" in str(exc):  # a bad engine setting, not a bad store
-                raise
-            failure: Exception = exc
         except Exception as exc:  # each engine has its own errors for a damaged file
             failure = exc
         store.discard(s.path)
@@ -164,8 +162,8 @@ def open_atlas(root: Path, engine: str | None = None) -> Atlas:
     raise AssertionError("unreachable")
 
 
-def _opened(root: Path, s: store.Store, engine: str | None) -> Atlas:
-    eng = query.engine(s, engine)
+def _opened(root: Path, s: store.Store, engine: str) -> Atlas:
+    eng = engines.open(s, engine)
     origin = query.origins(eng)
     return Atlas(
         root=Path(root),

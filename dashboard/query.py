@@ -1,170 +1,21 @@
-"""Views as queries, written once in DuckDB's SQL and run on DuckDB (embedded) or Spark.
+"""Views as queries: filters compile to one WHERE clause, and each view is one query.
 
 Filters compile to one WHERE clause whose values are bound as named
 parameters (`$kinds`), never formatted into the SQL text; each view is one
-query that returns only what it draws or writes. `Engine.rows()` runs a query
-on DuckDB as written; the Spark engine transpiles it with sqlglot to Spark's
-dialect (`:kinds`), and binds the same values. Spark and sqlglot are imported
-only when the Spark engine is asked for.
-
-Engines: `duckdb` (default) reads the store's Parquet files in process;
-`spark` reads them on a Spark session — `local[2]` unless `SPARK_REMOTE`
-names a Spark Connect server (`sc://host:15002`) or `CONTACT_ATLAS_SPARK_MASTER`
-a cluster master (`spark://host:7077`, `yarn`). `CONTACT_ATLAS_ENGINE` picks
-the engine where no `--engine` is given.
+query, written once in DuckDB's SQL, that returns only what it draws. Any
+engine (`dashboard.engines`) runs it: DuckDB as written, Spark transpiled.
+The export's record shape, and its queries, are `dashboard.export`'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
+from dashboard.engines import Engine
 from dashboard.filters import Filters
-from dashboard.model import INT_MEASURES, MEASURES
-from dashboard.store import HOT, HOT_EVENTS, TABLES, Store
-
-if TYPE_CHECKING:
-    import pyarrow as pa
-
-ENGINES = ("duckdb", "spark")
-IN_MEMORY_EVENTS = HOT_EVENTS  # DuckDB copies a store this small into memory; larger ones have hot.duckdb
-
-
-def default_engine() -> str:
-    name = os.environ.get("CONTACT_ATLAS_ENGINE", "duckdb").strip().lower() or "duckdb"
-    if name not in ENGINES:
-        raise ValueError(f"CONTACT_ATLAS_ENGINE={name!r}: use one of {', '.join(ENGINES)}")
-    return name
-
-
-class Engine(Protocol):
-    name: str
-
-    def rows(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]: ...
-
-    def table(self, sql: str, params: dict[str, Any]) -> pa.Table: ...
-
-
-class DuckDBEngine:
-    """DuckDB in this process, over the store's Parquet files (views, so nothing is copied)."""
-
-    name = "duckdb"
-
-    def __init__(self, store: Store) -> None:
-        import duckdb  # noqa: PLC0415 - imported with the engine
-
-        self.store = store
-        # Bounded: DuckDB keeps what it read in its buffer pool up to this, and spills beyond.
-        memory = os.environ.get("CONTACT_ATLAS_DUCKDB_MEMORY", "512MB")
-        self._con = duckdb.connect(config={"threads": 2, "memory_limit": memory})
-        # A small corpus is copied into memory (each query then skips reading Parquet footers);
-        # a large one is queried where it lies.
-        copy = store.events <= IN_MEMORY_EVENTS
-        hot = store.path / HOT
-        native = set()
-        if not copy and hot.exists():
-            # The scanned tables from the store's own DuckDB file, read-only; the rest from Parquet.
-            self._con.execute("ATTACH $path AS hot (READ_ONLY)", {"path": str(hot)})
-            for t in ("events", "participants"):
-                self._con.execute(f"CREATE VIEW {t} AS SELECT * FROM hot.{t}")
-                native.add(t)
-        for t in TABLES:
-            if t in native:
-                continue
-            rel = self._con.read_parquet(str(store.table(t)))
-            if copy:
-                rel.create(t)
-            else:
-                rel.create_view(t)
-        self._local = threading.local()
-
-    def _cursor(self):
-        # One cursor per thread: a DuckDB connection is not shared between threads.
-        cur = getattr(self._local, "cur", None)
-        if cur is None:
-            cur = self._local.cur = self._con.cursor()
-        return cur
-
-    def table(self, sql: str, params: dict[str, Any]) -> pa.Table:
-        return self._cursor().sql(sql, params=params or None).to_arrow_table()
-
-    def rows(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        return self.table(sql, params).to_pylist()
-
-
-_SPARK: Any = None
-_SPARK_LOCK = threading.Lock()
-
-
-def spark_session() -> Any:
-    """The process's one Spark session: Spark Connect, a cluster master, or local[2]."""
-    global _SPARK  # noqa: PLW0603 - one session per process, made on first use
-    with _SPARK_LOCK:
-        if _SPARK is None:
-            from pyspark.sql import SparkSession  # noqa: PLC0415 - the non-default engine
-
-            remote = os.environ.get("SPARK_REMOTE")
-            if remote:
-                _SPARK = SparkSession.builder.remote(remote).getOrCreate()
-            else:
-                _SPARK = (
-                    SparkSession.builder.master(os.environ.get("CONTACT_ATLAS_SPARK_MASTER", "local[2]"))
-                    .appName("contact-atlas")
-                    .config("spark.ui.enabled", "false")
-                    .config("spark.driver.host", "127.0.0.1")
-                    .config("spark.driver.bindAddress", "127.0.0.1")
-                    .config("spark.sql.shuffle.partitions", "4")
-                    .config("spark.sql.session.timeZone", "UTC")
-                    .getOrCreate()
-                )
-                _SPARK.sparkContext.setLogLevel("ERROR")
-        return _SPARK
-
-
-class SparkEngine:
-    """The same queries on Spark, over the same Parquet files, each store's tables under its own names."""
-
-    name = "spark"
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.spark = spark_session()
-        self.prefix = f"ca_{store.fingerprint[:12]}_{abs(hash(str(store.path))) % 10**8}_"
-        for t in TABLES:
-            self.spark.read.parquet(str(store.table(t))).createOrReplaceTempView(self.prefix + t)
-        self._sql: dict[str, str] = {}
-
-    def _spark_sql(self, sql: str) -> str:
-        if sql not in self._sql:
-            import sqlglot  # noqa: PLC0415 - the non-default engine
-            from sqlglot import exp  # noqa: PLC0415
-
-            tree = sqlglot.parse_one(sql, read="duckdb")
-            for table in tree.find_all(exp.Table):
-                if table.name in TABLES:
-                    table.set("this", exp.to_identifier(self.prefix + table.name))
-            self._sql[sql] = tree.sql(dialect="spark")
-        return self._sql[sql]
-
-    def table(self, sql: str, params: dict[str, Any]) -> pa.Table:
-        return self.spark.sql(self._spark_sql(sql), args=params or None).toArrow()
-
-    def rows(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        return self.table(sql, params).to_pylist()
-
-
-def engine(store: Store, name: str | None = None) -> Engine:
-    name = name or default_engine()
-    if name == "duckdb":
-        return DuckDBEngine(store)
-    if name == "spark":
-        return SparkEngine(store)
-    raise ValueError(f"unknown engine {name!r}: use one of {', '.join(ENGINES)}")
-
 
 # --- filters -------------------------------------------------------------------------------
 
@@ -248,122 +99,6 @@ def event_ids(eng: Engine, f: Filters, limit: int | None = None) -> list[str]:
         sql += " LIMIT $limit"
         params["limit"] = limit
     return [r["id"] for r in eng.rows(sql, params)]
-
-
-EXPORT_EVENTS = """
-SELECT e.ord, e.id, e.kind, e.cameo, e.summary, e.start, e."end", e.precision, e.place, e.geo_precision,
-       e.origin, e.attribution, e.certainty, e.dataset, e.coding, e.external_id, e.suspect,
-       e.mentions, e.num_sources, e.num_articles, e.goldstein, e.tone, e.fatalities,
-       pl.name AS place_name, pl.country AS place_country, pl.lat AS place_lat, pl.lon AS place_lon,
-       pl.kind AS place_kind,
-       og.name AS origin_name, og.country AS origin_country, og.lat AS origin_lat, og.lon AS origin_lon,
-       og.kind AS origin_kind
-FROM events AS e
-LEFT JOIN places AS pl ON pl.id = e.place
-LEFT JOIN places AS og ON og.id = e.origin
-WHERE {where}
-ORDER BY e.ord
-"""
-EXPORT_PARTICIPANTS = """
-SELECT p.event, p.actor, a.name, a.kind, a.country, p.role
-FROM participants AS p JOIN actors AS a ON a.id = p.actor
-WHERE p.event IN (SELECT e.id FROM events AS e WHERE {where})
-ORDER BY p.ord
-"""
-EXPORT_SOURCES = """
-SELECT s.event, s.article, s.start, s."end", s.quote, s.url, s.title, s.outlet, s.date
-FROM sources AS s
-WHERE s.event IN (SELECT e.id FROM events AS e WHERE {where})
-ORDER BY s.ord
-"""
-
-
-def _iso(d: dt.date | dt.datetime | None) -> str | None:
-    if d is None:
-        return None
-    return (d.date() if isinstance(d, dt.datetime) else d).isoformat()
-
-
-def _place(r: dict[str, Any], key: str, precision: str | None) -> dict[str, Any] | None:
-    pid = r[key]
-    if pid is None:
-        return None
-    return {
-        "id": pid,
-        "name": r[f"{key}_name"],
-        "country": r[f"{key}_country"],
-        "lat": r[f"{key}_lat"],
-        "lon": r[f"{key}_lon"],
-        "precision": precision or r[f"{key}_kind"],
-    }
-
-
-def export_records(eng: Engine, f: Filters) -> list[dict[str, Any]]:
-    """The export shape of every filtered event (docs/DATA.md, "Export"), from three queries."""
-    w = where(f)
-    parts: dict[str, list[dict[str, Any]]] = {}
-    for p in eng.rows(EXPORT_PARTICIPANTS.format(where=w.sql), w.params):
-        parts.setdefault(p["event"], []).append(
-            {
-                "id": p["actor"],
-                "name": p["name"],
-                "kind": p["kind"],
-                "country": p["country"],
-                "role": p["role"],
-            }
-        )
-    srcs: dict[str, list[dict[str, Any]]] = {}
-    for s in eng.rows(EXPORT_SOURCES.format(where=w.sql), w.params):
-        srcs.setdefault(s["event"], []).append(source_record(s))
-    out = []
-    for r in eng.rows(EXPORT_EVENTS.format(where=w.sql), w.params):
-        place = _place(r, "place", r["geo_precision"])
-        if place is not None:
-            place["suspect"] = r["suspect"]
-        out.append(
-            {
-                "id": r["id"],
-                "dataset": r["dataset"],
-                "coding": r["coding"],
-                "external_id": r["external_id"],
-                "kind": r["kind"],
-                "cameo": r["cameo"],
-                "summary": r["summary"],
-                "date": {"start": _iso(r["start"]), "end": _iso(r["end"]), "precision": r["precision"]},
-                "participants": parts.get(r["id"], []),
-                "place": place,
-                "origin": _place(r, "origin", None),
-                "sources": srcs.get(r["id"], []),
-                "attribution": r["attribution"],
-                "certainty": r["certainty"],
-                "measures": measures(r),
-            }
-        )
-    return out
-
-
-def measures(r: dict[str, Any]) -> dict[str, int | float]:
-    """The stream's measures an event carries (none for a curated one), in MEASURES order."""
-    return {
-        m: (int(r[m]) if m in INT_MEASURES else float(r[m]))
-        for m in MEASURES
-        if r[m] is not None and r[m] == r[m]  # not null, not NaN
-    }
-
-
-def source_record(s: dict[str, Any]) -> dict[str, Any]:
-    """A source as exported: its span and quote, its link, or both (null where it has none)."""
-    spanned = s["start"] is not None and s["start"] >= 0
-    return {
-        "article": s["article"] if spanned else None,
-        "start": int(s["start"]) if spanned else None,
-        "end": int(s["end"]) if spanned else None,
-        "quote": s["quote"] if spanned else None,
-        "url": s["url"],
-        "title": s["title"],
-        "outlet": s["outlet"],
-        "date": _iso(s["date"]),
-    }
 
 
 LAST_DATED = "max(CASE WHEN e.start IS NOT NULL THEN e.ord END)"  # a group's latest dated event
@@ -633,10 +368,6 @@ QUOTES_OF = (
     "SELECT s.event, s.quote FROM sources AS s"
     " WHERE s.event IN (SELECT unnest($ids)) AND s.quote IS NOT NULL ORDER BY s.ord"
 )
-SOURCES_OF = (
-    'SELECT s.event, s.article, s.start, s."end", s.quote, s.url, s.title, s.outlet, s.date'
-    " FROM sources AS s WHERE s.event IN (SELECT unnest($ids)) ORDER BY s.ord"
-)
 ARTICLE_TEXT = "SELECT a.text FROM articles AS a WHERE a.id = $id"
 ARTICLE_EVENTS = "SELECT e.article, count(*) AS events FROM events AS e GROUP BY e.article ORDER BY e.article"
 ARTICLE_SPANS = """
@@ -709,15 +440,6 @@ def quotes_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
     return eng.rows(QUOTES_OF, {"ids": list(ids)}) if len(ids) else []
 
 
-def sources_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
-    """These events' sources as exported: spans with their quotes, and links."""
-    return (
-        [{"event": s["event"], **source_record(s)} for s in eng.rows(SOURCES_OF, {"ids": list(ids)})]
-        if len(ids)
-        else []
-    )
-
-
 def article_text(eng: Engine, article_id: str) -> str:
     rows = eng.rows(ARTICLE_TEXT, {"id": article_id})
     return rows[0]["text"] if rows else ""
@@ -748,9 +470,3 @@ def actor_lanes(eng: Engine, f: Filters, limit: int) -> tuple[list[tuple[str, in
     w = where(f)
     rows = eng.rows(ACTOR_LANES.format(where=w.sql), w.params)
     return [(r["actor"], int(r["events"])) for r in rows[:limit]], max(len(rows) - limit, 0)
-
-
-def export_text(eng: Engine, f: Filters, fmt: str) -> str:
-    from dashboard import export  # noqa: PLC0415
-
-    return export.encode(export_records(eng, f), fmt)

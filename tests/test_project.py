@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 from conftest import ROOT
 
@@ -76,3 +77,40 @@ def test_the_map_borders_are_served_from_the_app() -> None:
     assert config["server"]["enableStaticServing"] is True
     assert config["browser"]["gatherUsageStats"] is False
     assert (ROOT / "dashboard" / "static" / "topojson" / "world_110m.json").stat().st_size > 100_000
+
+
+def _top_level_modules() -> set[str]:
+    here = ROOT / "dashboard"
+    return {
+        f"dashboard.{p.stem}"
+        for p in here.iterdir()
+        if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").exists()
+    }
+
+
+def test_the_import_contracts_place_every_module() -> None:
+    # A new module must take its place in the layers (and, unless it is a page, stay off streamlit).
+    contracts = {c["type"]: c for c in PYPROJECT["tool"]["importlinter"]["contracts"]}
+    layered = [m.strip() for line in contracts["layers"]["layers"] for m in re.split(r"[|:]", line)]
+    assert sorted(layered) == sorted(_top_level_modules())
+    assert contracts["forbidden"]["forbidden_modules"] == ["streamlit"]
+    assert set(contracts["forbidden"]["source_modules"]) == _top_level_modules() - {
+        "dashboard.app",
+        "dashboard.ui",
+    }
+
+
+def test_the_dashboard_has_no_import_cycle() -> None:
+    import grimp  # noqa: PLC0415 - installed with import-linter (the test extra)
+
+    import dashboard  # noqa: PLC0415
+
+    assert (
+        Path(dashboard.__file__).parent == ROOT / "dashboard"
+    )  # this checkout's code, not an installed copy
+    # Every import counts, those inside functions too: a cycle hidden in a function is still one.
+    graph = grimp.build_graph("dashboard", cache_dir=None)
+    for importer in sorted(graph.modules):
+        for imported in sorted(graph.find_modules_directly_imported_by(importer)):
+            back = graph.find_shortest_chain(importer=imported, imported=importer)
+            assert back is None, f"import cycle: {importer} -> {' -> '.join(back)}"

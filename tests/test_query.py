@@ -8,7 +8,6 @@ each other byte for byte.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import os
 import shutil
@@ -19,7 +18,8 @@ import pytest
 from browser import required
 from conftest import DATA, edit
 
-from dashboard import export, filters, folder, query, store, synth
+from dashboard import engines, export, filters, folder, query, store, synth
+from dashboard.engines import duckdb as duckdb_engine
 from dashboard.readers import corpus
 
 F = filters.Filters.of
@@ -59,13 +59,13 @@ def test_a_large_store_reads_its_own_duckdb_tables_with_the_same_results(
     # DuckDB engine scans instead of the Parquet files; every answer stays the same.
     c, small = synth_store
     monkeypatch.setattr(store, "HOT_EVENTS", 1000)
-    monkeypatch.setattr(query, "IN_MEMORY_EVENTS", 1000)
+    monkeypatch.setattr(duckdb_engine, "IN_MEMORY_EVENTS", 1000)
     big = store.build(c, tmp_path / "hot")
     assert (big.path / store.HOT).exists()
     assert not (small.path / store.HOT).exists()
-    hot, plain = query.engine(big, "duckdb"), query.engine(small, "duckdb")
+    hot, plain = engines.open(big, "duckdb"), engines.open(small, "duckdb")
     for f in (filters.Filters(), F(kinds=["meeting", "visit"], start=dt.date(2020, 1, 1))):
-        assert query.export_text(hot, f, "json") == query.export_text(plain, f, "json")
+        assert export.export_text(hot, f, "json") == export.export_text(plain, f, "json")
         assert query.map_groups(hot, f, 20) == query.map_groups(plain, f, 20)
         assert query.latest(hot, f, 50) == query.latest(plain, f, 50)
         lanes = [a for a, _ in query.actor_lanes(plain, f, 20)[0]]
@@ -74,24 +74,25 @@ def test_a_large_store_reads_its_own_duckdb_tables_with_the_same_results(
         )
 
 
+def available(name: str) -> str:
+    """An engine the tests run on: under CI one whose library or Java is missing fails, elsewhere it skips."""
+    why = engines.missing(name)
+    return required(None if why else name, why or "")
+
+
 def spark_available() -> None:
-    found = importlib.util.find_spec("pyspark") is not None and shutil.which("java") is not None
-    required(
-        "yes" if found else None, "the Spark engine needs pyspark (pip install -e '.[spark]') and Java 17+"
-    )
+    available("spark")
 
 
-@pytest.fixture(scope="module", params=["duckdb", "spark"])
+@pytest.fixture(scope="module", params=engines.names())
 def engine_name(request) -> str:
-    if request.param == "spark":
-        spark_available()
-    return request.param
+    return available(request.param)
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_filters_as_one_query_keep_what_the_app_keeps(seed_store, engine_name, case) -> None:
     c, s = seed_store
-    eng = query.engine(s, engine_name)
+    eng = engines.open(s, engine_name)
     f = CASES[case]
     want = filters.apply(c, f)["id"].tolist()
     assert query.event_ids(eng, f) == want
@@ -100,7 +101,7 @@ def test_filters_as_one_query_keep_what_the_app_keeps(seed_store, engine_name, c
 
 def test_values_are_bound_never_written_into_the_sql(seed_store, engine_name) -> None:
     c, s = seed_store
-    eng = query.engine(s, engine_name)
+    eng = engines.open(s, engine_name)
     hostile = "visit') OR TRUE OR ('"
     w = query.where(F(kinds=[hostile], actors=["x' --"]))
     assert hostile not in w.sql
@@ -112,21 +113,21 @@ def test_values_are_bound_never_written_into_the_sql(seed_store, engine_name) ->
 @pytest.mark.parametrize("fmt", export.FORMATS)
 def test_the_seed_exports_the_same_bytes_as_before(seed_store, engine_name, fmt) -> None:
     c, s = seed_store
-    eng = query.engine(s, engine_name)
+    eng = engines.open(s, engine_name)
     for f in (filters.Filters(), CASES["place with its sites"]):
-        assert query.export_text(eng, f, fmt) == export.render(c, filters.apply(c, f), fmt)
+        assert export.export_text(eng, f, fmt) == export.render(c, filters.apply(c, f), fmt)
 
 
 def test_both_engines_agree_byte_for_byte_on_10000_events(synth_store) -> None:
     spark_available()
     c, s = synth_store
-    duck, spark = query.engine(s, "duckdb"), query.engine(s, "spark")
+    duck, spark = engines.open(s, "duckdb"), engines.open(s, "spark")
     f_all = filters.Filters()
     actor = sorted(c.actors)[5]
     f_some = F(actors=[actor], start=dt.date(2021, 1, 1), end=dt.date(2023, 12, 31))
     for f in (f_all, f_some):
-        a = query.export_text(duck, f, "json")
-        assert a == query.export_text(spark, f, "json")
+        a = export.export_text(duck, f, "json")
+        assert a == export.export_text(spark, f, "json")
         assert json.loads(a)["events"]
         assert query.map_groups(duck, f) == query.map_groups(spark, f)
         for width in ("month", "quarter", "year"):
@@ -167,12 +168,12 @@ def test_both_engines_agree_byte_for_byte_on_10000_events(synth_store) -> None:
             spark, f, "kind", b["lane"], b["bin"], until, None
         )
     # … and with the pandas path, for every event.
-    assert query.export_text(duck, f_all, "json") == export.render(c, c.events, "json")
+    assert export.export_text(duck, f_all, "json") == export.render(c, c.events, "json")
 
 
 def test_map_groups_count_each_event_at_its_point(seed_store, engine_name) -> None:
     c, s = seed_store
-    eng = query.engine(s, engine_name)
+    eng = engines.open(s, engine_name)
     groups = query.map_groups(eng, filters.Filters())
     points, routes = groups.points, groups.routes
     at = {}
@@ -189,7 +190,7 @@ def test_map_groups_count_each_event_at_its_point(seed_store, engine_name) -> No
 
 def test_timeline_bins_count_dated_events_by_kind(seed_store, engine_name) -> None:
     c, s = seed_store
-    eng = query.engine(s, engine_name)
+    eng = engines.open(s, engine_name)
     bins = query.timeline_bins(eng, filters.Filters(), "year")
     assert sum(b["events"] for b in bins) == int(c.events["end"].notna().sum())
     assert {
@@ -232,8 +233,8 @@ def test_a_store_is_written_atomically_and_replaces_only_its_own_older_stores(
     assert other.path.exists()
     assert not dead.exists()
     assert not list((tmp_path / "cache").glob(".partial-*"))
-    eng = query.engine(second, "duckdb")
-    kyiv = query.export_records(eng, F(places=["kyiv"]))
+    eng = engines.open(second, "duckdb")
+    kyiv = export.export_records(eng, F(places=["kyiv"]))
     assert kyiv[0]["place"]["name"] == "Kyiv city"
     # A copy an earlier release compiled for this folder goes too: nothing reads it any more.
     legacy = tmp_path / "cache" / f"compiled-{folder.root_key(data_copy)}-1-0123"
@@ -267,6 +268,10 @@ def test_build_on_the_command_line(cli, tmp_path: Path, data_copy: Path) -> None
     env = cli("export", "--engine", "duckdb", "--kind", "visit")
     assert env.code == 0
     assert len(json.loads(env.out)["events"]) == 4
+    flag = cli("export", "--engine", "spark://nowhere")
+    assert flag.code == 2
+    assert "--engine='spark://nowhere'" in flag.err
+    assert "spark://HOST:PORT" in flag.err
 
 
 def test_the_spark_engine_is_imported_only_when_asked_for() -> None:
@@ -274,8 +279,8 @@ def test_the_spark_engine_is_imported_only_when_asked_for() -> None:
     import sys  # noqa: PLC0415
 
     code = (
-        "import sys; from dashboard import query, store; from dashboard.readers import corpus; "
-        "c = corpus.load('data'); e = query.engine(store.build(c), 'duckdb'); query.count(e, query.Filters()); "
+        "import sys; from dashboard import engines, query, store; from dashboard.readers import corpus; "
+        "c = corpus.load('data'); e = engines.open(store.build(c), 'duckdb'); query.count(e, query.Filters()); "
         "print(sorted(m for m in ('pyspark', 'sqlglot', 'py4j') if m in sys.modules))"
     )
     out = subprocess.run(
@@ -287,7 +292,7 @@ def test_the_spark_engine_is_imported_only_when_asked_for() -> None:
 @pytest.mark.parametrize("case", ["everything", "kinds", "country", "nothing"])
 def test_the_other_views_as_queries_match_a_plain_reading(seed_store, engine_name, case) -> None:
     c, s = seed_store
-    eng = query.engine(s, engine_name)
+    eng = engines.open(s, engine_name)
     f = CASES[case]
     events = filters.apply(c, f)
     # The latest events (select box, list, stepping order): dated latest first, then the undated.
@@ -315,3 +320,35 @@ def test_the_other_views_as_queries_match_a_plain_reading(seed_store, engine_nam
     assert [n for _, n in busiest] == sorted(counts, reverse=True)[:20]
     assert all(counts[a] == n for a, n in busiest)
     assert hidden == max(dated["actor"].nunique() - 20, 0)
+
+
+@pytest.mark.parametrize(
+    ("setting", "engine"),
+    [("duckdb", "duckdb"), (" DuckDB ", "duckdb"), ("spark", "spark"), ("spark://10.0.0.5:7077", "spark"),
+     ("sc://spark.example.org:15002", "spark"), ("local[*]", "spark"), ("local[4]", "spark"), ("yarn", "spark")],
+)  # fmt: skip
+def test_one_setting_names_the_engine(setting: str, engine: str) -> None:
+    assert engines.parse(setting)[0].engine == engine
+    assert engine in engines.names()
+
+
+@pytest.mark.parametrize("setting", ["sqlite", "spark://nowhere", "local[two]", "duckdb://memory", "sc:host"])
+def test_a_bad_engine_setting_names_the_variable_and_the_forms_it_could_take(
+    seed_store, monkeypatch, setting: str
+) -> None:
+    monkeypatch.setenv("CONTACT_ATLAS_ENGINE", setting)
+    with pytest.raises(ValueError, match=r"CONTACT_ATLAS_ENGINE=") as bad:
+        engines.open(seed_store[1])
+    assert repr(setting) in str(bad.value)
+    assert all(form in str(bad.value) for form in ("duckdb", "spark", "spark://HOST:PORT", "sc://HOST:PORT"))
+
+
+def test_without_a_setting_the_engine_is_duckdb_and_the_old_spark_variable_is_refused(
+    seed_store, monkeypatch
+) -> None:
+    monkeypatch.delenv("CONTACT_ATLAS_ENGINE", raising=False)
+    monkeypatch.delenv("CONTACT_ATLAS_SPARK_MASTER", raising=False)
+    assert engines.open(seed_store[1]).name == "duckdb"
+    monkeypatch.setenv("CONTACT_ATLAS_SPARK_MASTER", "spark://10.0.0.5:7077")
+    with pytest.raises(ValueError, match="CONTACT_ATLAS_ENGINE"):
+        engines.default_setting()

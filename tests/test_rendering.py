@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import ROOT, SEED_EVENTS, edit
 from streamlit.testing.v1 import AppTest
 
-from dashboard import atlas, escape, figures, filters, query
+from dashboard import atlas, escape, export, figures, filters
 from dashboard.readers import corpus
 from dashboard.ui import html
 from dashboard.views import article, timeline
@@ -140,7 +140,7 @@ def test_plotly_labels_and_hovers_show_names_as_written(data_copy: Path) -> None
 def test_csv_cells_that_look_like_formulas_are_text(data_copy: Path) -> None:
     hostile_corpus(data_copy)
     rows = list(
-        csv.DictReader(io.StringIO(query.export_text(atlas.open_atlas(data_copy).engine, ALL, "csv")))
+        csv.DictReader(io.StringIO(export.export_text(atlas.open_atlas(data_copy).engine, ALL, "csv")))
     )
     visit = next(r for r in rows if r["id"] == VISIT)
     assert visit["summary"] == HOSTILE_SUMMARY  # starts with "T": unchanged
@@ -151,7 +151,7 @@ def test_csv_cells_that_look_like_formulas_are_text(data_copy: Path) -> None:
     )
     edit(data_copy / EVENTS_FILE, "attribution: the article", "attribution: '@SUM(A1:A9)'")
     rows = list(
-        csv.DictReader(io.StringIO(query.export_text(atlas.open_atlas(data_copy).engine, ALL, "csv")))
+        csv.DictReader(io.StringIO(export.export_text(atlas.open_atlas(data_copy).engine, ALL, "csv")))
     )
     visit = next(r for r in rows if r["id"] == VISIT)
     assert visit["summary"] == '\'=HYPERLINK("https://evil.example")'

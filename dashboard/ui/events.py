@@ -6,7 +6,7 @@ import functools
 
 import streamlit as st
 
-from dashboard import export, query
+from dashboard import export
 from dashboard.ui import shell
 from dashboard.views import table as table_view
 
@@ -70,7 +70,7 @@ for col, fmt in zip(cols, export.FORMATS, strict=True):
     col.download_button(
         f"Download {FORMAT_NAMES[fmt]}",
         # Generated when clicked: a million events are not rendered on every rerun.
-        data=functools.partial(query.export_text, a.engine, f, fmt),
+        data=functools.partial(export.export_text, a.engine, f, fmt),
         file_name=f"contact-atlas-events.{fmt}",
         mime=export.MEDIA_TYPES[fmt],
         icon=":material/download:",

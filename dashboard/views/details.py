@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from geopy.distance import geodesic
 
-from dashboard import query
+from dashboard import export
 from dashboard.catalog import Catalog
 from dashboard.model import CAMEO_ROOTS, MEASURES, TAXONOMY
 from dashboard.views.labels import CERTAINTY_HELP, date_label, participant_names
@@ -55,7 +55,7 @@ def details(atlas: Atlas, event_id: str) -> Details | None:
     place = place_text(atlas, ev["place"], ev["geo_precision"])
     if ev["origin"]:
         place = f"{place_text(atlas, ev['origin'], None)} → {place}"
-    sources = query.sources_of(eng, [event_id])
+    sources = export.sources_of(eng, [event_id])
     return Details(
         id=event_id,
         title=ev["summary"],

@@ -9,6 +9,7 @@ from typing import Any
 
 from dashboard import escape, query
 from dashboard.catalog import Catalog
+from dashboard.engines import Engine
 from dashboard.model import TAXONOMY, EventDate, Precision
 
 CERTAINTY_HELP = {
@@ -40,7 +41,7 @@ def event_label(ev: dict[str, Any]) -> str:
     return f"{date_label(ev)} · {TAXONOMY[ev['kind']].label} — {ev['summary']}"
 
 
-def participant_names(c: Catalog, eng: query.Engine, event_ids: Sequence[str]) -> dict[str, str]:
+def participant_names(c: Catalog, eng: Engine, event_ids: Sequence[str]) -> dict[str, str]:
     """'Keith Kellogg (visitor), Alexander Lukashenko (host)' for each event."""
     out: dict[str, list[str]] = {}
     for p in query.participants_of(eng, list(event_ids)):

@@ -17,6 +17,7 @@ import pandas as pd
 from geopy.distance import geodesic
 
 from dashboard import escape, query
+from dashboard.engines.duckdb import IN_MEMORY_EVENTS
 from dashboard.filters import Filters
 from dashboard.model import TAXONOMY
 from dashboard.views.labels import event_line, participant_names, where_text
@@ -133,7 +134,7 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
     that country. `total` is how many events the filters keep.
     """
     c, eng = atlas, atlas.engine
-    groups = query.map_groups(eng, f, MAX_ROUTES, few=atlas.events <= query.IN_MEMORY_EVENTS)
+    groups = query.map_groups(eng, f, MAX_ROUTES, few=atlas.events <= IN_MEMORY_EVENTS)
     # One marker per map point and coding: a place's human- and machine-coded events are two marks
     # (filled and hollow); a country known only as a whole is shaded once, whatever the coding.
     by_mark: dict[tuple[str, str], list[dict[str, Any]]] = {}

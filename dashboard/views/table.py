@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from dashboard import query
+from dashboard import export, query
 from dashboard.catalog import Catalog
 from dashboard.filters import Filters
 from dashboard.model import TAXONOMY
@@ -77,7 +77,7 @@ def events_table(atlas: Atlas, f: Filters) -> pd.DataFrame:
     ids = [r["id"] for r in rows]
     names = participant_names(atlas, eng, ids)
     quotes: dict[str, list[str]] = {}
-    for q in query.sources_of(eng, ids):
+    for q in export.sources_of(eng, ids):
         # A source is its quote, or (an imported stream's) its link or outlet.
         quotes.setdefault(q["event"], []).append(q["quote"] or q["url"] or q["outlet"] or "")
     return pd.DataFrame(
