@@ -50,6 +50,9 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 OUT = ROOT / "bench" / "out"
 RUN_TIMEOUT = 30.0  # seconds: a run slower than this counts as failed
 KINDS_LABEL = "Event kinds"
+EMPTY = (
+    "No events match these filters"  # what the Explorer shows instead of its views (dashboard/ui/explorer.py)
+)
 # Kinds every benchmark corpus has (the seed article and the synthetic ones), so a change never empties the view.
 KIND_CHOICES = ("Visit", "Meeting", "Statement")
 THINK = {"people": (2.0, 10.0), "impatient": (0.2, 1.0)}
@@ -159,6 +162,8 @@ class Page:
             return "exception: " + self.exceptions[0][:200]
         if self.status != ForwardMsg.FINISHED_SUCCESSFULLY:
             return f"finished with status {self.status}"
+        if any(EMPTY in t for t in self.texts):
+            return ""  # a view with no events says so instead of drawing: a page run like any other
         if self.elements.get("plotly_chart", 0) < 2 or not self.article:
             return f"views missing: {self.elements.get('plotly_chart', 0)} charts, article {self.article}"
         return ""
