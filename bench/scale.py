@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import shutil
 import statistics
@@ -252,6 +253,7 @@ class Size:
     day: str = ""  # the incremental day, as a sentence
     day_s: float = float("nan")
     day_ok: bool | None = None
+    load: list[float] = field(default_factory=list)  # the machine's 1-minute load average, at each step
 
 
 def corpus_for(n: int, s: Size, max_mb: float) -> Path:
@@ -428,8 +430,14 @@ def report(sizes: list[Size], took: float, command: str) -> list[str]:
             lines.append(f"- {s.events:,}: skipped — {s.skipped}.")
         else:
             fails = (s.one.failed if s.one else []) + (s.many.failed if s.many else [])
+            shared = ", ".join(f"{x:.1f}" for x in s.load)
             lines.append(
                 f"- {s.events:,}: corpus {s.corpus}."
+                + (
+                    f" The machine's load average (1 min) at each step: {shared}, on 2 cores."
+                    if shared
+                    else ""
+                )
                 + (f" Failures: {'; '.join(sorted(set(fails))[:3])}." if fails else "")
             )
     lines += ["", "**Targets**", "", "| target | size | verdict | what the run shows |", "|---|---:|---|---|"]
@@ -534,17 +542,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             max_mb = 0.9 * mem_available_mb()
             data = corpus_for(n, s, max_mb)
             limit = 900 if n > 10_000_000 else 600
+            s.load.append(os.getloadavg()[0])
             if not build(data, s, timeout=4 * limit, max_mb=max_mb):
                 continue
             per_event = (
                 max(per_event, (s.corpus_bytes + 2 * s.store_bytes) / n) if n >= 1_000_000 else per_event
             )
+            s.load.append(os.getloadavg()[0])
             serve(data, s, args.links, budget=max(120.0, 10.0 * args.links))
+            s.load.append(os.getloadavg()[0])
             if browser is not None:
                 browser_runs(data, s, browser, args.cold_repeats, args.changes, work)
+                s.load.append(os.getloadavg()[0])
             if n == args.day_size:
                 print("a day of GDELT …", flush=True)
                 day(data, s, timeout=1800, max_mb=max_mb)
+                s.load.append(os.getloadavg()[0])
                 print(f"  {s.day}", flush=True)
     finally:
         if browser is not None:
