@@ -39,8 +39,9 @@ validate: $(READY)
 geocode: $(READY)
 	$(BIN)/python -m dashboard geocode
 
-# Not part of the tests: about an hour (the first run also generates a month of GDELT-shaped files,
-# about 13 minutes); writes bench/RESULTS.md (needs Chromium and nginx).
+# Not part of the tests: hours (the first run also generates a month of GDELT-shaped files and the
+# 1M, 10M and 100M synthetic corpora, kept in bench/out; bench/scale.py skips a size the disk has no
+# room for); writes bench/RESULTS.md (needs Chromium and nginx).
 bench: $(READY)
 	$(BIN)/python bench/run.py --sizes 10000,100000,1000000,10000000 --cold-repeats 1
 	$(BIN)/python bench/load.py --scale 1000000 10000000
@@ -48,6 +49,7 @@ bench: $(READY)
 	$(BIN)/python bench/engines.py
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/drafts.py
+	$(BIN)/python bench/scale.py
 
 $(READY): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Contact Atlas needs Python 3.11 or newer (python3.11+ on PATH)."; exit 1; }

@@ -50,6 +50,9 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 OUT = ROOT / "bench" / "out"
 RUN_TIMEOUT = 30.0  # seconds: a run slower than this counts as failed
 KINDS_LABEL = "Event kinds"
+EMPTY = (
+    "No events match these filters"  # what the Explorer shows instead of its views (dashboard/ui/explorer.py)
+)
 # Kinds every benchmark corpus has (the seed article and the synthetic ones), so a change never empties the view.
 KIND_CHOICES = ("Visit", "Meeting", "Statement")
 THINK = {"people": (2.0, 10.0), "impatient": (0.2, 1.0)}
@@ -154,11 +157,14 @@ class Page:
     config: Any = None  # the server's client-side configuration, from new_session
     texts: list[str] = field(default_factory=list)  # what the page says: markdown, headings, alerts
 
-    def problem(self) -> str:
+    def problem(self, empty_ok: bool = False) -> str:
+        """What is wrong with the run ("" when nothing); with `empty_ok`, a view with no events is a page."""
         if self.exceptions:
             return "exception: " + self.exceptions[0][:200]
         if self.status != ForwardMsg.FINISHED_SUCCESSFULLY:
             return f"finished with status {self.status}"
+        if empty_ok and any(EMPTY in t for t in self.texts):
+            return ""  # a view with no events says so instead of drawing: a page run like any other
         if self.elements.get("plotly_chart", 0) < 2 or not self.article:
             return f"views missing: {self.elements.get('plotly_chart', 0)} charts, article {self.article}"
         return ""
@@ -167,8 +173,10 @@ class Page:
 class Reader:
     """One browser tab's worth of protocol."""
 
-    def __init__(self, ws: websockets.ClientConnection, query: str, page_name: str = "") -> None:
-        self.ws, self.query, self.page_name = ws, query, page_name
+    def __init__(
+        self, ws: websockets.ClientConnection, query: str, page_name: str = "", empty_ok: bool = False
+    ) -> None:
+        self.ws, self.query, self.page_name, self.empty_ok = ws, query, page_name, empty_ok
         self.page_hash = ""
         self.widgets: dict[str, WidgetState] = {}
         self.kinds_id: str | None = None
@@ -200,7 +208,7 @@ class Reader:
             self.query = page.query
         if page.kinds_id:
             self.kinds_id, self.kinds_options = page.kinds_id, page.kinds_options
-        why = page.problem()
+        why = page.problem(self.empty_ok)
         return Run(kind, took, not why, why)
 
     async def _until_finished(self) -> Page:
@@ -248,12 +256,12 @@ def connect(base: str) -> websockets.connect:
     )
 
 
-def first_page(base: str, query: str = "", page_name: str = "") -> tuple[Run, Page]:
+def first_page(base: str, query: str = "", page_name: str = "", empty_ok: bool = False) -> tuple[Run, Page]:
     """One reader opens a link (a page and a query string) and reads its first run; then leaves."""
 
     async def go() -> tuple[Run, Page]:
         async with connect(base) as ws:
-            reader = Reader(ws, query, page_name)
+            reader = Reader(ws, query, page_name, empty_ok)
             run = await reader.run("first")
             return run, reader.last
 
@@ -261,12 +269,13 @@ def first_page(base: str, query: str = "", page_name: str = "") -> tuple[Run, Pa
 
 
 async def one_reader(
-    base: str, query: str, think: tuple[float, float], changes: int, rng: random.Random, runs: list[Run]
-) -> None:
+    base: str, query: str, think: tuple[float, float], changes: int, rng: random.Random, runs: list[Run],
+    empty_ok: bool = False,
+) -> None:  # fmt: skip
     started = time.perf_counter()
     try:
         async with connect(base) as ws:
-            reader = Reader(ws, query)
+            reader = Reader(ws, query, empty_ok=empty_ok)
             first = await reader.run("first")
             runs.append(first)
             if not first.ok or reader.kinds_id is None:

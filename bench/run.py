@@ -45,7 +45,6 @@ import results  # noqa: E402 - bench/results.py
 from browser import CHROMIUM_ARGS, DASHBOARD_PAINTED, chromium_path, streamlit_server  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
-SECTIONS = [results.markers(n) for n in ("scale", "load", "engines")]  # the other scripts' sections
 TOPOJSON = ROOT / "dashboard" / "static" / "topojson" / "world_110m.json"
 
 BARE_APP = 'import streamlit as st\n\nst.write("hi")\n'
@@ -396,6 +395,19 @@ def analysis(targets: list[Target], floor: Target, imports: tuple[float, float])
     ]
 
 
+def floor_targets(work: Path) -> list[Target]:
+    """The two floors, a bare `st.write` app and one `scattergeo` chart with served borders, under `work`."""
+    floors = work / "floors"
+    (floors / "static" / "topojson").mkdir(parents=True, exist_ok=True)
+    shutil.copy(TOPOJSON, floors / "static" / "topojson" / TOPOJSON.name)
+    (floors / "bare.py").write_text(BARE_APP)
+    (floors / "scattergeo.py").write_text(SCATTERGEO_APP)
+    return [
+        Target("bare st.write floor", floors / "bare.py", "bare"),
+        Target("one-scattergeo floor", floors / "scattergeo.py", "scattergeo"),
+    ]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000,100000,1000000", help="synthetic corpus sizes, comma-separated")
@@ -414,15 +426,9 @@ def main() -> int:
 
     OUT.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="contact-atlas-bench-"))
-    floors = work / "floors"
-    (floors / "static" / "topojson").mkdir(parents=True)
-    shutil.copy(TOPOJSON, floors / "static" / "topojson" / TOPOJSON.name)
-    (floors / "bare.py").write_text(BARE_APP)
-    (floors / "scattergeo.py").write_text(SCATTERGEO_APP)
     app = ROOT / "dashboard" / "app.py"
     targets = [
-        Target("bare st.write floor", floors / "bare.py", "bare"),
-        Target("one-scattergeo floor", floors / "scattergeo.py", "scattergeo"),
+        *floor_targets(work),
         Target("seed", app, "dashboard", {"DASHBOARD_DATA": str(ROOT / "data")}, 22),
     ]
     for n in sizes:
@@ -462,8 +468,10 @@ def main() -> int:
     )
     text = report(targets, args.repeats, time.perf_counter() - started, command, import_cost(args.repeats))
     old = Path(args.out).read_text(encoding="utf-8") if Path(args.out).exists() else ""
-    for begin, end in SECTIONS:  # bench/load.py's and bench/engines.py's sections survive a rerun of this one
-        if begin in old and end in old:
+    # The other scripts' sections (bench/load.py's, bench/scale.py's, …) survive a rerun of this one.
+    for name in re.findall(r"<!-- (\S+):begin -->", old):
+        begin, end = results.markers(name)
+        if end in old:
             text = text.rstrip("\n") + "\n\n" + old[old.index(begin) : old.index(end) + len(end)] + "\n"
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)

@@ -11,6 +11,7 @@ are the events' source spans. The same seed gives the same bytes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,8 @@ from dashboard.model import TAXONOMY
 from dashboard.readers import bulk
 
 N_PLACES = 300
+# Events generated and written at a time: memory stays that of one chunk however large the corpus.
+CHUNK = 1_000_000
 EVENTS_PER_ARTICLE = 200
 FIRST_DAY, LAST_DAY = pd.Timestamp("2016-01-01"), pd.Timestamp("2025-12-31")
 
@@ -217,13 +220,31 @@ def _when(start: pd.Series, precision: np.ndarray) -> list[str]:
     return out
 
 
-def generate(n_events: int, seed: int = 0) -> dict[str, pd.DataFrame]:
-    """The six bulk tables for a corpus of `n_events` events."""
+def generate(n_events: int, seed: int = 0) -> Iterator[dict[str, pd.DataFrame]]:
+    """The six bulk tables for a corpus of `n_events` events, `CHUNK` events at a time.
+
+    The first part holds the actors and places; every part holds its events with their
+    participants, sources and articles (an article never spans two parts). Each chunk draws from
+    its own random stream, so a chunk's rows depend only on the seed and its position, and a
+    corpus of at most `CHUNK` events is one part drawn as before chunks existed.
+    """
     rng = np.random.default_rng(seed)
     places = _places()
     n_actors = int(min(3000, max(40, n_events // 8)))
     actors = _actors(rng, n_actors, places["country"].unique())
+    for lo in range(0, n_events, CHUNK):
+        part = _chunk(
+            rng if lo == 0 else np.random.default_rng([seed, lo // CHUNK]),
+            lo, min(CHUNK, n_events - lo), actors, places,
+        )  # fmt: skip
+        yield {"articles": part["articles"], "actors": actors, "places": places, **part} if lo == 0 else part
 
+
+def _chunk(
+    rng: np.random.Generator, lo: int, n_events: int, actors: pd.DataFrame, places: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """Events `lo` to `lo + n_events` of the corpus, with their participants, sources and articles."""
+    n_actors = len(actors)
     kinds = np.array(list(KIND_WEIGHTS))
     kind = kinds[rng.choice(len(kinds), size=n_events, p=np.array(list(KIND_WEIGHTS.values())))]
     days = (LAST_DAY - FIRST_DAY).days + 1
@@ -238,6 +259,7 @@ def generate(n_events: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     end = end.where(precision != "year", start.dt.to_period("Y").dt.end_time.dt.normalize())
 
     article_of = np.arange(n_events) // EVENTS_PER_ARTICLE
+    first_article = lo // EVENTS_PER_ARTICLE
     n_articles = int(article_of.max()) + 1
     published = pd.Series(when).groupby(article_of).max() + pd.Timedelta(days=1)
     unknown = precision == "unknown"
@@ -258,7 +280,7 @@ def generate(n_events: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     second = np.cumsum(n_parts) - 1
     other_actor = part_actor[second]
 
-    ids = np.array([f"ev-{i:07d}" for i in range(n_events)], dtype=object)
+    ids = np.array([f"ev-{i:07d}" for i in range(lo, lo + n_events)], dtype=object)
     a_names = actors["name"].to_numpy()
     p_names = places["name"].to_numpy()
     where = np.where(has_place, " in " + p_names[place_idx].astype(object), "")
@@ -273,7 +295,7 @@ def generate(n_events: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     for a in range(n_articles):
         lo, hi = bounds[a], bounds[a + 1]
         pos, chunks = 0, []
-        title = f"Synthetic dispatch {a + 1}\n"
+        title = f"Synthetic dispatch {first_article + a + 1}\n"
         chunks.append(title)
         pos = len(title)
         for k, i in enumerate(range(lo, hi)):
@@ -312,23 +334,29 @@ def generate(n_events: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     )
     participants = participants.drop_duplicates(["event", "actor"], ignore_index=True)
     sources = pd.DataFrame(
-        {"event": ids, "article": [f"art-{a:05d}" for a in article_of], "start": starts, "end": ends}
+        {
+            "event": ids,
+            "article": [f"art-{first_article + a:05d}" for a in article_of],
+            "start": starts,
+            "end": ends,
+        }
     )
     articles = pd.DataFrame(
         {
-            "id": [f"art-{a:05d}" for a in range(n_articles)],
-            "title": [f"Synthetic dispatch {a + 1}" for a in range(n_articles)],
-            "publisher": [f"Synthetic Wire {a % 7 + 1}" for a in range(n_articles)],
+            "id": [f"art-{a:05d}" for a in range(first_article, first_article + n_articles)],
+            "title": [
+                f"Synthetic dispatch {a + 1}" for a in range(first_article, first_article + n_articles)
+            ],
+            "publisher": [
+                f"Synthetic Wire {a % 7 + 1}" for a in range(first_article, first_article + n_articles)
+            ],
             "published": published.dt.date.to_numpy(),
             "url": None,
             "language": "en",
             "text": texts,
         }
     )
-    return {
-        "articles": articles, "actors": actors, "places": places, "events": events,
-        "participants": participants, "sources": sources,
-    }  # fmt: skip
+    return {"articles": articles, "events": events, "participants": participants, "sources": sources}
 
 
 # The bulk format's columns synth fills (their types: dashboard.readers.bulk).
@@ -359,15 +387,23 @@ SCHEMAS = {
 
 
 def write(n_events: int, out: Path, seed: int = 0) -> list[Path]:
-    """Write the corpus to `out` as `synth.SECTION.parquet` files."""
+    """Write the corpus to `out` as `synth.SECTION.parquet` files, one chunk of events at a time."""
     if n_events < 1:
         raise ValueError("--events must be at least 1")
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for section, frame in generate(n_events, seed).items():
-        table = pa.Table.from_pandas(frame, schema=SCHEMAS[section], preserve_index=False)
-        path = out / f"synth.{section}.parquet"
-        pq.write_table(table, path, compression="zstd", row_group_size=256_000)
-        written.append(path)
+    writers: dict[str, pq.ParquetWriter] = {}
+    try:
+        for part in generate(n_events, seed):
+            for section, frame in part.items():
+                table = pa.Table.from_pandas(frame, schema=SCHEMAS[section], preserve_index=False)
+                if section not in writers:
+                    writers[section] = pq.ParquetWriter(
+                        out / f"synth.{section}.parquet", table.schema, compression="zstd"
+                    )
+                writers[section].write_table(table, row_group_size=256_000)
+                del table
+    finally:
+        for w in writers.values():
+            w.close()
     assert set(TAXONOMY) >= set(KIND_WEIGHTS)
-    return written
+    return [out / f"synth.{section}.parquet" for section in writers]

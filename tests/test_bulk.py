@@ -243,3 +243,18 @@ def test_beyond_max_marks_the_busiest_places_are_drawn_and_the_rest_counted(smal
     assert capped.unplaced == full.unplaced
     busiest = sorted([*full.points["events"], *full.countries["events"]], reverse=True)[:10]
     assert sorted([*capped.points["events"], *capped.countries["events"]], reverse=True) == busiest
+
+
+def test_a_corpus_of_several_chunks_is_whole_and_the_same_for_the_same_seed(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(synth, "CHUNK", 400)  # a hundred-million corpus is written a chunk at a time
+    synth.write(1000, tmp_path / "a", seed=4)
+    synth.write(1000, tmp_path / "b", seed=4)
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+    c = corpus.load(tmp_path / "a")
+    assert not c.problems
+    assert len(c.events) == 1000
+    assert c.events["id"].is_unique
+    assert len(c.articles) == 5  # 200 events an article (2 + 2 + 1), none split between chunks
+    assert c.events["start"].min().year == 2016
