@@ -299,7 +299,10 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
             "showlegend": False,
         }
     )
-    outside = _entries(routes, frame, {*p["place"], *c["place"]})
+    marked = {*p["place"], *c["place"]}
+    if data.dense and data.clusters is not None:  # a clustered place is named by its cluster's label
+        marked |= {k.split(":", 1)[1] for k in data.clusters["key"]}
+    outside = _entries(routes, frame, marked)
     if len(outside):
         traces.append(
             {
@@ -357,7 +360,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
             buttons.append({"label": layer.label, "method": "restyle", "args": [{"visible": shown}, layered]})
         layout["updatemenus"].append(
             {"type": "buttons", "direction": "right", "showactive": True, "active": first, "x": 0.99,
-             "xanchor": "right", "y": 0.99, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.9)",
+             "xanchor": "right", "y": 0.01, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.9)",
              "font": {"size": 11}, "buttons": buttons, "name": "layers"}
         )  # fmt: skip
         layout["meta"] = {"layers": [{"label": x.label, "km": x.km} for x in data.layers], "px": LAYER_PX}
