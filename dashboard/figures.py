@@ -16,7 +16,7 @@ from plotly.basedatatypes import BaseFigure
 
 from dashboard import escape
 from dashboard.model import TAXONOMY
-from dashboard.views.map import ANY, Frame, MapData, great_circle
+from dashboard.views.map import ANY, QUADS, Frame, MapData, great_circle
 from dashboard.views.timeline import BIN, TimelineData
 
 # One colour and one marker symbol per kind, so colour is never the only cue. Chosen from the
@@ -87,6 +87,16 @@ MIXED = ("#000000", "circle")
 COUNTRY_FILL = "rgba(0, 114, 178, 0.16)"
 LABELS = "Labels"  # the traces the page's label placer moves
 MAX_LABELS = 15  # the busiest places are named; the rest in their hover
+# A cluster's colour is its commonest CAMEO quad class: cooperation blue and green, conflict orange and
+# red (Okabe–Ito and Paul Tol), with a text colour that reads on each.
+QUAD_STYLE = {
+    1: ("#0077BB", "white"),
+    2: ("#009E73", "white"),
+    3: ("#EE7733", "#111111"),
+    4: ("#CC3311", "white"),
+}
+LAYER_PX = 44  # the page shows the finest cluster layer whose marks are at least this far apart (px)
+MAP_WIDTH_PX = 800  # the map's width on a wide screen: the first layer is chosen for it
 DAY_MS = 86_400_000
 # Plotly picks the tick spacing for the zoom; these say how each spacing is labelled.
 TIME_TICKS = [
@@ -263,14 +273,17 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         traces.append(_legend_only("Draft, not yet reviewed (pale)", "circle", pale("#333333"), OUTLINE))
     if len(doubt):
         traces.append(_legend_only("Suspect place (faded, ?)", "circle", "rgba(51,51,51,0.5)"))
-    for t in traces:  # a kind drawn only as routes still gets its legend entry
+    for t in traces if not data.dense else []:  # a kind drawn only as routes still gets its legend entry
         if t.get("legendgroup") in set(TAXONOMY) - shown_kinds and t["name"].endswith("(route)"):
             t["showlegend"], t["name"] = True, TAXONOMY[t["legendgroup"]].label
             shown_kinds.add(t["legendgroup"])
+    layered: list[int] = []
+    if data.dense:
+        layered = _cluster_traces(data, traces)
     if data.selected is not None:
         traces.extend(_selected_marks(data, radius))
     # Labels last, above everything; the page's label placer moves each clear of marks and other labels.
-    top = p.iloc[:MAX_LABELS]
+    top = p.iloc[: MAX_LABELS if not data.dense else 5]
     traces.append(
         {
             "type": "scattergeo",
@@ -286,7 +299,10 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
             "showlegend": False,
         }
     )
-    outside = _entries(routes, frame, {*p["place"], *c["place"]})
+    marked = {*p["place"], *c["place"]}
+    if data.dense and data.clusters is not None:  # a clustered place is named by its cluster's label
+        marked |= {k.split(":", 1)[1] for k in data.clusters["key"]}
+    outside = _entries(routes, frame, marked)
     if len(outside):
         traces.append(
             {
@@ -303,6 +319,8 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
                 "showlegend": False,
             }
         )
+    if data.dense:
+        layered += _cluster_labels(data, traces)
     ext = data.extent
     geo = {
         "projection": {"type": "natural earth"},
@@ -332,7 +350,95 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         "uirevision": "map",
         "updatemenus": [_fit_buttons(frame, ext)] if fit_all else [],
     }
+    if data.dense and data.layers:
+        # One button per cluster layer (what each shows: every trace of its layer); the page presses
+        # the one that suits the zoom after each zoom, and a reader may press another.
+        first = _first_layer(data)
+        buttons = []
+        for i, layer in enumerate(data.layers):
+            shown = [t["meta"]["layer"] == i for t in (traces[k] for k in layered)]
+            buttons.append({"label": layer.label, "method": "restyle", "args": [{"visible": shown}, layered]})
+        layout["updatemenus"].append(
+            {"type": "buttons", "direction": "right", "showactive": True, "active": first, "x": 0.99,
+             "xanchor": "right", "y": 0.01, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.9)",
+             "font": {"size": 11}, "buttons": buttons, "name": "layers"}
+        )  # fmt: skip
+        layout["meta"] = {"layers": [{"label": x.label, "km": x.km} for x in data.layers], "px": LAYER_PX}
+        layout["legend"]["itemclick"] = False  # a key to the colours: hiding a class would hide a layer's
+        layout["legend"]["itemdoubleclick"] = False
     return _figure(traces, layout)
+
+
+def _first_layer(data: MapData) -> int:
+    """The finest layer whose marks stand LAYER_PX apart in the first frame, on a wide screen."""
+    f = data.frame
+    km_per_px = (
+        (f.lon[1] - f.lon[0]) * 111.32 * max(math.cos(math.radians(sum(f.lat) / 2)), 0.2) / MAP_WIDTH_PX
+    )
+    fits = [i for i, x in enumerate(data.layers) if x.km / km_per_px >= LAYER_PX]
+    return fits[-1] if fits else 0
+
+
+def _cluster_traces(data: MapData, traces: list[dict]) -> list[int]:
+    """A trace per (layer, quad class) of clusters, only the first layer visible; their indices."""
+    c = data.clusters
+    assert c is not None
+    first, out = _first_layer(data), []
+    codings = "+".join(data.clustered)
+    for i, _layer in enumerate(data.layers):
+        part = c[c["layer"] == i]
+        for q, name in QUADS.items():
+            g = part[part["quad"] == q]
+            if not len(g):
+                continue
+            colour, ink = QUAD_STYLE[q]
+            n = g["events"].to_numpy(dtype=float)
+            out.append(len(traces))
+            traces.append(
+                {
+                    "type": "scattergeo", "lat": g["lat"], "lon": g["lon"], "mode": "markers+text",
+                    "marker": {"size": _cluster_size(n), "color": colour, "opacity": 0.88,
+                               "line": {"width": 1, "color": "white"}, "symbol": "circle"},
+                    "text": [_short_count(int(x)) for x in n], "textposition": "middle center",
+                    "textfont": {"size": 10, "color": ink},
+                    "customdata": np.column_stack(
+                        [np.full(len(g), ANY, dtype=object), g["key"], np.full(len(g), ANY, dtype=object),
+                         np.full(len(g), codings, dtype=object), g["events"].to_numpy(dtype=object)]
+                    ),
+                    "hovertext": g["hover"], "hovertemplate": "%{hovertext}<extra></extra>",
+                    "name": name, "legendgroup": f"quad{q}", "showlegend": False,
+                    "visible": i == first, "meta": {"layer": i},
+                }
+            )  # fmt: skip
+    for q, name in QUADS.items():
+        traces.append(_legend_only(name, "circle", QUAD_STYLE[q][0]))
+    return out
+
+
+def _cluster_size(n: np.ndarray) -> np.ndarray:
+    """A cluster's diameter (px): 14 for one event, growing with the log of its count, at most 40."""
+    return np.minimum(14 + 5 * np.log10(np.maximum(n, 1)) ** 1.5, 40)
+
+
+def _cluster_labels(data: MapData, traces: list[dict]) -> list[int]:
+    """Each layer's busiest clusters named by their busiest place (the placer keeps them clear)."""
+    c = data.clusters
+    assert c is not None
+    first, out = _first_layer(data), []
+    for i, _layer in enumerate(data.layers):
+        top = c[c["layer"] == i].nlargest(MAX_LABELS, "events", keep="first")
+        size = _cluster_size(top["events"].to_numpy(dtype=float))
+        out.append(len(traces))
+        traces.append(
+            {
+                "type": "scattergeo", "lat": top["lat"], "lon": top["lon"], "mode": "text",
+                "text": [escape.plotly_text(n) for n in top["name"]], "textposition": "bottom center",
+                "textfont": {"size": 12, "color": "#222"}, "customdata": [[r / 2] for r in size],
+                "hoverinfo": "skip", "name": LABELS, "showlegend": False, "visible": i == first,
+                "meta": {"layer": i},
+            }
+        )  # fmt: skip
+    return out
 
 
 def _legend_only(name: str, symbol: str, colour: str, edge: str | None = None) -> dict[str, Any]:

@@ -470,3 +470,68 @@ def actor_lanes(eng: Engine, f: Filters, limit: int) -> tuple[list[tuple[str, in
     w = where(f)
     rows = eng.rows(ACTOR_LANES.format(where=w.sql), w.params)
     return [(r["actor"], int(r["events"])) for r in rows[:limit]], max(len(rows) - limit, 0)
+
+
+# --- the map at scale: places clustered by H3 cell ---------------------------------------------
+
+POINT_RES = 99  # in `map_clusters`: a row for a single place (its `cell` is the place's id)
+# Events per map point of the clustered codings, with CAMEO's quad classes counted (a code's root
+# orders as text: 01–05 verbal cooperation, 06–08 material cooperation, 09–13 verbal conflict, 14–20
+# material conflict); then per H3 cell at each stored resolution, the cell named by its busiest place.
+MAP_CLUSTERS = f"""
+WITH p AS (
+    SELECT e.point, count(*) AS events,
+           sum(CASE WHEN e.cameo < '06' THEN 1 ELSE 0 END) AS q1,
+           sum(CASE WHEN e.cameo >= '06' AND e.cameo < '09' THEN 1 ELSE 0 END) AS q2,
+           sum(CASE WHEN e.cameo >= '09' AND e.cameo < '14' THEN 1 ELSE 0 END) AS q3,
+           sum(CASE WHEN e.cameo >= '14' THEN 1 ELSE 0 END) AS q4,
+           max(e.ord) AS last_ord, {LAST_DATED} AS last_dated
+    FROM events AS e
+    WHERE {{where}} AND e.point IS NOT NULL AND list_contains($cluster_codings, e.coding)
+    GROUP BY e.point
+), c AS (
+    SELECT k.res, k.cell, p.*,
+           row_number() OVER (PARTITION BY k.res, k.cell ORDER BY p.events DESC, p.point) AS rank
+    FROM p JOIN place_cells AS k ON k.place = p.point
+), cells AS (
+    SELECT c.res, c.cell, CAST(sum(c.events) AS BIGINT) AS events, count(*) AS places,
+           max(CASE WHEN c.rank = 1 THEN c.point END) AS top,
+           CAST(sum(c.q1) AS BIGINT) AS q1, CAST(sum(c.q2) AS BIGINT) AS q2,
+           CAST(sum(c.q3) AS BIGINT) AS q3, CAST(sum(c.q4) AS BIGINT) AS q4,
+           max(c.last_ord) AS last_ord, max(c.last_dated) AS last_dated
+    FROM c
+    GROUP BY c.res, c.cell
+    UNION ALL
+    SELECT {POINT_RES} AS res, c.point AS cell, c.events, 1 AS places, c.point AS top,
+           c.q1, c.q2, c.q3, c.q4, c.last_ord, c.last_dated
+    FROM c
+    WHERE c.res = 0
+)
+SELECT cells.*, pl.lat, pl.lon
+FROM cells JOIN places AS pl ON pl.id = cells.top
+ORDER BY cells.res, cells.events DESC, cells.cell
+"""
+
+
+def map_clusters(eng: Engine, f: Filters, codings: Sequence[str]) -> list[dict[str, Any]]:
+    """The filtered events of these codings at places (not countries), per H3 cell at each stored
+    resolution and per place (`res` POINT_RES): events, places, quad-class counts, the busiest place
+    (`top`, with its `lat`, `lon`), the latest event (`last_ord`, `last_dated`)."""
+    w = where(f)
+    return eng.rows(MAP_CLUSTERS.format(where=w.sql), {**w.params, "cluster_codings": sorted(codings)})
+
+
+def step_in_cluster(
+    eng: Engine, f: Filters, res: int, cell: str, codings: Sequence[str], current: str | None
+) -> str | None:
+    """The event a click on a cluster selects: its events of these codings, in stepping order after
+    `current`. `res` POINT_RES: `cell` is one place."""
+    if res == POINT_RES:
+        cond = "e.point = $cell"
+    else:
+        cond = "e.point IN (SELECT k.place FROM place_cells AS k WHERE k.res = $res AND k.cell = $cell)"
+    cond += " AND list_contains($cluster_codings, e.coding)"
+    params = {"res": int(res), "cell": cell, "cluster_codings": sorted(codings)}
+    if res == POINT_RES:
+        params.pop("res")
+    return _step(eng, f, cond, params, current)

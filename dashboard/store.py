@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 # of the tables' columns or types, or of the catalog's layout, is caught without a bump (SCHEMA below).
 # 2: map points; 3: article texts, catalog.json; 4: step keys, route origins, hot.duckdb;
 # 5: datasets, coding, external ids, full CAMEO codes, suspect places, measures, link sources
-# 6: coding "draft" for curated events still `status: draft`
-FORMAT = 6
+# 6: coding "draft" for curated events still `status: draft`; 7: place_cells (h3 cells of map points)
+FORMAT = 7
 HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)
 ROW_GROUP = 65_536
 ARTICLE_GROUP = 64
@@ -75,8 +75,14 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "place_within": pa.schema([("place", _S), ("within", _S)]),
     "map_points": pa.schema([("place", _S), ("point", _S)]),
+    # The H3 hexagon holding each geocoded place (not a country: it is shaded whole) at each of
+    # CELL_RES: the map clusters by it at scale.
+    "place_cells": pa.schema([("place", _S), ("res", _I), ("cell", _S)]),
 }  # fmt: skip
 TABLES = tuple(SCHEMAS)
+# H3 resolutions the map clusters by, coarse to fine (average hexagon edge 1,108, 419, 158, 60 km):
+# zoomed out, places are counted per res-0 cell; zoomed in, per finer ones; then each place.
+CELL_RES = (0, 1, 2, 3)
 
 
 def schema_fingerprint(schemas: dict[str, pa.Schema], catalog_layout: str) -> str:
@@ -117,6 +123,25 @@ def map_points(corpus: Corpus) -> dict[str, str]:
         up = parent is not None and parent.kind == "city" and parent.id in corpus.coords
         out[pid] = parent.id if up and p.kind == "site" else pid
     return out
+
+
+def place_cells(coords: dict[str, object]) -> pa.Table:
+    """Each place's H3 cell at every resolution of CELL_RES (coords: place -> its lat, lon)."""
+    import h3  # noqa: PLC0415 - only a build needs it
+
+    ids = list(coords)
+    rows = [
+        (pid, res, h3.latlng_to_cell(coords[pid].lat, coords[pid].lon, res))
+        for res in CELL_RES
+        for pid in ids
+    ]
+    return pa.table(
+        {
+            "place": _strings([r[0] for r in rows]),
+            "res": pa.array([r[1] for r in rows], type=pa.int64()),
+            "cell": _strings([r[2] for r in rows]),
+        }
+    )
 
 
 def _strings(values: object) -> pa.Array:
@@ -256,6 +281,7 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
     built = {
         "events": events, "participants": participants, "sources": sources, "actors": actors,
         "places": places, "articles": articles, "place_within": place_within, "map_points": map_points_table,
+        "place_cells": place_cells({p: xy for p, xy in coords.items() if corpus.places[p].kind != "country"}),
     }  # fmt: skip
     # Written as declared: a column renamed, added or retyped here and not in SCHEMAS fails every build.
     return {name: built[name].cast(SCHEMAS[name]) for name in TABLES}

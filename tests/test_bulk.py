@@ -226,23 +226,39 @@ def test_at_scale_the_map_aggregates_and_stays_small(small: Path, monkeypatch) -
     )
 
 
-def test_beyond_max_marks_the_busiest_places_are_drawn_and_the_rest_counted(small: Path, monkeypatch) -> None:
+def test_beyond_cluster_above_places_are_counted_per_hexagon_and_none_is_lost(
+    small: Path, monkeypatch
+) -> None:
+    from dashboard import figures  # noqa: PLC0415
     from dashboard.views import map as map_view  # noqa: PLC0415
 
     a = atlas.open_atlas(small)
     every = filters.Filters()
     full = map_view.map_data(a, every, a.events)
-    monkeypatch.setattr(map_view, "MAX_MARKS", 10)
-    capped = map_view.map_data(a, every, a.events)
-    marks = len(capped.points) + len(capped.countries)
-    assert marks == 10
-    assert capped.quiet_marks == len(full.points) + len(full.countries) - 10
-    drawn = int(capped.points["events"].sum()) + int(capped.countries["events"].sum())
-    # Every event is either drawn, counted at a quieter place, or without a place: none is lost.
-    assert drawn + capped.quiet_events + capped.unplaced == a.events
-    assert capped.unplaced == full.unplaced
-    busiest = sorted([*full.points["events"], *full.countries["events"]], reverse=True)[:10]
-    assert sorted([*capped.points["events"], *capped.countries["events"]], reverse=True) == busiest
+    assert not full.dense
+    monkeypatch.setattr(map_view, "CLUSTER_ABOVE", 10)
+    monkeypatch.setattr(map_view, "KEEP_CURATED", 0)
+    dense = map_view.map_data(a, every, a.events)
+    assert dense.dense
+    assert dense.layers[-1].label == "places"
+    placed = int(full.points["events"].sum())
+    # Every layer counts every placed event; each layer's clusters fewer than the next one's.
+    sizes = dense.clusters.groupby("layer")["events"].agg(["sum", "count"])
+    assert (sizes["sum"] == placed).all()
+    assert sizes["count"].is_monotonic_increasing
+    assert sizes["count"].iloc[-1] == len(full.points)
+    assert dense.unplaced == full.unplaced
+    # A click on a cluster selects one of its events; the text lists every place.
+    top = dense.clusters.iloc[0]
+    picked = map_view.step(
+        a, every, (map_view.ANY, top["key"], map_view.ANY, "+".join(dense.clustered)), None
+    )
+    assert picked is not None
+    text = map_view.map_text(dense, a)
+    assert len(text) >= len(full.points)
+    fig = figures.map_figure(dense)
+    first = [t for t in fig.data if t.meta and t.visible]
+    assert {t.meta["layer"] for t in first} == {figures._first_layer(dense)}
 
 
 def test_a_corpus_of_several_chunks_is_whole_and_the_same_for_the_same_seed(

@@ -130,6 +130,12 @@ def test_both_engines_agree_byte_for_byte_on_10000_events(synth_store) -> None:
         assert a == export.export_text(spark, f, "json")
         assert json.loads(a)["events"]
         assert query.map_groups(duck, f) == query.map_groups(spark, f)
+        clusters = query.map_clusters(duck, f, ["human"])
+        assert clusters == query.map_clusters(spark, f, ["human"])
+        cell = next(r for r in clusters if r["res"] == 1)["cell"]
+        picked = query.step_in_cluster(duck, f, 1, cell, ["human"], None)
+        assert picked is not None
+        assert picked == query.step_in_cluster(spark, f, 1, cell, ["human"], None)
         for width in ("month", "quarter", "year"):
             assert query.timeline_bins(duck, f, width) == query.timeline_bins(spark, f, width)
         assert query.latest(duck, f, 300) == query.latest(spark, f, 300)

@@ -37,11 +37,12 @@
       .map((e) => e.getBoundingClientRect())
       .filter((b) => b.width > 0);
     gd.querySelectorAll('.updatemenu-button').forEach((e) => obstacles.push(e.getBoundingClientRect()));
-    const groups = gd.querySelectorAll('.geo g.trace.scattergeo');
     const placed = [];
-    gd._fullData.filter((t) => t.type === 'scattergeo').forEach((trace, k) => {
-      if (trace.name !== 'Labels' || !groups[k]) return;
-      groups[k].querySelectorAll('text').forEach((el, i) => {
+    /* Each trace's group carries its trace (Plotly binds it); hidden layers have no group. */
+    gd.querySelectorAll('.geo g.trace.scattergeo').forEach((group) => {
+      const trace = group.__data__?.[0]?.trace;
+      if (!trace || trace.name !== 'Labels') return;
+      group.querySelectorAll('text').forEach((el, i) => {
         /* Plotly offsets the label through its parent g */
         const holder = el.parentNode;
         const r = Number((trace.customdata || [])[i]?.[0] || 4);
@@ -72,6 +73,30 @@
     gd.dataset.labelsPlaced = String(placed.length);
   }
 
+  /* --- at news scale, the cluster layer that suits the zoom ---------------------------------- */
+  /* The figure's meta lists its layers (the distance between neighbouring marks, in km); after a */
+  /* zoom the finest layer whose marks stand `px` apart is shown, by pressing its button. */
+  function chooseLayer(gd) {
+    const meta = gd._fullLayout && gd._fullLayout.meta;
+    const geo = gd._fullLayout && gd._fullLayout.geo && gd._fullLayout.geo._subplot;
+    if (!meta || !meta.layers || !geo || !geo.projection) return false;
+    const proj = geo.projection;
+    const centre = proj.invert(proj.translate());
+    if (!centre || !isFinite(centre[0])) return false;
+    const a = proj(centre);
+    const b = proj([centre[0] + 1, centre[1]]);
+    const pxPerKm = Math.hypot(b[0] - a[0], b[1] - a[1]) / (111.32 * Math.max(Math.cos(centre[1] * Math.PI / 180), 0.2));
+    let chosen = 0;
+    meta.layers.forEach((layer, i) => { if (layer.km * pxPerKm >= meta.px) chosen = i; });
+    const menu = (gd._fullLayout.updatemenus || []).find((m) => m.name === 'layers');
+    gd.dataset.layer = String(chosen);
+    if (!menu || menu.active === chosen) return true;
+    const label = meta.layers[chosen].label;
+    const button = Array.from(gd.querySelectorAll('.updatemenu-button')).find((e) => e.textContent === label);
+    if (button) button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    return true;
+  }
+
   function hook(gd) {
     if (gd.__labelsHooked || typeof gd.on !== 'function') return;
     gd.__labelsHooked = true;
@@ -79,9 +104,16 @@
     const later = () => {
       if (pending) return;
       pending = true;
-      requestAnimationFrame(() => { pending = false; placeLabels(gd); });
+      requestAnimationFrame(() => {
+        pending = false;
+        /* The first drawing of a figure: its layer for this screen (then after each zoom). */
+        const layers = JSON.stringify(gd._fullLayout?.meta?.layers || null);
+        if (gd.__layersFor !== layers && chooseLayer(gd)) gd.__layersFor = layers;
+        placeLabels(gd);
+      });
     };
     ['plotly_afterplot', 'plotly_relayout', 'plotly_relayouting', 'plotly_redraw'].forEach((e) => gd.on(e, later));
+    gd.on('plotly_relayout', () => requestAnimationFrame(() => chooseLayer(gd)));
     later();
   }
 

@@ -64,10 +64,11 @@ with left:
         notes.append("Many contacts: routes are merged across kinds and coloured by their commonest kind.")
     if mdata.routes_dropped:
         notes.append(f"{mdata.routes_dropped:,} contacts on quieter routes are not drawn.")
-    if mdata.quiet_marks:
+    if mdata.dense:
         notes.append(
-            f"The {map_view.MAX_MARKS:,} busiest place marks are drawn; {mdata.quiet_events:,} events at "
-            f"{mdata.quiet_marks:,} quieter ones are not (narrow the filters to see them)."
+            f"{'Machine-coded' if mdata.clustered == ('machine',) else 'The'} events' places are counted in "
+            "hexagons (H3) that shrink as you zoom in, down to each place; a circle's colour is its "
+            "commonest CAMEO class, its number its events (the buttons pick the size by hand)."
         )
     if mdata.unplaced:
         notes.append(
@@ -75,6 +76,9 @@ with left:
             "for them, or their place is not geocoded. They are on the timeline and in the text."
         )
     st.caption(" ".join(notes))
+    if mdata.dense:
+        with st.expander("Kinds in each CAMEO class"):
+            st.markdown(map_view.kinds_by_class())
     with st.expander("The map as text"):
         st.text(
             "\n".join(shell.cached_text("map-text", shell.view_key(ctx), lambda: map_view.map_text(mdata, a)))

@@ -3,6 +3,13 @@
 Everything is counted by the engine (`query.map_groups`): events per map
 point and kind, contacts per (kind, origin, place). Python only turns those
 groups, a few hundred rows at most, into markers, routes and their hovers.
+
+At news scale (more than CLUSTER_ABOVE place marks: a month of GDELT names
+thousands of places) the places are drawn as density instead: the engine
+counts events per H3 hexagon at each of the store's resolutions
+(`query.map_clusters`), one layer of clusters per resolution plus one of
+every place, and the page shows the layer that suits the zoom. The
+curated events stay marks of their own when they are few.
 """
 
 from __future__ import annotations
@@ -19,7 +26,8 @@ from geopy.distance import geodesic
 from dashboard import escape, query
 from dashboard.engines.duckdb import IN_MEMORY_EVENTS
 from dashboard.filters import Filters
-from dashboard.model import TAXONOMY
+from dashboard.model import TAXONOMY, quad_class
+from dashboard.store import CELL_RES
 from dashboard.views.labels import event_line, participant_names, where_text
 
 if TYPE_CHECKING:
@@ -27,7 +35,12 @@ if TYPE_CHECKING:
 
 ANY = "*"  # in a marker's (kind, place, origin): any kind, or any origin
 MAX_ROUTES = 150  # contact routes a reader can tell apart: beyond, merged across kinds, the busiest drawn
-MAX_MARKS = 1000  # place marks drawn: beyond (an event stream's thousands of places), the busiest
+CLUSTER_ABOVE = 400  # place marks beyond which places are clustered by H3 cell
+KEEP_CURATED = 100  # at scale, human-coded and draft marks stay marks when there are at most this many
+NEWS_ROUTES = 25  # routes drawn when places are clustered: the busiest
+# CAMEO's quad classes, in the code's order: what a cluster's colour says.
+QUADS = {1: "Verbal cooperation", 2: "Material cooperation", 3: "Verbal conflict", 4: "Material conflict"}
+EDGE_KM = {0: 1107.7, 1: 418.7, 2: 158.2, 3: 59.8, 4: 22.6}  # H3's average hexagon edge per resolution
 
 
 def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, fractions: np.ndarray) -> np.ndarray:
@@ -107,8 +120,27 @@ class MapData:
     selected: tuple[str, str] | None = None  # the selected event's (place, origin or "")
     aggregated: bool = False  # routes merged across kinds, the busiest MAX_ROUTES drawn
     routes_dropped: int = 0  # events on routes beyond MAX_ROUTES, not drawn
-    quiet_events: int = 0  # events at places beyond the MAX_MARKS busiest marks, not drawn
-    quiet_marks: int = 0  # those marks
+    clusters: pd.DataFrame | None = None  # at scale: CLUSTER_COLUMNS, one row per cluster per layer
+    layers: tuple[Layer, ...] = ()  # the cluster layers, coarse to fine (the last: every place)
+    clustered: tuple[str, ...] = ()  # the codings drawn as clusters
+
+    @property
+    def dense(self) -> bool:
+        return self.clusters is not None
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One zoom level of clusters: its H3 resolution (POINT_RES: each place), the distance (km) between
+    neighbouring marks, a button label, and whether it is the one shown first."""
+
+    res: int
+    km: float
+    label: str
+
+
+CLUSTER_COLUMNS = ["layer", "key", "name", "lat", "lon", "events", "places", "quad", "hover",
+                   "q1", "q2", "q3", "q4"]  # fmt: skip
 
 
 POINT_COLUMNS = ["place", "name", "iso3", "lat", "lon", "events", "kind", "latest", "hover", "country",
@@ -141,16 +173,20 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
     for g in groups.points:
         country = c.places[g["place"]].kind == "country"
         by_mark.setdefault((g["place"], ANY if country else g["coding"]), []).append(g)
-    # A month of GDELT names thousands of places: the busiest MAX_MARKS marks are drawn (with their
-    # hovers), the events at the others counted and said below the map.
-    quiet_events = quiet_marks = 0
-    if len(by_mark) > MAX_MARKS:
-        size = {k: sum(int(g["events"]) for g in gs) for k, gs in by_mark.items()}
-        keep = sorted(by_mark, key=lambda k: (-size[k], k))[:MAX_MARKS]
-        quiet_marks = len(by_mark) - MAX_MARKS
-        quiet_events = sum(size.values()) - sum(size[k] for k in keep)
-        by_mark = {k: by_mark[k] for k in keep}
+    # A month of GDELT names thousands of places: drawn as clusters (hexagon cells by zoom), not marks.
+    clusters, layers, clustered = None, (), ()
+    if len(by_mark) > CLUSTER_ABOVE:
+        countries = {k for k in by_mark if k[1] == ANY}
+        curated = [k for k in by_mark if k[1] in ("human", "draft")]
+        codings = {k[1] for k in by_mark} - {ANY}
+        clustered = tuple(sorted({"machine"} & codings if len(curated) <= KEEP_CURATED else codings))
+        by_mark = {k: gs for k, gs in by_mark.items() if k in countries or k[1] not in clustered}
+        clusters, layers = _clusters(atlas, query.map_clusters(eng, f, clustered))
     routes, aggregated, dropped = _route_groups(groups)
+    if clusters is not None and len(routes) > NEWS_ROUTES:
+        # Thousands of places: the busiest contacts stand out; the engine returned them busiest first.
+        dropped += sum(r["count"] for r in routes[NEWS_ROUTES:])
+        routes, aggregated = routes[:NEWS_ROUTES], True
     wanted = {_latest_ord(gs) for gs in by_mark.values()} | {r["latest_ord"] for r in routes}
     latest = {int(e["ord"]): e for e in query.events_at(eng, sorted(wanted))}
 
@@ -174,6 +210,7 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
         )  # fmt: skip
     placed = pd.DataFrame(place_rows, columns=POINT_COLUMNS)
     placed = placed.sort_values(["events", "place"], ascending=[False, True], kind="stable")
+    placed["country"] = placed["country"].astype(bool)  # an empty frame's column is not yet boolean
     countries = placed[placed["country"]].drop(columns=["country", "lat", "lon"]).reset_index(drop=True)
     pts = placed[~placed["country"]].drop(columns=["country", "iso3"]).reset_index(drop=True)
 
@@ -194,10 +231,58 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
     frame = Frame.around(placed["lat"].tolist(), placed["lon"].tolist())
     extent = Frame.around([*placed["lat"], *route_frame["lat0"]], [*placed["lon"], *route_frame["lon0"]])
     placed_events = int(placed["events"].sum()) if len(placed) else 0
+    if clusters is not None:
+        every = clusters[clusters["layer"] == len(layers) - 1]
+        placed_events += int(every["events"].sum())
+        frame = Frame.around([*placed["lat"], *every["lat"]], [*placed["lon"], *every["lon"]])
+        extent = Frame.around(
+            [*placed["lat"], *every["lat"], *route_frame["lat0"]],
+            [*placed["lon"], *every["lon"], *route_frame["lon0"]],
+        )
     return MapData(
-        pts, countries, route_frame, total - placed_events - quiet_events, frame, extent, None, aggregated,
-        dropped, quiet_events, quiet_marks,
+        pts, countries, route_frame, total - placed_events, frame, extent, None, aggregated, dropped,
+        clusters, layers, clustered,
     )  # fmt: skip
+
+
+def _clusters(atlas: Atlas, rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, tuple[Layer, ...]]:
+    """The engine's clusters as layers: a resolution is a layer when it groups places (fewer cells
+    than 0.7 × the places), then every place; each cluster with its name, colour and hover."""
+    if not rows:
+        return pd.DataFrame(columns=CLUSTER_COLUMNS), ()
+    by_res: dict[int, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_res.setdefault(int(r["res"]), []).append(r)
+    places = len(by_res.get(query.POINT_RES, []))
+    kept = [res for res in CELL_RES if res in by_res and len(by_res[res]) <= 0.7 * places]
+    layers = tuple(
+        Layer(res, round(1.8 * EDGE_KM[res]), f"~{round(2 * EDGE_KM[res], -1):,.0f} km") for res in kept
+    )
+    layers += (Layer(query.POINT_RES, round(1.8 * EDGE_KM[4]), "places"),)
+    out = []
+    for i, layer in enumerate(layers):
+        for r in by_res[layer.res]:
+            n, q = int(r["events"]), [int(r[f"q{k}"]) for k in (1, 2, 3, 4)]
+            name = atlas.places[r["top"]].name
+            out.append(
+                {
+                    "layer": i, "key": f"@{layer.res}:{r['cell']}", "name": name,
+                    "lat": float(r["lat"]), "lon": float(r["lon"]), "events": n, "places": int(r["places"]),
+                    "quad": 1 + max(range(4), key=lambda k: (q[k], -k)), "hover": _cluster_hover(name, r, q),
+                    "q1": q[0], "q2": q[1], "q3": q[2], "q4": q[3],
+                }
+            )  # fmt: skip
+    return pd.DataFrame(out, columns=CLUSTER_COLUMNS), layers
+
+
+def _cluster_hover(name: str, r: dict[str, Any], q: list[int]) -> str:
+    n, more = int(r["events"]), int(r["places"]) - 1
+    where = f"<b>{escape.plotly_text(name)}</b>" + (
+        f" and {more:,} more place{'s' if more > 1 else ''}" if more else ""
+    )
+    classes = " · ".join(f"{QUADS[k + 1].lower()} {q[k]:,}" for k in range(4) if q[k])
+    tail = "click to step through them, latest first" + ("; zoom in to see each place" if more else "")
+    return "<br>".join([f"{where} · {n:,} event{'s' if n != 1 else ''}", classes, tail])
 
 
 def _route_groups(groups: query.MapGroups) -> tuple[list[dict[str, Any]], bool, int]:
@@ -234,6 +319,10 @@ def step(atlas: Atlas, f: Filters, group: tuple[str, ...], current: str | None) 
     country), an origin only the contacts from there (a route).
     """
     kind, place, origin = group[:3]
+    if place.startswith("@"):
+        # A cluster: (ANY, "@RES:CELL", ANY, its codings joined by "+"); RES POINT_RES: CELL is a place.
+        res, cell = place[1:].split(":", 1)
+        return query.step_in_cluster(atlas.engine, f, int(res), cell, group[3].split("+"), current)
     coding = group[3] if len(group) > 3 and group[3] != ANY else None
     return query.step_at(
         atlas.engine, f, place, None if origin == ANY else origin, None if kind == ANY else kind, current,
@@ -314,9 +403,23 @@ def map_text(data: MapData, atlas: Atlas) -> list[str]:
         machine = {"machine": " (machine-coded)", "draft": " (drafts)"}.get(p["coding"], "")
         doubt = f" — suspect place: {p['suspect']}" if p["suspect"] else ""
         lines.append(f"{p['name']}: {p['events']:,} event{'s' if p['events'] != 1 else ''}{machine}{doubt}")
+    if data.clusters is not None and len(data.layers):
+        every = data.clusters[data.clusters["layer"] == len(data.layers) - 1]
+        machine = " (machine-coded)" if data.clustered == ("machine",) else ""
+        for name, n in zip(every["name"], every["events"], strict=True):
+            lines.append(f"{name}: {n:,} event{'s' if n != 1 else ''}{machine}")
     for _, p in data.countries.iterrows():
         lines.append(f"{p['name']} (the country): {p['events']:,} event{'s' if p['events'] != 1 else ''}")
     for _, r in data.routes.iterrows():
         what = "contacts" if r["kind"] == ANY else TAXONOMY[r["style"]].label.lower()
         lines.append(f"{where_text(atlas, r['origin'], r['place'])}, {r['km']:,} km: {r['count']:,} × {what}")
     return lines
+
+
+def kinds_by_class() -> str:
+    """The taxonomy's kinds under CAMEO's four quad classes, as Markdown: the clusters' legend, in full."""
+    lines = []
+    for q, name in QUADS.items():
+        kinds = [f"{k.label} ({k.cameo})" for k in TAXONOMY.values() if quad_class(k.cameo) == q]
+        lines.append(f"- **{name}**: {', '.join(kinds)}")
+    return "\n".join(lines)
