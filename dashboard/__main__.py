@@ -120,7 +120,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if skipped and not args.allow_problems:
         _err(f"{c.skipped_summary()}; no store written. Fix these first:", *(f"  {p}" for p in skipped))
         return 1
-    s = store.build(c, Path(args.out) if args.out else None)
+    # On Spark the aggregates' SQL runs on the session too; either way DuckDB can serve them.
+    spark = (args.engine or query.default_engine()) == "spark"
+    s = store.build(c, Path(args.out) if args.out else None, query.spark_aggregates if spark else None)
     eng = query.engine(s, args.engine)
     n = query.count(eng, query.Filters())
     took = time.perf_counter() - started
