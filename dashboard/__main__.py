@@ -144,7 +144,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     if skipped and not args.allow_problems:
         _err(f"{c.skipped_summary()}; no store written. Fix these first:", *(f"  {p}" for p in skipped))
         return 1
-    s = store.build(c, Path(args.out) if args.out else None)
+    # On Spark the aggregates' SQL runs on the session too; either way DuckDB can serve them.
+    entry, setting = engines.parse(args.engine or engines.default_setting())
+    aggregate = None
+    if entry.engine == "spark":
+        from dashboard.engines import spark  # noqa: PLC0415 - the non-default engine
+
+        aggregate = spark.aggregates_runner(spark.LOCAL if setting.text == "spark" else setting.text)
+    s = store.build(c, Path(args.out) if args.out else None, aggregate)
     eng = engines.open(s, args.engine)
     n = query.count(eng, query.Filters())
     took = time.perf_counter() - started

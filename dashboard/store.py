@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard import catalog, folder
+from dashboard import aggregates, catalog, folder
 from dashboard.model import INT_MEASURES, MEASURES
 from dashboard.problems import DataError
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 # 2: map points; 3: article texts, catalog.json; 4: step keys, route origins, hot.duckdb;
 # 5: datasets, coding, external ids, full CAMEO codes, suspect places, measures, link sources
 # 6: coding "draft" for curated events still `status: draft`; 7: place_cells (h3 cells of map points)
+# and the aggregate tables (dashboard.aggregates)
 FORMAT = 7
 HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)
 ROW_GROUP = 65_536
@@ -83,14 +85,19 @@ TABLES = tuple(SCHEMAS)
 # H3 resolutions the map clusters by, coarse to fine (average hexagon edge 1,108, 419, 158, 60 km):
 # zoomed out, places are counted per res-0 cell; zoomed in, per finer ones; then each place.
 CELL_RES = (0, 1, 2, 3)
+AGGREGATES = aggregates.NAMES  # the views' pre-grouped counts, built from the tables above
 
 
-def schema_fingerprint(schemas: dict[str, pa.Schema], catalog_layout: str) -> str:
-    """A short hash of the tables' schemas and the catalog's layout: any change names a new format."""
+def schema_fingerprint(
+    schemas: dict[str, pa.Schema], catalog_layout: str, aggregates_sql: str = aggregates.fingerprint()
+) -> str:
+    """A short hash of the tables' schemas, the catalog's layout and the aggregates' SQL: any change
+    names a new format."""
     h = hashlib.sha256(b"contact-atlas store schema")
     for name, sch in schemas.items():
         h.update(f"{name}\0{sch.remove_metadata().to_string(show_field_metadata=False)}\n".encode())
     h.update(catalog_layout.encode())
+    h.update(aggregates_sql.encode())
     return h.hexdigest()[:12]
 
 
@@ -100,6 +107,8 @@ SCHEMA = schema_fingerprint(SCHEMAS, catalog.layout())
 STALE_PARTIAL_S = folder.STALE_PARTIAL_S
 CATALOG = "catalog.json"  # the corpus's articles, actors, places, coordinates and problems
 LOG = logging.getLogger(__name__)
+# Given the folder a store is being written in, a runner of the aggregates' SQL over its tables.
+Aggregator = Callable[[Path], aggregates.Runner]
 
 
 @dataclass(frozen=True)
@@ -314,20 +323,21 @@ class StoreError(DataError):
         self.reason = reason
 
 
-def build(corpus: Corpus, out: Path | None = None) -> Store:
+def build(corpus: Corpus, out: Path | None = None, aggregate: Aggregator | None = None) -> Store:
     """Write the corpus's store, atomically, unless the store for this data is already there.
 
     Every file is written into a locked `.partial-*` folder and flushed to disk, and
     `store.json`, written last, marks the folder complete before it is renamed into
     place: a build killed, or stopped by a full disk or a read-only folder, leaves
     nothing a reader takes for a store. The failure raises `StoreError`, in one line.
+    `aggregate`: how the aggregate tables' SQL runs over the written tables (default: DuckDB).
     """
     fingerprint = corpus.fingerprint or folder.fingerprint(corpus.root)
     final = Path(out) if out is not None else location(corpus.root, fingerprint)
     if _complete(final, fingerprint) and readable(final):
         return _open(final)
     try:
-        _write(corpus, final, fingerprint, own=out is None)
+        _write(corpus, final, fingerprint, own=out is None, aggregate=aggregate)
     except OSError as exc:
         reason = os.strerror(exc.errno) if exc.errno else (str(exc).strip().splitlines() or ["unknown"])[0]
         raise StoreError(
@@ -336,7 +346,9 @@ def build(corpus: Corpus, out: Path | None = None) -> Store:
     return _open(final)
 
 
-def _write(corpus: Corpus, final: Path, fingerprint: str, own: bool) -> None:
+def _write(
+    corpus: Corpus, final: Path, fingerprint: str, own: bool, aggregate: Aggregator | None = None
+) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     # A dead build's partial folder goes, and this data folder's older stores; never another's.
     folder.sweep(
@@ -350,6 +362,8 @@ def _write(corpus: Corpus, final: Path, fingerprint: str, own: bool) -> None:
             # their statistics (rows are in date order, and an article's events are together).
             rows = ARTICLE_GROUP if name == "articles" else ROW_GROUP  # one text read, not thousands
             pq.write_table(table, tmp / f"{name}.parquet", compression="zstd", row_group_size=rows)
+        # The views' aggregates, from the tables just written (their SQL runs where the caller says).
+        agg_rows = aggregates.build(tmp, aggregate(tmp) if aggregate is not None else None, ROW_GROUP)
         if len(corpus.events) > HOT_EVENTS:
             write_hot(tmp / HOT, written["events"], written["participants"])
         (tmp / CATALOG).write_text(catalog.to_json(corpus), encoding="utf-8")
@@ -360,7 +374,7 @@ def _write(corpus: Corpus, final: Path, fingerprint: str, own: bool) -> None:
                 "data": str(corpus.root.resolve()),
                 # What opening checks, in one look at each file: its size, and each table's rows.
                 "files": {f.name: f.stat().st_size for f in sorted(tmp.iterdir()) if f.name in _CHECKED},
-                "rows": {name: t.num_rows for name, t in written.items()}}  # fmt: skip
+                "rows": {**{name: t.num_rows for name, t in written.items()}, **agg_rows}}  # fmt: skip
         # Written last: a folder with store.json is complete.
         (tmp / "store.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         _sync(tmp / "store.json")
@@ -427,7 +441,7 @@ def _complete(path: Path, fingerprint: str) -> bool:
     return (meta.get("format"), meta.get("schema"), meta.get("fingerprint")) == (FORMAT, SCHEMA, fingerprint)
 
 
-_CHECKED = {*(f"{name}.parquet" for name in TABLES), CATALOG, HOT}
+_CHECKED = {*(f"{name}.parquet" for name in TABLES + AGGREGATES), CATALOG, HOT}
 
 
 def readable(path: Path) -> bool:
@@ -445,7 +459,7 @@ def readable(path: Path) -> bool:
         for name, size in sizes.items():
             if (path / name).stat().st_size != size:
                 raise ValueError(f"{name} is {(path / name).stat().st_size} bytes, not {size}")
-        for name in TABLES:
+        for name in TABLES + AGGREGATES:
             n = pq.read_metadata(path / f"{name}.parquet").num_rows
             if name in rows and n != rows[name]:
                 raise ValueError(f"{name}.parquet holds {n} rows, not {rows[name]}")

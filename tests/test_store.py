@@ -105,6 +105,8 @@ def test_the_format_is_derived_from_the_tables_schemas_and_the_catalogs_layout(s
     layout = json.loads(catalog.layout())
     layout["keys"].append("texts")
     assert store.schema_fingerprint(store.SCHEMAS, json.dumps(layout)) != store.SCHEMA
+    # The aggregate tables' SQL too: other aggregates are another format.
+    assert store.schema_fingerprint(store.SCHEMAS, catalog.layout(), "other aggregates") != store.SCHEMA
     # What is written is what is declared, table by table.
     s = store.build(seed, tmp_path / "seed")
     for name, declared in store.SCHEMAS.items():

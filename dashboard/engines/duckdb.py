@@ -14,7 +14,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from dashboard.engines.base import Setting, register
-from dashboard.store import HOT, HOT_EVENTS, TABLES, Store
+from dashboard.store import AGGREGATES, HOT, HOT_EVENTS, TABLES, Store
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -45,11 +45,11 @@ class DuckDBEngine:
             for t in ("events", "participants"):
                 self._con.execute(f"CREATE VIEW {t} AS SELECT * FROM hot.{t}")
                 native.add(t)
-        for t in TABLES:
+        for t in TABLES + AGGREGATES:
             if t in native:
                 continue
             rel = self._con.read_parquet(str(store.table(t)))
-            if copy:
+            if copy or t in AGGREGATES:  # the aggregates are small, and every view reads them
                 rel.create(t)
             else:
                 rel.create_view(t)

@@ -11,12 +11,15 @@ imported only then (`pip install -e '.[spark]'`; classic Spark needs Java 17+).
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dashboard.engines.base import Setting, SettingError, register
-from dashboard.store import TABLES, Store
+from dashboard.store import AGGREGATES, TABLES, Store
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -67,20 +70,13 @@ class SparkEngine:
         self.store = store
         self.spark = spark_session(target)
         self.prefix = f"ca_{store.fingerprint[:12]}_{abs(hash(str(store.path))) % 10**8}_"
-        for t in TABLES:
+        for t in TABLES + AGGREGATES:
             self.spark.read.parquet(str(store.table(t))).createOrReplaceTempView(self.prefix + t)
         self._sql: dict[str, str] = {}
 
     def _spark_sql(self, sql: str) -> str:
         if sql not in self._sql:
-            import sqlglot  # noqa: PLC0415 - the non-default engine
-            from sqlglot import exp  # noqa: PLC0415
-
-            tree = sqlglot.parse_one(sql, read="duckdb")
-            for table in tree.find_all(exp.Table):
-                if table.name in TABLES:
-                    table.set("this", exp.to_identifier(self.prefix + table.name))
-            self._sql[sql] = tree.sql(dialect="spark")
+            self._sql[sql] = spark_dialect(sql, self.prefix)
         return self._sql[sql]
 
     def table(self, sql: str, params: dict[str, Any]) -> pa.Table:
@@ -88,6 +84,31 @@ class SparkEngine:
 
     def rows(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         return self.table(sql, params).to_pylist()
+
+
+def spark_dialect(sql: str, prefix: str) -> str:
+    """DuckDB's SQL as Spark's, each store table named with the prefix its temporary view has."""
+    import sqlglot  # noqa: PLC0415 - the non-default engine
+    from sqlglot import exp  # noqa: PLC0415
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    for table in tree.find_all(exp.Table):
+        if table.name in TABLES or table.name in AGGREGATES:
+            table.set("this", exp.to_identifier(prefix + table.name))
+    return tree.sql(dialect="spark")
+
+
+def aggregates_runner(target: str = LOCAL) -> Callable[[Path], Callable[[str], Any]]:
+    """How a store being written has its aggregates' SQL run on Spark (`build --engine spark`)."""
+
+    def runner(folder: Path) -> Callable[[str], Any]:
+        spark = spark_session(target)
+        prefix = f"ca_build_{os.getpid()}_{abs(hash(str(folder))) % 10**8}_"
+        for t in TABLES:
+            spark.read.parquet(str(folder / f"{t}.parquet")).createOrReplaceTempView(prefix + t)
+        return lambda sql: spark.sql(spark_dialect(sql, prefix)).toArrow()
+
+    return runner
 
 
 def _open(store: Store, setting: Setting) -> SparkEngine:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -58,9 +58,11 @@ def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
         label_of = {a: atlas.actors[a].name for a in actors}
     else:
         label_of = {k: v.label for k, v in TAXONOMY.items()}
+    # How many marks, from the aggregates: the events themselves are read only when few.
+    span = query.bin_range(eng, f, lanes, actors)
+    if span["n"] > MAX_MARKS:
+        return _binned(atlas, f, label_of, undated, actors, hidden, span)
     rows = query.timeline_marks(eng, f, MAX_MARKS + 1, lanes, actors)
-    if len(rows) > MAX_MARKS:
-        return _binned(atlas, f, label_of, undated, actors, hidden)
     # At most MAX_MARKS rows: laid out in plain Python (days as ordinals), one frame built at the end.
     marks = []
     for r in rows:
@@ -183,10 +185,15 @@ MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 def _binned(
-    atlas: Atlas, f: Filters, label_of: dict[str, str], undated: int, actors: list[str], hidden: int
+    atlas: Atlas,
+    f: Filters,
+    label_of: dict[str, str],
+    undated: int,
+    actors: list[str],
+    hidden: int,
+    span: dict[str, Any],
 ) -> TimelineData:
     eng = atlas.engine
-    span = query.bin_range(eng, f, f.lanes, actors)
     width = bin_width((span["hi"] - span["lo"]).days)
     counts = pd.DataFrame(
         query.timeline_bins(eng, f, width, f.lanes, actors),

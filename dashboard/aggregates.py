@@ -1,0 +1,212 @@
+"""Aggregate tables: the views' counts pre-grouped by the filters' dimensions, built with the store.
+
+Each view of the Explorer (the summary line, the map's points and routes, the
+timeline's bins and actor lanes) reads a small table here instead of the
+events, so a new filter state costs a scan of thousands of groups, not of
+millions of rows (the data-cube idea of Mosaic and of OLAP). The tables'
+size depends on the dimensions, not on the events: at 1M synthetic events
+(`python -m dashboard synth --events 1000000`), 300 map points, 10 kinds,
+3000 actors and ten years of months:
+
+    agg_events      kind, coding, dataset, certainty, placed, months    ~13k groups
+    agg_points      + map point                                         ~316k (rollup ~9k)
+    agg_routes      + route origin and place (contacts only)            ~141k (rollup ~30k)
+    agg_actors      one row per participation, + actor                  ~830k (rollup ~74k)
+
+Dates. An event is an interval start..end (a NULL is open); the date filter
+keeps intervals that overlap it. Every table carries the month of the start
+(`sm`) and of the end (`em`): a month-aligned filter is answered from them
+exactly, and an unaligned one from the groups strictly inside plus the event
+rows of the boundary months only (`dashboard.query`), which the events'
+date order keeps cheap. The timeline's bin of an event, the month of
+coalesce(start, end), is coalesce(sm, em). Each large table also has a
+rollup without months (`*_all`), read when no date filter is set.
+
+Not here, so answered from the event rows: the actor, country, place and
+article filters (an event involves several actors and countries, places
+include the places inside them; at 1M synthetic events there are ~69k
+distinct country sets, too many to be a dimension), and the row lists
+(timeline marks, latest events, stepping, article spans, one event), which
+read the events in their stored order with a LIMIT.
+
+The SQL below is DuckDB's dialect and the only definition: the store builds
+the tables with DuckDB (`duckdb_runner`), or with any runner that takes this
+SQL over the store's tables and returns Arrow (the command line's
+`build --engine spark` transpiles it to Spark's). This module imports no
+engine and nothing above the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+# Run one query over the store's tables (events, participants, … by those names) and return its rows.
+Runner = Callable[[str], pa.Table]
+
+MONTHS = (
+    ("sm", "CAST(date_trunc('month', e.start) AS DATE)"),
+    ("em", "CAST(date_trunc('month', e.\"end\") AS DATE)"),
+)
+DATED = ("dated", 'e."end" IS NOT NULL')
+LAST_DATED = "max(CASE WHEN e.start IS NOT NULL THEN e.ord END)"
+FILTERED = ("kind", "coding", "dataset", "certainty")  # the filters a table answers, besides dates
+
+
+@dataclass(frozen=True)
+class Cube:
+    """One aggregate table: its rows (`source`, with `{where}` for a filter), dimensions and measures.
+
+    `measures`: (name, expression over the rows, expression re-aggregating the
+    groups as `c`). The table is grouped by `dims`, `dated` and the months;
+    its rollup (`rollup`) by `dims` (and `dated`, with `rollup_dated`) only.
+    """
+
+    name: str
+    source: str
+    dims: tuple[tuple[str, str], ...]
+    measures: tuple[tuple[str, str, str], ...]
+    rollup: bool = False
+    rollup_dated: bool = False  # whether the rollup keeps `dated` (the views that read it ask)
+
+    def sql(self, where: str = "TRUE") -> str:
+        """The groups of the rows `where` keeps (`TRUE`: the whole table, as stored)."""
+        keys = [*self.dims, DATED, *MONTHS]
+        cols = [f"{expr} AS {name}" for name, expr in keys]
+        cols += [f"{expr} AS {name}" for name, expr, _ in self.measures]
+        return (
+            f"SELECT {', '.join(cols)} {self.source.format(where=where)}"
+            f" GROUP BY {', '.join(expr for _, expr in keys)}"
+        )
+
+    @property
+    def rollup_name(self) -> str:
+        return f"{self.name}_all"
+
+    def rollup_sql(self) -> str:
+        """The table summed over the months: what a view without a date filter reads."""
+        keys = [f"c.{n}" for n, _ in self.dims] + (["c.dated"] if self.rollup_dated else [])
+        cols = [*keys, *(f"{again} AS {name}" for name, _, again in self.measures)]
+        return f"SELECT {', '.join(cols)} FROM {self.name} AS c GROUP BY {', '.join(keys)}"  # noqa: S608 - fixed names
+
+
+_COMMON = tuple((d, f"e.{d}") for d in FILTERED)
+COUNT = ("n", "count(*)", "CAST(sum(c.n) AS BIGINT)")
+LAST = ("last_ord", "max(e.ord)", "max(c.last_ord)")
+LAST_DATED_M = ("last_dated", LAST_DATED, "max(c.last_dated)")
+
+EVENTS = Cube(
+    "agg_events",
+    "FROM events AS e WHERE {where}",
+    (*_COMMON, ("placed", "e.point IS NOT NULL")),
+    (
+        COUNT,
+        ("first", "min(e.start)", "min(c.first)"),
+        ("last", 'max(e."end")', "max(c.last)"),
+        ("lo", 'min(coalesce(e.start, e."end"))', "min(c.lo)"),
+        ("hi", 'max(coalesce(e.start, e."end"))', "max(c.hi)"),
+    ),
+)
+POINTS = Cube(
+    "agg_points",
+    "FROM events AS e WHERE {where} AND e.point IS NOT NULL",
+    (("point", "e.point"), *_COMMON),
+    (COUNT, LAST, LAST_DATED_M, ("suspect", "count(e.suspect)", "CAST(sum(c.suspect) AS BIGINT)")),
+    rollup=True,
+)
+ROUTES = Cube(
+    "agg_routes",
+    "FROM events AS e WHERE {where} AND e.route_from IS NOT NULL AND e.point IS NOT NULL",
+    (("route_from", "e.route_from"), ("point", "e.point"), *_COMMON),
+    (COUNT, LAST, LAST_DATED_M),
+    rollup=True,
+)
+ACTORS = Cube(
+    "agg_actors",
+    "FROM events AS e JOIN participants AS p ON p.event = e.id WHERE {where}",
+    (("actor", "p.actor"), *_COMMON),
+    (
+        COUNT,
+        ("first_ord", "min(e.ord)", "min(c.first_ord)"),
+        ("lo", 'min(coalesce(e.start, e."end"))', "min(c.lo)"),
+        ("hi", 'max(coalesce(e.start, e."end"))', "max(c.hi)"),
+    ),
+    rollup=True,
+    rollup_dated=True,
+)
+CUBES = (EVENTS, POINTS, ROUTES, ACTORS)
+# Every table's name, and the SQL that builds it (rollups read their cube's table).
+SQL: dict[str, str] = {}
+for _c in CUBES:
+    SQL[_c.name] = _c.sql()
+    if _c.rollup:
+        SQL[_c.rollup_name] = _c.rollup_sql()
+NAMES = tuple(SQL)
+
+
+def fingerprint() -> str:
+    """A hash of the tables' SQL: a store built by other SQL is another format."""
+    return hashlib.sha256("\n".join(f"{n}\0{s}" for n, s in SQL.items()).encode()).hexdigest()[:12]
+
+
+def _canonical(table: pa.Table) -> pa.Table:
+    """Plain string columns and rows sorted by every column: the same bytes from any runner."""
+
+    def plain(t: pa.DataType) -> pa.DataType:
+        return pa.string() if pa.types.is_large_string(t) or pa.types.is_string_view(t) else t
+
+    table = table.cast(pa.schema([pa.field(f.name, plain(f.type)) for f in table.schema]))
+    return table.sort_by([(n, "ascending") for n in table.column_names])
+
+
+def build(folder: Path, run: Runner | None = None, row_group: int = 65_536) -> dict[str, int]:
+    """Build every aggregate from the store's tables in `folder` and write them there as Parquet.
+
+    `run`: how to run the SQL (default: DuckDB in this process). Returns each table's row count.
+    """
+    own = run is None
+    con = None
+    if own:
+        con, run = duckdb_runner(folder)
+    rows = {}
+    try:
+        for name, sql in SQL.items():
+            if name.endswith("_all"):
+                # A rollup sums its cube, which is written just before it: read back from Parquet.
+                cube = name.removesuffix("_all")
+                table = _rollup(folder / f"{cube}.parquet", sql, cube)
+            else:
+                table = run(sql)
+            table = _canonical(table)
+            pq.write_table(table, folder / f"{name}.parquet", compression="zstd", row_group_size=row_group)
+            rows[name] = table.num_rows
+    finally:
+        if con is not None:
+            con.close()
+    return rows
+
+
+def _rollup(path: Path, sql: str, cube: str) -> pa.Table:
+    import duckdb  # noqa: PLC0415 - the store's own dependency
+
+    con = duckdb.connect(config={"threads": 2})
+    try:
+        con.read_parquet(str(path)).create_view(cube)
+        return con.sql(sql).to_arrow_table()
+    finally:
+        con.close()
+
+
+def duckdb_runner(folder: Path) -> tuple[object, Runner]:
+    """DuckDB in this process over the store's Parquet tables in `folder`: a connection and its runner."""
+    import duckdb  # noqa: PLC0415 - the store's own dependency
+
+    con = duckdb.connect(config={"threads": 2})
+    for t in ("events", "participants"):
+        con.read_parquet(str(folder / f"{t}.parquet")).create_view(t)
+    return con, lambda sql: con.sql(sql).to_arrow_table()
