@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dashboard import escape
-from dashboard.figures import FONT, LABELS, OUTLINE, STYLE, _cols, _figure, _split
+from dashboard.figures import FONT, LABELS, OUTLINE, SELECTED, STYLE, _cols, _figure, _split
 from dashboard.model import TAXONOMY
 from dashboard.views.network import NetworkData
 
@@ -30,13 +30,30 @@ def node_sizes(events: np.ndarray) -> np.ndarray:
     return 10 + 18 * np.sqrt(events.astype(float) / biggest)
 
 
-def network_figure(data: NetworkData, height: int = 440) -> go.Figure:
-    """Who meets whom: edges weighted and coloured by kind, clickable at their midpoints; nodes sized."""
+# A click narrows the filters (the page redraws): Plotly's own fading of what was not clicked would
+# only hide the new view.
+KEEP = {"selected": {"marker": {"opacity": 1}}, "unselected": {"marker": {"opacity": 1}}}
+
+
+def network_figure(data: NetworkData, chosen: frozenset[str] = frozenset(), height: int = 440) -> go.Figure:
+    """Who meets whom: edges weighted and coloured by kind, clickable at their midpoints; nodes sized.
+
+    `chosen`: the nodes the filters name (ringed), and their edge when they are two.
+    """
     traces: list[dict] = []
     edges, nodes = data.edges, data.nodes
     biggest = max(int(edges["events"].max()), 1) if len(edges) else 1
-    # One line per edge (its width says how many events): lines draw first, under every marker.
+    # One line per edge (its width says how many events): lines draw first, under every marker;
+    # the chosen pair's edge is outlined.
     for r in edges.itertuples(index=False):
+        if len(chosen) == 2 and {r.a, r.b} == chosen:
+            traces.append(
+                {
+                    "type": "scatter", "x": [r.x0, r.x1], "y": [r.y0, r.y1], "mode": "lines",
+                    "line": {"width": 5 + 5 * float(np.sqrt(r.events / biggest)), "color": SELECTED},
+                    "hoverinfo": "skip", "showlegend": False, "name": "Selected",
+                }
+            )  # fmt: skip
         traces.append(
             {
                 "type": "scatter", "x": [r.x0, r.x1], "y": [r.y0, r.y1], "mode": "lines",
@@ -63,6 +80,7 @@ def network_figure(data: NetworkData, height: int = 440) -> go.Figure:
                 "hovertemplate": "%{hovertext}<extra></extra>",
                 "name": TAXONOMY[kind].label,
                 "legendgroup": kind,
+                **KEEP,
             }
         )
     size = node_sizes(nodes["events"].to_numpy())
@@ -72,7 +90,15 @@ def network_figure(data: NetworkData, height: int = 440) -> go.Figure:
             "x": nodes["x"].to_numpy(),
             "y": nodes["y"].to_numpy(),
             "mode": "markers",
-            "marker": {"size": size, "color": NODE_FILL, "line": {"width": 1.5, "color": "white"}},
+            "marker": {
+                "size": size,
+                "color": NODE_FILL,
+                "line": {
+                    "width": [3.5 if n in chosen else 1.5 for n in nodes["node"]],
+                    "color": [SELECTED if n in chosen else "white" for n in nodes["node"]],
+                },
+            },
+            **KEEP,
             "customdata": np.column_stack([np.full(len(nodes), NODE, dtype=object), nodes["node"].to_numpy()])
             if len(nodes)
             else [],
@@ -94,6 +120,8 @@ def network_figure(data: NetworkData, height: int = 440) -> go.Figure:
             "textfont": {"size": 12, "color": "#222"},
             "customdata": [[float(s) / 2] for s in size[: len(top)]],
             "hoverinfo": "skip",
+            "selected": {"textfont": {"color": "#222"}},
+            "unselected": {"textfont": {"color": "#222"}},
             "name": LABELS,
             "showlegend": False,
         }

@@ -29,9 +29,9 @@ LAYOUT_CSS = """<style>
   .st-key-article-pane { height: auto !important; flex: 1 1 auto; }
 }
 @media (max-width: 639.98px) { .st-key-article-pane { height: 55vh !important; } }
-.st-key-event-list button { justify-content: flex-start; text-align: left; width: 100%; min-height: 0;
-  padding: 0.15rem 0.4rem; }
-.st-key-event-list button p { font-size: 0.9rem; }
+.st-key-event-list button, .st-key-pair-list button { justify-content: flex-start; text-align: left;
+  width: 100%; min-height: 0; padding: 0.15rem 0.4rem; }
+.st-key-event-list button p, .st-key-pair-list button p { font-size: 0.9rem; }
 .marks-selected-only mark.ev:not(.selected) { background: none; border-bottom: 0; }
 </style>"""
 
@@ -135,7 +135,11 @@ with left:
     )  # fmt: skip
     if len(ndata.edges):
         st.plotly_chart(
-            shell.chart(f"network:{mode}", ctx, lambda: network_figure.network_figure(ndata)),
+            shell.chart(
+                f"network:{mode}",
+                ctx,
+                lambda: network_figure.network_figure(ndata, network_view.chosen(f, mode)),
+            ),
             key="network",
             on_select=lambda: on_network_select(mode),
             selection_mode="points",
@@ -159,11 +163,13 @@ with left:
         names = [network_view.node_name(a, mode, x) for x in pair]
         both = shell.cached(
             "pair-events", f"{ctx.key}&mode={mode}",
-            lambda: network_view.pair_events(a, f, mode, *pair, limit=table_view.MAX_CHOICES),
+            lambda: network_view.pair_events(a, f, mode, *pair, limit=network_view.MAX_PAIR_EVENTS + 1),
         )  # fmt: skip
+        more = len(both) > network_view.MAX_PAIR_EVENTS
+        both = both[: network_view.MAX_PAIR_EVENTS]
         st.markdown(
             f"**Events of both {escape.markdown_text(names[0])} and {escape.markdown_text(names[1])}** "
-            f"({len(both):,}{'+' if len(both) >= table_view.MAX_CHOICES else ''})"
+            + (f"(the {len(both):,} latest)" if more else f"({len(both):,})")
         )
         with st.container(key="pair-list", height=min(44 + 34 * max(len(both), 1), 240)):
             for event_id, label in both:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 MODES = {"actor": "Actors", "country": "Countries", "group": "Groups"}
 MAX_EDGES = 60  # pairs a reader can tell apart; beyond, the busiest are drawn and the rest counted
+MAX_PAIR_EVENTS = 50  # a pair's events listed under the network, latest first
 SEED = 7  # the layout's seed: the same data is drawn the same way on every run
 # A group is a country's actors of one kind: "United States · people".
 GROUP_KINDS = {"person": "people", "organization": "organisations", "state": "state", "media": "media"}
@@ -215,12 +216,17 @@ def filters_for(c: Catalog, mode: str, nodes: list[str]) -> dict[str, list[str]]
     return {"actor": sorted(set(nodes))}
 
 
+def chosen(f: Filters, mode: str) -> frozenset[str]:
+    """The nodes the filters name: the chosen actors, or countries (a group is never chosen as one)."""
+    return f.actors if mode == "actor" else f.countries if mode == "country" else frozenset()
+
+
 def chosen_pair(f: Filters, mode: str) -> tuple[str, str] | None:
     """The pair whose events the reader asked for: exactly two actors (or countries) in the filters."""
-    chosen = f.actors if mode == "actor" else f.countries if mode == "country" else ()
-    if len(chosen) != 2:
+    nodes = chosen(f, mode)
+    if len(nodes) != 2:
         return None
-    a, b = sorted(chosen)
+    a, b = sorted(nodes)
     return a, b
 
 
