@@ -12,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser import ARTIFACTS, DASHBOARD_PAINTED
+from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT
 from test_query import F, spark_available
 
 from dashboard import filters, query, store, synth
@@ -79,6 +79,36 @@ def synth_store(tmp_path_factory) -> tuple[corpus.Corpus, store.Store]:
     synth.write(2_000, data, seed=5)
     c = corpus.load(data)
     return c, store.build(c, tmp_path_factory.mktemp("stores") / "synth")
+
+
+def test_names_in_the_network_show_as_written(data_copy) -> None:
+    from conftest import edit  # noqa: PLC0415
+
+    from dashboard import atlas as atlas_mod  # noqa: PLC0415
+    from dashboard import network_figure  # noqa: PLC0415
+
+    hostile = "Keith <b>K</b> & co"
+    edit(data_copy / "actors.yaml", "name: Keith Kellogg", f"name: '{hostile}'")
+    a = atlas_mod.open_atlas(data_copy)
+    spec = network_figure.network_figure(network_view.network_data(a, filters.Filters())).to_dict()
+    texts = [t for tr in spec["data"] for t in (tr.get("text") or []) if "Keith" in str(t)]
+    assert texts == ["Keith &lt;b&gt;K&lt;/b&gt; &amp; co"]
+    hovers = [str(h) for tr in spec["data"] for h in list(tr.get("hovertext", [])) if "Keith" in str(h)]
+    assert hovers
+    assert all("<b>K</b>" not in h and "&lt;b&gt;K&lt;/b&gt;" in h for h in hovers)
+
+
+def test_a_link_naming_two_actors_lists_their_events_and_the_network_as_text() -> None:
+    from streamlit.testing.v1 import AppTest  # noqa: PLC0415
+
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params["actor"] = [KELLOGG, LUKASHENKO]
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Events of both Alexander Lukashenko and Keith Kellogg** (8)" in m.value for m in at.markdown)
+    assert len([b for b in at.button if str(b.key).startswith("pair-")]) == 8
+    text = next(e for e in at.expander if e.label == "The network as text").text[0].value
+    assert text.splitlines()[0] == "Alexander Lukashenko — Keith Kellogg: 8 events, mostly statement"
 
 
 def test_both_engines_count_the_same_network(synth_store) -> None:
