@@ -124,7 +124,7 @@ with left:
         st.caption(f"The {len(listed):,} latest of {n:,} events; narrow the filters to list others.")
 
     # Who meets whom: a click on a node or an edge narrows every view to its events.
-    head, toggle = st.columns([3, 2], vertical_alignment="bottom")
+    head, toggle = st.columns([1, 1], vertical_alignment="bottom")  # room for three choices
     head.subheader("Who met whom", anchor="network")
     mode = toggle.segmented_control(
         "Nodes", list(network_view.MODES), key="network-mode", default="actor",
