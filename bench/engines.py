@@ -6,10 +6,10 @@ For each corpus: the first build of its store (validated corpus → Parquet
 tables), then a sequence of filter changes (event kinds, as a reader toggles
 them), each answered with everything the Explorer draws, by the dashboard's
 own view functions (`dashboard.views`): the summary line, the map, the
-timeline, the select box, the list of events and the reading pane's marked
-article. Wall time and this process's CPU per change, medians; Spark's work
-happens in its JVM, so only its wall time is comparable. Writes its section
-of bench/RESULTS.md.
+timeline, the select box, the list of events, the network of who met whom
+(laid out and drawn) and the reading pane's marked article. Wall time and
+this process's CPU per change, medians; Spark's work happens in its JVM, so
+only its wall time is comparable. Writes its section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -27,11 +27,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import results  # noqa: E402 - bench/results.py
 
-from dashboard import atlas, filters, folder, query, store, synth  # noqa: E402
+from dashboard import atlas, filters, folder, network_figure, query, store, synth  # noqa: E402
 from dashboard.readers import corpus  # noqa: E402
 from dashboard.ui import html  # noqa: E402
 from dashboard.views import article, table, timeline  # noqa: E402
 from dashboard.views import map as map_view  # noqa: E402
+from dashboard.views import network as network_view  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 KIND_STEPS = [
@@ -75,6 +76,11 @@ def timed(work: Callable[[filters.Filters], object], steps: list[filters.Filters
     return statistics.median(wall), statistics.median(cpu)
 
 
+def network(a: atlas.Atlas, f: filters.Filters) -> object:
+    """The network of who met whom, laid out and drawn (its figure serialised, as a page sends it)."""
+    return network_figure.network_figure(network_view.network_data(a, f, "actor")).to_dict()
+
+
 def explorer(a: atlas.Atlas) -> Callable[[filters.Filters], object]:
     """Everything the Explorer draws for a filter change, by the dashboard's own view functions."""
 
@@ -88,6 +94,7 @@ def explorer(a: atlas.Atlas) -> Callable[[filters.Filters], object]:
             timeline.timeline_data(a, f, int(s["undated"])),
             table.select_choices(a, f, rows := table.few_rows(a, f, n)),
             table.event_list(a, f, rows),
+            network(a, f),
             html.article_html(article.article_text(a, f, reading)) if reading else "",
         )
 
@@ -121,6 +128,7 @@ def measure(size: str, n: int, n_spark: int, spark: bool) -> list[str]:
         "timeline": lambda f: timeline.timeline_data(duck, f, 0),
         "select box": lambda f: table.select_choices(duck, f, None),
         "list": lambda f: table.event_list(duck, f, None),
+        "network": lambda f: network(duck, f),
     }
     each = ", ".join(f"{name} {timed(work, steps)[0]:,.0f}" for name, work in parts.items())
     rows.append(f"| {label} | DuckDB, each view (ms) | {each} | | |")
@@ -150,7 +158,7 @@ def main() -> int:
         f"`bench/engines.py --sizes {args.sizes} --changes {args.changes} --spark-changes {args.spark_changes}`: "
         "per filter change (event kinds, as a reader toggles them), everything the Explorer draws, by the "
         "dashboard's own view functions (summary line, map with hovers, timeline, select box, list of events, "
-        "marked article), with no cache; medians. Memory is this process's peak (VmHWM) so far, including "
+        "network of who met whom with its figure, marked article), with no cache; medians. Memory is this process's peak (VmHWM) so far, including "
         "the corpus load that builds the store, not a server's.",
         "",
         "| corpus | engine | wall per change (ms) | CPU per change (ms) | peak memory (MB) |",

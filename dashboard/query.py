@@ -717,3 +717,114 @@ def step_in_cluster(
     if res == POINT_RES:
         params.pop("res")
     return _step(eng, f, cond, params, current)
+
+
+# --- who met whom: the contact network -------------------------------------------------------
+
+# What a network's node is: an actor, the actor's country, or a group (country and kind of actor).
+# Each is a fixed expression over `participants AS p JOIN actors AS a`; no value becomes SQL text.
+NETWORK_NODES = {
+    "actor": "p.actor",
+    "country": "a.country",
+    "group": "a.country || ':' || a.kind",  # NULL when the actor has no country
+}
+# Each filtered event's distinct nodes (two of an event's actors from one country are one node).
+NETWORK_MEMBERS = """
+SELECT DISTINCT p.event, {node} AS node
+FROM participants AS p JOIN actors AS a ON a.id = p.actor
+WHERE p.event IN (SELECT e.id FROM events AS e WHERE {{where}}) AND {node} IS NOT NULL
+"""
+# Pairs of nodes that take part in one event, counted per kind; each pair's events and its commonest
+# kind (the first by name on a tie), busiest first; and over every pair: how many pairs, how many
+# pair contacts (an event of three actors is three pairs' contact).
+NETWORK_PAIRS = """
+WITH m AS ({members}),
+g AS (
+    SELECT x.node AS a, y.node AS b, e.kind, count(*) AS n
+    FROM m AS x JOIN m AS y ON x.event = y.event AND x.node < y.node JOIN events AS e ON e.id = x.event
+    GROUP BY x.node, y.node, e.kind
+), p AS (
+    SELECT g.a, g.b, CAST(sum(g.n) AS BIGINT) AS events, max(g.n) AS top FROM g GROUP BY g.a, g.b
+), s AS (
+    SELECT g.a, g.b, min(g.kind) AS kind
+    FROM g JOIN p ON p.a = g.a AND p.b = g.b AND g.n = p.top
+    GROUP BY g.a, g.b
+)
+SELECT p.a, p.b, p.events, s.kind, count(*) OVER () AS pairs, CAST(sum(p.events) OVER () AS BIGINT) AS total
+FROM p JOIN s ON s.a = p.a AND s.b = p.b
+ORDER BY p.events DESC, p.a, p.b
+LIMIT $limit
+"""
+# The filtered events each of these nodes takes part in.
+NETWORK_NODE_EVENTS = """
+WITH m AS ({members})
+SELECT m.node, count(*) AS events FROM m WHERE list_contains($nodes, m.node)
+GROUP BY m.node ORDER BY events DESC, m.node
+"""
+# The filtered events two nodes both take part in, latest first.
+NETWORK_PAIR_EVENTS = f"""
+WITH m AS ({{members}})
+SELECT e.id, e.kind, e.summary, e.start, e."end", e.precision
+FROM events AS e
+WHERE e.id IN (SELECT m.event FROM m WHERE m.node = $a)
+  AND e.id IN (SELECT m.event FROM m WHERE m.node = $b)
+ORDER BY {STEP_KEY}
+LIMIT $limit
+"""
+
+
+@dataclass(frozen=True)
+class Network:
+    """Who meets whom among the filtered events, counted by the engine.
+
+    `pairs`: (a, b, events, kind) for the busiest `limit` pairs of nodes (a < b),
+    `kind` the pair's commonest. `nodes`: events per node of those pairs.
+    `all_pairs` and `all_contacts`: over every pair, drawn or not (a contact is
+    an event counted once for each pair it joins).
+    """
+
+    mode: str
+    pairs: list[dict[str, Any]]
+    nodes: dict[str, int]
+    all_pairs: int
+    all_contacts: int
+
+    @property
+    def dropped_pairs(self) -> int:
+        return self.all_pairs - len(self.pairs)
+
+    @property
+    def dropped_contacts(self) -> int:
+        return self.all_contacts - sum(int(p["events"]) for p in self.pairs)
+
+
+def _members(mode: str, where_sql: str) -> str:
+    if mode not in NETWORK_NODES:
+        raise ValueError(f"network of {mode!r}: use one of {', '.join(NETWORK_NODES)}")
+    return NETWORK_MEMBERS.format(node=NETWORK_NODES[mode]).format(where=where_sql)
+
+
+def network(eng: Engine, f: Filters, mode: str = "actor", limit: int = 60) -> Network:
+    """The busiest `limit` pairs of actors (or countries, or groups) meeting in the filtered events."""
+    w = where(f)
+    members = _members(mode, w.sql)
+    rows = eng.rows(NETWORK_PAIRS.format(members=members), {**w.params, "limit": limit})
+    pairs = [{"a": r["a"], "b": r["b"], "events": int(r["events"]), "kind": r["kind"]} for r in rows]
+    names = sorted({p["a"] for p in pairs} | {p["b"] for p in pairs})
+    nodes = (
+        {
+            r["node"]: int(r["events"])
+            for r in eng.rows(NETWORK_NODE_EVENTS.format(members=members), {**w.params, "nodes": names})
+        }
+        if names
+        else {}
+    )
+    all_pairs = int(rows[0]["pairs"]) if rows else 0
+    return Network(mode, pairs, nodes, all_pairs, int(rows[0]["total"]) if rows else 0)
+
+
+def pair_events(eng: Engine, f: Filters, mode: str, a: str, b: str, limit: int) -> list[dict[str, Any]]:
+    """The filtered events in which both nodes take part, dated ones latest first (stepping order)."""
+    w = where(f)
+    sql = NETWORK_PAIR_EVENTS.format(members=_members(mode, w.sql))
+    return eng.rows(sql, {**w.params, "a": a, "b": b, "limit": limit})

@@ -97,7 +97,52 @@
     return true;
   }
 
-  function hook(gd) {
+  /* --- the network's names: the same spots around each node, clear of every marker and name ---- */
+  function placeNetworkLabels(gd) {
+    const fl = gd._fullLayout;
+    if (!fl || !fl.xaxis || !fl.yaxis || !gd._fullData) return;
+    const bg = gd.querySelector('.draglayer .nsewdrag') || gd.querySelector('.bglayer rect');
+    const svg = gd.querySelector('.main-svg');
+    if (!bg || !svg) return;
+    const area = bg.getBoundingClientRect();
+    const origin = svg.getBoundingClientRect();
+    const xa = fl.xaxis, ya = fl.yaxis;
+    const obstacles = Array.from(gd.querySelectorAll('g.trace.scatter path.point'))
+      .map((e) => e.getBoundingClientRect())
+      .filter((b) => b.width > 0);
+    const groups = gd.querySelectorAll('g.trace.scatter');
+    const placed = [];
+    gd._fullData.forEach((trace, k) => {
+      if (trace.name !== 'Labels' || !groups[k]) return;
+      groups[k].querySelectorAll('g.textpoint text').forEach((el, i) => {
+        const holder = el.parentNode;
+        const r = Number((trace.customdata || [])[i]?.[0] || 4);
+        const fs = parseFloat(el.style.fontSize) || 12;
+        const nx = origin.left + xa._offset + xa.l2p(trace.x[i]);
+        const ny = origin.top + ya._offset + ya.l2p(trace.y[i]);
+        el.style.visibility = 'visible';
+        holder.setAttribute('transform', 'translate(0,0)');
+        const home = el.getBoundingClientRect();
+        const hx = home.left + home.width / 2, hy = home.top + home.height / 2;
+        let shown = false;
+        for (const spot of SPOTS) {
+          const [dx, dy] = spot(r, fs, home.width);
+          holder.setAttribute('transform', `translate(${nx + dx - hx},${ny + dy - hy})`);
+          const box = el.getBoundingClientRect();
+          if (inside(box, area) && !obstacles.some((o) => overlap(box, o, 1)) && !placed.some((o) => overlap(box, o, 2))) {
+            placed.push(box);
+            shown = true;
+            break;
+          }
+        }
+        el.style.visibility = shown ? 'visible' : 'hidden';
+        el.dataset.placed = shown ? 'shown' : 'hidden';
+      });
+    });
+    gd.dataset.labelsPlaced = String(placed.length);
+  }
+
+  function hook(gd, place) {
     if (gd.__labelsHooked || typeof gd.on !== 'function') return;
     gd.__labelsHooked = true;
     let pending = false;
@@ -106,20 +151,23 @@
       pending = true;
       requestAnimationFrame(() => {
         pending = false;
-        /* The first drawing of a figure: its layer for this screen (then after each zoom). */
-        const layers = JSON.stringify(gd._fullLayout?.meta?.layers || null);
-        if (gd.__layersFor !== layers && chooseLayer(gd)) gd.__layersFor = layers;
-        placeLabels(gd);
+        if (place === placeLabels) {
+          /* The first drawing of a map: its layer for this screen (then after each zoom). */
+          const layers = JSON.stringify(gd._fullLayout?.meta?.layers || null);
+          if (gd.__layersFor !== layers && chooseLayer(gd)) gd.__layersFor = layers;
+        }
+        place(gd);
       });
     };
     ['plotly_afterplot', 'plotly_relayout', 'plotly_relayouting', 'plotly_redraw'].forEach((e) => gd.on(e, later));
-    gd.on('plotly_relayout', () => requestAnimationFrame(() => chooseLayer(gd)));
+    if (place === placeLabels) gd.on('plotly_relayout', () => requestAnimationFrame(() => chooseLayer(gd)));
     later();
   }
 
   function scan() {
     document.querySelectorAll('.js-plotly-plot').forEach((gd) => {
-      if (gd._fullLayout && gd._fullLayout.geo) hook(gd);
+      if (gd._fullLayout && gd._fullLayout.geo) hook(gd, placeLabels);
+      else if (gd._fullLayout && gd._fullLayout.meta && gd._fullLayout.meta.network) hook(gd, placeNetworkLabels);
     });
   }
 

@@ -6,12 +6,13 @@ import json
 
 import streamlit as st
 
-from dashboard import escape, figures
+from dashboard import escape, figures, network_figure
 from dashboard.filters import LANES
 from dashboard.ui import html, shell
 from dashboard.views import article as article_view
 from dashboard.views import details as details_view
 from dashboard.views import map as map_view
+from dashboard.views import network as network_view
 from dashboard.views import table as table_view
 from dashboard.views import timeline as timeline_view
 
@@ -28,9 +29,9 @@ LAYOUT_CSS = """<style>
   .st-key-article-pane { height: auto !important; flex: 1 1 auto; }
 }
 @media (max-width: 639.98px) { .st-key-article-pane { height: 55vh !important; } }
-.st-key-event-list button { justify-content: flex-start; text-align: left; width: 100%; min-height: 0;
-  padding: 0.15rem 0.4rem; }
-.st-key-event-list button p { font-size: 0.9rem; }
+.st-key-event-list button, .st-key-pair-list button { justify-content: flex-start; text-align: left;
+  width: 100%; min-height: 0; padding: 0.15rem 0.4rem; }
+.st-key-event-list button p, .st-key-pair-list button p { font-size: 0.9rem; }
 .marks-selected-only mark.ev:not(.selected) { background: none; border-bottom: 0; }
 </style>"""
 
@@ -126,6 +127,64 @@ with left:
     if n > len(listed):
         st.caption(f"The {len(listed):,} latest of {n:,} events; narrow the filters to list others.")
 
+    # Who meets whom: a click on a node or an edge narrows every view to its events.
+    head, toggle = st.columns([1, 1], vertical_alignment="bottom")  # room for three choices
+    head.subheader("Who met whom", anchor="network")
+    mode = toggle.segmented_control(
+        "Nodes", list(network_view.MODES), key="network-mode", default="actor",
+        format_func=network_view.MODES.get, label_visibility="collapsed", required=True,
+    )  # fmt: skip
+    ndata = shell.cached(
+        f"network:{mode}", ctx.key, lambda: network_view.network_data(a, f, mode)
+    )  # fmt: skip
+    if len(ndata.edges):
+        st.plotly_chart(
+            shell.chart(
+                f"network:{mode}",
+                ctx,
+                lambda: network_figure.network_figure(ndata, network_view.chosen(f, mode)),
+            ),
+            key="network",
+            on_select=lambda: on_network_select(mode),
+            selection_mode="points",
+            config={"displaylogo": False, "displayModeBar": False},
+        )
+        notes = [
+            f"Each line joins two {network_view.MODES[mode].lower()} that take part in the same events, "
+            "thicker for more, coloured by their commonest kind; click its midpoint for their events, "
+            "or a circle for one's events."
+        ]
+        if ndata.dropped_pairs:
+            notes.append(
+                f"The {len(ndata.edges):,} busiest pairs are drawn; {ndata.dropped_pairs:,} quieter pairs "
+                f"with {ndata.dropped_contacts:,} contacts are not (narrow the filters to see them)."
+            )
+        st.caption(" ".join(notes))
+    else:
+        st.caption(f"No two {network_view.MODES[mode].lower()} take part in the same event here.")
+    pair = network_view.chosen_pair(f, mode)
+    if pair is not None:
+        names = [network_view.node_name(a, mode, x) for x in pair]
+        both = shell.cached(
+            "pair-events", f"{ctx.key}&mode={mode}",
+            lambda: network_view.pair_events(a, f, mode, *pair, limit=network_view.MAX_PAIR_EVENTS + 1),
+        )  # fmt: skip
+        more = len(both) > network_view.MAX_PAIR_EVENTS
+        both = both[: network_view.MAX_PAIR_EVENTS]
+        st.markdown(
+            f"**Events of both {escape.markdown_text(names[0])} and {escape.markdown_text(names[1])}** "
+            + (f"(the {len(both):,} latest)" if more else f"({len(both):,})")
+        )
+        with st.container(key="pair-list", height=min(44 + 34 * max(len(both), 1), 240)):
+            for event_id, label in both:
+                st.button(
+                    escape.markdown_text(label), key=f"pair-{event_id}", type="tertiary",
+                    icon=":material/arrow_right:" if event_id == f.event else None,
+                    on_click=shell.select_event, args=(event_id,),
+                )  # fmt: skip
+    with st.expander("The network as text"):
+        st.text("\n".join(network_view.network_text(ndata)) or "No pairs.")
+
 with right, st.container(key="reading"):
     d = (
         shell.cached("details", f"{a.fingerprint}:{f.event}", lambda: details_view.details(a, f.event))
@@ -164,6 +223,19 @@ with right, st.container(key="reading"):
             )
             wrapper = "marks-all" if mark_all else "marks-selected-only"
             st.html(f'{html.ARTICLE_CSS}<div class="{wrapper}">{body}</div>')
+
+
+def on_network_select(mode: str) -> None:
+    """Callback: a node narrows the filters to its events, an edge to its two nodes' (the URL follows)."""
+    state = st.session_state.get("network")
+    for p in state["selection"]["points"] if state else []:
+        data = [str(x) for x in p.get("customdata") or ()]
+        if not data:
+            continue
+        for key, values in network_view.filters_for(shell.context().atlas, mode, data[1:]).items():
+            st.session_state[key] = values
+        return
+
 
 # Our code only (the event id is JSON-encoded); scrolls the pane to the selected sentence.
 st.html(
