@@ -470,6 +470,7 @@ def to_news_csv(recs: list[dict[str, Any]], link: str = "") -> str:
 
 # XLSX files hold a creation time; a fixed one makes the same filters give the same bytes.
 XLSX_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+XLSX_MAX_ROWS = 1_048_575  # a worksheet's rows, the header aside
 COLUMN_WIDTHS = {"date": 11, "summary": 50, "participants": 36, "sources": 70, "note": 40, "place": 24}
 
 
@@ -493,7 +494,8 @@ def to_xlsx(recs: list[dict[str, Any]], link: str = "", filters_text: str = "") 
     for c, name in enumerate(NEWS_COLUMNS):
         sheet.write_string(0, c, name, head)
         sheet.set_column(c, c, COLUMN_WIDTHS.get(name, 14), wrap if name in COLUMN_WIDTHS else None)
-    for i, row in enumerate(news_rows(recs, link), start=1):
+    rows = news_rows(recs, link)
+    for i, row in enumerate(rows[:XLSX_MAX_ROWS], start=1):
         for c, name in enumerate(NEWS_COLUMNS):
             v = row[name]
             if v is None or v == "":
@@ -506,9 +508,11 @@ def to_xlsx(recs: list[dict[str, Any]], link: str = "", filters_text: str = "") 
     about = book.add_worksheet("About")
     about.set_column(0, 0, 14)
     about.set_column(1, 1, 100)
-    for i, (k, v) in enumerate(
-        (("Events", str(len(recs))), ("Filters", filters_text or "none: every event"), ("Share link", link))
-    ):
+    count = f"{len(recs):,}"
+    if len(recs) > XLSX_MAX_ROWS:
+        count += f" (the first {XLSX_MAX_ROWS:,} by date here: a sheet holds no more; the CSV holds all)"
+    facts = (("Events", count), ("Filters", filters_text or "none: every event"), ("Share link", link))
+    for i, (k, v) in enumerate(facts):
         about.write_string(i, 0, k, head)
         about.write_string(i, 1, v)
     book.close()
