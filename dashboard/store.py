@@ -44,7 +44,8 @@ if TYPE_CHECKING:
 # 2: map points; 3: article texts, catalog.json; 4: step keys, route origins, hot.duckdb;
 # 5: datasets, coding, external ids, full CAMEO codes, suspect places, measures, link sources
 # 6: coding "draft" for curated events still `status: draft`
-FORMAT = 6
+# 7: imported events placed where a name is a data-folder actor's are suspect (readers/suspects.py)
+FORMAT = 7
 HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)
 ROW_GROUP = 65_536
 ARTICLE_GROUP = 64
