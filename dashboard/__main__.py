@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import time
@@ -119,6 +120,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             ("place", args.place),
             ("article", args.article),
             ("dataset", args.dataset),
+            ("coding", args.coding),
         )
         if vals
     }
@@ -126,12 +128,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     if notices:
         _err(*notices)
         return 2
-    text = export.export_text(c.engine, f, args.format)
+    # The same bytes as the Events page's download for the same filters and link base.
+    data = export.download(c.engine, f, args.format, args.link_base)
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        out = Path(args.output)
+        if out.is_dir():  # a folder: the file gets the name the page's download has
+            out = out / export.file_name(f, args.format, dt.datetime.now(dt.UTC).date())
+            _err(f"wrote {out}")
+        out.write_bytes(data)
     else:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     return 0
 
 
@@ -344,9 +351,12 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--dry-run", action="store_true", help="print results without writing the cache")
     g.set_defaults(run=cmd_geocode)
 
-    e = sub.add_parser("export", help="write events as json, csv or geojson")
+    e = sub.add_parser("export", help="write events as json, csv, xlsx or geojson")
     e.add_argument("--data", help=data_help)
-    e.add_argument("--format", choices=("json", "csv", "geojson"), default="json")
+    e.add_argument(
+        "--format", choices=("json", "csv", "xlsx", "geojson"), default="json",
+        help="csv and xlsx: the newsroom's table (docs/DATA.md, \"Export\"); json, geojson: the full records",
+    )  # fmt: skip
     e.add_argument(
         "--from", dest="date_from", metavar="YYYY-MM-DD", help="events overlapping this day or later"
     )
@@ -357,9 +367,19 @@ def parser() -> argparse.ArgumentParser:
         ("actor", "actor id"), ("country", "ISO 3166-1 alpha-3 code"), ("kind", "event kind"),
         ("certainty", "confirmed, reported or claimed"), ("place", "place id (includes sites within it)"),
         ("article", "article id"), ("dataset", "curated, gdelt or acled"),
+        ("coding", "human, machine or draft"),
     ):  # fmt: skip
         e.add_argument(f"--{name}", action="append", metavar=name.upper(), help=f"{what}; repeat for several")
-    e.add_argument("-o", "--output", help="write to this file instead of standard output")
+    e.add_argument(
+        "-o", "--output",
+        help="write to this file instead of standard output; a folder: a file in it named by the filters",
+    )  # fmt: skip
+    e.add_argument(
+        "--link-base",
+        metavar="URL",
+        help="the app's address for the share link in CSV and XLSX, e.g. https://atlas.example.org/events "
+        "(default: the link is the query alone, ?actor=…)",
+    )
     e.add_argument("--engine", action=EngineSetting)
     e.set_defaults(run=cmd_export)
 

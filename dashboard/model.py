@@ -115,6 +115,55 @@ class Status(StrEnum):
     DRAFT = "draft"
 
 
+class Trust(StrEnum):
+    """How far a reader may trust an event, shown on every list row, table row and export row.
+
+    Curated: coded here by an editor from an article's sentences. Draft: the drafter's proposal,
+    not yet reviewed. Machine: coded by a machine (GDELT). Imported: coded by people elsewhere
+    (ACLED). Corroborated: an imported event tied to a story that a curated event also cites; no
+    such tie is recorded yet, so `trust` says it only when its caller passes `corroborated=True`
+    (docs/DATA.md, "Trust").
+    """
+
+    CURATED = "curated"
+    CORROBORATED = "corroborated"
+    IMPORTED = "imported"
+    MACHINE = "machine"
+    DRAFT = "draft"
+
+
+TRUST_LABELS = {
+    Trust.CURATED: "curated",
+    Trust.CORROBORATED: "corroborated",
+    Trust.IMPORTED: "coded by its source",
+    Trust.MACHINE: "machine-coded",
+    Trust.DRAFT: "draft",
+}
+SINGLE_SOURCE = "single source"
+
+
+def trust(dataset: str, coding: str, corroborated: bool = False) -> Trust:
+    """An event's trust from its dataset and coding (and, once recorded, a curated story's tie)."""
+    if coding == Coding.DRAFT:
+        return Trust.DRAFT
+    if dataset == Dataset.CURATED:
+        return Trust.CURATED
+    if corroborated:
+        return Trust.CORROBORATED
+    return Trust.MACHINE if coding == Coding.MACHINE else Trust.IMPORTED
+
+
+def cautions(coding: str, suspect: str | None, num_sources: object, num_articles: object) -> list[str]:
+    """What a reader should know before trusting an event: a machine event from one source, a
+    doubtful place (with its reason)."""
+    out = []
+    if coding == Coding.MACHINE and (num_sources == 1 or num_articles == 1):
+        out.append(SINGLE_SOURCE)
+    if suspect:
+        out.append(f"suspect place: {suspect}")
+    return out
+
+
 # The coding a dataset implies, where a record does not say.
 DEFAULT_CODING = {Dataset.CURATED: Coding.HUMAN, Dataset.GDELT: Coding.MACHINE, Dataset.ACLED: Coding.HUMAN}
 # Each dataset's measures: the columns an event of it may carry, and what they mean.

@@ -414,7 +414,8 @@ def timeline_marks(
 # first, then the undated in corpus order. Corpus order is date order, so `ord` says "latest".
 STEP_KEY = "e.sk"  # precomputed in the store: CASE WHEN e.start IS NULL THEN e.ord ELSE -1 - e.ord END
 LATEST = f"""
-SELECT e.id, e.kind, e.summary, e.start, e."end", e.precision
+SELECT e.id, e.kind, e.summary, e.start, e."end", e.precision,
+       e.dataset, e.coding, e.suspect, e.num_sources, e.num_articles
 FROM events AS e
 WHERE {{where}}
 ORDER BY {STEP_KEY}

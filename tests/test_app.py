@@ -131,12 +131,21 @@ def test_events_page_lists_the_filtered_events() -> None:
     table = at.dataframe[0].value
     assert len(table) == 4
     assert set(table["kind"]) == {"Visit"}
-    assert {"date", "precision", "participants", "place", "attribution", "certainty", "quote"} <= set(
-        table.columns
-    )
+    assert {
+        "date",
+        "precision",
+        "participants",
+        "place",
+        "attribution",
+        "certainty",
+        "quote",
+        "trust",
+    } <= set(table.columns)
+    assert set(table["trust"]) == {"curated"}
     assert [b.proto.label for b in at.get("download_button")] == [
-        "Download JSON",
         "Download CSV",
+        "Download XLSX",
+        "Download JSON",
         "Download GeoJSON",
     ]
 

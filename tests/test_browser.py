@@ -190,18 +190,21 @@ def test_links_work_on_every_page(page, server) -> None:
     assert "Traceback" not in page.inner_text("body")
 
 
-NAMES = {"csv": "CSV", "json": "JSON", "geojson": "GeoJSON"}
+NAMES = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "geojson": "GeoJSON"}
 
 
 def test_downloads_equal_the_command_line_export(page, server) -> None:
     page.goto(f"{server}/events?kind=visit")
     page.wait_for_function("() => document.body.innerText.includes('4 of 22 events')")
-    for fmt in ("csv", "json", "geojson"):
+    for fmt in ("csv", "xlsx", "json", "geojson"):
         with page.expect_download() as info:
             page.get_by_role("button", name=f"Download {NAMES[fmt]}").click()
         got = info.value.path().read_bytes()
+        assert info.value.suggested_filename.startswith("contact-atlas_visit_"), info.value.suggested_filename
+        # The share link in CSV and XLSX starts with the page's own address.
         cli = subprocess.run(
-            [sys.executable, "-m", "dashboard", "export", "--format", fmt, "--kind", "visit"],
+            [sys.executable, "-m", "dashboard", "export", "--format", fmt, "--kind", "visit",
+             "--link-base", f"{server}/events"],
             cwd=ROOT, capture_output=True, check=True,
         )  # fmt: skip
         assert got == cli.stdout, fmt

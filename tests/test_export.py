@@ -15,7 +15,8 @@ from conftest import SEED_EVENTS, edit
 from dashboard import export, filters
 
 EVENT_KEYS = {"id", "dataset", "coding", "external_id", "kind", "cameo", "summary", "date", "participants",
-              "place", "origin", "sources", "attribution", "certainty", "measures"}  # fmt: skip
+              "place", "origin", "sources", "attribution", "certainty", "measures",
+              "trust", "cautions", "note", "articles"}  # fmt: skip
 PLACE_KEYS = {"id", "name", "country", "lat", "lon", "precision"}
 SOURCE_KEYS = {"article", "start", "end", "quote", "url", "title", "outlet", "date"}
 
@@ -33,6 +34,8 @@ def test_json_has_the_documented_shape(outputs) -> None:
         assert set(e) == EVENT_KEYS
         # The bundled article's events are curated, coded by hand, with no stream measures.
         assert (e["dataset"], e["coding"], e["external_id"], e["measures"]) == ("curated", "human", None, {})
+        assert (e["trust"], e["cautions"]) == ("curated", [])
+        assert [a["publisher"] for a in e["articles"]] == ["Euromaidan Press"]
         assert set(e["date"]) == {"start", "end", "precision"}
         for p in e["participants"]:
             assert set(p) == {"id", "name", "kind", "country", "role"}
@@ -48,13 +51,19 @@ def test_three_formats_agree(outputs) -> None:
     js = json.loads(outputs["json"])["events"]
     rows = list(csv.DictReader(io.StringIO(outputs["csv"])))
     geo = json.loads(outputs["geojson"])
-    assert [r["id"] for r in rows] == [e["id"] for e in js]
-    for e, r in zip(js, rows, strict=True):
-        assert (r["date_start"] or None, r["date_end"], r["date_precision"]) == (
+    assert sorted(r["id"] for r in rows) == sorted(e["id"] for e in js)
+    by_id = {r["id"]: r for r in rows}
+    for e in js:
+        r = by_id[e["id"]]
+        assert (r["date"] or None, r["date_end"], r["date_precision"]) == (
             e["date"]["start"], e["date"]["end"], e["date"]["precision"],
         )  # fmt: skip
-        assert r["participants"].count("|") == len(e["participants"]) - 1
-        assert r["quotes"] == " | ".join(s["quote"] for s in e["sources"])
+        assert r["participants"] == ", ".join(
+            f"{p['name']} ({p['role']})" if p["role"] else p["name"] for p in e["participants"]
+        )
+        assert r["sources"].count("\n") == len(e["sources"]) - 1
+        for s in e["sources"]:
+            assert f"“{s['quote']}”" in r["sources"]
         if e["place"]:
             assert float(r["place_lat"]) == e["place"]["lat"]
             assert float(r["place_lon"]) == e["place"]["lon"]

@@ -297,8 +297,13 @@ def test_export_carries_the_streams_fields_and_keeps_one_dataset(imported, cli) 
     rows = list(csv.DictReader(io.StringIO(cli("export", "--data", str(data), "--format", "csv").out)))
     by_id = {row["id"]: row for row in rows}
     assert by_id["gdelt-1230002"]["cameo"] == "0353"
-    assert by_id["gdelt-1230001"]["source_urls"] == "https://news.example.org/kellogg-in-minsk"
-    assert "GDELT knows only the country" in by_id["gdelt-1230002"]["place_suspect"]
+    assert by_id["gdelt-1230001"]["article_url"] == "https://news.example.org/kellogg-in-minsk"
+    assert (
+        by_id["gdelt-1230001"]["sources"]
+        == "news.example.org, 21 June 2025: https://news.example.org/kellogg-in-minsk"
+    )
+    assert "GDELT knows only the country" in by_id["gdelt-1230002"]["cautions"]
+    assert by_id["gdelt-1230002"]["cautions"].startswith("single source; suspect place: ")
     geo = json.loads(cli("export", "--data", str(data), "--format", "geojson", "--dataset", "gdelt").out)
     assert {f["properties"]["coding"] for f in geo["features"]} == {"machine"}
 

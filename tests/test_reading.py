@@ -243,7 +243,7 @@ def test_the_keyboard_reaches_the_event_list_through_a_skip_link_and_enter_selec
     reader.wait_for_function("() => /event=/.test(location.search)")
     event = selected_event(reader)
     rec = corpus.records(seed.events[seed.events["id"] == event])[0]
-    assert second.strip() == labels.event_label(rec)  # the focused event is the one selected
+    assert second.strip() == labels.list_label(rec)  # the focused event is the one selected
     got = wait_shown(reader, event)
     assert in_view(got["card"], got["width"], got["height"]), got
 

@@ -41,7 +41,7 @@ from dashboard.model import (
     SourceRef,
 )
 from dashboard.problems import DataError, Problem, Severity
-from dashboard.readers import bulk, yamlio
+from dashboard.readers import bulk, suspects, yamlio
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "articles": Article,
@@ -268,6 +268,7 @@ def _load(root: Path) -> Corpus:
         events, participants, sources = _add_bulk_events(
             tables, problems, (events, participants, sources), texts, actors, places
         )
+        events = suspects.mark(events, places, actors)
     return Corpus(
         root=root,
         articles=articles,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import os
 
 import streamlit as st
 
@@ -10,7 +12,9 @@ from dashboard import export
 from dashboard.ui import shell
 from dashboard.views import table as table_view
 
-FORMAT_NAMES = {"csv": "CSV", "json": "JSON", "geojson": "GeoJSON"}
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "geojson": "GeoJSON"}
+# The app's public address for the share link in a download; else the address this page was opened at.
+PUBLIC_URL = "CONTACT_ATLAS_PUBLIC_URL"
 TABLE_ROW_HEIGHT = 112  # px: five lines of wrapped text
 
 ctx = shell.context()
@@ -42,7 +46,7 @@ st.dataframe(
         "date",
         "kind",
         *(["dataset"] if len(a.datasets) > 1 else []),
-        *(["coding"] if "draft" in a.codings else []),
+        "trust",
         "participants",
         "place",
         "says_who",
@@ -53,8 +57,11 @@ st.dataframe(
         "date": st.column_config.TextColumn("Date", width=90),
         "kind": st.column_config.TextColumn("Kind", width=90),
         "dataset": st.column_config.TextColumn("Dataset", width=70),
-        "coding": st.column_config.TextColumn(
-            "Coded", width=60, help="by hand, machine, or a draft not yet reviewed"
+        "trust": st.column_config.TextColumn(
+            "Trust",
+            width=110,
+            help="curated here, coded by its source, machine-coded or a draft not yet reviewed; "
+            "with a caution when a machine event has one source or its place is suspect",
         ),
         "participants": st.column_config.TextColumn("Participants", width=140),
         "place": st.column_config.TextColumn("Place", width=110),
@@ -65,13 +72,16 @@ st.dataframe(
 )
 st.caption("Select a row to select its event in every view.")
 
-cols = st.columns(len(export.FORMATS))
-for col, fmt in zip(cols, export.FORMATS, strict=True):
+link_base = os.environ.get(PUBLIC_URL) or st.context.url
+today = dt.datetime.now(dt.UTC).date()
+cols = st.columns(len(export.DOWNLOADS))
+for col, fmt in zip(cols, export.DOWNLOADS, strict=True):
     col.download_button(
         f"Download {FORMAT_NAMES[fmt]}",
-        # Generated when clicked: a million events are not rendered on every rerun.
-        data=functools.partial(export.export_text, a.engine, f, fmt),
-        file_name=f"contact-atlas-events.{fmt}",
+        # Generated when clicked: a million events are not rendered on every rerun. The same bytes
+        # as `python -m dashboard export --format FMT --link-base URL` with these filters.
+        data=functools.partial(export.download, a.engine, f, fmt, link_base),
+        file_name=export.file_name(f, fmt, today),
         mime=export.MEDIA_TYPES[fmt],
         icon=":material/download:",
         on_click="ignore",

@@ -10,7 +10,7 @@ from typing import Any
 from dashboard import escape, query
 from dashboard.catalog import Catalog
 from dashboard.engines import Engine
-from dashboard.model import TAXONOMY, EventDate, Precision
+from dashboard.model import TAXONOMY, TRUST_LABELS, EventDate, Precision, Trust, cautions, trust
 
 CERTAINTY_HELP = {
     "confirmed": "stated in the article's own voice, or quoted or shown directly",
@@ -39,6 +39,25 @@ def _date_label(precision: str, start: dt.date | None, end: dt.date | None) -> s
 def event_label(ev: dict[str, Any]) -> str:
     """One line for a select box: date · kind — summary."""
     return f"{date_label(ev)} · {TAXONOMY[ev['kind']].label} — {ev['summary']}"
+
+
+DATASET_NAMES = {"curated": "curated", "gdelt": "GDELT", "acled": "ACLED"}
+
+
+def trust_text(ev: dict[str, Any], reasons: bool = True) -> str:
+    """'GDELT · machine-coded · single source · suspect place: …' — where an event comes from and
+    how far to trust it; `reasons=False` names a suspect place without saying why."""
+    level = trust(ev["dataset"], ev["coding"])
+    parts = [] if level in (Trust.CURATED, Trust.DRAFT) else [DATASET_NAMES.get(ev["dataset"], ev["dataset"])]
+    parts.append(TRUST_LABELS[level])
+    for c in cautions(ev["coding"], ev["suspect"], ev.get("num_sources"), ev.get("num_articles")):
+        parts.append(c if reasons else c.split(":", 1)[0])
+    return " · ".join(parts)
+
+
+def list_label(ev: dict[str, Any]) -> str:
+    """One line of the Explorer's list: the select box's line and, in brackets, its trust."""
+    return f"{event_label(ev)} [{trust_text(ev, reasons=False)}]"
 
 
 def participant_names(c: Catalog, eng: Engine, event_ids: Sequence[str]) -> dict[str, str]:

@@ -10,7 +10,14 @@ from dashboard import export, query
 from dashboard.catalog import Catalog
 from dashboard.filters import Filters
 from dashboard.model import TAXONOMY
-from dashboard.views.labels import date_label, event_label, participant_names, where_text
+from dashboard.views.labels import (
+    date_label,
+    event_label,
+    list_label,
+    participant_names,
+    trust_text,
+    where_text,
+)
 
 if TYPE_CHECKING:
     from dashboard.atlas import Atlas
@@ -67,7 +74,7 @@ def event_list(atlas: Atlas, f: Filters, rows: list[dict[str, Any]] | None) -> l
         latest = sorted(rows, key=lambda r: r["sk"])[:MAX_LIST]  # the stepping order: latest first
     else:
         latest = query.latest(atlas.engine, f, MAX_LIST)
-    return [(r["id"], event_label(r)) for r in _with_selected(atlas, latest, f.event, MAX_LIST)]
+    return [(r["id"], list_label(r)) for r in _with_selected(atlas, latest, f.event, MAX_LIST)]
 
 
 def events_table(atlas: Atlas, f: Filters) -> pd.DataFrame:
@@ -91,13 +98,14 @@ def events_table(atlas: Atlas, f: Filters) -> pd.DataFrame:
             "certainty": [e["certainty"] for e in rows],
             "dataset": [e["dataset"] for e in rows],
             "coding": [CODING_NAMES.get(e["coding"], e["coding"]) for e in rows],
+            "trust": [trust_text(e) for e in rows],
             "says_who": [f"{e['attribution']} · {e['certainty']}" for e in rows],
             "quote": [" … ".join(quotes.get(e, [])) for e in ids],
             "summary": [e["summary"] for e in rows],
             "id": ids,
         },
         columns=["date", "precision", "kind", "participants", "place", "attribution", "certainty",
-                 "dataset", "coding", "says_who", "quote", "summary", "id"],
+                 "dataset", "coding", "trust", "says_who", "quote", "summary", "id"],
     )  # fmt: skip
 
 
