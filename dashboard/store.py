@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -288,20 +289,23 @@ class StoreError(DataError):
         self.reason = reason
 
 
-def build(corpus: Corpus, out: Path | None = None) -> Store:
+def build(corpus: Corpus, out: Path | None = None, writer: TableWriter | None = None) -> Store:
     """Write the corpus's store, atomically, unless the store for this data is already there.
 
     Every file is written into a locked `.partial-*` folder and flushed to disk, and
     `store.json`, written last, marks the folder complete before it is renamed into
     place: a build killed, or stopped by a full disk or a read-only folder, leaves
     nothing a reader takes for a store. The failure raises `StoreError`, in one line.
+
+    `writer` writes the tables into the folder instead of `write_tables` (the bulk build in SQL,
+    `dashboard.sqlbuild`, whose corpus holds only the hand-written events).
     """
     fingerprint = corpus.fingerprint or folder.fingerprint(corpus.root)
     final = Path(out) if out is not None else location(corpus.root, fingerprint)
     if _complete(final, fingerprint) and readable(final):
         return _open(final)
     try:
-        _write(corpus, final, fingerprint, own=out is None)
+        _write(corpus, final, fingerprint, own=out is None, writer=writer or write_tables)
     except OSError as exc:
         reason = os.strerror(exc.errno) if exc.errno else (str(exc).strip().splitlines() or ["unknown"])[0]
         raise StoreError(
@@ -310,7 +314,24 @@ def build(corpus: Corpus, out: Path | None = None) -> Store:
     return _open(final)
 
 
-def _write(corpus: Corpus, final: Path, fingerprint: str, own: bool) -> None:
+# Writes a store's tables (and hot.duckdb) into a folder; returns each table's rows.
+TableWriter = Callable[["Corpus", Path], dict[str, int]]
+
+
+def write_tables(corpus: Corpus, into: Path) -> dict[str, int]:
+    """The corpus's tables (`tables`) as Parquet files in `into`, and hot.duckdb for a large store."""
+    written = tables(corpus)
+    for name, table in written.items():
+        # Row groups of 64k rows: a query that names one article or event skips the others by
+        # their statistics (rows are in date order, and an article's events are together).
+        rows = ARTICLE_GROUP if name == "articles" else ROW_GROUP  # one text read, not thousands
+        pq.write_table(table, into / f"{name}.parquet", compression="zstd", row_group_size=rows)
+    if len(corpus.events) > HOT_EVENTS:
+        write_hot(into / HOT, written["events"], written["participants"])
+    return {name: t.num_rows for name, t in written.items()}
+
+
+def _write(corpus: Corpus, final: Path, fingerprint: str, own: bool, writer: TableWriter) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     # A dead build's partial folder goes, and this data folder's older stores; never another's.
     folder.sweep(
@@ -318,23 +339,16 @@ def _write(corpus: Corpus, final: Path, fingerprint: str, own: bool) -> None:
     )
     tmp, lock = folder.partial(final.parent)
     try:
-        written = tables(corpus)
-        for name, table in written.items():
-            # Row groups of 64k rows: a query that names one article or event skips the others by
-            # their statistics (rows are in date order, and an article's events are together).
-            rows = ARTICLE_GROUP if name == "articles" else ROW_GROUP  # one text read, not thousands
-            pq.write_table(table, tmp / f"{name}.parquet", compression="zstd", row_group_size=rows)
-        if len(corpus.events) > HOT_EVENTS:
-            write_hot(tmp / HOT, written["events"], written["participants"])
+        rows = writer(corpus, tmp)
         (tmp / CATALOG).write_text(catalog.to_json(corpus), encoding="utf-8")
         # On disk before store.json says the folder is complete, so no crash leaves it complete and empty.
         for f in tmp.iterdir():
             _sync(f)
-        meta = {"format": FORMAT, "schema": SCHEMA, "fingerprint": fingerprint, "events": len(corpus.events),
+        meta = {"format": FORMAT, "schema": SCHEMA, "fingerprint": fingerprint, "events": rows["events"],
                 "data": str(corpus.root.resolve()),
                 # What opening checks, in one look at each file: its size, and each table's rows.
                 "files": {f.name: f.stat().st_size for f in sorted(tmp.iterdir()) if f.name in _CHECKED},
-                "rows": {name: t.num_rows for name, t in written.items()}}  # fmt: skip
+                "rows": rows}  # fmt: skip
         # Written last: a folder with store.json is complete.
         (tmp / "store.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         _sync(tmp / "store.json")
