@@ -116,7 +116,19 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     out = Path(args.out) if args.out else None
-    s = _build_bulk(args, out)
+    s = None
+    if args.append:
+        if out is not None:
+            _err("error: --append writes the data folder's own store; give no --out")
+            return 2
+        from dashboard import sqlbuild  # noqa: PLC0415
+        from dashboard.readers import corpus as corpus_mod  # noqa: PLC0415
+
+        s = sqlbuild.append(corpus_mod.data_dir(args.data))
+        if s is None:
+            _err("note: not only new bulk runs since the last store (or no store yet): building it whole")
+    if s is None:
+        s = _build_bulk(args, out)
     if s is None:  # no bulk events, or some the loader must name: every record read by the loader
         c = _load(args)
         skipped = [p for p in c.problems if p.severity is Severity.ERROR]
@@ -357,6 +369,11 @@ def parser() -> argparse.ArgumentParser:
         "--allow-problems", action="store_true",
         help="build from the valid records even when some are skipped (what the dashboard does; "
         "the problems are kept in the store and shown at the top of every page)",
+    )  # fmt: skip
+    b.add_argument(
+        "--append", action="store_true",
+        help="add the bulk runs imported since the last store to it, without rebuilding it (builds it "
+        "whole when anything else changed)",
     )  # fmt: skip
     b.set_defaults(run=cmd_build)
     i = sub.add_parser(

@@ -22,6 +22,7 @@ for row (tests/test_sqlbuild.py).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard import daterange, folder, store
@@ -63,6 +65,7 @@ class Plan:
 
     files: dict[str, list[tuple[str, Path]]]
     events: int
+    base: Path | None = None  # an append: the store whose rows come first
 
 
 def _kind(t: pa.DataType, want: str) -> bool:
@@ -151,17 +154,24 @@ def connect(spill: Path, path: Path | str = ":memory:") -> duckdb.DuckDBPyConnec
 
 
 def _register(con: duckdb.DuckDBPyConnection, c: Corpus, files: dict[str, list[tuple[str, Path]]],
-              present: dict[str, set[str]]) -> None:  # fmt: skip
-    """The bulk sections as views, and what they refer to (the catalog's ids, texts) as tables."""
+              present: dict[str, set[str]], base: Path | None = None) -> None:  # fmt: skip
+    """The bulk sections as views, and what they refer to (the catalog's ids, texts) as tables.
+
+    With a `base` store (an append), the events before these are the base's, not the corpus's own."""
     for section in SECTIONS:
         rel = _relation(section, files.get(section, []), present[section])
-        con.execute(f"CREATE OR REPLACE VIEW bulk_{section} AS {rel}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW bulk_{section} AS {rel}")  # never kept in hot.duckdb
     kinds = [p.kind.value for p in c.places.values()]
     con.register("known_places", pa.table({"id": list(c.places), "kind": kinds}))
     con.register("known_actors", pa.table({"id": pa.array(list(c.actors), pa.string())}))
     lengths = [len(t) for t in c.texts.values()]
     con.register("texts", pa.table({"id": list(c.texts), "text": list(c.texts.values()), "len": lengths}))
-    con.register("hand_ids", pa.table({"id": pa.array(c.events["id"].astype(str).tolist(), pa.string())}))
+    if base is None:
+        con.register("hand_ids", pa.table({"id": pa.array(c.events["id"].astype(str).tolist(), pa.string())}))
+    else:
+        con.execute(
+            f"CREATE TEMP VIEW hand_ids AS SELECT id FROM read_parquet({_lit(str(base / 'events.parquet'))})"
+        )
 
 
 def _event_faults() -> str:
@@ -212,7 +222,9 @@ WHERE s.quote IS DISTINCT FROM substring(t.text, s.start + 1, s."end" - s.start)
 """
 
 
-def check(c: Corpus, files: dict[str, list[tuple[str, Path]]], spill: Path) -> Plan | None:
+def check(
+    c: Corpus, files: dict[str, list[tuple[str, Path]]], spill: Path, base: Path | None = None
+) -> Plan | None:
     """A plan to write the bulk sections as they are, or None when a row or a file needs the loader
     (which then names each problem)."""
     present = _plain(files)
@@ -221,7 +233,7 @@ def check(c: Corpus, files: dict[str, list[tuple[str, Path]]], spill: Path) -> P
     spill.mkdir(parents=True, exist_ok=True)
     con = connect(spill)
     try:
-        _register(con, c, files, present)
+        _register(con, c, files, present, base)
         counts = con.execute(f"""
             SELECT
               (SELECT count(*) FROM bulk_events WHERE coalesce({_event_faults()}, false)),
@@ -241,7 +253,7 @@ def check(c: Corpus, files: dict[str, list[tuple[str, Path]]], spill: Path) -> P
     # With every row's event known and ids unique, an event named by no row is one fewer distinct event.
     if any(counts[:5]) or counts[5] != events or counts[6] != events:
         return None
-    return Plan(files, events)
+    return Plan(files, events, base)
 
 
 def _events_sql() -> str:
@@ -250,9 +262,11 @@ def _events_sql() -> str:
             *MEASURES]  # fmt: skip
     roots = " ".join(f"WHEN {_lit(k)} THEN {_lit(v.cameo)}" for k, v in TAXONOMY.items())
     coding = " ".join(f"WHEN {_lit(d.value)} THEN {_lit(x.value)}" for d, x in DEFAULT_CODING.items())
-    # A NaN measure is missing, as the loader's nullable floats have it.
+    # A NaN measure is missing, as the loader has it (DuckDB's isnan misses a NaN read from Parquet).
     measures = ", ".join(
-        f"e.{_q(m)}" if m in INT_MEASURES else f"CASE WHEN NOT isnan(e.{_q(m)}) THEN e.{_q(m)} END AS {_q(m)}"
+        f"e.{_q(m)}"
+        if m in INT_MEASURES
+        else f"CASE WHEN isfinite(e.{_q(m)}) OR isinf(e.{_q(m)}) THEN e.{_q(m)} END AS {_q(m)}"
         for m in MEASURES
     )
     listed = ", ".join(_q(c) for c in cols)
@@ -323,15 +337,32 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, name: str, sql: str, target: 
             out.write_table(table.cast(schema), row_group_size=store.ROW_GROUP)
 
 
+def update_derived(con: duckdb.DuckDBPyConnection, into: Path, base: Path | None) -> dict[str, int]:
+    """The hook for tables derived from the events (`dashboard.aggregates`), called once the store's
+    events, participants and sources are written into `into`.
+
+    `con` holds them: the tables `events` and `participants` when the store is large (else the
+    files in `into`), and the view `new_events`: the rows this write added (every event of a full
+    build; only the appended ones, with their `ord` in the new store, when `base` is the store
+    appended to). A derived table is updated from `new_events` and the base's copy, and written
+    into `into` as `NAME.parquet`; return each written table's rows (they join store.json's
+    `rows`). Nothing is derived yet: the aggregate tables plug in here.
+    """
+    del con, into, base
+    return {}
+
+
 def writer(plan: Plan) -> store.TableWriter:
-    """A `store.build` writer of the planned bulk rows, with the corpus's own (hand-written) events."""
+    """A `store.build` writer of the planned bulk rows, after the corpus's own (hand-written) events,
+    or after a base store's rows (an append)."""
 
     def write(c: Corpus, into: Path) -> dict[str, int]:
         small = store.tables(c)  # the catalog's tables, and the hand-written events
         for name in ("actors", "places", "articles", "place_within", "map_points"):
             rows = store.ARTICLE_GROUP if name == "articles" else store.ROW_GROUP
             pq.write_table(small[name], into / f"{name}.parquet", compression="zstd", row_group_size=rows)
-        total = plan.events + small["events"].num_rows
+        before = small["events"].num_rows if plan.base is None else store._open(plan.base).events
+        total = plan.events + before
         hot = total > store.HOT_EVENTS
         spill = into / ".spill"  # inside the locked partial folder; removed before it is complete
         spill.mkdir(exist_ok=True)
@@ -340,9 +371,14 @@ def writer(plan: Plan) -> store.TableWriter:
             try:
                 present = _plain(plan.files)
                 assert present is not None  # checked by `check`
-                _register(con, c, plan.files, present)
-                for name in ("events", "participants", "sources", "map_points"):
-                    con.register(f"hand_{name}" if name != "map_points" else name, small[name])
+                _register(con, c, plan.files, present, plan.base)
+                con.register("map_points", small["map_points"])
+                for name in ("events", "participants", "sources"):
+                    if plan.base is None:
+                        con.register(f"hand_{name}", small[name])
+                    else:
+                        path = _lit(str(plan.base / f"{name}.parquet"))
+                        con.execute(f"CREATE TEMP VIEW hand_{name} AS SELECT * FROM read_parquet({path})")
                 rows = {n: t.num_rows for n, t in small.items()}
                 for name, query in (("events", _events_sql()), ("participants", _participants_sql()),
                                     ("sources", _sources_sql())):  # fmt: skip
@@ -352,11 +388,12 @@ def writer(plan: Plan) -> store.TableWriter:
                         query = f"SELECT * FROM {name}"  # noqa: PLW2901
                     _write_parquet(con, name, query, target, c.texts)
                     rows[name] = pq.read_metadata(target).num_rows
-                for name in ("hand_events", "hand_participants", "hand_sources", "map_points", "known_places",
-                             "known_actors", "texts", "hand_ids"):  # fmt: skip
-                    con.unregister(name)
-                for section in SECTIONS:  # the views name the data folder's files: not kept in the store
-                    con.execute(f"DROP VIEW IF EXISTS bulk_{section}")
+                events = "events" if hot else f"read_parquet({_lit(str(into / 'events.parquet'))})"
+                added = "SELECT id FROM bulk_events" + (
+                    " UNION ALL SELECT id FROM hand_events" if plan.base is None else ""
+                )
+                con.execute(f"CREATE TEMP VIEW new_events AS SELECT * FROM {events} WHERE id IN ({added})")
+                rows.update(update_derived(con, into, plan.base))
             finally:
                 con.close()
         finally:
@@ -383,3 +420,88 @@ def build(c: Corpus, files: dict[str, list[tuple[str, Path]]], out: Path | None 
     if plan is None:
         return None
     return store.build(c, out, writer(plan))
+
+
+# Files an import rewrites whole when it adds a run (dashboard.readers.imports): an append takes
+# them changed, as long as every record the base store holds is still there as it was.
+REWRITTEN = (".actors.parquet", ".places.parquet")
+
+
+def append(root: Path) -> store.Store | None:
+    """The store of the data folder as it is now, made from its last store and the bulk runs added
+    since, without reading that store's data again; None when an append cannot make it (no earlier
+    store recording its inputs, a file changed or removed, new rows the loader must name, a new
+    run whose files the loader would read before older ones): then build.
+
+    The new store is written beside the old one, as `store.build` writes any store, and renamed into
+    place under the new data's fingerprint: a reader that opens the store before that finds the
+    old one (its data's fingerprint), after it the new one, and never a mix. The old store is kept
+    until the next write, so a reader that opened it keeps reading it whole.
+    """
+    c, files = corpus_mod().load_deferred(root)
+    final = store.location(c.root, c.fingerprint)
+    if store._complete(final, c.fingerprint) and store.readable(final):
+        return store._open(final)
+    base = _last_store(c.root, final)
+    if base is None:
+        return None
+    meta = json.loads((base / "store.json").read_text(encoding="utf-8"))
+    old, now = meta.get("inputs") or {}, folder.inputs(c.root)
+    if c.fingerprint != folder.fingerprint_of(now):
+        return None  # changing as it is read: a build deals with that
+    changed = [rel for rel, stat in old.items() if now.get(rel) != stat]
+    if any(not rel.endswith(REWRITTEN) for rel in changed):
+        return None
+    added = {rel for rel in now if rel not in old}
+    new: dict[str, list[tuple[str, Path]]] = {}
+    for section in SECTIONS:
+        listed = files.get(section, [])
+        fresh = [(rel, p) for rel, p in listed if rel in added]
+        if fresh and any(rel not in added for rel, _ in listed[listed.index(fresh[0]) :]):
+            return None  # a new run the loader reads before an older one: its rows would come first
+        new[section] = fresh
+    if set(added) != {rel for section in SECTIONS for rel, _ in new[section]} or not new["events"]:
+        return None  # anything but whole runs of bulk events: build
+    if not _kept(base, store.tables(c)):
+        return None
+    spill, lock = folder.partial(final.parent)
+    try:
+        plan = check(c, new, spill, base)
+    finally:
+        os.close(lock)
+        shutil.rmtree(spill, ignore_errors=True)
+    if plan is None:
+        return None
+    return store.build(c, final, writer(plan), keep=base)
+
+
+def _last_store(root: Path, final: Path) -> Path | None:
+    """This data folder's newest complete store of this format that records its inputs."""
+    prefix = f"store-{folder.root_key(root)}-{store.FORMAT}-{store.SCHEMA}-"
+    found = []
+    for p in final.parent.glob(prefix + "*") if final.parent.is_dir() else ():
+        try:
+            meta = json.loads((p / "store.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if meta.get("inputs") and store._complete(p, meta.get("fingerprint")) and store.readable(p):
+            found.append(((p / "store.json").stat().st_mtime_ns, p))
+    return max(found)[1] if found else None
+
+
+def _kept(base: Path, now: dict[str, pa.Table]) -> bool:
+    """Whether every place and map point of the base store is still there as it was (its events'
+    points and implied precisions stand), and every actor its participants name."""
+    for name, key in (("places", "id"), ("map_points", "place"), ("actors", "id")):
+        before = pq.read_table(base / f"{name}.parquet")
+        after = now[name]
+        mine = after.filter(pc.is_in(after[key], value_set=before[key]))
+        if mine.num_rows != before.num_rows or not mine.sort_by(key).equals(before.sort_by(key)):
+            return False
+    return True
+
+
+def corpus_mod():
+    from dashboard.readers import corpus  # noqa: PLC0415
+
+    return corpus

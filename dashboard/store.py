@@ -138,6 +138,8 @@ def _measure(values: pd.Series) -> pa.Array:
     arr = pa.Array.from_pandas(values)
     if pa.types.is_null(arr.type):
         return pa.nulls(len(values), pa.int64() if values.dtype == "Int64" else pa.float64())
+    if pa.types.is_floating(arr.type):  # NaN is no measure: missing, whichever way pandas kept it
+        arr = pc.if_else(pc.is_nan(arr), pa.scalar(None, arr.type), arr)
     return arr
 
 
@@ -289,7 +291,9 @@ class StoreError(DataError):
         self.reason = reason
 
 
-def build(corpus: Corpus, out: Path | None = None, writer: TableWriter | None = None) -> Store:
+def build(
+    corpus: Corpus, out: Path | None = None, writer: TableWriter | None = None, keep: Path | None = None
+) -> Store:
     """Write the corpus's store, atomically, unless the store for this data is already there.
 
     Every file is written into a locked `.partial-*` folder and flushed to disk, and
@@ -298,14 +302,15 @@ def build(corpus: Corpus, out: Path | None = None, writer: TableWriter | None = 
     nothing a reader takes for a store. The failure raises `StoreError`, in one line.
 
     `writer` writes the tables into the folder instead of `write_tables` (the bulk build in SQL,
-    `dashboard.sqlbuild`, whose corpus holds only the hand-written events).
+    `dashboard.sqlbuild`, whose corpus holds only the hand-written events); an older store named
+    `keep` is not swept (the one an append read, which readers may still have open).
     """
     fingerprint = corpus.fingerprint or folder.fingerprint(corpus.root)
     final = Path(out) if out is not None else location(corpus.root, fingerprint)
     if _complete(final, fingerprint) and readable(final):
         return _open(final)
     try:
-        _write(corpus, final, fingerprint, own=out is None, writer=writer or write_tables)
+        _write(corpus, final, fingerprint, own=out is None, writer=writer or write_tables, keep=keep)
     except OSError as exc:
         reason = os.strerror(exc.errno) if exc.errno else (str(exc).strip().splitlines() or ["unknown"])[0]
         raise StoreError(
@@ -331,11 +336,15 @@ def write_tables(corpus: Corpus, into: Path) -> dict[str, int]:
     return {name: t.num_rows for name, t in written.items()}
 
 
-def _write(corpus: Corpus, final: Path, fingerprint: str, own: bool, writer: TableWriter) -> None:
+def _write(
+    corpus: Corpus, final: Path, fingerprint: str, own: bool, writer: TableWriter, keep: Path | None = None
+) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     # A dead build's partial folder goes, and this data folder's older stores; never another's.
     folder.sweep(
-        final.parent, keep=final, own_prefix=f"store-{folder.root_key(corpus.root)}" if own else None
+        final.parent,
+        keep=final if keep is None else (final, keep),
+        own_prefix=f"store-{folder.root_key(corpus.root)}" if own else None,
     )
     tmp, lock = folder.partial(final.parent)
     try:
@@ -344,8 +353,12 @@ def _write(corpus: Corpus, final: Path, fingerprint: str, own: bool, writer: Tab
         # On disk before store.json says the folder is complete, so no crash leaves it complete and empty.
         for f in tmp.iterdir():
             _sync(f)
+        # The data files it was built from, when they are still those the fingerprint names: what an
+        # append (`dashboard.sqlbuild.append`) compares the folder with.
+        files = folder.inputs(corpus.root)
         meta = {"format": FORMAT, "schema": SCHEMA, "fingerprint": fingerprint, "events": rows["events"],
                 "data": str(corpus.root.resolve()),
+                "inputs": files if folder.fingerprint_of(files) == fingerprint else None,
                 # What opening checks, in one look at each file: its size, and each table's rows.
                 "files": {f.name: f.stat().st_size for f in sorted(tmp.iterdir()) if f.name in _CHECKED},
                 "rows": rows}  # fmt: skip

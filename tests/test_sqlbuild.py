@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
 from pathlib import Path
 
 import duckdb
@@ -13,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import DATA
 
-from dashboard import sqlbuild, store, synth
+from dashboard import atlas, filters, folder, query, sqlbuild, store, synth
 from dashboard.readers import bulk, corpus
 
 
@@ -140,3 +141,80 @@ def test_dates_written_as_text_are_left_to_the_loader(tmp_path: Path) -> None:
     c, files = corpus.load_deferred(root)
     assert sqlbuild.build(c, files, tmp_path / "store") is None
     assert not corpus.load(root).errors  # the loader reads them as dates
+
+
+# --- appending a run --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def grown(tmp_path: Path, monkeypatch) -> tuple[Path, store.Store]:
+    """A bulk data folder with its store built, and a run of imported rows added after it."""
+    monkeypatch.setenv("CONTACT_ATLAS_CACHE", str(tmp_path / "cache"))
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    synth.write(2000, root / "synth", seed=5)
+    c, files = corpus.load_deferred(root)
+    before = sqlbuild.build(c, files)
+    assert before is not None
+    _gdelt_like(root / "updates")  # read after synth/: its rows come last
+    return root, before
+
+
+def test_an_appended_store_is_the_store_a_full_build_writes(grown, tmp_path: Path, monkeypatch) -> None:
+    root, before = grown
+    monkeypatch.setattr(store, "HOT_EVENTS", 1000)  # the appended store gets its hot tables too
+    appended = sqlbuild.append(root)
+    assert appended is not None
+    assert appended.path == store.location(root, atlas.fingerprint_now(root, max_age=0))
+    assert appended.events == before.events + 40
+    assert before.path.exists()  # kept for the readers that have it open
+    assert atlas.ensure_store(root) == appended  # current: no build follows
+    full = store.build(corpus.load(root), tmp_path / "full")
+    for name in store.TABLES:
+        assert _tables(appended.path)[name].equals(_tables(full.path)[name]), name
+    a, f = (query.engine(s, "duckdb") for s in (appended, full))
+    for fl in (filters.Filters(), filters.Filters(datasets=frozenset({"gdelt"}))):
+        assert query.count(a, fl) == query.count(f, fl)
+    assert query.date_bounds(a) == query.date_bounds(f)
+    assert query.origins(a) == query.origins(f)
+
+
+def test_an_append_that_cannot_stand_for_a_build_declines(grown) -> None:
+    root, _ = grown
+    (root / "synth" / "synth.events.parquet").touch()  # an older run rewritten: not an append
+    assert sqlbuild.append(root) is None
+
+
+def test_a_reader_during_an_append_sees_the_old_store_or_the_new_one(grown) -> None:
+    root, before = grown
+    old_counts = (before.events, pq.read_metadata(before.table("participants")).num_rows)
+    seen: list[tuple[int, int]] = []
+    done = threading.Event()
+
+    def read() -> None:
+        # What a dashboard does on each run: the newest complete store of this folder, opened and counted.
+        for _ in range(10_000):
+            finished = done.is_set()
+            found = store.current(root, folder.fingerprint(root)) or store.current(root, before.fingerprint)
+            if found is not None:
+                try:
+                    eng = query.engine(found, "duckdb")
+                    parts = pq.read_metadata(found.table("participants")).num_rows
+                    seen.append((query.count(eng, filters.Filters()), parts))
+                except Exception as exc:
+                    seen.append((-1, repr(exc)))
+            if finished:
+                return
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        appended = sqlbuild.append(root)
+    finally:
+        done.set()
+        reader.join(timeout=60)
+    assert appended is not None
+    new_counts = (appended.events, pq.read_metadata(appended.table("participants")).num_rows)
+    assert seen
+    assert set(seen) <= {old_counts, new_counts}
+    assert seen[-1] == new_counts
