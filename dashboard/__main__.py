@@ -124,7 +124,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         from dashboard import sqlbuild  # noqa: PLC0415
         from dashboard.readers import corpus as corpus_mod  # noqa: PLC0415
 
-        s = sqlbuild.append(corpus_mod.data_dir(args.data))
+        s = sqlbuild.append(corpus_mod.data_dir(args.data), args.allow_problems)
         if s is None:
             _err("note: not only new bulk runs since the last store (or no store yet): building it whole")
     if s is None:

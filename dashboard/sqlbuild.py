@@ -427,7 +427,7 @@ def build(c: Corpus, files: dict[str, list[tuple[str, Path]]], out: Path | None 
 REWRITTEN = (".actors.parquet", ".places.parquet")
 
 
-def append(root: Path) -> store.Store | None:
+def append(root: Path, allow_problems: bool = True) -> store.Store | None:
     """The store of the data folder as it is now, made from its last store and the bulk runs added
     since, without reading that store's data again; None when an append cannot make it (no earlier
     store recording its inputs, a file changed or removed, new rows the loader must name, a new
@@ -439,6 +439,8 @@ def append(root: Path) -> store.Store | None:
     until the next write, so a reader that opened it keeps reading it whole.
     """
     c, files = corpus_mod().load_deferred(root)
+    if c.errors and not allow_problems:
+        return None  # the build lists them
     final = store.location(c.root, c.fingerprint)
     if store._complete(final, c.fingerprint) and store.readable(final):
         return store._open(final)
