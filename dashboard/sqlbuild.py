@@ -150,6 +150,7 @@ def connect(spill: Path, path: Path | str = ":memory:") -> duckdb.DuckDBPyConnec
     con = duckdb.connect(str(path), config={"threads": THREADS, "memory_limit": MEMORY})
     con.execute("SET temp_directory = $d", {"d": str(spill)})
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -272,7 +273,9 @@ def _events_sql() -> str:
     listed = ", ".join(_q(c) for c in cols)
     return f"""
     WITH first_article AS (
-      SELECT event, first(article ORDER BY _fi, _row) AS article FROM bulk_sources GROUP BY event
+      -- an event's first source row's article (null too): a hash aggregate, no sort
+      SELECT event, arg_min_null(article, (_fi::BIGINT << 40) + _row) AS article
+      FROM bulk_sources GROUP BY event
     ), b AS (
       SELECT e.id, e.kind, coalesce(e.cameo, CASE e.kind {roots} END) AS cameo, e.summary, e.precision,
         e.start, e."end", e.place, coalesce(e.geo_precision, pk.kind) AS geo_precision, e.origin,
