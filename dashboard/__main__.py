@@ -146,11 +146,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     from dashboard import engines, query, store  # noqa: PLC0415
 
     started = time.perf_counter()
-    c = _load(args)
-    skipped = [p for p in c.problems if p.severity is Severity.ERROR]
-    if skipped and not args.allow_problems:
-        _err(f"{c.skipped_summary()}; no store written. Fix these first:", *(f"  {p}" for p in skipped))
-        return 1
     # On Spark the aggregates' SQL runs on the session too; either way DuckDB can serve them.
     entry, setting = engines.parse(args.engine or engines.default_setting())
     aggregate = None
@@ -158,12 +153,45 @@ def cmd_build(args: argparse.Namespace) -> int:
         from dashboard.engines import spark  # noqa: PLC0415 - the non-default engine
 
         aggregate = spark.aggregates_runner(spark.LOCAL if setting.text == "spark" else setting.text)
-    s = store.build(c, Path(args.out) if args.out else None, aggregate)
+    out = Path(args.out) if args.out else None
+    s = None
+    if args.append:
+        if out is not None:
+            _err("error: --append writes the data folder's own store; give no --out")
+            return 2
+        from dashboard import sqlbuild  # noqa: PLC0415
+        from dashboard.readers import corpus as corpus_mod  # noqa: PLC0415
+
+        s = sqlbuild.append(corpus_mod.data_dir(args.data), args.allow_problems)
+        if s is None:
+            _err("note: not only new bulk runs since the last store (or no store yet): building it whole")
+    if s is None:
+        s = _build_bulk(args, out, aggregate)
+    if s is None:  # no bulk events, or some the loader must name: every record read by the loader
+        c = _load(args)
+        skipped = [p for p in c.problems if p.severity is Severity.ERROR]
+        if skipped and not args.allow_problems:
+            _err(f"{c.skipped_summary()}; no store written. Fix these first:", *(f"  {p}" for p in skipped))
+            return 1
+        s = store.build(c, out, aggregate)
     eng = engines.open(s, args.engine)
     n = query.count(eng, query.Filters())
     took = time.perf_counter() - started
     print(f"store: {n:,} events in {s.path} ({eng.name} reads it; {took:.1f} s)")
     return 0
+
+
+def _build_bulk(args: argparse.Namespace, out: Path | None, aggregate: object = None) -> object | None:
+    """The store built in SQL from bulk events that pass every check (`dashboard.sqlbuild`), or None."""
+    from dashboard import sqlbuild  # noqa: PLC0415
+    from dashboard.readers import corpus as corpus_mod  # noqa: PLC0415
+
+    c, files = corpus_mod.load_deferred(corpus_mod.data_dir(args.data))
+    if not any(files.values()):
+        return None
+    if c.errors and not args.allow_problems:
+        return None  # the loader lists every problem, the bulk events' too
+    return sqlbuild.build(c, files, out, aggregate)
 
 
 def _date(text: str) -> object:
@@ -391,6 +419,11 @@ def parser() -> argparse.ArgumentParser:
         "--allow-problems", action="store_true",
         help="build from the valid records even when some are skipped (what the dashboard does; "
         "the problems are kept in the store and shown at the top of every page)",
+    )  # fmt: skip
+    b.add_argument(
+        "--append", action="store_true",
+        help="add the bulk runs imported since the last store to it, without rebuilding it (builds it "
+        "whole when anything else changed)",
     )  # fmt: skip
     b.set_defaults(run=cmd_build)
     i = sub.add_parser(

@@ -29,12 +29,25 @@ UNLOCKED_PARTIAL_S = 10
 
 
 def fingerprint(root: Path) -> str:
-    h = hashlib.sha256(b"contact-atlas data")
+    return fingerprint_of(inputs(root))
+
+
+def inputs(root: Path) -> dict[str, list[int]]:
+    """Every data file (the cache folder left out): its path in the folder, size and modification time."""
+    out = {}
     for p in sorted(Path(root).rglob("*")):
         if DIR_NAME in p.parts or not p.is_file():
             continue
         st = p.stat()
-        h.update(f"{p.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        out[p.relative_to(root).as_posix()] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+def fingerprint_of(files: dict[str, list[int]]) -> str:
+    """The fingerprint of a folder holding these files (`inputs`)."""
+    h = hashlib.sha256(b"contact-atlas data")
+    for rel, (size, mtime) in files.items():
+        h.update(f"{rel}\0{size}\0{mtime}\n".encode())
     return h.hexdigest()[:24]
 
 
@@ -85,7 +98,7 @@ def _unlocked(p: Path) -> bool:
     return True
 
 
-def sweep(base: Path, keep: Path, own_prefix: str | None) -> None:
+def sweep(base: Path, keep: Path | tuple[Path, ...], own_prefix: str | None) -> None:
     """Remove partial folders of writes that died, and older stores named `own_prefix-…`, never others.
 
     A write died when its partial folder is unlocked (see `partial`), or older than an hour.
@@ -94,6 +107,7 @@ def sweep(base: Path, keep: Path, own_prefix: str | None) -> None:
     the unnamed 24-hex copies before them) are removed too: nothing reads them any more.
     """
     now = time.time()
+    kept = {keep} if isinstance(keep, Path) else set(keep)
     legacy_prefix = own_prefix.replace("store-", "compiled-", 1) if own_prefix else None
     for p in base.iterdir() if base.is_dir() else ():
         with contextlib.suppress(OSError):
@@ -102,7 +116,7 @@ def sweep(base: Path, keep: Path, own_prefix: str | None) -> None:
                 age > STALE_PARTIAL_S or (age > UNLOCKED_PARTIAL_S and _unlocked(p))
             )
             # Any format and fingerprint of this data folder's stores: `own_prefix-FORMAT-SCHEMA-FINGERPRINT`.
-            older = own_prefix is not None and p != keep and p.name.startswith(own_prefix + "-")
+            older = own_prefix is not None and p not in kept and p.name.startswith(own_prefix + "-")
             compiled = legacy_prefix is not None and p.name.startswith(legacy_prefix + "-")
             unnamed = len(p.name) == 24 and all(ch in "0123456789abcdef" for ch in p.name)
             if dead or ((older or compiled or unnamed) and p.is_dir()):

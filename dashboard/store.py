@@ -172,6 +172,8 @@ def _measure(values: pd.Series) -> pa.Array:
     arr = pa.Array.from_pandas(values)
     if pa.types.is_null(arr.type):
         return pa.nulls(len(values), pa.int64() if values.dtype == "Int64" else pa.float64())
+    if pa.types.is_floating(arr.type):  # NaN is no measure: missing, whichever way pandas kept it
+        arr = pc.if_else(pc.is_nan(arr), pa.scalar(None, arr.type), arr)
     return arr
 
 
@@ -324,7 +326,13 @@ class StoreError(DataError):
         self.reason = reason
 
 
-def build(corpus: Corpus, out: Path | None = None, aggregate: Aggregator | None = None) -> Store:
+def build(
+    corpus: Corpus,
+    out: Path | None = None,
+    aggregate: Aggregator | None = None,
+    writer: TableWriter | None = None,
+    keep: Path | None = None,
+) -> Store:
     """Write the corpus's store, atomically, unless the store for this data is already there.
 
     Every file is written into a locked `.partial-*` folder and flushed to disk, and
@@ -332,13 +340,24 @@ def build(corpus: Corpus, out: Path | None = None, aggregate: Aggregator | None 
     place: a build killed, or stopped by a full disk or a read-only folder, leaves
     nothing a reader takes for a store. The failure raises `StoreError`, in one line.
     `aggregate`: how the aggregate tables' SQL runs over the written tables (default: DuckDB).
+    `writer` writes the tables into the folder instead of `write_tables` (the bulk build in SQL,
+    `dashboard.sqlbuild`, whose corpus holds only the hand-written events); an older store named
+    `keep` is not swept (the one an append read, which readers may still have open).
     """
     fingerprint = corpus.fingerprint or folder.fingerprint(corpus.root)
     final = Path(out) if out is not None else location(corpus.root, fingerprint)
     if _complete(final, fingerprint) and readable(final):
         return _open(final)
     try:
-        _write(corpus, final, fingerprint, own=out is None, aggregate=aggregate)
+        _write(
+            corpus,
+            final,
+            fingerprint,
+            own=out is None,
+            writer=writer or write_tables,
+            keep=keep,
+            aggregate=aggregate,
+        )
     except OSError as exc:
         reason = os.strerror(exc.errno) if exc.errno else (str(exc).strip().splitlines() or ["unknown"])[0]
         raise StoreError(
@@ -347,35 +366,57 @@ def build(corpus: Corpus, out: Path | None = None, aggregate: Aggregator | None 
     return _open(final)
 
 
+# Writes a store's tables (and hot.duckdb) into a folder; returns each table's rows.
+TableWriter = Callable[["Corpus", Path], dict[str, int]]
+
+
+def write_tables(corpus: Corpus, into: Path) -> dict[str, int]:
+    """The corpus's tables (`tables`) as Parquet files in `into`, and hot.duckdb for a large store."""
+    written = tables(corpus)
+    for name, table in written.items():
+        # Row groups of 64k rows: a query that names one article or event skips the others by
+        # their statistics (rows are in date order, and an article's events are together).
+        rows = ARTICLE_GROUP if name == "articles" else ROW_GROUP  # one text read, not thousands
+        pq.write_table(table, into / f"{name}.parquet", compression="zstd", row_group_size=rows)
+    if len(corpus.events) > HOT_EVENTS:
+        write_hot(into / HOT, written["events"], written["participants"])
+    return {name: t.num_rows for name, t in written.items()}
+
+
 def _write(
-    corpus: Corpus, final: Path, fingerprint: str, own: bool, aggregate: Aggregator | None = None
+    corpus: Corpus,
+    final: Path,
+    fingerprint: str,
+    own: bool,
+    writer: TableWriter,
+    keep: Path | None = None,
+    aggregate: Aggregator | None = None,
 ) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     # A dead build's partial folder goes, and this data folder's older stores; never another's.
     folder.sweep(
-        final.parent, keep=final, own_prefix=f"store-{folder.root_key(corpus.root)}" if own else None
+        final.parent,
+        keep=final if keep is None else (final, keep),
+        own_prefix=f"store-{folder.root_key(corpus.root)}" if own else None,
     )
     tmp, lock = folder.partial(final.parent)
     try:
-        written = tables(corpus)
-        for name, table in written.items():
-            # Row groups of 64k rows: a query that names one article or event skips the others by
-            # their statistics (rows are in date order, and an article's events are together).
-            rows = ARTICLE_GROUP if name == "articles" else ROW_GROUP  # one text read, not thousands
-            pq.write_table(table, tmp / f"{name}.parquet", compression="zstd", row_group_size=rows)
+        rows = writer(corpus, tmp)
         # The views' aggregates, from the tables just written (their SQL runs where the caller says).
-        agg_rows = aggregates.build(tmp, aggregate(tmp) if aggregate is not None else None, ROW_GROUP)
-        if len(corpus.events) > HOT_EVENTS:
-            write_hot(tmp / HOT, written["events"], written["participants"])
+        rows.update(aggregates.build(tmp, aggregate(tmp) if aggregate is not None else None, ROW_GROUP))
         (tmp / CATALOG).write_text(catalog.to_json(corpus), encoding="utf-8")
         # On disk before store.json says the folder is complete, so no crash leaves it complete and empty.
         for f in tmp.iterdir():
             _sync(f)
-        meta = {"format": FORMAT, "schema": SCHEMA, "fingerprint": fingerprint, "events": len(corpus.events),
+        # The data files it was built from, when they are still those the fingerprint names: what an
+        # append (`dashboard.sqlbuild.append`) compares the folder with.
+        files = folder.inputs(corpus.root)
+        meta = {"format": FORMAT, "schema": SCHEMA, "fingerprint": fingerprint, "events": rows["events"],
                 "data": str(corpus.root.resolve()),
+                "inputs": files if folder.fingerprint_of(files) == fingerprint else None,
                 # What opening checks, in one look at each file: its size, and each table's rows.
                 "files": {f.name: f.stat().st_size for f in sorted(tmp.iterdir()) if f.name in _CHECKED},
-                "rows": {**{name: t.num_rows for name, t in written.items()}, **agg_rows}}  # fmt: skip
+                "rows": rows}  # fmt: skip
         # Written last: a folder with store.json is complete.
         (tmp / "store.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         _sync(tmp / "store.json")

@@ -126,6 +126,9 @@ class Tables:
     """Every bulk table found, one frame per section, with `_file` and `_row` columns."""
 
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Sections left unread (`read(defer=...)`): each file that passed the file-level checks, with its
+    # name relative to the data folder, for a reader that checks and copies them in SQL (dashboard.sqlbuild).
+    deferred: dict[str, list[tuple[str, Path]]] = field(default_factory=dict)
 
     def get(self, section: str) -> pd.DataFrame:
         cols = [*REQUIRED[section], *OPTIONAL[section], "_file", "_row"]
@@ -141,9 +144,11 @@ def _hidden(rel: Path) -> bool:
     return any(part.startswith(".") for part in rel.parts[:-1])
 
 
-def read(root: Path, problems: list[Problem]) -> Tables:
-    """Read every `NAME.SECTION.parquet` below `root`."""
+def read(root: Path, problems: list[Problem], defer: Iterable[str] = ()) -> Tables:
+    """Read every `NAME.SECTION.parquet` below `root`; the sections in `defer` only have their files
+    checked and listed (in `Tables.deferred`), not read."""
     parts: dict[str, list[pd.DataFrame]] = {}
+    deferred: dict[str, list[tuple[str, Path]]] = {s: [] for s in defer}
     for path in bulk_files(root):
         rel = path.relative_to(root).as_posix()
         section = path.name.removesuffix(".parquet").rsplit(".", 1)[-1]
@@ -167,6 +172,9 @@ def read(root: Path, problems: list[Problem]) -> Tables:
         unknown = [c for c in schema.names if c not in REQUIRED[section] + OPTIONAL[section]]
         if unknown:
             problems.append(Problem(rel, f"unknown column(s) {', '.join(unknown)} for {section}"))
+            continue
+        if section in deferred:
+            deferred[section].append((rel, path))
             continue
         # Low-cardinality columns arrive as categoricals: checks then look at a few hundred
         # distinct values instead of a million strings, and the frames stay small.
@@ -193,7 +201,7 @@ def read(root: Path, problems: list[Problem]) -> Tables:
             if col in frame and not isinstance(frame[col].dtype, pd.CategoricalDtype):
                 frame[col] = frame[col].astype("category")
         out[section] = frame
-    return Tables(out)
+    return Tables(out, deferred)
 
 
 class Checker:

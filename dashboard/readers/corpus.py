@@ -235,7 +235,25 @@ def load(root: str | os.PathLike[str] | None = None) -> Corpus:
     return replace(_load(root), fingerprint=before)
 
 
-def _load(root: Path) -> Corpus:
+BULK_EVENTS = ("events", "participants", "sources")
+
+
+def load_deferred(
+    root: str | os.PathLike[str] | None = None,
+) -> tuple[Corpus, dict[str, list[tuple[str, Path]]]]:
+    """`load`, without reading the bulk events, participants and sources: the corpus of everything
+    else (its events the hand-written ones), and the bulk files of those sections that passed the
+    file-level checks, for `dashboard.sqlbuild` to check and copy where they lie."""
+    root = data_dir(root)
+    if not root.is_dir():
+        raise DataError(f"{root}: no such data folder")
+    before = folder.fingerprint(root)
+    deferred: dict[str, list[tuple[str, Path]]] = {}
+    c = _load(root, deferred)
+    return replace(c, fingerprint=before), deferred
+
+
+def _load(root: Path, deferred: dict[str, list[tuple[str, Path]]] | None = None) -> Corpus:
     problems: list[Problem] = []
     records: dict[str, dict[str, tuple[_Raw, Any]]] = {s: {} for s in SECTIONS}
     copies: dict[tuple[str, str], list[_Raw]] = defaultdict(list)
@@ -257,7 +275,9 @@ def _load(root: Path) -> Corpus:
     articles, texts = _load_texts(root, records["articles"], problems)
     actors = {k: rec for k, (_, rec) in records["actors"].items()}
     places = {k: rec for k, (_, rec) in records["places"].items()}
-    tables = bulk.read(root, problems)
+    tables = bulk.read(root, problems, BULK_EVENTS if deferred is not None else ())
+    if deferred is not None:
+        deferred.update(tables.deferred)
     _add_bulk_records(tables, problems, articles, texts, actors, places)
     places = _check_parents(places, records["places"], problems)
     coords, coord_sources = _coordinates(root, places, problems)

@@ -1,0 +1,232 @@
+# ruff: noqa: S608 - fixed table names
+"""The bulk build in SQL writes the very store the loader's build writes, and leaves bad data to the loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import threading
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from conftest import DATA
+
+from dashboard import atlas, engines, filters, folder, query, sqlbuild, store, synth
+from dashboard.readers import bulk, corpus
+
+
+def _gdelt_like(folder: Path, village: bool = False) -> None:
+    """Rows as an import writes them: a dataset, measures (a NaN tone), CAMEO codes, link sources."""
+    folder.mkdir(parents=True)
+    n = 40
+    day = dt.date(2025, 6, 1)
+    events = {
+        "id": [f"gdelt-{i}" for i in range(n)], "kind": ["meeting"] * n,
+        "summary": [f"Talks {i}" for i in range(n)], "precision": ["day"] * n,
+        "start": [day + dt.timedelta(days=i % 7) for i in range(n)],
+        "end": [day + dt.timedelta(days=i % 7) for i in range(n)],
+        # With `village`, every fifth at a village named like an actor (Keith Kellogg): suspect, by the
+        # loader's rule.
+        "place": ["kellogg-village" if village and i % 5 == 0 else "minsk" if i % 3 else None for i in range(n)],
+        "attribution": ["GDELT"] * n,
+        "certainty": ["reported"] * n, "dataset": ["gdelt"] * n, "external_id": [str(10**9 + i) for i in range(n)],
+        "cameo": ["043" if i % 2 else None for i in range(n)],
+        "mentions": list(range(n)), "tone": [float("nan") if i == 3 else i / 3 for i in range(n)],
+    }  # fmt: skip
+    pq.write_table(pa.table(events, schema=bulk.schema("events", events)), folder / "run.events.parquet")
+    if village:
+        (folder / "places.yaml").write_text(
+            "places:\n  - id: kellogg-village\n    name: Kellogg, Idaho\n    kind: city\n    country: USA\n"
+            "    lat: 47.54\n    lon: -116.14\n",
+            encoding="utf-8",
+        )
+    parts = {
+        "event": [f"gdelt-{i}" for i in range(n)],
+        "actor": ["alexander-lukashenko"] * n,
+        "role": ["host"] * n,
+    }
+    pq.write_table(
+        pa.table(parts, schema=bulk.schema("participants", parts)), folder / "run.participants.parquet"
+    )
+    srcs = {
+        "event": [f"gdelt-{i}" for i in range(n)], "url": [f"https://news.example/{i}" for i in range(n)],
+        "outlet": ["example"] * n, "date": [day] * n,
+    }  # fmt: skip
+    pq.write_table(pa.table(srcs, schema=bulk.schema("sources", srcs)), folder / "run.sources.parquet")
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> Path:
+    """The bundled YAML corpus, a synthetic bulk corpus and a run of imported rows, in one folder."""
+    root = tmp_path_factory.mktemp("mixed") / "data"
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    synth.write(3000, root / "synth", seed=3)
+    _gdelt_like(root / "imports", village=True)
+    return root
+
+
+def _tables(path: Path) -> dict[str, pa.Table]:
+    return {name: pq.read_table(path / f"{name}.parquet") for name in store.TABLES}
+
+
+@pytest.mark.parametrize("hot", [False, True], ids=["small", "with hot tables"])
+def test_the_sql_build_writes_the_loaders_store_row_for_row(
+    mixed: Path, tmp_path: Path, monkeypatch, hot
+) -> None:
+    if hot:
+        monkeypatch.setattr(store, "HOT_EVENTS", 1000)
+    loaded = corpus.load(mixed)
+    assert not loaded.errors
+    expected = store.build(loaded, tmp_path / "loader")
+    c, files = corpus.load_deferred(mixed)
+    assert sorted(rel for rel, _ in files["events"]) == [
+        "imports/run.events.parquet",
+        "synth/synth.events.parquet",
+    ]
+    got = sqlbuild.build(c, files, tmp_path / "sql")
+    assert got is not None
+    assert got.events == expected.events == len(loaded.events)
+    want, have = _tables(expected.path), _tables(got.path)
+    for name in store.TABLES:
+        assert have[name].schema.equals(store.SCHEMAS[name]), name
+        assert have[name].equals(want[name]), name
+    assert (got.path / store.CATALOG).read_text() == (expected.path / store.CATALOG).read_text()
+    suspect = have["events"].filter(pc.equal(have["events"]["place"], "kellogg-village"))["suspect"]
+    assert set(suspect.to_pylist()) == {"place name “Kellogg” is the name of actor Keith Kellogg"}
+    assert (got.path / store.HOT).exists() is hot
+    if hot:
+        con = duckdb.connect()
+        con.execute(f"ATTACH '{expected.path / store.HOT}' AS a (READ_ONLY)")
+        con.execute(f"ATTACH '{got.path / store.HOT}' AS b (READ_ONLY)")
+        for t in ("events", "participants"):
+            assert (
+                con.sql(f"SELECT * FROM b.{t} ORDER BY ord")
+                .to_arrow_table()
+                .equals(con.sql(f"SELECT * FROM a.{t} ORDER BY ord").to_arrow_table())
+            )
+
+
+def _damage(root: Path, section: str, column: str, row: int, value) -> None:
+    path = next(root.rglob(f"synth.{section}.parquet"))
+    table = pq.read_table(path)
+    values = table[column].to_pylist()
+    values[row] = value
+    field = table.schema.field(column)
+    table = table.set_column(table.schema.get_field_index(column), field, pa.array(values, field.type))
+    pq.write_table(table, path)
+
+
+@pytest.mark.parametrize(
+    ("section", "column", "row", "value"),
+    [
+        ("events", "id", 5, None),  # a duplicate id (the first row's)
+        ("events", "place", 9, "atlantis"),
+        ("events", "summary", 2, "\u2003"),  # blank by a Unicode space
+        ("events", "start", 4, dt.date(1700, 1, 1)),
+        ("participants", "actor", 3, "nobody"),
+        ("sources", "end", 0, 10**6),  # a span past its article's end
+    ],
+)
+def test_a_row_the_loader_rejects_is_left_to_the_loader(tmp_path: Path, section, column, row, value) -> None:
+    root = tmp_path / "data"
+    synth.write(200, root, seed=1)
+    if column == "id":
+        value = pq.read_table(root / "synth.events.parquet")["id"][0].as_py()
+    _damage(root, section, column, row, value)
+    c, files = corpus.load_deferred(root)
+    assert sqlbuild.build(c, files, tmp_path / "store") is None
+    assert not (tmp_path / "store").exists()
+    assert corpus.load(root).errors  # and the loader names it
+
+
+def test_dates_written_as_text_are_left_to_the_loader(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    synth.write(200, root, seed=1)
+    path = root / "synth.events.parquet"
+    table = pq.read_table(path)
+    at = table.schema.get_field_index("start")
+    pq.write_table(table.set_column(at, "start", table["start"].cast(pa.string())), path)
+    c, files = corpus.load_deferred(root)
+    assert sqlbuild.build(c, files, tmp_path / "store") is None
+    assert not corpus.load(root).errors  # the loader reads them as dates
+
+
+# --- appending a run --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def grown(tmp_path: Path, monkeypatch) -> tuple[Path, store.Store]:
+    """A bulk data folder with its store built, and a run of imported rows added after it."""
+    monkeypatch.setenv("CONTACT_ATLAS_CACHE", str(tmp_path / "cache"))
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    synth.write(2000, root / "synth", seed=5)
+    c, files = corpus.load_deferred(root)
+    before = sqlbuild.build(c, files)
+    assert before is not None
+    _gdelt_like(root / "updates")  # read after synth/: its rows come last
+    return root, before
+
+
+def test_an_appended_store_is_the_store_a_full_build_writes(grown, tmp_path: Path, monkeypatch) -> None:
+    root, before = grown
+    monkeypatch.setattr(store, "HOT_EVENTS", 1000)  # the appended store gets its hot tables too
+    appended = sqlbuild.append(root)
+    assert appended is not None
+    assert appended.path == store.location(root, atlas.fingerprint_now(root, max_age=0))
+    assert appended.events == before.events + 40
+    assert before.path.exists()  # kept for the readers that have it open
+    assert atlas.ensure_store(root) == appended  # current: no build follows
+    full = store.build(corpus.load(root), tmp_path / "full")
+    for name in store.TABLES:
+        assert _tables(appended.path)[name].equals(_tables(full.path)[name]), name
+    a, f = (engines.open(s, "duckdb") for s in (appended, full))
+    for fl in (filters.Filters(), filters.Filters(datasets=frozenset({"gdelt"}))):
+        assert query.count(a, fl) == query.count(f, fl)
+    assert query.date_bounds(a) == query.date_bounds(f)
+    assert query.origins(a) == query.origins(f)
+
+
+def test_an_append_that_cannot_stand_for_a_build_declines(grown) -> None:
+    root, _ = grown
+    (root / "synth" / "synth.events.parquet").touch()  # an older run rewritten: not an append
+    assert sqlbuild.append(root) is None
+
+
+def test_a_reader_during_an_append_sees_the_old_store_or_the_new_one(grown) -> None:
+    root, before = grown
+    old_counts = (before.events, pq.read_metadata(before.table("participants")).num_rows)
+    seen: list[tuple[int, int]] = []
+    done = threading.Event()
+
+    def read() -> None:
+        # What a dashboard does on each run: the newest complete store of this folder, opened and counted.
+        for _ in range(10_000):
+            finished = done.is_set()
+            found = store.current(root, folder.fingerprint(root)) or store.current(root, before.fingerprint)
+            if found is not None:
+                try:
+                    eng = engines.open(found, "duckdb")
+                    parts = pq.read_metadata(found.table("participants")).num_rows
+                    seen.append((query.count(eng, filters.Filters()), parts))
+                except Exception as exc:
+                    seen.append((-1, repr(exc)))
+            if finished:
+                return
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        appended = sqlbuild.append(root)
+    finally:
+        done.set()
+        reader.join(timeout=60)
+    assert appended is not None
+    new_counts = (appended.events, pq.read_metadata(appended.table("participants")).num_rows)
+    assert seen
+    assert set(seen) <= {old_counts, new_counts}
+    assert seen[-1] == new_counts
