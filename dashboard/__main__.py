@@ -128,6 +128,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if notices:
         _err(*notices)
         return 2
+    if args.format == "xlsx" and not args.output and sys.stdout.isatty():
+        _err("error: an XLSX file is binary; write it with -o FILE (or -o FOLDER for the page's file name)")
+        return 2
     # The same bytes as the Events page's download for the same filters and link base.
     data = export.download(c.engine, f, args.format, args.link_base)
     if args.output:
@@ -164,7 +167,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         s = sqlbuild.append(corpus_mod.data_dir(args.data), args.allow_problems)
         if s is None:
-            _err("note: not only new bulk runs since the last store (or no store yet): building it whole")
+            _err(
+                "note: the last store cannot be appended to (it takes whole new bulk runs whose rows pass"
+                " every check and change nothing it holds): building it whole"
+            )
     if s is None:
         s = _build_bulk(args, out, aggregate)
     if s is None:  # no bulk events, or some the loader must name: every record read by the loader

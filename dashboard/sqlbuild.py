@@ -489,6 +489,12 @@ def append(root: Path, allow_problems: bool = True) -> store.Store | None:
         return None  # anything but whole runs of bulk events: build
     if not _kept(base, store.tables(c)):
         return None
+    # A new actor named like a place the store has makes that place's older events suspect
+    # (`readers.suspects`): rows an append does not rewrite, so build whole.
+    known = set(pq.read_table(base / "actors.parquet", columns=["id"])["id"].to_pylist())
+    before = suspects.place_reasons(c.places, {k: a for k, a in c.actors.items() if k in known})
+    if suspects.place_reasons(c.places, c.actors) != before:
+        return None
     spill, lock = folder.partial(final.parent)
     try:
         plan = check(c, new, spill, base)

@@ -230,3 +230,54 @@ def test_a_reader_during_an_append_sees_the_old_store_or_the_new_one(grown) -> N
     assert seen
     assert set(seen) <= {old_counts, new_counts}
     assert seen[-1] == new_counts
+
+
+def test_an_append_that_would_make_older_rows_suspect_declines(tmp_path: Path, monkeypatch) -> None:
+    """A new actor named like a place the store has makes that place's older events suspect: rows an
+    append does not rewrite, so it leaves the store to a full build, which marks every one."""
+    monkeypatch.setenv("CONTACT_ATLAS_CACHE", str(tmp_path / "cache"))
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    imp = root / "imports"
+    imp.mkdir()
+    (imp / "places.yaml").write_text(
+        "places:\n  - id: makei-village\n    name: Makei, Pskov\n    kind: city\n    country: RUS\n"
+        "    lat: 57.0\n    lon: 29.0\n",
+        encoding="utf-8",
+    )
+
+    def actors(rows: list[tuple[str, str, str]]) -> None:
+        cols = {"id": [r[0] for r in rows], "name": [r[1] for r in rows], "kind": [r[2] for r in rows],
+                "country": ["BLR"] * len(rows)}  # fmt: skip
+        pq.write_table(pa.table(cols, schema=bulk.schema("actors", cols)), imp / "x.actors.parquet")
+
+    def run(name: str, ids: list[str], day: dt.date) -> None:
+        n = len(ids)
+        ev = {"id": ids, "kind": ["meeting"] * n, "summary": ["Talks"] * n, "precision": ["day"] * n,
+              "start": [day] * n, "end": [day] * n, "place": ["makei-village"] * n,
+              "attribution": ["GDELT"] * n, "certainty": ["reported"] * n, "dataset": ["gdelt"] * n}  # fmt: skip
+        pq.write_table(pa.table(ev, schema=bulk.schema("events", ev)), imp / f"{name}.events.parquet")
+        p = {"event": ids, "actor": ["alexander-lukashenko"] * n, "role": ["host"] * n}
+        pq.write_table(
+            pa.table(p, schema=bulk.schema("participants", p)), imp / f"{name}.participants.parquet"
+        )
+        s = {
+            "event": ids,
+            "url": [f"https://news.example/{i}" for i in ids],
+            "outlet": ["x"] * n,
+            "date": [day] * n,
+        }
+        pq.write_table(pa.table(s, schema=bulk.schema("sources", s)), imp / f"{name}.sources.parquet")
+
+    actors([("acled-a1", "Some Group", "organization")])
+    run("r1", ["g-1", "g-2"], dt.date(2025, 6, 1))
+    c, files = corpus.load_deferred(root)
+    assert sqlbuild.build(c, files) is not None
+    actors([("acled-a1", "Some Group", "organization"), ("acled-a2", "Vladimir Makei", "person")])
+    run("r2", ["g-3"], dt.date(2025, 6, 2))
+    assert sqlbuild.append(root) is None
+    full = store.build(corpus.load(root), tmp_path / "full")
+    events = pq.read_table(full.path / "events.parquet", columns=["id", "suspect"]).to_pylist()
+    assert {r["id"]: r["suspect"] for r in events if r["id"].startswith("g-")} == dict.fromkeys(
+        ("g-1", "g-2", "g-3"), "place name “Makei” is the name of actor Vladimir Makei"
+    )

@@ -145,7 +145,7 @@ register(
     "local",
     engine="spark",
     forms=("local[N]",),
-    pattern=r"local(\[(\d+|\*)\])?",
+    pattern=r"local(\[([1-9]\d{0,3}|\*)\])?",  # 1 to 9999 threads, or every core
     open=_open,
     missing=_missing,
 )
