@@ -94,7 +94,7 @@ def explorer(a: atlas.Atlas) -> Callable[[filters.Filters], object]:
             timeline.timeline_data(a, f, int(s["undated"])),
             table.select_choices(a, f, rows := table.few_rows(a, f, n)),
             table.event_list(a, f, rows),
-            network(a, f),
+            network(a, f) if n <= network_view.AUTO_EVENTS else None,  # past it, drawn on request
             html.article_html(article.article_text(a, f, reading)) if reading else "",
         )
 

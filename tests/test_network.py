@@ -111,6 +111,26 @@ def test_a_link_naming_two_actors_lists_their_events_and_the_network_as_text() -
     assert text.splitlines()[0] == "Alexander Lukashenko — Keith Kellogg: 8 events, mostly statement"
 
 
+def test_past_its_threshold_the_network_is_drawn_when_a_reader_asks(monkeypatch) -> None:
+    """Counting every pair of a million events takes a second: past AUTO_EVENTS the Explorer offers
+    the network instead of counting it on every run; switched on, it draws it."""
+    from streamlit.testing.v1 import AppTest  # noqa: PLC0415
+
+    from dashboard.views import network as network_view  # noqa: PLC0415
+
+    monkeypatch.setattr(network_view, "AUTO_EVENTS", 5)  # the bundled corpus's 22 events are "many"
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert not [e for e in at.expander if e.label == "The network as text"]
+    draw = at.toggle(key="network-draw")
+    assert "22 events" in draw.label
+    draw.set_value(True).run()
+    assert not at.exception, at.exception
+    text = next(e for e in at.expander if e.label == "The network as text").text[0].value
+    assert "Alexander Lukashenko — Keith Kellogg: 8 events" in text
+
+
 def test_both_engines_count_the_same_network(synth_store) -> None:
     spark_available()
     _c, s = synth_store

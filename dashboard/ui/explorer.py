@@ -134,10 +134,19 @@ with left:
         "Nodes", list(network_view.MODES), key="network-mode", default="actor",
         format_func=network_view.MODES.get, label_visibility="collapsed", required=True,
     )  # fmt: skip
-    ndata = shell.cached(
-        f"network:{mode}", ctx.key, lambda: network_view.network_data(a, f, mode)
-    )  # fmt: skip
-    if len(ndata.edges):
+    # Counting every pair reads the events' participants (no aggregate holds pairs yet): about a
+    # second a million events, so past AUTO_EVENTS the network is drawn when a reader asks.
+    drawn = n <= network_view.AUTO_EVENTS or st.toggle(
+        f"Draw the network of these {n:,} events (counting their pairs takes a moment)", key="network-draw"
+    )
+    ndata = (
+        shell.cached(f"network:{mode}", ctx.key, lambda: network_view.network_data(a, f, mode))
+        if drawn
+        else None
+    )
+    if ndata is None:
+        st.caption("Narrow the filters, or switch the network on above, to see who met whom.")
+    elif len(ndata.edges):
         st.plotly_chart(
             shell.chart(
                 f"network:{mode}",
@@ -182,8 +191,9 @@ with left:
                     icon=":material/arrow_right:" if event_id == f.event else None,
                     on_click=shell.select_event, args=(event_id,),
                 )  # fmt: skip
-    with st.expander("The network as text"):
-        st.text("\n".join(network_view.network_text(ndata)) or "No pairs.")
+    if ndata is not None:
+        with st.expander("The network as text"):
+            st.text("\n".join(network_view.network_text(ndata)) or "No pairs.")
 
 with right, st.container(key="reading"):
     d = (

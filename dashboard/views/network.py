@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 MODES = {"actor": "Actors", "country": "Countries", "group": "Groups"}
 MAX_EDGES = 60  # pairs a reader can tell apart; beyond, the busiest are drawn and the rest counted
 MAX_PAIR_EVENTS = 50  # a pair's events listed under the network, latest first
+AUTO_EVENTS = 20_000  # filtered events up to which the Explorer draws the network on every run
 SEED = 7  # the layout's seed: the same data is drawn the same way on every run
 # A group is a country's actors of one kind: "United States · people".
 GROUP_KINDS = {"person": "people", "organization": "organisations", "state": "state", "media": "media"}
