@@ -352,7 +352,9 @@ def day(data: Path, s: Size, timeout: float, max_mb: float) -> None:
             return
         m = measured(command, OUT / f"day-{s.events}.log", timeout, max_mb)
         s.day_s, s.day_ok = (m.wall if m.ok else float("nan")), m.ok
-        s.day = (f"`{' '.join(command[2:3] + command[5:])}`: " + (f"{m.wall:.1f} s, peak {m.peak_mb:,.0f} MB" if m.ok else m.why)
+        shown = " ".join(["python", *(str(Path(x).relative_to(ROOT)) if x.startswith(str(ROOT)) else x
+                                      for x in command[1:])])  # fmt: skip
+        s.day = (f"`{shown}`: " + (f"{m.wall:.1f} s, peak {m.peak_mb:,.0f} MB" if m.ok else m.why)
                  + f" (the day's import before it: {imp['wall']:.1f} s, {imp['rows']:,} rows, {imp['imported']:,} events)")  # fmt: skip
     finally:
         shutil.rmtree(into, ignore_errors=True)
