@@ -57,11 +57,9 @@ def where(f: Filters) -> Where:
         parts.append("e.id IN (SELECT p.event FROM participants AS p WHERE list_contains($actors, p.actor))")
         params["actors"] = sorted(f.actors)
     if f.countries:
+        # An event's countries (its actors', its place's, its origin's) are indexed by the store.
         parts.append(
-            "(e.id IN (SELECT p.event FROM participants AS p JOIN actors AS a ON a.id = p.actor"
-            " WHERE list_contains($countries, a.country))"
-            " OR e.place IN (SELECT pl.id FROM places AS pl WHERE list_contains($countries, pl.country))"
-            " OR e.origin IN (SELECT pl.id FROM places AS pl WHERE list_contains($countries, pl.country)))"
+            "e.ord IN (SELECT c.ord FROM event_countries AS c WHERE list_contains($countries, c.country))"
         )
         params["countries"] = sorted(f.countries)
     if f.places:
