@@ -68,7 +68,7 @@ def test_the_app_starts_from_committed_files_with_its_configuration_and_no_netwo
     explorer = seen["explorer"]
     assert explorer["exceptions"] == []
     assert explorer["status"] == 0
-    assert explorer["elements"]["plotly_chart"] == 2
+    assert explorer["elements"]["plotly_chart"] == 3  # the map, the timeline and the contact network
     assert any("22 of 22 events" in t for t in explorer["texts"])
     assert seen["events"]["exceptions"] == []
     assert seen["events"]["elements"].get("dataframe") == 1
@@ -78,7 +78,7 @@ def test_the_app_starts_from_committed_files_with_its_configuration_and_no_netwo
     added = seen["add-article"]
     assert added["exceptions"] == []
     assert "text_area" not in added["elements"], added["elements"]
-    assert added["elements"].get("plotly_chart") == 2
+    assert added["elements"].get("plotly_chart") == 3  # the Explorer: map, timeline, network
     # .streamlit/config.toml at the root was read: the toolbar it sets, no usage statistics.
     assert explorer["toolbar_mode"] == Config.ToolbarMode.MINIMAL
     assert explorer["gather_usage_stats"] is False

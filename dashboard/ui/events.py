@@ -54,20 +54,20 @@ st.dataframe(
         "quote",
     ],
     column_config={
-        "date": st.column_config.TextColumn("Date", width=90),
-        "kind": st.column_config.TextColumn("Kind", width=90),
+        "date": st.column_config.TextColumn("Date", width=80),
+        "kind": st.column_config.TextColumn("Kind", width=80),
         "dataset": st.column_config.TextColumn("Dataset", width=70),
         "trust": st.column_config.TextColumn(
             "Trust",
-            width=110,
+            width=80,
             help="curated here, coded by its source, machine-coded or a draft not yet reviewed; "
             "with a caution when a machine event has one source or its place is suspect",
         ),
-        "participants": st.column_config.TextColumn("Participants", width=140),
-        "place": st.column_config.TextColumn("Place", width=110),
-        "says_who": st.column_config.TextColumn("Says who", width=100),
-        "summary": st.column_config.TextColumn("Summary", width=190),
-        "quote": st.column_config.TextColumn("Quote", width=220),
+        "participants": st.column_config.TextColumn("Participants", width=130),
+        "place": st.column_config.TextColumn("Place", width=100),
+        "says_who": st.column_config.TextColumn("Says who", width=90),
+        "summary": st.column_config.TextColumn("Summary", width=180),
+        "quote": st.column_config.TextColumn("Quote", width=200),
     },
 )
 st.caption("Select a row to select its event in every view.")
