@@ -35,6 +35,20 @@ LAYOUT_CSS = """<style>
 .marks-selected-only mark.ev:not(.selected) { background: none; border-bottom: 0; }
 </style>"""
 
+
+def event_buttons(
+    box: str, prefix: str, events: list[tuple[str, str]], selected: str | None, height: int
+) -> None:
+    """A scrolling list of events, one button each, that selects its event in every view."""
+    with st.container(key=box, height=height):
+        for event_id, label in events:
+            st.button(
+                escape.markdown_text(label), key=f"{prefix}-{event_id}", type="tertiary",
+                icon=":material/arrow_right:" if event_id == selected else None,
+                on_click=shell.select_event, args=(event_id,),
+            )  # fmt: skip
+
+
 ctx = shell.context()
 a, f, n = ctx.atlas, ctx.filters, ctx.n
 
@@ -117,13 +131,7 @@ with left:
     # The events as a list: what the map and timeline show, in words, each a button (Enter selects).
     st.subheader("Events in view", anchor="event-list")
     listed = shell.event_list(ctx)
-    with st.container(key="event-list", height=min(44 + 34 * len(listed), 320)):
-        for event_id, label in listed:
-            st.button(
-                escape.markdown_text(label), key=f"list-{event_id}", type="tertiary",
-                icon=":material/arrow_right:" if event_id == f.event else None,
-                on_click=shell.select_event, args=(event_id,),
-            )  # fmt: skip
+    event_buttons("event-list", "list", listed, f.event, height=min(44 + 34 * len(listed), 320))
     if n > len(listed):
         st.caption(f"The {len(listed):,} latest of {n:,} events; narrow the filters to list others.")
 
@@ -184,13 +192,7 @@ with left:
             f"**Events of both {escape.markdown_text(names[0])} and {escape.markdown_text(names[1])}** "
             + (f"(the {len(both):,} latest)" if more else f"({len(both):,})")
         )
-        with st.container(key="pair-list", height=min(44 + 34 * max(len(both), 1), 240)):
-            for event_id, label in both:
-                st.button(
-                    escape.markdown_text(label), key=f"pair-{event_id}", type="tertiary",
-                    icon=":material/arrow_right:" if event_id == f.event else None,
-                    on_click=shell.select_event, args=(event_id,),
-                )  # fmt: skip
+        event_buttons("pair-list", "pair", both, f.event, height=min(44 + 34 * max(len(both), 1), 240))
     if ndata is not None:
         with st.expander("The network as text"):
             st.text("\n".join(network_view.network_text(ndata)) or "No pairs.")
