@@ -10,6 +10,7 @@ by `CONTACT_ATLAS_DUCKDB_MEMORY` (default 512MB); beyond that it spills.
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,10 @@ class DuckDBEngine:
         self.store = store
         # Bounded: DuckDB keeps what it read in its buffer pool up to this, and spills beyond.
         memory = os.environ.get("CONTACT_ATLAS_DUCKDB_MEMORY", "512MB")
-        self._con = duckdb.connect(config={"threads": 2, "memory_limit": memory})
+        # Spills go to the system's temporary folder, never to `.tmp` in the working directory
+        # (DuckDB's default for an in-memory database), which may be the data folder or a checkout.
+        spill = os.path.join(tempfile.gettempdir(), f"contact-atlas-duckdb-{os.getpid()}")
+        self._con = duckdb.connect(config={"threads": 2, "memory_limit": memory, "temp_directory": spill})
         # A small corpus is copied into memory (each query then skips reading Parquet footers);
         # a large one is queried where it lies.
         copy = store.events <= IN_MEMORY_EVENTS
