@@ -181,7 +181,7 @@ with left:
     else:
         st.caption(f"No two {network_view.MODES[mode].lower()} take part in the same event here.")
     if f.between:
-        names = [labels.side_name(a, x) for x in f.between]
+        names = [labels.side_name(a, x, prose=True) for x in f.between]
         st.caption(
             f"Showing the contacts between {escape.markdown_text(names[0])} and "
             f"{escape.markdown_text(names[1])}: their events are listed under the timeline."

@@ -260,13 +260,17 @@ def between_control(a: atlas_mod.Atlas) -> None:
 
 
 def _side_options(a: atlas_mod.Atlas) -> dict[str, str]:
-    """Every side a reader may choose (id → name): countries, then groups, then actors, each by name."""
+    """Every side a reader may choose (id → name): countries, then groups, then actors, each by name.
+
+    Names are unique (the box reports a choice by its name): an actor named like a country or
+    another actor ("United States", the state) gets its id beside it.
+    """
     out: dict[str, str] = {}
     for kind, sides in filters.sides(a).items():
         named = {s: labels.side_name(a, s) for s in sides}
-        if kind == "actor":  # two actors of one name are told apart by their ids
-            twice = {n for n, k in Counter(named.values()).items() if k > 1}
-            named = {s: f"{n} ({s})" if n in twice else n for s, n in named.items()}
+        if kind == "actor":
+            seen = Counter(named.values()) + Counter(out.values())
+            named = {s: f"{n} ({s})" if seen[n] > 1 else n for s, n in named.items()}
         out |= dict(sorted(named.items(), key=lambda kv: (kv[1].casefold(), kv[0])))
     return out
 
