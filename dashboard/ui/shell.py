@@ -257,6 +257,8 @@ def between_control(a: atlas_mod.Atlas) -> None:
             help="Keeps the events in which one participant of the first side and another of the second "
             "take part. A group is a country's actors of one kind." if key == BETWEEN_A else None,
         )  # fmt: skip
+    if bool(st.session_state.get(BETWEEN_A)) != bool(st.session_state.get(BETWEEN_B)):
+        st.caption("Choose the other side too: one side alone does not filter.")
 
 
 def _side_options(a: atlas_mod.Atlas) -> dict[str, str]:
