@@ -121,6 +121,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             ("article", args.article),
             ("dataset", args.dataset),
             ("coding", args.coding),
+            ("between", args.between),
         )
         if vals
     }
@@ -404,6 +405,12 @@ def parser() -> argparse.ArgumentParser:
         ("coding", "human, machine or draft"),
     ):  # fmt: skip
         e.add_argument(f"--{name}", action="append", metavar=name.upper(), help=f"{what}; repeat for several")
+    e.add_argument(
+        "--between", metavar="A,B",
+        help="contacts between two sides: events with a participant of each (two distinct participants); "
+        "a side is an ISO 3166-1 alpha-3 code (USA), a group of a country's actors of one kind "
+        "(USA:person, BLR:state, RUS:organization, GBR:media) or an actor id",
+    )  # fmt: skip
     e.add_argument(
         "-o", "--output",
         help="write to this file instead of standard output; a folder: a file in it named by the filters",

@@ -22,12 +22,13 @@ date order keeps cheap. The timeline's bin of an event, the month of
 coalesce(start, end), is coalesce(sm, em). Each large table also has a
 rollup without months (`*_all`), read when no date filter is set.
 
-Not here, so answered from the event rows: the actor, country, place and
-article filters (an event involves several actors and countries, places
-include the places inside them; at 1M synthetic events there are ~69k
-distinct country sets, too many to be a dimension; the country filter reads
-`event_countries`, each event's countries by its `ord`, not the joins), and the row lists
-(timeline marks, latest events, stepping, article spans, one event), which
+Not here, so answered from the event rows: the actor, country, place,
+article and between filters (an event involves several actors and countries,
+places include the places inside them, a contact between two sides pairs its
+participants; at 1M synthetic events there are ~69k distinct country sets,
+too many to be a dimension; the country filter reads `event_countries`, each
+event's countries by its `ord`, not the joins), and the row lists (timeline
+marks, latest events, stepping, article spans, one event), which
 read the events in their stored order with a LIMIT.
 
 The SQL below is DuckDB's dialect and the only definition: the store builds

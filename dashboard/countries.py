@@ -18,3 +18,25 @@ def check_iso3(code: str) -> str:
     if code not in iso3_codes():
         raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-3 country code (e.g. BLR, UKR, USA)")
     return code
+
+
+@functools.cache
+def country_name(code: str) -> str:
+    """'Belarus' for BLR (pycountry's common name, else its name); the code when ISO 3166 lacks it."""
+    import pycountry  # noqa: PLC0415 - its database loads on first use only
+
+    c = pycountry.countries.get(alpha_3=code)
+    return (getattr(c, "common_name", None) or c.name) if c is not None else code
+
+
+# Country names English writes with "the" in a sentence ("between the United States and Belarus").
+_WITH_THE = ("United ", "Republic", "Federation", "Kingdom", "Islands", "Emirates", "Netherlands",
+             "Philippines", "Bahamas", "Gambia", "Maldives", "Comoros", "Seychelles", "Holy See")  # fmt: skip
+
+
+def country_in_prose(code: str) -> str:
+    """A country's name as a sentence says it: 'the United States', 'Belarus'."""
+    name = country_name(code)
+    if "," in name or name == code:  # an inverted official name, or no name at all: as it is
+        return name
+    return f"the {name}" if any(w in name for w in _WITH_THE) else name

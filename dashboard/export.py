@@ -528,7 +528,7 @@ _UNSAFE = re.compile(r"[^a-z0-9]+")
 def link_query(f: Filters) -> str:
     """The share link's query string: the filters that narrow (not the selection or the lanes)."""
     q = to_query(replace(f, event=None, lanes=Filters().lanes))
-    return urllib.parse.urlencode({k: ",".join(v) for k, v in q.items()}, safe=",")
+    return urllib.parse.urlencode({k: ",".join(v) for k, v in q.items()}, safe=",:")
 
 
 def share_link(f: Filters, base: str | None = None) -> str:
@@ -546,9 +546,13 @@ def filters_text(f: Filters) -> str:
 
 
 def file_name(f: Filters, fmt: str, day: dt.date) -> str:
-    """'contact-atlas_keith-kellogg_2025-01-01_2025-12-31_2026-12-07.csv': the filters' values, their
+    """'contact-atlas_keith-kellogg_2025-01-01_2025-12-31_2026-12-07.csv' (between USA and BLR:
+    'contact-atlas_between-usa-blr_…'): the filters' values, their
     dates, and the day of the download; letters, digits, '-' and '_' only, and bounded in length."""
-    values = [_UNSAFE.sub("-", v.lower()).strip("-") for name in SET_PARAMS for v in sorted(getattr(f, name))]
+    named = [v for name in SET_PARAMS for v in sorted(getattr(f, name))]
+    if f.between:
+        named.insert(0, "between " + " ".join(f.between))
+    values = [_UNSAFE.sub("-", v.lower()).strip("-") for v in named]
     values = [v for v in values if v]
     shown, used = [], 0
     for v in values:

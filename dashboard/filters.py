@@ -7,6 +7,7 @@ command line, the pages and the URL all go through `apply`, `from_query` and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -17,7 +18,7 @@ import pandas as pd
 from dashboard import daterange
 from dashboard.arrow import isin
 from dashboard.catalog import Catalog
-from dashboard.model import TAXONOMY, Certainty, Coding, Dataset, is_id
+from dashboard.model import TAXONOMY, ActorKind, Certainty, Coding, Dataset, is_id
 from dashboard.readers.corpus import Corpus
 
 # URL parameter for each set-valued filter, in the order they appear in a link.
@@ -32,10 +33,11 @@ SET_PARAMS = {
     "codings": "coding",
 }
 DATE_PARAMS = {"start": "from", "end": "to"}
+BETWEEN_PARAM = "between"
 EVENT_PARAM = "event"
 LANES_PARAM = "lanes"
 LANES = ("kind", "actor")
-PARAMS = (*DATE_PARAMS.values(), *SET_PARAMS.values(), EVENT_PARAM, LANES_PARAM)
+PARAMS = (*DATE_PARAMS.values(), *SET_PARAMS.values(), BETWEEN_PARAM, EVENT_PARAM, LANES_PARAM)
 MAX_NOTICES = 5  # a link with thousands of junk values gets five notices and a count, not a wall of them
 MAX_SHOWN = 40  # characters of an ignored value quoted back in a notice
 
@@ -66,6 +68,8 @@ class Filters:
     articles: frozenset[str] = field(default_factory=frozenset)
     datasets: frozenset[str] = field(default_factory=frozenset)  # curated, gdelt, acled
     codings: frozenset[str] = field(default_factory=frozenset)  # human, machine, draft
+    # Contacts between two sides: each a country (USA), a group (USA:person) or an actor id.
+    between: tuple[str, str] | None = None
     event: str | None = None  # the selected event; it does not narrow
     lanes: str = "kind"  # how the timeline groups events; it does not narrow
 
@@ -78,6 +82,9 @@ class Filters:
                 out[name] = frozenset(value or ())  # type: ignore[arg-type]
             elif name in DATE_PARAMS and isinstance(value, str):
                 out[name] = date.fromisoformat(value)
+            elif name == "between" and value:
+                a, b = value.split(",") if isinstance(value, str) else value  # type: ignore[attr-defined]
+                out[name] = (a, b)
             else:
                 out[name] = value
         return cls(**out)  # type: ignore[arg-type]
@@ -133,12 +140,83 @@ def mask(corpus: Corpus, f: Filters) -> np.ndarray:
     if f.places:
         inside = descendants(corpus, f.places)
         keep &= isin(ev["place"], inside) | isin(ev["origin"], inside)
+    if f.between:
+        # Two distinct participants of the event, one of each side.
+        parts = corpus.participants[["event", "actor"]].drop_duplicates()
+        a, b = (parts[isin(parts["actor"], side_actors(corpus, s))] for s in f.between)
+        pairs = a.merge(b, on="event")
+        keep &= isin(ev["id"], set(pairs["event"][pairs["actor_x"] != pairs["actor_y"]]))
     return keep
 
 
 def apply(corpus: Corpus, f: Filters) -> pd.DataFrame:
     """The events the filters keep, in corpus order."""
     return corpus.events[mask(corpus, f)]
+
+
+# --- between two sides ----------------------------------------------------------------------
+
+# A side of `between`: an ISO alpha-3 code (every actor of that country), a group ("USA:person":
+# the country's actors of one kind) or an actor id. Which one is read from its form alone.
+_COUNTRY = re.compile(r"[A-Z]{3}")
+ACTOR_KINDS = tuple(k.value for k in ActorKind)
+
+
+def side_kind(side: str) -> str | None:
+    """'country', 'group' or 'actor' by the side's form; None when it can be none of them."""
+    if _COUNTRY.fullmatch(side):
+        return "country"
+    country, sep, kind = side.partition(":")
+    if sep:
+        return "group" if _COUNTRY.fullmatch(country) and kind in ACTOR_KINDS else None
+    return "actor" if is_id(side) else None
+
+
+def group_id(country: str, kind: str) -> str:
+    """A group's id, as links and the network name it: 'USA:person'."""
+    return f"{country}:{kind}"
+
+
+def side_actors(corpus: Catalog, side: str) -> set[str]:
+    """The actors a side stands for (none when the corpus does not know it)."""
+    kind = side_kind(side)
+    if kind == "actor":
+        return {side} if side in corpus.actors else set()
+    country, _, group = side.partition(":")
+    return {
+        k for k, a in corpus.actors.items() if a.country == country and (not group or a.kind.value == group)
+    }
+
+
+def sides(corpus: Catalog) -> dict[str, list[str]]:
+    """The sides a reader may choose, by kind: countries and groups that have actors, and every actor."""
+    countries = sorted({a.country for a in corpus.actors.values() if a.country})
+    groups = sorted({group_id(a.country, a.kind.value) for a in corpus.actors.values() if a.country})
+    return {"country": countries, "group": groups, "actor": sorted(corpus.actors)}
+
+
+def read_between(corpus: Catalog, value: str) -> tuple[tuple[str, str] | None, str | None]:
+    """`between`'s value ("USA,BLR") as two sides, or None and why not, phrased for a reader.
+
+    A country code or a group's country may be written in lower case ("usa,blr").
+    """
+    given = [s.strip() for s in value.split(",")]
+    if len(given) != 2 or not all(given):
+        return None, (f"Ignored between {_shown(value)}: give two sides separated by a comma (USA,BLR)")
+    out = []
+    for written in given:
+        side = written
+        if side_kind(side) != "actor" or side not in corpus.actors:
+            country, sep, kind = side.partition(":")
+            upper = country.upper() + sep + kind
+            side = upper if side_kind(upper) in ("country", "group") else side
+        if side_kind(side) is None or not side_actors(corpus, side):
+            return None, (
+                f"Ignored between {_shown(value)}: {_shown(side)} is no country, group or actor "
+                "of this corpus (a country by its ISO code, USA; a group as USA:person; an actor by id)"
+            )
+        out.append(side)
+    return (out[0], out[1]), None
 
 
 # --- URL query strings -------------------------------------------------------------------
@@ -199,6 +277,12 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
     if kw.get("start") and kw.get("end") and kw["start"] > kw["end"]:  # type: ignore[operator]
         notices.append(f"Ignored from/to: {kw['start']} is after {kw['end']}")
         kw.pop("start"), kw.pop("end")
+    between = params.get(BETWEEN_PARAM) or []
+    raw = between if isinstance(between, str) else ",".join(between)  # between=USA&between=BLR too
+    if raw.strip(", "):
+        kw["between"], why = read_between(corpus, raw)
+        if why:
+            notices.append(why)
     ev = values(EVENT_PARAM)
     if ev:
         # A value that cannot be an id is never looked up (nor kept by a cache on the way).
@@ -241,6 +325,8 @@ def to_query(f: Filters) -> dict[str, list[str]]:
         vals = getattr(f, name)
         if vals:
             out[key] = sorted(vals)
+    if f.between:
+        out[BETWEEN_PARAM] = [",".join(f.between)]
     if f.event:
         out[EVENT_PARAM] = [f.event]
     if f.lanes != LANES[0]:

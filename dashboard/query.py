@@ -17,9 +17,33 @@ from typing import Any
 
 from dashboard import aggregates
 from dashboard.engines import Engine
-from dashboard.filters import Filters
+from dashboard.filters import Filters, side_kind
 
 # --- filters -------------------------------------------------------------------------------
+
+# `between`: an event two of whose distinct participants are one of each side. A side is a fixed
+# fragment by its kind (an actor, a country's actors, a group's), its values bound as parameters.
+BETWEEN = (
+    "e.id IN (SELECT x.event FROM participants AS x JOIN actors AS ax ON ax.id = x.actor"
+    " JOIN participants AS y ON y.event = x.event AND y.actor <> x.actor"
+    " JOIN actors AS ay ON ay.id = y.actor WHERE {a} AND {b})"
+)
+SIDE = {
+    "actor": "{p}.actor = $between_{n}",
+    "country": "{a}.country = $between_{n}",
+    "group": "{a}.country = $between_{n} AND {a}.kind = $between_kind_{n}",
+}
+
+
+def _side(side: str, p: str, a: str, n: str, params: dict[str, Any]) -> str:
+    kind = side_kind(side)
+    if kind is None:
+        raise ValueError(f"between: {side!r} is no country code, group or actor id")
+    country, _, group = side.partition(":")
+    params[f"between_{n}"] = country if kind == "group" else side
+    if kind == "group":
+        params[f"between_kind_{n}"] = group
+    return SIDE[kind].format(p=p, a=a, n=n)
 
 
 @dataclass(frozen=True)
@@ -35,7 +59,8 @@ def where(f: Filters) -> Where:
 
     The same rules as `filters.mask`: dates keep every event whose interval
     overlaps (an unknown start is open-ended); actors, countries and places
-    keep events that involve any chosen; a place includes the sites inside it.
+    keep events that involve any chosen; a place includes the sites inside it;
+    `between` keeps events with two distinct participants, one of each side.
     """
     parts: list[str] = []
     params: dict[str, Any] = {}
@@ -68,14 +93,18 @@ def where(f: Filters) -> Where:
             " OR e.origin IN (SELECT w.place FROM place_within AS w WHERE list_contains($places, w.within)))"
         )
         params["places"] = sorted(f.places)
+    if f.between:
+        a, b = f.between
+        parts.append(BETWEEN.format(a=_side(a, "x", "ax", "a", params), b=_side(b, "y", "ay", "b", params)))
     return Where(" AND ".join(parts) or "TRUE", params)
 
 
 # --- aggregates ----------------------------------------------------------------------------
 
 # The filters no aggregate answers: each needs the event rows (an event has several actors and
-# countries; a place includes the places inside it; an article is not a dimension).
-ROW_FILTERS = ("actors", "countries", "places", "articles")
+# countries; a place includes the places inside it; an article is not a dimension; `between` pairs
+# an event's participants).
+ROW_FILTERS = ("actors", "countries", "places", "articles", "between")
 
 
 def by_rows(eng: Engine, f: Filters) -> bool:
@@ -760,16 +789,6 @@ WITH m AS ({members})
 SELECT m.node, count(*) AS events FROM m WHERE list_contains($nodes, m.node)
 GROUP BY m.node ORDER BY events DESC, m.node
 """
-# The filtered events two nodes both take part in, latest first.
-NETWORK_PAIR_EVENTS = f"""
-WITH m AS ({{members}})
-SELECT e.id, e.kind, e.summary, e.start, e."end", e.precision
-FROM events AS e
-WHERE e.id IN (SELECT m.event FROM m WHERE m.node = $a)
-  AND e.id IN (SELECT m.event FROM m WHERE m.node = $b)
-ORDER BY {STEP_KEY}
-LIMIT $limit
-"""
 
 
 @dataclass(frozen=True)
@@ -820,10 +839,3 @@ def network(eng: Engine, f: Filters, mode: str = "actor", limit: int = 60) -> Ne
     )
     all_pairs = int(rows[0]["pairs"]) if rows else 0
     return Network(mode, pairs, nodes, all_pairs, int(rows[0]["total"]) if rows else 0)
-
-
-def pair_events(eng: Engine, f: Filters, mode: str, a: str, b: str, limit: int) -> list[dict[str, Any]]:
-    """The filtered events in which both nodes take part, dated ones latest first (stepping order)."""
-    w = where(f)
-    sql = NETWORK_PAIR_EVENTS.format(members=_members(mode, w.sql))
-    return eng.rows(sql, {**w.params, "a": a, "b": b, "limit": limit})

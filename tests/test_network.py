@@ -38,10 +38,10 @@ def test_kellogg_and_lukashenko_are_a_pair_of_eight_events(atlas) -> None:
     text = network_view.network_text(data)
     assert text[0] == "Alexander Lukashenko — Keith Kellogg: 8 events, mostly statement"
     assert "Keith Kellogg: 9 events" in text
-    # Its events: the eight both take part in, latest first, each a line a reader can choose.
-    both = network_view.pair_events(atlas, filters.Filters(), "actor", LUKASHENKO, KELLOGG, 50)
+    # Its events: the contacts between the two, which a click on the edge filters to.
+    both = query.event_ids(atlas.engine, F(between=(LUKASHENKO, KELLOGG)))
     assert len(both) == 8
-    assert "kellogg-meets-lukashenko" in dict(both)
+    assert "kellogg-meets-lukashenko" in both
 
 
 def test_countries_and_groups_merge_their_actors(atlas) -> None:
@@ -98,17 +98,21 @@ def test_names_in_the_network_show_as_written(data_copy) -> None:
     assert all("<b>K</b>" not in h and "&lt;b&gt;K&lt;/b&gt;" in h for h in hovers)
 
 
-def test_a_link_naming_two_actors_lists_their_events_and_the_network_as_text() -> None:
+def test_a_link_to_a_pairs_contacts_lists_their_events_and_the_network_as_text() -> None:
     from streamlit.testing.v1 import AppTest  # noqa: PLC0415
 
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
-    at.query_params["actor"] = [KELLOGG, LUKASHENKO]
+    at.query_params["between"] = f"{LUKASHENKO},{KELLOGG}"
     at.run()
     assert not at.exception, at.exception
-    assert any("Events of both Alexander Lukashenko and Keith Kellogg** (8)" in m.value for m in at.markdown)
-    assert len([b for b in at.button if str(b.key).startswith("pair-")]) == 8
+    assert any(
+        "Showing the contacts between Alexander Lukashenko and Keith Kellogg" in c.value for c in at.caption
+    )
+    assert len([b for b in at.button if str(b.key).startswith("list-")]) == 8
     text = next(e for e in at.expander if e.label == "The network as text").text[0].value
     assert text.splitlines()[0] == "Alexander Lukashenko — Keith Kellogg: 8 events, mostly statement"
+    at.button(key="every-pair").click().run()  # back to every pair: the filter is gone
+    assert "between" not in at.query_params
 
 
 def test_past_its_threshold_the_network_is_drawn_when_a_reader_asks(monkeypatch) -> None:
@@ -142,10 +146,10 @@ def test_both_engines_count_the_same_network(synth_store) -> None:
         assert a.dropped_pairs > 0
         assert a.nodes
         assert a == query.network(spark, f, mode, 40)
-    top = a.pairs[0]
-    assert query.pair_events(duck, f, "country", top["a"], top["b"], 20) == query.pair_events(
-        spark, f, "country", top["a"], top["b"], 20
-    )
+    top = a.pairs[0]  # its contacts: as many as the network counts, the same on both engines
+    between = F(kinds=sorted(f.kinds), between=(top["a"], top["b"]))
+    assert len(query.event_ids(duck, between)) == top["events"]
+    assert query.latest(duck, between, 20) == query.latest(spark, between, 20)
 
 
 # --- in a browser -------------------------------------------------------------------------------
@@ -242,17 +246,17 @@ def test_the_network_names_stay_apart_and_every_edge_is_clickable(page, server, 
         assert area["left"] < e["x"] < area["right"], e
         assert area["top"] < e["y"] < area["bottom"], e
         point_at(page, e["x"], e["y"], ["edge", *e["pair"]])
-    # A click on Kellogg and Lukashenko's edge: the link names both, and their eight events are listed.
+    # A click on Kellogg and Lukashenko's edge: the link asks for the contacts between them, their eight.
     edge = next(e for e in boxes["edges"] if e["pair"] == [LUKASHENKO, KELLOGG])
     point_at(page, edge["x"], edge["y"], ["edge", LUKASHENKO, KELLOGG])
     page.mouse.click(edge["x"], edge["y"])
-    page.wait_for_function("() => location.search.includes('actor=')")
-    assert parse_qs(urlparse(page.url).query)["actor"] == [LUKASHENKO, KELLOGG]
+    page.wait_for_function("() => location.search.includes('between=')")
+    assert parse_qs(urlparse(page.url).query)["between"] == [f"{LUKASHENKO},{KELLOGG}"]
     page.wait_for_function(
-        "() => document.body.innerText.includes('Events of both Alexander Lukashenko and Keith Kellogg (8)')"
+        "() => document.body.innerText.includes('Showing the contacts between Alexander Lukashenko and Keith "
+        "Kellogg')"
     )
-    either = query.count(atlas.engine, F(actors=[LUKASHENKO, KELLOGG]))
-    page.wait_for_function(f"() => document.body.innerText.includes('{either} of 22 events')")
+    page.wait_for_function("() => document.body.innerText.includes('8 of 22 events')")
     # A click on Kellogg's node: the link names him alone.
     page.evaluate(f"() => ({NETWORK}).scrollIntoView({{block: 'center'}})")
     node = page.evaluate(NODE_CENTRE, KELLOGG)

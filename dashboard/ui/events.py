@@ -8,7 +8,7 @@ import os
 
 import streamlit as st
 
-from dashboard import export
+from dashboard import escape, export
 from dashboard.ui import shell
 from dashboard.views import table as table_view
 
@@ -20,7 +20,7 @@ TABLE_ROW_HEIGHT = 112  # px: five lines of wrapped text
 ctx = shell.context()
 a, f, n = ctx.atlas, ctx.filters, ctx.n
 
-st.markdown(f"**{table_view.summary_line(a, ctx.summary)}**")
+st.markdown(f"**{escape.markdown_text(table_view.summary_line(a, ctx.summary, f))}**")
 shell.show_notices(ctx)
 
 shell.stop_if_empty(ctx, "No events match these filters.")

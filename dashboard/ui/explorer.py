@@ -11,6 +11,7 @@ from dashboard.filters import LANES
 from dashboard.ui import html, shell
 from dashboard.views import article as article_view
 from dashboard.views import details as details_view
+from dashboard.views import labels
 from dashboard.views import map as map_view
 from dashboard.views import network as network_view
 from dashboard.views import table as table_view
@@ -29,9 +30,9 @@ LAYOUT_CSS = """<style>
   .st-key-article-pane { height: auto !important; flex: 1 1 auto; }
 }
 @media (max-width: 639.98px) { .st-key-article-pane { height: 55vh !important; } }
-.st-key-event-list button, .st-key-pair-list button { justify-content: flex-start; text-align: left;
+.st-key-event-list button { justify-content: flex-start; text-align: left;
   width: 100%; min-height: 0; padding: 0.15rem 0.4rem; }
-.st-key-event-list button p, .st-key-pair-list button p { font-size: 0.9rem; }
+.st-key-event-list button p { font-size: 0.9rem; }
 .marks-selected-only mark.ev:not(.selected) { background: none; border-bottom: 0; }
 </style>"""
 
@@ -53,7 +54,7 @@ ctx = shell.context()
 a, f, n = ctx.atlas, ctx.filters, ctx.n
 
 st.html(LAYOUT_CSS)
-st.markdown(f"**{table_view.summary_line(a, ctx.summary)}**")
+st.markdown(f"**{escape.markdown_text(table_view.summary_line(a, ctx.summary, f))}**")
 shell.show_notices(ctx)
 
 shell.stop_if_empty(ctx, "No events match these filters. Widen the dates or remove a filter to see more.")
@@ -179,20 +180,14 @@ with left:
         st.caption(" ".join(notes))
     else:
         st.caption(f"No two {network_view.MODES[mode].lower()} take part in the same event here.")
-    pair = network_view.chosen_pair(f, mode)
-    if pair is not None:
-        names = [network_view.node_name(a, mode, x) for x in pair]
-        both = shell.cached(
-            "pair-events", f"{ctx.key}&mode={mode}",
-            lambda: network_view.pair_events(a, f, mode, *pair, limit=network_view.MAX_PAIR_EVENTS + 1),
-        )  # fmt: skip
-        more = len(both) > network_view.MAX_PAIR_EVENTS
-        both = both[: network_view.MAX_PAIR_EVENTS]
-        st.markdown(
-            f"**Events of both {escape.markdown_text(names[0])} and {escape.markdown_text(names[1])}** "
-            + (f"(the {len(both):,} latest)" if more else f"({len(both):,})")
+    if f.between:
+        names = [labels.side_name(a, x, prose=True) for x in f.between]
+        st.caption(
+            f"Showing the contacts between {escape.markdown_text(names[0])} and "
+            f"{escape.markdown_text(names[1])}: their events are listed under the timeline."
         )
-        event_buttons("pair-list", "pair", both, f.event, height=min(44 + 34 * max(len(both), 1), 240))
+        st.button("Show every pair", key="every-pair", type="tertiary", icon=":material/hub:",
+                  on_click=shell.clear_between)  # fmt: skip
     if ndata is not None:
         with st.expander("The network as text"):
             st.text("\n".join(network_view.network_text(ndata)) or "No pairs.")
@@ -238,14 +233,19 @@ with right, st.container(key="reading"):
 
 
 def on_network_select(mode: str) -> None:
-    """Callback: a node narrows the filters to its events, an edge to its two nodes' (the URL follows)."""
+    """Callback: a node narrows the filters to its events, an edge to the contacts between its two
+    nodes (`between`); the URL follows."""
     state = st.session_state.get("network")
     for p in state["selection"]["points"] if state else []:
         data = [str(x) for x in p.get("customdata") or ()]
         if not data:
             continue
-        for key, values in network_view.filters_for(shell.context().atlas, mode, data[1:]).items():
-            st.session_state[key] = values
+        if data[0] == network_figure.EDGE:
+            shell.set_between(data[1], data[2])
+        elif data[0] == network_figure.NODE:  # one node's events: no longer a pair's
+            shell.clear_between()
+            for key, values in network_view.filters_for(shell.context().atlas, mode, data[1:]).items():
+                st.session_state[key] = values
         return
 
 

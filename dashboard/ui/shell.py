@@ -16,6 +16,7 @@ import gc
 import logging
 import os
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +27,7 @@ import streamlit as st
 
 from dashboard import atlas as atlas_mod
 from dashboard import escape, figures, filters, memo, query
+from dashboard.countries import country_name
 from dashboard.filters import DATE_MAX, DATE_MIN, Filters
 from dashboard.model import TAXONOMY, Certainty
 from dashboard.problems import DataError
@@ -38,6 +40,7 @@ from dashboard.views import timeline as timeline_view
 LOG = logging.getLogger(__name__)
 URL_READ = "_url_read"
 NOTICES = "_notices"
+BETWEEN_A, BETWEEN_B = "between-a", "between-b"  # the sidebar's two sides of `between`
 T = TypeVar("T")
 
 # Every view's result and figure, for every reader of this server, within this many bytes.
@@ -99,6 +102,7 @@ def _seed_from_url(a: atlas_mod.Atlas) -> None:
         st.session_state[key] = sorted(getattr(f, name))
     for name, key in filters.DATE_PARAMS.items():
         st.session_state[key] = getattr(f, name)
+    st.session_state[BETWEEN_A], st.session_state[BETWEEN_B] = f.between or (None, None)
     st.session_state[filters.EVENT_PARAM] = f.event
     st.session_state[filters.LANES_PARAM] = f.lanes
     st.session_state[NOTICES] = notices
@@ -107,9 +111,11 @@ def _seed_from_url(a: atlas_mod.Atlas) -> None:
 
 def _current() -> Filters:
     ss = st.session_state
+    sides = (ss.get(BETWEEN_A), ss.get(BETWEEN_B))
     return Filters.of(
         **{name: ss.get(key) or () for name, key in filters.SET_PARAMS.items()},
         **{name: ss.get(key) for name, key in filters.DATE_PARAMS.items()},
+        between=sides if all(sides) else None,  # one side alone is no filter yet
         event=ss.get(filters.EVENT_PARAM),
         lanes=ss.get(filters.LANES_PARAM) or filters.LANES[0],
     )
@@ -121,11 +127,25 @@ def clear_filters() -> None:
         st.session_state[key] = []
     for key in filters.DATE_PARAMS.values():
         st.session_state[key] = None
+    clear_between()
+
+
+def set_between(a: str, b: str) -> None:
+    """Callback's work: the contacts between these two sides (a network edge's two nodes)."""
+    st.session_state[BETWEEN_A], st.session_state[BETWEEN_B] = a, b
+
+
+def clear_between() -> None:
+    st.session_state[BETWEEN_A] = st.session_state[BETWEEN_B] = None
 
 
 def filters_key(a: atlas_mod.Atlas, f: Filters) -> str:
     """The data and the filters as one string (the selection, the lanes and no-op dates left out)."""
-    same = filters.without_no_ops(replace(f, event=None, lanes=filters.LANES[0]), *a.date_bounds)
+    # `between` is symmetric: both orders of its sides share the views.
+    between = tuple(sorted(f.between)) if f.between else None
+    same = filters.without_no_ops(
+        replace(f, between=between, event=None, lanes=filters.LANES[0]), *a.date_bounds
+    )
     q = filters.to_query(same)
     return f"{a.root}@{a.fingerprint}?{sorted(q.items())}"
 
@@ -165,7 +185,11 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
             "Actors", sorted(choices["actors"], key=actor_name.get), key="actor",
             format_func=actor_name.get, placeholder="All actors",
         )  # fmt: skip
-        st.multiselect("Countries", sorted(choices["countries"]), key="country", placeholder="All countries")
+        st.multiselect(
+            "Countries", sorted(choices["countries"], key=country_name), key="country",
+            format_func=country_name, placeholder="All countries",
+        )  # fmt: skip
+        between_control(a)
         st.multiselect(
             "Places", sorted(choices["places"], key=place_name.get), key="place",
             format_func=place_name.get, placeholder="All places",
@@ -219,6 +243,38 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
     f = _current()
     write_url(f)
     return Context(a, f, summary, tuple(notices), key)
+
+
+def between_control(a: atlas_mod.Atlas) -> None:
+    """Two boxes: the sides of `between` (countries by name, groups, actors); both empty is off."""
+    options = cached("between-sides", f"{a.root}@{a.fingerprint}", lambda: _side_options(a))
+    for key, label, placeholder in (
+        (BETWEEN_A, "Contacts between", "A country, group or actor"),
+        (BETWEEN_B, "and", "… and another"),
+    ):
+        st.selectbox(
+            label, list(options), key=key, index=None, format_func=options.get, placeholder=placeholder,
+            help="Keeps the events in which one participant of the first side and another of the second "
+            "take part. A group is a country's actors of one kind." if key == BETWEEN_A else None,
+        )  # fmt: skip
+    if bool(st.session_state.get(BETWEEN_A)) != bool(st.session_state.get(BETWEEN_B)):
+        st.caption("Choose the other side too: one side alone does not filter.")
+
+
+def _side_options(a: atlas_mod.Atlas) -> dict[str, str]:
+    """Every side a reader may choose (id → name): countries, then groups, then actors, each by name.
+
+    Names are unique (the box reports a choice by its name): an actor named like a country or
+    another actor ("United States", the state) gets its id beside it.
+    """
+    out: dict[str, str] = {}
+    for kind, sides in filters.sides(a).items():
+        named = {s: labels.side_name(a, s) for s in sides}
+        if kind == "actor":
+            seen = Counter(named.values()) + Counter(out.values())
+            named = {s: f"{n} ({s})" if seen[n] > 1 else n for s, n in named.items()}
+        out |= dict(sorted(named.items(), key=lambda kv: (kv[1].casefold(), kv[0])))
+    return out
 
 
 CODING_LABELS = {"human": "Coded by hand", "draft": "Drafts, not yet reviewed", "machine": "Machine-coded"}

@@ -9,8 +9,28 @@ from typing import Any
 
 from dashboard import escape, query
 from dashboard.catalog import Catalog
+from dashboard.countries import country_in_prose, country_name
 from dashboard.engines import Engine
+from dashboard.filters import side_kind
 from dashboard.model import TAXONOMY, TRUST_LABELS, EventDate, Precision, Trust, cautions, trust
+
+# A group is a country's actors of one kind: "United States · people".
+GROUP_KINDS = {"person": "people", "organization": "organisations", "state": "state", "media": "media"}
+
+
+def side_name(c: Catalog, side: str, prose: bool = False) -> str:
+    """What a reader calls a country (by its code), a group ('USA:person') or an actor (by its id):
+    'United States' ('the United States' in a sentence, `prose`), 'United States · people',
+    'Keith Kellogg'. Anything else is shown as it is."""
+    kind = side_kind(side)
+    if kind == "country":
+        return country_in_prose(side) if prose else country_name(side)
+    if kind == "group":
+        country, _, group = side.partition(":")
+        return f"{country_name(country)} · {GROUP_KINDS.get(group, group)}"
+    actor = c.actors.get(side)
+    return actor.name if actor is not None else side
+
 
 CERTAINTY_HELP = {
     "confirmed": "stated in the article's own voice, or quoted or shown directly",

@@ -8,7 +8,6 @@ networkx, with a fixed seed, so a link draws the same picture every time.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from dashboard import escape, query
-from dashboard.filters import Filters
+from dashboard.countries import country_name
+from dashboard.filters import Filters, side_actors, side_kind
 from dashboard.model import TAXONOMY
-from dashboard.views.labels import event_label
+from dashboard.views.labels import side_name
 
 if TYPE_CHECKING:
     from dashboard.atlas import Atlas
@@ -26,11 +26,8 @@ if TYPE_CHECKING:
 
 MODES = {"actor": "Actors", "country": "Countries", "group": "Groups"}
 MAX_EDGES = 60  # pairs a reader can tell apart; beyond, the busiest are drawn and the rest counted
-MAX_PAIR_EVENTS = 50  # a pair's events listed under the network, latest first
 AUTO_EVENTS = 20_000  # filtered events up to which the Explorer draws the network on every run
 SEED = 7  # the layout's seed: the same data is drawn the same way on every run
-# A group is a country's actors of one kind: "United States · people".
-GROUP_KINDS = {"person": "people", "organization": "organisations", "state": "state", "media": "media"}
 NODE_COLUMNS = ["node", "name", "events", "x", "y", "hover"]
 EDGE_COLUMNS = ["a", "b", "name_a", "name_b", "events", "kind", "x0", "y0", "x1", "y1", "xm", "ym", "hover"]
 
@@ -53,24 +50,13 @@ class NetworkData:
     dropped_contacts: int  # their events (counted once per pair)
 
 
-@functools.cache
-def country_name(code: str) -> str:
-    """'Belarus' for BLR (pycountry's name), or the code itself when ISO 3166 does not know it."""
-    import pycountry  # noqa: PLC0415 - its database loads on first use only
-
-    c = pycountry.countries.get(alpha_3=code)
-    return (getattr(c, "common_name", None) or c.name) if c is not None else code
-
-
 def node_name(c: Catalog, mode: str, node: str) -> str:
-    """What a reader calls a node: an actor's name, a country's, or a group's ("Belarus · state")."""
+    """What a reader calls a node: an actor's name, a country's, or a group's ("Belarus · state"),
+    as the between filter names its sides."""
     if mode == "actor":
         actor = c.actors.get(node)
         return actor.name if actor is not None else node
-    if mode == "country":
-        return country_name(node)
-    country, _, kind = node.partition(":")
-    return f"{country_name(country)} · {GROUP_KINDS.get(kind, kind)}"
+    return side_name(c, node)
 
 
 def layout(nodes: list[str], pairs: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
@@ -200,15 +186,13 @@ def network_text(data: NetworkData) -> list[str]:
 
 def group_actors(c: Catalog, node: str) -> list[str]:
     """The actors of a group ("USA:person"): every actor of that country and kind."""
-    country, _, kind = node.partition(":")
-    return sorted(k for k, a in c.actors.items() if a.country == country and a.kind.value == kind)
+    return sorted(side_actors(c, node))
 
 
 def filters_for(c: Catalog, mode: str, nodes: list[str]) -> dict[str, list[str]]:
-    """The filter a click sets, as {URL parameter: values}: a node's, or an edge's two nodes'.
+    """The filter a click on a node sets, as {URL parameter: values} (an edge sets `between`).
 
-    Actors go in the actors filter and countries in the countries filter (either
-    keeps the events that involve any of them); a group is its actors.
+    An actor goes in the actors filter and a country in the countries filter; a group is its actors.
     """
     if mode == "country":
         return {"country": sorted(set(nodes))}
@@ -218,19 +202,6 @@ def filters_for(c: Catalog, mode: str, nodes: list[str]) -> dict[str, list[str]]
 
 
 def chosen(f: Filters, mode: str) -> frozenset[str]:
-    """The nodes the filters name: the chosen actors, or countries (a group is never chosen as one)."""
-    return f.actors if mode == "actor" else f.countries if mode == "country" else frozenset()
-
-
-def chosen_pair(f: Filters, mode: str) -> tuple[str, str] | None:
-    """The pair whose events the reader asked for: exactly two actors (or countries) in the filters."""
-    nodes = chosen(f, mode)
-    if len(nodes) != 2:
-        return None
-    a, b = sorted(nodes)
-    return a, b
-
-
-def pair_events(atlas: Atlas, f: Filters, mode: str, a: str, b: str, limit: int) -> list[tuple[str, str]]:
-    """(id, label) of the filtered events both nodes take part in, latest first: an edge's events."""
-    return [(r["id"], event_label(r)) for r in query.pair_events(atlas.engine, f, mode, a, b, limit)]
+    """The nodes the filters name: the chosen actors (or countries), and the sides of `between`."""
+    named = f.actors if mode == "actor" else f.countries if mode == "country" else frozenset()
+    return named | {s for s in f.between or () if side_kind(s) == mode}

@@ -15,6 +15,7 @@ from dashboard.views.labels import (
     event_label,
     list_label,
     participant_names,
+    side_name,
     trust_text,
     where_text,
 )
@@ -30,18 +31,26 @@ MAX_ROWS = 1000  # rows in the events table; downloads hold every event
 CODING_NAMES = {"human": "by hand", "machine": "machine", "draft": "draft"}
 
 
-def summary_line(atlas: Atlas, s: dict[str, Any]) -> str:
-    """'7 of 22 events · 2020–2025 · 3 without a place', from `query.summary`."""
-    parts = [f"{s['n']:,} of {atlas.events:,} events"]
+def summary_line(atlas: Atlas, s: dict[str, Any], f: Filters | None = None) -> str:
+    """'7 of 22 events · 2020–2025 · 3 without a place', from `query.summary`; with a between filter,
+    what it means first: 'Contacts between the United States and Belarus, 2025: 9 of 22 events'.
+
+    Plain text: names come from the data, so a page escapes the line where it renders it.
+    """
+    count = f"{s['n']:,} of {atlas.events:,} events"
+    when = None
     if s["n"]:
         if s["first"] is None:
-            parts.append("undated")
+            when = "undated"
         else:
             lo, hi = s["first"].year, s["last"].year
-            parts.append(str(lo) if lo == hi else f"{lo}–{hi}")
-        if s["unplaced"]:
-            parts.append(f"{int(s['unplaced']):,} without a place")
-    return " · ".join(parts)
+            when = str(lo) if lo == hi else f"{lo}–{hi}"
+    rest = [f"{int(s['unplaced']):,} without a place"] if s["n"] and s["unplaced"] else []
+    if f is not None and f.between:
+        a, b = (side_name(atlas, x, prose=True) for x in f.between)
+        head = f"Contacts between {a} and {b}" + (f", {when}" if when else "")
+        return " · ".join([f"{head}: {count}", *rest])
+    return " · ".join([count, *([when] if when else []), *rest])
 
 
 def _with_selected(atlas: Atlas, rows: list[dict[str, Any]], selected: str | None, limit: int) -> list:
