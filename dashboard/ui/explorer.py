@@ -139,9 +139,10 @@ with left:
     head, toggle = st.columns([1, 1], vertical_alignment="bottom")  # room for three choices
     head.subheader("Who met whom", anchor="network")
     mode = toggle.segmented_control(
-        "Nodes", list(network_view.MODES), key="network-mode", default="actor",
+        "Nodes", list(network_view.MODES), key="network-mode", default=f.network,
         format_func=network_view.MODES.get, label_visibility="collapsed", required=True,
-    )  # fmt: skip
+        on_change=shell.copy_network,
+    ) or f.network  # fmt: skip
     # Counting every pair reads the events' participants (no aggregate holds pairs yet): about a
     # second a million events, so past AUTO_EVENTS the network is drawn when a reader asks.
     drawn = n <= network_view.AUTO_EVENTS or st.toggle(

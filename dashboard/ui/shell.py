@@ -37,6 +37,7 @@ from dashboard.views import timeline as timeline_view
 
 LOG = logging.getLogger(__name__)
 URL_READ = "_url_read"
+NETWORK_STATE = "network-nodes"  # the network's nodes, kept for every page (the chart's key is "network")
 NOTICES = "_notices"
 T = TypeVar("T")
 
@@ -101,6 +102,7 @@ def _seed_from_url(a: atlas_mod.Atlas) -> None:
         st.session_state[key] = getattr(f, name)
     st.session_state[filters.EVENT_PARAM] = f.event
     st.session_state[filters.LANES_PARAM] = f.lanes
+    st.session_state[NETWORK_STATE] = f.network
     st.session_state[NOTICES] = notices
     st.session_state[URL_READ] = True
 
@@ -112,6 +114,7 @@ def _current() -> Filters:
         **{name: ss.get(key) for name, key in filters.DATE_PARAMS.items()},
         event=ss.get(filters.EVENT_PARAM),
         lanes=ss.get(filters.LANES_PARAM) or filters.LANES[0],
+        network=ss.get(NETWORK_STATE) or filters.NETWORK[0],
     )
 
 
@@ -124,8 +127,11 @@ def clear_filters() -> None:
 
 
 def filters_key(a: atlas_mod.Atlas, f: Filters) -> str:
-    """The data and the filters as one string (the selection, the lanes and no-op dates left out)."""
-    same = filters.without_no_ops(replace(f, event=None, lanes=filters.LANES[0]), *a.date_bounds)
+    """The data and the filters as one string (the selection, the lanes, the network's nodes and
+    no-op dates left out)."""
+    same = filters.without_no_ops(
+        replace(f, event=None, lanes=filters.LANES[0], network=filters.NETWORK[0]), *a.date_bounds
+    )
     q = filters.to_query(same)
     return f"{a.root}@{a.fingerprint}?{sorted(q.items())}"
 
@@ -384,6 +390,11 @@ def on_table_select(key: str, ids: list[str]) -> None:
 def copy_lanes() -> None:
     # The lanes control lives on one page; its value is kept where every page sees it.
     st.session_state[filters.LANES_PARAM] = st.session_state["lanes-widget"]
+
+
+def copy_network() -> None:
+    # Like the lanes: the switch is on one page, its value (and the URL's `network`) on every page.
+    st.session_state[NETWORK_STATE] = st.session_state["network-mode"]
 
 
 # Relative, so it resolves under any page's path and behind any URL prefix.
