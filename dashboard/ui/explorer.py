@@ -28,7 +28,11 @@ LAYOUT_CSS = """<style>
   .st-key-reading > div:has(.st-key-article-pane) { flex: 1 1 auto; min-height: 9rem; display: flex; }
   .st-key-article-pane { height: auto !important; flex: 1 1 auto; }
 }
-@media (max-width: 639.98px) { .st-key-article-pane { height: 55vh !important; } }
+@media (max-width: 639.98px) {
+  .st-key-article-pane { height: 55vh !important; }
+  /* Room below the last paragraph: any sentence, the last one too, can be brought up to the pane's top. */
+  .st-key-article-pane .article-text { padding-bottom: 45vh; }
+}
 .st-key-event-list button, .st-key-pair-list button { justify-content: flex-start; text-align: left;
   width: 100%; min-height: 0; padding: 0.15rem 0.4rem; }
 .st-key-event-list button p, .st-key-pair-list button p { font-size: 0.9rem; }
