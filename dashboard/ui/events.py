@@ -93,7 +93,8 @@ def cards_html() -> str:
 with st.container(key="events-cards"):
     if len(table) > MAX_CARDS:
         st.caption(f"The first {MAX_CARDS:,} of {n:,} events; narrow the filters, or download them all.")
-    st.html(shell.cached_text("event-cards", f"{ctx.key}&event={f.event}", cards_html))
+    # Keyed by the whole view: each card's link carries the lanes and the network's nodes too.
+    st.html(shell.cached_text("event-cards", f"{shell.view_key(ctx)}&network={f.network}", cards_html))
 
 link_base = os.environ.get(PUBLIC_URL) or st.context.url
 today = dt.datetime.now(dt.UTC).date()

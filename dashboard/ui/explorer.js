@@ -193,8 +193,6 @@
   document.head.appendChild(style);
 })();
 
-/* Scroll the article pane (not the page) to the selected sentence; on a narrow screen, where */
-/* the views are stacked, bring the details card into view as well. */
 /* On a phone the card sits above the article pane: the sentence is brought up to the pane's */
 /* top edge on screen, and if it still falls below the window, the page scrolls up as far as the */
 /* card's top allows, so the card and the sentence are on screen together. */
@@ -215,6 +213,8 @@ function contactAtlasCardAndSentence(card, mark, pane) {
   }
 }
 
+/* Scroll the article pane (not the page) to the selected sentence; on a narrow screen, where */
+/* the views are stacked, bring the details card into view as well. */
 window.contactAtlasShow = function (eventId) {
   if (!eventId) return;
   let tries = 0;
