@@ -216,9 +216,12 @@ with right, st.container(key="reading"):
             )
         else:
             st.html(html.details_card(d))
-            if st.button("Clear selection", key="clear-selection", type="tertiary", icon=":material/close:"):
-                shell.select_event(None)
-                st.rerun()
+            # A callback: it runs before the sidebar's box of the selected event is drawn again, the
+            # only time that box's value may be changed.
+            st.button(
+                "Clear selection", key="clear-selection", type="tertiary", icon=":material/close:",
+                on_click=shell.select_event, args=(None,),
+            )  # fmt: skip
     article = shell.cached("reading", shell.view_key(ctx), lambda: article_view.reading_article(a, f))
     if d is not None and d.links and not d.quotes:
         # No stored text cites this event (an imported stream's): its sources, as links.
