@@ -2,7 +2,8 @@
 
 Streamlit lays its sidebar over the page at this width and leaves it open
 after a choice; the page's script closes it once the choice is in the link.
-A tap after choosing a date reaches what it was aimed at; selecting an event
+A date typed in full is taken at once, and a tap after choosing a date
+reaches what it was aimed at; selecting an event
 puts its card and its sentence in the article on screen together; the Events
 page lists date, kind, participants and summary as cards inside 390 px.
 """
@@ -73,7 +74,20 @@ def test_a_choice_in_the_sidebar_closes_it_and_a_tap_after_a_date_reaches_its_ta
     phone.wait_for_function("() => new URLSearchParams(location.search).get('kind') === 'meeting'")
     phone.wait_for_function(SIDEBAR_CLOSED)
 
-    # A date from the calendar: the sidebar closes, and the next tap selects the event tapped.
+    # A date typed in full is taken at once: the calendar that opened over the next widgets closes,
+    # and so does the sidebar; the next tap selects the event tapped.
+    open_sidebar(phone)
+    phone.locator("[data-testid=stSidebar] [data-testid=stDateInput] [data-type=year]").first.tap()  # "From"
+    phone.keyboard.type("20250101")
+    phone.wait_for_function("() => new URLSearchParams(location.search).get('from') === '2025-01-01'")
+    phone.wait_for_function(SIDEBAR_CLOSED)
+    assert phone.locator("[data-testid=stDateInputCalendar]").count() == 0
+    target = phone.locator(f".st-key-list-{MEETING} button")
+    target.scroll_into_view_if_needed()
+    target.tap()
+    phone.wait_for_function(f"() => new URLSearchParams(location.search).get('event') === '{MEETING}'")
+
+    # A date from the calendar: the sidebar closes, and the next tap reaches its button.
     open_sidebar(phone)
     phone.locator("[data-testid=stDateInputCalendarButton]").nth(1).tap()  # "To"
     phone.locator("[data-testid=stDateInputCalendar] [role=gridcell]", has_text="15").first.locator(
@@ -82,10 +96,11 @@ def test_a_choice_in_the_sidebar_closes_it_and_a_tap_after_a_date_reaches_its_ta
     phone.wait_for_function("() => new URLSearchParams(location.search).has('to')")
     phone.wait_for_function(SIDEBAR_CLOSED)
     assert query(phone)["kind"] == ["meeting"]
-    target = phone.locator(f".st-key-list-{MEETING} button")
-    target.scroll_into_view_if_needed()
-    target.tap()
-    phone.wait_for_function(f"() => new URLSearchParams(location.search).get('event') === '{MEETING}'")
+    assert query(phone)["event"] == [MEETING]
+    clear = phone.locator(".st-key-clear-selection button")
+    clear.scroll_into_view_if_needed()
+    clear.tap()
+    phone.wait_for_function("() => !new URLSearchParams(location.search).has('event')")
 
 
 def test_selecting_an_event_puts_its_card_and_its_sentence_on_screen_together(phone, server) -> None:

@@ -39,4 +39,27 @@
     };
   });
   window.addEventListener('popstate', () => { search = location.search; });
+
+  /* --- a date typed in full is taken at once ------------------------------------------------- */
+  /* Focusing a date field opens its calendar below it, over the next widgets, and a typed date */
+  /* is taken only when the field loses focus: the reader's next tap would land on the calendar. */
+  /* Once year, month and day are typed (the field's own hidden date input then holds the date), */
+  /* the calendar's button closes it, as a reader would: the date is taken, the sidebar closes */
+  /* with the choice, and the next tap reaches what it is aimed at. */
+  function calendarOpen() {
+    return !!document.querySelector('[data-testid=stDateInputCalendar]');
+  }
+  document.addEventListener('keyup', (event) => {
+    const field = event.target.closest && event.target.closest('[data-testid=stDateInputField]');
+    if (!field || event.key === 'Tab' || event.key === 'Shift') return;
+    requestAnimationFrame(() => {
+      const widget = field.closest('[data-testid=stDateInput]') || field;
+      const typed = widget.querySelector('input[type=date]');
+      const button = widget.querySelector('[data-testid=stDateInputCalendarButton]');
+      if (!typed || !typed.value || !button || !calendarOpen() || !sidebarCoversPage()) return;
+      /* The first press hands the open calendar to the button, the second closes it. */
+      button.click();
+      requestAnimationFrame(() => { if (calendarOpen()) button.click(); });
+    });
+  }, true);
 })();

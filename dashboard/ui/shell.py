@@ -401,7 +401,7 @@ def copy_network() -> None:
 TOPOJSON_URL = "app/static/topojson/"
 # The Explorer's own script (no data in it), read once per process, not on every run of the page.
 EXPLORER_JS = Path(__file__).with_name("explorer.js").read_text(encoding="utf-8")
-# Every page's script for narrow screens (the sidebar closed after a choice).
+# Every page's script for narrow screens (the sidebar closed after a choice, a typed date taken).
 PHONE_JS = Path(__file__).with_name("phone.js").read_text(encoding="utf-8")
 # The entrypoint and its page run in one thread: the run's context is handed over there,
 # not kept in session state, which Streamlit walks on every run.
