@@ -46,7 +46,7 @@ bench: $(READY)
 	$(BIN)/python bench/run.py --sizes 10000,100000,1000000,10000000 --cold-repeats 1
 	$(BIN)/python bench/load.py --scale 1000000 10000000
 	$(BIN)/python bench/load.py --matrix
-	$(BIN)/python bench/engines.py
+	$(BIN)/python bench/engines.py --sizes seed,1000000  # with the network by its nodes at 1M events
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/drafts.py
 	$(BIN)/python bench/scale.py

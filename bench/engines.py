@@ -7,7 +7,8 @@ tables), then a sequence of filter changes (event kinds, as a reader toggles
 them), each answered with everything the Explorer draws, by the dashboard's
 own view functions (`dashboard.views`): the summary line, the map, the
 timeline, the select box, the list of events, the network of who met whom
-(laid out and drawn) and the reading pane's marked article. Wall time and
+(laid out and drawn) and the reading pane's marked article; and the network alone for each of
+its nodes (actors, countries, groups), which past 20,000 events a reader draws by hand. Wall time and
 this process's CPU per change, medians; Spark's work happens in its JVM, so
 only its wall time is comparable. Writes its section of bench/RESULTS.md.
 """
@@ -76,9 +77,9 @@ def timed(work: Callable[[filters.Filters], object], steps: list[filters.Filters
     return statistics.median(wall), statistics.median(cpu)
 
 
-def network(a: atlas.Atlas, f: filters.Filters) -> object:
+def network(a: atlas.Atlas, f: filters.Filters, mode: str = "actor") -> object:
     """The network of who met whom, laid out and drawn (its figure serialised, as a page sends it)."""
-    return network_figure.network_figure(network_view.network_data(a, f, "actor")).to_dict()
+    return network_figure.network_figure(network_view.network_data(a, f, mode)).to_dict()
 
 
 def explorer(a: atlas.Atlas) -> Callable[[filters.Filters], object]:
@@ -128,10 +129,16 @@ def measure(size: str, n: int, n_spark: int, spark: bool) -> list[str]:
         "timeline": lambda f: timeline.timeline_data(duck, f, 0),
         "select box": lambda f: table.select_choices(duck, f, None),
         "list": lambda f: table.event_list(duck, f, None),
-        "network": lambda f: network(duck, f),
     }
     each = ", ".join(f"{name} {timed(work, steps)[0]:,.0f}" for name, work in parts.items())
     rows.append(f"| {label} | DuckDB, each view (ms) | {each} | | |")
+    # The network by each of its switch's settings (?network=): past AUTO_EVENTS a reader draws it
+    # by hand, and this is what that click costs, pairs counted, laid out and the figure serialised.
+    wall_cpu = {mode: timed(lambda f, m=mode: network(duck, f, m), steps) for mode in network_view.MODES}
+    nets = ", ".join(f"{network_view.MODES[m].lower()} {w:,.0f}" for m, (w, _) in wall_cpu.items())
+    cpus = ", ".join(f"{network_view.MODES[m].lower()} {c:,.0f}" for m, (_, c) in wall_cpu.items())
+    drawn = "drawn on every run" if events <= network_view.AUTO_EVENTS else "drawn when a reader asks"
+    rows.append(f"| {label} | DuckDB, the network by nodes ({drawn}) (ms) | {nets} | {cpus} | |")
     if spark:
         t0 = time.perf_counter()
         sp = atlas.open_atlas(data, "spark")
@@ -158,7 +165,9 @@ def main() -> int:
         f"`bench/engines.py --sizes {args.sizes} --changes {args.changes} --spark-changes {args.spark_changes}`: "
         "per filter change (event kinds, as a reader toggles them), everything the Explorer draws, by the "
         "dashboard's own view functions (summary line, map with hovers, timeline, select box, list of events, "
-        "network of who met whom with its figure, marked article), with no cache; medians. Memory is this process's peak (VmHWM) so far, including "
+        "network of who met whom with its figure up to 20,000 events, marked article), with no cache; medians; "
+        "then the network alone by its nodes (actors, countries, groups; past 20,000 events a reader switches "
+        "it on). Memory is this process's peak (VmHWM) so far, including "
         "the corpus load that builds the store, not a server's.",
         "",
         "| corpus | engine | wall per change (ms) | CPU per change (ms) | peak memory (MB) |",

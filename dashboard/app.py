@@ -255,6 +255,8 @@ def _run() -> None:
     c = shell.load_atlas()
     with st.sidebar:
         st.markdown("### Contact Atlas")
+        # Our code only, no data in it: on a phone a choice closes the sidebar that covers the page.
+        st.html(f"<script>{shell.PHONE_JS}</script>", unsafe_allow_javascript=True)
         if editing:
             _signed_in_as()
     shell.set_context(shell.sidebar(c))

@@ -37,7 +37,10 @@ BETWEEN_PARAM = "between"
 EVENT_PARAM = "event"
 LANES_PARAM = "lanes"
 LANES = ("kind", "actor")
-PARAMS = (*DATE_PARAMS.values(), *SET_PARAMS.values(), BETWEEN_PARAM, EVENT_PARAM, LANES_PARAM)
+NETWORK_PARAM = "network"
+NETWORK = ("actor", "country", "group")  # what the contact network's nodes are; a link may say "countries"
+PARAMS = (*DATE_PARAMS.values(), *SET_PARAMS.values(), BETWEEN_PARAM, EVENT_PARAM, LANES_PARAM, NETWORK_PARAM)
+VIEW_SETTINGS = {"event", "lanes", "network"}  # Filters' fields that say how to show, not what
 MAX_NOTICES = 5  # a link with thousands of junk values gets five notices and a count, not a wall of them
 MAX_SHOWN = 40  # characters of an ignored value quoted back in a notice
 
@@ -72,6 +75,7 @@ class Filters:
     between: tuple[str, str] | None = None
     event: str | None = None  # the selected event; it does not narrow
     lanes: str = "kind"  # how the timeline groups events; it does not narrow
+    network: str = "actor"  # what the network's nodes are; it does not narrow
 
     @classmethod
     def of(cls, **kw: object) -> Filters:
@@ -95,7 +99,7 @@ class Filters:
     @property
     def narrows(self) -> bool:
         """True when any filter (not the selection) is set."""
-        return any(getattr(self, f.name) for f in fields(self) if f.name not in {"event", "lanes"})
+        return any(getattr(self, f.name) for f in fields(self) if f.name not in VIEW_SETTINGS)
 
 
 def descendants(corpus: Corpus, place_ids: Iterable[str]) -> set[str]:
@@ -298,6 +302,16 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
             kw["lanes"] = lanes[-1]
         else:
             notices.append(f"Ignored lanes {_shown(lanes[-1])}: use {' or '.join(LANES)}")
+    network = values(NETWORK_PARAM)
+    if network:
+        wanted = network[-1].strip().lower()
+        wanted = {"countries": "country", "actors": "actor", "groups": "group"}.get(wanted, wanted)
+        if wanted in NETWORK:
+            kw["network"] = wanted
+        else:
+            notices.append(
+                f"Ignored network {_shown(network[-1])}: use {', '.join(NETWORK[:-1])} or {NETWORK[-1]}"
+            )
     unknown = sorted(set(params) - set(PARAMS))
     notices.extend(f"Ignored unknown parameter {_shown(k)}" for k in unknown)
     if len(notices) > MAX_NOTICES:
@@ -331,4 +345,6 @@ def to_query(f: Filters) -> dict[str, list[str]]:
         out[EVENT_PARAM] = [f.event]
     if f.lanes != LANES[0]:
         out[LANES_PARAM] = [f.lanes]
+    if f.network != NETWORK[0]:
+        out[NETWORK_PARAM] = [f.network]
     return out

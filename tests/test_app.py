@@ -333,3 +333,14 @@ def test_a_deployment_that_cannot_say_who_edits_says_why_and_serves_nothing(
     assert not at.exception
     assert [said in e.value for e in at.error] == [True]
     assert not at.sidebar.multiselect
+
+
+def test_clear_selection_under_the_card_clears_it_everywhere() -> None:
+    at = app(event=VISIT)
+    at.run()
+    at.button(key="clear-selection").click().run()
+    assert not at.exception, at.exception
+    assert not [e for e in at.error if "could not be shown" in e.value]
+    assert "event" not in at.query_params
+    assert at.selectbox(key="event").value is None
+    assert any("No event selected." in m.value for m in at.markdown)

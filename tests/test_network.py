@@ -135,6 +135,64 @@ def test_past_its_threshold_the_network_is_drawn_when_a_reader_asks(monkeypatch)
     assert "Alexander Lukashenko — Keith Kellogg: 8 events" in text
 
 
+def network_switch(at):
+    return next(e for e in at.get("button_group") if e.key == "network-mode")
+
+
+def network_text(at) -> list[str]:
+    return next(e for e in at.expander if e.label == "The network as text").text[0].value.splitlines()
+
+
+def test_the_network_switch_is_in_the_link_and_a_fresh_reader_of_it_sees_countries() -> None:
+    from streamlit.testing.v1 import AppTest  # noqa: PLC0415
+
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params["network"] = "countries"  # as a reader would write it
+    at.run()
+    assert not at.exception, at.exception
+    assert network_switch(at).value == "country"
+    assert network_text(at)[0] == "Belarus — United States: 12 events, mostly statement"
+    assert dict(at.query_params) == {"network": "country"}  # the canonical link
+    network_switch(at).set_value("group").run()
+    assert dict(at.query_params) == {"network": "group"}
+    assert network_text(at)[0].startswith("Belarus · people — United States · people")
+    # The link as written, opened afresh: the same switch, the same network.
+    fresh = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    fresh.query_params["network"] = "group"
+    fresh.run()
+    assert network_switch(fresh).value == "group"
+    assert network_text(fresh) == network_text(at)
+    network_switch(at).set_value("actor").run()
+    assert "network" not in at.query_params  # the default leaves the link clean
+
+
+def test_a_bad_network_value_in_the_link_is_named_and_dropped() -> None:
+    from streamlit.testing.v1 import AppTest  # noqa: PLC0415
+
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params["network"] = "galaxies"
+    at.run()
+    assert not at.exception, at.exception
+    notices = [w.value for w in at.warning if "Ignored network 'galaxies'" in w.value]
+    assert len(notices) == 1, notices
+    assert "use actor, country or group" in notices[0]
+    assert network_switch(at).value == "actor"
+    assert "network" not in at.query_params
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"), [("country", "country"), ("Groups", "group"), ("actors", "actor"), ("", "actor")]
+)
+def test_the_network_parameter_reads_plurals_and_is_written_only_when_not_the_default(
+    atlas, given, kept
+) -> None:
+    f, notices = filters.from_query(atlas, {"network": given, "kind": "visit"})
+    assert (f.network, notices) == (kept, [])
+    assert not filters.Filters(network="country").narrows
+    assert filters.to_query(f) == ({"kind": ["visit"]} | ({"network": [kept]} if kept != "actor" else {}))
+    assert set(network_view.MODES) == set(filters.NETWORK)
+
+
 def test_both_engines_count_the_same_network(synth_store) -> None:
     spark_available()
     _c, s = synth_store

@@ -5,17 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import escape, export
-from dashboard.ui import shell
+from dashboard import escape, export, filters
+from dashboard.ui import html, shell
 from dashboard.views import table as table_view
 
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "geojson": "GeoJSON"}
 # The app's public address for the share link in a download; else the address this page was opened at.
 PUBLIC_URL = "CONTACT_ATLAS_PUBLIC_URL"
 TABLE_ROW_HEIGHT = 112  # px: five lines of wrapped text
+MAX_CARDS = 200  # events listed as cards on a phone (every card is sent to every browser)
+# Below 640 px (a phone) the wide table gives way to a list of cards; Streamlit has no server-side
+# viewport width, so both are sent and the browser shows one.
+SWITCH_CSS = """<style>
+@media (max-width: 639.98px) { .st-key-events-wide { display: none; } }
+@media (min-width: 640px) { .st-key-events-cards { display: none; } }
+</style>"""
 
 ctx = shell.context()
 a, f, n = ctx.atlas, ctx.filters, ctx.n
@@ -31,7 +39,9 @@ if n > table_view.MAX_ROWS:
         f"The table shows the first {table_view.MAX_ROWS:,} of {n:,} events; the downloads hold all of them."
     )
 selected_rows = [i for i, eid in enumerate(table["id"]) if eid == f.event]
-st.dataframe(
+st.html(SWITCH_CSS)
+wide = st.container(key="events-wide")
+wide.dataframe(
     table,
     key="table",
     on_select=lambda: shell.on_table_select("table", table["id"].tolist()),
@@ -70,7 +80,21 @@ st.dataframe(
         "quote": st.column_config.TextColumn("Quote", width=200),
     },
 )
-st.caption("Select a row to select its event in every view.")
+wide.caption("Select a row to select its event in every view.")
+
+
+def cards_html() -> str:
+    rows = table.head(MAX_CARDS).to_dict("records")
+    for r in rows:
+        r["href"] = "./?" + urlencode(filters.to_query(f.with_event(r["id"])), doseq=True)
+    return html.event_cards(rows, f.event)
+
+
+with st.container(key="events-cards"):
+    if len(table) > MAX_CARDS:
+        st.caption(f"The first {MAX_CARDS:,} of {n:,} events; narrow the filters, or download them all.")
+    # Keyed by the whole view: each card's link carries the lanes and the network's nodes too.
+    st.html(shell.cached_text("event-cards", f"{shell.view_key(ctx)}&network={f.network}", cards_html))
 
 link_base = os.environ.get(PUBLIC_URL) or st.context.url
 today = dt.datetime.now(dt.UTC).date()

@@ -193,6 +193,26 @@
   document.head.appendChild(style);
 })();
 
+/* On a phone the card sits above the article pane: the sentence is brought up to the pane's */
+/* top edge on screen, and if it still falls below the window, the page scrolls up as far as the */
+/* card's top allows, so the card and the sentence are on screen together. */
+function contactAtlasCardAndSentence(card, mark, pane) {
+  const margin = 8;
+  const top = Math.max(pane.getBoundingClientRect().top, 0);
+  let m = mark.getBoundingClientRect();
+  if (m.top < top || m.bottom > window.innerHeight) {
+    pane.scrollTo({ top: pane.scrollTop + m.top - top - margin, behavior: 'instant' });
+    m = mark.getBoundingClientRect();
+  }
+  const over = m.bottom + margin - window.innerHeight;
+  if (over > 0) {
+    const scroller = document.querySelector('[data-testid=stMain]');
+    const header = document.querySelector('[data-testid=stHeader]');
+    const room = card.getBoundingClientRect().top - (header ? header.getBoundingClientRect().bottom : 0) - margin;
+    if (scroller && room > 0) scroller.scrollBy({ top: Math.min(over, room), behavior: 'instant' });
+  }
+}
+
 /* Scroll the article pane (not the page) to the selected sentence; on a narrow screen, where */
 /* the views are stacked, bring the details card into view as well. */
 window.contactAtlasShow = function (eventId) {
@@ -215,6 +235,7 @@ window.contactAtlasShow = function (eventId) {
     if (card && window.innerWidth < 640) {
       const box = card.getBoundingClientRect();
       if (box.top < 0 || box.bottom > window.innerHeight) card.scrollIntoView({ block: 'start', behavior: 'instant' });
+      if (pane) contactAtlasCardAndSentence(card, el, pane);
     }
     document.body.dataset.shown = eventId;
   }

@@ -29,7 +29,11 @@ LAYOUT_CSS = """<style>
   .st-key-reading > div:has(.st-key-article-pane) { flex: 1 1 auto; min-height: 9rem; display: flex; }
   .st-key-article-pane { height: auto !important; flex: 1 1 auto; }
 }
-@media (max-width: 639.98px) { .st-key-article-pane { height: 55vh !important; } }
+@media (max-width: 639.98px) {
+  .st-key-article-pane { height: 55vh !important; }
+  /* Room below the last paragraph: any sentence, the last one too, can be brought up to the pane's top. */
+  .st-key-article-pane .article-text { padding-bottom: 45vh; }
+}
 .st-key-event-list button { justify-content: flex-start; text-align: left;
   width: 100%; min-height: 0; padding: 0.15rem 0.4rem; }
 .st-key-event-list button p { font-size: 0.9rem; }
@@ -140,9 +144,10 @@ with left:
     head, toggle = st.columns([1, 1], vertical_alignment="bottom")  # room for three choices
     head.subheader("Who met whom", anchor="network")
     mode = toggle.segmented_control(
-        "Nodes", list(network_view.MODES), key="network-mode", default="actor",
+        "Nodes", list(network_view.MODES), key="network-mode", default=f.network,
         format_func=network_view.MODES.get, label_visibility="collapsed", required=True,
-    )  # fmt: skip
+        on_change=shell.copy_network,
+    ) or f.network  # fmt: skip
     # Counting every pair reads the events' participants (no aggregate holds pairs yet): about a
     # second a million events, so past AUTO_EVENTS the network is drawn when a reader asks.
     drawn = n <= network_view.AUTO_EVENTS or st.toggle(
@@ -206,9 +211,12 @@ with right, st.container(key="reading"):
             )
         else:
             st.html(html.details_card(d))
-            if st.button("Clear selection", key="clear-selection", type="tertiary", icon=":material/close:"):
-                shell.select_event(None)
-                st.rerun()
+            # A callback: it runs before the sidebar's box of the selected event is drawn again, the
+            # only time that box's value may be changed.
+            st.button(
+                "Clear selection", key="clear-selection", type="tertiary", icon=":material/close:",
+                on_click=shell.select_event, args=(None,),
+            )  # fmt: skip
     article = shell.cached("reading", shell.view_key(ctx), lambda: article_view.reading_article(a, f))
     if d is not None and d.links and not d.quotes:
         # No stored text cites this event (an imported stream's): its sources, as links.

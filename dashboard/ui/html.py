@@ -139,3 +139,43 @@ def article_heading(title: str, meta: str) -> str:
         f'{CARD_CSS}<div class="article-heading"><h3>{html_text(title)}</h3>'
         f'<div class="article-meta">{html_text(meta)}</div></div>'
     )
+
+
+# --- the Events page on a phone: one card an event ---------------------------------------------
+
+# Shown instead of the wide table below PHONE_PX (the page's CSS switches between the two).
+EVENT_CARDS_CSS = """<style>
+.event-cards { list-style: none; margin: 0 !important; padding: 0 !important; }
+.event-cards li { border: 1px solid #d6d6d6; border-radius: 6px; padding: .5rem .7rem;
+  margin: 0 0 .5rem 0 !important; overflow-wrap: anywhere; }
+.event-cards li.selected { border: 2px solid #111; }
+.event-cards .head { font-size: .88rem; color: #333; margin: 0 0 .15rem 0; }
+.event-cards .head b { color: #111; }
+.event-cards .who { font-size: .92rem; margin: 0 0 .15rem 0; }
+.event-cards .summary { font-size: .98rem; line-height: 1.4; margin: 0 0 .2rem 0; }
+.event-cards .meta { font-size: .82rem; color: #555; margin: 0; }
+.event-cards a { font-size: .88rem; }
+</style>"""
+
+
+def event_cards(rows: Sequence[dict], selected: str | None = None) -> str:
+    """The events as a list of cards: date and kind, participants, summary, then place and trust.
+
+    Each row is a dict with those fields, `id`, and `href` (a link to the event in the Explorer,
+    or ""). Every field is escaped here.
+    """
+    items = []
+    for r in rows:
+        cls = ' class="selected"' if r["id"] == selected else ""
+        meta = " · ".join(str(r[k]) for k in ("place", "trust") if r.get(k))
+        href = r.get("href")
+        link = f' <a href="{html_text(href)}" target="_self">Show in the Explorer</a>' if href else ""
+        items.append(
+            f'<li data-event="{html_text(r["id"])}"{cls}>'
+            f'<p class="head"><b class="date">{html_text(r["date"])}</b> · '
+            f'<span class="kind">{html_text(r["kind"])}</span></p>'
+            f'<p class="who">{html_text(r["participants"]) or "—"}</p>'
+            f'<p class="summary">{html_text(r["summary"])}</p>'
+            f'<p class="meta">{html_text(meta)}{link}</p></li>'
+        )
+    return f'{EVENT_CARDS_CSS}<ul class="event-cards">{"".join(items)}</ul>'

@@ -39,6 +39,7 @@ from dashboard.views import timeline as timeline_view
 
 LOG = logging.getLogger(__name__)
 URL_READ = "_url_read"
+NETWORK_STATE = "network-nodes"  # the network's nodes, kept for every page (the chart's key is "network")
 NOTICES = "_notices"
 BETWEEN_A, BETWEEN_B = "between-a", "between-b"  # the sidebar's two sides of `between`
 T = TypeVar("T")
@@ -105,6 +106,7 @@ def _seed_from_url(a: atlas_mod.Atlas) -> None:
     st.session_state[BETWEEN_A], st.session_state[BETWEEN_B] = f.between or (None, None)
     st.session_state[filters.EVENT_PARAM] = f.event
     st.session_state[filters.LANES_PARAM] = f.lanes
+    st.session_state[NETWORK_STATE] = f.network
     st.session_state[NOTICES] = notices
     st.session_state[URL_READ] = True
 
@@ -118,6 +120,7 @@ def _current() -> Filters:
         between=sides if all(sides) else None,  # one side alone is no filter yet
         event=ss.get(filters.EVENT_PARAM),
         lanes=ss.get(filters.LANES_PARAM) or filters.LANES[0],
+        network=ss.get(NETWORK_STATE) or filters.NETWORK[0],
     )
 
 
@@ -140,11 +143,13 @@ def clear_between() -> None:
 
 
 def filters_key(a: atlas_mod.Atlas, f: Filters) -> str:
-    """The data and the filters as one string (the selection, the lanes and no-op dates left out)."""
+    """The data and the filters as one string (the selection, the lanes, the network's nodes and
+    no-op dates left out)."""
     # `between` is symmetric: both orders of its sides share the views.
     between = tuple(sorted(f.between)) if f.between else None
     same = filters.without_no_ops(
-        replace(f, between=between, event=None, lanes=filters.LANES[0]), *a.date_bounds
+        replace(f, between=between, event=None, lanes=filters.LANES[0], network=filters.NETWORK[0]),
+        *a.date_bounds,
     )
     q = filters.to_query(same)
     return f"{a.root}@{a.fingerprint}?{sorted(q.items())}"
@@ -442,10 +447,17 @@ def copy_lanes() -> None:
     st.session_state[filters.LANES_PARAM] = st.session_state["lanes-widget"]
 
 
+def copy_network() -> None:
+    # Like the lanes: the switch is on one page, its value (and the URL's `network`) on every page.
+    st.session_state[NETWORK_STATE] = st.session_state["network-mode"]
+
+
 # Relative, so it resolves under any page's path and behind any URL prefix.
 TOPOJSON_URL = "app/static/topojson/"
 # The Explorer's own script (no data in it), read once per process, not on every run of the page.
 EXPLORER_JS = Path(__file__).with_name("explorer.js").read_text(encoding="utf-8")
+# Every page's script for narrow screens (the sidebar closed after a choice, a typed date taken).
+PHONE_JS = Path(__file__).with_name("phone.js").read_text(encoding="utf-8")
 # The entrypoint and its page run in one thread: the run's context is handed over there,
 # not kept in session state, which Streamlit walks on every run.
 _RUN = threading.local()
