@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboard import daterange
+from dashboard import daterange, zoom
 from dashboard.arrow import isin
 from dashboard.catalog import Catalog
 from dashboard.model import TAXONOMY, Certainty, Coding, Dataset, is_id
@@ -35,7 +35,8 @@ DATE_PARAMS = {"start": "from", "end": "to"}
 EVENT_PARAM = "event"
 LANES_PARAM = "lanes"
 LANES = ("kind", "actor")
-PARAMS = (*DATE_PARAMS.values(), *SET_PARAMS.values(), EVENT_PARAM, LANES_PARAM)
+# The views' zoom (timeline span, map view) is read by dashboard.zoom; listed here so it is not "unknown".
+PARAMS = (*DATE_PARAMS.values(), *SET_PARAMS.values(), EVENT_PARAM, LANES_PARAM, *zoom.PARAMS)
 MAX_NOTICES = 5  # a link with thousands of junk values gets five notices and a count, not a wall of them
 MAX_SHOWN = 40  # characters of an ignored value quoted back in a notice
 

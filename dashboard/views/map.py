@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from geopy.distance import geodesic
 
-from dashboard import escape, query
+from dashboard import escape, query, zoom
 from dashboard.engines.duckdb import IN_MEMORY_EVENTS
 from dashboard.filters import Filters
 from dashboard.model import TAXONOMY, quad_class
@@ -328,6 +328,57 @@ def step(atlas: Atlas, f: Filters, group: tuple[str, ...], current: str | None) 
         atlas.engine, f, place, None if origin == ANY else origin, None if kind == ANY else kind, current,
         coding,
     )  # fmt: skip
+
+
+def members(atlas: Atlas, f: Filters, group: tuple[str, ...], limit: int) -> list[dict[str, Any]]:
+    """The events of a map mark (`group` as in `step`), latest first, up to `limit`."""
+    kind, place, origin = group[:3]
+    if place.startswith("@"):
+        res, cell = place[1:].split(":", 1)
+        return query.members_in_cluster(atlas.engine, f, int(res), cell, group[3].split("+"), limit)
+    coding = group[3] if len(group) > 3 and group[3] != ANY else None
+    origin_or_none, kind_or_none = (None if origin == ANY else origin), (None if kind == ANY else kind)
+    return query.members_at(atlas.engine, f, place, origin_or_none, kind_or_none, coding, limit)
+
+
+def mark_title(atlas: Atlas, group: tuple[str, ...]) -> str:
+    """What a map mark stands for, in words: 'Minsk', 'Washington → Minsk', 'this cluster'."""
+    _kind, place, origin = group[:3]
+    if place.startswith("@"):
+        res, cell = place[1:].split(":", 1)
+        one = int(res) == query.POINT_RES and cell in atlas.places
+        return atlas.places[cell].name if one else "this cluster"
+    name = atlas.places[place].name if place in atlas.places else place
+    if origin != ANY and origin in atlas.places:
+        return f"{atlas.places[origin].name} → {name}"
+    return name
+
+
+def shows_any(data: MapData, view: str | None) -> bool:
+    """Whether a reader's map view still holds a marker (a filter change may leave none in it)."""
+    box = zoom.map_box(view)
+    if box is None:
+        return True
+    w, s, e, n = box
+    marks = [(data.points["lat"], data.points["lon"])]
+    marks += [(data.routes["lat0"], data.routes["lon0"]), (data.routes["lat1"], data.routes["lon1"])]
+    if data.clusters is not None:
+        marks.append((data.clusters["lat"], data.clusters["lon"]))
+    lat = pd.concat([m[0] for m in marks], ignore_index=True).astype(float)
+    lon = pd.concat([m[1] for m in marks], ignore_index=True).astype(float)
+    inside = (lat >= s) & (lat <= n) & (((lon >= w) & (lon <= e)) | ((lon + 360 >= w) & (lon + 360 <= e)))
+    return bool(inside.any())
+
+
+def view_frame(data: MapData, view: str | None) -> Frame | None:
+    """The frame a `map` view asks for: None as built (the events), the extent for "all", or a box."""
+    if view == "all":
+        return data.extent
+    box = zoom.map_box(view)
+    if box is None:
+        return None
+    w, s, e, n = box
+    return Frame((s, n), (w, e))
 
 
 @functools.lru_cache(maxsize=65536)
