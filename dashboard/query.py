@@ -531,7 +531,9 @@ LIMIT $limit
 """
 
 
-def _members(eng: Engine, f: Filters, cond: str, params: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+def _mark_events(
+    eng: Engine, f: Filters, cond: str, params: dict[str, Any], limit: int
+) -> list[dict[str, Any]]:
     w = where(f)
     return eng.rows(MEMBERS.format(where=w.sql, cond=cond), {**w.params, **params, "limit": limit})
 
@@ -540,7 +542,7 @@ def members_at(
     eng: Engine, f: Filters, point: str, origin: str | None, kind: str | None, coding: str | None, limit: int
 ) -> list[dict[str, Any]]:
     """The events of a map mark (as `step_at` names it), latest first, up to `limit`: a list to pick from."""
-    return _members(eng, f, *_at(point, origin, kind, coding), limit)
+    return _mark_events(eng, f, *_at(point, origin, kind, coding), limit)
 
 
 def _bin(
@@ -577,7 +579,7 @@ def members_bin(
     limit: int,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """The events of a timeline bin, latest first, up to `limit`: a list to pick from."""
-    return _members(eng, f, *_bin(lanes, lane, start, end, coding), limit)
+    return _mark_events(eng, f, *_bin(lanes, lane, start, end, coding), limit)
 
 
 SUMMARY = """
@@ -813,7 +815,7 @@ def members_in_cluster(
     eng: Engine, f: Filters, res: int, cell: str, codings: Sequence[str], limit: int
 ) -> list[dict[str, Any]]:
     """The events of a cluster, latest first, up to `limit`: a list to pick from."""
-    return _members(eng, f, *_in_cluster(res, cell, codings), limit)
+    return _mark_events(eng, f, *_in_cluster(res, cell, codings), limit)
 
 
 # --- who met whom: the contact network -------------------------------------------------------

@@ -128,7 +128,8 @@ def test_the_map_is_framed_on_the_events_with_far_origins_named_at_the_edge(seed
     whole = figures.zoomed_map(frozen, map_view.view_frame(data, "all"), "all").to_dict()["layout"]["geo"]
     assert whole["lonaxis"]["range"] == list(data.extent.lon)
     boxed = map_view.view_frame(data, "26.5,52,29.5,55.5")
-    assert boxed.lon == (26.5, 29.5) and boxed.lat == (52.0, 55.5)
+    assert boxed.lon == (26.5, 29.5)
+    assert boxed.lat == (52.0, 55.5)
     assert map_view.view_frame(data, None) is None
 
 
