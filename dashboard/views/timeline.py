@@ -30,8 +30,8 @@ MARK_COLUMNS = ["event", "kind", "lane", "row", "y", "x0", "x1", "x", "shape", "
 MACHINE_OFFSET = 0.3  # a lane's machine-coded bins sit this far below its human-coded ones, drafts above
 DENSE_SHARE = 0.75  # the first axis frames the shortest span holding this share of the dated events
 DENSE_MAX = 0.6  # … unless that span, with its margin, is most of the whole (then everything is shown)
-DODGE_PX = 15  # same-day marks in a lane sit this far apart (px) at the first axis, on a chart …
-CHART_PX = 700  # … about this wide
+DODGE_PX = 16  # same-day marks in a lane sit this far apart (px) at the first axis, on a plot area …
+CHART_PX = 400  # … about this wide (the timeline beside the article, past its lane names)
 
 
 @dataclass(frozen=True)
