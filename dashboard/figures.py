@@ -628,7 +628,7 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                     ),
                     "hovertemplate": "<b>%{customdata[4]:,} events</b> · %{customdata[5]}<br>"
                     "%{customdata[6]}-coded, from %{customdata[2]} to %{customdata[3]}<br>"
-                    "click to step through them<extra></extra>",
+                    "click to list them<extra></extra>",
                     "name": TAXONOMY[kind].label,
                     "showlegend": False,
                 }

@@ -159,7 +159,7 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
     """Places sized by their events, contacts as arrows into their destination, countries shaded.
 
     Every event drawn sits at its own place (a site at its city): one marker
-    there, whatever the kinds, clicked to step through them latest first
+    there, whatever the kinds, clicked to list them latest first
     (`query.step_at`). A contact is also an arrow from its origin, one per
     (kind, origin, place), or merged across kinds with only the MAX_ROUTES
     busiest drawn when there are more. Events placed only in a country shade
@@ -281,7 +281,7 @@ def _cluster_hover(name: str, r: dict[str, Any], q: list[int]) -> str:
         f" and {more:,} more place{'s' if more > 1 else ''}" if more else ""
     )
     classes = " · ".join(f"{QUADS[k + 1].lower()} {q[k]:,}" for k in range(4) if q[k])
-    tail = "click to step through them, latest first" + ("; zoom in to see each place" if more else "")
+    tail = "click to list them, latest first" + ("; zoom in to see each place" if more else "")
     return "<br>".join([f"{where} · {n:,} event{'s' if n != 1 else ''}", classes, tail])
 
 
@@ -422,7 +422,7 @@ def _place_hover(
             escape.plotly_text(_counted(per_kind)),
             "latest: " + event_line(latest),
             *tail,
-            "click to step through them, latest first",
+            "click to list them, latest first",
         ]
     )
 
@@ -442,7 +442,7 @@ def _route_hover(atlas: Atlas, r: dict[str, Any], latest: dict[str, Any], names:
         [
             f"<b>{r['count']:,} {escape.plotly_text(what)}</b> · {escape.plotly_text(where)}",
             "latest: " + event_line(latest),
-            "click to step through them, latest first",
+            "click to list them, latest first",
         ]
     )
 
