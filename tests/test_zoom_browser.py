@@ -147,7 +147,7 @@ def test_the_zoom_survives_a_selection_and_a_lane_switch_and_opens_from_the_link
     other = browser.new_context(viewport={"width": 1440, "height": 1400}).new_page()
     other.set_default_timeout(30_000)
     other.goto(link)
-    other.wait_for_function(DASHBOARD_PAINTED)
+    other.wait_for_function(DASHBOARD_PAINTED, timeout=90_000)
     wait_axis_on(other, span)
     again = other.evaluate(VISIBLE_BOX)
     assert all(abs(a - b) < 0.1 * width for a, b in zip(again, box, strict=True)), (again, box)

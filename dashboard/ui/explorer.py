@@ -102,10 +102,10 @@ with left:
         z = shell.current_zoom()
         shell.write_url(f)
     fits = mdata.extent != mdata.frame
-    if fits:
+    if fits or z.map:  # "Fit events" also brings a reader's own view back
         zoom_buttons(
-            "map-zoom", {None: "Fit events", "all": "Fit all"}, z.map, shell.set_map_view,
-            "Frame the map on where the events happen, or on everything, far origins included",
+            "map-zoom", {None: "Fit events", "all": "Fit all"} if fits else {None: "Fit events"}, z.map,
+            shell.set_map_view, "Frame the map on where the events happen, or on everything too",
         )  # fmt: skip
     frame = map_view.view_frame(mdata, z.map)
     st.plotly_chart(
@@ -166,7 +166,7 @@ with left:
     choices = {None: "Busiest span"} if tdata.dense else {}
     choices.update({"month": "Latest month", "year": "Latest year", "all": "All"})
     zoom_buttons(
-        "timeline-zoom", choices, z.span, shell.set_span,
+        "timeline-zoom", choices, z.span if z.span or tdata.dense else "all", shell.set_span,
         "Zoom the timeline: where most events are, the latest month or year, or every event",
     )  # fmt: skip
     x_range = timeline_view.time_range(tdata, z.span)
