@@ -321,7 +321,6 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         )
     if data.dense:
         layered += _cluster_labels(data, traces)
-    ext = data.extent
     geo = {
         "projection": {"type": "natural earth"},
         "resolution": 110,
@@ -338,7 +337,6 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         "lataxis": {"range": list(frame.lat)},
         "lonaxis": {"range": list(frame.lon)},
     }
-    fit_all = ext.lat != frame.lat or ext.lon != frame.lon
     layout = {
         "geo": geo,
         "height": height,
@@ -348,7 +346,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
         "clickmode": "event+select",
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0.0},
         "uirevision": "map",
-        "updatemenus": [_fit_buttons(frame, ext)] if fit_all else [],
+        "updatemenus": [],
     }
     if data.dense and data.layers:
         # One button per cluster layer (what each shows: every trace of its layer); the page presses
@@ -451,32 +449,6 @@ def _legend_only(name: str, symbol: str, colour: str, edge: str | None = None) -
     }  # fmt: skip
 
 
-def _fit_buttons(frame: Frame, ext: Frame) -> dict[str, Any]:
-    def fit(f: Frame) -> dict[str, Any]:
-        lat, lon = f.centre
-        return {
-            "geo.lataxis.range": list(f.lat), "geo.lonaxis.range": list(f.lon),
-            "geo.center.lat": lat, "geo.center.lon": lon, "geo.projection.scale": 1,
-            "geo.projection.rotation.lon": lon,
-        }  # fmt: skip
-
-    return {
-        "type": "buttons",
-        "direction": "right",
-        "showactive": False,
-        "x": 0.01,
-        "xanchor": "left",
-        "y": 0.99,
-        "yanchor": "top",
-        "bgcolor": "rgba(255,255,255,0.9)",
-        "font": {"size": 11},
-        "buttons": [
-            {"label": "Fit events", "method": "relayout", "args": [fit(frame)]},
-            {"label": "Fit all", "method": "relayout", "args": [fit(ext)]},
-        ],
-    }
-
-
 def _selected_marks(data: MapData, radius: dict[str, float]) -> list[dict[str, Any]]:
     """A ring round the selected event's place (or its country's outline), and its route drawn bold."""
     place, origin = data.selected or ("", "")
@@ -565,6 +537,40 @@ def freeze(fig: go.Figure) -> FrozenFigure:
     return FrozenFigure(fig.to_dict())
 
 
+def zoomed_timeline(fig: FrozenFigure, x_range: list[str] | None, revision: str) -> FrozenFigure:
+    """The timeline with its date axis on `x_range` (None: every event), cheaply, from the frozen one.
+
+    `revision` names the zoom the page asks for: while it stays the same, Plotly keeps the zoom a
+    reader dragged to (its `uirevision`); when it changes (a zoom button, a link), the range applies.
+    """
+    spec = fig.to_dict()
+    layout = dict(spec["layout"])
+    xaxis = dict(layout.get("xaxis") or {})
+    if x_range is None:
+        xaxis.pop("range", None)
+        xaxis["autorange"] = True
+    else:
+        xaxis["range"], xaxis["autorange"] = list(x_range), False
+    layout["xaxis"], layout["uirevision"] = xaxis, f"timeline:{revision}"
+    return FrozenFigure({**spec, "layout": layout})
+
+
+def zoomed_map(fig: FrozenFigure, frame: Frame | None, revision: str) -> FrozenFigure:
+    """The map framed on `frame` (None: as built), with `revision` as for `zoomed_timeline`."""
+    spec = fig.to_dict()
+    layout = dict(spec["layout"])
+    if frame is not None:
+        lat, lon = frame.centre
+        geo = dict(layout.get("geo") or {})
+        geo["lataxis"] = {**(geo.get("lataxis") or {}), "range": list(frame.lat)}
+        geo["lonaxis"] = {**(geo.get("lonaxis") or {}), "range": list(frame.lon)}
+        geo["center"] = {"lat": lat, "lon": lon}
+        geo["projection"] = {**(geo.get("projection") or {}), "scale": 1, "rotation": {"lon": lon}}
+        layout["geo"] = geo
+    layout["uirevision"] = f"map:{revision}"
+    return FrozenFigure({**spec, "layout": layout})
+
+
 def _figure(traces: list[dict], layout: dict) -> go.Figure:
     # The specs are built here, by hand, from a fixed set of properties: skipping
     # Plotly's per-property validation makes a figure about ten times cheaper to build.
@@ -578,35 +584,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (pd.Series, pd.Index)):
         return value.to_numpy()
     return value
-
-
-def _zoom_buttons(marks: pd.DataFrame) -> list[dict[str, Any]]:
-    """Buttons that zoom the timeline to the latest month or year of what is shown, and back to all."""
-    if marks.empty or marks["x1"].isna().all():
-        return []
-    latest = pd.Timestamp(marks["x1"].max())
-
-    def span(days: int, pad: int) -> list[str]:
-        return [f"{latest - pd.Timedelta(days=days):%Y-%m-%d}", f"{latest + pd.Timedelta(days=pad):%Y-%m-%d}"]
-
-    return [
-        {
-            "type": "buttons",
-            "direction": "right",
-            "showactive": False,
-            "x": 0,
-            "xanchor": "left",
-            "y": 1.0,
-            "yanchor": "bottom",
-            "pad": {"t": 0, "b": 4},
-            "font": {"size": 11},
-            "buttons": [
-                {"label": "Latest month", "method": "relayout", "args": [{"xaxis.range": span(31, 4)}]},
-                {"label": "Latest year", "method": "relayout", "args": [{"xaxis.range": span(366, 15)}]},
-                {"label": "All", "method": "relayout", "args": [{"xaxis.autorange": True}]},
-            ],
-        }
-    ]
 
 
 def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
@@ -651,7 +628,7 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                     ),
                     "hovertemplate": "<b>%{customdata[4]:,} events</b> · %{customdata[5]}<br>"
                     "%{customdata[6]}-coded, from %{customdata[2]} to %{customdata[3]}<br>"
-                    "click to step through them<extra></extra>",
+                    "click to list them<extra></extra>",
                     "name": TAXONOMY[kind].label,
                     "showlegend": False,
                 }
@@ -690,7 +667,7 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                 traces.append(
                     dict(
                         type="scatter",
-                        x=k["x0"],
+                        x=k["x"],  # a day's point, beside the others of its day in its lane
                         y=k["y"],
                         mode="markers",
                         marker={
@@ -709,7 +686,7 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
     if data.selected:
         i = data.selected[0]
         shape = cols["shape"][i]
-        x = x0[i] if shape in ("point", "before") else x0[i] + (x1[i] - x0[i]) / 2
+        x = cols["x"][i] if shape in ("point", "before") else x0[i] + (x1[i] - x0[i]) / 2
         traces.append(
             {
                 "type": "scatter",
@@ -753,7 +730,7 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
             "itemclick": False,
             "itemdoubleclick": False,
         },
-        "margin": {"l": 8, "r": 8, "t": 38, "b": 90 if by_actor else 30},
+        "margin": {"l": 8, "r": 8, "t": 10, "b": 90 if by_actor else 30},
         "font": FONT,
         "barmode": "overlay",
         "dragmode": "zoom",  # drag across a range of dates to zoom into it; "All" or a double click zooms out
@@ -767,7 +744,6 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
             # Ticks say as much as the zoom allows: years, then months, then days.
             "tickformatstops": TIME_TICKS,
         },
-        "updatemenus": _zoom_buttons(marks),
         "yaxis": {
             "tickmode": "array",
             "tickvals": lanes["y"].tolist(),

@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dashboard import daterange
+from dashboard import daterange, zoom
 from dashboard.arrow import isin
 from dashboard.catalog import Catalog
 from dashboard.model import TAXONOMY, ActorKind, Certainty, Coding, Dataset, is_id
@@ -39,7 +39,16 @@ LANES_PARAM = "lanes"
 LANES = ("kind", "actor")
 NETWORK_PARAM = "network"
 NETWORK = ("actor", "country", "group")  # what the contact network's nodes are; a link may say "countries"
-PARAMS = (*DATE_PARAMS.values(), *SET_PARAMS.values(), BETWEEN_PARAM, EVENT_PARAM, LANES_PARAM, NETWORK_PARAM)
+# The views' zoom (timeline span, map view) is read by dashboard.zoom; listed here so it is not "unknown".
+PARAMS = (
+    *DATE_PARAMS.values(),
+    *SET_PARAMS.values(),
+    BETWEEN_PARAM,
+    EVENT_PARAM,
+    LANES_PARAM,
+    NETWORK_PARAM,
+    *zoom.PARAMS,
+)
 VIEW_SETTINGS = {"event", "lanes", "network"}  # Filters' fields that say how to show, not what
 MAX_NOTICES = 5  # a link with thousands of junk values gets five notices and a count, not a wall of them
 MAX_SHOWN = 40  # characters of an ignored value quoted back in a notice

@@ -428,6 +428,53 @@ def bin_range(eng: Engine, f: Filters, lanes: str = "kind", actors: Sequence[str
     return eng.rows(BIN_RANGE.format(rows=rows), params)[0]
 
 
+# Where the events are dense: the shortest run of days (months, from the aggregates) holding at least
+# `share` of the dated events, found over the per-day counts with running sums (no event row leaves the
+# engine). Each day starts a window; its end is the first day where the running count reaches the share.
+DAILY = (
+    f"SELECT {WHEN} AS t, count(*) AS n FROM events AS e "
+    f'WHERE {{where}} AND e."end" IS NOT NULL GROUP BY {WHEN}'
+)
+MONTHLY_AGG = (
+    "SELECT coalesce(c.sm, c.em) AS t, CAST(sum(c.n) AS BIGINT) AS n FROM ({src}) AS c "
+    "WHERE c.dated GROUP BY coalesce(c.sm, c.em)"
+)
+DENSE = """
+WITH d AS ({daily}),
+c AS (SELECT d.t, d.n, sum(d.n) OVER (ORDER BY d.t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto
+      FROM d),
+tot AS (SELECT sum(d.n) AS total FROM d),
+w AS (SELECT a.t AS lo, min(b.t) AS hi
+      FROM c AS a JOIN c AS b ON b.t >= a.t CROSS JOIN tot
+      WHERE b.upto - (a.upto - a.n) >= $share * tot.total
+      GROUP BY a.t)
+SELECT w.lo, w.hi FROM w ORDER BY date_diff('day', w.lo, w.hi), w.lo DESC LIMIT 1
+"""
+
+
+def dense_span(eng: Engine, f: Filters, share: float = 0.75) -> tuple[dt.date, dt.date] | None:
+    """The shortest span of dates holding `share` of the filtered dated events (the latest if several).
+
+    Days from the event rows; whole months (the last one to its end) from the aggregates.
+    None when no event is dated.
+    """
+    if not by_rows(eng, f):
+        src, params = cube(f, aggregates.EVENTS, months=True)
+        rows = eng.rows(DENSE.format(daily=MONTHLY_AGG.format(src=src)), {**params, "share": share})
+        if not rows or rows[0]["lo"] is None:
+            return None
+        return _as_date(rows[0]["lo"]), _month_end(_as_date(rows[0]["hi"]))
+    w = where(f)
+    rows = eng.rows(DENSE.format(daily=DAILY.format(where=w.sql)), {**w.params, "share": share})
+    if not rows or rows[0]["lo"] is None:
+        return None
+    return _as_date(rows[0]["lo"]), _as_date(rows[0]["hi"])
+
+
+def _as_date(value: Any) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def timeline_marks(
     eng: Engine, f: Filters, limit: int, lanes: str = "kind", actors: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
@@ -471,6 +518,20 @@ def _step(eng: Engine, f: Filters, cond: str, params: dict[str, Any], current: s
     return rows[0]["id"] if rows else None
 
 
+def _at(point: str, origin: str | None, kind: str | None, coding: str | None) -> tuple[str, dict[str, Any]]:
+    cond, params = ["e.point = $point"], {"point": point}
+    if origin is not None:
+        cond.append("e.origin_point = $origin")
+        params["origin"] = origin
+    if kind is not None:
+        cond.append("e.kind = $kind")
+        params["kind"] = kind
+    if coding is not None:
+        cond.append("e.coding = $coding")
+        params["coding"] = coding
+    return " AND ".join(cond), params
+
+
 def step_at(
     eng: Engine,
     f: Filters,
@@ -486,17 +547,46 @@ def step_at(
     from `origin`), of one kind or (None) any, of one coding (a point's
     human- and machine-coded events are two marks) or any.
     """
-    cond, params = ["e.point = $point"], {"point": point}
-    if origin is not None:
-        cond.append("e.origin_point = $origin")
-        params["origin"] = origin
-    if kind is not None:
-        cond.append("e.kind = $kind")
-        params["kind"] = kind
+    return _step(eng, f, *_at(point, origin, kind, coding), current)
+
+
+MEMBERS = f"""
+SELECT e.id, e.kind, e.summary, e.start, e."end", e.precision,
+       e.dataset, e.coding, e.suspect, e.num_sources, e.num_articles
+FROM events AS e
+WHERE {{where}} AND {{cond}}
+ORDER BY {STEP_KEY}
+LIMIT $limit
+"""
+
+
+def _mark_events(
+    eng: Engine, f: Filters, cond: str, params: dict[str, Any], limit: int
+) -> list[dict[str, Any]]:
+    w = where(f)
+    return eng.rows(MEMBERS.format(where=w.sql, cond=cond), {**w.params, **params, "limit": limit})
+
+
+def members_at(
+    eng: Engine, f: Filters, point: str, origin: str | None, kind: str | None, coding: str | None, limit: int
+) -> list[dict[str, Any]]:
+    """The events of a map mark (as `step_at` names it), latest first, up to `limit`: a list to pick from."""
+    return _mark_events(eng, f, *_at(point, origin, kind, coding), limit)
+
+
+def _bin(
+    lanes: str, lane: str, start: dt.date, end: dt.date, coding: str | None
+) -> tuple[str, dict[str, Any]]:
+    cond = f"{WHEN} >= $bin_from AND {WHEN} < $bin_to AND " + (
+        "e.id IN (SELECT p.event FROM participants AS p WHERE p.actor = $lane)"
+        if lanes == "actor"
+        else "e.kind = $lane"
+    )
+    params: dict[str, Any] = {"bin_from": start, "bin_to": end, "lane": lane}
     if coding is not None:
-        cond.append("e.coding = $coding")
+        cond += " AND e.coding = $coding"
         params["coding"] = coding
-    return _step(eng, f, " AND ".join(cond), params, current)
+    return cond, params
 
 
 def step_bin(
@@ -510,16 +600,15 @@ def step_bin(
     coding: str | None = None,
 ) -> str | None:
     """The event a click on a timeline bin selects: its events in stepping order, after `current`."""
-    cond = f"{WHEN} >= $bin_from AND {WHEN} < $bin_to AND " + (
-        "e.id IN (SELECT p.event FROM participants AS p WHERE p.actor = $lane)"
-        if lanes == "actor"
-        else "e.kind = $lane"
-    )
-    params: dict[str, Any] = {"bin_from": start, "bin_to": end, "lane": lane}
-    if coding is not None:
-        cond += " AND e.coding = $coding"
-        params["coding"] = coding
-    return _step(eng, f, cond, params, current)
+    return _step(eng, f, *_bin(lanes, lane, start, end, coding), current)
+
+
+def members_bin(
+    eng: Engine, f: Filters, lanes: str, lane: str, start: dt.date, end: dt.date, coding: str | None,
+    limit: int,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The events of a timeline bin, latest first, up to `limit`: a list to pick from."""
+    return _mark_events(eng, f, *_bin(lanes, lane, start, end, coding), limit)
 
 
 SUMMARY = """
@@ -731,11 +820,7 @@ def map_clusters(eng: Engine, f: Filters, codings: Sequence[str]) -> list[dict[s
     return eng.rows(MAP_CLUSTERS.format(where=w.sql), {**w.params, "cluster_codings": sorted(codings)})
 
 
-def step_in_cluster(
-    eng: Engine, f: Filters, res: int, cell: str, codings: Sequence[str], current: str | None
-) -> str | None:
-    """The event a click on a cluster selects: its events of these codings, in stepping order after
-    `current`. `res` POINT_RES: `cell` is one place."""
+def _in_cluster(res: int, cell: str, codings: Sequence[str]) -> tuple[str, dict[str, Any]]:
     if res == POINT_RES:
         cond = "e.point = $cell"
     else:
@@ -744,7 +829,22 @@ def step_in_cluster(
     params = {"res": int(res), "cell": cell, "cluster_codings": sorted(codings)}
     if res == POINT_RES:
         params.pop("res")
-    return _step(eng, f, cond, params, current)
+    return cond, params
+
+
+def step_in_cluster(
+    eng: Engine, f: Filters, res: int, cell: str, codings: Sequence[str], current: str | None
+) -> str | None:
+    """The event a click on a cluster selects: its events of these codings, in stepping order after
+    `current`. `res` POINT_RES: `cell` is one place."""
+    return _step(eng, f, *_in_cluster(res, cell, codings), current)
+
+
+def members_in_cluster(
+    eng: Engine, f: Filters, res: int, cell: str, codings: Sequence[str], limit: int
+) -> list[dict[str, Any]]:
+    """The events of a cluster, latest first, up to `limit`: a list to pick from."""
+    return _mark_events(eng, f, *_in_cluster(res, cell, codings), limit)
 
 
 # --- who met whom: the contact network -------------------------------------------------------

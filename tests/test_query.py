@@ -168,6 +168,10 @@ def test_both_engines_agree_byte_for_byte_on_10000_events(synth_store) -> None:
             step = query.step_at(duck, f, top["place"], None, top["kind"], current)
             assert step == query.step_at(spark, f, top["place"], None, top["kind"], current)
             current = step
+        assert query.members_at(duck, f, top["place"], None, None, None, 60) == query.members_at(
+            spark, f, top["place"], None, None, None, 60
+        )
+        assert query.dense_span(duck, f) == query.dense_span(spark, f)
         b = query.timeline_bins(duck, f, "year")[0]
         until = dt.date(b["bin"].year + 1, 1, 1)
         assert query.step_bin(duck, f, "kind", b["lane"], b["bin"], until, None) == query.step_bin(

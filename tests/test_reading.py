@@ -128,8 +128,7 @@ def test_city_labels_never_cover_each_other_or_a_marker(reader, server) -> None:
     shown = assert_labels_clear(reader)
     assert {"Minsk", "Kyiv", "Moscow"} <= set(shown)
     # "Fit all" brings Washington's contacts into the frame; labels are placed again, still clear.
-    map_plot = reader.locator(".js-plotly-plot").first
-    map_plot.locator(".updatemenu-button", has_text="Fit all").click()
+    reader.get_by_role("button", name="Fit all", exact=True).click()
     reader.wait_for_function(f"() => ({MAP})._fullLayout.geo.lonaxis.range[0] < -77")
     reader.wait_for_function(
         f"() => Array.from(({MAP}).querySelectorAll('.geo text[data-placed]')).length >= 4"
@@ -173,7 +172,7 @@ def test_after_a_map_click_the_card_and_the_sentence_are_in_view(reader, server)
 
 @pytest.mark.parametrize("reader", list(SIZES.values()), indirect=True, ids=list(SIZES))
 def test_after_a_timeline_click_lower_down_the_card_and_the_sentence_stay_in_view(reader, server) -> None:
-    open_explorer(reader, server)
+    open_explorer(reader, server, "span=all")  # Pompeo's 2020 visit: outside the busiest span
     timeline = reader.locator(".js-plotly-plot").nth(1)
     timeline.scroll_into_view_if_needed()
     mark = reader.evaluate(

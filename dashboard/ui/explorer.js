@@ -164,10 +164,86 @@
     later();
   }
 
+  /* --- a reader's zoom reaches the server (and the link) --------------------------------------- */
+  /* After a drag or scroll zoom, the chart's new range goes to the server through the zoom bridge */
+  /* (a component that hands it over as a trigger value); the server keeps it, redraws at it, and */
+  /* writes it into the URL with the filters, so a later rerun never drops it. */
+  function day(value, up) {
+    const s = String(value).trim().replace(' ', 'T').replace(/(\.\d{3})\d+/, '$1');
+    const d = new Date(s.length <= 10 ? s + 'T00:00:00Z' : s + 'Z');
+    if (isNaN(d)) return null;
+    if (up && (d.getUTCHours() || d.getUTCMinutes() || d.getUTCSeconds() || d.getUTCMilliseconds())) {
+      d.setUTCDate(d.getUTCDate() + 1);
+    }
+    return d.toISOString().slice(0, 10);
+  }
+
+  /* The map's visible edges (west, south, east, north): the plot area's edges, unprojected. */
+  function visibleBox(gd) {
+    const sub = gd._fullLayout && gd._fullLayout.geo && gd._fullLayout.geo._subplot;
+    const bg = gd.querySelector('.geo .layer.bg rect');
+    if (!sub || !sub.projection || !bg) return null;
+    const proj = sub.projection;
+    const x = +bg.getAttribute('x') || 0, y = +bg.getAttribute('y') || 0;
+    const w = +bg.getAttribute('width'), h = +bg.getAttribute('height');
+    if (!w || !h) return null;
+    const at = (px, py) => proj.invert([px, py]) || [NaN, NaN];
+    const clamp = (v, lo, hi, fallback) => (isFinite(v) ? Math.min(Math.max(v, lo), hi) : fallback);
+    const west = clamp(at(x, y + h / 2)[0], -360, 360, -180);
+    const east = clamp(at(x + w, y + h / 2)[0], -360, 360, 180);
+    const north = clamp(at(x + w / 2, y)[1], -90, 90, 90);
+    const south = clamp(at(x + w / 2, y + h)[1], -90, 90, -90);
+    if (!(west < east && south < north)) return null;
+    return [west, south, east, north];
+  }
+  window.contactAtlasVisibleBox = visibleBox;
+
+  function reportZoom(gd, chart) {
+    const send = window.__caZoomSend;
+    const now = window.__caZoomNow || {};
+    if (!send || !gd._fullLayout) return;
+    if (chart === 'timeline') {
+      const r = gd._fullLayout.xaxis && gd._fullLayout.xaxis.range;
+      if (!r) return;
+      const lo = day(r[0], false), hi = day(r[1], true);
+      const was = now.timeline;
+      if (!lo || !hi || (was && was[0] === lo && was[1] === hi)) return;
+      send({ chart, range: [lo, hi] });
+    } else {
+      const box = visibleBox(gd);
+      const was = now.map;
+      if (!box) return;
+      if (was) {
+        const tol = 0.02 * Math.max(was[2] - was[0], was[3] - was[1], 0.1);
+        if (box.every((v, i) => Math.abs(v - was[i]) < tol)) return;
+      }
+      send({ chart, box });
+    }
+  }
+
+  function hookZoom(gd, chart) {
+    if (gd.__zoomHooked || typeof gd.on !== 'function') return;
+    gd.__zoomHooked = true;
+    let timer = null;
+    gd.on('plotly_relayout', (ev) => {
+      const prefix = chart === 'map' ? 'geo' : 'xaxis';
+      if (!Object.keys(ev || {}).some((k) => k.startsWith(prefix))) return;
+      /* A scroll zoom is many relayouts: report once it settles. */
+      clearTimeout(timer);
+      timer = setTimeout(() => reportZoom(gd, chart), 300);
+    });
+  }
+
   function scan() {
     document.querySelectorAll('.js-plotly-plot').forEach((gd) => {
-      if (gd._fullLayout && gd._fullLayout.geo) hook(gd, placeLabels);
-      else if (gd._fullLayout && gd._fullLayout.meta && gd._fullLayout.meta.network) hook(gd, placeNetworkLabels);
+      const fl = gd._fullLayout;
+      if (fl && fl.geo) { hook(gd, placeLabels); hookZoom(gd, 'map'); }
+      else if (fl && fl.meta && fl.meta.network) hook(gd, placeNetworkLabels);
+      else if (fl && fl.xaxis && fl.xaxis.type === 'date') hookZoom(gd, 'timeline');
+      /* The mode bar shows on hover, for the mouse; the buttons above each chart serve the keyboard. */
+      gd.querySelectorAll('.modebar-btn, .modebar button, .modebar a').forEach((b) => {
+        if (b.getAttribute('tabindex') !== '-1') b.setAttribute('tabindex', '-1');
+      });
     });
   }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -34,9 +35,12 @@ LAYOUT_CSS = """<style>
   /* Room below the last paragraph: any sentence, the last one too, can be brought up to the pane's top. */
   .st-key-article-pane .article-text { padding-bottom: 45vh; }
 }
-.st-key-event-list button { justify-content: flex-start; text-align: left;
+.st-key-event-list button, .st-key-mark-list button {
+  justify-content: flex-start; text-align: left;
   width: 100%; min-height: 0; padding: 0.15rem 0.4rem; }
-.st-key-event-list button p { font-size: 0.9rem; }
+.st-key-event-list button p, .st-key-mark-list button p { font-size: 0.9rem; }
+.st-key-map-zoom button, .st-key-timeline-zoom button { min-height: 0; padding: 0.1rem 0.6rem; }
+.st-key-map-zoom button p, .st-key-timeline-zoom button p { font-size: 0.85rem; }
 .marks-selected-only mark.ev:not(.selected) { background: none; border-bottom: 0; }
 </style>"""
 
@@ -54,6 +58,35 @@ def event_buttons(
             )  # fmt: skip
 
 
+def zoom_buttons(
+    key: str,
+    choices: dict[str | None, str],
+    current: str | None,
+    choose: Callable[[str | None], None],
+    tip: str,
+) -> None:
+    """A chart's zoom choices as a row of buttons (Tab reaches each, Enter or Space presses it); the
+    chosen one is marked, none when the reader zoomed by hand."""
+    with st.container(key=key, horizontal=True, gap="small"):
+        for value, label in choices.items():
+            st.button(
+                label, key=f"{key}-{value or 'default'}", type="primary" if value == current else "secondary",
+                on_click=choose, args=(value,), help=tip,
+            )  # fmt: skip
+
+
+def show_picked(picked: tuple[str, list[tuple[str, str]], bool]) -> None:
+    """The clicked mark's events, one button each: one click reaches any of them."""
+    title, events, more = picked
+    head, close = st.columns([5, 1], vertical_alignment="center")
+    head.markdown(
+        f"**{'The latest ' if more else ''}{len(events):,} events at {escape.markdown_text(title)}**"
+        ": pick one"
+    )
+    close.button("Close", key="close-picked", type="tertiary", on_click=shell.close_picked)
+    event_buttons("mark-list", "mark", events, ctx.filters.event, height=min(44 + 34 * len(events), 280))
+
+
 ctx = shell.context()
 a, f, n = ctx.atlas, ctx.filters, ctx.n
 
@@ -68,15 +101,36 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     st.subheader("Map of contacts", anchor=False)
     mdata = shell.map_data(ctx)
+    z = shell.current_zoom()
+    if z.map and not map_view.shows_any(mdata, z.map):
+        shell.set_map_view(None)  # the filters left nothing in the reader's view: frame the events again
+        z = shell.current_zoom()
+        shell.write_url(f)
+    fits = mdata.extent != mdata.frame
+    if fits or z.map:  # "Fit events" also brings a reader's own view back
+        zoom_buttons(
+            "map-zoom", {None: "Fit events", "all": "Fit all"} if fits else {None: "Fit events"}, z.map,
+            shell.set_map_view, "Frame the map on where the events happen, or on everything too",
+        )  # fmt: skip
+    frame = map_view.view_frame(mdata, z.map)
     st.plotly_chart(
-        shell.chart("map", ctx, lambda: figures.map_figure(mdata)),
+        figures.zoomed_map(
+            shell.chart("map", ctx, lambda: figures.map_figure(mdata)),
+            frame,
+            f"{z.map or 'events'}:{frame or mdata.frame}",
+        ),
         key="map",
         on_select=shell.on_map_select,
         selection_mode="points",
-        config={"topojsonURL": shell.TOPOJSON_URL, "displaylogo": False, "scrollZoom": True},
-    )
+        config={
+            "topojsonURL": shell.TOPOJSON_URL, "displaylogo": False, "scrollZoom": True, "showTips": False,
+        },
+    )  # fmt: skip
+    picked = shell.picked_events(ctx)
+    if picked is not None and st.session_state.get(shell.PICKED, ("",))[0] == "map":
+        show_picked(picked)
     notes = [
-        "One marker per place (a site at its city), clicked to step through its events, latest first; "
+        "One marker per place (a site at its city): a click selects its latest event and lists the others; "
         "arrows point from a contact's origin to its place; a shaded country holds events known only "
         "to the country."
     ]
@@ -110,21 +164,43 @@ with left:
         label_visibility="collapsed", on_change=shell.copy_lanes, required=True,
     )  # fmt: skip
     tdata = shell.timeline_data(ctx)
+    if z.span and not timeline_view.shows_any(tdata, z.span):
+        shell.set_span(None)  # the filters left nothing in the reader's span: where the events are, again
+        z = shell.current_zoom()
+        shell.write_url(f)
+    choices = {None: "Busiest span"} if tdata.dense else {}
+    choices.update({"month": "Latest month", "year": "Latest year", "all": "All"})
+    zoom_buttons(
+        "timeline-zoom", choices, z.span if z.span or tdata.dense else "all", shell.set_span,
+        "Zoom the timeline: where most events are, the latest month or year, or every event",
+    )  # fmt: skip
+    x_range = timeline_view.time_range(tdata, z.span)
     st.plotly_chart(
-        shell.chart("timeline", ctx, lambda: figures.timeline_figure(tdata)),
+        figures.zoomed_timeline(
+            shell.chart("timeline", ctx, lambda: figures.timeline_figure(tdata)),
+            x_range,
+            f"{z.span or 'dense'}:{x_range}",
+        ),
         key="timeline",
         on_select=shell.on_timeline_select,
         selection_mode="points",
-        # No mode bar: it covers the zoom buttons, which do what a reader needs from it.
-        config={"displaylogo": False, "displayModeBar": False},
+        # No mode bar: the buttons above do what a reader needs from it.
+        config={"displaylogo": False, "displayModeBar": False, "showTips": False},
     )
+    if picked is not None and st.session_state.get(shell.PICKED, ("",))[0] == "bin":
+        show_picked(picked)
     if tdata.binned:
-        notes = [f"{n:,} events, counted by {tdata.binned}: click a circle to step through its events."]
+        notes = [f"{n:,} events, counted by {tdata.binned}: click a circle to list its events."]
     else:
         notes = [
-            "Points are days; bars cover a month, a year or a span; "
+            "Points are days (a day's events side by side); bars cover a month, a year or a span; "
             "◀ marks an event known only to be before that date."
         ]
+    if tdata.outside and z.span is None:
+        notes.append(
+            f"Framed where most events are: {tdata.outside:,} earlier or later "
+            f"{'event is' if tdata.outside == 1 else 'events are'} outside it (All shows them)."
+        )
     if tdata.hidden_lanes:
         notes.append(
             f"The {timeline_view.MAX_LANES} busiest actors are shown; {tdata.hidden_lanes:,} more are not."
@@ -256,6 +332,10 @@ def on_network_select(mode: str) -> None:
                 st.session_state[key] = values
         return
 
+
+# What the charts show now, so the page script reports a reader's zoom only when it differs.
+drawn = frame or mdata.frame
+shell.zoom_bridge({"timeline": x_range, "map": [drawn.lon[0], drawn.lat[0], drawn.lon[1], drawn.lat[1]]})
 
 # Our code only (the event id is JSON-encoded); scrolls the pane to the selected sentence.
 st.html(

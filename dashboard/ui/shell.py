@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import atlas as atlas_mod
-from dashboard import escape, figures, filters, memo, query
+from dashboard import escape, figures, filters, memo, query, zoom
 from dashboard.countries import country_name
 from dashboard.filters import DATE_MAX, DATE_MIN, Filters
 from dashboard.model import TAXONOMY, Certainty
@@ -42,6 +42,11 @@ URL_READ = "_url_read"
 NETWORK_STATE = "network-nodes"  # the network's nodes, kept for every page (the chart's key is "network")
 NOTICES = "_notices"
 BETWEEN_A, BETWEEN_B = "between-a", "between-b"  # the sidebar's two sides of `between`
+# The views' zoom (dashboard.zoom): kept per session like the filters, written to the URL with them.
+SPAN_KEY = "_span"
+MAP_KEY = "_mapview"
+PICKED = "_picked"  # the map mark or timeline bin whose events are listed to pick from
+ZOOM_SYNC = "zoom-sync"  # the bridge that tells the server of a reader's drag-zoom
 T = TypeVar("T")
 
 # Every view's result and figure, for every reader of this server, within this many bytes.
@@ -107,7 +112,9 @@ def _seed_from_url(a: atlas_mod.Atlas) -> None:
     st.session_state[filters.EVENT_PARAM] = f.event
     st.session_state[filters.LANES_PARAM] = f.lanes
     st.session_state[NETWORK_STATE] = f.network
-    st.session_state[NOTICES] = notices
+    z, zoom_notices = zoom.from_query(params)
+    st.session_state[SPAN_KEY], st.session_state[MAP_KEY] = z.span, z.map
+    st.session_state[NOTICES] = notices + zoom_notices
     st.session_state[URL_READ] = True
 
 
@@ -347,9 +354,41 @@ def timeline_data(ctx: Context) -> timeline_view.TimelineData:
     return timeline_view.timeline_selection(ctx.atlas, base, f.lanes, f.event)
 
 
+def current_zoom() -> zoom.Zoom:
+    """The timeline's span and the map's view this session asks for."""
+    return zoom.Zoom(span=st.session_state.get(SPAN_KEY), map=st.session_state.get(MAP_KEY))
+
+
+def set_span(span: str | None) -> None:
+    """Callback (a zoom button): the timeline's span; the figure and the URL follow on this run."""
+    st.session_state[SPAN_KEY] = span
+
+
+def set_map_view(view: str | None) -> None:
+    """Callback (a fit button): the map's view."""
+    st.session_state[MAP_KEY] = view
+
+
+def on_zoomed() -> None:
+    """Callback: a reader dragged or scrolled a chart's zoom; the page script reports the new range."""
+    state = st.session_state.get(ZOOM_SYNC) or {}
+    got = state.get("zoomed") if hasattr(state, "get") else None
+    if not isinstance(got, dict):
+        return
+    try:
+        if got.get("chart") == "timeline":
+            lo, hi = got["range"]
+            st.session_state[SPAN_KEY] = zoom.span_of(str(lo), str(hi))
+        elif got.get("chart") == "map":
+            w, s, e, n = (float(x) for x in got["box"])
+            st.session_state[MAP_KEY] = zoom.parse_map(zoom.box_of(w, s, e, n))
+    except (KeyError, TypeError, ValueError):
+        LOG.info("ignored a zoom report: %r", got)  # our own script's message; nothing to tell a reader
+
+
 def write_url(f: Filters) -> None:
-    """Make the address bar say exactly this view, and nothing else."""
-    want = filters.to_query(f)
+    """Make the address bar say exactly this view (filters, selection and zoom), and nothing else."""
+    want = {**filters.to_query(f), **zoom.to_query(current_zoom())}
     have = {k: st.query_params.get_all(k) for k in st.query_params}
     if have != want:
         st.query_params.from_dict(want)
@@ -411,28 +450,60 @@ def _points(key: str) -> list[dict]:
 
 
 def on_timeline_select() -> None:
-    """Callback: a timeline mark carries its event id; a bin steps through its events."""
+    """Callback: a timeline mark carries its event id; a bin selects its latest and lists its events."""
     ctx = context()
     for p in _points("timeline"):
         data = [str(x) for x in p["customdata"]]
         if data[0] == timeline_view.BIN:
             _, lane, start, end = data[:4]
             coding = data[6] if len(data) > 6 else None
-            select_event(
-                timeline_view.step_bin(ctx.atlas, ctx.filters, lane, start, end, ctx.filters.event, coding)
-            )
+            st.session_state[PICKED] = ("bin", lane, start, end, coding or "")
+            select_event(timeline_view.step_bin(ctx.atlas, ctx.filters, lane, start, end, None, coding))
         else:
             select_event(data[0])
         return
 
 
 def on_map_select() -> None:
-    """Callback: a map marker is a group of events; each click steps through it."""
+    """Callback: a map marker is a group of events: its latest is selected and, if it holds more, all
+    are listed beside the map, one click each."""
     ctx = context()
     for p in _points("map"):
         group = tuple(str(x) for x in p["customdata"][:4])
-        select_event(map_view.step(ctx.atlas, ctx.filters, group, ctx.filters.event))
+        st.session_state[PICKED] = ("map", *group)
+        select_event(map_view.step(ctx.atlas, ctx.filters, group, None))
         return
+
+
+MAX_PICK = 50  # events listed for one mark; a reader narrows the filters to reach the others
+
+
+def picked_events(ctx: Context) -> tuple[str, list[tuple[str, str]], bool] | None:
+    """The clicked mark's events as a list to pick from: (what the mark is, [(id, label)], more than
+    listed); None when no mark was clicked or it holds one event."""
+    picked = st.session_state.get(PICKED)
+    if not picked:
+        return None
+    a, f = ctx.atlas, ctx.filters
+
+    def build() -> tuple[str, list[tuple[str, str]], bool]:
+        if picked[0] == "map":
+            group = tuple(picked[1:])
+            rows = map_view.members(a, f, group, MAX_PICK + 1)
+            title = map_view.mark_title(a, group)
+        else:
+            _, lane, start, end, coding = picked
+            rows = timeline_view.bin_members(a, f, lane, start, end, coding or None, MAX_PICK + 1)
+            name = a.actors[lane].name if f.lanes == "actor" and lane in a.actors else TAXONOMY.get(lane)
+            title = f"{getattr(name, 'label', name) or lane}, {start[:10]} to {end[:10]}"
+        return title, [(r["id"], labels.list_label(r)) for r in rows[:MAX_PICK]], len(rows) > MAX_PICK
+
+    title, events, more = cached("picked", f"{ctx.key}&lanes={f.lanes}&picked={'|'.join(picked)}", build)
+    return (title, events, more) if len(events) > 1 else None
+
+
+def close_picked() -> None:
+    st.session_state[PICKED] = None
 
 
 def on_table_select(key: str, ids: list[str]) -> None:
@@ -450,6 +521,22 @@ def copy_lanes() -> None:
 def copy_network() -> None:
     # Like the lanes: the switch is on one page, its value (and the URL's `network`) on every page.
     st.session_state[NETWORK_STATE] = st.session_state["network-mode"]
+
+
+# The bridge from the page script to the server: a drag-zoom on a chart comes back as a trigger value
+# (Streamlit's documented component API); it draws nothing and has nothing to focus.
+ZOOM_BRIDGE = st.components.v2.component(
+    "contact_atlas_zoom",
+    js="""export default function ({ data, setTriggerValue }) {
+  window.__caZoomNow = data;
+  window.__caZoomSend = (value) => setTriggerValue('zoomed', value);
+}""",
+)
+
+
+def zoom_bridge(now: dict[str, Any]) -> None:
+    """Mount the bridge; `now` tells the page script the ranges the server drew (to report changes only)."""
+    ZOOM_BRIDGE(key=ZOOM_SYNC, data=now, on_zoomed_change=on_zoomed, height=0)
 
 
 # Relative, so it resolves under any page's path and behind any URL prefix.

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from geopy.distance import geodesic
 
-from dashboard import escape, query
+from dashboard import escape, query, zoom
 from dashboard.engines.duckdb import IN_MEMORY_EVENTS
 from dashboard.filters import Filters
 from dashboard.model import TAXONOMY, quad_class
@@ -159,7 +159,7 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
     """Places sized by their events, contacts as arrows into their destination, countries shaded.
 
     Every event drawn sits at its own place (a site at its city): one marker
-    there, whatever the kinds, clicked to step through them latest first
+    there, whatever the kinds, clicked to list them latest first
     (`query.step_at`). A contact is also an arrow from its origin, one per
     (kind, origin, place), or merged across kinds with only the MAX_ROUTES
     busiest drawn when there are more. Events placed only in a country shade
@@ -281,7 +281,7 @@ def _cluster_hover(name: str, r: dict[str, Any], q: list[int]) -> str:
         f" and {more:,} more place{'s' if more > 1 else ''}" if more else ""
     )
     classes = " · ".join(f"{QUADS[k + 1].lower()} {q[k]:,}" for k in range(4) if q[k])
-    tail = "click to step through them, latest first" + ("; zoom in to see each place" if more else "")
+    tail = "click to list them, latest first" + ("; zoom in to see each place" if more else "")
     return "<br>".join([f"{where} · {n:,} event{'s' if n != 1 else ''}", classes, tail])
 
 
@@ -330,6 +330,57 @@ def step(atlas: Atlas, f: Filters, group: tuple[str, ...], current: str | None) 
     )  # fmt: skip
 
 
+def members(atlas: Atlas, f: Filters, group: tuple[str, ...], limit: int) -> list[dict[str, Any]]:
+    """The events of a map mark (`group` as in `step`), latest first, up to `limit`."""
+    kind, place, origin = group[:3]
+    if place.startswith("@"):
+        res, cell = place[1:].split(":", 1)
+        return query.members_in_cluster(atlas.engine, f, int(res), cell, group[3].split("+"), limit)
+    coding = group[3] if len(group) > 3 and group[3] != ANY else None
+    origin_or_none, kind_or_none = (None if origin == ANY else origin), (None if kind == ANY else kind)
+    return query.members_at(atlas.engine, f, place, origin_or_none, kind_or_none, coding, limit)
+
+
+def mark_title(atlas: Atlas, group: tuple[str, ...]) -> str:
+    """What a map mark stands for, in words: 'Minsk', 'Washington → Minsk', 'this cluster'."""
+    _kind, place, origin = group[:3]
+    if place.startswith("@"):
+        res, cell = place[1:].split(":", 1)
+        one = int(res) == query.POINT_RES and cell in atlas.places
+        return atlas.places[cell].name if one else "this cluster"
+    name = atlas.places[place].name if place in atlas.places else place
+    if origin != ANY and origin in atlas.places:
+        return f"{atlas.places[origin].name} → {name}"
+    return name
+
+
+def shows_any(data: MapData, view: str | None) -> bool:
+    """Whether a reader's map view still holds a marker (a filter change may leave none in it)."""
+    box = zoom.map_box(view)
+    if box is None:
+        return True
+    w, s, e, n = box
+    marks = [(data.points["lat"], data.points["lon"])]
+    marks += [(data.routes["lat0"], data.routes["lon0"]), (data.routes["lat1"], data.routes["lon1"])]
+    if data.clusters is not None:
+        marks.append((data.clusters["lat"], data.clusters["lon"]))
+    lat = pd.concat([m[0] for m in marks], ignore_index=True).astype(float)
+    lon = pd.concat([m[1] for m in marks], ignore_index=True).astype(float)
+    inside = (lat >= s) & (lat <= n) & (((lon >= w) & (lon <= e)) | ((lon + 360 >= w) & (lon + 360 <= e)))
+    return bool(inside.any())
+
+
+def view_frame(data: MapData, view: str | None) -> Frame | None:
+    """The frame a `map` view asks for: None as built (the events), the extent for "all", or a box."""
+    if view == "all":
+        return data.extent
+    box = zoom.map_box(view)
+    if box is None:
+        return None
+    w, s, e, n = box
+    return Frame((s, n), (w, e))
+
+
 @functools.lru_cache(maxsize=65536)
 def _km(lat0: float, lon0: float, lat1: float, lon1: float) -> int:
     # Routes repeat across reruns; geodesic is exact but not cheap.
@@ -371,7 +422,7 @@ def _place_hover(
             escape.plotly_text(_counted(per_kind)),
             "latest: " + event_line(latest),
             *tail,
-            "click to step through them, latest first",
+            "click to list them, latest first",
         ]
     )
 
@@ -391,7 +442,7 @@ def _route_hover(atlas: Atlas, r: dict[str, Any], latest: dict[str, Any], names:
         [
             f"<b>{r['count']:,} {escape.plotly_text(what)}</b> · {escape.plotly_text(where)}",
             "latest: " + event_line(latest),
-            "click to step through them, latest first",
+            "click to list them, latest first",
         ]
     )
 

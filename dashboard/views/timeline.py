@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from dashboard import escape, query
+from dashboard import escape, query, zoom
 from dashboard.filters import Filters
 from dashboard.model import TAXONOMY
 from dashboard.views.labels import date_label, participant_names, wrap_html
@@ -26,8 +26,12 @@ MAX_MARKS = 500  # timeline marks a reader can tell apart; beyond, events are bi
 MAX_LANES = 20  # lanes when grouping by actor: the busiest actors
 MAX_ACTOR_ROWS = 3  # rows in an actor's lane; beyond, marks share rows
 BIN = "@bin"  # customdata tag of a binned mark
-MARK_COLUMNS = ["event", "kind", "lane", "row", "y", "x0", "x1", "shape", "hover", "count", "coding"]
+MARK_COLUMNS = ["event", "kind", "lane", "row", "y", "x0", "x1", "x", "shape", "hover", "count", "coding"]
 MACHINE_OFFSET = 0.3  # a lane's machine-coded bins sit this far below its human-coded ones, drafts above
+DENSE_SHARE = 0.75  # the first axis frames the shortest span holding this share of the dated events
+DENSE_MAX = 0.6  # … unless that span, with its margin, is most of the whole (then everything is shown)
+DODGE_PX = 16  # same-day marks in a lane sit this far apart (px) at the first axis, on a plot area …
+CHART_PX = 400  # … about this wide (the timeline beside the article, past its lane names)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class TimelineData:
     binned: str | None = None  # the bin width ("month", "quarter", "year") when binned
     hidden_lanes: int = 0  # actor lanes beyond MAX_LANES, not drawn
     selected: list[int] = field(default_factory=list)  # rows of `marks` holding the selected event
+    dense: tuple[str, str] | None = None  # the first axis range (ISO dates): where events are dense
+    outside: int = 0  # dated events outside `dense`, shown by "All"
 
 
 def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
@@ -60,8 +66,10 @@ def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
         label_of = {k: v.label for k, v in TAXONOMY.items()}
     # How many marks, from the aggregates: the events themselves are read only when few.
     span = query.bin_range(eng, f, lanes, actors)
+    dense = _dense(atlas, f, span, undated)
     if span["n"] > MAX_MARKS:
-        return _binned(atlas, f, label_of, undated, actors, hidden, span)
+        binned = _binned(atlas, f, label_of, undated, actors, hidden, span)
+        return replace(binned, dense=dense[0], outside=dense[1])
     rows = query.timeline_marks(eng, f, MAX_MARKS + 1, lanes, actors)
     # At most MAX_MARKS rows: laid out in plain Python (days as ordinals), one frame built at the end.
     marks = []
@@ -77,6 +85,7 @@ def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
     span_days = max(max(m["d1"] for m in marks) - min(m["d0"] for m in marks), 30) if marks else 30
     pad = span_days * 0.015
     ends_of: dict[str, list[float]] = {}
+    load_of: dict[str, dict[int, int]] = {}  # marks sharing each row of a full lane
     # Up to twenty actors' lanes: a few rows each keeps the chart's height bounded.
     cap = MAX_ACTOR_ROWS if lanes == "actor" else len(marks) + 1
     for m in marks:
@@ -91,10 +100,13 @@ def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
             if len(ends) < cap:
                 ends.append(x1)
                 m["row"] = len(ends) - 1
-            else:  # a full lane: share the row that frees up first
-                i = min(range(len(ends)), key=ends.__getitem__)
+            else:  # a full lane: share the row that frees up first, the least crowded of equals
+                load = load_of.setdefault(m["lane"], {})
+                i = min(range(len(ends)), key=lambda k: (ends[k], load.get(k, 0)))
                 ends[i], m["row"] = max(ends[i], x1), i
+                load[i] = load.get(i, 0) + 1
     lane_rows = {lane: len(ends) for lane, ends in ends_of.items()}
+    _dodge(marks, dense[0], span_days)
     x0s = pd.to_datetime([dt.date.fromordinal(m["d0"]) for m in marks])
     lane_table, base = _stack_lanes(
         pd.DataFrame({"lane": [m["lane"] for m in marks], "x0": x0s}), label_of, lane_rows, lanes
@@ -109,6 +121,8 @@ def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
             "y": [base[m["lane"]] + m["row"] for m in marks],
             "x0": x0s,
             "x1": pd.to_datetime([dt.date.fromordinal(m["d1"]) for m in marks]),
+            "x": pd.to_datetime([dt.date.fromordinal(m["d0"]) for m in marks])
+            + pd.to_timedelta([m.get("dx", 0.0) for m in marks], unit="D"),
             "shape": [m["shape"] for m in marks],
             "hover": [
                 "<br>".join(
@@ -129,7 +143,47 @@ def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
         },
         columns=MARK_COLUMNS,
     )
-    return TimelineData(out, lane_table, undated, None, hidden)
+    return TimelineData(out, lane_table, undated, None, hidden, dense=dense[0], outside=dense[1])
+
+
+Dense = tuple[tuple[str, str] | None, int]
+
+
+def _dense(atlas: Atlas, f: Filters, span: dict[str, Any], undated: int) -> Dense:
+    """The first axis range, where the events are dense (the engine finds the span), and how many
+    dated events lie outside it; None when that span is most of the whole anyway."""
+    if not span["n"] or span["lo"] is None:
+        return None, 0
+    found = query.dense_span(atlas.engine, f, DENSE_SHARE)
+    if found is None:
+        return None, 0
+    lo, hi = found
+    whole = max((span["hi"] - span["lo"]).days, 1)
+    pad = dt.timedelta(days=max(7, round((hi - lo).days * 0.1)))
+    lo, hi = lo - pad, hi + pad + dt.timedelta(days=1)
+    if (hi - lo).days >= DENSE_MAX * whole:
+        return None, 0
+    inside = replace(f, start=max(lo, f.start or lo), end=min(hi, f.end or hi))
+    eng = atlas.engine
+    outside = query.count(eng, f) - undated - query.count(eng, replace(inside, event=None))
+    return (lo.isoformat(), hi.isoformat()), max(outside, 0)
+
+
+def _dodge(marks: list[dict[str, Any]], dense: tuple[str, str] | None, span_days: int) -> None:
+    """Same-day points sharing a lane's row sit side by side, centred on their day (`dx`, in days),
+    DODGE_PX apart on the first axis: each can be hovered and clicked on its own."""
+    if dense:
+        frame = (dt.date.fromisoformat(dense[1]) - dt.date.fromisoformat(dense[0])).days
+    else:
+        frame = span_days * 1.03
+    step = frame * DODGE_PX / CHART_PX
+    groups: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
+    for m in marks:
+        if m["shape"] != "bar":
+            groups.setdefault((m["lane"], m["row"], m["d0"]), []).append(m)
+    for group in groups.values():
+        for j, m in enumerate(group):
+            m["dx"] = (j - (len(group) - 1) / 2) * step
 
 
 def timeline_selection(atlas: Atlas, data: TimelineData, lanes: str, selected: str | None) -> TimelineData:
@@ -204,6 +258,7 @@ def _binned(
     counts["count"] = counts["events"].astype(int)
     lane_table, base = _stack_lanes(counts, label_of, {}, f.lanes)
     counts["row"] = 0
+    counts["x"] = counts["x0"] + (counts["x1"] - counts["x0"]) / 2
     # Human- and machine-coded events of a bin are two marks, filled and hollow, side by side.
     offset = np.select(
         [counts["coding"] == "machine", counts["coding"] == "draft"], [MACHINE_OFFSET, -MACHINE_OFFSET], 0.0
@@ -217,6 +272,36 @@ def _binned(
     return TimelineData(marks.reset_index(drop=True), lane_table, undated, width, hidden)
 
 
+def time_range(data: TimelineData, span: str | None) -> list[str] | None:
+    """The axis range a `span` asks for (ISO dates), or None for every event (autorange).
+
+    None: where the events are dense; "month", "year": the latest of what is shown;
+    "all": everything; two dates: those.
+    """
+    if span is None:
+        return list(data.dense) if data.dense else None
+    if span == "all":
+        return None
+    marks = data.marks
+    if span in ("month", "year"):
+        if marks.empty or marks["x1"].isna().all():
+            return None
+        latest = pd.Timestamp(marks["x1"].max())
+        days, pad = (31, 4) if span == "month" else (366, 15)
+        return [f"{latest - pd.Timedelta(days=days):%Y-%m-%d}", f"{latest + pd.Timedelta(days=pad):%Y-%m-%d}"]
+    dates = zoom.span_dates(span)
+    return [dates[0].isoformat(), dates[1].isoformat()] if dates else None
+
+
+def shows_any(data: TimelineData, span: str | None) -> bool:
+    """Whether an explicit span still holds any of the marks (a filter change may leave none there)."""
+    dates = zoom.span_dates(span)
+    if dates is None or data.marks.empty:
+        return True
+    lo, hi = pd.Timestamp(dates[0]), pd.Timestamp(dates[1])
+    return bool(((data.marks["x0"] <= hi) & (data.marks["x1"] >= lo)).any())
+
+
 def step_bin(
     atlas: Atlas, f: Filters, lane: str, start: str, end: str, current: str | None, coding: str | None = None
 ) -> str | None:
@@ -224,4 +309,14 @@ def step_bin(
     return query.step_bin(
         atlas.engine, f, f.lanes, lane, dt.date.fromisoformat(start[:10]), dt.date.fromisoformat(end[:10]),
         current, coding,
+    )  # fmt: skip
+
+
+def bin_members(
+    atlas: Atlas, f: Filters, lane: str, start: str, end: str, coding: str | None, limit: int
+) -> list[dict[str, Any]]:
+    """The events of a timeline bin, latest first, up to `limit`: a list to pick from."""
+    return query.members_bin(
+        atlas.engine, f, f.lanes, lane, dt.date.fromisoformat(start[:10]), dt.date.fromisoformat(end[:10]),
+        coding, limit,
     )  # fmt: skip

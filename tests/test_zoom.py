@@ -1,0 +1,115 @@
+"""The views' zoom as data: the link's `span` and `map` read and written, the first time axis framed
+by the engine where the events are dense, same-day marks side by side, a marker's events listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard import engines, filters, query, zoom
+from dashboard.filters import Filters
+from dashboard.views import map as map_view
+from dashboard.views import timeline as timeline_view
+
+F = Filters.of
+
+
+@pytest.mark.parametrize(
+    ("raw", "span", "view"),
+    [
+        ({}, None, None),
+        ({"span": "2025-01-01~2025-07-01"}, "2025-01-01~2025-07-01", None),
+        ({"span": [" 2025-01-01 ~ 2025-07-01 "]}, "2025-01-01~2025-07-01", None),
+        ({"span": "year", "map": "all"}, "year", "all"),
+        ({"map": "26.5,52.0,29.50,55.5"}, None, "26.5,52,29.5,55.5"),
+        ({"map": "170,-10,190,10"}, None, "170,-10,190,10"),  # across the date line
+    ],
+)
+def test_a_link_s_zoom_is_read_and_written_canonically(raw, span, view) -> None:
+    z, notices = zoom.from_query(raw)
+    assert (z.span, z.map) == (span, view)
+    assert notices == []
+    again, _ = zoom.from_query(zoom.to_query(z))
+    assert again == z
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        ({"span": "2025-07-01~2025-01-01"}, "is not before"),
+        ({"span": "2025-01-01"}, "two dates"),
+        ({"span": "2025-13-01~2025-14-01"}, "not two dates"),
+        ({"span": "0001-01-01~2025-01-01"}, "outside 1800–2100"),
+        ({"span": "week"}, "month, year, all"),
+        ({"map": "1,2,3"}, "four numbers"),
+        ({"map": "a,b,c,d"}, "not four numbers"),
+        ({"map": "0,80,10,95"}, "latitudes"),
+        ({"map": "10,0,5,5"}, "west first"),
+        ({"map": "nan,0,5,5"}, "finite"),
+        ({"span": "x" * 5000}, "…"),  # quoted back short
+    ],
+)
+def test_a_bad_zoom_in_a_link_is_dropped_with_a_notice(raw, why) -> None:
+    z, notices = zoom.from_query(raw)
+    assert z == zoom.Zoom()
+    assert len(notices) == 1
+    assert why in notices[0]
+    assert len(notices[0]) < 200
+
+
+def test_the_zoom_is_a_known_parameter_of_a_link(atlas) -> None:
+    f, notices = filters.from_query(atlas, {"span": "all", "map": "all", "actor": "keith-kellogg"})
+    assert notices == []
+    assert f.actors == {"keith-kellogg"}
+    assert not f.narrows or f.actors  # the zoom narrows nothing
+
+
+def test_a_dragged_range_becomes_whole_days_that_hold_it() -> None:
+    assert zoom.span_of("2025-01-03 12:34:56.789", "2025-02-10 00:00") == "2025-01-03~2025-02-10"
+    assert zoom.span_of("2025-01-03", "2025-02-10 00:00:01") == "2025-01-03~2025-02-11"
+    assert zoom.span_of("2025-06-21 02:00", "2025-06-21 05:00") == "2025-06-21~2025-06-22"
+
+
+def test_the_busiest_span_comes_from_the_engine_on_rows_and_aggregates(atlas) -> None:
+    eng = atlas.engine
+    # 17 of the 22 dated events fall between 1 February and 21 June 2025 (the aggregates: whole months).
+    assert query.dense_span(eng, Filters()) == (dt.date(2025, 2, 1), dt.date(2025, 6, 30))
+    assert query.dense_span(eng, F(actors=["keith-kellogg"])) == (dt.date(2025, 6, 21), dt.date(2025, 6, 21))
+    assert query.dense_span(eng, F(actors=["mike-pompeo"], kinds=["meeting"])) is None
+    rows = engines.open(atlas.store, "duckdb")
+    rows.rows_only = True
+    assert query.dense_span(rows, Filters()) == (dt.date(2025, 2, 1), dt.date(2025, 6, 21))
+
+
+def test_the_first_time_axis_frames_where_events_are_and_all_shows_everything(atlas) -> None:
+    data = timeline_view.timeline_data(atlas, Filters(), 0)
+    lo, hi = timeline_view.time_range(data, None)
+    assert "2024-12-01" < lo < "2025-02-01"  # February 2025 to 21 June, with a margin
+    assert "2025-06-21" < hi <= "2025-08-01"
+    assert data.outside == 3  # Pompeo's 2020 visit and two 2022 events: "All" shows them
+    assert timeline_view.time_range(data, "all") is None  # autorange: every mark
+    assert timeline_view.time_range(data, "2024-01-01~2024-03-01") == ["2024-01-01", "2024-03-01"]
+    month = timeline_view.time_range(data, "month")
+    assert month[0] < "2025-06-21" < month[1]
+    assert not timeline_view.shows_any(data, "1990-01-01~1991-03-01")  # nothing there: back to the default
+    assert timeline_view.shows_any(data, "2025-06-01~2025-07-01")
+
+
+def test_same_day_marks_in_an_actor_lane_sit_apart(atlas) -> None:
+    data = timeline_view.timeline_data(atlas, Filters(lanes="actor"), 0)
+    kellogg = data.marks[(data.marks["lane"] == "keith-kellogg") & (data.marks["shape"] != "bar")]
+    assert len(kellogg) >= 7
+    spots = set(zip(kellogg["x"], kellogg["y"], strict=True))
+    assert len(spots) == len(kellogg)  # no two on one spot
+    # Each stays within a few days of its own day (the hover says the date).
+    assert ((kellogg["x"] - kellogg["x0"]).abs() < dt.timedelta(days=10)).all()
+
+
+def test_a_marker_s_events_are_listed_latest_first(atlas) -> None:
+    group = (map_view.ANY, "minsk", map_view.ANY)
+    listed = [r["id"] for r in map_view.members(atlas, Filters(), group, 50)]
+    assert len(listed) == 7
+    assert listed[0] == map_view.step(atlas, Filters(), group, None)  # the one a click selects
+    assert map_view.mark_title(atlas, group) == "Minsk"
+    assert map_view.mark_title(atlas, ("visit", "minsk", "washington")) == "Washington → Minsk"
