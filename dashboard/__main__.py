@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -121,7 +122,6 @@ def cmd_export(args: argparse.Namespace) -> int:
             ("article", args.article),
             ("dataset", args.dataset),
             ("coding", args.coding),
-            ("between", args.between),
         )
         if vals
     }
@@ -129,6 +129,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     if notices:
         _err(*notices)
         return 2
+    if args.between is not None:  # read here, so a refusal names the option, not a link's parameter
+        read = filters.read_between(c, args.between)
+        if read.why:
+            _err(f"--between {filters.shown(args.between)}: {read.why}")
+            return 2
+        _err(*read.notes)
+        f = dataclasses.replace(f, between=read.sides)
     if args.format == "xlsx" and not args.output and sys.stdout.isatty():
         _err("error: an XLSX file is binary; write it with -o FILE (or -o FOLDER for the page's file name)")
         return 2

@@ -20,9 +20,26 @@ def check_iso3(code: str) -> str:
     return code
 
 
+# Short common names, as CAMEO's country codebook and news style write them, for the countries whose
+# ISO 3166 name is an official or inverted one ("Russian Federation", "Iran, Islamic Republic of").
+# They win over pycountry's `common_name`, which some of its releases lack; every other country is
+# named by `common_name`, else its ISO name. Türkiye is "Turkey", as CAMEO names it.
+COMMON_NAMES = {
+    "BOL": "Bolivia", "BRN": "Brunei", "COD": "Democratic Republic of the Congo",
+    "COG": "Republic of the Congo", "CZE": "Czechia", "FSM": "Micronesia", "IRN": "Iran",
+    "KOR": "South Korea", "LAO": "Laos", "MDA": "Moldova", "PRK": "North Korea", "PSE": "Palestine",
+    "RUS": "Russia", "SYR": "Syria", "TUR": "Turkey", "TWN": "Taiwan", "TZA": "Tanzania",
+    "VAT": "Vatican City", "VEN": "Venezuela", "VGB": "British Virgin Islands",
+    "VIR": "US Virgin Islands", "VNM": "Vietnam",
+}  # fmt: skip
+
+
 @functools.cache
 def country_name(code: str) -> str:
-    """'Belarus' for BLR (pycountry's common name, else its name); the code when ISO 3166 lacks it."""
+    """'Belarus' for BLR, 'Russia' for RUS: `COMMON_NAMES`, else pycountry's common name, else its
+    name; the code when ISO 3166 lacks it."""
+    if code in COMMON_NAMES:
+        return COMMON_NAMES[code]
     import pycountry  # noqa: PLC0415 - its database loads on first use only
 
     c = pycountry.countries.get(alpha_3=code)

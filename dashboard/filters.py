@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ import pandas as pd
 from dashboard import daterange, zoom
 from dashboard.arrow import isin
 from dashboard.catalog import Catalog
+from dashboard.countries import country_name, iso3_codes
 from dashboard.model import TAXONOMY, ActorKind, Certainty, Coding, Dataset, is_id
 from dashboard.readers.corpus import Corpus
 
@@ -54,7 +56,7 @@ MAX_NOTICES = 5  # a link with thousands of junk values gets five notices and a 
 MAX_SHOWN = 40  # characters of an ignored value quoted back in a notice
 
 
-def _shown(value: str) -> str:
+def shown(value: str) -> str:
     """An ignored value as a notice quotes it: repr (control characters escaped), and short."""
     text = repr(value)
     return (
@@ -208,28 +210,61 @@ def sides(corpus: Catalog) -> dict[str, list[str]]:
     return {"country": countries, "group": groups, "actor": sorted(corpus.actors)}
 
 
-def read_between(corpus: Catalog, value: str) -> tuple[tuple[str, str] | None, str | None]:
-    """`between`'s value ("USA,BLR") as two sides, or None and why not, phrased for a reader.
+class Between(NamedTuple):
+    """`between`'s value as read: two sides, or None and `why` not; `notes` say how a side was read
+    when its form could mean two things (the filter still applies)."""
 
-    A country code or a group's country may be written in lower case ("usa,blr").
+    sides: tuple[str, str] | None
+    why: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+TWO_SIDES = "give two sides separated by a comma (USA,BLR)"
+
+
+def _normal(side: str) -> str:
+    """A country or group as links write it: 'usa' → 'USA', 'blr:PERSON' → 'BLR:person'; else as is."""
+    country, sep, kind = side.partition(":")
+    written = country.upper() + sep + kind.lower()
+    return written if side_kind(written) in ("country", "group") else side
+
+
+def read_between(corpus: Catalog, value: str) -> Between:
+    """`between`'s value ("USA,BLR") as two sides, or why not, phrased for a reader (without the
+    value itself: the link's notice and the command line each quote it their own way).
+
+    An actor is named by its exact id, which wins; otherwise a country code or a group may be written
+    in any case ("usa,blr:PERSON"). A lower-case form that is both an actor's id and a country's code
+    ('blr' in a corpus with an actor 'blr') is read as the actor, with a note saying so.
     """
     given = [s.strip() for s in value.split(",")]
     if len(given) != 2 or not all(given):
-        return None, (f"Ignored between {_shown(value)}: give two sides separated by a comma (USA,BLR)")
-    out = []
+        return Between(None, TWO_SIDES)
+    out, notes = [], []
     for written in given:
-        side = written
-        if side_kind(side) != "actor" or side not in corpus.actors:
-            country, sep, kind = side.partition(":")
-            upper = country.upper() + sep + kind
-            side = upper if side_kind(upper) in ("country", "group") else side
+        normal = _normal(written)
+        side = written if written in corpus.actors else normal
         if side_kind(side) is None or not side_actors(corpus, side):
-            return None, (
-                f"Ignored between {_shown(value)}: {_shown(side)} is no country, group or actor "
-                "of this corpus (a country by its ISO code, USA; a group as USA:person; an actor by id)"
+            return Between(
+                None,
+                f"{shown(side)} is no country, group or actor of this corpus "
+                "(a country by its ISO code, USA; a group as USA:person; an actor by id)",
+            )
+        country = normal.partition(":")[0]
+        if side != normal and country in iso3_codes():  # an actor's id that is a country's code too
+            notes.append(
+                f"Read between {shown(written)} as the actor {corpus.actors[side].name}; "
+                f"the country {country_name(country)} is written {normal}"
             )
         out.append(side)
-    return (out[0], out[1]), None
+    a, b = out
+    if a == b and len(side_actors(corpus, a)) < 2:
+        return Between(
+            None,
+            f"{shown(a)} is on both sides, and it is one actor: a contact needs two distinct "
+            "participants (give two different sides)",
+        )
+    return Between((a, b), None, tuple(notes))
 
 
 # --- URL query strings -------------------------------------------------------------------
@@ -272,7 +307,7 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
             if v in valid[name]:
                 keep.append(v)
             else:
-                notices.append(f"Ignored {key} {_shown(v)}: not in this corpus")
+                notices.append(f"Ignored {key} {shown(v)}: not in this corpus")
         kw[name] = frozenset(keep)
     for name, key in DATE_PARAMS.items():
         vals = values(key)
@@ -281,36 +316,39 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
         try:
             d = date.fromisoformat(vals[-1].strip())
         except ValueError:
-            notices.append(f"Ignored {key} {_shown(vals[-1])}: not a date (use YYYY-MM-DD)")
+            notices.append(f"Ignored {key} {shown(vals[-1])}: not a date (use YYYY-MM-DD)")
             continue
         if DATE_MIN <= d <= DATE_MAX:
             kw[name] = d
         else:
-            notices.append(f"Ignored {key} {_shown(vals[-1])}: outside {DATE_MIN.year}–{DATE_MAX.year}")
+            notices.append(f"Ignored {key} {shown(vals[-1])}: outside {DATE_MIN.year}–{DATE_MAX.year}")
     if kw.get("start") and kw.get("end") and kw["start"] > kw["end"]:  # type: ignore[operator]
         notices.append(f"Ignored from/to: {kw['start']} is after {kw['end']}")
         kw.pop("start"), kw.pop("end")
     between = params.get(BETWEEN_PARAM) or []
-    raw = between if isinstance(between, str) else ",".join(between)  # between=USA&between=BLR too
-    if raw.strip(", "):
-        kw["between"], why = read_between(corpus, raw)
-        if why:
-            notices.append(why)
+    # between=USA&between=BLR too; an empty `between=` is no filter, but a bare comma is a mistake.
+    raw = between if isinstance(between, str) else ",".join(v for v in between if v)
+    if raw.strip():
+        read = read_between(corpus, raw)
+        kw["between"] = read.sides
+        notices.extend(read.notes)
+        if read.why:
+            notices.append(f"Ignored between {shown(raw)}: {read.why}")
     ev = values(EVENT_PARAM)
     if ev:
         # A value that cannot be an id is never looked up (nor kept by a cache on the way).
         if not is_id(ev[-1]):
-            notices.append(f"Ignored event {_shown(ev[-1])}: not an event id (lower-case letters, digits, -)")
+            notices.append(f"Ignored event {shown(ev[-1])}: not an event id (lower-case letters, digits, -)")
         elif corpus.has_event(ev[-1]):
             kw["event"] = ev[-1]
         else:
-            notices.append(f"Ignored event {_shown(ev[-1])}: no such event")
+            notices.append(f"Ignored event {shown(ev[-1])}: no such event")
     lanes = values(LANES_PARAM)
     if lanes:
         if lanes[-1] in LANES:
             kw["lanes"] = lanes[-1]
         else:
-            notices.append(f"Ignored lanes {_shown(lanes[-1])}: use {' or '.join(LANES)}")
+            notices.append(f"Ignored lanes {shown(lanes[-1])}: use {' or '.join(LANES)}")
     network = values(NETWORK_PARAM)
     if network:
         wanted = network[-1].strip().lower()
@@ -319,10 +357,10 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
             kw["network"] = wanted
         else:
             notices.append(
-                f"Ignored network {_shown(network[-1])}: use {', '.join(NETWORK[:-1])} or {NETWORK[-1]}"
+                f"Ignored network {shown(network[-1])}: use {', '.join(NETWORK[:-1])} or {NETWORK[-1]}"
             )
     unknown = sorted(set(params) - set(PARAMS))
-    notices.extend(f"Ignored unknown parameter {_shown(k)}" for k in unknown)
+    notices.extend(f"Ignored unknown parameter {shown(k)}" for k in unknown)
     if len(notices) > MAX_NOTICES:
         notices[MAX_NOTICES:] = [f"… and {len(notices) - MAX_NOTICES:,} more ignored values"]
     return Filters(**kw), notices  # type: ignore[arg-type]

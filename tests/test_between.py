@@ -9,6 +9,7 @@ the network's edges and `export --between` all mean the same events.
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -18,7 +19,9 @@ from hypothesis import strategies as st
 from test_network import NETWORK, NETWORK_BOXES, page, point_at  # noqa: F401 - `page` is a fixture
 from test_query import engine_name, seed_store  # noqa: F401 - fixtures
 
-from dashboard import engines, export, filters, query
+from dashboard import countries, engines, export, filters, query
+from dashboard.views import labels
+from dashboard.views import network as network_view
 from dashboard.views import table as table_view
 
 F = filters.Filters.of
@@ -99,8 +102,36 @@ def test_the_summary_line_says_what_the_filter_means(atlas) -> None:
     )
     f = F(between=("keith-kellogg", "BLR:person"), start="2025-06-21")
     assert table_view.summary_line(atlas, query.summary(atlas.engine, f), f).startswith(
-        "Contacts between Keith Kellogg and Belarus · people, 2025: "
+        "Contacts between Keith Kellogg and people of Belarus, 2025: "
     )
+
+
+def test_a_sentence_names_countries_and_groups_as_prose_says_them(atlas) -> None:
+    # Groups read as words in a sentence, as "Country · kind" in a list; Russia by its common name.
+    f = F(between=("USA:organization", "BLR:state"))
+    line = table_view.summary_line(atlas, query.summary(atlas.engine, f), f)
+    assert line.startswith("Contacts between organisations of the United States and the state of Belarus"), (
+        line
+    )
+    f = F(between=("RUS", "BLR:media"))
+    line = table_view.summary_line(atlas, query.summary(atlas.engine, f), f)
+    assert line.startswith("Contacts between Russia and the media of Belarus"), line
+    assert labels.side_name(atlas, "USA:person", prose=True) == "people of the United States"
+    assert labels.side_name(atlas, "USA:person") == "United States · people"
+    assert labels.side_name(atlas, "RUS") == labels.side_name(atlas, "RUS", prose=True) == "Russia"
+    assert labels.side_name(atlas, "RUS:state") == "Russia · state"
+    assert network_view.node_name(atlas, "country", "RUS") == "Russia"
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("RUS", "Russia"), ("IRN", "Iran"), ("SYR", "Syria"), ("VEN", "Venezuela"), ("BOL", "Bolivia"),
+     ("TZA", "Tanzania"), ("VNM", "Vietnam"), ("KOR", "South Korea"), ("PRK", "North Korea"),
+     ("MDA", "Moldova"), ("LAO", "Laos"), ("TWN", "Taiwan"), ("CZE", "Czechia"), ("TUR", "Turkey"),
+     ("BLR", "Belarus"), ("USA", "United States")],
+)  # fmt: skip
+def test_countries_go_by_their_short_common_names(code, name) -> None:
+    assert countries.country_name(code) == name
 
 
 # --- the link ------------------------------------------------------------------------------------
@@ -123,6 +154,11 @@ def test_the_link_reads_and_writes_two_sides(atlas) -> None:
         ("USA", "give two sides separated by a comma"),
         ("USA,BLR,RUS", "give two sides separated by a comma"),
         ("USA,", "give two sides separated by a comma"),
+        (",", "give two sides separated by a comma"),
+        (",,,", "give two sides separated by a comma"),
+        (" , ", "give two sides separated by a comma"),
+        ("keith-kellogg,keith-kellogg", "'keith-kellogg' is on both sides, and it is one actor"),
+        ("keith-kellogg, keith-kellogg", "a contact needs two distinct participants"),
         ("USA,FRA", "'FRA' is no country, group or actor of this corpus"),  # no French actor
         ("USA,BLR:spy", "'BLR:spy' is no country, group or actor"),
         ("vladimir-putin,BLR", "'vladimir-putin' is no country, group or actor"),
@@ -137,6 +173,34 @@ def test_a_malformed_between_is_dropped_with_a_notice(atlas, value, why) -> None
     assert why in notice, notice
 
 
+def test_an_empty_between_is_no_filter_and_the_same_country_twice_is_a_filter(atlas) -> None:
+    assert filters.from_query(atlas, {"between": ""}) == (F(), [])
+    assert filters.from_query(atlas, {"between": ["", ""]}) == (F(), [])
+    # Two distinct US actors: Kellogg's calls with the administration, say. Kept.
+    f, notices = filters.from_query(atlas, {"between": "USA,usa"})
+    assert (f.between, notices) == (("USA", "USA"), [])
+    assert len(filters.side_actors(atlas, "USA")) > 1
+
+
+def with_actor(atlas, actor_id: str):
+    """The seed's catalog with one more Belarusian actor, named by `actor_id`."""
+    extra = atlas.actors["belarus-state-media"].model_copy(update={"id": actor_id, "name": "Minsk Daily"})
+    return dataclasses.replace(atlas, actors={**atlas.actors, actor_id: extra})
+
+
+def test_an_actor_id_wins_over_a_country_in_lower_case_and_says_so(atlas) -> None:
+    c = with_actor(atlas, "blr")
+    f, notices = filters.from_query(c, {"between": "usa,blr"})
+    assert f.between == ("USA", "blr")  # the actor, as its exact id says
+    assert notices == ["Read between 'blr' as the actor Minsk Daily; the country Belarus is written BLR"]
+    # Written as a code, it is the country, without a word; and without such an actor, 'blr' is Belarus.
+    assert filters.from_query(c, {"between": "usa,BLR"}) == (F(between=("USA", "BLR")), [])
+    assert filters.from_query(atlas, {"between": "usa,blr"}) == (F(between=("USA", "BLR")), [])
+    # A group's kind in any case, its country too.
+    for value in ("blr:PERSON,usa:Person", "BLR:person,USA:PERSON"):
+        assert filters.from_query(c, {"between": value}) == (F(between=("BLR:person", "USA:person")), [])
+
+
 SIDES = st.sampled_from(["USA", "BLR", "usa", "USA:person", "BLR:media", "keith-kellogg", "XYZ", "", ":"])
 
 
@@ -147,7 +211,7 @@ def test_any_between_value_gives_two_known_sides_or_one_notice(atlas, value) -> 
     if f.between is None:
         assert len(notices) <= 1
         assert all(n.startswith("Ignored between") for n in notices)
-        assert notices or not value.strip(", ")
+        assert notices or not value.strip()
     else:
         assert notices == []
         assert all(filters.side_actors(atlas, s) for s in f.between)
@@ -172,8 +236,24 @@ def test_export_with_a_bad_between_says_why_in_one_line(cli) -> None:
     assert result.code == 2
     assert result.out == ""
     assert result.err.strip().splitlines() == [
-        "Ignored between 'USA': give two sides separated by a comma (USA,BLR)"
+        "--between 'USA': give two sides separated by a comma (USA,BLR)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        (",", "--between ',': give two sides separated by a comma (USA,BLR)"),
+        (
+            "keith-kellogg,keith-kellogg",
+            "--between 'keith-kellogg,keith-kellogg': 'keith-kellogg' is on both sides, and it is one actor:"
+            " a contact needs two distinct participants (give two different sides)",
+        ),
+    ],
+)
+def test_export_refuses_a_bare_comma_and_one_actor_on_both_sides(cli, value, line) -> None:
+    result = cli("export", "--format", "json", "--between", value)
+    assert (result.code, result.out, result.err.strip().splitlines()) == (2, "", [line])
 
 
 # --- the page ------------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def test_links_with_long_event_values_cost_no_lookup_and_no_memory(atlas, monkey
         f, notices = filters.from_query(atlas, {"event": [value]})
         assert f.event is None
         assert notices == [
-            f"Ignored event {filters._shown(value)}: not an event id (lower-case letters, digits, -)"
+            f"Ignored event {filters.shown(value)}: not an event id (lower-case letters, digits, -)"
         ]
         assert atlas.event(value) is None  # asked directly, too: no lookup, nothing kept
     assert looked_up == []

@@ -16,17 +16,26 @@ from dashboard.model import TAXONOMY, TRUST_LABELS, EventDate, Precision, Trust,
 
 # A group is a country's actors of one kind: "United States · people".
 GROUP_KINDS = {"person": "people", "organization": "organisations", "state": "state", "media": "media"}
+# The same group in a sentence: "Contacts between people of the United States and the state of Belarus".
+GROUP_PROSE = {
+    "person": "people of {}",
+    "organization": "organisations of {}",
+    "state": "the state of {}",
+    "media": "the media of {}",
+}
 
 
 def side_name(c: Catalog, side: str, prose: bool = False) -> str:
     """What a reader calls a country (by its code), a group ('USA:person') or an actor (by its id):
-    'United States' ('the United States' in a sentence, `prose`), 'United States · people',
-    'Keith Kellogg'. Anything else is shown as it is."""
+    'United States' ('the United States' in a sentence, `prose`), 'United States · people'
+    ('people of the United States' in a sentence), 'Keith Kellogg'. Anything else is shown as it is."""
     kind = side_kind(side)
     if kind == "country":
         return country_in_prose(side) if prose else country_name(side)
     if kind == "group":
         country, _, group = side.partition(":")
+        if prose:
+            return GROUP_PROSE.get(group, f"{group} of {{}}").format(country_in_prose(country))
         return f"{country_name(country)} · {GROUP_KINDS.get(group, group)}"
     actor = c.actors.get(side)
     return actor.name if actor is not None else side
