@@ -213,3 +213,33 @@ def test_corroborated_is_ready_for_the_tie_to_curated_stories() -> None:
     assert trust("curated", "human", corroborated=True) == "curated"
     assert trust("curated", "draft") == "draft"
     assert labels.TRUST_LABELS["corroborated"] == "corroborated"
+
+
+@pytest.mark.browser
+def test_the_downloads_from_the_page_open_in_a_spreadsheet_intact(browser, server) -> None:
+    """The analyst's task: Kellogg's 2025 events downloaded from the Events page, opened as a table."""
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{server}/events?from=2025-01-01&to=2025-12-31&actor=keith-kellogg")
+    page.get_by_role("button", name="Download CSV").wait_for()
+    got = {}
+    for fmt in ("CSV", "XLSX"):
+        with page.expect_download() as info:
+            page.get_by_role("button", name=f"Download {fmt}").click()
+        name = info.value.suggested_filename
+        assert "keith-kellogg" in name, name
+        assert name.endswith(f"_{dt.date.today():%Y-%m-%d}.{fmt.lower()}"), name
+        got[fmt] = info.value.path().read_bytes()
+    ctx.close()
+    rows = read_csv(got["CSV"])  # the byte-order mark first, then UTF-8
+    report = next(r for r in rows if r["id"] == "euromaidan-reports-meeting")
+    assert "Lukashenko — first" in report["sources"]
+    assert "“US Special Envoy" in report["sources"]
+    assert report["article_title"].endswith("Russia’s key ally")
+    assert report["share_link"].startswith(server)
+    assert "actor=keith-kellogg" in report["share_link"]
+    sheet = openpyxl.load_workbook(io.BytesIO(got["XLSX"]))["Events"]
+    table = list(sheet.iter_rows(values_only=True))
+    assert list(table[0]) == export.NEWS_COLUMNS
+    assert [[("" if v is None else str(v)) for v in r] for r in table[1:]] == [list(r.values()) for r in rows]
