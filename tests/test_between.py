@@ -281,6 +281,11 @@ def test_a_link_between_two_countries_opens_with_its_summary_and_sides() -> None
     assert "between" not in at.query_params
     assert any("22 of 22 events" in m.value for m in at.markdown)
     assert not any("Contacts between" in m.value for m in at.markdown)
+    # One actor on both sides: nothing can match, and the sidebar says why.
+    at.selectbox(key="between-a").set_value("keith-kellogg")
+    at.selectbox(key="between-b").set_value("keith-kellogg").run()
+    assert not at.exception, at.exception
+    assert any("on both sides, and it is one actor" in c.value for c in at.sidebar.caption)
 
 
 @pytest.mark.browser

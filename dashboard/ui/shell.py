@@ -269,8 +269,12 @@ def between_control(a: atlas_mod.Atlas) -> None:
             help="Keeps the events in which one participant of the first side and another of the second "
             "take part. A group is a country's actors of one kind." if key == BETWEEN_A else None,
         )  # fmt: skip
-    if bool(st.session_state.get(BETWEEN_A)) != bool(st.session_state.get(BETWEEN_B)):
+    first, second = st.session_state.get(BETWEEN_A), st.session_state.get(BETWEEN_B)
+    if bool(first) != bool(second):
         st.caption("Choose the other side too: one side alone does not filter.")
+    elif first and second and (why := filters.read_between(a, f"{first},{second}").why):
+        # One actor on both sides: no event can match, and the reader is told why (as a link would be).
+        st.caption(escape.markdown_text(f"{why[:1].upper()}{why[1:]}."))
 
 
 def _side_options(a: atlas_mod.Atlas) -> dict[str, str]:
