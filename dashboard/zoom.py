@@ -76,7 +76,9 @@ def _day(value: str, up: bool) -> date:
     """A Plotly date-axis value ('2025-01-03 12:34:56.789') as a whole day, rounded down or up."""
     when = datetime.fromisoformat(value.strip().replace(" ", "T"))
     day = when.date()
-    return day + timedelta(days=1) if up and when.time() != datetime.min.time() else day
+    if up and when.time() != datetime.min.time() and day < date.max:
+        return day + timedelta(days=1)
+    return day
 
 
 def span_of(lo: str, hi: str) -> str:
@@ -110,8 +112,18 @@ def parse_map(text: str) -> str:
 
 
 def box_of(west: float, south: float, east: float, north: float) -> str:
-    """A map view as the link writes it: the four edges to a thousandth of a degree (about 100 m)."""
-    return ",".join(f"{x:.3f}".rstrip("0").rstrip(".") for x in (west, south, east, north))
+    """A map view as the link writes it: the four edges to a thousandth of a degree (about 100 m),
+    widened outwards, so the written box holds the whole view and is never empty."""
+
+    def grid(x: float, up: bool) -> str:
+        steps = round(x * 1000, 6)  # 55.3 * 1000 is 55299.999…: a value already on the grid stays
+        return f"{(math.ceil(steps) if up else math.floor(steps)) / 1000:.3f}".rstrip("0").rstrip(".")
+
+    w, s, e, n = grid(west, False), grid(south, False), grid(east, True), grid(north, True)
+    # A view thinner than the grid (both edges on one line) keeps one step of it.
+    e = e if float(e) > float(w) else grid(float(w) + 0.001, True)
+    n = n if float(n) > float(s) else grid(float(s) + 0.001, True)
+    return ",".join((w, s, e, n))
 
 
 def map_box(view: str | None) -> tuple[float, float, float, float] | None:

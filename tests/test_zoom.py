@@ -69,6 +69,35 @@ def test_a_dragged_range_becomes_whole_days_that_hold_it() -> None:
     assert zoom.span_of("2025-01-03 12:34:56.789", "2025-02-10 00:00") == "2025-01-03~2025-02-10"
     assert zoom.span_of("2025-01-03", "2025-02-10 00:00:01") == "2025-01-03~2025-02-11"
     assert zoom.span_of("2025-06-21 02:00", "2025-06-21 05:00") == "2025-06-21~2025-06-22"
+    # A drag past the last day the data may hold ends at that day, not in an overflow.
+    assert zoom.span_of("2100-06-01", "9999-12-31 12:00") == "2100-06-01~2100-12-31"
+
+
+def test_a_thin_map_view_is_widened_to_the_link_s_grid_not_emptied() -> None:
+    z, notices = zoom.from_query({"map": "27.5,53.9001,27.6,53.9002"})
+    assert (z.map, notices) == ("27.5,53.9,27.6,53.901", [])
+    west, east = 27.5004, 27.5006
+    w, s, e, n = zoom.map_box(zoom.box_of(west, 55.3, east, 55.3))
+    assert w <= west < east <= e
+    assert s < n
+    assert zoom.box_of(*zoom.map_box("26.5,52,29.5,55.3")) == "26.5,52,29.5,55.3"  # stable in a link
+
+
+def test_a_link_s_zoom_that_holds_no_event_says_so() -> None:
+    from conftest import ROOT  # noqa: PLC0415
+    from streamlit.testing.v1 import AppTest  # noqa: PLC0415, TID251 - Streamlit's own test harness
+
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.query_params["map"] = "170,-10,190,10"
+    at.query_params["span"] = "1900-01-01~1900-02-01"
+    at.run()
+    assert not at.exception, at.exception
+    said = " ".join(c.value for c in at.caption).replace("\\", "")  # as read, Markdown's escapes gone
+    assert "holds none of these events" in said
+    assert "170,-10,190,10" in said
+    assert "1900-01-01~1900-02-01" in said
+    assert "map" not in at.query_params
+    assert "span" not in at.query_params
 
 
 def test_the_busiest_span_comes_from_the_engine_on_rows_and_aggregates(atlas) -> None:

@@ -104,6 +104,9 @@ with left:
     z = shell.current_zoom()
     if z.map and not map_view.shows_any(mdata, z.map):
         shell.set_map_view(None)  # the filters left nothing in the reader's view: frame the events again
+        st.caption(
+            escape.markdown_text(f"The map's view ({z.map}) holds none of these events: framed on them.")
+        )
         z = shell.current_zoom()
         shell.write_url(f)
     fits = mdata.extent != mdata.frame
@@ -166,6 +169,11 @@ with left:
     tdata = shell.timeline_data(ctx)
     if z.span and not timeline_view.shows_any(tdata, z.span):
         shell.set_span(None)  # the filters left nothing in the reader's span: where the events are, again
+        st.caption(
+            escape.markdown_text(
+                f"The timeline's span ({z.span}) holds none of these events: shown where they are."
+            )
+        )
         z = shell.current_zoom()
         shell.write_url(f)
     choices = {None: "Busiest span"} if tdata.dense else {}

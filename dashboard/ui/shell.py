@@ -386,7 +386,7 @@ def on_zoomed() -> None:
         elif got.get("chart") == "map":
             w, s, e, n = (float(x) for x in got["box"])
             st.session_state[MAP_KEY] = zoom.parse_map(zoom.box_of(w, s, e, n))
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         LOG.info("ignored a zoom report: %r", got)  # our own script's message; nothing to tell a reader
 
 
