@@ -263,3 +263,26 @@ def test_links_whose_dates_exclude_nothing_share_their_views(atlas) -> None:
     narrow = Filters.of(start=dt.date(2025, 1, 1))
     assert filters.without_no_ops(narrow, *atlas.date_bounds) == narrow
     assert query.count(atlas.engine, narrow) < atlas.events
+
+
+def test_a_frozen_figure_is_what_plotly_itself_would_send(atlas) -> None:
+    """`freeze` skips Plotly's deep copy; the spec a reader's browser gets must not change for it."""
+    from dashboard import network_figure  # noqa: PLC0415
+    from dashboard.views import network as network_view  # noqa: PLC0415
+
+    figs = {
+        "map": figures.map_figure(_map(atlas, ALL, VISIT)),
+        "timeline": figures.timeline_figure(_timeline(atlas, ALL, VISIT)),
+        "network": network_figure.network_figure(network_view.network_data(atlas, ALL)),
+    }
+    import json  # noqa: PLC0415
+
+    from plotly.utils import PlotlyJSONEncoder  # noqa: PLC0415
+
+    def sent(spec: dict) -> str:  # what goes over the wire, as text
+        return json.dumps(spec, cls=PlotlyJSONEncoder, sort_keys=True)
+
+    for name, fig in figs.items():
+        want = sent(fig.to_dict())
+        assert sent(figures.freeze(fig).to_dict()) == want, name
+        assert sent(fig.to_dict()) == want, name  # and the figure itself is left as it was
