@@ -107,7 +107,9 @@ def test_a_cluster_click_selects_its_events_and_the_text_lists_every_place(brows
     picked = parse_qs(urlparse(page.url).query)["event"][0]
     assert picked in set(events["id"])
     page.get_by_text("The map as text").click()
-    text = page.locator("[data-testid=stExpander]", has_text="The map as text").inner_text()
+    expander = page.locator("[data-testid=stExpander]", has_text="The map as text")
+    expander.get_by_text("(machine-coded)").first.wait_for()  # its text is drawn once it opens
+    text = expander.inner_text()
     cities = events.loc[events["geo_precision"] == "city", "place"].nunique()
     assert text.count("(machine-coded)") == cities
     ctx.close()
