@@ -124,3 +124,19 @@ def dashboard(data: Path | None = None, log: str = "streamlit.log") -> Iterator[
     env = {"DASHBOARD_DATA": str(data)} if data is not None else None
     with streamlit_server(ROOT / "dashboard" / "app.py", env=env, log=ARTIFACTS / log) as srv:
         yield srv.url
+
+
+@contextlib.contextmanager
+def local_page(browser, name: str, **context: object) -> Iterator:
+    """A page in its own context that may only talk to this machine; its screenshot is kept as NAME.png."""
+    from urllib.parse import urlparse  # noqa: PLC0415
+
+    ctx = browser.new_context(**context)
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    yield page
+    page.screenshot(path=ARTIFACTS / f"{name}.png")
+    ctx.close()
+    assert [u for u in requests if urlparse(u).hostname not in {"127.0.0.1", "localhost", None}] == []

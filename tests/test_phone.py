@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser import ARTIFACTS, DASHBOARD_PAINTED
+from browser import DASHBOARD_PAINTED, local_page
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
@@ -41,15 +41,9 @@ CARD_AND_SENTENCE = """(id) => {
 @pytest.fixture
 def phone(browser, request) -> Iterator:
     """A phone-sized touch page that may only talk to this machine."""
-    ctx = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, is_mobile=True, has_touch=True)
-    page = ctx.new_page()
-    page.set_default_timeout(30_000)
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    yield page
-    page.screenshot(path=ARTIFACTS / f"{request.node.name}.png")
-    ctx.close()
-    assert [u for u in requests if urlparse(u).hostname not in {"127.0.0.1", "localhost", None}] == []
+    size = {"width": WIDTH, "height": HEIGHT}
+    with local_page(browser, request.node.name, viewport=size, is_mobile=True, has_touch=True) as page:
+        yield page
 
 
 def query(page) -> dict[str, list[str]]:

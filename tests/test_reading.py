@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, dashboard
+from browser import DASHBOARD_PAINTED, ROOT, dashboard, local_page
 
 from dashboard import filters, store
 from dashboard.readers import corpus
@@ -69,16 +69,8 @@ SELECTED_BOXES = """(id) => {
 def reader(browser, request) -> Iterator:
     """A page of the given size (a "WxH" parameter, else 1440×900) that may only talk to this machine."""
     width, height = getattr(request, "param", (1440, 900))
-    ctx = browser.new_context(viewport={"width": width, "height": height})
-    page = ctx.new_page()
-    page.set_default_timeout(30_000)
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    yield page
-    page.screenshot(path=ARTIFACTS / f"{request.node.name}.png")
-    ctx.close()
-    outside = [u for u in requests if urlparse(u).hostname not in {"127.0.0.1", "localhost", None}]
-    assert outside == []
+    with local_page(browser, request.node.name, viewport={"width": width, "height": height}) as page:
+        yield page
 
 
 def open_explorer(page, server: str, query: str = "") -> None:

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from browser import ARTIFACTS, DASHBOARD_PAINTED
+from test_reading import PLACE_CENTRE
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
@@ -39,20 +40,6 @@ MARK_CENTRES = f"""(ids) => {{
     }});
   }});
   return out;
-}}"""
-PLACE_CENTRE = f"""(place) => {{
-  const gd = {MAP};
-  const groups = gd.querySelectorAll('.geo g.trace.scattergeo');
-  const traces = gd._fullData.filter((t) => t.type === 'scattergeo');
-  for (let k = 0; k < traces.length; k++) {{
-    const t = traces[k];
-    if (t.name === 'Labels' || t.name === 'Selected' || !t.customdata || (t.name || '').endsWith('(route)')) continue;
-    const i = t.customdata.findIndex((r) => r[0] === '*' && r[1] === place && r[2] === '*');
-    if (i < 0) continue;
-    const b = groups[k].querySelectorAll('path.point')[i].getBoundingClientRect();
-    return {{x: b.x + b.width / 2, y: b.y + b.height / 2}};
-  }}
-  return null;
 }}"""
 
 
