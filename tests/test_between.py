@@ -298,7 +298,7 @@ def test_between_in_a_browser_and_a_network_edge_sets_it(page, server) -> None: 
     assert f"{US_BY_EVENTS} of 22 events" in page.inner_text("body")
     page.wait_for_function(f"() => ({NETWORK})?.dataset.labelsPlaced")
     page.evaluate(f"() => ({NETWORK}).scrollIntoView({{block: 'center'}})")
-    page.wait_for_function(f"() => ({NETWORK}).dataset.labelsPlaced")
+    page.wait_for_function(f"() => ({NETWORK})?.dataset.labelsPlaced")
     edge = page.evaluate(NETWORK_BOXES)["edges"][0]
     point_at(page, edge["x"], edge["y"], ["edge", *edge["pair"]])
     page.mouse.click(edge["x"], edge["y"])

@@ -27,7 +27,7 @@ REQUESTS: list[str] = []
 # figure Plotly rendered (trace order is DOM order within each trace type).
 POINT_CENTRE = """([which, wanted]) => {
   const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
-  const gd = plots.find((p) => which === 'map' ? !!p._fullLayout.geo : !p._fullLayout.geo);
+  const gd = plots.filter((p) => p._fullLayout).find((p) => which === 'map' ? !!p._fullLayout.geo : !p._fullLayout.geo);
   if (!gd) return null;
   const seen = {};
   for (const trace of gd._fullData) {
@@ -132,7 +132,7 @@ def test_clicking_a_timeline_mark_selects_its_event(page, server) -> None:
 
 
 TIMELINE_TICKS = """() => {
-  const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find((p) => !p._fullLayout.geo);
+  const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find((p) => p._fullLayout && !p._fullLayout.geo);
   return gd ? Array.from(gd.querySelectorAll('.xtick text')).map((t) => t.textContent) : [];
 }"""
 

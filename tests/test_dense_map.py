@@ -55,7 +55,7 @@ def test_a_month_of_wires_reads_as_clusters_at_a_glance(browser, news) -> None:
     page.set_default_timeout(120_000)
     page.goto(url)
     page.wait_for_function(DASHBOARD_PAINTED)
-    page.wait_for_function(f"() => ({MAP}).dataset.labelsPlaced && ({MAP}).dataset.layer")
+    page.wait_for_function(f"() => ({MAP})?.dataset.labelsPlaced && ({MAP})?.dataset.layer")
     assert f"{len(events) + 22:,} of {len(events) + 22:,} events" in page.inner_text("body")
     shown = page.evaluate(SHOWN)
     # A glance, not a scatter: a few dozen clusters hold every placed machine-coded event.
@@ -70,8 +70,8 @@ def test_a_month_of_wires_reads_as_clusters_at_a_glance(browser, news) -> None:
     page.mouse.move(box["x"] + box["width"] * 0.53, box["y"] + box["height"] * 0.28)
     for _ in range(6):
         page.mouse.wheel(0, -300)
-    page.wait_for_function(f"(first) => Number(({MAP}).dataset.layer) > first", arg=shown["layer"])
-    page.wait_for_function(f"() => ({MAP}).dataset.labelsPlaced")
+    page.wait_for_function(f"(first) => Number(({MAP})?.dataset.layer) > first", arg=shown["layer"])
+    page.wait_for_function(f"() => ({MAP})?.dataset.labelsPlaced")
     page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     finer = page.evaluate(SHOWN)
     assert finer["events"] == len(placed)
@@ -88,7 +88,7 @@ def test_a_cluster_click_selects_its_events_and_the_text_lists_every_place(brows
     page.set_default_timeout(120_000)
     page.goto(url)
     page.wait_for_function(DASHBOARD_PAINTED)
-    page.wait_for_function(f"() => ({MAP}).dataset.layer")
+    page.wait_for_function(f"() => ({MAP})?.dataset.layer")
     centre = page.evaluate(
         f"""() => {{
       const gd = {MAP};

@@ -288,7 +288,7 @@ def test_the_network_names_stay_apart_and_every_edge_is_clickable(page, server, 
     page.wait_for_function(DASHBOARD_PAINTED, timeout=60_000)  # the first page of a fresh server
     page.wait_for_function(f"() => ({NETWORK})?.dataset.labelsPlaced")
     page.evaluate(f"() => ({NETWORK}).scrollIntoView({{block: 'center'}})")
-    page.wait_for_function(f"() => ({NETWORK}).dataset.labelsPlaced")
+    page.wait_for_function(f"() => ({NETWORK})?.dataset.labelsPlaced")
     boxes = page.evaluate(NETWORK_BOXES)
     labels = boxes["labels"]
     shown = [x["text"] for x in labels]

@@ -76,7 +76,7 @@ def reader(browser, request) -> Iterator:
 def open_explorer(page, server: str, query: str = "") -> None:
     page.goto(f"{server}/{'?' + query if query else ''}")
     page.wait_for_function(DASHBOARD_PAINTED)
-    page.wait_for_function(f"() => ({MAP}).dataset.labelsPlaced")
+    page.wait_for_function(f"() => ({MAP})?.dataset.labelsPlaced")
 
 
 def selected_event(page) -> str | None:
@@ -121,9 +121,9 @@ def test_city_labels_never_cover_each_other_or_a_marker(reader, server) -> None:
     assert {"Minsk", "Kyiv", "Moscow"} <= set(shown)
     # "Fit all" brings Washington's contacts into the frame; labels are placed again, still clear.
     reader.get_by_role("button", name="Fit all", exact=True).click()
-    reader.wait_for_function(f"() => ({MAP})._fullLayout.geo.lonaxis.range[0] < -77")
+    reader.wait_for_function(f"() => ({MAP})?._fullLayout.geo.lonaxis.range[0] < -77")
     reader.wait_for_function(
-        f"() => Array.from(({MAP}).querySelectorAll('.geo text[data-placed]')).length >= 4"
+        f"() => (({MAP})?.querySelectorAll('.geo text[data-placed]') || []).length >= 4"
     )
     reader.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     assert_labels_clear(reader)
@@ -169,7 +169,7 @@ def test_after_a_timeline_click_lower_down_the_card_and_the_sentence_stay_in_vie
     timeline.scroll_into_view_if_needed()
     mark = reader.evaluate(
         """(id) => {
-          const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find((p) => !p._fullLayout.geo);
+          const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find((p) => p._fullLayout && !p._fullLayout.geo);
           for (const [k, t] of gd._fullData.entries()) {
             const i = (t.customdata || []).findIndex((r) => r[0] === id);
             if (i < 0 || t.type !== 'bar') continue;
