@@ -122,9 +122,7 @@ def test_city_labels_never_cover_each_other_or_a_marker(reader, server) -> None:
     # "Fit all" brings Washington's contacts into the frame; labels are placed again, still clear.
     reader.get_by_role("button", name="Fit all", exact=True).click()
     reader.wait_for_function(f"() => ({MAP})?._fullLayout.geo.lonaxis.range[0] < -77")
-    reader.wait_for_function(
-        f"() => (({MAP})?.querySelectorAll('.geo text[data-placed]') || []).length >= 4"
-    )
+    reader.wait_for_function(f"() => (({MAP})?.querySelectorAll('.geo text[data-placed]') || []).length >= 4")
     reader.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     assert_labels_clear(reader)
 
