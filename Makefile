@@ -27,11 +27,13 @@ PORT ?= 8080
 serve: $(READY)
 	CONTACT_ATLAS_MODE=read $(BIN)/python deploy/serve.py --replicas $(REPLICAS) --port $(PORT) $(if $(DATA),--data $(DATA))
 
+# Test files are shared out whole between TEST_WORKERS processes (each its own Spark, browser and servers).
+TEST_WORKERS ?= 2
 test: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 validate: $(READY)
 	$(BIN)/python -m dashboard validate
