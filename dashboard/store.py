@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard import aggregates, catalog, folder
+from dashboard import aggregates, catalog, folder, stories
 from dashboard.model import INT_MEASURES, MEASURES
 from dashboard.problems import DataError
 
@@ -46,8 +46,9 @@ if TYPE_CHECKING:
 # 5: datasets, coding, external ids, full CAMEO codes, suspect places, measures, link sources
 # 6: coding "draft" for curated events still `status: draft`; 7: place_cells (h3 cells of map points)
 # and the aggregate tables (dashboard.aggregates); 8: imported events placed where a name is a
-# data-folder actor's are suspect (readers/suspects.py)
-FORMAT = 8
+# data-folder actor's are suspect (readers/suspects.py); 9: stories, story_events, corroboration
+# (dashboard.stories)
+FORMAT = 9
 HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)
 ROW_GROUP = 65_536
 ARTICLE_GROUP = 64
@@ -86,14 +87,17 @@ TABLES = tuple(SCHEMAS)
 # H3 resolutions the map clusters by, coarse to fine (average hexagon edge 1,108, 419, 158, 60 km):
 # zoomed out, places are counted per res-0 cell; zoomed in, per finer ones; then each place.
 CELL_RES = (0, 1, 2, 3)
-AGGREGATES = aggregates.NAMES  # the views' pre-grouped counts, built from the tables above
+# The views' pre-grouped counts, and the stories (dashboard.stories), built from the tables above.
+AGGREGATES = aggregates.NAMES + stories.NAMES
 
 
 def schema_fingerprint(
-    schemas: dict[str, pa.Schema], catalog_layout: str, aggregates_sql: str = aggregates.fingerprint()
+    schemas: dict[str, pa.Schema],
+    catalog_layout: str,
+    aggregates_sql: str = aggregates.fingerprint() + stories.fingerprint(),
 ) -> str:
-    """A short hash of the tables' schemas, the catalog's layout and the aggregates' SQL: any change
-    names a new format."""
+    """A short hash of the tables' schemas, the catalog's layout and the aggregates' and stories'
+    SQL: any change names a new format."""
     h = hashlib.sha256(b"contact-atlas store schema")
     for name, sch in schemas.items():
         h.update(f"{name}\0{sch.remove_metadata().to_string(show_field_metadata=False)}\n".encode())
@@ -403,7 +407,9 @@ def _write(
     try:
         rows = writer(corpus, tmp)
         # The views' aggregates, from the tables just written (their SQL runs where the caller says).
-        rows.update(aggregates.build(tmp, aggregate(tmp) if aggregate is not None else None, ROW_GROUP))
+        run = aggregate(tmp) if aggregate is not None else None
+        rows.update(aggregates.build(tmp, run, ROW_GROUP))
+        rows.update(stories.build(tmp, run, ROW_GROUP))  # the whole store's, on a build and an append
         (tmp / CATALOG).write_text(catalog.to_json(corpus), encoding="utf-8")
         # On disk before store.json says the folder is complete, so no crash leaves it complete and empty.
         for f in tmp.iterdir():

@@ -1,0 +1,128 @@
+"""Stories: GDELT records grouped into the events they report, and tied to the curated events.
+
+The GDELT rows are written here in the published 61-column TAB layout
+(`gdelt.row`, the codebook's column order), from the documented format: one
+article giving Belarus–Russia "consult" (030) four times, both actor orders and
+two mention counts; Belarus–Russia diplomatic cooperation (05) from the same
+article; Belarus–Lithuania 112 at Minsk and at the country "Lithuania"; UK–Saudi
+042 and 043 in both orders at Riyadh and at "United Kingdom". They are
+imported beside the bundled article, whose Kellogg–Lukashenko meeting in Minsk
+(21 June 2025) one GDELT record corroborates.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from conftest import DATA
+
+from dashboard import store
+from dashboard.readers import corpus, gdelt
+
+BELSAT = "https://belsat.example/en/news/24-10-2019-belarus-russia-talks/"
+FLTIMES = "https://fltimes.example/uk-saudi-visit"
+DAY = 20191024
+MINSK = {"ActionGeo_Type": 4, "ActionGeo_FullName": "Minsk, Horad Minsk, Belarus", "ActionGeo_CountryCode": "BO",
+         "ActionGeo_Lat": 53.9, "ActionGeo_Long": 27.5667, "ActionGeo_FeatureID": "-2960561"}  # fmt: skip
+VLADIVOSTOK = {"ActionGeo_Type": 4, "ActionGeo_FullName": "Vladivostok, Primorskiy Kray, Russia",
+               "ActionGeo_CountryCode": "RS", "ActionGeo_Lat": 43.1056, "ActionGeo_Long": 131.874,
+               "ActionGeo_FeatureID": "-2992"}  # fmt: skip
+LITHUANIA = {"ActionGeo_Type": 1, "ActionGeo_FullName": "Lithuania", "ActionGeo_CountryCode": "LH",
+             "ActionGeo_Lat": 56, "ActionGeo_Long": 24, "ActionGeo_FeatureID": "LH"}  # fmt: skip
+RIYADH = {"ActionGeo_Type": 4, "ActionGeo_FullName": "Riyadh, Ar Riyad, Saudi Arabia", "ActionGeo_CountryCode": "SA",
+          "ActionGeo_Lat": 24.6408, "ActionGeo_Long": 46.7728, "ActionGeo_FeatureID": "-3092186"}  # fmt: skip
+UK = {"ActionGeo_Type": 1, "ActionGeo_FullName": "United Kingdom", "ActionGeo_CountryCode": "UK",
+      "ActionGeo_Lat": 54, "ActionGeo_Long": -2, "ActionGeo_FeatureID": "UK"}  # fmt: skip
+ACTORS = {
+    "BLR": {"Name": "BELARUS", "CountryCode": "BLR"},
+    "RUS": {"Name": "RUSSIA", "CountryCode": "RUS"},
+    "LTU": {"Name": "LITHUANIA", "CountryCode": "LTU"},
+    "GBR": {"Name": "UNITED KINGDOM", "CountryCode": "GBR"},
+    "SAU": {"Name": "SAUDI ARABIA", "CountryCode": "SAU"},
+    "USAGOV": {"Name": "KEITH KELLOGG", "CountryCode": "USA", "Type1Code": "GOV"},
+    "BLRGOV": {"Name": "ALEXANDER LUKASHENKO", "CountryCode": "BLR", "Type1Code": "GOV"},
+}
+
+
+def record(gid: int, a1: str, a2: str, code: str, place: dict, url: str, day: int = DAY, mentions: int = 10,
+           tone: float = -2.0, goldstein: float = 1.0) -> dict:  # fmt: skip
+    """One GDELT 2.0 Events row, as the codebook names its columns."""
+    row = {"GLOBALEVENTID": gid, "SQLDATE": day, "MonthYear": day // 100, "Year": day // 10000,
+           "FractionDate": day // 10000 + 0.5, "IsRootEvent": 1, "EventCode": code, "EventBaseCode": code[:3],
+           "EventRootCode": code[:2], "QuadClass": 1, "GoldsteinScale": goldstein, "NumMentions": mentions,
+           "NumSources": 1, "NumArticles": mentions, "AvgTone": tone, "DATEADDED": day * 1000000 + 120000,
+           "SOURCEURL": url, **place}  # fmt: skip
+    for k, code_ in (("1", a1), ("2", a2)):
+        row[f"Actor{k}Code"] = code_
+        row.update({f"Actor{k}{f}": v for f, v in ACTORS[code_].items()})
+    return row
+
+
+ROWS = [
+    # belsat: Belarus–Russia consult (030), both orders, two mention counts: one story
+    record(1001, "BLR", "RUS", "030", MINSK, BELSAT, mentions=10, tone=-1.0),
+    record(1002, "RUS", "BLR", "030", MINSK, BELSAT, mentions=10, tone=-1.0),
+    record(1003, "BLR", "RUS", "030", MINSK, BELSAT, mentions=2, tone=-4.0),
+    record(1004, "RUS", "BLR", "030", MINSK, BELSAT, mentions=2, tone=-4.0),
+    # the same article's diplomatic cooperation (05): another root, another story
+    record(1005, "BLR", "RUS", "050", MINSK, BELSAT),
+    record(1006, "RUS", "BLR", "051", MINSK, BELSAT),
+    # Belarus–Lithuania 112 at Minsk and at the country: one story
+    record(1007, "BLR", "LTU", "112", MINSK, BELSAT),
+    record(1008, "BLR", "LTU", "112", LITHUANIA, BELSAT),
+    # fltimes: UK–Saudi 042 and 043, both orders, at Riyadh and at the country: one story of root 04
+    record(1009, "GBR", "SAU", "042", RIYADH, FLTIMES, mentions=4, goldstein=1.9),
+    record(1010, "SAU", "GBR", "043", UK, FLTIMES, mentions=1, goldstein=2.8),
+    # another outlet the next day at Minsk: within a day of the belsat consult, so the same story
+    record(1011, "RUS", "BLR", "036", MINSK, "https://news.example.org/next-day", day=20191025, mentions=6),
+    # two days after that: too late to chain
+    record(1012, "BLR", "RUS", "030", MINSK, "https://news.example.org/later", day=20191027),
+    # the same day and pair, 6,600 km away, another article: too far
+    record(1013, "BLR", "RUS", "030", VLADIVOSTOK, "https://news.example.org/far"),
+    # Kellogg meets Lukashenko in Minsk on 21 June 2025: the bundled article's meeting, corroborated
+    record(1014, "USAGOV", "BLRGOV", "042", MINSK, "https://news.example.org/kellogg", day=20250621),
+]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled data folder with the GDELT rows above imported into it."""
+    root = tmp_path_factory.mktemp("stories")
+    data = root / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    src = root / "20191024120000.export.CSV"
+    src.write_text("".join(gdelt.row(**r) for r in ROWS), encoding="utf-8")
+    report, _ = gdelt.import_files([src], data / "gdelt", gdelt.Options())
+    assert report.malformed == 0 if hasattr(report, "malformed") else True
+    return data
+
+
+@pytest.fixture(scope="module")
+def built(data: Path) -> store.Store:
+    return store.build(corpus.load(data))
+
+
+def table(s: store.Store, name: str) -> list[dict]:
+    return pq.read_table(s.table(name)).to_pylist()
+
+
+def groups(s: store.Store) -> set[frozenset[int]]:
+    by: dict[str, set[int]] = {}
+    for r in table(s, "story_events"):
+        by.setdefault(r["story"], set()).add(int(r["event"].removeprefix("gdelt-")))
+    return {frozenset(g) for g in by.values()}
+
+
+def test_records_group_into_the_stories_they_report(built) -> None:
+    assert groups(built) == {
+        frozenset({1001, 1002, 1003, 1004, 1011}),  # one article's consult, and the next day's
+        frozenset({1005, 1006}),  # diplomatic cooperation: another root
+        frozenset({1007, 1008}),  # Minsk and "Lithuania": the country level joins
+        frozenset({1009, 1010}),  # 042 and 043, both orders, Riyadh and "United Kingdom"
+        frozenset({1012}),  # two days after the last: not within a day
+        frozenset({1013}),  # Vladivostok: beyond 50 km
+        frozenset({1014}),
+    }
