@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import DATA
 
-from dashboard import store
+from dashboard import store, stories
 from dashboard.readers import corpus, gdelt
 
 BELSAT = "https://belsat.example/en/news/24-10-2019-belarus-russia-talks/"
@@ -96,7 +96,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = root / "20191024120000.export.CSV"
     src.write_text("".join(gdelt.row(**r) for r in ROWS), encoding="utf-8")
     report, _ = gdelt.import_files([src], data / "gdelt", gdelt.Options())
-    assert report.malformed == 0 if hasattr(report, "malformed") else True
+    assert (report.imported, report.malformed) == (len(ROWS), 0), report.problems
     return data
 
 
@@ -126,3 +126,126 @@ def test_records_group_into_the_stories_they_report(built) -> None:
         frozenset({1013}),  # Vladivostok: beyond 50 km
         frozenset({1014}),
     }
+
+
+def test_a_story_carries_its_records_links_place_and_combined_measures(built) -> None:
+    stories = {s["id"]: s for s in table(built, "stories")}
+    consult = stories["story-gdelt-1001"]  # the smallest event id names the story
+    assert (consult["records"], consult["urls"], consult["outlets"]) == (5, 2, 2)
+    assert (str(consult["first"]), str(consult["last"])) == ("2019-10-24", "2019-10-25")
+    assert (consult["root"], consult["country1"], consult["country2"]) == ("03", "BLR", "RUS")
+    assert (consult["mentions"], consult["num_sources"], consult["num_articles"]) == (30, 5, 30)
+    # tone weighted by mentions: (10·-1 + 10·-1 + 2·-4 + 2·-4 + 6·-2) / 30
+    assert consult["tone"] == pytest.approx(-1.6)
+    uk = stories["story-gdelt-1009"]
+    assert uk["goldstein"] == pytest.approx((4 * 1.9 + 1 * 2.8) / 5)
+    assert uk["place"] == "gdelt-n3092186"  # Riyadh, a city, over the country "United Kingdom"
+    assert stories["story-gdelt-1007"]["place"] == "gdelt-n2960561"  # Minsk over "Lithuania"
+
+
+def test_the_gdelt_meeting_corroborates_the_curated_meeting(built) -> None:
+    links = {(r["event"], r["story"]) for r in table(built, "corroboration")}
+    assert ("kellogg-meets-lukashenko", "story-gdelt-1014") in links  # at the palace, inside Minsk
+    assert ("kellogg-visits-belarus-2025", "story-gdelt-1014") in links
+    assert {story for _, story in links} == {"story-gdelt-1014"}
+    stories = {s["id"]: s for s in table(built, "stories")}
+    assert stories["story-gdelt-1014"]["curated"] == len(links)
+    assert stories["story-gdelt-1001"]["curated"] == 0
+
+
+def test_spark_builds_the_same_stories_as_duckdb(built, tmp_path) -> None:
+    from test_query import spark_available
+
+    from dashboard.engines import spark
+
+    spark_available()
+    for name in store.TABLES:  # the store's tables as DuckDB wrote them; the stories again on Spark
+        shutil.copy(built.table(name), tmp_path / f"{name}.parquet")
+    stories.build(tmp_path, spark.aggregates_runner()(tmp_path))
+    for name in stories.NAMES:
+        want, got = pq.read_table(built.table(name)), pq.read_table(tmp_path / f"{name}.parquet")
+        assert want.num_rows > 0, name
+        assert got.equals(want), name
+
+
+# --- corroboration, case by case, on tables written here ------------------------------------------
+
+PLACES = {
+    "minsk": ("city", "BLR", 53.9, 27.5667),
+    "palace": ("site", "BLR", 53.9045, 27.5615),
+    "vladivostok": ("city", "RUS", 43.1056, 131.874),
+    "belarus": ("country", "BLR", 53.0, 28.0),
+    "russia": ("country", "RUS", 60.0, 100.0),
+}
+ACTOR_COUNTRY = {"kellogg": "USA", "lukashenko": "BLR", "gdelt-usagov": "USA", "gdelt-blrgov": "BLR",
+                 "gdelt-rus": "RUS"}  # fmt: skip
+CURATED = {"precision": "day", "start": "2025-06-21", "end": "2025-06-21", "cameo": "040", "place": "palace"}
+MACHINE = {
+    "start": "2025-06-21",
+    "cameo": "042",
+    "place": "minsk",
+    "actors": ("gdelt-usagov", "gdelt-blrgov"),
+}
+
+
+def corroborated(tmp_path: Path, curated: dict, machine: dict) -> bool:
+    """Whether a curated event of Kellogg and Lukashenko and one machine record are linked."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    def day(text: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(text) if text else None
+
+    events = [
+        {"id": "met", "dataset": "curated", "coding": "human", "cameo": curated["cameo"],
+         "precision": curated["precision"], "start": day(curated["start"]), "end": day(curated["end"]),
+         "place": curated["place"]},
+        {"id": "gdelt-1", "dataset": "gdelt", "coding": "machine", "cameo": machine["cameo"], "precision": "day",
+         "start": day(machine["start"]), "end": day(machine["start"]), "place": machine["place"], "mentions": 3},
+    ]  # fmt: skip
+    parts = [{"event": "met", "actor": "kellogg"}, {"event": "met", "actor": "lukashenko"}]
+    parts += [{"event": "gdelt-1", "actor": a} for a in machine["actors"]]
+    rows = {
+        "events": events,
+        "participants": parts,
+        "actors": [{"id": a, "kind": "state", "country": c} for a, c in ACTOR_COUNTRY.items()],
+        "places": [
+            {"id": p, "kind": k, "country": c, "lat": y, "lon": x} for p, (k, c, y, x) in PLACES.items()
+        ],
+        "sources": [{"event": "gdelt-1", "url": "https://news.example.org/a"}],
+    }
+    for name, rs in rows.items():
+        sch = store.SCHEMAS[name]
+        cols = {f.name: pa.array([r.get(f.name) for r in rs], f.type) for f in sch}
+        pq.write_table(pa.table(cols, schema=sch), tmp_path / f"{name}.parquet")
+    stories.build(tmp_path)
+    return pq.read_table(tmp_path / "corroboration.parquet").num_rows == 1
+
+
+CASES = {
+    "match": ({}, {}, True),
+    "wrong day": ({}, {"start": "2025-06-23"}, False),
+    "the next day is another day": ({}, {"start": "2025-06-22"}, False),
+    "a day in the curated month": (
+        {"precision": "month", "start": "2025-06-01", "end": "2025-06-30"},
+        {"start": "2025-06-23"},
+        True,
+    ),  # fmt: skip
+    "undated curated event": ({"precision": "unknown", "start": None, "end": None}, {}, False),
+    "wrong pair": ({}, {"actors": ("gdelt-usagov", "gdelt-rus")}, False),
+    "pair in either order": ({}, {"actors": ("gdelt-blrgov", "gdelt-usagov")}, True),
+    "one actor, one of the countries": ({}, {"actors": ("gdelt-blrgov",)}, True),
+    "one actor, another country": ({}, {"actors": ("gdelt-rus",)}, False),
+    "wrong root": ({}, {"cameo": "111"}, False),
+    "too far": ({}, {"place": "vladivostok"}, False),
+    "country level, same country": ({}, {"place": "belarus"}, True),
+    "country level, another country": ({}, {"place": "russia"}, False),
+    "no place": ({}, {"place": None}, True),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_corroboration_case_by_case(tmp_path, case) -> None:
+    cur, mach, linked = CASES[case]
+    assert corroborated(tmp_path, {**CURATED, **cur}, {**MACHINE, **mach}) is linked
