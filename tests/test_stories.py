@@ -12,14 +12,18 @@ imported beside the bundled article, whose Kellogg–Lukashenko meeting in Minsk
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import DATA
+from test_query import spark_available
 
 from dashboard import store, stories
+from dashboard.engines import spark
 from dashboard.readers import corpus, gdelt
 
 BELSAT = "https://belsat.example/en/news/24-10-2019-belarus-russia-talks/"
@@ -154,10 +158,6 @@ def test_the_gdelt_meeting_corroborates_the_curated_meeting(built) -> None:
 
 
 def test_spark_builds_the_same_stories_as_duckdb(built, tmp_path) -> None:
-    from test_query import spark_available
-
-    from dashboard.engines import spark
-
     spark_available()
     for name in store.TABLES:  # the store's tables as DuckDB wrote them; the stories again on Spark
         shutil.copy(built.table(name), tmp_path / f"{name}.parquet")
@@ -190,10 +190,6 @@ MACHINE = {
 
 def corroborated(tmp_path: Path, curated: dict, machine: dict) -> bool:
     """Whether a curated event of Kellogg and Lukashenko and one machine record are linked."""
-    import datetime as dt
-
-    import pyarrow as pa
-
     def day(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text) if text else None
 
