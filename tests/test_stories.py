@@ -190,6 +190,7 @@ MACHINE = {
 
 def corroborated(tmp_path: Path, curated: dict, machine: dict) -> bool:
     """Whether a curated event of Kellogg and Lukashenko and one machine record are linked."""
+
     def day(text: str | None) -> dt.date | None:
         return dt.date.fromisoformat(text) if text else None
 
@@ -227,7 +228,7 @@ CASES = {
         {"precision": "month", "start": "2025-06-01", "end": "2025-06-30"},
         {"start": "2025-06-23"},
         True,
-    ),  # fmt: skip
+    ),
     "undated curated event": ({"precision": "unknown", "start": None, "end": None}, {}, False),
     "wrong pair": ({}, {"actors": ("gdelt-usagov", "gdelt-rus")}, False),
     "pair in either order": ({}, {"actors": ("gdelt-blrgov", "gdelt-usagov")}, True),
