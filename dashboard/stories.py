@@ -118,6 +118,12 @@ def _near(a: str, b: str) -> str:
     return f"({a}.site = '' OR {b}.site = '' OR {a}.site = {b}.site OR {_km(a, b)} <= {RADIUS_KM})"
 
 
+def outlet_sql(alias: str) -> str:
+    """A source's outlet (SQL): its `outlet`, else its link's host in lower case without `www.`."""
+    host = f"lower(regexp_extract({alias}.url, '^[a-zA-Z]+://([^/:?#]+)', 1))"
+    return f"coalesce({alias}.outlet, regexp_replace({host}, '^www[.]', ''))"
+
+
 _BLOCK = "a.actor1 = b.actor1 AND a.actor2k = b.actor2k AND a.root = b.root"
 
 # Each imported record with what the rule compares, and its node (records the rule links outright).
@@ -199,9 +205,7 @@ WITH se AS (
   SELECT r.*, concat('story-', l.label) AS story
   FROM story_records AS r JOIN story_labels AS l ON l.node = r.node
 ), src AS (
-  SELECT se.story, s.url,
-    coalesce(s.outlet, regexp_replace(lower(regexp_extract(s.url, '^[a-zA-Z]+://([^/:?#]+)', 1)),
-                                      '^www[.]', '')) AS outlet
+  SELECT se.story, s.url, {outlet_sql("s")} AS outlet
   FROM se JOIN sources AS s ON s.event = se.id
 ), links AS (
   SELECT story, count(DISTINCT url) AS urls, count(DISTINCT outlet) AS outlets FROM src GROUP BY story
