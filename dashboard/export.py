@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import escape, query
+from dashboard import escape, query, stories_query
 from dashboard.arrow import isin
 from dashboard.engines import Engine
 from dashboard.filters import SET_PARAMS, Filters, to_query
@@ -628,3 +628,74 @@ def download(eng: Engine, f: Filters, fmt: str, link_base: str | None = None) ->
     if fmt == "csv":
         return to_news_csv(recs, link).encode("utf-8-sig")
     return encode(recs, fmt).encode("utf-8")
+
+
+# --- stories: one record per story (`python -m dashboard export --stories`) ---------------------
+
+STORY_FORMATS = ("json", "csv")
+STORY_MEASURES = ("mentions", "num_sources", "num_articles", "goldstein", "tone")
+STORY_PLACES = (
+    "SELECT p.id, p.name, p.kind, p.country, p.lat, p.lon FROM places AS p WHERE list_contains($ids, p.id)"
+)
+
+
+def story_export_records(eng: Engine) -> list[dict[str, Any]]:
+    """Every story as exported (docs/DATA.md, "Stories"), by first date then id: its id, record ids,
+    outlets, URLs, dates, place, actors, CAMEO root, combined measures and the curated events it
+    corroborates."""
+    rows = stories_query.all_stories(eng)
+    ids = sorted({r["place"] for r in rows if r["place"]})
+    places = {p["id"]: p for p in eng.rows(STORY_PLACES, {"ids": ids})} if ids else {}
+    out = []
+    for r in rows:
+        p = places.get(r["place"])
+        out.append(
+            {
+                "id": r["id"],
+                "records": r["events"],
+                "outlets": r["outlet_names"],
+                "urls": r["url_list"],
+                "date": {"first": _date_iso(r["first"]), "last": _date_iso(r["last"])},
+                "place": None if p is None else {
+                    "id": p["id"], "name": p["name"], "kind": p["kind"], "country": p["country"],
+                    "lat": p["lat"], "lon": p["lon"],
+                },
+                "cameo_root": r["root"],
+                "actors": [a for a in (r["actor1"], r["actor2"]) if a],
+                "countries": sorted({c for c in (r["country1"], r["country2"]) if c}),
+                "measures": {m: r[m] for m in STORY_MEASURES if r[m] is not None},
+                "corroborates": r["corroborates"],
+            }
+        )  # fmt: skip
+    return out
+
+
+STORY_COLUMNS = [
+    "id", "first", "last", "cameo_root", "actors", "countries", "place", "place_id", "place_country",
+    "place_lat", "place_lon", "records", "record_ids", "outlets", "urls", *STORY_MEASURES, "corroborates",
+]  # fmt: skip
+
+
+def stories_text(eng: Engine, fmt: str) -> str:
+    """Every story as JSON ({"stories": [...]}) or as CSV (one row a story, lists joined by a line
+    break inside the cell, formula-like text guarded as in the events' CSV)."""
+    recs = story_export_records(eng)
+    if fmt == "json":
+        return json.dumps({"stories": recs}, ensure_ascii=False, indent=2) + "\n"
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=STORY_COLUMNS, lineterminator="\r\n")
+    w.writeheader()
+    for r in recs:
+        p = r["place"] or {}
+        row = {
+            "id": r["id"], "first": r["date"]["first"], "last": r["date"]["last"],
+            "cameo_root": r["cameo_root"],
+            "actors": ", ".join(r["actors"]), "countries": ", ".join(r["countries"]), "place": p.get("name"),
+            "place_id": p.get("id"), "place_country": p.get("country"), "place_lat": p.get("lat"),
+            "place_lon": p.get("lon"), "records": len(r["records"]), "record_ids": LINE.join(r["records"]),
+            "outlets": LINE.join(r["outlets"]), "urls": LINE.join(r["urls"]),
+            **{m: r["measures"].get(m) for m in STORY_MEASURES},
+            "corroborates": LINE.join(r["corroborates"]),
+        }  # fmt: skip
+        w.writerow({k: escape.csv_cell(v) for k, v in row.items()})
+    return buf.getvalue()

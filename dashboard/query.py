@@ -58,8 +58,7 @@ CORROBORATION = {
     "curated": "(e.dataset = 'curated' AND e.id NOT IN (SELECT k.event FROM corroboration AS k))",
     # imported records whose story corroborates nothing
     "machine": (
-        "e.id IN (SELECT se.event FROM story_events AS se"
-        f" WHERE se.story NOT IN ({CORROBORATED_STORIES}))"
+        f"e.id IN (SELECT se.event FROM story_events AS se WHERE se.story NOT IN ({CORROBORATED_STORIES}))"
     ),
 }
 

@@ -12,17 +12,21 @@ imported beside the bundled article, whose Kellogg–Lukashenko meeting in Minsk
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import DATA
 from test_query import spark_available
 
-from dashboard import store, stories
+from dashboard import engines, export, filters, query, sqlbuild, store, stories, stories_query
 from dashboard.engines import spark
 from dashboard.readers import corpus, gdelt
 
@@ -246,3 +250,152 @@ CASES = {
 def test_corroboration_case_by_case(tmp_path, case) -> None:
     cur, mach, linked = CASES[case]
     assert corroborated(tmp_path, {**CURATED, **cur}, {**MACHINE, **mach}) is linked
+
+
+# --- the queries the views use, the filter, the exports --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def eng(built):
+    return engines.open(built, "duckdb")
+
+
+def test_the_story_of_an_event_lists_its_records_and_outlets(eng) -> None:
+    sid = stories_query.story_of(eng, "gdelt-1003")
+    assert sid == "story-gdelt-1001"
+    assert stories_query.story_of(eng, "kellogg-meets-lukashenko") is None  # curated: no story
+    assert stories_query.story(eng, sid)["records"] == 5
+    recs = stories_query.story_records(eng, sid)
+    assert [r["id"] for r in recs] == ["gdelt-1001", "gdelt-1002", "gdelt-1003", "gdelt-1004", "gdelt-1011"]
+    assert {r["outlet"] for r in recs} == {"belsat.example", "news.example.org"}
+    links = stories_query.story_links(eng, sid)
+    assert links[0] == {"url": BELSAT, "outlet": "belsat.example", "records": 4}  # the most cited first
+    assert len(links) == 2
+
+
+def test_a_curated_event_and_its_story_name_each_other(eng) -> None:
+    card = stories_query.corroborating(eng, "kellogg-meets-lukashenko")
+    assert [s["id"] for s in card["stories"]] == ["story-gdelt-1014"]
+    assert (card["records"], card["outlets"]) == (
+        1,
+        1,
+    )  # "corroborated by 1 machine-coded report from 1 outlet"
+    assert card["links"][0]["url"] == "https://news.example.org/kellogg"
+    named = [e["id"] for e in stories_query.corroborated_by(eng, "story-gdelt-1014")]
+    assert "kellogg-meets-lukashenko" in named
+    assert stories_query.corroborating(eng, "state-media-show-handshake")["stories"] == []
+    assert stories_query.corroborated_by(eng, "story-gdelt-1001") == []
+
+
+def test_the_summary_counts_stories_and_records_for_the_filters(eng) -> None:
+    assert stories_query.story_count(eng, filters.Filters()) == {"stories": 7, "records": 14}
+    in_2019 = filters.Filters.of(start="2019-10-24", end="2019-10-24")
+    assert stories_query.story_count(eng, in_2019) == {
+        "stories": 5,
+        "records": 11,
+    }  # not the 25th, 27th, 2025
+
+
+@pytest.mark.parametrize(
+    ("side", "has", "lacks"),
+    [
+        (
+            "corroborated",
+            {"kellogg-meets-lukashenko", "gdelt-1014"},
+            {"gdelt-1001", "state-media-show-handshake"},
+        ),
+        ("curated", {"state-media-show-handshake"}, {"kellogg-meets-lukashenko", "gdelt-1014", "gdelt-1001"}),
+        ("machine", {"gdelt-1001", "gdelt-1013"}, {"gdelt-1014", "kellogg-meets-lukashenko"}),
+    ],
+)
+def test_the_corroboration_filter_keeps_one_side_of_the_tie(data, eng, side, has, lacks) -> None:
+    c = corpus.load(data)
+    f, notices = filters.from_query(c, {"corroboration": [side]})
+    assert notices == []
+    assert filters.to_query(f) == {"corroboration": [side]}
+    kept = set(query.event_ids(eng, f))
+    assert has <= kept
+    assert not (lacks & kept)
+    assert query.count(eng, f) == len(kept)
+
+
+def test_a_bad_corroboration_value_is_a_notice_not_a_crash(data) -> None:
+    f, notices = filters.from_query(corpus.load(data), {"corroboration": ["<script>"]})
+    assert f.corroboration is None
+    assert notices == ["Ignored corroboration '<script>': use corroborated, curated or machine"]
+
+
+def test_every_export_format_carries_story_and_corroborated_by(eng) -> None:
+    recs = export.export_records(eng, filters.Filters())
+    by = {r["id"]: r for r in recs}
+    assert by["gdelt-1002"]["story"] == "story-gdelt-1001"
+    assert by["gdelt-1002"]["trust"] == "machine"
+    assert by["gdelt-1014"]["trust"] == "corroborated"  # its story corroborates a curated event
+    assert by["kellogg-meets-lukashenko"]["corroborated_by"] == ["story-gdelt-1014"]
+    assert by["kellogg-meets-lukashenko"]["story"] is None
+    assert by["state-media-show-handshake"]["corroborated_by"] == []
+    assert all(r["corroborated_by"] == [] for r in recs if r["dataset"] != "curated")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(export.to_news_csv(recs)))}
+    assert rows["gdelt-1002"]["story"] == "story-gdelt-1001"
+    assert rows["kellogg-meets-lukashenko"]["corroborated_by"] == "story-gdelt-1014"
+    feats = {f["id"]: f["properties"] for f in json.loads(export.to_geojson(recs))["features"]}
+    assert feats["gdelt-1002"]["story"] == "story-gdelt-1001"
+    assert feats["kellogg-meets-lukashenko"]["corroborated_by"] == ["story-gdelt-1014"]
+    sheet = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(recs)))["Events"]
+    head = [c.value for c in sheet[1]]
+    cells = {r[head.index("id")]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert cells["gdelt-1002"][head.index("story")] == "story-gdelt-1001"
+
+
+def test_export_stories_writes_one_record_per_story(data, built, cli) -> None:
+    out = cli("export", "--data", str(data), "--stories")
+    assert out.code == 0, out.err
+    got = {s["id"]: s for s in json.loads(out.out)["stories"]}
+    assert len(got) == 7
+    consult = got["story-gdelt-1001"]
+    assert consult["records"] == ["gdelt-1001", "gdelt-1002", "gdelt-1003", "gdelt-1004", "gdelt-1011"]
+    assert consult["outlets"] == ["belsat.example", "news.example.org"]
+    assert consult["urls"] == sorted([BELSAT, "https://news.example.org/next-day"])
+    assert consult["date"] == {"first": "2019-10-24", "last": "2019-10-25"}
+    assert consult["place"]["name"] == "Minsk, Horad Minsk, Belarus"
+    assert consult["measures"]["mentions"] == 30
+    assert consult["corroborates"] == []
+    assert "kellogg-meets-lukashenko" in got["story-gdelt-1014"]["corroborates"]
+    as_csv = cli("export", "--data", str(data), "--stories", "--format", "csv")
+    assert as_csv.code == 0
+    assert len(list(csv.DictReader(io.StringIO(as_csv.out.lstrip("\ufeff"))))) == 7
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--stories", "--format", "geojson"), "--stories writes json or csv, not geojson"),
+        (("--stories", "--actor", "gdelt-blr"), "--stories writes every story"),
+        (("--corroboration", "both"), "Ignored corroboration 'both'"),
+    ],
+)
+def test_bad_export_arguments_exit_2_with_one_line(data, built, cli, args, says) -> None:
+    out = cli("export", "--data", str(data), *args)
+    assert out.code == 2
+    assert says in out.err
+
+
+def test_an_appended_day_leaves_the_stories_a_full_build_writes(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("CONTACT_ATLAS_CACHE", str(tmp_path / "cache"))
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    first, then = [r for r in ROWS if r["SQLDATE"] == DAY], [r for r in ROWS if r["SQLDATE"] != DAY]
+    for name, rows in (("20191024120000.export.CSV", first), ("20191025120000.export.CSV", then)):
+        src = tmp_path / name
+        src.write_text("".join(gdelt.row(**r) for r in rows), encoding="utf-8")
+        gdelt.import_files([src], root / "gdelt", gdelt.Options())
+        if rows is first:
+            c, files = corpus.load_deferred(root)
+            assert sqlbuild.build(c, files) is not None
+    appended = sqlbuild.append(root)
+    assert appended is not None
+    full = store.build(corpus.load(root), tmp_path / "full")
+    for name in stories.NAMES:
+        assert pq.read_table(appended.table(name)).equals(pq.read_table(full.table(name))), name
+    assert groups(appended) == groups(full)
+    assert frozenset({1001, 1002, 1003, 1004, 1011}) in groups(appended)  # the next day joined its story
