@@ -1,5 +1,9 @@
 """The validated corpus as tables an engine queries: events, participants, sources, actors, places, articles.
 
+Beside them, tables derived from them at build time: the views' aggregates
+(`dashboard.aggregates`) and the stories (`dashboard.stories`: `stories`,
+`story_events`, `corroboration`), listed together in AGGREGATES.
+
 A store is a folder of Parquet tables, one per table below, written once per
 version of the data: its name carries the data folder's fingerprint (every
 data file's path, size and modification time), so any edit makes a new store
