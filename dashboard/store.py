@@ -414,7 +414,8 @@ def _write(
         # The views' aggregates, from the tables just written (their SQL runs where the caller says).
         run = aggregate(tmp) if aggregate is not None else None
         rows.update(aggregates.build(tmp, run, ROW_GROUP))
-        rows.update(stories.build(tmp, run, ROW_GROUP))  # the whole store's, on a build and an append
+        # On an append (`keep`: the store appended to), only the stories its new events can touch.
+        rows.update(stories.build(tmp, run, ROW_GROUP, base=keep))
         (tmp / CATALOG).write_text(catalog.to_json(corpus), encoding="utf-8")
         # On disk before store.json says the folder is complete, so no crash leaves it complete and empty.
         for f in tmp.iterdir():

@@ -63,8 +63,8 @@ are not yet reviewed) and a story are linked when
 The SQL is DuckDB's dialect; `build` runs it through a `Runner` (DuckDB in this
 process by default; Spark through sqlglot for `build --engine spark`) that can
 also expose a Parquet file it wrote under a name (`Runner.view`). Stories are
-computed whole on every build and every append (`build --append`): the rule's
-chaining can reach any day, and the month's stories take seconds.
+computed whole on every build; an append computes again only the stories its
+new events could join (`build`'s `base`).
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ RECORDS = """
 WITH imported AS (
   SELECT e.id, e.start, e."end", coalesce(left(e.cameo, 2), '') AS root, e.place,
     e.mentions, e.num_sources, e.num_articles, e.goldstein, e.tone
-  FROM events AS e WHERE e.dataset <> 'curated'
+  FROM events AS e WHERE e.dataset <> 'curated' AND __SCOPE__
 ), keyed AS (
   SELECT p.event,
     CASE WHEN p.actor LIKE 'gdelt-%' THEN p.actor ELSE coalesce(a.country, p.actor) END AS k,
@@ -173,6 +173,32 @@ WITH n AS (
   WHERE {_near("a", "b")}
 )
 SELECT DISTINCT x.a, x.b FROM (SELECT a, b FROM one UNION ALL SELECT b AS a, a AS b FROM one) AS x
+"""
+
+# An append: the stories an appended record could join (same pair and root, and a day within one of
+# the story's span, or a URL it cites), a superset of those it does join; the others stand as built.
+NEW_EVENTS = "e.id NOT IN (SELECT b.id FROM base_events AS b)"
+AFFECTED = """
+SELECT s.id AS story FROM base_stories AS s JOIN story_fresh AS f
+  ON coalesce(s.actor1, '') = f.actor1 AND coalesce(s.actor2, '') = f.actor2k AND s.root = f.root
+  AND f.day >= date_diff('day', DATE '1970-01-01', s.first) - 1
+  AND f.day <= date_diff('day', DATE '1970-01-01', s.last) + 1
+UNION
+SELECT se.story FROM story_fresh AS f JOIN sources AS n ON n.event = f.id
+  JOIN sources AS o ON o.url = n.url JOIN base_story_events AS se ON se.event = o.event
+"""
+SCOPE = """
+SELECT f.id FROM story_fresh AS f
+UNION
+SELECT se.event AS id FROM base_story_events AS se JOIN story_affected AS a ON a.story = se.story
+"""
+KEPT_EVENTS = """
+SELECT se.event, se.story FROM base_story_events AS se
+WHERE se.story NOT IN (SELECT a.story FROM story_affected AS a)
+"""
+KEPT_STORIES = f"""
+SELECT {", ".join(f's."{c}"' for c in STORIES_SCHEMA.names if c != "curated")} FROM base_stories AS s
+WHERE s.id NOT IN (SELECT a.story FROM story_affected AS a)
 """
 
 FIRST_LABELS = "SELECT DISTINCT node, node AS label FROM story_records"
@@ -274,7 +300,8 @@ SELECT s.*, CAST(coalesce(c.n, 0) AS BIGINT) AS curated FROM story_base AS s
 LEFT JOIN (SELECT story, count(*) AS n FROM corroboration GROUP BY story) AS c ON c.story = s.id
 """
 
-SQL = {"story_records": RECORDS, "story_edges": EDGES, "story_labels": FIRST_LABELS, "round": ROUND,
+SQL = {"story_records": RECORDS, "story_affected": AFFECTED, "story_scope": SCOPE, "kept": KEPT_EVENTS,
+       "kept_stories": KEPT_STORIES, "story_edges": EDGES, "story_labels": FIRST_LABELS, "round": ROUND,
        "story_events": STORY_EVENTS, "story_base": BASE, "corroboration": CORROBORATION,
        "stories": STORIES}  # fmt: skip
 
@@ -301,11 +328,16 @@ def _canonical(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return table.sort_by([(n, "ascending") for n in schema.names])
 
 
-def build(folder: Path, run: Runner | None = None, row_group: int = 65_536) -> dict[str, int]:
+def build(
+    folder: Path, run: Runner | None = None, row_group: int = 65_536, base: Path | None = None
+) -> dict[str, int]:
     """Compute the stories of the store's tables in `folder` and write NAMES there as Parquet.
 
     `run`: how to run the SQL (default: DuckDB in this process). Returns each table's row count.
-    The steps' files go in `folder/.stories` and are removed at the end.
+    The steps' files go in `folder/.stories` and are removed at the end. `base`: the store this one
+    appends to (`build --append`): only the stories its new events could join are computed again
+    (AFFECTED), with the new events; the base's other stories are kept as they are, which is what a
+    whole build gives (a story is a component: one no new record links to is unchanged).
     """
     con = None
     if run is None:
@@ -329,8 +361,20 @@ def build(folder: Path, run: Runner | None = None, row_group: int = 65_536) -> d
         run.view(name, target)
         return table.num_rows
 
+    grow = base is not None and all((base / f"{n}.parquet").is_file() for n in ("events", *NAMES))
     try:
-        stage("story_records", RECORDS)
+        if grow:
+            run.view("base_events", base / "events.parquet")
+            run.view("base_stories", base / "stories.parquet")
+            run.view("base_story_events", base / "story_events.parquet")
+            stage("story_fresh", RECORDS.replace("__SCOPE__", NEW_EVENTS))
+            stage("story_affected", AFFECTED)
+            stage("story_scope", SCOPE)
+            stage(
+                "story_records", RECORDS.replace("__SCOPE__", "e.id IN (SELECT x.id FROM story_scope AS x)")
+            )
+        else:
+            stage("story_records", RECORDS.replace("__SCOPE__", "TRUE"))
         stage("story_edges", EDGES)
         stage("story_labels", FIRST_LABELS, work / "labels-0.parquet")
         for n in range(1, MAX_ROUNDS + 1):
@@ -341,8 +385,9 @@ def build(folder: Path, run: Runner | None = None, row_group: int = 65_536) -> d
                 break
         else:  # never seen: each round at least halves the longest path to a component's least label
             raise RuntimeError(f"stories: labels still changing after {MAX_ROUNDS} rounds")
-        rows = {"story_events": final("story_events", STORY_EVENTS)}
-        stage("story_base", BASE)
+        both = f" UNION ALL {KEPT_EVENTS}" if grow else ""
+        rows = {"story_events": final("story_events", STORY_EVENTS + both)}
+        stage("story_base", BASE + (f" UNION ALL {KEPT_STORIES}" if grow else ""))
         rows["corroboration"] = final("corroboration", CORROBORATION)
         rows["stories"] = final("stories", STORIES)
     finally:
