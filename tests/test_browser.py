@@ -13,14 +13,13 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, dashboard
+from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, TIMEOUT, dashboard
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
 
 VISIT = "kellogg-visits-belarus-2025"
 POMPEO = "pompeo-visits-belarus-2020"
-TIMEOUT = 30_000
 REQUESTS: list[str] = []
 
 # Centre of the first on-screen mark whose customdata matches, found through the
