@@ -39,6 +39,7 @@ of imported ones); no event is.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -50,6 +51,7 @@ from dashboard.problems import Problem, Severity
 from dashboard.readers.suspects import fold
 
 MAX_KM = 10.0
+EARTH_KM = 6371.0088  # the mean radius
 IMPORTED = tuple(f"{d.value}-" for d in Dataset if d is not Dataset.CURATED)  # the importers' ids
 _GENERAL = re.compile(r"\s*\(general\)\s*$", re.IGNORECASE)
 
@@ -61,7 +63,8 @@ def imported(record_id: str) -> bool:
 
 def place_name(name: str) -> str:
     """A place name as compared: its first part, without GDELT's "(general)", case or accents."""
-    return fold(_GENERAL.sub("", name.split(",", 1)[0]))
+    head = _GENERAL.sub("", name.split(",", 1)[0])
+    return " ".join(head.lower().split()) if head.isascii() else fold(head)  # most names: no accents
 
 
 @dataclass
@@ -87,6 +90,17 @@ def _ids(ids: list[str]) -> str:
 
 
 def _km(a: Coordinates, b: Coordinates) -> float:
+    """The distance in km: on the ellipsoid (geopy's geodesic) near the limit, where it decides; a
+    sphere's great circle (within 0.5 % of it, a hundred times faster) farther off, where it is only
+    told."""
+    la, lb = math.radians(a.lat), math.radians(b.lat)
+    h = (
+        math.sin((lb - la) / 2) ** 2
+        + math.cos(la) * math.cos(lb) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    )
+    sphere = 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+    if sphere > 2 * MAX_KM:
+        return sphere
     from geopy.distance import geodesic  # noqa: PLC0415 - only a folder with imports needs it
 
     return float(geodesic((a.lat, a.lon), (b.lat, b.lon)).km)
