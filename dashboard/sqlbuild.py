@@ -504,7 +504,7 @@ def append(root: Path, allow_problems: bool = True) -> store.Store | None:
         new[section] = fresh
     if set(added) != {rel for section in SECTIONS for rel, _ in new[section]} or not new["events"]:
         return None  # anything but whole runs of bulk events: build
-    if not _kept(base, store.tables(c)):
+    if not _kept(base, store.tables(c)) or not _same_kept(base, meta, c):
         return None
     # A new actor named like a place the store has makes that place's older events suspect
     # (`readers.suspects`): rows an append does not rewrite, so build whole.
@@ -546,6 +546,20 @@ def _kept(base: Path, now: dict[str, pa.Table]) -> bool:
         after = now[name]
         mine = after.filter(pc.is_in(after[key], value_set=before[key]))
         if mine.num_rows != before.num_rows or not mine.sort_by(key).equals(before.sort_by(key)):
+            return False
+    return True
+
+
+def _same_kept(base: Path, meta: dict[str, Any], c: Corpus) -> bool:
+    """Whether the imported places and actors the base store wrote as curated ones still are, and
+    none it kept apart now is one (an actor code that met a new name, a curated place added)."""
+    pairs = (("places", "same_places", c.same_places), ("actors", "same_actors", c.same_actors))
+    for table, key, now in pairs:
+        before = meta.get(key)
+        if before is None or any(now.get(k) != v for k, v in before.items()):
+            return False
+        kept = pq.read_table(base / f"{table}.parquet", columns=["id"])["id"]
+        if pc.any(pc.is_in(kept, value_set=pa.array(list(now), pa.string()))).as_py():
             return False
     return True
 

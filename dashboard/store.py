@@ -417,7 +417,11 @@ def _write(
                 "inputs": files if folder.fingerprint_of(files) == fingerprint else None,
                 # What opening checks, in one look at each file: its size, and each table's rows.
                 "files": {f.name: f.stat().st_size for f in sorted(tmp.iterdir()) if f.name in _CHECKED},
-                "rows": rows}  # fmt: skip
+                "rows": rows,
+                # Imported places and actors written as curated ones (`readers.reconcile`): an append
+                # checks they still are.
+                "same_places": getattr(corpus, "same_places", {}),
+                "same_actors": getattr(corpus, "same_actors", {})}  # fmt: skip
         # Written last: a folder with store.json is complete.
         (tmp / "store.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         _sync(tmp / "store.json")

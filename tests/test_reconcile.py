@@ -172,3 +172,31 @@ def test_the_loader_and_the_sql_build_write_the_same_reconciled_store(data: Path
     assert events.count("minsk") == 3
     actors = set(pq.read_table(got.table("participants"), columns=["actor"])["actor"].to_pylist())
     assert actors == {"russia", "belarus", "presidential-administration"}
+
+
+def test_an_append_that_would_undo_a_link_declines_and_one_that_keeps_them_appends(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("CONTACT_ATLAS_CACHE", str(tmp_path / "cache"))
+    data = _folder(tmp_path, [ROW, ADMIN])
+    c, files = corpus.load_deferred(data)
+    assert c.same_actors["gdelt-blrgov"] == "presidential-administration"
+    assert sqlbuild.build(c, files) is not None
+
+    def run(name: str, rows: list[dict]) -> None:
+        src = tmp_path / name
+        src.write_text("".join(gdelt.row(**r) for r in rows), encoding="utf-8")
+        assert gdelt.import_files([src], data / "gdelt", gdelt.Options())[0].imported == len(rows)
+
+    # Another day at Minsk, the same actors: appended, and the same store a full build writes.
+    run("20250622120000.export.CSV", [dict(ROW, GLOBALEVENTID=900010, SQLDATE=20250622)])
+    appended = sqlbuild.append(data)
+    assert appended is not None
+    full = store.build(corpus.load(data), tmp_path / "full")
+    for name in store.TABLES:
+        assert pq.read_table(appended.table(name)).equals(pq.read_table(full.table(name))), name
+    # BLRGOV now also goes by Lukashenko's name: no longer the administration, in the older rows too,
+    # which an append does not rewrite: it declines, and a build does it.
+    run("20250623120000.export.CSV", [dict(ADMIN, GLOBALEVENTID=900011, Actor1Name="ALEXANDER LUKASHENKO")])
+    assert "gdelt-blrgov" not in corpus.load(data).same_actors
+    assert sqlbuild.append(data) is None
