@@ -150,11 +150,18 @@ def test_an_actor_code_with_a_name_that_is_not_the_curated_ones_stays_apart() ->
 
 def test_the_same_geonames_feature_is_the_same_place_whatever_its_name() -> None:
     minsk = Place(id="minsk", name="Minsk", kind="city", country="BLR")
+    # An editor gives GDELT's FeatureID to a place GDELT names otherwise.
+    fortress = Place(
+        id="brest-fortress", name="Brest Fortress", kind="site", country="BLR", feature_id="-123"
+    )
     other = Place(id="acled-x", name="Mensk", kind="city", country="BLR", geonames_id=625144)
+    gdelts = Place(id="gdelt-n123", name="Brest, Brestskaya Voblasts', Belarus", kind="city", country="BLR",
+                   feature_id="-123")  # fmt: skip
     stray = Place(id="acled-y", name="Minsk", kind="city", country="BLR", feature_id="-1")
-    got = reconcile.reconcile({p.id: p for p in (minsk, other, stray)}, {}, {}, {"minsk": 625144}, {})
+    places = {p.id: p for p in (minsk, fortress, other, gdelts, stray)}
+    got = reconcile.reconcile(places, {}, {}, {"minsk": 625144}, {})
     # The cache's GeoNames id for the curated Minsk; the stray one has no coordinates to compare.
-    assert got.places == {"acled-x": "minsk"}
+    assert got.places == {"acled-x": "minsk", "gdelt-n123": "brest-fortress"}
     assert [(p.record, p.field) for p in got.problems] == [("acled-y", "name")]
     assert "'minsk' not geocoded" in got.problems[0].message
 
