@@ -61,6 +61,7 @@ class Proposal:
     attribution: str
     certainty: str
     note: str
+    sentence: int = 0  # the sentence it was drafted from (1-based; 0: an embedded post)
 
     @property
     def start(self) -> int:
@@ -204,6 +205,17 @@ _MEDIA_WORD = re.compile(r"\b(?:media|outlet|newspaper|agency|broadcaster|televi
                          r"press|reporters?)\b", re.IGNORECASE)  # fmt: skip
 _PRESENT = re.compile(r"^(?:meets|says|tells|remains?|shows|reports|warns|hosts|visits)\b", re.IGNORECASE)
 _SINCE_DATE = re.compile(r"\b(?:ever )?since\s++(?:early |late |mid-)?$", re.IGNORECASE)
+_SCENE_NOUNS = {
+    **dict.fromkeys(["meeting", "meetings", "talks", "summit", "call", "encounter", "negotiations",
+                     "consultations", "conversation", "discussions"], ("meeting",)),
+    **dict.fromkeys(["visit", "trip", "tour"], ("visit",)),
+}  # fmt: skip
+_AFTER_SCENE = re.compile(
+    r"\b(?:after|following|at the end of|during|at|in|later in|upon|on leaving) "
+    r"(?:the|their|this|that|his|her|its)\s++(?:[\w-]++\s++){0,2}?"
+    r"(?P<noun>" + "|".join(_SCENE_NOUNS) + r")\b",
+    re.IGNORECASE,
+)
 _SPEAKER_TRIM = re.compile(r"\b(?:also|previously|earlier|reportedly|later|then|now)\b\s*", re.IGNORECASE)
 
 
@@ -390,6 +402,8 @@ class _Drafter:
         self.skipped: list[str] = []
         self.scene: _Scene | None = None
         self.previous_actors: list[str] = []
+        self.dates = dt.Resolver(meta.published)
+        self.sentence_no = 0
 
     # --- the article ---------------------------------------------------------------------
 
@@ -452,23 +466,31 @@ class _Drafter:
 
     def _sentence(self, s: _Sentence) -> None:
         text = self.text
+        self.sentence_no = s.no
         mentions = self.known.actors_in(text[s.start : s.end], s.start)
         hits = _hits(text, s, self.known, mentions)
         stext = text[s.start : s.end]
         s.vague = lx.VAGUE.search(text, s.start, s.end)
         s.according = lx.ACCORDING_TO.search(text, s.start, s.end) if "ccording to" in stext else None
-        sentence_dates = dt.find(stext, self.meta.published, s.start)
-        carried = self._carries(s, stext, mentions, bool(sentence_dates))
+        sentence_dates = self.dates.sentence(stext, s.start, s.no)
+        own_dates = [f for f in sentence_dates if not f.aside]  # not "who last came in 2019"
+        carried = self._carries(s, stext, mentions, bool(own_dates))
+        if not own_dates and not s.vague:
+            named = self._after_scene(s)
+            if named:
+                self.scene, carried = named, True
         wrapper = self._wrapper(s, hits, mentions)
-        groups: dict[tuple[str, int], list[_Hit]] = {}
+        groups: dict[tuple[str, int, bool], list[_Hit]] = {}
         for h in hits:
             if h.wrapper:
                 continue
-            key = (h.kind, -1 if h.kind in lx.TALK_KINDS else h.clause)
+            # A trigger in an aside ("Bolojan, who last visited Moldova in 2019, arrived …") is an
+            # event of its own, with the aside's date.
+            key = (h.kind, -1 if h.kind in lx.TALK_KINDS else h.clause, self._aside(s, h))
             groups.setdefault(key, []).append(h)
         explicit_place: str | None = None
         scene_date: tuple[str, str] | None = None
-        for (kind, _), hs in groups.items():
+        for (kind, _, _), hs in groups.items():
             if kind == "statement":  # what was said runs to the end of the sentence
                 qa, qb = s.clauses[hs[0].clause][0], s.end
             else:
@@ -509,6 +531,11 @@ class _Drafter:
             self.scene.place = explicit_place or self.scene.place
         if mentions:
             self.previous_actors = list(dict.fromkeys(m.id for m in mentions))
+
+    def _aside(self, s: _Sentence, h: _Hit) -> bool:
+        stext = self.text[s.start : s.end]
+        a, _ = dt.segment(stext, h.start - s.start)
+        return a > 0 and bool(dt.ASIDE.match(stext, a))
 
     def _carries(self, s: _Sentence, stext: str, mentions: list[Mention], dated: bool) -> bool:
         """Does this sentence continue the scene the text has set (its date and place)?"""
@@ -563,11 +590,13 @@ class _Drafter:
         self, s: _Sentence, qa: int, qb: int, hit: _Hit, found: list[dt.Found], carried: bool
     ) -> tuple[tuple[str, str | None], str]:
         pub = self.meta.published.isoformat()
-        inside = [f for f in found if qa <= f.start < qb]
-        if inside:
-            if _SINCE_DATE.search(self.text, max(qa, inside[0].start - 12), inside[0].start):
-                return (inside[0].value, pub), f"“since” {inside[0].how}, until publication"
-            return (inside[0].value, None), inside[0].how
+        chosen = self._tied(s, qa, qb, hit, found)
+        if chosen:
+            if chosen.value == "unknown":
+                return ("unknown", chosen.until), chosen.how
+            if _SINCE_DATE.search(self.text, max(qa, chosen.start - 12), chosen.start):
+                return (chosen.value, pub), f"“since” {chosen.how}, until publication"
+            return (chosen.value, chosen.until), chosen.how
         since = lx.SINCE.search(self.text, qa, qb)
         if since:
             before = [f for f in found if f.end <= since.start()]
@@ -583,12 +612,44 @@ class _Drafter:
             return ("unknown", pub), f"present perfect (“{perfect.group(0)}”): unknown, until publication"
         if _PRESENT.match(hit.words):
             return ("unknown", pub), f"present tense (“{hit.words}”): unknown, until publication"
-        before = [f for f in found if f.end <= qa]
+        before = [f for f in found if f.end <= qa and not f.aside and not f.quoted]
         if before:
-            return (before[-1].value, None), f"{before[-1].how}, earlier in the sentence"
+            return (before[-1].value, before[-1].until), f"{before[-1].how}, earlier in the sentence"
         if carried and self.scene:
             return (self.scene.date, None), f"carried from sentence {self.scene.sentence} ({self.scene.how})"
         return ("unknown", pub), "the sentence gives none: unknown, until publication"
+
+    def _tied(self, s: _Sentence, qa: int, qb: int, hit: _Hit, found: list[dt.Found]) -> dt.Found | None:
+        """The date of the clause that holds the trigger: one in the trigger's own stretch between
+        commas first (the nearest), else the most precise one of the quote outside any aside ("who
+        last visited in 2019", "the first since 2020"); a year elsewhere in the sentence is not the
+        event's."""
+        inside = [f for f in found if qa <= f.start < qb]
+        if not inside:
+            return None
+        stext = self.text[s.start : s.end]
+        sa, sb = dt.segment(stext, hit.start - s.start)
+        own = [f for f in inside if sa <= f.start - s.start < sb]
+        if own:
+            return min(own, key=lambda f: min(abs(f.start - hit.end), abs(hit.start - f.end)))
+        outside = [f for f in inside if not f.aside]
+        if not outside:
+            return None
+        return max(outside, key=lambda f: (len(f.value), -abs(f.start - hit.start)))
+
+    def _after_scene(self, s: _Sentence) -> _Scene | None:
+        """ "After the meeting, X said", "During their encounter, …": what the sentence tells is placed
+        at the scene it names, the latest proposal of that kind with a date."""
+        m = _AFTER_SCENE.search(self.text, s.start, s.end)
+        if not m:
+            return None
+        kinds = _SCENE_NOUNS[m["noun"].lower()]
+        for e in reversed(self.events):
+            if e.kind in kinds and e.date != "unknown" and not e.until:
+                how = f"“{m.group(0)}”: the {m['noun'].lower()} drafted from sentence {e.sentence}"
+                persons = {p["actor"] for p in e.participants if self.known.is_person(p["actor"])}
+                return _Scene(e.date, how, e.place, persons, e.sentence)
+        return None
 
     def _place(
         self, s: _Sentence, kind: str, qa: int, qb: int, hit: _Hit, mentions: list[Mention], carried: bool,
@@ -722,7 +783,7 @@ class _Drafter:
             Proposal(
                 id=eid, kind=kind, cameo=cameo, summary=summary, date=when[0], until=when[1],
                 participants=participants, place=place, origin=origin, sources=sources,
-                attribution=attribution, certainty=certainty, note=note,
+                attribution=attribution, certainty=certainty, note=note, sentence=self.sentence_no,
             )
         )  # fmt: skip
 

@@ -126,9 +126,11 @@ MONTHS |= {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
 _MONTH = r"(?-i:(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?))\.?"  # fmt: skip
 _YEAR = r"(?:19|20)\d{2}"
+MONTH_PATTERN, YEAR_PATTERN = _MONTH, _YEAR
 # A cheap test before the date patterns: a digit, a month, a weekday or a day word.
 DATE_HINT = re.compile(rf"\d|{_MONTH}|(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
-                       r"yesterday|today|tonight|last night|last year|this morning|this afternoon",
+                       r"yesterday|today|tonight|last night|last year|this morning|this afternoon|"
+                       r"this evening|this year|last month|this month",
                        re.I)  # fmt: skip
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH})(?:,? ({_YEAR}))?\b", re.I)
 MONTH_DAY = re.compile(rf"\b({_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? ({_YEAR})\b)?", re.I)
@@ -141,8 +143,8 @@ DAY_WORDS = re.compile(
 )
 # A time before publication that the text leaves open: the date is unknown, until publication.
 VAGUE = re.compile(
-    r"\b(?:previously|earlier|recently|last (?:week|month)|in recent (?:days|weeks|months|years)|"
-    r"in the past|formerly|once|over the years|before)\b",
+    r"\b(?:previously|earlier(?! this (?:year|month))|recently|last week|"
+    r"in recent (?:days|weeks|months|years)|in the past|formerly|once|over the years|before)\b",
     re.IGNORECASE,
 )
 SINCE = re.compile(r"\b(?:ever )?since\b(?!\s++(?:\d|" + _MONTH + r"))", re.IGNORECASE)
