@@ -3,12 +3,26 @@ for these tests, the gold file's errors, and `draft … --score GOLD.yaml`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 
 from dashboard import drafting
 from dashboard.drafting import score
+from dashboard.drafting.extract import Candidate
+from dashboard.model import Actor, Place
+
+ACTORS = {
+    a.id: a
+    for a in [
+        Actor(id="maia-sandu", name="Maia Sandu", kind="person", country="MDA"),
+        Actor(id="ilie-bolojan", name="Ilie Bolojan", kind="person", country="ROU"),
+        Actor(id="romania", name="Romania", kind="state", country="ROU"),
+    ]
+}
+PLACES = {p.id: p for p in [Place(id="chisinau", name="Chisinau", kind="city", country="MDA")]}
 
 TEXT = (
     "Maia Sandu met Ilie Bolojan in Chisinau on 6 January.\n"
@@ -141,3 +155,53 @@ def test_draft_prints_its_score_against_a_gold_file(tmp_path: Path, cli) -> None
             str(tmp_path / "empty"), "--score", str(tmp_path / "gold.yaml"))  # fmt: skip
     assert r.code == 2
     assert "no article there has this text (articles: sandu-bolojan)" in r.err
+
+
+# --- one extractor among others, and the pipeline after it ----------------------------------
+
+
+class OnePerLine:
+    """A second extractor, as small as one can be: every line naming Romania is a statement by it."""
+
+    name = "one-per-line"
+
+    def __init__(self) -> None:
+        self.skipped: list[str] = []
+
+    def extract(self, text: str, meta: drafting.Meta, known: object) -> list[Candidate]:
+        out, at = [], 0
+        for no, line in enumerate(text.splitlines(keepends=True), start=1):
+            if "Romania" in line:
+                b = at + len(line.rstrip())
+                out.append(Candidate("statement", "010", [(at, b)], meta.published.isoformat(), None,
+                                     [{"actor": "romania"}], None, None, "the article", "confirmed",
+                                     "a line naming Romania", no))  # fmt: skip
+            else:
+                self.skipped.append(f"line {no}: no Romania")
+            at += len(line)
+        return out
+
+
+def test_another_extractor_goes_through_the_same_pipeline() -> None:
+    meta = drafting.Meta(title="A test article", publisher="Test Wire", published=dt.date(2025, 1, 10))
+    d = drafting.draft(TEXT + "Romania said nothing.\n", meta, ACTORS, {}, taken_ids={"romania-statement-2025-01-10"},
+                       today=dt.date(2026, 1, 1), extractor=OnePerLine())  # fmt: skip
+    assert [e.id for e in d.events] == ["romania-statement-2025-01-10-2", "romania-statement-2025-01-10-3"]
+    assert d.events[0].summary == "Statement: Romania"
+    assert d.events[0].sources[0]["quote"] == "Romania released two prisoners the next day."
+    assert d.skipped == ["line 1: no Romania", "line 3: no Romania"]
+    assert yaml.safe_load(d.to_yaml("a.txt"))["events"][1]["note"] == "a line naming Romania"
+
+
+def test_one_event_told_twice_is_one_proposal_with_both_quotes() -> None:
+    meta = drafting.Meta(title="A test article", publisher="Test Wire", published=dt.date(2025, 1, 10))
+    text = (
+        "Maia Sandu met Ilie Bolojan in Chisinau on 6 January.\n"
+        "Romania said nothing.\n"
+        "Sandu and Bolojan met in Chisinau on 6 January to discuss energy.\n"
+        "Maia Sandu met Ilie Bolojan in Chisinau on 8 January.\n"
+    )
+    d = drafting.draft(text, meta, ACTORS, PLACES, today=dt.date(2026, 1, 1))
+    meetings = [e for e in d.events if e.kind == "meeting"]
+    assert [(e.date, len(e.sources)) for e in meetings] == [("2025-01-06", 2), ("2025-01-08", 1)]
+    assert "Told again in sentence 3" in meetings[0].note

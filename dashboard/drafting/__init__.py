@@ -27,6 +27,7 @@ from typing import Any
 from dashboard.drafting import dates as dt
 from dashboard.drafting import lexicon as lx
 from dashboard.drafting.entities import Known, Mention, country_name, country_of, slug
+from dashboard.drafting.extract import Candidate, Extractor, finish
 from dashboard.model import TAXONOMY, Actor, Place
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -393,12 +394,10 @@ class _Scene:
 
 
 class _Drafter:
-    def __init__(self, text: str, meta: Meta, known: Known, taken_ids: set[str]) -> None:
+    def __init__(self, text: str, meta: Meta, known: Known) -> None:
         self.text, self.meta, self.known = text, meta, known
-        self.taken = set(taken_ids)
-        self.suffix: dict[str, int] = {}  # the last number given to an id's stem
         self.context: set[str] = set()
-        self.events: list[Proposal] = []
+        self.events: list[Candidate] = []
         self.skipped: list[str] = []
         self.scene: _Scene | None = None
         self.previous_actors: list[str] = []
@@ -766,33 +765,29 @@ class _Drafter:
         place: str | None, origin: str | None, participants: list[dict[str, str]], attribution: str,
         certainty: str, note: str,
     ) -> None:  # fmt: skip
-        first = participants[0]["actor"]
-        stem = self.known.name_of(first).split()[-1] if self.known.is_person(first) else first
-        base = slug(f"{stem} {kind.replace('_', ' ')} {when[0] if when[0] != 'unknown' else ''}")
-        eid, n = base, self.suffix.get(base, 1)
-        while eid in self.taken:
-            n += 1
-            eid = f"{base}-{n}"
-        self.suffix[base] = n
-        self.taken.add(eid)
-        names = [self.known.name_of(p["actor"]) for p in participants[:3]]
-        where = self._place_name(place)
-        summary = f"{TAXONOMY[kind].label}: {', '.join(names)}" + (f" in {where}" if where else "")
-        sources = [{"quote": self.text[a:b], "start": a, "end": b} for a, b in spans]
         self.events.append(
-            Proposal(
-                id=eid, kind=kind, cameo=cameo, summary=summary, date=when[0], until=when[1],
-                participants=participants, place=place, origin=origin, sources=sources,
-                attribution=attribution, certainty=certainty, note=note, sentence=self.sentence_no,
+            Candidate(
+                kind=kind, cameo=cameo, spans=spans, date=when[0], until=when[1], participants=participants,
+                place=place, origin=origin, attribution=attribution, certainty=certainty, note=note,
+                sentence=self.sentence_no,
             )
         )  # fmt: skip
 
-    def _place_name(self, pid: str | None) -> str | None:
-        if pid is None:
-            return None
-        if pid in self.known.places:
-            return self.known.places[pid].name
-        return self.known.new_places[pid]["name"]
+
+class Rules:
+    """The lexicon's rules as an extractor: sentence by sentence, the verbs of `lexicon.TRIGGERS`,
+    the dates of `dates.Resolver`, people and places from `Known`."""
+
+    name = "rules"
+
+    def __init__(self) -> None:
+        self.skipped: list[str] = []
+
+    def extract(self, text: str, meta: Meta, known: Known) -> list[Candidate]:
+        d = _Drafter(text, meta, known)
+        d.run()
+        self.skipped = d.skipped
+        return d.events
 
 
 def _place_candidates(name: str) -> list[str]:
@@ -860,8 +855,10 @@ def draft(
     taken_ids: set[str] | frozenset[str] = frozenset(),
     articles: set[str] | frozenset[str] = frozenset(),
     today: date | None = None,
+    extractor: Extractor | None = None,
 ) -> Draft:
-    """Propose events for `text`; raises DraftError for input it cannot work from."""
+    """Propose events for `text` (by the lexicon's rules, or `extractor`); raises DraftError for
+    input it cannot work from."""
     if not text.strip():
         raise DraftError("the text is empty")
     today = today or date.today()
@@ -878,15 +875,15 @@ def draft(
         n += 1
         aid = f"{base}-{n}"
     known = Known(actors, places)
-    d = _Drafter(text, meta, known, set(taken_ids))
-    d.run()
-    _number_occurrences(text, d.events)
-    if not d.events:
-        why = "; ".join(d.skipped[:3])
+    ex = extractor or Rules()
+    events = finish(ex.extract(text, meta, known), text, known, set(taken_ids))
+    _number_occurrences(text, events)
+    if not events:
+        why = "; ".join(ex.skipped[:3])
         raise DraftError(
             "no recognisable event in the text: no sentence holds a verb of contact, speech or action from "
             "the "
             "lexicon (met, visited, said, hosted, released, …)" + (f" with an actor ({why})" if why else "")
         )
-    return Draft(meta, aid, text, d.events, list(known.new_actors.values()), list(known.new_places.values()),
-                 d.skipped)  # fmt: skip
+    return Draft(meta, aid, text, events, list(known.new_actors.values()), list(known.new_places.values()),
+                 ex.skipped)  # fmt: skip
