@@ -56,6 +56,7 @@ def event(text: str, kind: str) -> drafting.Proposal:
         # anaphora count from the last day named
         (MET + "On the same day, Moldova released two prisoners.", "release", "2025-01-06", None),
         (MET + "Romania released two prisoners that day.", "release", "2025-01-06", None),
+        (MET + "Maia Sandu wrote that day that the talks had been useful.", "statement", "2025-01-06", None),
         (MET + "Later that day, Romania released two prisoners.", "release", "2025-01-06", None),
         (MET + "The next day, Moldova released two prisoners.", "release", "2025-01-07", None),
         (MET + "A day later, Moldova released two prisoners.", "release", "2025-01-07", None),
@@ -73,6 +74,8 @@ def event(text: str, kind: str) -> drafting.Proposal:
         (MET + "On Saturday, Romania released two prisoners.", "release", "2025-01-04", None),
         (MET + "On Wednesday, Romania released two prisoners.", "release", "2025-01-08", None),
         ("Maia Sandu will visit Romania on Monday.", "visit", "2025-01-13", None),
+        ("Maia Sandu arrived in Chisinau on 6 January and met Ilie Bolojan on Wednesday.", "meeting",
+         "2025-01-08", None),
         # a bare day of the month: in the reference's month, the tense says which side
         ("Maia Sandu met Ilie Bolojan on the 8th.", "meeting", "2025-01-08", None),
         ("Maia Sandu met Ilie Bolojan on the 28th.", "meeting", "2024-12-28", None),

@@ -71,3 +71,47 @@ def test_each_kind_from_a_verb_of_its_cameo_class(kind: str, sentence: str) -> N
     assert kind in [e.kind for e in d.events], [(e.kind, e.note) for e in d.events]
     e = next(e for e in d.events if e.kind == kind)
     assert e.cameo.startswith(TAXONOMY[kind].cameo[:2])
+
+
+def test_an_itinerary_gives_one_visit_a_leg() -> None:
+    d = propose(
+        "Maia Sandu was in Vilnius on the 29th and 30th, in Riga on the 30th, and is due in Tallinn on the 3rd.",
+        published=dt.date(2025, 7, 1),
+    )
+    legs = [(e.kind, e.place, e.date, e.until) for e in d.events]
+    assert legs == [
+        ("visit", "vilnius", "2025-06-29", "2025-06-30"),
+        ("visit", "riga", "2025-06-30", None),
+        ("visit", "tallinn", "2025-07-03", None),
+    ]
+    assert {p["actor"] for e in d.events for p in e.participants} == {"maia-sandu"}
+    assert "planned" in d.events[2].note
+    assert "planned" not in d.events[0].note
+
+
+def test_one_place_with_two_days_is_not_an_itinerary() -> None:
+    d = propose("Maia Sandu visited Vilnius on 3 January and returned on 5 January.")
+    assert [(e.kind, e.date) for e in d.events] == [("visit", "2025-01-03")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # a named actor announcing an act: the act and the announcement
+        ("Romania said on 8 January that it had released two Moldovan fishermen.", ["statement", "release"]),
+        ("Maia Sandu announced that Moldova had expelled two Romanian diplomats.",
+         ["statement", "reduced_relations"]),
+        # an outlet or an unnamed source only attributes what it reports
+        ("Moldpres reported that Romania had released two Moldovan fishermen.", ["release"]),
+        ("An official told Moldpres that Romania had released two Moldovan fishermen.", ["release"]),
+    ],
+)  # fmt: skip
+def test_an_announced_act_is_two_events_when_a_named_actor_announces_it(
+    sentence: str, kinds: list[str]
+) -> None:
+    d = propose(sentence)
+    assert sorted(e.kind for e in d.events) == sorted(kinds), [(e.kind, e.note) for e in d.events]
+    act = next(e for e in d.events if e.kind == kinds[-1])
+    if len(kinds) == 2:
+        said = next(e for e in d.events if e.kind == "statement")
+        assert said.date == act.date

@@ -217,6 +217,16 @@ _AFTER_SCENE = re.compile(
     r"(?P<noun>" + "|".join(_SCENE_NOUNS) + r")\b",
     re.IGNORECASE,
 )
+# A place and the day one is there: "in Riga on the 30th", "to Tallinn on 3 July".
+_LEG = re.compile(
+    r"\b(?:in|to|at)\s++(?P<name>(?-i:[A-Z])[\w’'.-]*+(?:\s++(?-i:[A-Z])[\w’'.-]*+){0,3})\s*+,?\s*+"
+    r"(?:on\s++|from\s++)?\Z"
+)
+_TRAVEL = re.compile(
+    r"\b(?:tour\w*|trip|visit\w*|stops?|stopover|legs?|travel\w*|arriv\w*|due in|(?:was|were|is|are|be) in|"
+    r"fl[eo]w|heads?|headed|itinerary)\b",
+    re.IGNORECASE,
+)
 _SPEAKER_TRIM = re.compile(r"\b(?:also|previously|earlier|reportedly|later|then|now)\b\s*", re.IGNORECASE)
 
 
@@ -522,6 +532,7 @@ class _Drafter:
                 explicit_place = explicit_place or place
             if when[0] != "unknown" and len(when[0]) >= 7 and not when[1] and "carried" not in date_note:
                 scene_date = scene_date or (when[0], date_note)
+        self._itinerary(s, stext, sentence_dates, mentions)
         persons = {m.id for m in mentions if self.known.is_person(m.id)}
         if scene_date and hits:
             self.scene = _Scene(scene_date[0], scene_date[1], explicit_place, persons, s.no)
@@ -530,6 +541,46 @@ class _Drafter:
             self.scene.place = explicit_place or self.scene.place
         if mentions:
             self.previous_actors = list(dict.fromkeys(m.id for m in mentions))
+
+    def _itinerary(self, s: _Sentence, stext: str, found: list[dt.Found], mentions: list[Mention]) -> None:
+        """ "Sandu was in Vilnius on the 29th and 30th, in Riga on the 30th, and is due in Tallinn on
+        the 3rd": a sentence of travel naming two or more places, each with its own day, is one visit
+        a leg (in place of one visit for the sentence)."""
+        if len(found) < 2 or not _TRAVEL.search(stext):
+            return
+        legs = []
+        for f in found:
+            if f.aside or f.quoted or not f.day:
+                continue
+            m = _LEG.search(self.text, max(s.start, f.start - 60), f.start)
+            got = self.known.place(m["name"], self.context) if m else None
+            if m and got:
+                legs.append((m, f, got))
+        if len({got[0] for _, _, got in legs}) < 2:
+            return
+        visits = [e for e in self.events if e.sentence == s.no and e.kind == "visit"]
+        persons = [m.id for m in mentions if self.known.is_person(m.id)]
+        who = (
+            visits[0].participants[0]["actor"]
+            if visits
+            else (persons or [m.id for m in mentions] or [None])[0]
+        )
+        if who is None:
+            return
+        self.events = [e for e in self.events if e not in visits]
+        for m, f, (pid, src) in legs:
+            a, b = _trim(self.text, s.start, f.end)
+            stretch = self.text[max(s.start, m.start() - 40) : m.start()]
+            planned = " (planned: “due”, “will”)" if dt.FUTURE.search(stretch) or dt.FUTURE.search(
+                self.text, m.start(), f.start) else ""  # fmt: skip
+            self._add(
+                kind="visit", cameo="042", spans=[(a, b)], when=(f.value, f.until), place=pid, origin=None,
+                participants=[{"actor": who, "role": "visitor"}], attribution="the article",
+                certainty="confirmed",
+                note=f"Drafted from a leg of an itinerary, “{self.text[m.start() : f.end]}”, in sentence "
+                f"{s.no}{planned}. Date: {f.how}. Place: “{m['name']}” ({src}). "
+                f"Participants: {self.known.name_of(who)}.",
+            )  # fmt: skip
 
     def _aside(self, s: _Sentence, h: _Hit) -> bool:
         stext = self.text[s.start : s.end]
@@ -567,8 +618,13 @@ class _Drafter:
                     x.wrapper = True  # folded into the statement
                     x.kind, x.cameo = h.kind, h.cameo
                 continue
-            h.wrapper = True
             ca = s.clauses[h.clause][0]
+            # "Romania said on Monday that it had released two prisoners": a named actor, the
+            # clause's subject, announcing an act makes two events, the act and the announcement.
+            # An unnamed official or a news outlet only attributes what it reports.
+            lead = re.match(r"\s*+(?:the\s++)?", self.text[ca : h.start], re.IGNORECASE)
+            subject = next((x for x in mentions if x.start == ca + (lead.end() if lead else 0)), None)
+            h.wrapper = not (subject and not self.known.is_media(subject.id) and subject.end <= h.start)
             speaker = _SPEAKER_TRIM.sub("", self.text[ca : h.start]).strip(" ,")
             hearer = next((x for x in mentions if h.end <= x.start <= h.end + 2), None)
             said = speaker or "unnamed sources"
@@ -579,6 +635,8 @@ class _Drafter:
                 said = f"{said}, citing {citing.group(1).strip()}"
             media = any(self.known.is_media(x.id) for x in mentions if ca <= x.start < h.start)
             who = {x.id for x in mentions if ca <= x.start < h.end + m.end()}
+            if not h.wrapper and subject:  # "Romania said that it had released …": it is Romania
+                who.discard(subject.id)
             return {"at": at, "stop": stop, "said": said, "reported": media or bool(citing), "who": who,
                     "words": h.words}  # fmt: skip
         return None

@@ -277,8 +277,13 @@ class Resolver:
             if not free(m.start(), m.end()):
                 continue
             inside = quoted(m.start())
+            here = [f for f in out if f.day and f.end <= offset + m.start() and not f.aside and not f.quoted]
             if inside:
                 base, base_how = speech_day(m.start())
+            elif here:  # "arrived on 6 January and met Bolojan on Wednesday"
+                f = here[-1]
+                base = f.day  # type: ignore[assignment]
+                base_how = f"{_long(base)} (“{text[f.start - offset : f.end - offset]}”{where})"
             else:
                 base, base_how = self.reference.day, self.reference.said()
             want = WEEKDAYS[name]

@@ -48,7 +48,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("statement", r"(?:said|says|stated|stating|told|tells|added|adding|noted|stressed|"
             r"emphasi[sz]ed|warned|warns|assured|indicated|expressed|highlighted|characteri[sz]ed|"
             r"described|declared|remarked|commented|insisted|announced|acknowledged|denied|"
-            r"confirmed)", "010"),
+            r"confirmed|wrote|tweeted)", "010"),
     Trigger("statement",
             r"remain(?:s|ed)? (?:skeptical|sceptical|concerned|optimistic|cautious|wary|doubtful)",
             "012"),
@@ -83,9 +83,12 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("intelligence_sharing", r"(?:conduct(?:ed|ing)?|carr(?:ied|ying) out) reconnaissance", "064"),
     Trigger("military_exercise", r"(?:joint|military|naval) (?:exercises|drills|manoeuvres|maneuvers)",
             "062"),
-    Trigger("material_cooperation", r"(?:signed|concluded|agreed) (?:an?|the) (?:[\w-]+ ){0,2}"
-            r"(?:trade|economic|"
-            r"energy|gas|oil|investment|loan|credit|supply) (?:agreement|deal|contract|accord)", "061"),
+    # a signed agreement is 057 (above); a contract, a loan or a supply is economic cooperation (061)
+    Trigger("material_cooperation", r"(?:signed|concluded|awarded) (?:an?|the) (?:[\w-]+ ){0,2}"
+            r"(?:trade|energy|gas|oil|investment|supply|arms|construction) contracts?", "061"),
+    Trigger("material_cooperation", r"(?:granted|extended|provided|approved) (?:an?|the) "
+            r"(?:[\w$€£.,-]+ ){0,3}"
+            r"(?:loan|credit line|investment)", "061"),
     Trigger("material_cooperation", r"(?:extradited|handed over (?:the )?suspects?)", "063"),
     Trigger("material_cooperation", r"(?:supplied|sold|exported) (?:[\w-]+ ){0,2}"
             r"(?:gas|oil|electricity|grain|"
