@@ -30,6 +30,7 @@ publication date.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass, replace
@@ -129,7 +130,8 @@ ASIDE = re.compile(
     r"their first|first|last|in power|a (?:\w+ )?(?:that|which))\b",
     re.I,
 )
-_SEGMENT_BREAK = re.compile(r"[,;()—–]")
+_BREAKS = ",;()—–"
+_SEGMENT_BREAK = re.compile(f"[{_BREAKS}]")
 _FIRST_SINCE = re.compile(r"\bfirst\b[^,;.]*?\bsince\s*+\Z", re.I)
 _DIGIT = re.compile(r"\d")
 _DEICTIC_HINT = re.compile(r"yesterday|today|tonight|this |last ")
@@ -143,7 +145,7 @@ def quotes(text: str) -> list[tuple[int, int]]:
 
 def segment(text: str, at: int) -> tuple[int, int]:
     """The comma-, dash- or parenthesis-delimited stretch of `text` holding position `at`."""
-    a = max((m.end() for m in _SEGMENT_BREAK.finditer(text, 0, at)), default=0)
+    a = max(text.rfind(ch, 0, at) for ch in _BREAKS) + 1  # C-speed scans: no Python loop a match
     m = _SEGMENT_BREAK.search(text, at)
     return a, m.start() if m else len(text)
 
@@ -185,14 +187,17 @@ class Resolver:
         pub = self.published
         qs = quotes(text)
         out: list[Found] = []
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(text))  # 1 where a date was read: a byte scan, not a loop over dates
         where = f", sentence {no}" if no else ""
 
         def free(a: int, b: int) -> bool:
-            return all(b <= s or a >= e for s, e in taken)
+            return taken.find(1, a, b) < 0
+
+        q_starts = [x for x, _ in qs]
 
         def quoted(a: int) -> bool:
-            return any(x <= a < y for x, y in qs)
+            i = bisect.bisect_right(q_starts, a) - 1
+            return i >= 0 and a < qs[i][1]
 
         def aside(a: int) -> bool:
             sa, _ = segment(text, a)
@@ -201,7 +206,7 @@ class Resolver:
             ) or bool(_FIRST_SINCE.search(text, max(0, a - 60), a))
 
         def add(a: int, b: int, value: str, how: str, until: str | None = None) -> None:
-            taken.append((a, b))
+            taken[a:b] = b"\x01" * (b - a)
             words = text[a:b]
             out.append(
                 Found(offset + a, offset + b, value, f"“{words}”{where}, {how}", until, quoted(a), aside(a))
@@ -243,11 +248,18 @@ class Resolver:
         out.sort(key=lambda f: f.start)
         out = self._join(text, offset, out)
 
+        # The days named outside quotes and asides, in order: what later words count from.
+        anchors = [f for f in out if f.day and not f.quoted and not f.aside]
+        anchor_ends = [f.end for f in anchors]
+
+        def anchor_before(a: int) -> Found | None:
+            i = bisect.bisect_right(anchor_ends, offset + a) - 1
+            return anchors[i] if i >= 0 else None
+
         # Words that count from a day: the day of the speech inside a quote, else publication.
         def speech_day(a: int) -> tuple[date, str]:
-            said = [f for f in out if not f.quoted and f.day and not f.aside]
-            if said:
-                f = said[-1]
+            if anchors:
+                f = anchors[-1]
                 return (
                     f.day,
                     f"the day of the speech, {_long(f.day)} (“{text[f.start - offset : f.end - offset]}”)",
@@ -277,11 +289,11 @@ class Resolver:
             if not free(m.start(), m.end()):
                 continue
             inside = quoted(m.start())
-            here = [f for f in out if f.day and f.end <= offset + m.start() and not f.aside and not f.quoted]
+            here = anchor_before(m.start())
             if inside:
                 base, base_how = speech_day(m.start())
             elif here:  # "arrived on 6 January and met Bolojan on Wednesday"
-                f = here[-1]
+                f = here
                 base = f.day  # type: ignore[assignment]
                 base_how = f"{_long(base)} (“{text[f.start - offset : f.end - offset]}”{where})"
             else:
@@ -312,12 +324,14 @@ class Resolver:
             add(m.start(), m.end(), first.isoformat(), f"that day of the month nearest {base_how}",
                 last.isoformat() if last else None)  # fmt: skip
         # Anaphora: from the last day named before them in this sentence, else the reference.
+        anchors = sorted((f for f in out if f.day and not f.quoted and not f.aside), key=lambda f: f.end)
+        anchor_ends = [f.end for f in anchors]
         for m in ANAPHOR.finditer(text) if dayish else ():
             if not free(m.start(), m.end()):
                 continue
-            before = [f for f in out if f.day and f.end <= offset + m.start() and not f.aside]
-            if before:
-                f = before[-1]
+            f_before = anchor_before(m.start())
+            if f_before:
+                f = f_before
                 base = f.day
                 base_how = f"{_long(base)} (“{text[f.start - offset : f.end - offset]}”{where})"  # type: ignore[arg-type]
             else:
@@ -388,14 +402,14 @@ class Resolver:
                 and SPAN_JOIN.match(between)
                 and f.day > prev.day
                 and (
-                    SPAN_OPEN.search(text, 0, prev.start - offset)
+                    SPAN_OPEN.search(text, max(0, prev.start - offset - 12), prev.start - offset)
                     or between.strip() in ("-", "–", "to", "until")
                 )
             ):
                 joined[-1] = replace(prev, end=f.end, until=f.value,
                                      how=f"{prev.how}, to {f.how.split(',')[0]} (a span)")  # fmt: skip
                 continue
-            if f.day and UNTIL.search(text, 0, f.start - offset):
+            if f.day and UNTIL.search(text, max(0, f.start - offset - 12), f.start - offset):
                 joined.append(replace(f, value="unknown", until=f.value, how=f"“until” {f.how}"))
             else:
                 joined.append(f)

@@ -57,6 +57,7 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
     is two statements."""
     out: list[Candidate] = []
     seen: dict[tuple[Any, ...], Candidate] = {}
+    quoted: dict[int, set[tuple[int, int]]] = {}
     for c in cands:
         if c.kind in _DISTINCT or c.date == "unknown" or c.until:
             out.append(c)
@@ -68,9 +69,15 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
             seen[key] = c
             out.append(c)
             continue
-        first.spans += [s for s in c.spans if s not in first.spans]
+        have = quoted.setdefault(id(first), set(first.spans))
+        first.spans += [s for s in c.spans if s not in have]
+        have.update(c.spans)
         first.merged.append(c.sentence)
-        first.note += f" Told again in sentence {c.sentence}: {c.note}"
+    for c in out:
+        if c.merged:
+            shown = ", ".join(str(n) for n in c.merged[:10])
+            more = f" and {len(c.merged) - 10} more" if len(c.merged) > 10 else ""
+            c.note += f" Told again in sentence {shown}{more} (same kind, participants, day and place)."
     return out
 
 
