@@ -89,6 +89,18 @@ def test_an_itinerary_gives_one_visit_a_leg() -> None:
     assert "planned" not in d.events[0].note
 
 
+def test_an_itinerary_s_days_count_from_the_scene_and_a_pronoun_is_the_last_named_visitor() -> None:
+    d = propose(
+        "Maia Sandu met Ilie Bolojan in Chisinau on 3 March.\n"
+        "She was in Bucharest on the 6th and 7th, in Sofia on the 8th, and is due in Athens on the 12th.",
+        published=dt.date(2025, 3, 10),
+    )
+    legs = [(e.place, e.date, e.until) for e in d.events if e.kind == "visit"]
+    assert legs == [("bucharest", "2025-03-06", "2025-03-07"), ("sofia", "2025-03-08", None),
+                    ("athens", "2025-03-12", None)]  # fmt: skip
+    assert {p["actor"] for e in d.events if e.kind == "visit" for p in e.participants} == {"maia-sandu"}
+
+
 def test_one_place_with_two_days_is_not_an_itinerary() -> None:
     d = propose("Maia Sandu visited Vilnius on 3 January and returned on 5 January.")
     assert [(e.kind, e.date) for e in d.events] == [("visit", "2025-01-03")]

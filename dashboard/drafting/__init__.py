@@ -553,18 +553,21 @@ class _Drafter:
             if f.aside or f.quoted or not f.day:
                 continue
             m = _LEG.search(self.text, max(s.start, f.start - 60), f.start)
-            got = self.known.place(m["name"], self.context) if m else None
+            # a leg's city need not be in a country the text names ("due in Athens on the 12th")
+            got = (
+                (self.known.place(m["name"], self.context) or self.known.place(m["name"], set()))
+                if m
+                else None
+            )
             if m and got:
                 legs.append((m, f, got))
         if len({got[0] for _, _, got in legs}) < 2:
             return
         visits = [e for e in self.events if e.sentence == s.no and e.kind == "visit"]
         persons = [m.id for m in mentions if self.known.is_person(m.id)]
-        who = (
-            visits[0].participants[0]["actor"]
-            if visits
-            else (persons or [m.id for m in mentions] or [None])[0]
-        )
+        # the visitor: the visit's, else the sentence's person, else the last named ("He was in …")
+        named = persons or [m.id for m in mentions] or self.previous_actors[:1] or [None]
+        who = visits[0].participants[0]["actor"] if visits else named[0]
         if who is None:
             return
         self.events = [e for e in self.events if e not in visits]
@@ -581,6 +584,11 @@ class _Drafter:
                 f"{s.no}{planned}. Date: {f.how}. Place: “{m['name']}” ({src}). "
                 f"Participants: {self.known.name_of(who)}.",
             )  # fmt: skip
+
+    def _in_other_aside(self, s: _Sentence, at: int, hit: _Hit) -> bool:
+        stext = self.text[s.start : s.end]
+        a, b = dt.segment(stext, at - s.start)
+        return a > 0 and bool(dt.ASIDE.match(stext, a)) and not a <= hit.start - s.start < b
 
     def _aside(self, s: _Sentence, h: _Hit) -> bool:
         stext = self.text[s.start : s.end]
@@ -701,11 +709,15 @@ class _Drafter:
         if not m:
             return None
         kinds = _SCENE_NOUNS[m["noun"].lower()]
+        after = m.group(0).split()[0].lower() in ("after", "following") or "end of" in m.group(0).lower()
         for e in reversed(self.events):
-            if e.kind in kinds and e.date != "unknown" and not e.until:
-                how = f"“{m.group(0)}”: the {m['noun'].lower()} drafted from sentence {e.sentence}"
+            if e.kind in kinds and e.date != "unknown":
+                # "After the talks" of 3 and 4 May: their last day; "During the talks": their first.
+                day = e.until if after and e.until else e.date
+                last = ", their last day" if day != e.date else ""
+                how = f"“{m.group(0)}”: the {m['noun'].lower()} drafted from sentence {e.sentence}{last}"
                 persons = {p["actor"] for p in e.participants if self.known.is_person(p["actor"])}
-                return _Scene(e.date, how, e.place, persons, e.sentence)
+                return _Scene(day, how, e.place, persons, e.sentence)
         return None
 
     def _place(
@@ -720,6 +732,9 @@ class _Drafter:
             for prep, name, at in self._locatives(a, hit.start if kind in lx.SPEECH_KINDS else b):
                 # Not a place named in a clause that proposes an event of another kind.
                 if not qa <= at < qb and any(ca <= at < cb for ca, cb in others):
+                    continue
+                # Nor one named in an aside about another time ("who last visited Moldova in 2019").
+                if self._in_other_aside(s, at, hit):
                     continue
                 got = self.known.place(name, self.context)
                 if got is None:

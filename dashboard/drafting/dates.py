@@ -10,8 +10,9 @@ February 2025", "in 2020") and the words that count from publication ("yesterday
   "the following day", "a day later", "two days later", "the day before", "three days earlier";
 - a **weekday** ("on Saturday") is the nearest such day to the reference, never after
   publication (in a clause about the future, "will", "due", the first one on or after it);
-- a **bare ordinal** ("on the 29th", "due in Riga on the 3rd") is that day in the reference's
-  month, the one before or after it as the tense says;
+- a **bare ordinal** ("on the 29th", "due in Riga on the 3rd") is that day of the month nearest
+  the reference, not after publication (in a clause about the future, the first one on or after
+  the reference);
 - **spans**: "on 3 and 4 May" (consecutive days), "3-5 May", "May 3 to 5", "from 30 May to 2 June",
   "between … and …", and "until 5 May";
 - **quoted speech**: "today", "yesterday", "this morning" inside quotation marks count from the
@@ -321,7 +322,8 @@ class Resolver:
             last = self._ordinal(int(m[3]), first, True) if m[3] else None
             if last is not None and m[2].strip() == "and" and (last - first).days != 1:
                 last = None  # "the 3rd and the 9th": two days, the first one here
-            add(m.start(), m.end(), first.isoformat(), f"that day of the month nearest {base_how}",
+            add(m.start(), m.end(), first.isoformat(), f"that day of the month nearest {base_how}"
+                + (", ahead (a clause about the future)" if future(m.start()) else ", not after publication"),
                 last.isoformat() if last else None)  # fmt: skip
         # Anaphora: from the last day named before them in this sentence, else the reference.
         anchors = sorted((f for f in out if f.day and not f.quoted and not f.aside), key=lambda f: f.end)
@@ -369,8 +371,8 @@ class Resolver:
         add(m.start(), m.end(), first[0], f"a span of days, {first[1]}", last[0])
 
     def _ordinal(self, day: int, base: date, ahead: bool) -> date | None:
-        """`day` of the month nearest `base`: the first on or after it (`ahead`), else the last on or
-        before it."""
+        """`day` of the month nearest `base`: the first on or after it (`ahead`), else the nearest to
+        it that is not after publication."""
         months = []
         for shift in (-1, 0, 1):
             y, mo = base.year, base.month + shift
@@ -385,8 +387,8 @@ class Resolver:
         if ahead:
             later = [d for d in months if d >= base]
             return later[0] if later else None
-        earlier = [d for d in months if d <= base]
-        return earlier[-1] if earlier else None
+        past = [d for d in months if d <= self.published]
+        return min(past, key=lambda d: (abs((d - base).days), d > base)) if past else None
 
     def _join(self, text: str, offset: int, out: list[Found]) -> list[Found]:
         """Two dates joined into a span ("from 30 May to 2 June"), and "until 5 May" alone."""
