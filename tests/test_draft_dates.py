@@ -73,6 +73,10 @@ def event(text: str, kind: str) -> drafting.Proposal:
         ("Moldova released two prisoners last Friday.", "release", "2025-01-03", None),
         (MET + "On Saturday, Romania released two prisoners.", "release", "2025-01-04", None),
         (MET + "On Wednesday, Romania released two prisoners.", "release", "2025-01-08", None),
+        ("Maia Sandu met Ilie Bolojan on 2 March 2014.\nThe talks were long.\nSnow fell.\nThe roads closed.\n"
+         "On Saturday, Romania released two prisoners.", "release", "2025-01-04", None),
+        ("Maia Sandu met Ilie Bolojan on 2 March 2014.\nOn Saturday, Romania released two prisoners.", "release",
+         "2014-03-01", None),
         ("Maia Sandu will visit Romania on Monday.", "visit", "2025-01-13", None),
         ("Maia Sandu arrived in Chisinau on 6 January and met Ilie Bolojan on Wednesday.", "meeting",
          "2025-01-08", None),

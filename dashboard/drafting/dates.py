@@ -9,7 +9,9 @@ February 2025", "in 2020") and the words that count from publication ("yesterday
 - **anaphora** count from it: "that day", "the same day", "later that day", "the next day",
   "the following day", "a day later", "two days later", "the day before", "three days earlier";
 - a **weekday** ("on Saturday") is the nearest such day to the reference, never after
-  publication (in a clause about the future, "will", "due", the first one on or after it);
+  publication (in a clause about the future, "will", "due", the first one on or after it); a
+  reference more than a week before publication and more than two sentences back is background,
+  and the weekday counts from publication instead;
 - a **bare ordinal** ("on the 29th", "due in Riga on the 3rd") is that day of the month nearest
   the reference, not after publication (in a clause about the future, the first one on or after
   the reference);
@@ -297,8 +299,13 @@ class Resolver:
                 f = here
                 base = f.day  # type: ignore[assignment]
                 base_how = f"{_long(base)} (“{text[f.start - offset : f.end - offset]}”{where})"
-            else:
+            elif (pub - self.reference.day).days <= 7 or no - self.reference.sentence <= 2:
                 base, base_how = self.reference.day, self.reference.said()
+            else:  # a background date far back: a weekday in news copy is of the week before publication
+                base, base_how = (
+                    pub,
+                    f"publication ({_long(pub)}; the last day named, {self.reference.said()}, is far back)",
+                )
             want = WEEKDAYS[name]
             if future(m.start()) and not m["last"]:
                 day = base + timedelta(days=(want - base.weekday()) % 7)
