@@ -1,6 +1,6 @@
 """How close `python -m dashboard draft` comes to the hand-coded events of the bundled article.
 
-    .venv/bin/python bench/drafts.py [--data data] [--big-mb 5]
+    .venv/bin/python bench/drafts.py [--data data] [--big-mb 5] [--set NAME=DIR …] [--scores-only]
 
 Runs the command on the bundled article's text (its title, publisher and date; a fresh process,
 the data folder without that article so that nothing is matched from its own events) and
@@ -41,6 +41,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
 from results import write_section  # noqa: E402
 
 from dashboard import drafting  # noqa: E402
+from dashboard.drafting import score as scoring  # noqa: E402
 from dashboard.model import TAXONOMY, PartialDate  # noqa: E402
 from dashboard.readers import corpus, yamlio  # noqa: E402
 
@@ -115,9 +116,12 @@ def records_only(c: corpus.Corpus, folder: Path) -> None:
 
 
 def score(c: corpus.Corpus, folder: Path, tmp: Path) -> dict:
-    """Draft every article of the corpus (a fresh process each) and compare with its hand-coded events."""
+    """Draft every article of the corpus (a fresh process each) and compare with its hand-coded events:
+    the recovered measure below, and `drafting.score`'s table (`out["table"]`), whose hand-coded events
+    are read from the YAML as written (an event the corpus skips for a bad record still counts)."""
     out = {"recovered": [], "partial": [], "missed": [], "spurious": [], "outside": [], "hand": 0, "props": 0,
-           "runs": []}  # fmt: skip
+           "runs": [], "table": scoring.Score()}  # fmt: skip
+    gold = {a.id: a for a in scoring.load_gold(c.root)}
     for aid, art in c.articles.items():
         text = c.texts[aid]
         hand = hand_coded(c, aid)
@@ -130,6 +134,8 @@ def score(c: corpus.Corpus, folder: Path, tmp: Path) -> dict:
         out["runs"].append((aid, len(text.encode()), wall, cpu, rss, cmd))
         events = yamlio.load(yml.read_text(encoding="utf-8"))["events"] if done.returncode == 0 else []
         spans = drafting.sentences(text)
+        if aid in gold:
+            out["table"] += scoring.score(gold[aid].events, scoring.draft_of(events, text), spans)
         props = []
         for e in events:
             ps = []
@@ -335,11 +341,38 @@ def med(xs: list[float]) -> float:
     return sorted(xs)[len(xs) // 2]
 
 
+def gold_tables(
+    bundled: corpus.Corpus, held: corpus.Corpus, sets: list[tuple[str, Path]], tmp: Path
+) -> tuple[list[str], dict, dict]:
+    """Draft and score the bundled article, the Baltic corpus and every further set of hand-coded
+    articles (development, held-out): the issue's table with one column a set, and the first two's
+    detailed results."""
+    records_only(bundled, tmp / "bundled-records")
+    records_only(held, tmp / "held-records")
+    ours = score(bundled, tmp / "bundled-records", tmp)
+    theirs = score(held, tmp / "held-records", tmp)
+    columns = [("bundled article (in-sample)", ours["table"]), ("Baltic corpus", theirs["table"])]
+    for i, (name, folder) in enumerate(sets):
+        c = corpus.load(folder)
+        records_only(c, tmp / f"set-{i}-records")
+        columns.append((name, score(c, tmp / f"set-{i}-records", tmp)["table"]))
+    lines = scoring.table(columns)
+    for name, sc in columns:
+        if sc.misses or sc.spurious:
+            lines += ["", f"{name}: " + "; ".join(sc.misses + [f"spurious {x}" for x in sc.spurious])]
+    return lines, ours, theirs
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=str(ROOT / "data"), help="the corpus the lexicon was written against")
     ap.add_argument("--held-out", default=str(ROOT / "tests" / "corpora" / "baltic"),
                     help="a hand-coded corpus the lexicon was not written against")  # fmt: skip
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=DIR",
+                    help="a folder of hand-coded articles (corpus format) to score as one more column; "
+                         "eval/dev and eval/held-out are scored as 'development' and 'held-out' when they exist")  # fmt: skip
+    ap.add_argument("--scores-only", action="store_true",
+                    help="only the scores: no timings, no 5 MB text, no page, RESULTS.md untouched")  # fmt: skip
     ap.add_argument("--big-mb", type=float, default=5.0)
     ap.add_argument("--page-repeats", type=int, default=3, help="Add article runs per text (0: skip)")
     ap.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
@@ -350,6 +383,14 @@ def main() -> None:
     args = ap.parse_args()
 
     bundled = corpus.load(Path(args.data))
+    sets = [(n, Path(d)) for n, _, d in (x.partition("=") for x in args.set)]
+    for name, folder in (("development", ROOT / "eval" / "dev"), ("held-out", ROOT / "eval" / "held-out")):
+        if folder.is_dir() and name not in {n for n, _ in sets}:
+            sets.append((name, folder))
+    if args.scores_only:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            print("\n".join(gold_tables(bundled, corpus.load(Path(args.held_out)), sets, Path(tmp_name))[0]))
+        return
     if not args.no_adversarial:
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
@@ -365,10 +406,7 @@ def main() -> None:
     held = corpus.load(Path(args.held_out))
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        records_only(bundled, tmp / "bundled-records")
-        records_only(held, tmp / "held-records")
-        ours = score(bundled, tmp / "bundled-records", tmp)
-        theirs = score(held, tmp / "held-records", tmp)
+        table, ours, theirs = gold_tables(bundled, held, sets, tmp)
         aid, size, wall, cpu, rss, cmd = ours["runs"][0]
         text = bundled.texts[aid]
         one_mb = "\n".join([text] * int(0.99e6 / len(text.encode())))
@@ -415,6 +453,11 @@ def main() -> None:
         f"{wall:.2f} s, {cpu:.2f} s, {rss:.0f} MB | |",
         f"| `draft` on {big_mb:.1f} MB of text (the article {reps} times): wall, CPU, peak memory, proposals | "
         f"{big_wall:.1f} s, {big_cpu:.1f} s, {big_rss:.0f} MB, {big_events:,} | ≤ 10 s |",
+        "",
+        "The measures of issue 21 (`dashboard/drafting/score.py`; the same table "
+        "`python -m dashboard draft … --score GOLD.yaml` prints for one article):",
+        "",
+        *table,
         "",
         *page_lines(shown),
         *details("Bundled article", ours),

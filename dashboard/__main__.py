@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dashboard.problems import DataError, Severity
 
@@ -380,6 +380,31 @@ def cmd_draft(args: argparse.Namespace) -> int:
         *(f"  {line}" for line in d.skipped),
         "Review each event against its quote, correct it, then delete its `status: draft` line.",
     )
+    if args.score:
+        return _score_draft(Path(args.score), text, d, drafting)
+    return 0
+
+
+def _score_draft(gold_path: Path, text: str, d: Any, drafting: Any) -> int:
+    """`draft … --score GOLD.yaml`: the draft against the hand-coded events of the same text."""
+    from dashboard.drafting import score  # noqa: PLC0415
+
+    try:
+        arts = score.load_gold(gold_path)
+    except score.GoldError as exc:
+        _err(f"error: {exc}")
+        return 2
+    same = [a for a in arts if a.text == text]
+    if not same:
+        ids = ", ".join(a.id for a in arts) or "none"
+        _err(f"error: {gold_path}: no article there has this text (articles: {ids}); give the text its gold "
+             "file codes")  # fmt: skip
+        return 2
+    gold = same[0]
+    got = score.score(gold.events, score.draft_of(d.events, text), drafting.sentences(text, d.meta.language))
+    spurious = [f"  spurious: {', '.join(got.spurious)}"] if got.spurious else []
+    _err(f"scored against {gold_path} (article {gold.id}):", *score.table([(gold.id, got)]),
+         *(f"  {m}" for m in got.misses), *spurious)  # fmt: skip
     return 0
 
 
@@ -547,6 +572,9 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--out", metavar="FILE.yaml",
                    help="write here, with the text beside it as ID.txt (default: standard output)",
                    )  # fmt: skip
+    d.add_argument("--score", metavar="GOLD.yaml",
+                   help="then score the draft against the hand-coded events of the same text in this article "
+                        "YAML (the corpus format) and print the table to standard error")  # fmt: skip
     d.set_defaults(run=cmd_draft)
 
     s = sub.add_parser("synth", help="write a deterministic synthetic corpus (bulk Parquet) for scale tests")

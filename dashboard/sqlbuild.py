@@ -162,11 +162,24 @@ def _register(con: duckdb.DuckDBPyConnection, c: Corpus, files: dict[str, list[t
     for section in SECTIONS:
         rel = _relation(section, files.get(section, []), present[section])
         con.execute(f"CREATE OR REPLACE TEMP VIEW bulk_{section} AS {rel}")  # never kept in hot.duckdb
-    kinds = [p.kind.value for p in c.places.values()]
-    con.register("known_places", pa.table({"id": list(c.places), "kind": kinds}))
-    con.register("known_actors", pa.table({"id": pa.array(list(c.actors), pa.string())}))
+    # The rows name imported places and actors by their own ids, also those that are curated ones
+    # (`readers.reconcile`): checked, given a precision and flagged by their own records, then renamed.
+    places, actors = {**c.places, **c.merged_places}, {**c.actors, **c.merged_actors}
+    kinds = [p.kind.value for p in places.values()]
+    con.register("known_places", pa.table({"id": list(places), "kind": kinds}))
+    con.register("known_actors", pa.table({"id": pa.array(list(actors), pa.string())}))
+    for name, same in (("same_places", c.same_places), ("same_actors", c.same_actors)):
+        con.register(
+            name,
+            pa.table(
+                {
+                    "id": pa.array(list(same), pa.string()),
+                    "curated": pa.array(list(same.values()), pa.string()),
+                }
+            ),
+        )
     # Places named like an actor (`readers.suspects`): the loader's rule, applied to the bulk rows here.
-    reasons = suspects.place_reasons(c.places, c.actors)
+    reasons = suspects.place_reasons(places, actors)
     con.register(
         "place_suspects",
         pa.table(
@@ -289,7 +302,8 @@ def _events_sql() -> str:
       FROM bulk_sources GROUP BY event
     ), b AS (
       SELECT e.id, e.kind, coalesce(e.cameo, CASE e.kind {roots} END) AS cameo, e.summary, e.precision,
-        e.start, e."end", e.place, coalesce(e.geo_precision, pk.kind) AS geo_precision, e.origin,
+        e.start, e."end", coalesce(sp.curated, e.place) AS place,
+        coalesce(e.geo_precision, pk.kind) AS geo_precision, coalesce(so.curated, e.origin) AS origin,
         e.attribution, e.certainty, e.note, fa.article, coalesce(e.dataset, 'curated') AS dataset,
         coalesce(e.coding, CASE coalesce(e.dataset, 'curated') {coding} END) AS coding,
         e.external_id,
@@ -300,6 +314,8 @@ def _events_sql() -> str:
       LEFT JOIN known_places AS pk ON pk.id = e.place
       LEFT JOIN place_suspects AS ps ON ps.place = e.place
       LEFT JOIN first_article AS fa ON fa.event = e.id
+      LEFT JOIN same_places AS sp ON sp.id = e.place
+      LEFT JOIN same_places AS so ON so.id = e.origin
     ), every AS (
       SELECT {listed} FROM hand_events UNION ALL SELECT {listed} FROM b
     ), o AS (
@@ -318,7 +334,8 @@ def _participants_sql() -> str:
     SELECT ord, event, actor, role FROM hand_participants
     UNION ALL
     SELECT (SELECT count(*) FROM hand_participants) + row_number() OVER (ORDER BY _fi, _row) - 1,
-      event, actor, role FROM bulk_participants
+      event, coalesce(sa.curated, actor) AS actor, role
+    FROM bulk_participants LEFT JOIN same_actors AS sa ON sa.id = actor
     ORDER BY ord
     """
 
@@ -487,13 +504,14 @@ def append(root: Path, allow_problems: bool = True) -> store.Store | None:
         new[section] = fresh
     if set(added) != {rel for section in SECTIONS for rel, _ in new[section]} or not new["events"]:
         return None  # anything but whole runs of bulk events: build
-    if not _kept(base, store.tables(c)):
+    if not _kept(base, store.tables(c)) or not _same_kept(base, meta, c):
         return None
     # A new actor named like a place the store has makes that place's older events suspect
     # (`readers.suspects`): rows an append does not rewrite, so build whole.
     known = set(pq.read_table(base / "actors.parquet", columns=["id"])["id"].to_pylist())
-    before = suspects.place_reasons(c.places, {k: a for k, a in c.actors.items() if k in known})
-    if suspects.place_reasons(c.places, c.actors) != before:
+    places, actors = {**c.places, **c.merged_places}, {**c.actors, **c.merged_actors}
+    before = suspects.place_reasons(places, {k: a for k, a in actors.items() if k in known})
+    if suspects.place_reasons(places, actors) != before:
         return None
     spill, lock = folder.partial(final.parent)
     try:
@@ -528,6 +546,20 @@ def _kept(base: Path, now: dict[str, pa.Table]) -> bool:
         after = now[name]
         mine = after.filter(pc.is_in(after[key], value_set=before[key]))
         if mine.num_rows != before.num_rows or not mine.sort_by(key).equals(before.sort_by(key)):
+            return False
+    return True
+
+
+def _same_kept(base: Path, meta: dict[str, Any], c: Corpus) -> bool:
+    """Whether the imported places and actors the base store wrote as curated ones still are, and
+    none it kept apart now is one (an actor code that met a new name, a curated place added)."""
+    pairs = (("places", "same_places", c.same_places), ("actors", "same_actors", c.same_actors))
+    for table, key, now in pairs:
+        before = meta.get(key)
+        if before is None or any(now.get(k) != v for k, v in before.items()):
+            return False
+        kept = pq.read_table(base / f"{table}.parquet", columns=["id"])["id"]
+        if pc.any(pc.is_in(kept, value_set=pa.array(list(now), pa.string()))).as_py():
             return False
     return True
 

@@ -50,9 +50,9 @@ if TYPE_CHECKING:
 # 5: datasets, coding, external ids, full CAMEO codes, suspect places, measures, link sources
 # 6: coding "draft" for curated events still `status: draft`; 7: place_cells (h3 cells of map points)
 # and the aggregate tables (dashboard.aggregates); 8: imported events placed where a name is a
-# data-folder actor's are suspect (readers/suspects.py); 9: stories, story_events, corroboration
-# (dashboard.stories)
-FORMAT = 9
+# data-folder actor's are suspect (readers/suspects.py); 9: imported places and actors that are curated
+# ones are those (readers/reconcile.py); 10: stories, story_events, corroboration (dashboard.stories)
+FORMAT = 10
 HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)
 ROW_GROUP = 65_536
 ARTICLE_GROUP = 64
@@ -428,7 +428,11 @@ def _write(
                 "inputs": files if folder.fingerprint_of(files) == fingerprint else None,
                 # What opening checks, in one look at each file: its size, and each table's rows.
                 "files": {f.name: f.stat().st_size for f in sorted(tmp.iterdir()) if f.name in _CHECKED},
-                "rows": rows}  # fmt: skip
+                "rows": rows,
+                # Imported places and actors written as curated ones (`readers.reconcile`): an append
+                # checks they still are.
+                "same_places": getattr(corpus, "same_places", {}),
+                "same_actors": getattr(corpus, "same_actors", {})}  # fmt: skip
         # Written last: a folder with store.json is complete.
         (tmp / "store.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         _sync(tmp / "store.json")

@@ -19,6 +19,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # One folder a pytest-xdist worker (logs and screenshots of two workers never share a name).
 ARTIFACTS = ROOT / "tests" / "artifacts" / os.environ.get("PYTEST_XDIST_WORKER", "")
+# How long a browser step may wait: a failure costs this, a pass never does. Generous, because two
+# test workers share two cores with their servers and browsers.
+TIMEOUT = 60_000
 # Flags measured to keep headless Chromium from reaching for outside hosts.
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -134,7 +137,7 @@ def local_page(browser, name: str, **context: object) -> Iterator:
 
     ctx = browser.new_context(**context)
     page = ctx.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(TIMEOUT)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     yield page

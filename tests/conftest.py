@@ -89,12 +89,21 @@ def cli() -> Callable[..., Result]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One Chromium for the whole test session (each test opens its own context)."""
-    from browser import CHROMIUM_ARGS, chromium_path  # noqa: PLC0415
+    from browser import CHROMIUM_ARGS, TIMEOUT, chromium_path  # noqa: PLC0415
 
     executable = chromium_path()  # skips, or fails under CI, before Playwright starts
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        opened = b.new_context
+
+        def new_context(**options: object) -> object:
+            """Every context waits as long as browser.TIMEOUT, whoever opens it."""
+            ctx = opened(**options)
+            ctx.set_default_timeout(TIMEOUT)
+            return ctx
+
+        b.new_context = new_context
         yield b
         b.close()
 

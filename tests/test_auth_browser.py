@@ -26,6 +26,7 @@ from browser import (
     ARTIFACTS,
     CHROMIUM_ARGS,
     ROOT,
+    TIMEOUT,
     chromium_path,
     free_port,
     required,
@@ -36,7 +37,6 @@ pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
 
 OIDC = ROOT / "tests" / "oidc"
-TIMEOUT = 30_000
 LOGIN = "editor"  # the provider's one account (tests/oidc/provider.mjs)
 NAME, EMAIL = "Ada Editor", "ada.editor@example.org"
 ARTICLE = "Alexander Lukashenko met Keith Kellogg in Minsk on 3 January."

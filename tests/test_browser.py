@@ -13,14 +13,13 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, dashboard
+from browser import ARTIFACTS, DASHBOARD_PAINTED, ROOT, TIMEOUT, dashboard
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
 
 VISIT = "kellogg-visits-belarus-2025"
 POMPEO = "pompeo-visits-belarus-2020"
-TIMEOUT = 30_000
 REQUESTS: list[str] = []
 
 # Centre of the first on-screen mark whose customdata matches, found through the
@@ -292,7 +291,7 @@ def test_curated_and_machine_coded_side_by_side_with_the_dataset_filter_in_the_l
     assert "Suspect place" in text
     page.screenshot(path=ARTIFACTS / "curated-and-gdelt-week.png", full_page=False)
     # GDELT's Minsk, hollow: a click selects its event; the card says who coded it, the pane links the report.
-    click_mark(page, "map", [None, "gdelt-n2960561", None, "machine"])
+    click_mark(page, "map", [None, "minsk", None, "machine"])
     page.wait_for_function("() => location.search.includes('event=gdelt-1230001')")
     page.wait_for_function("() => !!document.querySelector('.source-links a')")
     card = page.inner_text(".details-card")

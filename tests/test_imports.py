@@ -160,10 +160,13 @@ def test_every_gdelt_mapping(imported) -> None:
     assert (visit["mentions"], visit["num_sources"], visit["num_articles"]) == (10, 2, 10)
     assert (visit["goldstein"], visit["tone"]) == (1.9, -2.5)
     # ActionGeo is the place, with GDELT's FeatureID kept; Actor1Geo, a different place, the origin.
-    minsk, washington = c.places[visit["place"]], c.places[visit["origin"]]
+    # GDELT's Minsk is the curated Minsk (the same name, within 10 km): the event is placed there.
+    assert (visit["place"], c.same_places["gdelt-n2960561"]) == ("minsk", "minsk")
+    minsk, washington = c.merged_places["gdelt-n2960561"], c.places[visit["origin"]]
     assert (minsk.name, minsk.kind, minsk.country, minsk.feature_id) == (
         "Minsk, Horad Minsk, Belarus", "city", "BLR", "-2960561")  # fmt: skip
-    assert (c.coords[visit["place"]].lat, c.coords[visit["place"]].lon) == (53.9, 27.5667)
+    assert (minsk.lat, minsk.lon) == (53.9, 27.5667)
+    assert "gdelt-n2960561" not in c.places
     assert (washington.country, visit["geo_precision"]) == ("USA", "city")
     assert visit["suspect"] is None
     # Actors: ids from CAMEO actor codes, the name seen, the country from the actor's country code.
@@ -172,7 +175,9 @@ def test_every_gdelt_mapping(imported) -> None:
     gov = c.actors["gdelt-blrgov"]
     assert (gov.name, gov.country, gov.kind) == ("ALEXANDER LUKASHENKO", "BLR", "organization")
     assert gov.aliases == ["BELARUS"]  # another name for the same actor code, kept as an alias
-    assert (c.actors["gdelt-rus"].kind, c.actors["gdelt-eur"].country) == ("state", None)  # EUR is no country
+    # RUS is a state: the curated Russia. EUR is no country: an actor of its own.
+    assert (c.merged_actors["gdelt-rus"].kind, c.same_actors["gdelt-rus"]) == ("state", "russia")
+    assert c.actors["gdelt-eur"].country is None
     # The full CAMEO code, with its leading zero, and the kinds the curated taxonomy lacked.
     assert (ev["gdelt-1230002"]["cameo"], ev["gdelt-1230002"]["kind"]) == ("0353", "intent")
     assert (ev["gdelt-1230004"]["kind"], ev["gdelt-1230005"]["kind"]) == ("release", "sanction")
@@ -321,13 +326,12 @@ def test_views_tell_machine_coded_and_suspect_apart(imported) -> None:
     assert len(village) == 1
     assert "KEITH KELLOGG" in village["suspect"].iloc[0]
     assert "suspect" in village["hover"].iloc[0]
-    # Minsk: the curated events and GDELT's are two marks, filled and hollow.
-    assert set(m.points[m.points["name"].str.startswith("Minsk")]["coding"]) >= {"human", "machine"}
+    # Minsk: GDELT's Minsk is the curated one, one place; its curated events and GDELT's are two
+    # marks there, filled and hollow.
+    minsk = m.points[m.points["name"].str.startswith("Minsk")]
+    assert (set(minsk["place"]), set(minsk["coding"])) == ({"minsk"}, {"human", "machine"})
     # A click on the hollow mark steps through the machine-coded events there only.
-    pid = m.points[(m.points["coding"] == "machine") & m.points["name"].str.startswith("Minsk,")][
-        "place"
-    ].iloc[0]
-    assert map_view.step(a, f, (map_view.ANY, pid, map_view.ANY, "machine"), None) == "gdelt-1230001"
+    assert map_view.step(a, f, (map_view.ANY, "minsk", map_view.ANY, "machine"), None) == "gdelt-1230001"
     t = timeline_view.timeline_data(a, f, 0)
     assert set(t.marks.loc[t.marks["event"].str.startswith("gdelt-"), "coding"]) == {"machine"}
     d = details_view.details(a, "gdelt-1230001")

@@ -27,6 +27,7 @@ from typing import Any
 from dashboard.drafting import dates as dt
 from dashboard.drafting import lexicon as lx
 from dashboard.drafting.entities import Known, Mention, country_name, country_of, slug
+from dashboard.drafting.extract import Candidate, Extractor, finish
 from dashboard.model import TAXONOMY, Actor, Place
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -61,6 +62,7 @@ class Proposal:
     attribution: str
     certainty: str
     note: str
+    sentence: int = 0  # the sentence it was drafted from (1-based; 0: an embedded post)
 
     @property
     def start(self) -> int:
@@ -204,6 +206,27 @@ _MEDIA_WORD = re.compile(r"\b(?:media|outlet|newspaper|agency|broadcaster|televi
                          r"press|reporters?)\b", re.IGNORECASE)  # fmt: skip
 _PRESENT = re.compile(r"^(?:meets|says|tells|remains?|shows|reports|warns|hosts|visits)\b", re.IGNORECASE)
 _SINCE_DATE = re.compile(r"\b(?:ever )?since\s++(?:early |late |mid-)?$", re.IGNORECASE)
+_SCENE_NOUNS = {
+    **dict.fromkeys(["meeting", "meetings", "talks", "summit", "call", "encounter", "negotiations",
+                     "consultations", "conversation", "discussions"], ("meeting",)),
+    **dict.fromkeys(["visit", "trip", "tour"], ("visit",)),
+}  # fmt: skip
+_AFTER_SCENE = re.compile(
+    r"\b(?:after|following|at the end of|during|at|in|later in|upon|on leaving) "
+    r"(?:the|their|this|that|his|her|its)\s++(?:[\w-]++\s++){0,2}?"
+    r"(?P<noun>" + "|".join(_SCENE_NOUNS) + r")\b",
+    re.IGNORECASE,
+)
+# A place and the day one is there: "in Riga on the 30th", "to Tallinn on 3 July".
+_LEG = re.compile(
+    r"\b(?:in|to|at)\s++(?P<name>(?-i:[A-Z])[\w’'.-]*+(?:\s++(?-i:[A-Z])[\w’'.-]*+){0,3})\s*+,?\s*+"
+    r"(?:on\s++|from\s++)?\Z"
+)
+_TRAVEL = re.compile(
+    r"\b(?:tour\w*|trip|visit\w*|stops?|stopover|legs?|travel\w*|arriv\w*|due in|(?:was|were|is|are|be) in|"
+    r"fl[eo]w|heads?|headed|itinerary)\b",
+    re.IGNORECASE,
+)
 _SPEAKER_TRIM = re.compile(r"\b(?:also|previously|earlier|reportedly|later|then|now)\b\s*", re.IGNORECASE)
 
 
@@ -381,15 +404,15 @@ class _Scene:
 
 
 class _Drafter:
-    def __init__(self, text: str, meta: Meta, known: Known, taken_ids: set[str]) -> None:
+    def __init__(self, text: str, meta: Meta, known: Known) -> None:
         self.text, self.meta, self.known = text, meta, known
-        self.taken = set(taken_ids)
-        self.suffix: dict[str, int] = {}  # the last number given to an id's stem
         self.context: set[str] = set()
-        self.events: list[Proposal] = []
+        self.events: list[Candidate] = []
         self.skipped: list[str] = []
         self.scene: _Scene | None = None
         self.previous_actors: list[str] = []
+        self.dates = dt.Resolver(meta.published)
+        self.sentence_no = 0
 
     # --- the article ---------------------------------------------------------------------
 
@@ -452,23 +475,31 @@ class _Drafter:
 
     def _sentence(self, s: _Sentence) -> None:
         text = self.text
+        self.sentence_no = s.no
         mentions = self.known.actors_in(text[s.start : s.end], s.start)
         hits = _hits(text, s, self.known, mentions)
         stext = text[s.start : s.end]
         s.vague = lx.VAGUE.search(text, s.start, s.end)
         s.according = lx.ACCORDING_TO.search(text, s.start, s.end) if "ccording to" in stext else None
-        sentence_dates = dt.find(stext, self.meta.published, s.start)
-        carried = self._carries(s, stext, mentions, bool(sentence_dates))
+        sentence_dates = self.dates.sentence(stext, s.start, s.no)
+        own_dates = [f for f in sentence_dates if not f.aside]  # not "who last came in 2019"
+        carried = self._carries(s, stext, mentions, bool(own_dates))
+        if not own_dates and not s.vague:
+            named = self._after_scene(s)
+            if named:
+                self.scene, carried = named, True
         wrapper = self._wrapper(s, hits, mentions)
-        groups: dict[tuple[str, int], list[_Hit]] = {}
+        groups: dict[tuple[str, int, bool], list[_Hit]] = {}
         for h in hits:
             if h.wrapper:
                 continue
-            key = (h.kind, -1 if h.kind in lx.TALK_KINDS else h.clause)
+            # A trigger in an aside ("Bolojan, who last visited Moldova in 2019, arrived …") is an
+            # event of its own, with the aside's date.
+            key = (h.kind, -1 if h.kind in lx.TALK_KINDS else h.clause, self._aside(s, h))
             groups.setdefault(key, []).append(h)
         explicit_place: str | None = None
         scene_date: tuple[str, str] | None = None
-        for (kind, _), hs in groups.items():
+        for (kind, _, _), hs in groups.items():
             if kind == "statement":  # what was said runs to the end of the sentence
                 qa, qb = s.clauses[hs[0].clause][0], s.end
             else:
@@ -501,6 +532,7 @@ class _Drafter:
                 explicit_place = explicit_place or place
             if when[0] != "unknown" and len(when[0]) >= 7 and not when[1] and "carried" not in date_note:
                 scene_date = scene_date or (when[0], date_note)
+        self._itinerary(s, stext, sentence_dates, mentions)
         persons = {m.id for m in mentions if self.known.is_person(m.id)}
         if scene_date and hits:
             self.scene = _Scene(scene_date[0], scene_date[1], explicit_place, persons, s.no)
@@ -509,6 +541,59 @@ class _Drafter:
             self.scene.place = explicit_place or self.scene.place
         if mentions:
             self.previous_actors = list(dict.fromkeys(m.id for m in mentions))
+
+    def _itinerary(self, s: _Sentence, stext: str, found: list[dt.Found], mentions: list[Mention]) -> None:
+        """ "Sandu was in Vilnius on the 29th and 30th, in Riga on the 30th, and is due in Tallinn on
+        the 3rd": a sentence of travel naming two or more places, each with its own day, is one visit
+        a leg (in place of one visit for the sentence)."""
+        if len(found) < 2 or not _TRAVEL.search(stext):
+            return
+        legs = []
+        for f in found:
+            if f.aside or f.quoted or not f.day:
+                continue
+            m = _LEG.search(self.text, max(s.start, f.start - 60), f.start)
+            # a leg's city need not be in a country the text names ("due in Athens on the 12th")
+            got = (
+                (self.known.place(m["name"], self.context) or self.known.place(m["name"], set()))
+                if m
+                else None
+            )
+            if m and got:
+                legs.append((m, f, got))
+        if len({got[0] for _, _, got in legs}) < 2:
+            return
+        visits = [e for e in self.events if e.sentence == s.no and e.kind == "visit"]
+        persons = [m.id for m in mentions if self.known.is_person(m.id)]
+        # the visitor: the visit's, else the sentence's person, else the last named ("He was in …")
+        named = persons or [m.id for m in mentions] or self.previous_actors[:1] or [None]
+        who = visits[0].participants[0]["actor"] if visits else named[0]
+        if who is None:
+            return
+        self.events = [e for e in self.events if e not in visits]
+        for m, f, (pid, src) in legs:
+            a, b = _trim(self.text, s.start, f.end)
+            stretch = self.text[max(s.start, m.start() - 40) : m.start()]
+            planned = " (planned: “due”, “will”)" if dt.FUTURE.search(stretch) or dt.FUTURE.search(
+                self.text, m.start(), f.start) else ""  # fmt: skip
+            self._add(
+                kind="visit", cameo="042", spans=[(a, b)], when=(f.value, f.until), place=pid, origin=None,
+                participants=[{"actor": who, "role": "visitor"}], attribution="the article",
+                certainty="confirmed",
+                note=f"Drafted from a leg of an itinerary, “{self.text[m.start() : f.end]}”, in sentence "
+                f"{s.no}{planned}. Date: {f.how}. Place: “{m['name']}” ({src}). "
+                f"Participants: {self.known.name_of(who)}.",
+            )  # fmt: skip
+
+    def _in_other_aside(self, s: _Sentence, at: int, hit: _Hit) -> bool:
+        stext = self.text[s.start : s.end]
+        a, b = dt.segment(stext, at - s.start)
+        return a > 0 and bool(dt.ASIDE.match(stext, a)) and not a <= hit.start - s.start < b
+
+    def _aside(self, s: _Sentence, h: _Hit) -> bool:
+        stext = self.text[s.start : s.end]
+        a, _ = dt.segment(stext, h.start - s.start)
+        return a > 0 and bool(dt.ASIDE.match(stext, a))
 
     def _carries(self, s: _Sentence, stext: str, mentions: list[Mention], dated: bool) -> bool:
         """Does this sentence continue the scene the text has set (its date and place)?"""
@@ -541,8 +626,13 @@ class _Drafter:
                     x.wrapper = True  # folded into the statement
                     x.kind, x.cameo = h.kind, h.cameo
                 continue
-            h.wrapper = True
             ca = s.clauses[h.clause][0]
+            # "Romania said on Monday that it had released two prisoners": a named actor, the
+            # clause's subject, announcing an act makes two events, the act and the announcement.
+            # An unnamed official or a news outlet only attributes what it reports.
+            lead = re.match(r"\s*+(?:the\s++)?", self.text[ca : h.start], re.IGNORECASE)
+            subject = next((x for x in mentions if x.start == ca + (lead.end() if lead else 0)), None)
+            h.wrapper = not (subject and not self.known.is_media(subject.id) and subject.end <= h.start)
             speaker = _SPEAKER_TRIM.sub("", self.text[ca : h.start]).strip(" ,")
             hearer = next((x for x in mentions if h.end <= x.start <= h.end + 2), None)
             said = speaker or "unnamed sources"
@@ -553,6 +643,8 @@ class _Drafter:
                 said = f"{said}, citing {citing.group(1).strip()}"
             media = any(self.known.is_media(x.id) for x in mentions if ca <= x.start < h.start)
             who = {x.id for x in mentions if ca <= x.start < h.end + m.end()}
+            if not h.wrapper and subject:  # "Romania said that it had released …": it is Romania
+                who.discard(subject.id)
             return {"at": at, "stop": stop, "said": said, "reported": media or bool(citing), "who": who,
                     "words": h.words}  # fmt: skip
         return None
@@ -563,11 +655,13 @@ class _Drafter:
         self, s: _Sentence, qa: int, qb: int, hit: _Hit, found: list[dt.Found], carried: bool
     ) -> tuple[tuple[str, str | None], str]:
         pub = self.meta.published.isoformat()
-        inside = [f for f in found if qa <= f.start < qb]
-        if inside:
-            if _SINCE_DATE.search(self.text, max(qa, inside[0].start - 12), inside[0].start):
-                return (inside[0].value, pub), f"“since” {inside[0].how}, until publication"
-            return (inside[0].value, None), inside[0].how
+        chosen = self._tied(s, qa, qb, hit, found)
+        if chosen:
+            if chosen.value == "unknown":
+                return ("unknown", chosen.until), chosen.how
+            if _SINCE_DATE.search(self.text, max(qa, chosen.start - 12), chosen.start):
+                return (chosen.value, pub), f"“since” {chosen.how}, until publication"
+            return (chosen.value, chosen.until), chosen.how
         since = lx.SINCE.search(self.text, qa, qb)
         if since:
             before = [f for f in found if f.end <= since.start()]
@@ -583,12 +677,48 @@ class _Drafter:
             return ("unknown", pub), f"present perfect (“{perfect.group(0)}”): unknown, until publication"
         if _PRESENT.match(hit.words):
             return ("unknown", pub), f"present tense (“{hit.words}”): unknown, until publication"
-        before = [f for f in found if f.end <= qa]
+        before = [f for f in found if f.end <= qa and not f.aside and not f.quoted]
         if before:
-            return (before[-1].value, None), f"{before[-1].how}, earlier in the sentence"
+            return (before[-1].value, before[-1].until), f"{before[-1].how}, earlier in the sentence"
         if carried and self.scene:
             return (self.scene.date, None), f"carried from sentence {self.scene.sentence} ({self.scene.how})"
         return ("unknown", pub), "the sentence gives none: unknown, until publication"
+
+    def _tied(self, s: _Sentence, qa: int, qb: int, hit: _Hit, found: list[dt.Found]) -> dt.Found | None:
+        """The date of the clause that holds the trigger: one in the trigger's own stretch between
+        commas first (the nearest), else the most precise one of the quote outside any aside ("who
+        last visited in 2019", "the first since 2020"); a year elsewhere in the sentence is not the
+        event's."""
+        inside = [f for f in found if qa <= f.start < qb]
+        if not inside:
+            return None
+        stext = self.text[s.start : s.end]
+        sa, sb = dt.segment(stext, hit.start - s.start)
+        own = [f for f in inside if sa <= f.start - s.start < sb]
+        if own:
+            return min(own, key=lambda f: min(abs(f.start - hit.end), abs(hit.start - f.end)))
+        outside = [f for f in inside if not f.aside]
+        if not outside:
+            return None
+        return max(outside, key=lambda f: (len(f.value), -abs(f.start - hit.start)))
+
+    def _after_scene(self, s: _Sentence) -> _Scene | None:
+        """ "After the meeting, X said", "During their encounter, …": what the sentence tells is placed
+        at the scene it names, the latest proposal of that kind with a date."""
+        m = _AFTER_SCENE.search(self.text, s.start, s.end)
+        if not m:
+            return None
+        kinds = _SCENE_NOUNS[m["noun"].lower()]
+        after = m.group(0).split()[0].lower() in ("after", "following") or "end of" in m.group(0).lower()
+        for e in reversed(self.events):
+            if e.kind in kinds and e.date != "unknown":
+                # "After the talks" of 3 and 4 May: their last day; "During the talks": their first.
+                day = e.until if after and e.until else e.date
+                last = ", their last day" if day != e.date else ""
+                how = f"“{m.group(0)}”: the {m['noun'].lower()} drafted from sentence {e.sentence}{last}"
+                persons = {p["actor"] for p in e.participants if self.known.is_person(p["actor"])}
+                return _Scene(day, how, e.place, persons, e.sentence)
+        return None
 
     def _place(
         self, s: _Sentence, kind: str, qa: int, qb: int, hit: _Hit, mentions: list[Mention], carried: bool,
@@ -602,6 +732,9 @@ class _Drafter:
             for prep, name, at in self._locatives(a, hit.start if kind in lx.SPEECH_KINDS else b):
                 # Not a place named in a clause that proposes an event of another kind.
                 if not qa <= at < qb and any(ca <= at < cb for ca, cb in others):
+                    continue
+                # Nor one named in an aside about another time ("who last visited Moldova in 2019").
+                if self._in_other_aside(s, at, hit):
                     continue
                 got = self.known.place(name, self.context)
                 if got is None:
@@ -705,33 +838,29 @@ class _Drafter:
         place: str | None, origin: str | None, participants: list[dict[str, str]], attribution: str,
         certainty: str, note: str,
     ) -> None:  # fmt: skip
-        first = participants[0]["actor"]
-        stem = self.known.name_of(first).split()[-1] if self.known.is_person(first) else first
-        base = slug(f"{stem} {kind.replace('_', ' ')} {when[0] if when[0] != 'unknown' else ''}")
-        eid, n = base, self.suffix.get(base, 1)
-        while eid in self.taken:
-            n += 1
-            eid = f"{base}-{n}"
-        self.suffix[base] = n
-        self.taken.add(eid)
-        names = [self.known.name_of(p["actor"]) for p in participants[:3]]
-        where = self._place_name(place)
-        summary = f"{TAXONOMY[kind].label}: {', '.join(names)}" + (f" in {where}" if where else "")
-        sources = [{"quote": self.text[a:b], "start": a, "end": b} for a, b in spans]
         self.events.append(
-            Proposal(
-                id=eid, kind=kind, cameo=cameo, summary=summary, date=when[0], until=when[1],
-                participants=participants, place=place, origin=origin, sources=sources,
-                attribution=attribution, certainty=certainty, note=note,
+            Candidate(
+                kind=kind, cameo=cameo, spans=spans, date=when[0], until=when[1], participants=participants,
+                place=place, origin=origin, attribution=attribution, certainty=certainty, note=note,
+                sentence=self.sentence_no,
             )
         )  # fmt: skip
 
-    def _place_name(self, pid: str | None) -> str | None:
-        if pid is None:
-            return None
-        if pid in self.known.places:
-            return self.known.places[pid].name
-        return self.known.new_places[pid]["name"]
+
+class Rules:
+    """The lexicon's rules as an extractor: sentence by sentence, the verbs of `lexicon.TRIGGERS`,
+    the dates of `dates.Resolver`, people and places from `Known`."""
+
+    name = "rules"
+
+    def __init__(self) -> None:
+        self.skipped: list[str] = []
+
+    def extract(self, text: str, meta: Meta, known: Known) -> list[Candidate]:
+        d = _Drafter(text, meta, known)
+        d.run()
+        self.skipped = d.skipped
+        return d.events
 
 
 def _place_candidates(name: str) -> list[str]:
@@ -799,8 +928,10 @@ def draft(
     taken_ids: set[str] | frozenset[str] = frozenset(),
     articles: set[str] | frozenset[str] = frozenset(),
     today: date | None = None,
+    extractor: Extractor | None = None,
 ) -> Draft:
-    """Propose events for `text`; raises DraftError for input it cannot work from."""
+    """Propose events for `text` (by the lexicon's rules, or `extractor`); raises DraftError for
+    input it cannot work from."""
     if not text.strip():
         raise DraftError("the text is empty")
     today = today or date.today()
@@ -817,15 +948,15 @@ def draft(
         n += 1
         aid = f"{base}-{n}"
     known = Known(actors, places)
-    d = _Drafter(text, meta, known, set(taken_ids))
-    d.run()
-    _number_occurrences(text, d.events)
-    if not d.events:
-        why = "; ".join(d.skipped[:3])
+    ex = extractor or Rules()
+    events = finish(ex.extract(text, meta, known), text, known, set(taken_ids))
+    _number_occurrences(text, events)
+    if not events:
+        why = "; ".join(ex.skipped[:3])
         raise DraftError(
             "no recognisable event in the text: no sentence holds a verb of contact, speech or action from "
             "the "
             "lexicon (met, visited, said, hosted, released, …)" + (f" with an actor ({why})" if why else "")
         )
-    return Draft(meta, aid, text, d.events, list(known.new_actors.values()), list(known.new_places.values()),
-                 d.skipped)  # fmt: skip
+    return Draft(meta, aid, text, events, list(known.new_actors.values()), list(known.new_places.values()),
+                 ex.skipped)  # fmt: skip

@@ -30,7 +30,10 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("meeting", r"(?:meeting|talks|summit|encounter) (?:took place|was held|were held)", "043"),
     Trigger("meeting", r"held (?:talks|a meeting|meetings|discussions|consultations|a call|a phone call)",
             "040"),
-    Trigger("meeting", r"(?:spoke|talked) (?:by phone|on the phone)", "040"),
+    Trigger("meeting", r"(?:spoke|talked) (?:by phone|on the phone|by telephone|by video link)", "040"),
+    Trigger("meeting", r"(?:phoned|telephoned)(?= " + _PROPER + r"| (?:his|her|their) )", "040"),
+    Trigger("meeting", r"held (?:an? )?(?:phone|telephone|video) (?:call|conversation|talks)", "040"),
+    Trigger("meeting", r"(?:spoke|talked) with(?= " + _PROPER + r"| (?:his|her|their) )", "040"),
     Trigger("meeting", r"discuss(?:ed|es)", "040"),
     Trigger("meeting", r"hosted(?= (?:his|her|their|the \w+ (?:delegation|president|minister|envoy|leader)|"
             + _PROPER + r"))", "044"),
@@ -38,18 +41,22 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("visit", r"(?:arrived|arrives|arriving|landed) in", "042"),
     Trigger("visit", r"(?:travell?ed|travell?ing|travels|flew|went) (?:to|there)", "042"),
     Trigger("visit", r"(?:a|an) (?:[\w-]+ ){0,3}visit\b(?! by\b)", "042"),
+    Trigger("visit", r"(?:toured|tours|touring)(?= " + _PROPER + r")", "042"),
+    Trigger("visit", r"paid (?:a|an) (?:[\w-]+ ){0,2}(?:visit|trip) to", "042"),
     Trigger("mediation", r"(?:broker|brokered|brokering|mediate[ds]?|mediating)", "045"),
     # 01 Make public statement; a news outlet's account is a report
     Trigger("statement", r"(?:said|says|stated|stating|told|tells|added|adding|noted|stressed|"
             r"emphasi[sz]ed|warned|warns|assured|indicated|expressed|highlighted|characteri[sz]ed|"
-            r"described|declared|remarked|commented|insisted)", "010"),
+            r"described|declared|remarked|commented|insisted|announced|acknowledged|denied|"
+            r"confirmed|wrote|tweeted)", "010"),
     Trigger("statement",
             r"remain(?:s|ed)? (?:skeptical|sceptical|concerned|optimistic|cautious|wary|doubtful)",
             "012"),
     Trigger("report", r"(?:showed|showing|shows|broadcast|aired|published|posted|reported|reports)", "010",
             "media"),
     # 02 Appeal, 03 Express intent to cooperate
-    Trigger("appeal", r"(?:urged|appealed to|called on|asked for)", "020"),
+    Trigger("appeal", r"(?:urged|appealed (?:to|for)|called on|called for|asked for|requested)", "020"),
+    Trigger("intent", r"(?:invited)(?= " + _PROPER + r"| (?:his|her|their) )", "036"),
     Trigger("intent", r"explor(?:ed|es|ing) (?:ways|options|whether|how)", "030"),
     Trigger("intent", r"(?:pledged|promised|vowed|offered to|intends to|plans to|planned to)", "030"),
     Trigger("intent", r"expressed (?:readiness|willingness|interest|hope)", "030"),
@@ -58,6 +65,12 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"signed (?:an?|the) (?:[\w-]+ ){0,3}(?:agreement|deal|treaty|memorandum)",
             "057"),
     Trigger("diplomatic_cooperation", r"(?:agreed to|agreed on|praised|recogni[sz]ed)", "050"),
+    Trigger("diplomatic_cooperation", r"(?:welcomed|hailed|endorsed)"
+            r"(?! (?:[\w-]+ ){0,3}(?:to|in) (?-i:[A-Z]))",
+            "051"),
+    Trigger("diplomatic_cooperation", r"(?:established|restored|normali[sz]ed|resumed) (?:[\w-]+ ){0,2}"
+            r"(?:diplomatic relations|relations|ties)", "055"),
+    Trigger("diplomatic_cooperation", r"apologi[sz]ed", "055"),
     # 06 Engage in material cooperation
     Trigger("military_support", r"host(?:ed|s|ing)? (?:[\w-]+ ){0,2}" + _WEAPONS, "062"),
     Trigger("military_support", r"(?:logistics|logistical|staging) (?:hub|base|ground)", "062"),
@@ -70,33 +83,71 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("intelligence_sharing", r"(?:conduct(?:ed|ing)?|carr(?:ied|ying) out) reconnaissance", "064"),
     Trigger("military_exercise", r"(?:joint|military|naval) (?:exercises|drills|manoeuvres|maneuvers)",
             "062"),
+    # a signed agreement is 057 (above); a contract, a loan or a supply is economic cooperation (061)
+    Trigger("material_cooperation", r"(?:signed|concluded|awarded) (?:an?|the) (?:[\w-]+ ){0,2}"
+            r"(?:trade|energy|gas|oil|investment|supply|arms|construction) contracts?", "061"),
+    Trigger("material_cooperation", r"(?:granted|extended|provided|approved) (?:an?|the) "
+            r"(?:[\w$€£.,-]+ ){0,3}"
+            r"(?:loan|credit line|investment)", "061"),
+    Trigger("material_cooperation", r"(?:extradited|handed over (?:the )?suspects?)", "063"),
+    Trigger("material_cooperation", r"(?:supplied|sold|exported) (?:[\w-]+ ){0,2}"
+            r"(?:gas|oil|electricity|grain|"
+            r"fuel|energy)", "061"),
     # 07 Provide aid, 08 Yield
-    Trigger("aid", r"(?:provided|sent|delivered|pledged) (?:[\w-]+ ){0,2}(?:aid|assistance)", "070"),
+    Trigger("aid", r"(?:provided|sent|delivered|pledged|donated|granted|allocated) (?:[\w$€£.,-]+ ){0,3}"
+            r"(?:aid|assistance|humanitarian)", "070"),
+    Trigger("aid", r"granted (?:political )?asylum", "075"),
     # "released three prisoners", not "released a statement"
     Trigger("release", r"(?:released|freed|pardoned)(?! (?:a|an|the|its|their|his|her) (?:[\w-]+ )?"
             r"(?:statement|report|video|footage|data|figures|photos?|images?|details|results|list|plan|budget))",
             "084"),
     Trigger("concession", r"(?:eased|lifted) (?:[\w-]+ ){0,2}(?:sanctions|restrictions)", "081"),
     Trigger("concession", r"withdr(?:ew|awn) (?:[\w-]+ ){0,2}(?:troops|forces)", "087"),
+    Trigger("concession", r"(?:declared|agreed to|agreed on|announced) (?:a|an) "
+            r"(?:[\w-]+ ){0,2}(?:ceasefire|truce)",
+            "087"),
+    Trigger("concession", r"(?:lifted|eased) (?:[\w-]+ ){0,2}(?:ban|embargo|blockade)", "081"),
     # 09–14: investigate, demand, disapprove, reject, threaten, protest
-    Trigger("investigation", r"(?:launched|opened) an? (?:inquiry|investigation|probe)", "090"),
+    Trigger("investigation", r"(?:launched|opened) an? (?:[\w-]+ )?"
+            r"(?:inquiry|investigation|probe|criminal case)",
+            "090"),
+    Trigger("investigation", r"(?:investigated|is investigating|are investigating)", "090"),
     Trigger("demand", r"(?:demanded|demands)", "100"),
-    Trigger("criticism", r"(?:critici[sz]ed|condemned|denounced|accused)", "111"),
-    Trigger("rejection", r"(?:rejected|refused to|turned down)", "120"),
+    Trigger("criticism", r"(?:critici[sz]ed|condemned|denounced|accused|blamed|slammed|"
+            r"lambasted|rebuked)", "111"),
+    Trigger("rejection", r"(?:rejected|refused to|turned down|vetoed|dismissed (?:the|a|an) (?:[\w-]+ )?"
+            r"(?:proposal|offer|plan|demand|request|call))", "120"),
     Trigger("threat", r"threaten(?:ed|s)", "130"),
+    Trigger("threat", r"warned of (?:[\w-]+ ){0,2}"
+            r"(?:retaliation|consequences|a response|countermeasures)", "130"),
     Trigger("protest", r"(?:protested|demonstrators|protesters) ", "140"),
+    Trigger("protest", r"(?:staged|held) (?:a|an) (?:[\w-]+ )?"
+            r"(?:protest|demonstration|rally|strike|sit-in)", "140"),
     # 15–20: force posture, reduce relations, coerce, assault, fight
     Trigger("force_posture", r"(?:mobili[sz]ed|deployed|massed) (?:[\w-]+ ){0,2}(?:troops|forces|units)",
             "150"),
     Trigger("reduced_relations", r"(?:expelled|recalled) (?:[\w-]+ ){0,2}(?:diplomats|ambassador|envoy)",
             "161"),
+    Trigger("reduced_relations", r"(?:severed|cut|broke off|suspended|downgraded) (?:[\w-]+ ){0,2}"
+            r"(?:ties|relations|talks|cooperation)", "160"),
+    Trigger("reduced_relations", r"closed (?:its|the|their) (?:[\w-]+ )?(?:embassy|consulate)", "161"),
     Trigger("sanction", r"(?:imposed|announced|introduced) (?:[\w-]+ ){0,3}sanctions", "163"),
+    Trigger("sanction", r"(?:imposed|introduced) (?:an? )?(?:[\w-]+ )?"
+            r"(?:embargo|import ban|export ban)", "163"),
+    Trigger("sanction", r"(?:blacklisted|froze (?:the )?(?:[\w-]+ )?assets)", "163"),
     # a verb with its object ("detained two activists"), not an adjective ("three detained fishermen")
     Trigger("coercion", r"(?:arrested|detained|jailed|seized)(?= (?:a|an|the|two|three|four|five|several|"
             r"dozens|hundreds|his|her|their|its|\d+|" + _PROPER + r"))", "173"),
-    Trigger("assault", r"(?:abducted|kidnapped|assassinated)", "181"),
+    Trigger("coercion", r"(?:sentenced|deported)(?= (?:a|an|the|two|three|four|five|several|"
+            r"his|her|their|\d+|" + _PROPER + r"))", "173"),
+    Trigger("assault", r"(?:abducted|kidnapped|assassinated|tortured)", "181"),
     Trigger("use_of_force", r"(?:invasion|invaded|invade|shelled|bombed|attacked|airstrikes?|offensive)",
             "190"),
+    Trigger("use_of_force", r"(?:fired|launched) (?:[\w-]+ ){0,2}(?:missiles|rockets|shells|drones|strikes?)",
+            "190"),
+    Trigger("use_of_force", r"(?:shot down|clashed with)", "190"),
+    Trigger("mass_violence", r"(?:massacred|massacre of|mass killings?|ethnic cleansing|genocide against|"
+            r"used chemical weapons)", "200"),
 )  # fmt: skip
 
 # Kinds of talk: the clauses of one sentence that meet, discuss or speak describe one encounter
@@ -126,9 +177,11 @@ MONTHS |= {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
 _MONTH = r"(?-i:(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?))\.?"  # fmt: skip
 _YEAR = r"(?:19|20)\d{2}"
+MONTH_PATTERN, YEAR_PATTERN = _MONTH, _YEAR
 # A cheap test before the date patterns: a digit, a month, a weekday or a day word.
 DATE_HINT = re.compile(rf"\d|{_MONTH}|(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
-                       r"yesterday|today|tonight|last night|last year|this morning|this afternoon",
+                       r"yesterday|today|tonight|last night|last year|this morning|this afternoon|"
+                       r"this evening|this year|last month|this month",
                        re.I)  # fmt: skip
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH})(?:,? ({_YEAR}))?\b", re.I)
 MONTH_DAY = re.compile(rf"\b({_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? ({_YEAR})\b)?", re.I)
@@ -141,8 +194,8 @@ DAY_WORDS = re.compile(
 )
 # A time before publication that the text leaves open: the date is unknown, until publication.
 VAGUE = re.compile(
-    r"\b(?:previously|earlier|recently|last (?:week|month)|in recent (?:days|weeks|months|years)|"
-    r"in the past|formerly|once|over the years|before)\b",
+    r"\b(?:previously|earlier(?! this (?:year|month))|recently|last week|"
+    r"in recent (?:days|weeks|months|years)|in the past|formerly|once|over the years|before)\b",
     re.IGNORECASE,
 )
 SINCE = re.compile(r"\b(?:ever )?since\b(?!\s++(?:\d|" + _MONTH + r"))", re.IGNORECASE)

@@ -13,7 +13,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ from dashboard.model import (
     SourceRef,
 )
 from dashboard.problems import DataError, Problem, Severity
-from dashboard.readers import bulk, suspects, yamlio
+from dashboard.readers import bulk, reconcile, suspects, yamlio
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "articles": Article,
@@ -78,6 +78,13 @@ class Corpus(Catalog):
     # event, article, start, end (the quote is texts[article][start:end]; -1 for a link-only
     # source), url, title, outlet, date
     sources: pd.DataFrame
+    # Imported places and actors that are curated ones (`readers.reconcile`): imported id -> curated id.
+    # The frames already name the curated ones; the records themselves are kept here, out of the
+    # catalog, for a build that reads the bulk rows where they lie (`dashboard.sqlbuild`).
+    same_places: dict[str, str] = field(default_factory=dict)
+    same_actors: dict[str, str] = field(default_factory=dict)
+    merged_places: dict[str, Place] = field(default_factory=dict)
+    merged_actors: dict[str, Actor] = field(default_factory=dict)
 
     @functools.cached_property
     def participant_rows(self) -> np.ndarray:
@@ -278,9 +285,11 @@ def _load(root: Path, deferred: dict[str, list[tuple[str, Path]]] | None = None)
     tables = bulk.read(root, problems, BULK_EVENTS if deferred is not None else ())
     if deferred is not None:
         deferred.update(tables.deferred)
-    _add_bulk_records(tables, problems, articles, texts, actors, places)
+    origins = _add_bulk_records(tables, problems, articles, texts, actors, places)
     places = _check_parents(places, records["places"], problems)
-    coords, coord_sources = _coordinates(root, places, problems)
+    coords, coord_sources, geonames = _coordinates(root, places, problems)
+    same = reconcile.reconcile(places, actors, coords, geonames, origins)
+    problems.extend(same.problems)
     events, participants, sources = _resolve_events(
         records["events"], articles, texts, actors, places, problems
     )
@@ -289,6 +298,15 @@ def _load(root: Path, deferred: dict[str, list[tuple[str, Path]]] | None = None)
             tables, problems, (events, participants, sources), texts, actors, places
         )
         events = suspects.mark(events, places, actors)
+    # Checked, placed and flagged by their own records: now the curated ones stand for them.
+    events = events.assign(place=_renamed(events["place"], same.places),
+                           origin=_renamed(events["origin"], same.places))  # fmt: skip
+    participants = participants.assign(actor=_renamed(participants["actor"], same.actors))
+    merged_places = {k: places.pop(k) for k in same.places}
+    merged_actors = {k: actors.pop(k) for k in same.actors}
+    for k in same.places:
+        coords.pop(k, None)
+        coord_sources.pop(k, None)
     return Corpus(
         root=root,
         articles=articles,
@@ -301,7 +319,24 @@ def _load(root: Path, deferred: dict[str, list[tuple[str, Path]]] | None = None)
         participants=participants,
         sources=sources,
         problems=tuple(problems),
+        same_places=same.places,
+        same_actors=same.actors,
+        merged_places=merged_places,
+        merged_actors=merged_actors,
     )
+
+
+def _renamed(values: pd.Series, to: dict[str, str]) -> pd.Series:
+    """A categorical column with some of its values replaced (each distinct value looked up once)."""
+    if not to:
+        return values
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    cats = [str(c) for c in cat.cat.categories]
+    if not any(c in to for c in cats):
+        return values
+    lookup = np.asarray([to.get(c, c) for c in cats] + [None], dtype=object)
+    codes = cat.cat.codes.to_numpy()
+    return pd.Series(lookup[np.where(codes < 0, len(cats), codes)], index=values.index).astype("category")
 
 
 def _add_bulk_records(
@@ -311,8 +346,10 @@ def _add_bulk_records(
     texts: dict[str, str],
     actors: dict[str, Actor],
     places: dict[str, Place],
-) -> None:
-    """Checked bulk articles, actors and places join the hand-written ones."""
+) -> dict[str, tuple[str, int | None]]:
+    """Checked bulk articles, actors and places join the hand-written ones; returns where each bulk
+    actor and place was read (file, row)."""
+    origins: dict[str, tuple[str, int | None]] = {}
     for rec in bulk.check_simple("articles", tables.get("articles"), problems, articles).to_dict("records"):
         texts[rec["id"]] = rec["text"]
         articles[rec["id"]] = Article.model_construct(
@@ -321,17 +358,20 @@ def _add_bulk_records(
             language=_na(rec["language"]) or "en", text="(bulk)",
         )  # fmt: skip
     for rec in bulk.check_simple("actors", tables.get("actors"), problems, actors).to_dict("records"):
+        origins[rec["id"]] = (rec["_file"], int(rec["_row"]))
         actors[rec["id"]] = Actor.model_construct(
             id=rec["id"], name=rec["name"], aliases=_aliases(rec["aliases"]), kind=ActorKind(rec["kind"]),
             country=_na(rec["country"]), roles=[],
         )  # fmt: skip
     for rec in bulk.check_simple("places", tables.get("places"), problems, places).to_dict("records"):
         gid = _na(rec["geonames_id"])
+        origins[rec["id"]] = (rec["_file"], int(rec["_row"]))
         places[rec["id"]] = Place.model_construct(
             id=rec["id"], name=rec["name"], aliases=[], kind=PlaceKind(rec["kind"]), country=rec["country"],
             parent=_na(rec["parent"]), lat=_na(rec["lat"]), lon=_na(rec["lon"]),
             geonames_id=int(gid) if gid is not None else None, feature_id=_na(rec["feature_id"]),
         )  # fmt: skip
+    return origins
 
 
 def _aliases(value: Any) -> list[str]:
@@ -488,8 +528,9 @@ def _check_parents(
 
 def _coordinates(
     root: Path, places: dict[str, Place], problems: list[Problem]
-) -> tuple[dict[str, Coordinates], dict[str, str]]:
-    """Pinned coordinates, else the cache's — never a geocoder call."""
+) -> tuple[dict[str, Coordinates], dict[str, str], dict[str, int]]:
+    """Pinned coordinates, else the cache's — never a geocoder call; and the GeoNames ids the cache
+    found (for the places whose coordinates it gives)."""
     try:
         cache = read_cache(root)
     except ValueError as exc:
@@ -497,6 +538,7 @@ def _coordinates(
         cache = {}
     coords: dict[str, Coordinates] = {}
     source: dict[str, str] = {}
+    geonames: dict[str, int] = {}
     for pid, place in places.items():
         if place.lat is not None and place.lon is not None:
             coords[pid], source[pid] = Coordinates(place.lat, place.lon), "pinned"
@@ -504,6 +546,8 @@ def _coordinates(
         entry = cache.get(pid)
         if entry and entry.query == place.name and entry.country == place.country:
             coords[pid], source[pid] = entry.coordinates, entry.source
+            if entry.geonames_id:
+                geonames[pid] = entry.geonames_id
         else:
             why = "stale (name or country changed)" if entry else "not geocoded yet"
             problems.append(
@@ -514,7 +558,7 @@ def _coordinates(
                     severity=Severity.WARNING,
                 )
             )
-    return coords, source
+    return coords, source, geonames
 
 
 def _unknown(what: str, ref: str, known: dict[str, Any]) -> str:

@@ -1,0 +1,151 @@
+"""`draft`'s dates on sentences written for these tests: explicit dates, spans, anaphora, weekdays,
+quoted speech, statements placed at their scene, and years tied to their clause. Each row is a
+short text (published Friday 10 January 2025) and the date of the event named by its last
+sentence's trigger."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard import drafting
+from dashboard.drafting import dates
+from dashboard.model import Actor, Place
+
+PUBLISHED = dt.date(2025, 1, 10)  # a Friday
+ACTORS = {
+    a.id: a
+    for a in [
+        Actor(id="maia-sandu", name="Maia Sandu", kind="person", country="MDA"),
+        Actor(id="ilie-bolojan", name="Ilie Bolojan", kind="person", country="ROU"),
+        Actor(id="moldova", name="Moldova", kind="state", country="MDA"),
+        Actor(id="romania", name="Romania", kind="state", country="ROU"),
+    ]
+}
+PLACES = {p.id: p for p in [Place(id="chisinau", name="Chisinau", kind="city", country="MDA")]}
+MET = "Maia Sandu met Ilie Bolojan in Chisinau on 6 January.\n"  # a Monday
+
+
+def propose(text: str) -> drafting.Draft:
+    meta = drafting.Meta(title="A test article", publisher="Test Wire", published=PUBLISHED)
+    return drafting.draft(text, meta, ACTORS, PLACES, today=dt.date(2026, 1, 1))
+
+
+def event(text: str, kind: str) -> drafting.Proposal:
+    """The last proposal of `kind`."""
+    d = propose(text)
+    got = [e for e in d.events if e.kind == kind]
+    assert got, [(e.kind, e.sources[0]["quote"]) for e in d.events]
+    return got[-1]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "date", "until"),
+    [
+        # explicit dates and spans
+        ("Maia Sandu held talks with Ilie Bolojan on 3 and 4 January.", "meeting", "2025-01-03", "2025-01-04"),
+        ("Maia Sandu held talks with Ilie Bolojan on January 3-4.", "meeting", "2025-01-03", "2025-01-04"),
+        ("Maia Sandu held talks with Ilie Bolojan from 2 to 4 January.", "meeting", "2025-01-02", "2025-01-04"),
+        ("Maia Sandu held talks with Ilie Bolojan from 30 December to 2 January.", "meeting", "2024-12-30",
+         "2025-01-02"),
+        ("Maia Sandu held talks with Ilie Bolojan between 6 January and 8 January.", "meeting", "2025-01-06",
+         "2025-01-08"),
+        ("Moldova hosted Romanian troops until 5 January.", "military_support", "unknown", "2025-01-05"),
+        ("Maia Sandu met Ilie Bolojan on the 21st of December.", "meeting", "2024-12-21", None),
+        # anaphora count from the last day named
+        (MET + "On the same day, Moldova released two prisoners.", "release", "2025-01-06", None),
+        (MET + "Romania released two prisoners that day.", "release", "2025-01-06", None),
+        (MET + "Maia Sandu wrote that day that the talks had been useful.", "statement", "2025-01-06", None),
+        (MET + "Later that day, Romania released two prisoners.", "release", "2025-01-06", None),
+        (MET + "The next day, Moldova released two prisoners.", "release", "2025-01-07", None),
+        (MET + "A day later, Moldova released two prisoners.", "release", "2025-01-07", None),
+        (MET + "Two days later, Romania released two prisoners.", "release", "2025-01-08", None),
+        (MET + "The day before, Romania released two prisoners.", "release", "2025-01-05", None),
+        (MET + "Romania had released two prisoners three days earlier.", "release", "2025-01-03", None),
+        ("Maia Sandu arrived in Chisinau on 6 January and met Ilie Bolojan the next day.", "meeting",
+         "2025-01-07", None),
+        (MET + "The next day, Moldova released two prisoners.\nTwo days later, Romania released a journalist.",
+         "release", "2025-01-09", None),
+        # weekdays: the nearest to the reference, never after publication; the future counts forward
+        ("On Saturday, Moldova released two prisoners.", "release", "2025-01-04", None),
+        ("Moldova released two prisoners on Friday.", "release", "2025-01-10", None),
+        ("Moldova released two prisoners last Friday.", "release", "2025-01-03", None),
+        (MET + "On Saturday, Romania released two prisoners.", "release", "2025-01-04", None),
+        (MET + "On Wednesday, Romania released two prisoners.", "release", "2025-01-08", None),
+        ("Maia Sandu met Ilie Bolojan on 2 March 2014.\nThe talks were long.\nSnow fell.\nThe roads closed.\n"
+         "On Saturday, Romania released two prisoners.", "release", "2025-01-04", None),
+        ("Maia Sandu met Ilie Bolojan on 2 March 2014.\nOn Saturday, Romania released two prisoners.", "release",
+         "2014-03-01", None),
+        ("Maia Sandu will visit Romania on Monday.", "visit", "2025-01-13", None),
+        ("Maia Sandu arrived in Chisinau on 6 January and met Ilie Bolojan on Wednesday.", "meeting",
+         "2025-01-08", None),
+        # a bare day of the month: in the reference's month, the tense says which side
+        ("Maia Sandu met Ilie Bolojan on the 8th.", "meeting", "2025-01-08", None),
+        ("Maia Sandu met Ilie Bolojan on the 28th.", "meeting", "2024-12-28", None),
+        ("Maia Sandu is due to visit Romania on the 3rd.", "visit", "2025-02-03", None),
+        ("Maia Sandu held talks with Ilie Bolojan on the 7th and 8th.", "meeting", "2025-01-07", "2025-01-08"),
+        # months and years from publication
+        ("Romania released two prisoners last month.", "release", "2024-12", None),
+        ("Moldova imposed new sanctions on two businessmen earlier this year.", "sanction", "2025", None),
+        ("Moldova imposed new sanctions on two businessmen earlier this month.", "sanction", "2025-01", None),
+        ("Moldova imposed new sanctions on two businessmen last year.", "sanction", "2024", None),
+        # quoted speech: "today" is the day of the speech, the scene's
+        (MET + "“Today we agreed on nothing,” Romania said.", "statement", "2025-01-06", None),
+        (MET + "“We were told yesterday,” Romania said.", "statement", "2025-01-05", None),
+        ("“Today the border is calm,” Maia Sandu said.", "statement", "2025-01-10", None),
+        ("“Today the border is calm,” Maia Sandu said on 8 January.", "statement", "2025-01-08", None),
+        # statements placed at the scene they name
+        (MET + "The weather was cold across the region.\nAfter the meeting, Romania said the border was calm.",
+         "statement", "2025-01-06", None),
+        (MET + "Snow fell.\nFollowing the talks, Romania said the border was calm.", "statement", "2025-01-06", None),
+        # years tied to their clause
+        ("Ilie Bolojan, who last visited Moldova in 2019, arrived in Chisinau on 6 January.", "visit",
+         "2025-01-06", None),
+        (MET + "Maia Sandu then visited Romania, her first trip there since 2019.", "visit", "2025-01-06", None),
+        ("In 2023, Moldova hosted Romanian troops near the border.", "military_support", "2023", None),
+        ("Moldova has hosted Romanian troops since 2019.", "military_support", "2019", "2025-01-10"),
+    ],
+)  # fmt: skip
+def test_each_date_pattern(text: str, kind: str, date: str, until: str | None) -> None:
+    e = event(text, kind)
+    assert (e.date, e.until) == (date, until), e.note
+
+
+def test_an_aside_s_own_event_keeps_the_aside_s_year() -> None:
+    d = propose("Ilie Bolojan, who last visited Moldova in 2019, arrived in Chisinau on 6 January.")
+    assert sorted((e.kind, e.date) for e in d.events) == [("visit", "2019"), ("visit", "2025-01-06")]
+
+
+def test_each_date_s_note_names_its_words_and_its_sentence() -> None:
+    e = event(MET + "The next day, Moldova released two prisoners.", "release")
+    assert "“The next day”" in e.note
+    assert "(“6 January”, sentence 1)" in e.note
+    e = event(MET + "“Today we agreed on nothing,” Romania said.", "statement")
+    assert "inside a quote" in e.note
+    assert "sentence 1" in e.note
+    e = event(MET + "Snow fell.\nAfter the meeting, Romania said the border was calm.", "statement")
+    assert "“After the meeting”" in e.note
+    assert "sentence 1" in e.note
+    assert e.place == "chisinau"
+
+
+def test_a_date_inside_an_aside_is_not_the_reference() -> None:
+    d = propose(
+        "Ilie Bolojan, who first visited Moldova on 2 March 2019, met Maia Sandu on 6 January.\n"
+        "The next day, Romania released two prisoners."
+    )
+    assert [e.date for e in d.events if e.kind == "release"] == ["2025-01-07"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "values"),
+    [
+        ("on 3 and 9 May", ["2024-05-09"]),  # two days, not a span; the bare "3" is no date
+        ("in May 2020 and in 2021", ["2020-05", "2021"]),
+        ("on 30 February", []),
+        ("nothing here", []),
+    ],
+)
+def test_the_resolver_alone(sentence: str, values: list[str]) -> None:
+    assert [f.value for f in dates.find(sentence, PUBLISHED)] == values

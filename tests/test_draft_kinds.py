@@ -1,0 +1,129 @@
+"""`draft`'s kinds: every one of the 28 from a verb of its CAMEO class, on sentences written for
+these tests; several events in one sentence; an itinerary's legs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard import drafting
+from dashboard.drafting import lexicon
+from dashboard.model import TAXONOMY, Actor, Place
+
+ACTORS = {
+    a.id: a
+    for a in [
+        Actor(id="maia-sandu", name="Maia Sandu", kind="person", country="MDA"),
+        Actor(id="ilie-bolojan", name="Ilie Bolojan", kind="person", country="ROU"),
+        Actor(id="moldova", name="Moldova", kind="state", country="MDA"),
+        Actor(id="romania", name="Romania", kind="state", country="ROU"),
+        Actor(id="moldpres", name="Moldpres", kind="media", country="MDA"),
+    ]
+}
+PLACES = {p.id: p for p in [Place(id="chisinau", name="Chisinau", kind="city", country="MDA")]}
+
+SENTENCES = {
+    "meeting": "Maia Sandu spoke by telephone with Ilie Bolojan.",
+    "visit": "Maia Sandu toured Romania in May 2024.",
+    "statement": "Romania announced a new border regime.",
+    "report": "Moldpres reported heavy traffic at the border.",
+    "intent": "Maia Sandu invited Ilie Bolojan to Chisinau.",
+    "mediation": "Romania offered to mediate between the two parties.",
+    "military_support": "Romania provided military support for Moldova.",
+    "intelligence_sharing": "Romania shared intelligence with Moldova.",
+    "military_exercise": "Moldova and Romania held joint exercises.",
+    "use_of_force": "Romania fired two missiles at the depot.",
+    "appeal": "Maia Sandu called for calm.",
+    "diplomatic_cooperation": "Moldova restored diplomatic relations with Romania.",
+    "material_cooperation": "Moldova signed a new gas supply contract with Romania.",
+    "aid": "Romania donated humanitarian supplies to Moldova.",
+    "concession": "Moldova lifted the import ban on Romanian fruit.",
+    "release": "Moldova freed three Romanian fishermen.",
+    "investigation": "Moldova opened a criminal case against the smugglers.",
+    "demand": "Romania demanded an explanation from Moldova.",
+    "criticism": "Maia Sandu blamed Romania for the delay.",
+    "rejection": "Romania vetoed the proposal from Moldova.",
+    "threat": "Romania warned of retaliation against Moldova.",
+    "protest": "Moldova's farmers staged a protest outside the Romanian embassy.",
+    "force_posture": "Romania deployed extra troops near the border with Moldova.",
+    "reduced_relations": "Moldova severed ties with Romania.",
+    "sanction": "Moldova froze the assets of two Romanian firms.",
+    "coercion": "Moldova deported two Romanian citizens.",
+    "assault": "Gunmen kidnapped a Romanian aid worker in Moldova.",
+    "mass_violence": "The report documents ethnic cleansing in the region, Romania said.",
+}
+
+
+def propose(text: str, published: dt.date = dt.date(2025, 1, 10)) -> drafting.Draft:
+    meta = drafting.Meta(title="A test article", publisher="Test Wire", published=published)
+    return drafting.draft(text, meta, ACTORS, PLACES, today=dt.date(2026, 1, 1))
+
+
+def test_every_kind_has_verbs_in_the_lexicon() -> None:
+    assert {t.kind for t in lexicon.TRIGGERS} == set(TAXONOMY)
+    assert set(SENTENCES) == set(TAXONOMY)
+
+
+@pytest.mark.parametrize(("kind", "sentence"), SENTENCES.items())
+def test_each_kind_from_a_verb_of_its_cameo_class(kind: str, sentence: str) -> None:
+    d = propose(sentence)
+    assert kind in [e.kind for e in d.events], [(e.kind, e.note) for e in d.events]
+    e = next(e for e in d.events if e.kind == kind)
+    assert e.cameo.startswith(TAXONOMY[kind].cameo[:2])
+
+
+def test_an_itinerary_gives_one_visit_a_leg() -> None:
+    d = propose(
+        "Maia Sandu was in Vilnius on the 29th and 30th, in Riga on the 30th, and is due in Tallinn on the 3rd.",
+        published=dt.date(2025, 7, 1),
+    )
+    legs = [(e.kind, e.place, e.date, e.until) for e in d.events]
+    assert legs == [
+        ("visit", "vilnius", "2025-06-29", "2025-06-30"),
+        ("visit", "riga", "2025-06-30", None),
+        ("visit", "tallinn", "2025-07-03", None),
+    ]
+    assert {p["actor"] for e in d.events for p in e.participants} == {"maia-sandu"}
+    assert "planned" in d.events[2].note
+    assert "planned" not in d.events[0].note
+
+
+def test_an_itinerary_s_days_count_from_the_scene_and_a_pronoun_is_the_last_named_visitor() -> None:
+    d = propose(
+        "Maia Sandu met Ilie Bolojan in Chisinau on 3 March.\n"
+        "She was in Bucharest on the 6th and 7th, in Sofia on the 8th, and is due in Athens on the 12th.",
+        published=dt.date(2025, 3, 10),
+    )
+    legs = [(e.place, e.date, e.until) for e in d.events if e.kind == "visit"]
+    assert legs == [("bucharest", "2025-03-06", "2025-03-07"), ("sofia", "2025-03-08", None),
+                    ("athens", "2025-03-12", None)]  # fmt: skip
+    assert {p["actor"] for e in d.events if e.kind == "visit" for p in e.participants} == {"maia-sandu"}
+
+
+def test_one_place_with_two_days_is_not_an_itinerary() -> None:
+    d = propose("Maia Sandu visited Vilnius on 3 January and returned on 5 January.")
+    assert [(e.kind, e.date) for e in d.events] == [("visit", "2025-01-03")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # a named actor announcing an act: the act and the announcement
+        ("Romania said on 8 January that it had released two Moldovan fishermen.", ["statement", "release"]),
+        ("Maia Sandu announced that Moldova had expelled two Romanian diplomats.",
+         ["statement", "reduced_relations"]),
+        # an outlet or an unnamed source only attributes what it reports
+        ("Moldpres reported that Romania had released two Moldovan fishermen.", ["release"]),
+        ("An official told Moldpres that Romania had released two Moldovan fishermen.", ["release"]),
+    ],
+)  # fmt: skip
+def test_an_announced_act_is_two_events_when_a_named_actor_announces_it(
+    sentence: str, kinds: list[str]
+) -> None:
+    d = propose(sentence)
+    assert sorted(e.kind for e in d.events) == sorted(kinds), [(e.kind, e.note) for e in d.events]
+    act = next(e for e in d.events if e.kind == kinds[-1])
+    if len(kinds) == 2:
+        said = next(e for e in d.events if e.kind == "statement")
+        assert said.date == act.date
