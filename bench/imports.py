@@ -1,6 +1,7 @@
 """GDELT imports at news scale: throughput, memory as the input grows, and the dashboard on a month.
 
     .venv/bin/python bench/imports.py [--rows-per-file 1200] [--days 1,4,16] [--month 30]
+    .venv/bin/python bench/imports.py --stories [--rows-per-file 1200] [--month 30]
 
 Not part of the test suite; the network stays off. GDELT-shaped Events files
 are generated here (`bench/out/gdelt-files/`, kept between runs): 96 files a
@@ -19,6 +20,13 @@ rows. Then, each in a fresh process (`python -m dashboard import gdelt`):
   repaint (bench/run.py's harness).
 
 Writes the "imports" section of bench/RESULTS.md.
+
+`--stories` measures the stories instead (`dashboard.stories`): the month but its
+last day imported and built, then the stories and their corroboration computed
+again over that store's tables, timed alone (the issue's target: 60 s); then the
+last day imported as a new run, `build --append`, and the stories of the
+appended store timed alone as an append computes them, only those the new day
+could join (target: 5 s). Writes the "stories" section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -165,8 +173,9 @@ def run_measured(cmd: list[str]) -> tuple[float, float, float, str]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out
 
 
-def import_days(files: list[Path], out: Path) -> dict[str, float]:
-    shutil.rmtree(out, ignore_errors=True)
+def import_days(files: list[Path], out: Path, fresh: bool = True) -> dict[str, float]:
+    if fresh:
+        shutil.rmtree(out, ignore_errors=True)
     wall, cpu, peak, text = run_measured(
         [sys.executable, "-m", "dashboard", "import", "gdelt", *map(str, files), "--out", str(out)]
     )
@@ -184,8 +193,16 @@ def main() -> int:
     ap.add_argument(
         "--month", type=int, default=30, help="days imported beside the bundled article (0: skip)"
     )
+    ap.add_argument("--stories", action="store_true", help="measure the stories on the month instead")
     args = ap.parse_args()
     started = time.perf_counter()
+    if args.stories:
+        per_day = [generate(d, args.rows_per_file) for d in range(args.month)]
+        lines = stories_month(per_day, args.rows_per_file)
+        lines += ["", f"Run took {(time.perf_counter() - started) / 60:.0f} min on this machine."]
+        results.write_section("stories", lines)
+        print("\n".join(lines))
+        return 0
     days = [int(d) for d in args.days.split(",") if d]
     need = max([*days, args.month])
     t0 = time.perf_counter()
@@ -275,6 +292,68 @@ def month(per_day: list[list[Path]], n: int) -> list[str]:
         f"(medians), server peak {run.med(target.peak_mb):,.0f} MB."
     )
     return lines
+
+
+def _time_stories(s: object, base: Path | None = None) -> tuple[float, dict[str, int]]:
+    """Seconds to compute the stories and corroboration of a store's tables, alone (DuckDB, in this
+    process), over a copy of its tables; with `base` (the store appended to), as an append does."""
+    from dashboard import store, stories  # noqa: PLC0415
+
+    work = OUT / "stories-work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    for t in store.TABLES:
+        shutil.copy(s.table(t), work / f"{t}.parquet")
+    t0 = time.perf_counter()
+    rows = stories.build(work, base=base)
+    took = time.perf_counter() - t0
+    shutil.rmtree(work, ignore_errors=True)
+    return took, rows
+
+
+def stories_month(per_day: list[list[Path]], rows_per_file: int) -> list[str]:
+    """The stories of a month of GDELT beside the bundled article, built whole, then a day appended."""
+    from dashboard import atlas  # noqa: PLC0415
+
+    n = len(per_day)
+    data = OUT / f"gdelt-stories-{n}"
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    imp = import_days([p for day in per_day[:-1] for p in day], data / "gdelt")
+    build_wall, _, _, text = run_measured([sys.executable, "-m", "dashboard", "build", "--data", str(data)])
+    print(text, flush=True)
+    month_store = atlas.ensure_store(data)
+    month_s, month_rows = _time_stories(month_store)
+    print("month stories", month_s, month_rows, flush=True)
+    last = import_days(per_day[-1], data / "gdelt", fresh=False)  # a new run beside the month's
+    append_wall, _, _, text = run_measured(
+        [sys.executable, "-m", "dashboard", "build", "--data", str(data), "--append"]
+    )
+    print(text, flush=True)
+    appended = atlas.ensure_store(data)
+    day_s, day_rows = _time_stories(appended, base=month_store.path)
+    whole_s, _ = _time_stories(appended)
+    events = appended.events
+    return [
+        "## Stories: a month of GDELT grouped and tied to the curated article (bench/imports.py --stories)",
+        "",
+        f"GDELT-shaped files as above ({rows_per_file:,} rows a file, 96 files a day). {n - 1} days imported "
+        f"({imp['rows']:,} rows) beside the bundled article and built (`python -m dashboard build`, "
+        f"{build_wall:.0f} s wall, stories included); then day {n} ({last['rows']:,} rows) imported as a new run "
+        f"and appended (`build --append`, {append_wall:.0f} s wall, stories included).",
+        "",
+        "| store | events | stories | records in stories | corroborations | stories + corroboration (s) |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| {n - 1} days | {month_rows['story_events'] + 22:,} | {month_rows['stories']:,} | "
+        f"{month_rows['story_events']:,} | {month_rows['corroboration']:,} | {month_s:.1f} |",
+        f"| + day {n} appended | {events:,} | {day_rows['stories']:,} | "
+        f"{day_rows['story_events']:,} | {day_rows['corroboration']:,} | {day_s:.1f} (whole: {whole_s:.1f}) |",
+        "",
+        "Timed alone: `dashboard.stories.build` on DuckDB in one process (2 threads), over a copy of the "
+        "store's tables; the appended day as `build --append` computes it (only the stories the new day "
+        "could join, beside the base store's), and in brackets computed whole. Targets (issue 20): the month "
+        "in 60 s, an appended day in 5 s.",
+    ]
 
 
 if __name__ == "__main__":

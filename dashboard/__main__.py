@@ -122,9 +122,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             ("article", args.article),
             ("dataset", args.dataset),
             ("coding", args.coding),
+            ("corroboration", args.corroboration),
         )
         if vals
     }
+    if args.stories:
+        return _export_stories(c, args, params)
     f, notices = filters.from_query(c, params)
     if notices:
         _err(*notices)
@@ -145,6 +148,31 @@ def cmd_export(args: argparse.Namespace) -> int:
         out = Path(args.output)
         if out.is_dir():  # a folder: the file gets the name the page's download has
             out = out / export.file_name(f, args.format, dt.datetime.now(dt.UTC).date())
+            _err(f"wrote {out}")
+        out.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    return 0
+
+
+def _export_stories(c: object, args: argparse.Namespace, params: dict[str, object]) -> int:
+    """`export --stories`: every story, one record each, as JSON or CSV."""
+    from dashboard import export  # noqa: PLC0415
+
+    if params or args.between is not None:
+        _err(
+            "error: --stories writes every story; filters (--from, --actor, --between, …) do not apply to it"
+        )
+        return 2
+    if args.format not in export.STORY_FORMATS:
+        _err(f"error: --stories writes {' or '.join(export.STORY_FORMATS)}, not {args.format}")
+        return 2
+    data = export.stories_text(c.engine, args.format).encode("utf-8-sig" if args.format == "csv" else "utf-8")
+    if args.output:
+        out = Path(args.output)
+        if out.is_dir():
+            out = out / f"contact-atlas_stories.{args.format}"
             _err(f"wrote {out}")
         out.write_bytes(data)
     else:
@@ -437,6 +465,15 @@ def parser() -> argparse.ArgumentParser:
         ("coding", "human, machine or draft"),
     ):  # fmt: skip
         e.add_argument(f"--{name}", action="append", metavar=name.upper(), help=f"{what}; repeat for several")
+    e.add_argument(
+        "--corroboration", metavar="SIDE",
+        help="corroborated (curated events a machine story corroborates, and those stories' records), "
+        "curated (curated events none corroborates) or machine (records of stories that corroborate nothing)",
+    )  # fmt: skip
+    e.add_argument(
+        "--stories", action="store_true",
+        help="write one record per story instead of the events (json or csv; docs/DATA.md, \"Stories\")",
+    )  # fmt: skip
     e.add_argument(
         "--between", metavar="A,B",
         help="contacts between two sides: events with a participant of each (two distinct participants); "

@@ -219,11 +219,25 @@ def _rollup(path: Path, sql: str, cube: str) -> pa.Table:
         con.close()
 
 
-def duckdb_runner(folder: Path) -> tuple[object, Runner]:
+def duckdb_runner(folder: Path) -> tuple[object, DuckDBRunner]:
     """DuckDB in this process over the store's Parquet tables in `folder`: a connection and its runner."""
     import duckdb  # noqa: PLC0415 - the store's own dependency
 
     con = duckdb.connect(config={"threads": 2})
-    for t in ("events", "participants", "actors", "places"):
+    for t in ("events", "participants", "actors", "places", "sources"):
         con.read_parquet(str(folder / f"{t}.parquet")).create_view(t)
-    return con, lambda sql: con.sql(sql).to_arrow_table()
+    return con, DuckDBRunner(con)
+
+
+class DuckDBRunner:
+    """A `Runner` on a DuckDB connection; `view` names a Parquet file for the next queries (the
+    stories' steps, `dashboard.stories`)."""
+
+    def __init__(self, con: object) -> None:
+        self.con = con
+
+    def __call__(self, sql: str) -> pa.Table:
+        return self.con.sql(sql).to_arrow_table()
+
+    def view(self, name: str, path: Path) -> None:
+        self.con.read_parquet(str(path)).create_view(name, replace=True)

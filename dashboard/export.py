@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import escape, query
+from dashboard import escape, query, stories_query
 from dashboard.arrow import isin
 from dashboard.engines import Engine
 from dashboard.filters import SET_PARAMS, Filters, to_query
@@ -73,8 +73,18 @@ def _iso(ts: Any) -> str | None:
     return None if pd.isna(ts) else pd.Timestamp(ts).date().isoformat()
 
 
-def records(corpus: Corpus, events: pd.DataFrame) -> list[dict[str, Any]]:
-    """The export shape of each event, in the frame's order (the reference the engines' export matches)."""
+def records(
+    corpus: Corpus,
+    events: pd.DataFrame,
+    stories: dict[str, str] | None = None,
+    corroborations: dict[str, list[str]] | None = None,
+) -> list[dict[str, Any]]:
+    """The export shape of each event, in the frame's order (the reference the engines' export matches).
+
+    A loaded corpus has no stories (the store computes them): `stories` (event -> story) and
+    `corroborations` (curated event -> story ids) give them when known."""
+    stories, corroborations = stories or {}, corroborations or {}
+    corroborating = {s for ids in corroborations.values() for s in ids}
     parts = by_event(corpus.participants[isin(corpus.participants["event"], events["id"])])
     srcs_frame = corpus.sources[isin(corpus.sources["event"], events["id"])]
     srcs = by_event(srcs_frame.assign(_i=srcs_frame.index, quote=corpus.quotes(srcs_frame)))
@@ -111,7 +121,7 @@ def records(corpus: Corpus, events: pd.DataFrame) -> list[dict[str, Any]]:
                 "attribution": ev["attribution"],
                 "certainty": ev["certainty"],
                 "measures": measures(ev),
-                **_trust_fields(ev),
+                **_trust_fields(ev, stories.get(eid) in corroborating),
                 "articles": [
                     article_record(
                         {
@@ -124,9 +134,22 @@ def records(corpus: Corpus, events: pd.DataFrame) -> list[dict[str, Any]]:
                     )
                     for a in cited
                 ],
+                **_story_fields(ev, stories, corroborations),
             }
         )
     return out
+
+
+def _story_fields(
+    r: dict[str, Any], stories: dict[str, str], corroborations: dict[str, list[str]]
+) -> dict[str, Any]:
+    """`story`: an imported event's story id (null for a curated one); `corroborated_by`: the ids of
+    the stories corroborating a curated event (empty for an imported one, or when none does)."""
+    curated = r["dataset"] == "curated"
+    return {
+        "story": None if curated else stories.get(r["id"]),
+        "corroborated_by": list(corroborations.get(r["id"], [])) if curated else [],
+    }
 
 
 # --- the engines' export: the same shape from three queries -----------------------------------
@@ -185,9 +208,30 @@ def _row_place(r: dict[str, Any], key: str, precision: str | None) -> dict[str, 
     }
 
 
+EXPORT_STORIES = """
+SELECT se.event, se.story, s.curated > 0 AS corroborates
+FROM story_events AS se JOIN stories AS s ON s.id = se.story
+WHERE se.event IN (SELECT e.id FROM events AS e WHERE {where})
+"""
+EXPORT_CORROBORATION = """
+SELECT k.event, k.story FROM corroboration AS k
+WHERE k.event IN (SELECT e.id FROM events AS e WHERE {where})
+ORDER BY k.event, k.story
+"""
+
+
 def export_records(eng: Engine, f: Filters) -> list[dict[str, Any]]:
-    """The export shape of every filtered event (docs/DATA.md, "Export"), from three queries."""
+    """The export shape of every filtered event (docs/DATA.md, "Export"), from five queries."""
     w = query.where(f)
+    stories: dict[str, str] = {}
+    corroborating: set[str] = set()
+    for r in eng.rows(EXPORT_STORIES.format(where=w.sql), w.params):
+        stories[r["event"]] = r["story"]
+        if r["corroborates"]:
+            corroborating.add(r["story"])
+    corroborations: dict[str, list[str]] = {}
+    for r in eng.rows(EXPORT_CORROBORATION.format(where=w.sql), w.params):
+        corroborations.setdefault(r["event"], []).append(r["story"])
     parts: dict[str, list[dict[str, Any]]] = {}
     for p in eng.rows(EXPORT_PARTICIPANTS.format(where=w.sql), w.params):
         parts.setdefault(p["event"], []).append(
@@ -229,20 +273,22 @@ def export_records(eng: Engine, f: Filters) -> list[dict[str, Any]]:
                 "attribution": r["attribution"],
                 "certainty": r["certainty"],
                 "measures": measures(r),
-                **_trust_fields(r),
+                **_trust_fields(r, stories.get(r["id"]) in corroborating),
                 "articles": [
                     arts[a]
                     for a in dict.fromkeys(s["article"] for s in srcs.get(r["id"], []) if s["article"])
                 ],
+                **_story_fields(r, stories, corroborations),
             }
         )
     return out
 
 
-def _trust_fields(r: dict[str, Any]) -> dict[str, Any]:
-    """The fields added for a reader's trust: the level, its cautions, the coder's note."""
+def _trust_fields(r: dict[str, Any], corroborated: bool = False) -> dict[str, Any]:
+    """The fields added for a reader's trust: the level (`corroborated`: an imported event in a
+    story that corroborates a curated event), its cautions, the coder's note."""
     return {
-        "trust": trust(r["dataset"], r["coding"]).value,
+        "trust": trust(r["dataset"], r["coding"], corroborated=corroborated).value,
         "cautions": cautions(r["coding"], r["suspect"], r["num_sources"], r["num_articles"]),
         "note": r["note"] or None,
     }
@@ -329,6 +375,8 @@ def to_geojson(recs: list[dict[str, Any]]) -> str:
             "measures": r["measures"],
             "trust": r["trust"],
             "cautions": r["cautions"],
+            "story": r["story"],
+            "corroborated_by": r["corroborated_by"],
         }
         place, origin = r["place"], r["origin"]
         if place and place["lat"] is not None:
@@ -381,7 +429,7 @@ NEWS_COLUMNS = [
     "origin", "trust", "cautions", "dataset", "sources", "article_title", "article_publisher",
     "article_published", "article_url", "note", "attribution", "certainty", "id", "external_id", "cameo",
     "place_id", "place_lat", "place_lon", "place_precision", "origin_id", "origin_lat", "origin_lon",
-    *MEASURES, "share_link",
+    *MEASURES, "story", "corroborated_by", "share_link",
 ]  # fmt: skip
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")  # fmt: skip
@@ -451,6 +499,7 @@ def news_rows(recs: list[dict[str, Any]], link: str) -> list[dict[str, Any]]:
             "place_precision": place.get("precision"),
             "origin_id": origin.get("id"), "origin_lat": origin.get("lat"), "origin_lon": origin.get("lon"),
             **{m: r["measures"].get(m) for m in MEASURES},
+            "story": r["story"], "corroborated_by": ", ".join(r["corroborated_by"]),
             "share_link": link,
         }  # fmt: skip
         rows.append(row)
@@ -579,3 +628,74 @@ def download(eng: Engine, f: Filters, fmt: str, link_base: str | None = None) ->
     if fmt == "csv":
         return to_news_csv(recs, link).encode("utf-8-sig")
     return encode(recs, fmt).encode("utf-8")
+
+
+# --- stories: one record per story (`python -m dashboard export --stories`) ---------------------
+
+STORY_FORMATS = ("json", "csv")
+STORY_MEASURES = ("mentions", "num_sources", "num_articles", "goldstein", "tone")
+STORY_PLACES = (
+    "SELECT p.id, p.name, p.kind, p.country, p.lat, p.lon FROM places AS p WHERE list_contains($ids, p.id)"
+)
+
+
+def story_export_records(eng: Engine) -> list[dict[str, Any]]:
+    """Every story as exported (docs/DATA.md, "Stories"), by first date then id: its id, record ids,
+    outlets, URLs, dates, place, actors, CAMEO root, combined measures and the curated events it
+    corroborates."""
+    rows = stories_query.all_stories(eng)
+    ids = sorted({r["place"] for r in rows if r["place"]})
+    places = {p["id"]: p for p in eng.rows(STORY_PLACES, {"ids": ids})} if ids else {}
+    out = []
+    for r in rows:
+        p = places.get(r["place"])
+        out.append(
+            {
+                "id": r["id"],
+                "records": r["events"],
+                "outlets": r["outlet_names"],
+                "urls": r["url_list"],
+                "date": {"first": _date_iso(r["first"]), "last": _date_iso(r["last"])},
+                "place": None if p is None else {
+                    "id": p["id"], "name": p["name"], "kind": p["kind"], "country": p["country"],
+                    "lat": p["lat"], "lon": p["lon"],
+                },
+                "cameo_root": r["root"],
+                "actors": [a for a in (r["actor1"], r["actor2"]) if a],
+                "countries": sorted({c for c in (r["country1"], r["country2"]) if c}),
+                "measures": {m: r[m] for m in STORY_MEASURES if r[m] is not None},
+                "corroborates": r["corroborates"],
+            }
+        )  # fmt: skip
+    return out
+
+
+STORY_COLUMNS = [
+    "id", "first", "last", "cameo_root", "actors", "countries", "place", "place_id", "place_country",
+    "place_lat", "place_lon", "records", "record_ids", "outlets", "urls", *STORY_MEASURES, "corroborates",
+]  # fmt: skip
+
+
+def stories_text(eng: Engine, fmt: str) -> str:
+    """Every story as JSON ({"stories": [...]}) or as CSV (one row a story, lists joined by a line
+    break inside the cell, formula-like text guarded as in the events' CSV)."""
+    recs = story_export_records(eng)
+    if fmt == "json":
+        return json.dumps({"stories": recs}, ensure_ascii=False, indent=2) + "\n"
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=STORY_COLUMNS, lineterminator="\r\n")
+    w.writeheader()
+    for r in recs:
+        p = r["place"] or {}
+        row = {
+            "id": r["id"], "first": r["date"]["first"], "last": r["date"]["last"],
+            "cameo_root": r["cameo_root"],
+            "actors": ", ".join(r["actors"]), "countries": ", ".join(r["countries"]), "place": p.get("name"),
+            "place_id": p.get("id"), "place_country": p.get("country"), "place_lat": p.get("lat"),
+            "place_lon": p.get("lon"), "records": len(r["records"]), "record_ids": LINE.join(r["records"]),
+            "outlets": LINE.join(r["outlets"]), "urls": LINE.join(r["urls"]),
+            **{m: r["measures"].get(m) for m in STORY_MEASURES},
+            "corroborates": LINE.join(r["corroborates"]),
+        }  # fmt: skip
+        w.writerow({k: escape.csv_cell(v) for k, v in row.items()})
+    return buf.getvalue()

@@ -36,6 +36,11 @@ SET_PARAMS = {
 }
 DATE_PARAMS = {"start": "from", "end": "to"}
 BETWEEN_PARAM = "between"
+CORROBORATION_PARAM = "corroboration"
+# Which side of the tie between curated events and machine stories (dashboard.stories) to show:
+# corroborated (curated events a story corroborates, and those stories' records), curated (curated
+# events no story corroborates), machine (imported records in stories that corroborate nothing).
+CORROBORATION = ("corroborated", "curated", "machine")
 EVENT_PARAM = "event"
 LANES_PARAM = "lanes"
 LANES = ("kind", "actor")
@@ -46,6 +51,7 @@ PARAMS = (
     *DATE_PARAMS.values(),
     *SET_PARAMS.values(),
     BETWEEN_PARAM,
+    CORROBORATION_PARAM,
     EVENT_PARAM,
     LANES_PARAM,
     NETWORK_PARAM,
@@ -84,6 +90,7 @@ class Filters:
     codings: frozenset[str] = field(default_factory=frozenset)  # human, machine, draft
     # Contacts between two sides: each a country (USA), a group (USA:person) or an actor id.
     between: tuple[str, str] | None = None
+    corroboration: str | None = None  # one of CORROBORATION; answered by the store (query.where)
     event: str | None = None  # the selected event; it does not narrow
     lanes: str = "kind"  # how the timeline groups events; it does not narrow
     network: str = "actor"  # what the network's nodes are; it does not narrow
@@ -130,7 +137,8 @@ def mask(corpus: Corpus, f: Filters) -> np.ndarray:
     Dates keep every event whose interval overlaps [start, end]; an unknown
     start counts as open-ended, so "before 21 June 2025" overlaps any earlier
     range. Actors, countries and places keep events that involve any of those
-    chosen; a place includes the sites inside it.
+    chosen; a place includes the sites inside it. `corroboration` needs the store's stories: the
+    engine answers it (`query.where`), this mask does not.
     """
     ev = corpus.events
     keep = np.ones(len(ev), dtype=bool)
@@ -334,6 +342,14 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
         notices.extend(read.notes)
         if read.why:
             notices.append(f"Ignored between {shown(raw)}: {read.why}")
+    tie = values(CORROBORATION_PARAM)
+    if tie:
+        wanted = tie[-1].strip().lower()
+        if wanted in CORROBORATION:
+            kw["corroboration"] = wanted
+        else:
+            use = f"{', '.join(CORROBORATION[:-1])} or {CORROBORATION[-1]}"
+            notices.append(f"Ignored corroboration {shown(tie[-1])}: use {use}")
     ev = values(EVENT_PARAM)
     if ev:
         # A value that cannot be an id is never looked up (nor kept by a cache on the way).
@@ -388,6 +404,8 @@ def to_query(f: Filters) -> dict[str, list[str]]:
             out[key] = sorted(vals)
     if f.between:
         out[BETWEEN_PARAM] = [",".join(f.between)]
+    if f.corroboration:
+        out[CORROBORATION_PARAM] = [f.corroboration]
     if f.event:
         out[EVENT_PARAM] = [f.event]
     if f.lanes != LANES[0]:

@@ -120,8 +120,8 @@ class Trust(StrEnum):
 
     Curated: coded here by an editor from an article's sentences. Draft: the drafter's proposal,
     not yet reviewed. Machine: coded by a machine (GDELT). Imported: coded by people elsewhere
-    (ACLED). Corroborated: an imported event tied to a story that a curated event also cites; no
-    such tie is recorded yet, so `trust` says it only when its caller passes `corroborated=True`
+    (ACLED). Corroborated: an imported event whose story corroborates a curated event
+    (`dashboard.stories`); `trust` says it when its caller passes `corroborated=True`
     (docs/DATA.md, "Trust").
     """
 
@@ -143,7 +143,7 @@ SINGLE_SOURCE = "single source"
 
 
 def trust(dataset: str, coding: str, corroborated: bool = False) -> Trust:
-    """An event's trust from its dataset and coding (and, once recorded, a curated story's tie)."""
+    """An event's trust from its dataset and coding (and whether its story corroborates a curated event)."""
     if coding == Coding.DRAFT:
         return Trust.DRAFT
     if dataset == Dataset.CURATED:

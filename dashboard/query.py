@@ -46,6 +46,23 @@ def _side(side: str, p: str, a: str, n: str, params: dict[str, Any]) -> str:
     return SIDE[kind].format(p=p, a=a, n=n)
 
 
+# `corroboration`: which side of the tie between curated events and stories (dashboard.stories).
+CORROBORATED_STORIES = "SELECT k.story FROM corroboration AS k"
+CORROBORATION = {
+    # curated events a story corroborates, and the records of those stories
+    "corroborated": (
+        "(e.id IN (SELECT k.event FROM corroboration AS k) OR e.id IN (SELECT se.event FROM story_events"
+        f" AS se WHERE se.story IN ({CORROBORATED_STORIES})))"
+    ),
+    # curated events no story corroborates
+    "curated": "(e.dataset = 'curated' AND e.id NOT IN (SELECT k.event FROM corroboration AS k))",
+    # imported records whose story corroborates nothing
+    "machine": (
+        f"e.id IN (SELECT se.event FROM story_events AS se WHERE se.story NOT IN ({CORROBORATED_STORIES}))"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Where:
     """A WHERE clause over `events AS e` and the values it binds."""
@@ -60,7 +77,8 @@ def where(f: Filters) -> Where:
     The same rules as `filters.mask`: dates keep every event whose interval
     overlaps (an unknown start is open-ended); actors, countries and places
     keep events that involve any chosen; a place includes the sites inside it;
-    `between` keeps events with two distinct participants, one of each side.
+    `between` keeps events with two distinct participants, one of each side; `corroboration` keeps
+    one side of the tie between curated events and stories (CORROBORATION).
     """
     parts: list[str] = []
     params: dict[str, Any] = {}
@@ -96,6 +114,10 @@ def where(f: Filters) -> Where:
     if f.between:
         a, b = f.between
         parts.append(BETWEEN.format(a=_side(a, "x", "ax", "a", params), b=_side(b, "y", "ay", "b", params)))
+    if f.corroboration:
+        if f.corroboration not in CORROBORATION:
+            raise ValueError(f"corroboration: {f.corroboration!r} is none of {', '.join(CORROBORATION)}")
+        parts.append(CORROBORATION[f.corroboration])
     return Where(" AND ".join(parts) or "TRUE", params)
 
 
@@ -103,8 +125,8 @@ def where(f: Filters) -> Where:
 
 # The filters no aggregate answers: each needs the event rows (an event has several actors and
 # countries; a place includes the places inside it; an article is not a dimension; `between` pairs
-# an event's participants).
-ROW_FILTERS = ("actors", "countries", "places", "articles", "between")
+# an event's participants; corroboration reads the stories' tables).
+ROW_FILTERS = ("actors", "countries", "places", "articles", "between", "corroboration")
 
 
 def by_rows(eng: Engine, f: Filters) -> bool:

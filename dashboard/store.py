@@ -1,5 +1,9 @@
 """The validated corpus as tables an engine queries: events, participants, sources, actors, places, articles.
 
+Beside them, tables derived from them at build time: the views' aggregates
+(`dashboard.aggregates`) and the stories (`dashboard.stories`: `stories`,
+`story_events`, `corroboration`), listed together in AGGREGATES.
+
 A store is a folder of Parquet tables, one per table below, written once per
 version of the data: its name carries the data folder's fingerprint (every
 data file's path, size and modification time), so any edit makes a new store
@@ -33,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard import aggregates, catalog, folder
+from dashboard import aggregates, catalog, folder, stories
 from dashboard.model import INT_MEASURES, MEASURES
 from dashboard.problems import DataError
 
@@ -47,8 +51,8 @@ if TYPE_CHECKING:
 # 6: coding "draft" for curated events still `status: draft`; 7: place_cells (h3 cells of map points)
 # and the aggregate tables (dashboard.aggregates); 8: imported events placed where a name is a
 # data-folder actor's are suspect (readers/suspects.py); 9: imported places and actors that are curated
-# ones are those (readers/reconcile.py)
-FORMAT = 9
+# ones are those (readers/reconcile.py); 10: stories, story_events, corroboration (dashboard.stories)
+FORMAT = 10
 HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)
 ROW_GROUP = 65_536
 ARTICLE_GROUP = 64
@@ -87,14 +91,18 @@ TABLES = tuple(SCHEMAS)
 # H3 resolutions the map clusters by, coarse to fine (average hexagon edge 1,108, 419, 158, 60 km):
 # zoomed out, places are counted per res-0 cell; zoomed in, per finer ones; then each place.
 CELL_RES = (0, 1, 2, 3)
-AGGREGATES = aggregates.NAMES  # the views' pre-grouped counts, built from the tables above
+# The views' pre-grouped counts, and the stories (dashboard.stories), built from the tables above.
+AGGREGATES = aggregates.NAMES + stories.NAMES
+STORIES = stories.NAMES  # as long as the imported events: an engine reads them where they lie
 
 
 def schema_fingerprint(
-    schemas: dict[str, pa.Schema], catalog_layout: str, aggregates_sql: str = aggregates.fingerprint()
+    schemas: dict[str, pa.Schema],
+    catalog_layout: str,
+    aggregates_sql: str = aggregates.fingerprint() + stories.fingerprint(),
 ) -> str:
-    """A short hash of the tables' schemas, the catalog's layout and the aggregates' SQL: any change
-    names a new format."""
+    """A short hash of the tables' schemas, the catalog's layout and the aggregates' and stories'
+    SQL: any change names a new format."""
     h = hashlib.sha256(b"contact-atlas store schema")
     for name, sch in schemas.items():
         h.update(f"{name}\0{sch.remove_metadata().to_string(show_field_metadata=False)}\n".encode())
@@ -404,7 +412,10 @@ def _write(
     try:
         rows = writer(corpus, tmp)
         # The views' aggregates, from the tables just written (their SQL runs where the caller says).
-        rows.update(aggregates.build(tmp, aggregate(tmp) if aggregate is not None else None, ROW_GROUP))
+        run = aggregate(tmp) if aggregate is not None else None
+        rows.update(aggregates.build(tmp, run, ROW_GROUP))
+        # On an append (`keep`: the store appended to), only the stories its new events can touch.
+        rows.update(stories.build(tmp, run, ROW_GROUP, base=keep))
         (tmp / CATALOG).write_text(catalog.to_json(corpus), encoding="utf-8")
         # On disk before store.json says the folder is complete, so no crash leaves it complete and empty.
         for f in tmp.iterdir():

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_query import spark_available
 
-from dashboard import engines, filters, query, store, synth
+from dashboard import aggregates, engines, filters, query, store, synth
 from dashboard.engines import spark
 from dashboard.readers import corpus
 
@@ -180,7 +180,7 @@ def test_spark_builds_the_same_aggregates_as_duckdb(corpora, tmp_path: Path) -> 
     spark_available()
     c, built = corpora["synth"]
     on_spark = store.build(c, tmp_path / "spark", spark.aggregates_runner())
-    for name in store.AGGREGATES:
+    for name in aggregates.NAMES:  # the stories: tests/test_stories.py
         want = pq.read_table(built.table(name))
         got = pq.read_table(on_spark.table(name))
         assert got.num_rows > 0, name

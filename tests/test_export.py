@@ -16,7 +16,7 @@ from dashboard import export, filters
 
 EVENT_KEYS = {"id", "dataset", "coding", "external_id", "kind", "cameo", "summary", "date", "participants",
               "place", "origin", "sources", "attribution", "certainty", "measures",
-              "trust", "cautions", "note", "articles"}  # fmt: skip
+              "trust", "cautions", "note", "articles", "story", "corroborated_by"}  # fmt: skip
 PLACE_KEYS = {"id", "name", "country", "lat", "lon", "precision"}
 SOURCE_KEYS = {"article", "start", "end", "quote", "url", "title", "outlet", "date"}
 

@@ -15,7 +15,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from dashboard.engines.base import Setting, register
-from dashboard.store import AGGREGATES, HOT, HOT_EVENTS, TABLES, Store
+from dashboard.store import AGGREGATES, HOT, HOT_EVENTS, STORIES, TABLES, Store
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -53,7 +53,8 @@ class DuckDBEngine:
             if t in native:
                 continue
             rel = self._con.read_parquet(str(store.table(t)))
-            if copy or t in AGGREGATES:  # the aggregates are small, and every view reads them
+            # The aggregates are small, and every view reads them; the stories' tables are not small.
+            if copy or (t in AGGREGATES and t not in STORIES):
                 rel.create(t)
             else:
                 rel.create_view(t)

@@ -86,29 +86,46 @@ class SparkEngine:
         return self.table(sql, params).to_pylist()
 
 
-def spark_dialect(sql: str, prefix: str) -> str:
-    """DuckDB's SQL as Spark's, each store table named with the prefix its temporary view has."""
+def spark_dialect(sql: str, prefix: str, names: frozenset[str] | set[str] = frozenset()) -> str:
+    """DuckDB's SQL as Spark's, each store table (and each of `names`) named with the prefix its
+    temporary view has."""
     import sqlglot  # noqa: PLC0415 - the non-default engine
     from sqlglot import exp  # noqa: PLC0415
 
     tree = sqlglot.parse_one(sql, read="duckdb")
     for table in tree.find_all(exp.Table):
-        if table.name in TABLES or table.name in AGGREGATES:
+        if table.name in TABLES or table.name in AGGREGATES or table.name in names:
             table.set("this", exp.to_identifier(prefix + table.name))
     return tree.sql(dialect="spark")
 
 
-def aggregates_runner(target: str = LOCAL) -> Callable[[Path], Callable[[str], Any]]:
-    """How a store being written has its aggregates' SQL run on Spark (`build --engine spark`)."""
+def aggregates_runner(target: str = LOCAL) -> Callable[[Path], Any]:
+    """How a store being written has its aggregates' and stories' SQL run on Spark
+    (`build --engine spark`)."""
 
-    def runner(folder: Path) -> Callable[[str], Any]:
+    def runner(folder: Path) -> SparkRunner:
         spark = spark_session(target)
         prefix = f"ca_build_{os.getpid()}_{abs(hash(str(folder))) % 10**8}_"
         for t in TABLES:
             spark.read.parquet(str(folder / f"{t}.parquet")).createOrReplaceTempView(prefix + t)
-        return lambda sql: spark.sql(spark_dialect(sql, prefix)).toArrow()
+        return SparkRunner(spark, prefix)
 
     return runner
+
+
+class SparkRunner:
+    """DuckDB's SQL run on a Spark session over a store being written; `view` names a Parquet file
+    for the next queries (the stories' steps, `dashboard.stories`)."""
+
+    def __init__(self, spark: Any, prefix: str) -> None:
+        self.spark, self.prefix, self.names = spark, prefix, set()
+
+    def __call__(self, sql: str) -> pa.Table:
+        return self.spark.sql(spark_dialect(sql, self.prefix, self.names)).toArrow()
+
+    def view(self, name: str, path: Path) -> None:
+        self.spark.read.parquet(str(path)).createOrReplaceTempView(self.prefix + name)
+        self.names.add(name)
 
 
 def _open(store: Store, setting: Setting) -> SparkEngine:

@@ -1,0 +1,397 @@
+# ruff: noqa: S608 - the SQL here is built from fixed names and numbers
+"""Stories: imported records grouped into the events they report, and tied to curated events.
+
+A stream such as GDELT writes one record per article, actor order and place,
+so one real event arrives many times. The store groups every imported record
+(`dataset` gdelt or acled, whatever its coding) into a **story**, in SQL, at
+build time, and links each story to the curated events it corroborates.
+
+**Grouping rule.** Two records are *linked* when all of these hold:
+  1. the same CAMEO root (the first two digits of `cameo`);
+  2. the same unordered pair of actors: an actor is keyed by its CAMEO actor
+     code (the GDELT actor id, `gdelt-blrgov`), else by its country, else by its
+     id; a record whose participants share one key has that key alone;
+  3. the same source URL, or start dates at most one day apart;
+  4. places within 50 km (great-circle, haversine with the mean Earth radius
+     6371.0088 km), or either record at country level (its place is a country,
+     or has no coordinates, or it has none).
+A story is a connected component of that relation: chaining is transitive, so
+records linked through a third record are one story even when they are not
+linked themselves (Monday and Wednesday through Tuesday; Minsk and Vilnius
+through a record at country level). Components are unique, so the grouping
+does not depend on the order rows are read in, nor on the engine.
+
+How it is computed: records with the same pair, root, day and place (or
+country level) are linked by the rule, so they are first collapsed into one
+*node* (named by its smallest event id); the links between nodes are one
+self-join per clause (same URL; same or next day); components are found by
+label propagation with pointer jumping (each node takes the smallest label of
+its neighbours, then its label's label) until no label changes, one SQL query
+per round, each round's labels written as Parquet. The final label is the
+component's smallest event id, and the story's id is `story-` and that id:
+stable for a story whose records stay (a later record with a smaller id would
+rename it; GDELT's ids grow with time).
+
+**A story carries** its records, the distinct URLs and outlets of their sources
+(an outlet is the source's `outlet`, else its link's host without `www.`), the
+first start and last end, its most specific place (site, then city, then
+region, then country; ties: the place with most records, then the smallest
+id), its actors' keys and countries, and its measures combined as GDELT
+documents them: `mentions`, `num_sources`, `num_articles` summed (null when no
+record has one); `goldstein` and `tone` averaged weighted by each record's
+mentions (rounded to 6 decimals, so both engines give the same value).
+
+**Corroboration.** A curated event (dataset `curated`, coding `human`: drafts
+are not yet reviewed) and a story are linked when
+  1. their dates agree at the curated event's precision: the story's days
+     first..last overlap the curated interval start..end (a day, a month, a
+     year; an undated curated event corroborates nothing);
+  2. the participants' countries match: a story of two actors has the set of
+     its actors' countries (one or two) equal to the curated participants' set;
+     a story of one actor has its country among the curated participants';
+     a story without actor countries corroborates nothing;
+  3. the CAMEO root is the same;
+  4. the places agree: both specific places (not a country, with coordinates)
+     within 50 km; else, when both have a country, the same country; else
+     (either has no place) they agree.
+
+**Tables** (written beside the store's tables, in NAMES):
+  stories          one row per story (STORIES_SCHEMA)
+  story_events     event -> story, one row per imported event
+  corroboration    curated event -> story, one row per link
+
+The SQL is DuckDB's dialect; `build` runs it through a `Runner` (DuckDB in this
+process by default; Spark through sqlglot for `build --engine spark`) that can
+also expose a Parquet file it wrote under a name (`Runner.view`). Stories are
+computed whole on every build; an append computes again only the stories its
+new events could join (`build`'s `base`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+from typing import Protocol
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+RADIUS_KM = 50.0  # places this close are one place for both rules
+EARTH_KM = 6371.0088  # the mean Earth radius (IUGG), for the haversine distance
+MAX_ROUNDS = 64  # label propagation with pointer jumping converges in far fewer
+_S, _I, _F, _D = pa.string(), pa.int64(), pa.float64(), pa.date32()
+
+STORIES_SCHEMA = pa.schema(
+    [("id", _S), ("records", _I), ("outlets", _I), ("urls", _I), ("first", _D), ("last", _D),
+     ("root", _S), ("actor1", _S), ("actor2", _S), ("country1", _S), ("country2", _S), ("place", _S),
+     ("mentions", _I), ("num_sources", _I), ("num_articles", _I), ("goldstein", _F), ("tone", _F),
+     ("curated", _I)]
+)  # fmt: skip
+SCHEMAS: dict[str, pa.Schema] = {
+    "stories": STORIES_SCHEMA,
+    "story_events": pa.schema([("event", _S), ("story", _S)]),
+    "corroboration": pa.schema([("event", _S), ("story", _S)]),
+}
+NAMES = tuple(SCHEMAS)
+STAGE = ("story_records", "story_edges", "story_labels", "story_base")  # names of the build's steps
+
+
+class Runner(Protocol):
+    """Runs the SQL below over the store's tables, and names Parquet files it can read."""
+
+    def __call__(self, sql: str) -> pa.Table: ...
+
+    def view(self, name: str, path: Path) -> None: ...
+
+
+def _km(a: str, b: str) -> str:
+    """The haversine distance in km between two rows' `lat`, `lon` (SQL)."""
+    return (
+        f"2 * {EARTH_KM} * asin(sqrt(power(sin(radians({b}.lat - {a}.lat) / 2), 2) + "
+        f"cos(radians({a}.lat)) * cos(radians({b}.lat)) * power(sin(radians({b}.lon - {a}.lon) / 2), 2)))"
+    )
+
+
+def _near(a: str, b: str) -> str:
+    """Whether two rows' places agree for grouping: either at country level, the same, or close."""
+    return f"({a}.site = '' OR {b}.site = '' OR {a}.site = {b}.site OR {_km(a, b)} <= {RADIUS_KM})"
+
+
+def outlet_sql(alias: str) -> str:
+    """A source's outlet (SQL): its `outlet`, else its link's host in lower case without `www.`."""
+    host = f"lower(regexp_extract({alias}.url, '^[a-zA-Z]+://([^/:?#]+)', 1))"
+    return f"coalesce({alias}.outlet, regexp_replace({host}, '^www[.]', ''))"
+
+
+_BLOCK = "a.actor1 = b.actor1 AND a.actor2k = b.actor2k AND a.root = b.root"
+
+# Each imported record with what the rule compares, and its node (records the rule links outright).
+RECORDS = """
+WITH imported AS (
+  SELECT e.id, e.start, e."end", coalesce(left(e.cameo, 2), '') AS root, e.place,
+    e.mentions, e.num_sources, e.num_articles, e.goldstein, e.tone
+  FROM events AS e WHERE e.dataset <> 'curated' AND __SCOPE__
+), keyed AS (
+  SELECT p.event,
+    CASE WHEN p.actor LIKE 'gdelt-%' THEN p.actor ELSE coalesce(a.country, p.actor) END AS k,
+    a.country
+  FROM participants AS p JOIN imported AS i ON i.id = p.event LEFT JOIN actors AS a ON a.id = p.actor
+), pairs AS (
+  SELECT event, min(k) AS actor1, CASE WHEN min(k) <> max(k) THEN max(k) END AS actor2,
+    min(country) AS country1, max(country) AS country2
+  FROM keyed GROUP BY event
+), r AS (
+  SELECT i.*, coalesce(pr.actor1, '') AS actor1, pr.actor2, coalesce(pr.actor2, '') AS actor2k,
+    pr.country1, pr.country2, pl.kind AS place_kind,
+    CASE WHEN pl.kind <> 'country' AND pl.lat IS NOT NULL AND pl.lon IS NOT NULL THEN pl.id ELSE '' END
+      AS site,
+    pl.lat, pl.lon,
+    date_diff('day', DATE '1970-01-01', i.start) AS day
+  FROM imported AS i LEFT JOIN pairs AS pr ON pr.event = i.id LEFT JOIN places AS pl ON pl.id = i.place
+)
+SELECT r.*,
+  min(r.id) OVER (PARTITION BY r.actor1, r.actor2k, r.root, r.site,
+                  coalesce(r.day, -1), CASE WHEN r.day IS NULL THEN r.id ELSE '' END) AS node
+FROM r
+"""
+
+# The links between nodes: the same URL, or the same or the next day; one row per link, both ways.
+EDGES = f"""
+WITH n AS (
+  SELECT DISTINCT node, actor1, actor2k, root, day, site, lat, lon FROM story_records WHERE day IS NOT NULL
+), u AS (
+  SELECT DISTINCT s.url, r.node, r.actor1, r.actor2k, r.root, r.site, r.lat, r.lon
+  FROM sources AS s JOIN story_records AS r ON r.id = s.event WHERE s.url IS NOT NULL
+), one AS (
+  SELECT a.node AS a, b.node AS b FROM n AS a JOIN n AS b
+    ON {_BLOCK} AND (b.day = a.day + 1 OR (b.day = a.day AND a.node < b.node))
+  WHERE {_near("a", "b")}
+  UNION ALL
+  SELECT a.node AS a, b.node AS b FROM u AS a JOIN u AS b
+    ON a.url = b.url AND {_BLOCK} AND a.node < b.node
+  WHERE {_near("a", "b")}
+)
+SELECT DISTINCT x.a, x.b FROM (SELECT a, b FROM one UNION ALL SELECT b AS a, a AS b FROM one) AS x
+"""
+
+# An append: the stories an appended record could join (same pair and root, and a day within one of
+# the story's span, or a URL it cites), a superset of those it does join; the others stand as built.
+NEW_EVENTS = "e.id NOT IN (SELECT b.id FROM base_events AS b)"
+AFFECTED = """
+SELECT s.id AS story FROM base_stories AS s JOIN story_fresh AS f
+  ON coalesce(s.actor1, '') = f.actor1 AND coalesce(s.actor2, '') = f.actor2k AND s.root = f.root
+  AND f.day >= date_diff('day', DATE '1970-01-01', s.first) - 1
+  AND f.day <= date_diff('day', DATE '1970-01-01', s.last) + 1
+UNION
+SELECT se.story FROM story_fresh AS f JOIN sources AS n ON n.event = f.id
+  JOIN sources AS o ON o.url = n.url JOIN base_story_events AS se ON se.event = o.event
+"""
+SCOPE = """
+SELECT f.id FROM story_fresh AS f
+UNION
+SELECT se.event AS id FROM base_story_events AS se JOIN story_affected AS a ON a.story = se.story
+"""
+KEPT_EVENTS = """
+SELECT se.event, se.story FROM base_story_events AS se
+WHERE se.story NOT IN (SELECT a.story FROM story_affected AS a)
+"""
+KEPT_STORIES = f"""
+SELECT {", ".join(f's."{c}"' for c in STORIES_SCHEMA.names if c != "curated")} FROM base_stories AS s
+WHERE s.id NOT IN (SELECT a.story FROM story_affected AS a)
+"""
+
+FIRST_LABELS = "SELECT DISTINCT node, node AS label FROM story_records"
+# One round: each node takes the smallest label among its own and its neighbours', then its
+# label's label (pointer jumping), which halves the rounds a long chain needs.
+ROUND = """
+WITH hop AS (
+  SELECT x.node, min(x.label) AS label FROM (
+    SELECT node, label FROM story_labels
+    UNION ALL
+    SELECT e.a AS node, l.label FROM story_edges AS e JOIN story_labels AS l ON l.node = e.b
+  ) AS x GROUP BY x.node
+)
+SELECT h.node, CASE WHEN j.label < h.label THEN j.label ELSE h.label END AS label
+FROM hop AS h JOIN hop AS j ON j.node = h.label
+"""
+CHANGED = """
+SELECT count(*) AS n FROM story_labels AS a JOIN story_next AS b ON a.node = b.node WHERE a.label <> b.label
+"""
+
+STORY_EVENTS = """
+SELECT r.id AS event, concat('story-', l.label) AS story
+FROM story_records AS r JOIN story_labels AS l ON l.node = r.node
+"""
+
+_RANK = "CASE place_kind WHEN 'site' THEN 3 WHEN 'city' THEN 2 WHEN 'region' THEN 1 ELSE 0 END"
+# One row per story, without `curated` (corroboration reads it; `stories` adds the count).
+BASE = f"""
+WITH se AS (
+  SELECT r.*, concat('story-', l.label) AS story
+  FROM story_records AS r JOIN story_labels AS l ON l.node = r.node
+), src AS (
+  SELECT se.story, s.url, {outlet_sql("s")} AS outlet
+  FROM se JOIN sources AS s ON s.event = se.id
+), links AS (
+  SELECT story, count(DISTINCT url) AS urls, count(DISTINCT outlet) AS outlets FROM src GROUP BY story
+), placed AS (
+  SELECT story, place, max({_RANK}) AS rank, count(*) AS n FROM se WHERE place IS NOT NULL
+  GROUP BY story, place
+), best AS (
+  SELECT story, place FROM (
+    SELECT story, place, row_number() OVER (PARTITION BY story ORDER BY rank DESC, n DESC, place) AS k
+    FROM placed
+  ) AS ranked WHERE k = 1
+), g AS (
+  SELECT story, CAST(count(*) AS BIGINT) AS records, min(start) AS first, max("end") AS last,
+    min(root) AS root, min(actor1) AS actor1, max(actor2) AS actor2,
+    min(country1) AS country1, max(country2) AS country2,
+    CAST(sum(mentions) AS BIGINT) AS mentions, CAST(sum(num_sources) AS BIGINT) AS num_sources,
+    CAST(sum(num_articles) AS BIGINT) AS num_articles,
+    round(sum(goldstein * mentions) / nullif(sum(CASE WHEN goldstein IS NOT NULL THEN mentions END), 0), 6)
+      AS goldstein,
+    round(sum(tone * mentions) / nullif(sum(CASE WHEN tone IS NOT NULL THEN mentions END), 0), 6) AS tone
+  FROM se GROUP BY story
+)
+SELECT g.story AS id, g.records, CAST(coalesce(links.outlets, 0) AS BIGINT) AS outlets,
+  CAST(coalesce(links.urls, 0) AS BIGINT) AS urls, g.first, g.last, g.root, g.actor1, g.actor2,
+  g.country1, g.country2, best.place, g.mentions, g.num_sources, g.num_articles, g.goldstein, g.tone
+FROM g LEFT JOIN links ON links.story = g.story LEFT JOIN best ON best.story = g.story
+"""
+
+
+def _spot(alias: str) -> str:
+    """Whether a joined place (`alias`) is specific: not a country, with coordinates (SQL)."""
+    return f"({alias}.kind <> 'country' AND {alias}.lat IS NOT NULL AND {alias}.lon IS NOT NULL)"
+
+
+CORROBORATION = f"""
+WITH cur AS (
+  SELECT e.id, e.start, e."end", left(e.cameo, 2) AS root, e.place FROM events AS e
+  WHERE e.dataset = 'curated' AND e.coding = 'human' AND e.start IS NOT NULL AND e."end" IS NOT NULL
+), cc AS (
+  SELECT DISTINCT p.event, a.country FROM participants AS p JOIN cur ON cur.id = p.event
+  JOIN actors AS a ON a.id = p.actor WHERE a.country IS NOT NULL
+), cset AS (
+  SELECT event, count(*) AS n, min(country) AS c1, max(country) AS c2 FROM cc GROUP BY event
+), candidates AS (
+  SELECT cur.id AS event, s.id AS story, cur.place AS cplace, s.place AS splace
+  FROM cur JOIN story_base AS s ON s.root = cur.root AND s.first <= cur."end" AND s.last >= cur.start
+  JOIN cset ON cset.event = cur.id
+  WHERE s.actor2 IS NOT NULL AND s.country1 = cset.c1 AND s.country2 = cset.c2
+    AND cset.n = CASE WHEN s.country1 = s.country2 THEN 1 ELSE 2 END
+  UNION ALL
+  SELECT cur.id AS event, s.id AS story, cur.place AS cplace, s.place AS splace
+  FROM cur JOIN story_base AS s ON s.root = cur.root AND s.first <= cur."end" AND s.last >= cur.start
+  JOIN cc ON cc.event = cur.id AND cc.country = s.country1
+  WHERE s.actor2 IS NULL
+)
+SELECT DISTINCT c.event, c.story FROM candidates AS c
+LEFT JOIN places AS a ON a.id = c.cplace LEFT JOIN places AS b ON b.id = c.splace
+WHERE CASE
+  WHEN {_spot("a")} AND {_spot("b")} THEN {_km("a", "b")} <= {RADIUS_KM}
+  WHEN a.country IS NOT NULL AND b.country IS NOT NULL THEN a.country = b.country
+  ELSE TRUE END
+"""
+
+STORIES = """
+SELECT s.*, CAST(coalesce(c.n, 0) AS BIGINT) AS curated FROM story_base AS s
+LEFT JOIN (SELECT story, count(*) AS n FROM corroboration GROUP BY story) AS c ON c.story = s.id
+"""
+
+SQL = {"story_records": RECORDS, "story_affected": AFFECTED, "story_scope": SCOPE, "kept": KEPT_EVENTS,
+       "kept_stories": KEPT_STORIES, "story_edges": EDGES, "story_labels": FIRST_LABELS, "round": ROUND,
+       "story_events": STORY_EVENTS, "story_base": BASE, "corroboration": CORROBORATION,
+       "stories": STORIES}  # fmt: skip
+
+
+def fingerprint() -> str:
+    """A hash of the SQL and the tables' schemas: a store built by other rules is another format."""
+    h = hashlib.sha256()
+    for name, sql in SQL.items():
+        h.update(f"{name}\0{sql}\n".encode())
+    for name, sch in SCHEMAS.items():
+        h.update(f"{name}\0{sch.to_string()}\n".encode())
+    return h.hexdigest()[:12]
+
+
+def _canonical(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """The table in its declared schema, rows sorted by every column: the same bytes from any engine."""
+    table = table.select(schema.names)
+
+    def plain(t: pa.DataType) -> pa.DataType:
+        return pa.string() if pa.types.is_large_string(t) or pa.types.is_string_view(t) else t
+
+    table = table.cast(pa.schema([pa.field(f.name, plain(f.type)) for f in table.schema]))
+    table = table.cast(schema)
+    return table.sort_by([(n, "ascending") for n in schema.names])
+
+
+def build(
+    folder: Path, run: Runner | None = None, row_group: int = 65_536, base: Path | None = None
+) -> dict[str, int]:
+    """Compute the stories of the store's tables in `folder` and write NAMES there as Parquet.
+
+    `run`: how to run the SQL (default: DuckDB in this process). Returns each table's row count.
+    The steps' files go in `folder/.stories` and are removed at the end. `base`: the store this one
+    appends to (`build --append`): only the stories its new events could join are computed again
+    (AFFECTED), with the new events; the base's other stories are kept as they are, which is what a
+    whole build gives (a story is a component: one no new record links to is unchanged).
+    """
+    con = None
+    if run is None:
+        from dashboard import aggregates  # noqa: PLC0415 - the default runner lives with the aggregates
+
+        con, run = aggregates.duckdb_runner(folder)
+    work = folder / ".stories"
+    work.mkdir(exist_ok=True)
+
+    def stage(name: str, sql: str, path: Path | None = None) -> int:
+        table = run(sql)
+        target = path or work / f"{name}.parquet"
+        pq.write_table(table, target, compression="zstd", row_group_size=row_group)
+        run.view(name, target)
+        return table.num_rows
+
+    def final(name: str, sql: str) -> int:
+        table = _canonical(run(sql), SCHEMAS[name])
+        target = folder / f"{name}.parquet"
+        pq.write_table(table, target, compression="zstd", row_group_size=row_group)
+        run.view(name, target)
+        return table.num_rows
+
+    grow = base is not None and all((base / f"{n}.parquet").is_file() for n in ("events", *NAMES))
+    try:
+        if grow:
+            run.view("base_events", base / "events.parquet")
+            run.view("base_stories", base / "stories.parquet")
+            run.view("base_story_events", base / "story_events.parquet")
+            stage("story_fresh", RECORDS.replace("__SCOPE__", NEW_EVENTS))
+            stage("story_affected", AFFECTED)
+            stage("story_scope", SCOPE)
+            stage(
+                "story_records", RECORDS.replace("__SCOPE__", "e.id IN (SELECT x.id FROM story_scope AS x)")
+            )
+        else:
+            stage("story_records", RECORDS.replace("__SCOPE__", "TRUE"))
+        stage("story_edges", EDGES)
+        stage("story_labels", FIRST_LABELS, work / "labels-0.parquet")
+        for n in range(1, MAX_ROUNDS + 1):
+            stage("story_next", ROUND, work / f"labels-{n}.parquet")
+            changed = run(CHANGED).column("n")[0].as_py()
+            run.view("story_labels", work / f"labels-{n}.parquet")
+            if not changed:
+                break
+        else:  # never seen: each round at least halves the longest path to a component's least label
+            raise RuntimeError(f"stories: labels still changing after {MAX_ROUNDS} rounds")
+        both = f" UNION ALL {KEPT_EVENTS}" if grow else ""
+        rows = {"story_events": final("story_events", STORY_EVENTS + both)}
+        stage("story_base", BASE + (f" UNION ALL {KEPT_STORIES}" if grow else ""))
+        rows["corroboration"] = final("corroboration", CORROBORATION)
+        rows["stories"] = final("stories", STORIES)
+    finally:
+        if con is not None:
+            con.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return {name: rows[name] for name in NAMES}
