@@ -30,14 +30,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dashboard.drafting import dates as dt
 from dashboard.drafting import lexicon as lx
 
 if TYPE_CHECKING:
-    from dashboard.drafting import Proposal
     from dashboard.drafting.entities import Known
+
+
+class Proposal(Protocol):
+    """What the score reads of a proposal (`drafting.Proposal`), whichever extractor made it."""
+
+    kind: str
+    date: str
+    participants: list[dict[str, str]]
+    place: str | None
+    sources: list[dict[str, Any]]
+    confidence: float | None
+
 
 # Fitted on eval/dev by `bench/drafts.py --calibrate` (logistic regression; see bench/RESULTS.md).
 FEATURES = ("date_explicit", "date_inferred", "verb", "named", "place_named", "place_inferred")
