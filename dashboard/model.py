@@ -516,6 +516,8 @@ class Event(_Record):
     attribution: Text
     certainty: Certainty
     note: str | None = None
+    # A draft's score from the drafter (docs/DATA.md): how much of it came from explicit words.
+    confidence: Annotated[float, Field(ge=0, le=1)] | None = None
     status: Status = Status.FINAL
 
     @field_validator("until")

@@ -391,18 +391,19 @@ def test_an_editor_s_corrections_are_checked_and_only_kept_events_are_written(
     drafted: Path, tmp_path: Path
 ) -> None:
     d = propose(ARTICLE)
-    t = review.table(d)
-    t.loc[0, "date"] = "8 January"
-    t.loc[1, "keep"] = False
-    t.loc[2, "participants"] = "nobody-known"
+    t = review.table(d, threshold=0).set_index("id", drop=False)  # every row ticked; rows by id
+    row = [e.id for e in d.events]
+    t.loc[row[0], "date"] = "8 January"
+    t.loc[row[1], "keep"] = False
+    t.loc[row[2], "participants"] = "nobody-known"
     reviewed, keep, problems = review.apply(d, t, set(ACTORS), set(PLACES))
     assert d.events[1].id not in keep
     assert len(keep) == len(d.events) - 1
     assert any(p.startswith(f"{d.events[0].id}: date:") for p in problems)
     assert f"{d.events[2].id}: participants[0].actor: unknown actor 'nobody-known'" in problems
-    t.loc[0, "date"] = "2025-01-08"
-    t.loc[2, "participants"] = "maia-sandu (speaker)"
-    t.loc[0, "kind"] = "visit"
+    t.loc[row[0], "date"] = "2025-01-08"
+    t.loc[row[2], "participants"] = "maia-sandu (speaker)"
+    t.loc[row[0], "kind"] = "visit"
     reviewed, keep, problems = review.apply(d, t, set(ACTORS), set(PLACES))
     assert problems == []
     doc = yaml.safe_load(reviewed.to_yaml("x.txt", keep))
@@ -424,9 +425,10 @@ def test_the_page_writes_nothing_unless_the_deployment_allows_it(monkeypatch: py
 
 def test_table_rows_round_trip_every_proposal() -> None:
     d = propose(ARTICLE)
-    t = review.table(d)
+    t = review.table(d, threshold=0)  # every row ticked
     assert isinstance(t, pd.DataFrame)
-    assert list(t["id"]) == [e.id for e in d.events]
+    by_confidence = sorted(d.events, key=lambda e: -e.confidence)  # the most confident first, stably
+    assert list(t["id"]) == [e.id for e in by_confidence]
     same, keep, problems = review.apply(d, t, set(ACTORS), set(PLACES))
     assert problems == []
     assert keep == {e.id for e in d.events}

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from dashboard.drafting import confidence
 from dashboard.drafting import dates as dt
 from dashboard.drafting import lexicon as lx
 from dashboard.drafting.entities import Known, Mention, country_name, country_of, slug
@@ -63,6 +64,7 @@ class Proposal:
     certainty: str
     note: str
     sentence: int = 0  # the sentence it was drafted from (1-based; 0: an embedded post)
+    confidence: float | None = None  # how much of it came from explicit words (drafting/confidence.py)
 
     @property
     def start(self) -> int:
@@ -183,7 +185,10 @@ def _event_record(e: Proposal) -> dict[str, Any]:
     if e.origin:
         rec["origin"] = e.origin
     rec["sources"] = [{k: v for k, v in s.items() if k in ("quote", "occurrence")} for s in e.sources]
-    rec |= {"attribution": e.attribution, "certainty": e.certainty, "note": e.note}
+    rec |= {"attribution": e.attribution, "certainty": e.certainty}
+    if e.confidence is not None:
+        rec["confidence"] = e.confidence
+    rec["note"] = e.note
     return rec
 
 
@@ -950,6 +955,7 @@ def draft(
     known = Known(actors, places)
     ex = extractor or Rules()
     events = finish(ex.extract(text, meta, known), text, known, set(taken_ids))
+    confidence.score_all(events, text, meta.published, known)
     _number_occurrences(text, events)
     if not events:
         why = "; ".join(ex.skipped[:3])

@@ -18,14 +18,14 @@ from pathlib import Path
 import pandas as pd
 from pydantic import ValidationError
 
-from dashboard.drafting import Draft, Proposal
+from dashboard.drafting import Draft, Proposal, confidence
 from dashboard.model import Actor, Event, Place
 
 # The deployment setting that lets the Add article page write into the data folder.
 WRITE_SETTING = "CONTACT_ATLAS_DRAFTS_WRITE"
 DRAFTS_FOLDER = "articles/drafts"
-COLUMNS = ["keep", "id", "kind", "date", "until", "place", "origin", "participants", "summary", "attribution",
-           "certainty", "quote", "note"]  # fmt: skip
+COLUMNS = ["keep", "confidence", "id", "kind", "date", "until", "place", "origin", "participants", "summary",
+           "attribution", "certainty", "quote", "note"]  # fmt: skip
 
 
 def writes_enabled() -> bool:
@@ -33,17 +33,22 @@ def writes_enabled() -> bool:
     return os.environ.get(WRITE_SETTING, "").strip().lower() in {"1", "true", "yes"}
 
 
-def table(d: Draft) -> pd.DataFrame:
-    """One row a proposal, every field as text the editor can change (the quote stays as found)."""
+def table(d: Draft, threshold: float | None = None) -> pd.DataFrame:
+    """One row a proposal, every field as text the editor can change (the quote stays as found),
+    the most confident first (the text's order among equals); kept when its confidence is at least
+    `threshold` (`confidence.THRESHOLD` unless given), or when it has none."""
+    limit = confidence.THRESHOLD if threshold is None else threshold
+    ranked = sorted(d.events, key=lambda e: -(e.confidence if e.confidence is not None else 1.0))
     rows = [
         {
-            "keep": True, "id": e.id, "kind": e.kind, "date": e.date, "until": e.until or "",
+            "keep": e.confidence is None or e.confidence >= limit, "confidence": e.confidence,
+            "id": e.id, "kind": e.kind, "date": e.date, "until": e.until or "",
             "place": e.place or "", "origin": e.origin or "",
             "participants": ", ".join(_actor_text(p) for p in e.participants),
             "summary": e.summary, "attribution": e.attribution, "certainty": e.certainty,
             "quote": " … ".join(s["quote"] for s in e.sources), "note": e.note,
         }
-        for e in d.events
+        for e in ranked
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -83,7 +88,7 @@ def apply(
         text = {
             k: ("" if row[k] is None or row[k] != row[k] else str(row[k]).strip())
             for k in COLUMNS
-            if k != "keep"
+            if k not in ("keep", "confidence")
         }
         new = replace(
             e, kind=text["kind"], date=text["date"] or "unknown", until=text["until"] or None,
@@ -114,6 +119,8 @@ def apply(
             ref = getattr(new, fld)
             if ref and ref not in places:
                 problems.append(f"{new.id}: {fld}: unknown place {ref!r}")
+    order = {e.id: i for i, e in enumerate(d.events)}  # the YAML keeps the text's order
+    events.sort(key=lambda e: order[e.id])
     return replace(d, events=events), keep, problems
 
 

@@ -249,3 +249,15 @@ def draft_of(events: Iterable[Any], text: str) -> list[Coded]:
                                              "place": e.place, "sources": e.sources}  # fmt: skip
         out.extend(coded([rec], text))
     return out
+
+
+def correct(
+    gold: Sequence[Coded], proposed: Sequence[Coded], sentences: Sequence[tuple[int, int]]
+) -> list[bool]:
+    """For each proposal, whether it is right: a hand-coded event on one of its sentences has the
+    same CAMEO root and the same date (what the confidence score is calibrated against)."""
+    out = []
+    for p in proposed:
+        s = score(gold, [p], sentences)
+        out.append(bool(s.same_date))
+    return out

@@ -10,7 +10,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import drafting, escape
-from dashboard.drafting import review, runner
+from dashboard.drafting import confidence, review, runner
 from dashboard.model import TAXONOMY, Certainty
 from dashboard.ui import editor, html, shell
 from dashboard.views import article as article_view
@@ -87,6 +87,11 @@ if submitted:
 d: drafting.Draft | None = st.session_state.get("draft")
 if d is not None:
     st.subheader(f"{len(d.events)} proposed event{'s' if len(d.events) != 1 else ''}", anchor=False)
+    st.caption(
+        "The most confident first; those scoring "
+        f"{confidence.THRESHOLD:.2f} or more (a date, a verb, people and a place in their own words) "
+        "are kept to begin with."
+    )
     if d.skipped:
         with st.expander(f"{len(d.skipped)} statement(s) not proposed"):
             st.text("\n".join(d.skipped))
@@ -96,9 +101,18 @@ if d is not None:
             review.table(d),
             key="draft-table",
             hide_index=True,
-            disabled=["id", "quote", "note"],
+            disabled=["confidence", "id", "quote", "note"],
             column_config={
                 "keep": st.column_config.CheckboxColumn("Keep", width=50),
+                "confidence": st.column_config.ProgressColumn(
+                    "Confidence",
+                    min_value=0.0,
+                    max_value=1.0,
+                    format="%.2f",
+                    width=90,
+                    help="how much of the proposal came from explicit words; kept from "
+                    f"{confidence.THRESHOLD:.2f}",
+                ),
                 "id": st.column_config.TextColumn("Id", width=150),
                 "kind": st.column_config.SelectboxColumn("Kind", options=list(TAXONOMY), width=120),
                 "date": st.column_config.TextColumn(
