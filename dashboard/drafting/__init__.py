@@ -29,6 +29,7 @@ from dashboard.drafting import dates as dt
 from dashboard.drafting import lexicon as lx
 from dashboard.drafting.entities import Known, Mention, country_name, country_of, slug
 from dashboard.drafting.extract import Candidate, Extractor, finish
+from dashboard.drafting.proposal import Meta, Proposal
 from dashboard.model import TAXONOMY, Actor, Place
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -36,43 +37,6 @@ MAX_BYTES = 20 * 1024 * 1024
 
 class DraftError(ValueError):
     """Input the drafter cannot work from; the message says what to change."""
-
-
-@dataclass(frozen=True)
-class Meta:
-    title: str
-    publisher: str
-    published: date
-    url: str | None = None
-    language: str = "en"
-    id: str | None = None
-
-
-@dataclass
-class Proposal:
-    id: str
-    kind: str
-    cameo: str
-    summary: str
-    date: str  # YYYY-MM-DD, YYYY-MM, YYYY or "unknown"
-    until: str | None
-    participants: list[dict[str, str]]
-    place: str | None
-    origin: str | None
-    sources: list[dict[str, Any]]  # {quote, occurrence?, start, end}
-    attribution: str
-    certainty: str
-    note: str
-    sentence: int = 0  # the sentence it was drafted from (1-based; 0: an embedded post)
-    confidence: float | None = None  # how much of it came from explicit words (drafting/confidence.py)
-
-    @property
-    def start(self) -> int:
-        return self.sources[0]["start"]
-
-    @property
-    def end(self) -> int:
-        return self.sources[0]["end"]
 
 
 @dataclass

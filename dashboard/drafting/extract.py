@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from dashboard.model import TAXONOMY
 
 if TYPE_CHECKING:
-    from dashboard.drafting import Meta, Proposal
     from dashboard.drafting.entities import Known
+    from dashboard.drafting.proposal import Meta, Proposal
 
 # Kinds whose candidates are distinct acts even with one scene and one cast: each thing said is
 # its own statement.
@@ -83,8 +83,8 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
 
 def finish(cands: list[Candidate], text: str, known: Known, taken: set[str]) -> list[Proposal]:
     """Ids (unique against `taken`) and summaries for the merged candidates."""
-    from dashboard.drafting import Proposal  # noqa: PLC0415
     from dashboard.drafting.entities import slug  # noqa: PLC0415
+    from dashboard.drafting.proposal import Proposal  # noqa: PLC0415
 
     suffix: dict[str, int] = {}
     taken = set(taken)
