@@ -69,7 +69,9 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
             seen[key] = c
             out.append(c)
             continue
-        have = quoted.setdefault(id(first), set(first.spans))
+        have = quoted.get(id(first))
+        if have is None:  # built once: a default built on every call would make repeats quadratic
+            have = quoted[id(first)] = set(first.spans)
         first.spans += [s for s in c.spans if s not in have]
         have.update(c.spans)
         first.merged.append(c.sentence)
