@@ -295,6 +295,12 @@ with right, st.container(key="reading"):
             )
         else:
             st.html(html.details_card(d))
+            for eid, title in d.story.corroborates if d.story else ():
+                # The curated event this story corroborates, one click away (`?event=…`).
+                st.button(
+                    escape.markdown_text(f"Select the curated event: {title}"), key=f"corroborates-{eid}",
+                    type="secondary", icon=":material/verified:", on_click=shell.select_event, args=(eid,),
+                )  # fmt: skip
             # A callback: it runs before the sidebar's box of the selected event is drawn again, the
             # only time that box's value may be changed.
             st.button(
