@@ -188,3 +188,56 @@ def test_a_curated_event_and_its_story_name_each_other_in_the_browser(browser, s
         page.goto(f"{story_server}/?corroboration=corroborated")
         page.wait_for_function("() => document.body.innerText.includes('1 story from 1 record')")
         assert "corroboration=corroborated" in page.evaluate("location.search")
+
+
+# --- one mark a story on the timeline, and the raw records ------------------------------------------
+
+
+def marks(corpus_atlas, **kw) -> list[str]:
+    from dashboard.views import timeline  # noqa: PLC0415
+
+    data = timeline.timeline_data(corpus_atlas, filters.Filters(datasets=frozenset({"gdelt"}), **kw), 0)
+    return list(data.marks["event"])
+
+
+def test_the_timeline_draws_a_mark_a_story_or_each_record(corpus_atlas) -> None:
+    # 14 records in 7 stories: the belsat consult's five records are one mark, its earliest record
+    stories = marks(corpus_atlas)
+    assert len(stories) == 7
+    assert "gdelt-1001" in stories
+    assert not {"gdelt-1002", "gdelt-1003", "gdelt-1004", "gdelt-1011"} & set(stories)
+    assert len(marks(corpus_atlas, records="raw")) == 14
+    # narrowed to the next day, the story's one record there stands for it
+    assert marks(corpus_atlas, start=__import__("datetime").date(2019, 10, 25)) == [
+        "gdelt-1011",
+        "gdelt-1012",
+        "gdelt-1014",
+    ]
+
+
+def test_a_story_mark_grows_with_its_outlets_and_says_so(corpus_atlas) -> None:
+    from dashboard.views import timeline  # noqa: PLC0415
+
+    m = timeline.timeline_data(corpus_atlas, filters.Filters(datasets=frozenset({"gdelt"})), 0).marks
+    consult = m[m["event"] == "gdelt-1001"].iloc[0]
+    assert consult["count"] == 2
+    assert "a story of 5 records from 2 outlets" in consult["hover"]
+
+
+def test_the_raw_records_toggle_is_in_the_link(data, monkeypatch) -> None:
+    at = run(data, monkeypatch)
+    toggle = at.toggle(key="records-widget")
+    assert toggle.value is False
+    assert any("one mark a story" in c.value for c in at.caption)
+    toggle.set_value(True).run(timeout=60)
+    assert not at.exception
+    assert not any("one mark a story" in c.value for c in at.caption)
+    at = run(data, monkeypatch, records="raw")
+    assert at.toggle(key="records-widget").value is True
+
+
+def test_a_bad_records_value_in_the_link_is_a_notice(data, monkeypatch) -> None:
+    at = run(data, monkeypatch, records="all<b>")
+    notices = [w.value for w in at.warning]
+    assert any("Ignored records" in n and "use stories or raw" in n for n in notices), notices
+    assert at.toggle(key="records-widget").value is False

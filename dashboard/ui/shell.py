@@ -112,6 +112,7 @@ def _seed_from_url(a: atlas_mod.Atlas) -> None:
     st.session_state[filters.EVENT_PARAM] = f.event
     st.session_state[filters.CORROBORATION_PARAM] = f.corroboration or ALL_EVENTS
     st.session_state[filters.LANES_PARAM] = f.lanes
+    st.session_state[filters.RECORDS_PARAM] = f.records
     st.session_state[NETWORK_STATE] = f.network
     z, zoom_notices = zoom.from_query(params)
     st.session_state[SPAN_KEY], st.session_state[MAP_KEY] = z.span, z.map
@@ -132,6 +133,7 @@ def _current() -> Filters:
         else ss.get(filters.CORROBORATION_PARAM),
         lanes=ss.get(filters.LANES_PARAM) or filters.LANES[0],
         network=ss.get(NETWORK_STATE) or filters.NETWORK[0],
+        records=ss.get(filters.RECORDS_PARAM) or filters.RECORDS[0],
     )
 
 
@@ -546,6 +548,11 @@ def on_table_select(key: str, ids: list[str]) -> None:
     state = st.session_state.get(key)
     rows = state["selection"]["rows"] if state else []
     select_event(ids[rows[0]] if rows else None)
+
+
+def copy_records() -> None:
+    # The timeline's switch: its value is kept where every page (and the URL's `records`) sees it.
+    st.session_state[filters.RECORDS_PARAM] = "raw" if st.session_state["records-widget"] else "stories"
 
 
 def copy_lanes() -> None:
