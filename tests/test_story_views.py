@@ -241,3 +241,12 @@ def test_a_bad_records_value_in_the_link_is_a_notice(data, monkeypatch) -> None:
     notices = [w.value for w in at.warning]
     assert any("Ignored records" in n and "use stories or raw" in n for n in notices), notices
     assert at.toggle(key="records-widget").value is False
+
+
+def test_a_record_selected_by_its_link_marks_its_storys_mark(corpus_atlas) -> None:
+    from dashboard.views import timeline  # noqa: PLC0415
+
+    f = filters.Filters(datasets=frozenset({"gdelt"}))
+    data = timeline.timeline_data(corpus_atlas, f, 0)
+    chosen = timeline.timeline_selection(corpus_atlas, data, "kind", CONSULT)  # not drawn itself
+    assert [data.marks["event"].iloc[i] for i in chosen.selected] == ["gdelt-1001"]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from dashboard import escape, query, zoom
+from dashboard import escape, query, stories_query, zoom
 from dashboard.filters import Filters
 from dashboard.model import TAXONOMY
 from dashboard.views.labels import date_label, participant_names, wrap_html
@@ -203,9 +203,12 @@ def timeline_selection(atlas: Atlas, data: TimelineData, lanes: str, selected: s
         return replace(data, selected=[])
     marks = data.marks
     if not data.binned:
-        return replace(
-            data, selected=[int(i) for i in np.flatnonzero((marks["event"] == selected).to_numpy())]
-        )
+        hit = [int(i) for i in np.flatnonzero((marks["event"] == selected).to_numpy())]
+        story = None if hit else stories_query.story_of(atlas.engine, selected)
+        if story is not None:  # a record drawn as its story's mark: that mark
+            of = stories_query.stories_of(atlas.engine, list(dict.fromkeys(marks["event"])))
+            hit = [i for i, e in enumerate(marks["event"]) if of.get(e) == story]
+        return replace(data, selected=hit)
     ev = atlas.event(selected)
     if ev is None or (ev["start"] is None and ev["end"] is None):
         return replace(data, selected=[])
