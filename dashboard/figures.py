@@ -691,7 +691,8 @@ def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
                         y=k["y"],
                         mode="markers",
                         marker={
-                            "size": 12,
+                            # a story's point grows with its outlets (one outlet: the usual size)
+                            "size": 12 + 4 * np.sqrt(np.minimum(k["count"].astype(float) - 1, 36)),
                             "color": _fill(colour, k["coding"]),
                             "symbol": np.where(
                                 k["coding"] == "machine",

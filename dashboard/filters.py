@@ -45,6 +45,9 @@ EVENT_PARAM = "event"
 LANES_PARAM = "lanes"
 LANES = ("kind", "actor")
 NETWORK_PARAM = "network"
+RECORDS_PARAM = "records"
+# How the timeline draws imported records: one mark a story (its earliest record in view), or each record.
+RECORDS = ("stories", "raw")
 NETWORK = ("actor", "country", "group")  # what the contact network's nodes are; a link may say "countries"
 # The views' zoom (timeline span, map view) is read by dashboard.zoom; listed here so it is not "unknown".
 PARAMS = (
@@ -55,9 +58,10 @@ PARAMS = (
     EVENT_PARAM,
     LANES_PARAM,
     NETWORK_PARAM,
+    RECORDS_PARAM,
     *zoom.PARAMS,
 )
-VIEW_SETTINGS = {"event", "lanes", "network"}  # Filters' fields that say how to show, not what
+VIEW_SETTINGS = {"event", "lanes", "network", "records"}  # Filters' fields that say how to show, not what
 MAX_NOTICES = 5  # a link with thousands of junk values gets five notices and a count, not a wall of them
 MAX_SHOWN = 40  # characters of an ignored value quoted back in a notice
 
@@ -94,6 +98,7 @@ class Filters:
     event: str | None = None  # the selected event; it does not narrow
     lanes: str = "kind"  # how the timeline groups events; it does not narrow
     network: str = "actor"  # what the network's nodes are; it does not narrow
+    records: str = "stories"  # imported records drawn a mark a story, or raw; it does not narrow
 
     @classmethod
     def of(cls, **kw: object) -> Filters:
@@ -375,6 +380,13 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
             notices.append(
                 f"Ignored network {shown(network[-1])}: use {', '.join(NETWORK[:-1])} or {NETWORK[-1]}"
             )
+    records = values(RECORDS_PARAM)
+    if records:
+        wanted = records[-1].strip().lower()
+        if wanted in RECORDS:
+            kw["records"] = wanted
+        else:
+            notices.append(f"Ignored records {shown(records[-1])}: use {' or '.join(RECORDS)}")
     unknown = sorted(set(params) - set(PARAMS))
     notices.extend(f"Ignored unknown parameter {shown(k)}" for k in unknown)
     if len(notices) > MAX_NOTICES:
@@ -412,4 +424,6 @@ def to_query(f: Filters) -> dict[str, list[str]]:
         out[LANES_PARAM] = [f.lanes]
     if f.network != NETWORK[0]:
         out[NETWORK_PARAM] = [f.network]
+    if f.records != RECORDS[0]:
+        out[RECORDS_PARAM] = [f.records]
     return out

@@ -393,7 +393,7 @@ WHERE c.dated{lanes}
 """
 MARKS = """
 SELECT r.id, r.kind, r.lane, r.summary, r.start, r."end", r.precision, r.certainty, r.attribution,
-       r.coding, r.dataset
+       r.coding, r.dataset{extra}
 FROM ({rows}) AS r
 ORDER BY r.ord{part_ord}
 LIMIT $limit
@@ -497,12 +497,33 @@ def _as_date(value: Any) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+# One mark a story in each lane: its earliest record among the filtered ones stands for it, with the
+# story's counts (records, outlets); a curated event is its own mark.
+STORY_MARKS = """
+SELECT m.* FROM (
+  SELECT r.*, se.story, st.records AS story_records, st.outlets AS story_outlets,
+         row_number() OVER (PARTITION BY se.story, r.lane ORDER BY r.ord, r.id) AS nth
+  FROM ({rows}) AS r
+  LEFT JOIN story_events AS se ON se.event = r.id
+  LEFT JOIN stories AS st ON st.id = se.story
+) AS m
+WHERE m.story IS NULL OR m.nth = 1
+"""
+
+
 def timeline_marks(
     eng: Engine, f: Filters, limit: int, lanes: str = "kind", actors: Sequence[str] = ()
 ) -> list[dict[str, Any]]:
-    """Dated filtered events with their lane, in corpus order, up to `limit`: the timeline's marks."""
+    """Dated filtered events with their lane, in corpus order, up to `limit`: the timeline's marks;
+    imported records one mark a story (`f.records` "stories") with `story`, `story_records` and
+    `story_outlets`, or each record ("raw")."""
     rows, params = _lane_rows(f, lanes, actors)
-    sql = MARKS.format(rows=rows, part_ord=", r.part_ord" if lanes == "actor" else "")
+    stories = f.records == "stories"
+    sql = MARKS.format(
+        rows=STORY_MARKS.format(rows=rows) if stories else rows,
+        part_ord=", r.part_ord" if lanes == "actor" else "",
+        extra=", r.story, r.story_records, r.story_outlets" if stories else "",
+    )
     return eng.rows(sql, {**params, "limit": limit})
 
 

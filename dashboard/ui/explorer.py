@@ -166,6 +166,13 @@ with left:
         "Lanes", LANES, key="lanes-widget", default=f.lanes, format_func=lambda s: f"by {s}",
         label_visibility="collapsed", on_change=shell.copy_lanes, required=True,
     )  # fmt: skip
+    stories_in_view = bool(ctx.summary.get("records"))
+    if stories_in_view:
+        st.toggle(
+            "Raw records", key="records-widget", value=f.records == "raw", on_change=shell.copy_records,
+            help="Off: the timeline draws one mark a story of machine-coded records (its earliest record "
+            "in view, larger for more outlets). On: each record, as the stream gives it.",
+        )  # fmt: skip
     tdata = shell.timeline_data(ctx)
     if z.span and not timeline_view.shows_any(tdata, z.span):
         shell.set_span(None)  # the filters left nothing in the reader's span: where the events are, again
@@ -215,6 +222,13 @@ with left:
         )
     if tdata.undated:
         notes.append(f"{tdata.undated:,} undated events are not on the timeline.")
+    if stories_in_view and not tdata.binned and f.records == "stories":
+        notes.append(
+            "Machine-coded records are drawn one mark a story (its earliest record here, larger for more "
+            "outlets); the card lists the story's links."
+        )
+    elif stories_in_view and tdata.binned:
+        notes.append("The circles count records, not stories (the counts are read from the aggregates).")
     st.caption(" ".join(notes))
 
     # The events as a list: what the map and timeline show, in words, each a button (Enter selects).
@@ -295,6 +309,12 @@ with right, st.container(key="reading"):
             )
         else:
             st.html(html.details_card(d))
+            for eid, title in d.story.corroborates if d.story else ():
+                # The curated event this story corroborates, one click away (`?event=…`).
+                st.button(
+                    escape.markdown_text(f"Select the curated event: {title}"), key=f"corroborates-{eid}",
+                    type="secondary", icon=":material/verified:", on_click=shell.select_event, args=(eid,),
+                )  # fmt: skip
             # A callback: it runs before the sidebar's box of the selected event is drawn again, the
             # only time that box's value may be changed.
             st.button(

@@ -83,6 +83,9 @@ CARD_CSS = """<style>
 .details-card .dataset.draft { color: #5b2a86; background: #f1eaf8; padding: 0 .3rem; border-radius: 3px; }
 .details-card .suspect { color: #8a1c1c; font-size: .88rem; }
 .source-links ul { margin: .2rem 0 0 1.1rem; padding: 0; } .source-links li { margin: .2rem 0; }
+.details-card .stories { margin-top: .35rem; font-size: .9rem; }
+.details-card .stories ul { margin: .1rem 0 0 1.1rem; padding: 0; }
+.details-card .stories li { margin: .1rem 0; }
 .article-heading h3 { margin: .25rem 0 .1rem 0; font-size: 1.1rem; line-height: 1.3; }
 </style>"""
 
@@ -108,8 +111,59 @@ def details_card(d: Details) -> str:
     note = f'<p class="note">{html_text(d.note)}</p>' if d.note else ""
     return (
         f'{CARD_CSS}<div class="details-card" data-event="{html_text(d.id)}">'
-        f"<h4>{html_text(d.title)}</h4><p>{'<br>'.join(lines)}</p>{note}</div>"
+        f"<h4>{html_text(d.title)}</h4><p>{'<br>'.join(lines)}</p>{note}{stories_html(d)}</div>"
     )
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def link_items(links: Sequence[dict], more: int) -> str:
+    """A short list of links (url, outlet, records), opened safely; then "and K more"."""
+    items = []
+    for x in links:
+        url, outlet = x.get("url") or "", x.get("outlet") or ""
+        label = html_text(outlet or url or "a source with no address")
+        if safe_url(url):
+            label = (f'<a href="{html_text(url)}" target="_blank" rel="noopener noreferrer nofollow" '
+                     f'title="{html_text(url)}">{label}</a>')  # fmt: skip
+        n = int(x.get("records") or 0)
+        count = f" · {n:,} records" if n > 1 else ""
+        items.append(f"<li>{label}{count}</li>")
+    tail = f"<li>and {more:,} more</li>" if more else ""
+    return f"<ul>{''.join(items)}{tail}</ul>"
+
+
+def stories_html(d: Details) -> str:
+    """What ties the event to the other world: a curated event's corroborating reports, or an
+    imported record's story and the curated events it corroborates."""
+    if d.corroboration is not None:
+        c = d.corroboration
+        return (
+            f'<div class="stories corroborated"><b>Corroborated by '
+            f"{_plural(c.records, 'machine-coded report', 'machine-coded reports')} from "
+            f"{_plural(c.outlets, 'outlet', 'outlets')}</b>{link_items(c.links, c.more)}</div>"
+        )
+    if d.story is None:
+        return ""
+    s = d.story
+    when = str(s.first) if s.first == s.last else f"{s.first} – {s.last}"
+    head = (
+        f"<b>Story {html_text(s.id)}</b>: {_plural(s.records, 'record', 'records')} from "
+        f"{_plural(s.outlets, 'outlet', 'outlets')}, {html_text(when)}"
+    )
+    ties = (
+        "<br>Corroborates the curated event"
+        + ("s " if len(s.corroborates) > 1 else " ")
+        + "; ".join(
+            f'<span class="corroborates" data-event="{html_text(i)}">“{html_text(t)}”</span>'
+            for i, t in s.corroborates
+        )
+        if s.corroborates
+        else "<br>Corroborates no curated event."
+    )
+    return f'<div class="stories story">{head}{ties}{link_items(s.links, s.more)}</div>'
 
 
 def source_links(links: Sequence[dict]) -> str:

@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import atlas as atlas_mod
-from dashboard import escape, figures, filters, memo, query, zoom
+from dashboard import escape, figures, filters, memo, query, stories_query, zoom
 from dashboard.countries import country_name
 from dashboard.filters import DATE_MAX, DATE_MIN, Filters
 from dashboard.model import TAXONOMY, Certainty
@@ -110,7 +110,9 @@ def _seed_from_url(a: atlas_mod.Atlas) -> None:
         st.session_state[key] = getattr(f, name)
     st.session_state[BETWEEN_A], st.session_state[BETWEEN_B] = f.between or (None, None)
     st.session_state[filters.EVENT_PARAM] = f.event
+    st.session_state[filters.CORROBORATION_PARAM] = f.corroboration or ALL_EVENTS
     st.session_state[filters.LANES_PARAM] = f.lanes
+    st.session_state[filters.RECORDS_PARAM] = f.records
     st.session_state[NETWORK_STATE] = f.network
     z, zoom_notices = zoom.from_query(params)
     st.session_state[SPAN_KEY], st.session_state[MAP_KEY] = z.span, z.map
@@ -126,8 +128,12 @@ def _current() -> Filters:
         **{name: ss.get(key) for name, key in filters.DATE_PARAMS.items()},
         between=sides if all(sides) else None,  # one side alone is no filter yet
         event=ss.get(filters.EVENT_PARAM),
+        corroboration=None
+        if ss.get(filters.CORROBORATION_PARAM) in (None, ALL_EVENTS)
+        else ss.get(filters.CORROBORATION_PARAM),
         lanes=ss.get(filters.LANES_PARAM) or filters.LANES[0],
         network=ss.get(NETWORK_STATE) or filters.NETWORK[0],
+        records=ss.get(filters.RECORDS_PARAM) or filters.RECORDS[0],
     )
 
 
@@ -137,6 +143,7 @@ def clear_filters() -> None:
         st.session_state[key] = []
     for key in filters.DATE_PARAMS.values():
         st.session_state[key] = None
+    st.session_state[filters.CORROBORATION_PARAM] = ALL_EVENTS
     clear_between()
 
 
@@ -168,7 +175,15 @@ def cached(name: str, key: str, build: Callable[[], T]) -> T:
 
 
 def _summary(a: atlas_mod.Atlas, f: Filters, key: str) -> dict[str, Any]:
-    return cached("summary", key, lambda: query.summary(a.engine, f))
+    """The summary line's counts; with imported records in the corpus, their stories too."""
+
+    def build() -> dict[str, Any]:
+        s = dict(query.summary(a.engine, f))
+        if set(a.datasets) - {"curated"}:
+            s |= stories_query.story_count(a.engine, f)
+        return s
+
+    return cached("summary", key, build)
 
 
 def sidebar(a: atlas_mod.Atlas) -> Context:
@@ -224,6 +239,17 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
                 help="Coded by hand: sourced events an editor has reviewed (filled marks). Drafts: "
                 "proposed from an article's text and not yet reviewed (pale marks). Machine-coded: "
                 "GDELT's events (hollow marks).",
+            )  # fmt: skip
+        if set(a.datasets) - {"curated"} or st.session_state.get(filters.CORROBORATION_PARAM) not in (
+            None,
+            ALL_EVENTS,
+        ):
+            st.selectbox(
+                "Corroboration", list(CORROBORATION_LABELS), key=filters.CORROBORATION_PARAM,
+                format_func=CORROBORATION_LABELS.get,
+                help="Corroborated: curated events a machine-coded story reports, and that story's "
+                "records. Curated only: curated events no story reports. Machine only: machine-coded "
+                "records whose story corroborates no curated event.",
             )  # fmt: skip
         if len(a.articles) > 1:
             listed = article_choices(a, st.session_state.get("article") or ())
@@ -293,6 +319,13 @@ def _side_options(a: atlas_mod.Atlas) -> dict[str, str]:
     return out
 
 
+ALL_EVENTS = "all"  # the corroboration box's "no filter"
+CORROBORATION_LABELS = {
+    ALL_EVENTS: "All events",
+    "corroborated": "Corroborated",
+    "curated": "Curated only",
+    "machine": "Machine only",
+}
 CODING_LABELS = {"human": "Coded by hand", "draft": "Drafts, not yet reviewed", "machine": "Machine-coded"}
 DATASET_LABELS = {"curated": "Curated articles", "gdelt": "GDELT (machine-coded)", "acled": "ACLED"}
 MAX_ARTICLES = 200  # articles the sidebar lists (every option is sent to the browser on every run)
@@ -515,6 +548,11 @@ def on_table_select(key: str, ids: list[str]) -> None:
     state = st.session_state.get(key)
     rows = state["selection"]["rows"] if state else []
     select_event(ids[rows[0]] if rows else None)
+
+
+def copy_records() -> None:
+    # The timeline's switch: its value is kept where every page (and the URL's `records`) sees it.
+    st.session_state[filters.RECORDS_PARAM] = "raw" if st.session_state["records-widget"] else "stories"
 
 
 def copy_lanes() -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from geopy.distance import geodesic
 
-from dashboard import export
+from dashboard import export, stories_query
 from dashboard.catalog import Catalog
 from dashboard.model import CAMEO_ROOTS, MEASURES, TAXONOMY
 from dashboard.views.labels import CERTAINTY_HELP, date_label, participant_names
@@ -44,6 +44,64 @@ class Details:
     links: list[dict[str, Any]] = field(
         default_factory=list
     )  # sources that are links: url, title, outlet, date
+    corroboration: Corroboration | None = None  # a curated event's corroborating stories
+    story: Story | None = None  # an imported record's story
+
+
+PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
+MAX_LINKS = 5  # links a card lists before "and K more"
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    """What a curated event's card says of the machine-coded stories that corroborate it."""
+
+    records: int  # machine-coded reports (the stories' records)
+    outlets: int
+    links: list[dict[str, Any]]  # url, outlet, records: the most cited first, at most MAX_LINKS
+    more: int  # links not listed
+
+
+@dataclass(frozen=True)
+class Story:
+    """What an imported record's card says of its story: its records' links and outlets, and the
+    curated events it corroborates."""
+
+    id: str
+    records: int
+    outlets: int
+    first: Any
+    last: Any
+    links: list[dict[str, Any]]  # url, outlet, records: the most cited first, at most MAX_LINKS
+    more: int
+    corroborates: list[tuple[str, str]]  # curated event id, its summary
+
+
+def corroboration(atlas: Atlas, event_id: str) -> Corroboration | None:
+    """The stories corroborating a curated event, as its card counts them; None when none does."""
+    c = stories_query.corroborating(atlas.engine, event_id)
+    if not c["stories"]:
+        return None
+    links = c["links"]
+    return Corroboration(c["records"], c["outlets"], links[:MAX_LINKS], max(0, len(links) - MAX_LINKS))
+
+
+def story_card(atlas: Atlas, event_id: str) -> Story | None:
+    """The story an imported record belongs to, as its card tells it; None for a curated event."""
+    eng = atlas.engine
+    sid = stories_query.story_of(eng, event_id)
+    s = stories_query.story(eng, sid) if sid else None
+    if s is None:
+        return None
+    links = stories_query.story_links(eng, s["id"])
+    # The most precise first: the day's meeting before the year's visits it is one of.
+    found = stories_query.corroborated_by(eng, s["id"])
+    found.sort(key=lambda e: PRECISION_ORDER.get(e["precision"], len(PRECISION_ORDER)))
+    named = [(e["id"], e["summary"]) for e in found]
+    return Story(
+        s["id"], int(s["records"]), int(s["outlets"]), s["first"], s["last"], links[:MAX_LINKS],
+        max(0, len(links) - MAX_LINKS), named,
+    )  # fmt: skip
 
 
 def details(atlas: Atlas, event_id: str) -> Details | None:
@@ -80,6 +138,8 @@ def details(atlas: Atlas, event_id: str) -> Details | None:
         measures=measures_line(ev),
         suspect=ev["suspect"],
         links=[s for s in sources if s["quote"] is None],
+        corroboration=corroboration(atlas, event_id) if ev["dataset"] == "curated" else None,
+        story=None if ev["dataset"] == "curated" else story_card(atlas, event_id),
     )
 
 

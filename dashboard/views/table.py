@@ -46,6 +46,13 @@ def summary_line(atlas: Atlas, s: dict[str, Any], f: Filters | None = None) -> s
             lo, hi = s["first"].year, s["last"].year
             when = str(lo) if lo == hi else f"{lo}–{hi}"
     rest = [f"{int(s['unplaced']):,} without a place"] if s["n"] and s["unplaced"] else []
+    if s.get("records"):  # imported records in view: how many stories they tell
+        n = int(s["stories"])
+        rest.insert(
+            0,
+            f"{n:,} {'story' if n == 1 else 'stories'} from {int(s['records']):,} "
+            f"{'record' if int(s['records']) == 1 else 'records'}",
+        )
     if f is not None and f.between:
         a, b = (side_name(atlas, x, prose=True) for x in f.between)
         head = f"Contacts between {a} and {b}" + (f", {when}" if when else "")

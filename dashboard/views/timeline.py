@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from dashboard import escape, query, zoom
+from dashboard import escape, query, stories_query, zoom
 from dashboard.filters import Filters
 from dashboard.model import TAXONOMY
 from dashboard.views.labels import date_label, participant_names, wrap_html
@@ -133,17 +133,28 @@ def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
                         escape.plotly_text(names.get(m["id"], "")),
                         f"{m['certainty']} · {escape.plotly_text(m['attribution'])}",
                         *(["<i>machine-coded (hollow mark)</i>"] if m["coding"] == "machine" else []),
+                        *([escape.plotly_text(story_line(m))] if m.get("story") else []),
                         *(["<i>draft, not yet reviewed (pale mark)</i>"] if m["coding"] == "draft" else []),
                     ]
                 )
                 for m in marks
             ],
-            "count": 1,
+            # A story's mark grows with its outlets; any other mark counts one.
+            "count": [int(m.get("story_outlets") or 1) if m.get("story") else 1 for m in marks],
             "coding": [m["coding"] for m in marks],
         },
         columns=MARK_COLUMNS,
     )
     return TimelineData(out, lane_table, undated, None, hidden, dense=dense[0], outside=dense[1])
+
+
+def story_line(m: dict[str, Any]) -> str:
+    """What a story's mark says of it: "a story of 5 records from 2 outlets"."""
+    n, k = int(m.get("story_records") or 1), int(m.get("story_outlets") or 0)
+    return (
+        f"a story of {n:,} record{'s' if n != 1 else ''} from {k:,} outlet{'s' if k != 1 else ''}"
+        " (one mark a story)"
+    )
 
 
 Dense = tuple[tuple[str, str] | None, int]
@@ -192,9 +203,12 @@ def timeline_selection(atlas: Atlas, data: TimelineData, lanes: str, selected: s
         return replace(data, selected=[])
     marks = data.marks
     if not data.binned:
-        return replace(
-            data, selected=[int(i) for i in np.flatnonzero((marks["event"] == selected).to_numpy())]
-        )
+        hit = [int(i) for i in np.flatnonzero((marks["event"] == selected).to_numpy())]
+        story = None if hit else stories_query.story_of(atlas.engine, selected)
+        if story is not None:  # a record drawn as its story's mark: that mark
+            of = stories_query.stories_of(atlas.engine, list(dict.fromkeys(marks["event"])))
+            hit = [i for i, e in enumerate(marks["event"]) if of.get(e) == story]
+        return replace(data, selected=hit)
     ev = atlas.event(selected)
     if ev is None or (ev["start"] is None and ev["end"] is None):
         return replace(data, selected=[])
