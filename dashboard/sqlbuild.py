@@ -318,8 +318,12 @@ def _events_sql() -> str:
       LEFT JOIN same_places AS so ON so.id = e.origin
     ), every AS (
       SELECT {listed} FROM hand_events UNION ALL SELECT {listed} FROM b
+    ), n AS (
+      -- numbered on the two columns the order needs: a window over whole rows cannot spill to disk,
+      -- and a month of GDELT's rows does not fit the build's memory
+      SELECT id, row_number() OVER (ORDER BY start ASC NULLS LAST, id) - 1 AS ord FROM every
     ), o AS (
-      SELECT *, row_number() OVER (ORDER BY start ASC NULLS LAST, id) - 1 AS ord FROM every
+      SELECT n.ord, every.* FROM every JOIN n USING (id)
     )
     SELECT o.ord, {", ".join(f"o.{_q(c)}" for c in cols)}, mp.point, mo.point AS origin_point,
       CASE WHEN o.start IS NULL THEN o.ord ELSE -1 - o.ord END AS sk,
