@@ -517,7 +517,7 @@ class Event(_Record):
     certainty: Certainty
     note: str | None = None
     # A draft's score from the drafter (docs/DATA.md): how much of it came from explicit words.
-    confidence: Annotated[float, Field(ge=0, le=1)] | None = None
+    confidence: Annotated[float, Field(ge=0, le=1, strict=True, allow_inf_nan=False)] | None = None
     status: Status = Status.FINAL
 
     @field_validator("until")

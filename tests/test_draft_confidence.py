@@ -109,8 +109,9 @@ def test_the_score_is_written_in_the_yaml_and_the_loader_accepts_it_and_checks_i
     assert rec["confidence"] == d.events[0].confidence
     assert 0 < rec["confidence"] <= 1
     Event.model_validate(rec)
-    with pytest.raises(ValueError, match="confidence"):
-        Event.model_validate(rec | {"confidence": 1.5})
+    for wrong in (1.5, -0.1, True, "0.5", float("nan")):  # out of range, not a number, not finite
+        with pytest.raises(ValueError, match="confidence"):
+            Event.model_validate(rec | {"confidence": wrong})
 
 
 @pytest.mark.parametrize(

@@ -104,6 +104,20 @@ def test_a_same_name_place_far_away_is_listed_by_validate(data: Path, cli) -> No
     assert ": record gdelt-n2960999: name: warning: named like curated 'minsk' 199 km away" in line
 
 
+def test_two_curated_places_giving_one_geonames_feature_are_named_by_validate(data_copy: Path, cli) -> None:
+    places = data_copy / "places.yaml"
+    text = places.read_text(encoding="utf-8")
+    places.write_text(
+        text.replace("    country: UKR\n", "    country: UKR\n    geonames_id: 4140963\n", 1), "utf-8"
+    )
+    v = cli("validate", "--data", str(data_copy))
+    assert v.code == 0, v.out  # a warning: the data loads
+    said = [x for x in v.out.splitlines() if "GeoNames feature 4140963" in x]
+    assert len(said) == 2, v.out  # each of the two records, named by file, record and field
+    assert any(": record washington: geonames_id: warning:" in x and "'kyiv'" in x for x in said), said
+    assert any(": record kyiv: geonames_id: warning:" in x and "'washington'" in x for x in said), said
+
+
 def test_two_curated_places_within_10_km_leave_the_imported_one_apart(tmp_path: Path) -> None:
     two = CURATED.replace(
         "places:\n",

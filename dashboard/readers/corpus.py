@@ -279,6 +279,19 @@ def _load(root: Path, deferred: dict[str, list[tuple[str, Path]]] | None = None)
                 others = ", ".join(f"{o.file}:{o.data.line}" for o in raws if o is not raw)
                 problems.append(raw.problem(f"duplicate id, also defined at {others}; no copy is used", "id"))
 
+    # Two places that give one GeoNames feature are one place written twice, or one is wrong: an import
+    # naming that feature would match neither (readers/reconcile.py), so the editor hears of it now.
+    by_feature: dict[int, list[tuple[str, _Raw]]] = defaultdict(list)
+    for pid, (raw, rec) in records["places"].items():
+        if rec.geonames_id:
+            by_feature[rec.geonames_id].append((pid, raw))
+    for gid, named in by_feature.items():
+        for pid, raw in named if len(named) > 1 else ():
+            others = ", ".join(repr(o) for o, _ in named if o != pid)
+            problems.append(raw.problem(f"GeoNames feature {gid} is also place {others}'s: one place "
+                                        "written twice, or a wrong id", "geonames_id",
+                                        severity=Severity.WARNING))  # fmt: skip
+
     articles, texts = _load_texts(root, records["articles"], problems)
     actors = {k: rec for k, (_, rec) in records["actors"].items()}
     places = {k: rec for k, (_, rec) in records["places"].items()}
