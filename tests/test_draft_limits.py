@@ -156,7 +156,7 @@ def test_the_child_process_drafts_and_names_each_limit_it_stops_at() -> None:
     days = (dt.date(1950, 1, 1) + dt.timedelta(days=i) for i in range(20_000))
     many = " ".join(f"Lukashenko met Kellogg in Minsk on {d.day} {d:%B} {d.year}." for d in days)
     with pytest.raises(drafting.DraftError, match=r"^Drafting stopped: .*5 MB"):
-        runner.draft_limited(many, META, SEED.actors, SEED.places, memory_mb=5)
+        runner.draft_limited(many, META, SEED.actors, SEED.places, memory_mb=5, seconds=600)  # memory first
 
 
 def test_streamlit_itself_caps_the_upload_and_the_pasted_text(monkeypatch: pytest.MonkeyPatch) -> None:
