@@ -99,6 +99,9 @@ def event(text: str, kind: str) -> drafting.Proposal:
         (MET + "The weather was cold across the region.\nAfter the meeting, Romania said the border was calm.",
          "statement", "2025-01-06", None),
         (MET + "Snow fell.\nFollowing the talks, Romania said the border was calm.", "statement", "2025-01-06", None),
+        # a clause cut short before its date ("narrow and expanded"): the sentence's next date
+        ("Maia Sandu and Ilie Bolojan held talks in small and expanded groups in Chisinau on 6 January.",
+         "meeting", "2025-01-06", None),
         # years tied to their clause
         ("Ilie Bolojan, who last visited Moldova in 2019, arrived in Chisinau on 6 January.", "visit",
          "2025-01-06", None),

@@ -109,6 +109,20 @@ def test_one_place_with_two_days_is_not_an_itinerary() -> None:
 @pytest.mark.parametrize(
     ("sentence", "kinds"),
     [
+        # how news copy tells a meeting without "met"
+        ("Maia Sandu and Ilie Bolojan held almost two hours of talks in Chisinau.", ["meeting"]),
+        ("Maia Sandu and Ilie Bolojan held a short meeting on the margins.", ["meeting"]),
+        ("Ilie Bolojan also attended the talks.", ["meeting"]),
+        ("Maia Sandu greeted Ilie Bolojan at the airport.", ["meeting"]),
+        ("Maia Sandu greeted the returning fishermen at the airport.", ["meeting"]),
+        ("Maia Sandu met the returning fishermen at the airport.", ["meeting"]),
+        ("Maia Sandu called Ilie Bolojan by phone.", ["meeting"]),
+        ("Maia Sandu then spoke to Ilie Bolojan.", ["meeting"]),
+        ("Maia Sandu said after meeting Ilie Bolojan that the border would stay open.", ["statement", "meeting"]),
+        ("Maia Sandu concluded her two-day state visit to Romania.", ["visit"]),
+        # not a meeting
+        ("The plan was greeted with scepticism in Moldova, Maia Sandu said.", ["statement"]),
+        ("Romania met the deadline for the reform, Maia Sandu said.", ["statement"]),
         # a named actor announcing an act: the act and the announcement
         ("Romania said on 8 January that it had released two Moldovan fishermen.", ["statement", "release"]),
         ("Maia Sandu announced that Moldova had expelled two Romanian diplomats.",

@@ -649,6 +649,11 @@ class _Drafter:
         before = [f for f in found if f.end <= qa and not f.aside and not f.quoted]
         if before:
             return (before[-1].value, before[-1].until), f"{before[-1].how}, earlier in the sentence"
+        # "held talks in narrow and expanded formats in the Kremlin on Tuesday": a clause cut short
+        # before its date; the next date of the sentence is the event's when no other verb comes first.
+        after = next((f for f in found if f.start >= qb and not f.aside and not f.quoted), None)
+        if after and after.start - qb <= 200 and not _TRIGGERS_RE.search(self.text, qb, after.start):
+            return (after.value, after.until), f"{after.how}, later in the sentence, no other verb before it"
         if carried and self.scene:
             return (self.scene.date, None), f"carried from sentence {self.scene.sentence} ({self.scene.how})"
         return ("unknown", pub), "the sentence gives none: unknown, until publication"

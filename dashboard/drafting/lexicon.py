@@ -30,10 +30,25 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("meeting", r"(?:meeting|talks|summit|encounter) (?:took place|was held|were held)", "043"),
     Trigger("meeting", r"held (?:talks|a meeting|meetings|discussions|consultations|a call|a phone call)",
             "040"),
+    # "held nearly three hours of talks", "held a brief meeting", "held two rounds of negotiations"
+    Trigger("meeting", r"held (?:an? )?(?:[\w-]+ ){1,3}(?:of )?(?:talks|meetings?|discussions|consultations|"
+            r"negotiations)", "040"),
+    Trigger("meeting", r"attended (?:the|a|an|their) (?:[\w-]+ ){0,2}(?:talks|meeting|summit|negotiations)",
+            "040"),
+    # "greeted Putin on the tarmac", "greeted the freed prisoners"; not "was greeted with scepticism"
+    Trigger("meeting", r"greeted(?! (?:with|by|as)\b)(?= \w)", "040"),
+    Trigger("meeting", r"(?<=after )meeting(?= " + _PROPER + r")", "040"),
+    # "called Lukashenko by phone"
+    Trigger("meeting", r"called(?= (?:[\w'’.-]+ ){1,5}(?:by (?:tele)?phone|on the phone))", "040"),
     Trigger("meeting", r"(?:spoke|talked) (?:by phone|on the phone|by telephone|by video link)", "040"),
     Trigger("meeting", r"(?:phoned|telephoned)(?= " + _PROPER + r"| (?:his|her|their) )", "040"),
     Trigger("meeting", r"held (?:an? )?(?:phone|telephone|video) (?:call|conversation|talks)", "040"),
-    Trigger("meeting", r"(?:spoke|talked) with(?= " + _PROPER + r"| (?:his|her|their) )", "040"),
+    Trigger("meeting", r"(?:spoke|spoken|talked) (?:with|to)(?= " + _PROPER + r"| (?:his|her|their) )",
+            "040"),
+    # "met the returning crew", not "met the deadline"
+    Trigger("meeting", r"met(?= (?:the|his|her|their) (?![\w-]+ (?:demands?|deadlines?|targets?|criteria|"
+            r"requirements|conditions|expectations|goals?)\b)(?!(?:demands?|deadlines?|targets?|criteria|"
+            r"requirements|conditions|expectations|goals?)\b))", "040"),
     Trigger("meeting", r"discuss(?:ed|es)", "040"),
     Trigger("meeting", r"hosted(?= (?:his|her|their|the \w+ (?:delegation|president|minister|envoy|leader)|"
             + _PROPER + r"))", "044"),
@@ -42,6 +57,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("visit", r"(?:travell?ed|travell?ing|travels|flew|went) (?:to|there)", "042"),
     Trigger("visit", r"(?:a|an) (?:[\w-]+ ){0,3}visit\b(?! by\b)", "042"),
     Trigger("visit", r"(?:toured|tours|touring)(?= " + _PROPER + r")", "042"),
+    Trigger("visit", r"(?:concluded|began|started|wrapped up|ended) (?:his|her|their|its|a|an) "
+            r"(?:[\w-]+ ){0,3}(?:visit|trip|tour)\b", "042"),
     Trigger("visit", r"paid (?:a|an) (?:[\w-]+ ){0,2}(?:visit|trip) to", "042"),
     Trigger("mediation", r"(?:broker|brokered|brokering|mediate[ds]?|mediating)", "045"),
     # 01 Make public statement; a news outlet's account is a report
