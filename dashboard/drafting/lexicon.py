@@ -60,12 +60,16 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("visit", r"(?:concluded|began|started|wrapped up|ended) (?:his|her|their|its|a|an) "
             r"(?:[\w-]+ ){0,3}(?:visit|trip|tour)\b", "042"),
     Trigger("visit", r"paid (?:a|an) (?:[\w-]+ ){0,2}(?:visit|trip) to", "042"),
-    Trigger("mediation", r"(?:broker|brokered|brokering|mediate[ds]?|mediating)", "045"),
+    Trigger("mediation", r"(?:broker|brokered|brokering|mediate[ds]?|mediating|facilitated|facilitating)",
+            "045"),
     # 01 Make public statement; a news outlet's account is a report
     Trigger("statement", r"(?:said|says|stated|stating|told|tells|added|adding|noted|stressed|"
             r"emphasi[sz]ed|warned|warns|assured|indicated|expressed|highlighted|characteri[sz]ed|"
             r"described|declared|remarked|commented|insisted|announced|acknowledged|denied|"
             r"confirmed|wrote|tweeted)", "010"),
+    # "called the deal “a feat of diplomacy”": a verdict in quotation marks
+    Trigger("statement", r"call(?:ed|ing|s) (?:the|it|this|that|his|her|their)(?: [\w-]+){0,3}?(?= [“\"])",
+            "010"),
     Trigger("statement",
             r"remain(?:s|ed)? (?:skeptical|sceptical|concerned|optimistic|cautious|wary|doubtful)",
             "012"),
@@ -79,8 +83,14 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("intent", r"expressed (?:readiness|willingness|interest|hope)", "030"),
     # 05 Engage in diplomatic cooperation
     Trigger("diplomatic_cooperation",
-            r"signed (?:an?|the) (?:[\w-]+ ){0,3}(?:agreement|deal|treaty|memorandum)",
+            r"signed (?:an?|the) (?:[\w-]+ ){0,3}(?:agreement|deal|treaty|memorandum|accords?|declaration|"
+            r"communiqu[eé]|statement)",
             "057"),
+    # "The accords were signed at the White House", "a joint declaration was signed with the King"
+    Trigger("diplomatic_cooperation", r"(?:agreement|deal|treaty|memorandum|accords?|declaration) "
+            r"(?:was|were) signed", "057"),
+    Trigger("diplomatic_cooperation", r"adopted (?:an?|the) (?:[\w-]+ ){0,3}(?:declaration|resolution|"
+            r"communiqu[eé]|agreement)", "057"),
     Trigger("diplomatic_cooperation", r"(?:agreed to|agreed on|praised|recogni[sz]ed)", "050"),
     Trigger("diplomatic_cooperation", r"(?:welcomed|hailed|endorsed)"
             r"(?! (?:[\w-]+ ){0,3}(?:to|in) (?-i:[A-Z]))",
@@ -110,11 +120,16 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("material_cooperation", r"(?:supplied|sold|exported) (?:[\w-]+ ){0,2}"
             r"(?:gas|oil|electricity|grain|"
             r"fuel|energy)", "061"),
+    Trigger("material_cooperation", r"(?:announced|launched|unveiled) (?:an?|the) (?:[\w-]+ ){0,3}"
+            r"(?:economic|trade|energy|transport|infrastructure|investment) (?:corridor|partnership|project)",
+            "061"),
     # 07 Provide aid, 08 Yield
     Trigger("aid", r"(?:provided|sent|delivered|pledged|donated|granted|allocated) (?:[\w$€£.,-]+ ){0,3}"
             r"(?:aid|assistance|humanitarian)", "070"),
     Trigger("aid", r"granted (?:political )?asylum", "075"),
     # "released three prisoners", not "released a statement"
+    Trigger("release", r"(?:prisoner (?:exchange|swap)|(?:exchange|swap) of (?:[\w-]+ ){0,2}(?:prisoners|"
+            r"detainees))", "084"),
     Trigger("release", r"(?:released|freed|pardoned)(?! (?:a|an|the|its|their|his|her) (?:[\w-]+ )?"
             r"(?:statement|report|video|footage|data|figures|photos?|images?|details|results|list|plan|budget))",
             "084"),
@@ -124,6 +139,9 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"(?:[\w-]+ ){0,2}(?:ceasefire|truce)",
             "087"),
     Trigger("concession", r"(?:lifted|eased) (?:[\w-]+ ){0,2}(?:ban|embargo|blockade)", "081"),
+    # "removed the airline from its sanctions list"
+    Trigger("concession", r"(?:removed|delisted|struck) (?:[\w-]+ ){1,3}(?:from|off) (?:its|the|their|a) "
+            r"(?:[\w-]+ ){0,2}(?:sanctions list|blacklist|list)", "081"),
     # 09–14: investigate, demand, disapprove, reject, threaten, protest
     Trigger("investigation", r"(?:launched|opened) an? (?:[\w-]+ )?"
             r"(?:inquiry|investigation|probe|criminal case)",
@@ -132,6 +150,11 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("demand", r"(?:demanded|demands)", "100"),
     Trigger("criticism", r"(?:critici[sz]ed|condemned|denounced|accused|blamed|slammed|"
             r"lambasted|rebuked)", "111"),
+    # "called the agreement a “huge mistake”", "calling the deal a betrayal"
+    Trigger("criticism", r"call(?:ed|ing|s) (?:the|it|this|that|his|her|their) (?:[\w-]+ ){0,2}?"
+            r"(?:an? )?[“\"]?(?:[\w-]+ ){0,2}?(?:mistake|betrayal|disgrace|failure|farce|provocation|shame|"
+            r"crime|stab in the back|insult|violation|blunder)", "111"),
+    Trigger("criticism", r"(?:conveyed|voiced|raised|expressed) (?:[\w-]+ ){0,2}concerns?", "111"),
     Trigger("rejection", r"(?:rejected|refused to|turned down|vetoed|dismissed (?:the|a|an) (?:[\w-]+ )?"
             r"(?:proposal|offer|plan|demand|request|call))", "120"),
     Trigger("threat", r"threaten(?:ed|s)", "130"),
@@ -155,6 +178,9 @@ TRIGGERS: tuple[Trigger, ...] = (
     # a verb with its object ("detained two activists"), not an adjective ("three detained fishermen")
     Trigger("coercion", r"(?:arrested|detained|jailed|seized)(?= (?:a|an|the|two|three|four|five|several|"
             r"dozens|hundreds|his|her|their|its|\d+|" + _PROPER + r"))", "173"),
+    # "was arrested in March and convicted of espionage in July"
+    Trigger("coercion", r"(?:(?:was|were) (?:later )?(?:arrested|detained|jailed)|convicted of|sentenced to)",
+            "173"),
     Trigger("coercion", r"(?:sentenced|deported)(?= (?:a|an|the|two|three|four|five|several|"
             r"his|her|their|\d+|" + _PROPER + r"))", "173"),
     Trigger("assault", r"(?:abducted|kidnapped|assassinated|tortured)", "181"),
