@@ -180,8 +180,9 @@ _SCENE_NOUNS = {
                      "consultations", "conversation", "discussions"], ("meeting",)),
     **dict.fromkeys(["visit", "trip", "tour"], ("visit",)),
 }  # fmt: skip
+_SCENE_LOOKBACK = 200  # proposals: how far back "after the talks" looks for the talks
 _AFTER_SCENE = re.compile(
-    r"\b(?:after|following|at the end of|during|at|in|later in|upon|on leaving) "
+    r"\b(?:after|following|at the end of|during|at|in|later in|upon|on leaving|attended|joined) "
     r"(?:the|their|this|that|his|her|its)\s++(?:[\w-]++\s++){0,2}?"
     r"(?P<noun>" + "|".join(_SCENE_NOUNS) + r")\b",
     re.IGNORECASE,
@@ -457,6 +458,8 @@ class _Drafter:
             named = self._after_scene(s)
             if named:
                 self.scene, carried = named, True
+                if len(named.date) == 10:  # "the same day" after it counts from the scene's day
+                    self.dates.reference = dt.Reference(date.fromisoformat(named.date), named.how, s.no)
         wrapper = self._wrapper(s, hits, mentions)
         groups: dict[tuple[str, int, bool], list[_Hit]] = {}
         for h in hits:
@@ -684,15 +687,26 @@ class _Drafter:
             return None
         kinds = _SCENE_NOUNS[m["noun"].lower()]
         after = m.group(0).split()[0].lower() in ("after", "following") or "end of" in m.group(0).lower()
-        for e in reversed(self.events):
+        # "after the talks": the latest proposal told with that noun ("held talks"), else the latest of
+        # its kind (an informal meeting told after the talks is not "the talks"); a scene is recent, so
+        # the search looks a bounded way back and a long text stays linear
+        noun = re.compile(rf"\b{re.escape(m['noun'])}\b", re.IGNORECASE)
+        latest = told = None
+        for e in self.events[: -_SCENE_LOOKBACK - 1 : -1]:
             if e.kind in kinds and e.date != "unknown":
-                # "After the talks" of 3 and 4 May: their last day; "During the talks": their first.
-                day = e.until if after and e.until else e.date
-                last = ", their last day" if day != e.date else ""
-                how = f"“{m.group(0)}”: the {m['noun'].lower()} drafted from sentence {e.sentence}{last}"
-                persons = {p["actor"] for p in e.participants if self.known.is_person(p["actor"])}
-                return _Scene(day, how, e.place, persons, e.sentence)
-        return None
+                latest = latest or e
+                if noun.search(self.text, *e.spans[0]):
+                    told = e
+                    break
+        e = told or latest
+        if e is None:
+            return None
+        # "After the talks" of 3 and 4 May: their last day; "During the talks": their first.
+        day = e.until if after and e.until else e.date
+        last = ", their last day" if day != e.date else ""
+        how = f"“{m.group(0)}”: the {m['noun'].lower()} drafted from sentence {e.sentence}{last}"
+        persons = {p["actor"] for p in e.participants if self.known.is_person(p["actor"])}
+        return _Scene(day, how, e.place, persons, e.sentence)
 
     def _place(
         self, s: _Sentence, kind: str, qa: int, qb: int, hit: _Hit, mentions: list[Mention], carried: bool,

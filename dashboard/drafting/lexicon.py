@@ -251,7 +251,9 @@ ANAPHORA = re.compile(
     r"^\W*+(?:(?:during|at|after) (?:their|the|his|her) \w+,?\s++)?(?:the (?:meeting|visit|talks|encounter|"
     r"delegations?|two (?:officials|leaders|sides|men|women)|"
     r"\w+ (?:leader|president|envoy|minister|side|guest|"
-    r"host))|he|she|they|both)\b|^[^\w“\"]*+[“\"][^”\"]++[”\"],? (?:he|she|they) (?:said|stated|added)",
+    r"host))|he|she|they|both)\b|^[^\w“\"]*+[“\"][^”\"]++[”\"],? (?:he|she|they|the \w+ (?:leader|president|"
+    r"minister|envoy|side|official)) "
+    r"(?:said|stated|added|noted|wrote|stressed|insisted|told|remarked|declared)",
     re.IGNORECASE,
 )
 
