@@ -108,6 +108,18 @@ def event(text: str, kind: str) -> drafting.Proposal:
          "release", "2025-01-07", None),
         ("Maia Sandu and Ilie Bolojan held talks in Chisinau on 6 January.\nSnow fell.\n"
          "Romania's envoy also attended the talks.", "meeting", "2025-01-06", None),
+        # the past tense right after a sentence of the scene goes on telling it, sentence after sentence
+        ("Romania released two prisoners on 6 January.\nIn Chisinau, Maia Sandu met the freed men at the airport.",
+         "meeting", "2025-01-06", None),
+        ("Romania released two prisoners on 6 January.\nMaia Sandu met the freed men.\nIlie Bolojan greeted them "
+         "in Iasi.", "meeting", "2025-01-06", None),
+        # a sentence about the future breaks it; "In return," and "The exchange" pick it up again
+        ("Moldova freed two Romanian fishermen on 6 January.\nSnow will fall tomorrow.\nRomania released a "
+         "Moldovan journalist.", "release", "unknown", "2025-01-10"),
+        ("Moldova freed two Romanian fishermen on 6 January.\nSnow will fall tomorrow.\nIn return, Romania "
+         "released a Moldovan journalist.", "release", "2025-01-06", None),
+        ("Moldova freed two Romanian fishermen on 6 January.\nSnow will fall tomorrow.\nThe exchange of prisoners "
+         "between Moldova and Romania took place at the border.", "release", "2025-01-06", None),
         # a quote, then who said it: the scene's
         (MET + "“The border is calm,” the Moldovan leader noted.", "statement", "2025-01-06", None),
         (MET + "“The border is calm,” she wrote.", "statement", "2025-01-06", None),

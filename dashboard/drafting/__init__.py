@@ -371,6 +371,7 @@ class _Scene:
     place: str | None
     persons: set[str]
     sentence: int
+    last: int = 0  # the last sentence that told it (set it, or continued it)
 
 
 class _Drafter:
@@ -507,8 +508,9 @@ class _Drafter:
         self._itinerary(s, stext, sentence_dates, mentions)
         persons = {m.id for m in mentions if self.known.is_person(m.id)}
         if scene_date and hits:
-            self.scene = _Scene(scene_date[0], scene_date[1], explicit_place, persons, s.no)
+            self.scene = _Scene(scene_date[0], scene_date[1], explicit_place, persons, s.no, s.no)
         elif carried and self.scene:
+            self.scene.last = s.no
             self.scene.persons |= persons
             self.scene.place = explicit_place or self.scene.place
         if mentions:
@@ -574,7 +576,10 @@ class _Drafter:
         if s.vague or lx.PERFECT.search(stext):
             return False
         shares = any(m.id in self.scene.persons for m in mentions)
-        return shares or bool(lx.ANAPHORA.search(stext))
+        # narrative continuity: the past tense right after a sentence of the scene goes on telling it
+        # ("Biden greeted the Americans late Thursday. In Moscow, Putin met the returning Russians.")
+        goes_on = self.scene.last == s.no - 1 and not dt.FUTURE.search(stext) and not lx.MODAL.search(stext)
+        return shares or goes_on or bool(lx.ANAPHORA.search(stext))
 
     def _wrapper(self, s: _Sentence, hits: list[_Hit], mentions: list[Mention]) -> dict[str, Any] | None:
         """ "X told Reuters that Y …": a verb of speech whose content holds another proposal is the

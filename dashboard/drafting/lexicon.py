@@ -248,7 +248,9 @@ PERFECT = re.compile(
 )
 # A sentence that opens by referring back to the scene the text has set: it shares its date and place.
 ANAPHORA = re.compile(
-    r"^\W*+(?:(?:during|at|after) (?:their|the|his|her) \w+,?\s++)?(?:the (?:meeting|visit|talks|encounter|"
+    r"^\W*+(?:in return|in exchange|in turn|at the same time|meanwhile),"
+    r"|^\W*+(?:(?:during|at|after) (?:their|the|his|her) \w+,?\s++)?(?:the (?:meeting|visit|talks|encounter|"
+    r"exchange|swap|handover|summit|call|conversation|trip|tour|ceremony|"
     r"delegations?|two (?:officials|leaders|sides|men|women)|"
     r"\w+ (?:leader|president|envoy|minister|side|guest|"
     r"host))|he|she|they|both)\b|^[^\w“\"]*+[“\"][^”\"]++[”\"],? (?:he|she|they|the \w+ (?:leader|president|"
