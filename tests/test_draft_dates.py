@@ -120,6 +120,11 @@ def event(text: str, kind: str) -> drafting.Proposal:
          "released a Moldovan journalist.", "release", "2025-01-06", None),
         ("Moldova freed two Romanian fishermen on 6 January.\nSnow will fall tomorrow.\nThe exchange of prisoners "
          "between Moldova and Romania took place at the border.", "release", "2025-01-06", None),
+        ("Romania released two prisoners on 6 January.\nMaia Sandu had met the men several times.", "meeting",
+         "unknown", "2025-01-10"),
+        # "concluded her three-day visit on Wednesday": Monday to Wednesday
+        ("Maia Sandu concluded her three-day visit to Romania on Wednesday.", "visit", "2025-01-06", "2025-01-08"),
+        ("Maia Sandu began a two-day visit to Romania on 6 January.", "visit", "2025-01-06", "2025-01-07"),
         # a quote, then who said it: the scene's
         (MET + "“The border is calm,” the Moldovan leader noted.", "statement", "2025-01-06", None),
         (MET + "“The border is calm,” she wrote.", "statement", "2025-01-06", None),

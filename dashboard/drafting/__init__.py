@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from dashboard.drafting import confidence
@@ -479,6 +479,8 @@ class _Drafter:
                 qa, qb = s.clauses[hs[0].clause][0], s.clauses[hs[-1].clause][1]
             qa, qb = _trim(text, qa, qb)
             when, date_note = self._date(s, qa, qb, hs[0], sentence_dates, carried)
+            if kind == "visit":
+                when, date_note = _n_days(hs[0].words, when, date_note)
             others = [s.clauses[h.clause] for h in hits if h.kind != kind and not h.wrapper]
             place, origin, place_note = self._place(s, kind, qa, qb, hs[0], mentions, carried, others)
             if explicit_place and kind in lx.SPEECH_KINDS and (place is None or "carried" in place_note):
@@ -578,7 +580,13 @@ class _Drafter:
         shares = any(m.id in self.scene.persons for m in mentions)
         # narrative continuity: the past tense right after a sentence of the scene goes on telling it
         # ("Biden greeted the Americans late Thursday. In Moscow, Putin met the returning Russians.")
-        goes_on = self.scene.last == s.no - 1 and not dt.FUTURE.search(stext) and not lx.MODAL.search(stext)
+        # (not a flashback in the past perfect, not the future)
+        goes_on = (
+            self.scene.last == s.no - 1
+            and not dt.FUTURE.search(stext)
+            and not lx.MODAL.search(stext)
+            and not dt.PLUPERFECT.search(stext)
+        )
         return shares or goes_on or bool(lx.ANAPHORA.search(stext))
 
     def _wrapper(self, s: _Sentence, hits: list[_Hit], mentions: list[Mention]) -> dict[str, Any] | None:
@@ -854,6 +862,28 @@ class Rules:
         d.run()
         self.skipped = d.skipped
         return d.events
+
+
+_N_DAY = re.compile(
+    r"\b(?P<verb>concluded|ended|wrapped up|began|started) \w+ (?:[\w-]+ )?"
+    r"(?P<n>\d+|two|three|four|five|six|seven)-day\b",
+    re.IGNORECASE,
+)
+
+
+def _n_days(words: str, when: tuple[str, str | None], note: str) -> tuple[tuple[str, str | None], str]:
+    """ "concluded his three-day visit on Wednesday": Monday to Wednesday; "began a two-day visit on
+    Monday": Monday and Tuesday."""
+    m = _N_DAY.search(words)
+    if not m or len(when[0]) != 10 or when[1]:
+        return when, note
+    n = int(m["n"]) if m["n"].isdigit() else dt.NUMBERS[m["n"].lower()]
+    day = date.fromisoformat(when[0])
+    if m["verb"].lower() in ("began", "started"):
+        first, last = day, day + timedelta(days=n - 1)
+    else:
+        first, last = day - timedelta(days=n - 1), day
+    return (first.isoformat(), last.isoformat()), f"{note}; “{m.group(0)}”: {n} days"
 
 
 def _place_candidates(name: str) -> list[str]:

@@ -136,7 +136,9 @@ DAYS_AFTER = re.compile(
 )
 # A flashback in the past perfect ("had announced the summit on Aug. 8") leaves the story's now.
 PLUPERFECT = re.compile(
-    r"\bhad\s++(?:\w+ly\s++|already\s++|also\s++)?(?:been\s++)?\w+(?:ed|en|wn|ne|lt|ght|id|de|ung)\b", re.I
+    r"\bhad\s++(?:\w+ly\s++|already\s++|also\s++)?(?:been\s++)?(?:\w+(?:ed|en|wn|ne|lt|ght|id|de|ung)|"
+    r"met|held|led|left|sent|spent|won|lost|fled|made|paid|told|said|had|got|kept|run|come|become|seen)\b",
+    re.I,
 )
 # Where an aside starts: a relative clause, an apposition about another time, a parenthesis.
 ASIDE = re.compile(
