@@ -99,6 +99,51 @@ def event(text: str, kind: str) -> drafting.Proposal:
         (MET + "The weather was cold across the region.\nAfter the meeting, Romania said the border was calm.",
          "statement", "2025-01-06", None),
         (MET + "Snow fell.\nFollowing the talks, Romania said the border was calm.", "statement", "2025-01-06", None),
+        # "after the talks": the talks, not a meeting told after them; "the same day" then counts from them
+        ("Maia Sandu and Ilie Bolojan held talks in Chisinau on Tuesday.\nOn Monday, the two leaders held an "
+         "informal meeting.\nMaia Sandu said after the talks that the border would stay open.", "statement",
+         "2025-01-07", None),
+        ("Maia Sandu held talks with Ilie Bolojan on 7 January.\nOn 6 January, Romania released two prisoners.\n"
+         "After the talks, Maia Sandu said the border was calm.\nOn the same day, Romania released a journalist.",
+         "release", "2025-01-07", None),
+        ("Maia Sandu and Ilie Bolojan held talks in Chisinau on 6 January.\nSnow fell.\n"
+         "Romania's envoy also attended the talks.", "meeting", "2025-01-06", None),
+        # the past tense right after a sentence of the scene goes on telling it, sentence after sentence
+        ("Romania released two prisoners on 6 January.\nIn Chisinau, Maia Sandu met the freed men at the airport.",
+         "meeting", "2025-01-06", None),
+        ("Romania released two prisoners on 6 January.\nMaia Sandu met the freed men.\nIlie Bolojan greeted them "
+         "in Iasi.", "meeting", "2025-01-06", None),
+        # a sentence about the future breaks it; "In return," and "The exchange" pick it up again
+        ("Moldova freed two Romanian fishermen on 6 January.\nSnow will fall tomorrow.\nRomania released a "
+         "Moldovan journalist.", "release", "unknown", "2025-01-10"),
+        ("Moldova freed two Romanian fishermen on 6 January.\nSnow will fall tomorrow.\nIn return, Romania "
+         "released a Moldovan journalist.", "release", "2025-01-06", None),
+        ("Moldova freed two Romanian fishermen on 6 January.\nSnow will fall tomorrow.\nThe exchange of prisoners "
+         "between Moldova and Romania took place at the border.", "release", "2025-01-06", None),
+        ("Romania released two prisoners on 6 January.\nMaia Sandu had met the men several times.", "meeting",
+         "unknown", "2025-01-10"),
+        # "concluded her three-day visit on Wednesday": Monday to Wednesday
+        ("Maia Sandu concluded her three-day visit to Romania on Wednesday.", "visit", "2025-01-06", "2025-01-08"),
+        ("Maia Sandu began a two-day visit to Romania on 6 January.", "visit", "2025-01-06", "2025-01-07"),
+        # a quote, then who said it: the scene's
+        (MET + "“The border is calm,” the Moldovan leader noted.", "statement", "2025-01-06", None),
+        (MET + "“The border is calm,” she wrote.", "statement", "2025-01-06", None),
+        # "late Thursday", a live blog's "Thursday, 19:00"
+        ("Moldova released two prisoners late Thursday.", "release", "2025-01-09", None),
+        ("Thursday, 19:00 - Moldova released two prisoners.", "release", "2025-01-09", None),
+        # "two days after …": what follows is two days before the day named
+        ("Romania announced the deal on 8 January, two days after Maia Sandu met Ilie Bolojan in Chisinau.",
+         "meeting", "2025-01-06", None),
+        # a flashback in the past perfect: a weekday after it counts from publication
+        ("Romania had announced the deal on 2 January.\nOn Wednesday, Moldova released two prisoners.", "release",
+         "2025-01-08", None),
+        # an apposition ("…, a lawyer serving …") dates another event; a year in the event's own words is its date
+        ("Romania released Ilie Bolojan, a lawyer serving a sentence for a 2019 robbery.", "release", "unknown",
+         "2025-01-10"),
+        ("Maia Sandu recalled a 2019 visit to Romania.", "visit", "2019", None),
+        # a clause cut short before its date ("narrow and expanded"): the sentence's next date
+        ("Maia Sandu and Ilie Bolojan held talks in small and expanded groups in Chisinau on 6 January.",
+         "meeting", "2025-01-06", None),
         # years tied to their clause
         ("Ilie Bolojan, who last visited Moldova in 2019, arrived in Chisinau on 6 January.", "visit",
          "2025-01-06", None),

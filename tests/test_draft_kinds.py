@@ -109,6 +109,32 @@ def test_one_place_with_two_days_is_not_an_itinerary() -> None:
 @pytest.mark.parametrize(
     ("sentence", "kinds"),
     [
+        # how news copy tells a meeting without "met"
+        ("Maia Sandu and Ilie Bolojan held almost two hours of talks in Chisinau.", ["meeting"]),
+        ("Maia Sandu and Ilie Bolojan held a short meeting on the margins.", ["meeting"]),
+        ("Ilie Bolojan also attended the talks.", ["meeting"]),
+        ("Maia Sandu greeted Ilie Bolojan at the airport.", ["meeting"]),
+        ("Maia Sandu greeted the returning fishermen at the airport.", ["meeting"]),
+        ("Maia Sandu met the returning fishermen at the airport.", ["meeting"]),
+        ("Maia Sandu called Ilie Bolojan by phone.", ["meeting"]),
+        ("Maia Sandu then spoke to Ilie Bolojan.", ["meeting"]),
+        ("Maia Sandu said after meeting Ilie Bolojan that the border would stay open.", ["statement", "meeting"]),
+        ("Maia Sandu concluded her two-day state visit to Romania.", ["visit"]),
+        # other kinds in the words news copy uses for them
+        ("Moldova and Romania signed a joint declaration on energy security.", ["diplomatic_cooperation"]),
+        ("The border treaty was signed in Chisinau by Maia Sandu and Ilie Bolojan.", ["diplomatic_cooperation"]),
+        ("Moldova and Romania adopted a joint communique on the Danube.", ["diplomatic_cooperation"]),
+        ("Romania removed two Moldovan banks from its sanctions list.", ["concession"]),
+        ("The exchange of six prisoners between Moldova and Romania took place at the border.", ["release"]),
+        ("The handover was facilitated by Romania.", ["mediation"]),
+        ("Maia Sandu called the decision a “grave mistake”.", ["criticism"]),
+        ("Maia Sandu conveyed strong concerns about the delay to Romania.", ["criticism"]),
+        ("Maia Sandu called the talks “a real step forward”.", ["statement"]),
+        ("Ilie Bolojan was arrested in Chisinau in 2019.", ["coercion"]),
+        ("Moldova and Romania announced a new transport corridor along the Prut.", ["material_cooperation"]),
+        # not a meeting
+        ("The plan was greeted with scepticism in Moldova, Maia Sandu said.", ["statement"]),
+        ("Romania met the deadline for the reform, Maia Sandu said.", ["statement"]),
         # a named actor announcing an act: the act and the announcement
         ("Romania said on 8 January that it had released two Moldovan fishermen.", ["statement", "release"]),
         ("Maia Sandu announced that Moldova had expelled two Romanian diplomats.",

@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from dashboard.drafting import confidence
@@ -180,8 +180,9 @@ _SCENE_NOUNS = {
                      "consultations", "conversation", "discussions"], ("meeting",)),
     **dict.fromkeys(["visit", "trip", "tour"], ("visit",)),
 }  # fmt: skip
+_SCENE_LOOKBACK = 200  # proposals: how far back "after the talks" looks for the talks
 _AFTER_SCENE = re.compile(
-    r"\b(?:after|following|at the end of|during|at|in|later in|upon|on leaving) "
+    r"\b(?:after|following|at the end of|during|at|in|later in|upon|on leaving|attended|joined) "
     r"(?:the|their|this|that|his|her|its)\s++(?:[\w-]++\s++){0,2}?"
     r"(?P<noun>" + "|".join(_SCENE_NOUNS) + r")\b",
     re.IGNORECASE,
@@ -370,6 +371,7 @@ class _Scene:
     place: str | None
     persons: set[str]
     sentence: int
+    last: int = 0  # the last sentence that told it (set it, or continued it)
 
 
 class _Drafter:
@@ -457,6 +459,8 @@ class _Drafter:
             named = self._after_scene(s)
             if named:
                 self.scene, carried = named, True
+                if len(named.date) == 10:  # "the same day" after it counts from the scene's day
+                    self.dates.reference = dt.Reference(date.fromisoformat(named.date), named.how, s.no)
         wrapper = self._wrapper(s, hits, mentions)
         groups: dict[tuple[str, int, bool], list[_Hit]] = {}
         for h in hits:
@@ -475,6 +479,8 @@ class _Drafter:
                 qa, qb = s.clauses[hs[0].clause][0], s.clauses[hs[-1].clause][1]
             qa, qb = _trim(text, qa, qb)
             when, date_note = self._date(s, qa, qb, hs[0], sentence_dates, carried)
+            if kind == "visit":
+                when, date_note = _n_days(hs[0].words, when, date_note)
             others = [s.clauses[h.clause] for h in hits if h.kind != kind and not h.wrapper]
             place, origin, place_note = self._place(s, kind, qa, qb, hs[0], mentions, carried, others)
             if explicit_place and kind in lx.SPEECH_KINDS and (place is None or "carried" in place_note):
@@ -504,8 +510,9 @@ class _Drafter:
         self._itinerary(s, stext, sentence_dates, mentions)
         persons = {m.id for m in mentions if self.known.is_person(m.id)}
         if scene_date and hits:
-            self.scene = _Scene(scene_date[0], scene_date[1], explicit_place, persons, s.no)
+            self.scene = _Scene(scene_date[0], scene_date[1], explicit_place, persons, s.no, s.no)
         elif carried and self.scene:
+            self.scene.last = s.no
             self.scene.persons |= persons
             self.scene.place = explicit_place or self.scene.place
         if mentions:
@@ -571,7 +578,16 @@ class _Drafter:
         if s.vague or lx.PERFECT.search(stext):
             return False
         shares = any(m.id in self.scene.persons for m in mentions)
-        return shares or bool(lx.ANAPHORA.search(stext))
+        # narrative continuity: the past tense right after a sentence of the scene goes on telling it
+        # ("Biden greeted the Americans late Thursday. In Moscow, Putin met the returning Russians.")
+        # (not a flashback in the past perfect, not the future)
+        goes_on = (
+            self.scene.last == s.no - 1
+            and not dt.FUTURE.search(stext)
+            and not lx.MODAL.search(stext)
+            and not dt.PLUPERFECT.search(stext)
+        )
+        return shares or goes_on or bool(lx.ANAPHORA.search(stext))
 
     def _wrapper(self, s: _Sentence, hits: list[_Hit], mentions: list[Mention]) -> dict[str, Any] | None:
         """ "X told Reuters that Y …": a verb of speech whose content holds another proposal is the
@@ -649,6 +665,11 @@ class _Drafter:
         before = [f for f in found if f.end <= qa and not f.aside and not f.quoted]
         if before:
             return (before[-1].value, before[-1].until), f"{before[-1].how}, earlier in the sentence"
+        # "held talks in narrow and expanded formats in the Kremlin on Tuesday": a clause cut short
+        # before its date; the next date of the sentence is the event's when no other verb comes first.
+        after = next((f for f in found if f.start >= qb and not f.aside and not f.quoted), None)
+        if after and after.start - qb <= 200 and not _TRIGGERS_RE.search(self.text, qb, after.start):
+            return (after.value, after.until), f"{after.how}, later in the sentence, no other verb before it"
         if carried and self.scene:
             return (self.scene.date, None), f"carried from sentence {self.scene.sentence} ({self.scene.how})"
         return ("unknown", pub), "the sentence gives none: unknown, until publication"
@@ -679,15 +700,26 @@ class _Drafter:
             return None
         kinds = _SCENE_NOUNS[m["noun"].lower()]
         after = m.group(0).split()[0].lower() in ("after", "following") or "end of" in m.group(0).lower()
-        for e in reversed(self.events):
+        # "after the talks": the latest proposal told with that noun ("held talks"), else the latest of
+        # its kind (an informal meeting told after the talks is not "the talks"); a scene is recent, so
+        # the search looks a bounded way back and a long text stays linear
+        noun = re.compile(rf"\b{re.escape(m['noun'])}\b", re.IGNORECASE)
+        latest = told = None
+        for e in self.events[: -_SCENE_LOOKBACK - 1 : -1]:
             if e.kind in kinds and e.date != "unknown":
-                # "After the talks" of 3 and 4 May: their last day; "During the talks": their first.
-                day = e.until if after and e.until else e.date
-                last = ", their last day" if day != e.date else ""
-                how = f"“{m.group(0)}”: the {m['noun'].lower()} drafted from sentence {e.sentence}{last}"
-                persons = {p["actor"] for p in e.participants if self.known.is_person(p["actor"])}
-                return _Scene(day, how, e.place, persons, e.sentence)
-        return None
+                latest = latest or e
+                if noun.search(self.text, *e.spans[0]):
+                    told = e
+                    break
+        e = told or latest
+        if e is None:
+            return None
+        # "After the talks" of 3 and 4 May: their last day; "During the talks": their first.
+        day = e.until if after and e.until else e.date
+        last = ", their last day" if day != e.date else ""
+        how = f"“{m.group(0)}”: the {m['noun'].lower()} drafted from sentence {e.sentence}{last}"
+        persons = {p["actor"] for p in e.participants if self.known.is_person(p["actor"])}
+        return _Scene(day, how, e.place, persons, e.sentence)
 
     def _place(
         self, s: _Sentence, kind: str, qa: int, qb: int, hit: _Hit, mentions: list[Mention], carried: bool,
@@ -830,6 +862,28 @@ class Rules:
         d.run()
         self.skipped = d.skipped
         return d.events
+
+
+_N_DAY = re.compile(
+    r"\b(?P<verb>concluded|ended|wrapped up|began|started) \w+ (?:[\w-]+ )?"
+    r"(?P<n>\d+|two|three|four|five|six|seven)-day\b",
+    re.IGNORECASE,
+)
+
+
+def _n_days(words: str, when: tuple[str, str | None], note: str) -> tuple[tuple[str, str | None], str]:
+    """ "concluded his three-day visit on Wednesday": Monday to Wednesday; "began a two-day visit on
+    Monday": Monday and Tuesday."""
+    m = _N_DAY.search(words)
+    if not m or len(when[0]) != 10 or when[1]:
+        return when, note
+    n = int(m["n"]) if m["n"].isdigit() else dt.NUMBERS[m["n"].lower()]
+    day = date.fromisoformat(when[0])
+    if m["verb"].lower() in ("began", "started"):
+        first, last = day, day + timedelta(days=n - 1)
+    else:
+        first, last = day - timedelta(days=n - 1), day
+    return (first.isoformat(), last.isoformat()), f"{note}; “{m.group(0)}”: {n} days"
 
 
 def _place_candidates(name: str) -> list[str]:

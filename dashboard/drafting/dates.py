@@ -112,9 +112,10 @@ ANAPHOR = re.compile(
     re.I,
 )
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+# "on Friday", "last Friday", "late Thursday", "Friday morning", and a live blog's "Friday, 19:00"
 WEEKDAY = re.compile(
-    rf"\b(?:(?P<last>last|this past) |on |(?<=, ))({_WEEKDAYS})\b"
-    rf"|\b({_WEEKDAYS})(?= (?:morning|afternoon|evening|night)\b)",
+    rf"\b(?:(?P<last>last|this past) |on |(?:late|early) |(?<=, ))({_WEEKDAYS})\b"
+    rf"|\b({_WEEKDAYS})(?= (?:morning|afternoon|evening|night)\b|,? \d{{1,2}}[:.]\d\d\b)",
     re.I,
 )
 DEICTIC = re.compile(
@@ -127,10 +128,22 @@ FUTURE = re.compile(
     r"are scheduled|is set to|are set to|plans? to|intends? to|next)\b|'ll\b",
     re.I,
 )
+# "two days after his envoy met Putin": the event after "after" is that many days before the day named
+DAYS_AFTER = re.compile(
+    r"\b(?P<n>\d+|a|one|two|three|four|five|six|seven|eight|nine|ten) days? (?P<dir>after|before) "
+    r"(?=(?:the|his|her|their|its|an?) |(?-i:[A-Z]))",
+    re.I,
+)
+# A flashback in the past perfect ("had announced the summit on Aug. 8") leaves the story's now.
+PLUPERFECT = re.compile(
+    r"\bhad\s++(?:\w+ly\s++|already\s++|also\s++)?(?:been\s++)?(?:\w+(?:ed|en|wn|ne|lt|ght|id|de|ung)|"
+    r"met|held|led|left|sent|spent|won|lost|fled|made|paid|told|said|had|got|kept|run|come|become|seen)\b",
+    re.I,
+)
 # Where an aside starts: a relative clause, an apposition about another time, a parenthesis.
 ASIDE = re.compile(
     r"\W*+(?:who|whom|whose|which|where|when|since|the first|the last|its first|his first|her first|"
-    r"their first|first|last|in power|a (?:\w+ )?(?:that|which))\b",
+    r"their first|first|last|in power|a (?:\w+ )?(?:that|which)|an? (?:[\w-]+ ){1,2}\w+ing)\b",
     re.I,
 )
 _BREAKS = ",;()—–"
@@ -164,6 +177,7 @@ class Reference:
     day: date
     words: str  # the words that gave it
     sentence: int  # 0: the publication date
+    background: bool = False  # named in a flashback (past perfect): a weekday does not count from it
 
     def said(self) -> str:
         if self.sentence == 0:
@@ -299,7 +313,9 @@ class Resolver:
                 f = here
                 base = f.day  # type: ignore[assignment]
                 base_how = f"{_long(base)} (“{text[f.start - offset : f.end - offset]}”{where})"
-            elif (pub - self.reference.day).days <= 7 or no - self.reference.sentence <= 2:
+            elif not self.reference.background and (
+                (pub - self.reference.day).days <= 7 or no - self.reference.sentence <= 2
+            ):
                 base, base_how = self.reference.day, self.reference.said()
             else:  # a background date far back: a weekday in news copy is of the week before publication
                 base, base_how = (
@@ -332,6 +348,17 @@ class Resolver:
             add(m.start(), m.end(), first.isoformat(), f"that day of the month nearest {base_how}"
                 + (", ahead (a clause about the future)" if future(m.start()) else ", not after publication"),
                 last.isoformat() if last else None)  # fmt: skip
+        for m in DAYS_AFTER.finditer(text) if dayish else ():
+            f_before = anchor_before(m.start())
+            if not f_before or not free(m.start(), m.end()):
+                continue
+            n = int(m["n"]) if m["n"].isdigit() else NUMBERS[m["n"].lower()]
+            shift = -n if m["dir"].lower() == "after" else n
+            day = f_before.day + timedelta(days=shift)  # type: ignore[operator]
+            words = text[f_before.start - offset : f_before.end - offset]
+            add(m.start(), m.end(), day.isoformat(), f"what follows it, counted from {_long(f_before.day)} "
+                f"(“{words}”{where})")  # type: ignore[arg-type]  # fmt: skip
+            out[-1] = replace(out[-1], aside=True)  # the day of what follows, not the sentence's
         # Anaphora: from the last day named before them in this sentence, else the reference.
         anchors = sorted((f for f in out if f.day and not f.quoted and not f.aside), key=lambda f: f.end)
         anchor_ends = [f.end for f in anchors]
@@ -360,7 +387,9 @@ class Resolver:
             days = [f for f in out if f.day and not f.quoted and not f.aside and f.day <= pub]
             if days:
                 f = days[-1]
-                self.reference = Reference(f.day, text[f.start - offset : f.end - offset], no)  # type: ignore[arg-type]
+                sa, _ = segment(text, f.start - offset)
+                back = PLUPERFECT.search(text, sa, f.start - offset) is not None
+                self.reference = Reference(f.day, text[f.start - offset : f.end - offset], no, back)  # type: ignore[arg-type]
         return out
 
     def _span(

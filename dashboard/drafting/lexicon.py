@@ -30,10 +30,25 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("meeting", r"(?:meeting|talks|summit|encounter) (?:took place|was held|were held)", "043"),
     Trigger("meeting", r"held (?:talks|a meeting|meetings|discussions|consultations|a call|a phone call)",
             "040"),
+    # "held nearly three hours of talks", "held a brief meeting", "held two rounds of negotiations"
+    Trigger("meeting", r"held (?:an? )?(?:[\w-]+ ){1,3}(?:of )?(?:talks|meetings?|discussions|consultations|"
+            r"negotiations)", "040"),
+    Trigger("meeting", r"attended (?:the|a|an|their) (?:[\w-]+ ){0,2}(?:talks|meeting|summit|negotiations)",
+            "040"),
+    # "greeted Putin on the tarmac", "greeted the freed prisoners"; not "was greeted with scepticism"
+    Trigger("meeting", r"greeted(?! (?:with|by|as)\b)(?= \w)", "040"),
+    Trigger("meeting", r"(?<=after )meeting(?= " + _PROPER + r")", "040"),
+    # "called Lukashenko by phone"
+    Trigger("meeting", r"called(?= (?:[\w'’.-]+ ){1,5}(?:by (?:tele)?phone|on the phone))", "040"),
     Trigger("meeting", r"(?:spoke|talked) (?:by phone|on the phone|by telephone|by video link)", "040"),
     Trigger("meeting", r"(?:phoned|telephoned)(?= " + _PROPER + r"| (?:his|her|their) )", "040"),
     Trigger("meeting", r"held (?:an? )?(?:phone|telephone|video) (?:call|conversation|talks)", "040"),
-    Trigger("meeting", r"(?:spoke|talked) with(?= " + _PROPER + r"| (?:his|her|their) )", "040"),
+    Trigger("meeting", r"(?:spoke|spoken|talked) (?:with|to)(?= " + _PROPER + r"| (?:his|her|their) )",
+            "040"),
+    # "met the returning crew", not "met the deadline"
+    Trigger("meeting", r"met(?= (?:the|his|her|their) (?![\w-]+ (?:demands?|deadlines?|targets?|criteria|"
+            r"requirements|conditions|expectations|goals?)\b)(?!(?:demands?|deadlines?|targets?|criteria|"
+            r"requirements|conditions|expectations|goals?)\b))", "040"),
     Trigger("meeting", r"discuss(?:ed|es)", "040"),
     Trigger("meeting", r"hosted(?= (?:his|her|their|the \w+ (?:delegation|president|minister|envoy|leader)|"
             + _PROPER + r"))", "044"),
@@ -42,13 +57,19 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("visit", r"(?:travell?ed|travell?ing|travels|flew|went) (?:to|there)", "042"),
     Trigger("visit", r"(?:a|an) (?:[\w-]+ ){0,3}visit\b(?! by\b)", "042"),
     Trigger("visit", r"(?:toured|tours|touring)(?= " + _PROPER + r")", "042"),
+    Trigger("visit", r"(?:concluded|began|started|wrapped up|ended) (?:his|her|their|its|a|an) "
+            r"(?:[\w-]+ ){0,3}(?:visit|trip|tour)\b", "042"),
     Trigger("visit", r"paid (?:a|an) (?:[\w-]+ ){0,2}(?:visit|trip) to", "042"),
-    Trigger("mediation", r"(?:broker|brokered|brokering|mediate[ds]?|mediating)", "045"),
+    Trigger("mediation", r"(?:broker|brokered|brokering|mediate[ds]?|mediating|facilitated|facilitating)",
+            "045"),
     # 01 Make public statement; a news outlet's account is a report
     Trigger("statement", r"(?:said|says|stated|stating|told|tells|added|adding|noted|stressed|"
             r"emphasi[sz]ed|warned|warns|assured|indicated|expressed|highlighted|characteri[sz]ed|"
             r"described|declared|remarked|commented|insisted|announced|acknowledged|denied|"
             r"confirmed|wrote|tweeted)", "010"),
+    # "called the deal “a feat of diplomacy”": a verdict in quotation marks
+    Trigger("statement", r"call(?:ed|ing|s) (?:the|it|this|that|his|her|their)(?: [\w-]+){0,3}?(?= [“\"])",
+            "010"),
     Trigger("statement",
             r"remain(?:s|ed)? (?:skeptical|sceptical|concerned|optimistic|cautious|wary|doubtful)",
             "012"),
@@ -62,8 +83,14 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("intent", r"expressed (?:readiness|willingness|interest|hope)", "030"),
     # 05 Engage in diplomatic cooperation
     Trigger("diplomatic_cooperation",
-            r"signed (?:an?|the) (?:[\w-]+ ){0,3}(?:agreement|deal|treaty|memorandum)",
+            r"signed (?:an?|the) (?:[\w-]+ ){0,3}(?:agreement|deal|treaty|memorandum|accords?|declaration|"
+            r"communiqu[eé]|statement)",
             "057"),
+    # "The accords were signed at the White House", "a joint declaration was signed with the King"
+    Trigger("diplomatic_cooperation", r"(?:agreement|deal|treaty|memorandum|accords?|declaration) "
+            r"(?:was|were) signed", "057"),
+    Trigger("diplomatic_cooperation", r"adopted (?:an?|the) (?:[\w-]+ ){0,3}(?:declaration|resolution|"
+            r"communiqu[eé]|agreement)", "057"),
     Trigger("diplomatic_cooperation", r"(?:agreed to|agreed on|praised|recogni[sz]ed)", "050"),
     Trigger("diplomatic_cooperation", r"(?:welcomed|hailed|endorsed)"
             r"(?! (?:[\w-]+ ){0,3}(?:to|in) (?-i:[A-Z]))",
@@ -93,11 +120,16 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("material_cooperation", r"(?:supplied|sold|exported) (?:[\w-]+ ){0,2}"
             r"(?:gas|oil|electricity|grain|"
             r"fuel|energy)", "061"),
+    Trigger("material_cooperation", r"(?:announced|launched|unveiled) (?:an?|the) (?:[\w-]+ ){0,3}"
+            r"(?:economic|trade|energy|transport|infrastructure|investment) (?:corridor|partnership|project)",
+            "061"),
     # 07 Provide aid, 08 Yield
     Trigger("aid", r"(?:provided|sent|delivered|pledged|donated|granted|allocated) (?:[\w$€£.,-]+ ){0,3}"
             r"(?:aid|assistance|humanitarian)", "070"),
     Trigger("aid", r"granted (?:political )?asylum", "075"),
     # "released three prisoners", not "released a statement"
+    Trigger("release", r"(?:prisoner (?:exchange|swap)|(?:exchange|swap) of (?:[\w-]+ ){0,2}(?:prisoners|"
+            r"detainees))", "084"),
     Trigger("release", r"(?:released|freed|pardoned)(?! (?:a|an|the|its|their|his|her) (?:[\w-]+ )?"
             r"(?:statement|report|video|footage|data|figures|photos?|images?|details|results|list|plan|budget))",
             "084"),
@@ -107,6 +139,9 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"(?:[\w-]+ ){0,2}(?:ceasefire|truce)",
             "087"),
     Trigger("concession", r"(?:lifted|eased) (?:[\w-]+ ){0,2}(?:ban|embargo|blockade)", "081"),
+    # "removed the airline from its sanctions list"
+    Trigger("concession", r"(?:removed|delisted|struck) (?:[\w-]+ ){1,3}(?:from|off) (?:its|the|their|a) "
+            r"(?:[\w-]+ ){0,2}(?:sanctions list|blacklist|list)", "081"),
     # 09–14: investigate, demand, disapprove, reject, threaten, protest
     Trigger("investigation", r"(?:launched|opened) an? (?:[\w-]+ )?"
             r"(?:inquiry|investigation|probe|criminal case)",
@@ -115,6 +150,11 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("demand", r"(?:demanded|demands)", "100"),
     Trigger("criticism", r"(?:critici[sz]ed|condemned|denounced|accused|blamed|slammed|"
             r"lambasted|rebuked)", "111"),
+    # "called the agreement a “huge mistake”", "calling the deal a betrayal"
+    Trigger("criticism", r"call(?:ed|ing|s) (?:the|it|this|that|his|her|their) (?:[\w-]+ ){0,2}?"
+            r"(?:an? )?[“\"]?(?:[\w-]+ ){0,2}?(?:mistake|betrayal|disgrace|failure|farce|provocation|shame|"
+            r"crime|stab in the back|insult|violation|blunder)", "111"),
+    Trigger("criticism", r"(?:conveyed|voiced|raised|expressed) (?:[\w-]+ ){0,2}concerns?", "111"),
     Trigger("rejection", r"(?:rejected|refused to|turned down|vetoed|dismissed (?:the|a|an) (?:[\w-]+ )?"
             r"(?:proposal|offer|plan|demand|request|call))", "120"),
     Trigger("threat", r"threaten(?:ed|s)", "130"),
@@ -138,6 +178,9 @@ TRIGGERS: tuple[Trigger, ...] = (
     # a verb with its object ("detained two activists"), not an adjective ("three detained fishermen")
     Trigger("coercion", r"(?:arrested|detained|jailed|seized)(?= (?:a|an|the|two|three|four|five|several|"
             r"dozens|hundreds|his|her|their|its|\d+|" + _PROPER + r"))", "173"),
+    # "was arrested in March and convicted of espionage in July"
+    Trigger("coercion", r"(?:(?:was|were) (?:later )?(?:arrested|detained|jailed)|convicted of|sentenced to)",
+            "173"),
     Trigger("coercion", r"(?:sentenced|deported)(?= (?:a|an|the|two|three|four|five|several|"
             r"his|her|their|\d+|" + _PROPER + r"))", "173"),
     Trigger("assault", r"(?:abducted|kidnapped|assassinated|tortured)", "181"),
@@ -205,10 +248,14 @@ PERFECT = re.compile(
 )
 # A sentence that opens by referring back to the scene the text has set: it shares its date and place.
 ANAPHORA = re.compile(
-    r"^\W*+(?:(?:during|at|after) (?:their|the|his|her) \w+,?\s++)?(?:the (?:meeting|visit|talks|encounter|"
+    r"^\W*+(?:in return|in exchange|in turn|at the same time|meanwhile),"
+    r"|^\W*+(?:(?:during|at|after) (?:their|the|his|her) \w+,?\s++)?(?:the (?:meeting|visit|talks|encounter|"
+    r"exchange|swap|handover|summit|call|conversation|trip|tour|ceremony|"
     r"delegations?|two (?:officials|leaders|sides|men|women)|"
     r"\w+ (?:leader|president|envoy|minister|side|guest|"
-    r"host))|he|she|they|both)\b|^[^\w“\"]*+[“\"][^”\"]++[”\"],? (?:he|she|they) (?:said|stated|added)",
+    r"host))|he|she|they|both)\b|^[^\w“\"]*+[“\"][^”\"]++[”\"],? (?:he|she|they|the \w+ (?:leader|president|"
+    r"minister|envoy|side|official)) "
+    r"(?:said|stated|added|noted|wrote|stressed|insisted|told|remarked|declared)",
     re.IGNORECASE,
 )
 
