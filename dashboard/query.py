@@ -820,11 +820,12 @@ def _members(mode: str, where_sql: str) -> str:
 
 
 # The same from the mode's agg_pairs_*: its (a, b) rows with a < b are pairs, its (x, x) rows a
-# node's events.
-NETWORK_PAIRS_AGG = """
-WITH g AS (
+# node's events. One query, so the groups a date filter adds from the boundary months are counted
+# once: the busiest pairs, each with both nodes' events.
+NETWORK_AGG = """
+WITH c AS ({src}), g AS (
     SELECT c.a, c.b, c.kind, CAST(sum(c.n) AS BIGINT) AS n
-    FROM ({src}) AS c
+    FROM c
     WHERE c.a < c.b
     GROUP BY c.a, c.b, c.kind
 ), p AS (
@@ -832,39 +833,48 @@ WITH g AS (
            arg_min(g.kind, struct_pack(n := -g.n, k := g.kind)) AS kind
     FROM g
     GROUP BY g.a, g.b
+), top AS (
+    SELECT p.a, p.b, p.events, p.kind, count(*) OVER () AS pairs,
+           CAST(sum(p.events) OVER () AS BIGINT) AS total
+    FROM p
+    ORDER BY p.events DESC, p.a, p.b
+    LIMIT $limit
+), own AS (
+    SELECT c.a AS node, CAST(sum(c.n) AS BIGINT) AS events
+    FROM c
+    WHERE c.a = c.b AND (c.a IN (SELECT top.a FROM top) OR c.a IN (SELECT top.b FROM top))
+    GROUP BY c.a
 )
-SELECT p.a, p.b, p.events, p.kind, count(*) OVER () AS pairs, CAST(sum(p.events) OVER () AS BIGINT) AS total
-FROM p
-ORDER BY p.events DESC, p.a, p.b
-LIMIT $limit
-"""
-NETWORK_NODE_EVENTS_AGG = """
-SELECT c.a AS node, CAST(sum(c.n) AS BIGINT) AS events
-FROM ({src}) AS c
-WHERE c.a = c.b AND list_contains($nodes, c.a)
-GROUP BY c.a ORDER BY events DESC, c.a
+SELECT top.*, x.events AS events_a, y.events AS events_b
+FROM top JOIN own AS x ON x.node = top.a JOIN own AS y ON y.node = top.b
+ORDER BY top.events DESC, top.a, top.b
 """
 
 
 def network(eng: Engine, f: Filters, mode: str = "actor", limit: int = 60) -> Network:
     """The busiest `limit` pairs of actors (or countries, or groups) meeting in the filtered events."""
+    if mode not in NETWORK_NODES:
+        raise ValueError(f"network of {mode!r}: use one of {', '.join(NETWORK_NODES)}")
     if by_rows(eng, f):
-        w = where(f)
-        members = _members(mode, w.sql)
-        pairs_sql, nodes_sql, params = (
-            NETWORK_PAIRS.format(members=members),
-            NETWORK_NODE_EVENTS.format(members=members),
-            w.params,
-        )
-    else:
-        if mode not in NETWORK_NODES:
-            raise ValueError(f"network of {mode!r}: use one of {', '.join(NETWORK_NODES)}")
-        src, params = cube(f, aggregates.PAIRS[mode])
-        pairs_sql, nodes_sql = NETWORK_PAIRS_AGG.format(src=src), NETWORK_NODE_EVENTS_AGG.format(src=src)
-    rows = eng.rows(pairs_sql, {**params, "limit": limit})
+        return _network_rows(eng, f, mode, limit)
+    src, params = cube(f, aggregates.PAIRS[mode])
+    rows = eng.rows(NETWORK_AGG.format(src=src), {**params, "limit": limit})
+    pairs = [{"a": r["a"], "b": r["b"], "events": int(r["events"]), "kind": r["kind"]} for r in rows]
+    nodes = {r[k]: int(r[f"events_{k}"]) for r in rows for k in ("a", "b")}
+    nodes = dict(sorted(nodes.items(), key=lambda kv: (-kv[1], kv[0])))  # busiest first, as the rows'
+    all_pairs = int(rows[0]["pairs"]) if rows else 0
+    return Network(mode, pairs, nodes, all_pairs, int(rows[0]["total"]) if rows else 0)
+
+
+def _network_rows(eng: Engine, f: Filters, mode: str, limit: int) -> Network:
+    w = where(f)
+    members = _members(mode, w.sql)
+    rows = eng.rows(NETWORK_PAIRS.format(members=members), {**w.params, "limit": limit})
     pairs = [{"a": r["a"], "b": r["b"], "events": int(r["events"]), "kind": r["kind"]} for r in rows]
     names = sorted({p["a"] for p in pairs} | {p["b"] for p in pairs})
-    counted = eng.rows(nodes_sql, {**params, "nodes": names}) if names else []
+    counted = (
+        eng.rows(NETWORK_NODE_EVENTS.format(members=members), {**w.params, "nodes": names}) if names else []
+    )
     nodes = {r["node"]: int(r["events"]) for r in counted}
     all_pairs = int(rows[0]["pairs"]) if rows else 0
     return Network(mode, pairs, nodes, all_pairs, int(rows[0]["total"]) if rows else 0)
