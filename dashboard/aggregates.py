@@ -1,19 +1,23 @@
 """Aggregate tables: the views' counts pre-grouped by the filters' dimensions, built with the store.
 
-Each view of the Explorer (the summary line, the map's points and routes, the
-timeline's bins and actor lanes) reads a small table here instead of the
-events, so a new filter state costs a scan of thousands of groups, not of
+Each view of the Explorer (the summary line, the map's points, clusters and
+routes, the timeline's bins and actor lanes, the network) reads a table here
+instead of the events, so a new filter state costs a scan of thousands of groups, not of
 millions of rows (the data-cube idea of Mosaic and of OLAP). The tables'
 size depends on the dimensions, not on the events: at 1M synthetic events
 (`python -m dashboard synth --events 1000000`), 300 map points, 10 kinds,
 3000 actors and ten years of months:
 
     agg_events      kind, coding, dataset, certainty, placed, months    ~13k groups
-    agg_points      + map point                                         ~316k (rollup ~9k)
+    agg_points      + map point, CAMEO quad class                       ~311k (rollup ~9k)
     agg_routes      + route origin and place (contacts only)            ~141k (rollup ~30k)
     agg_actors      one row per participation, + actor                  ~830k (rollup ~74k)
-    agg_pairs_actor + a pair of actors (an actor with itself: its        ~1.8M (rollup ~610k)
-                    events); _country and _group: of countries, groups  ~0.8M, ~1.1M
+    agg_pairs_actor + a pair of actors (an actor with itself: its       ~1.8M (rollup ~610k)
+                    events); _country, _group: of countries, groups   ~0.8M, ~1.1M
+
+The pairs of actors are the exception: 3000 actors make millions of pairs, so
+their table grows with the events (the network's query groups it by pair,
+a few hundred milliseconds at 1M events, against about a second from the rows).
 
 Dates. An event is an interval start..end (a NULL is open); the date filter
 keeps intervals that overlap it. Every table carries the month of the start
