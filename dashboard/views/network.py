@@ -93,7 +93,7 @@ def layout(nodes: list[str], pairs: list[dict[str, Any]]) -> dict[str, tuple[flo
     for part, side in zip(parts, sides, strict=True):
         if x > 0 and x + side > width + 1e-9:
             x, y, row = 0.0, y + row, 0.0
-        inner = _spring(g.subgraph(part)) if len(part) > 1 else {part[0]: (0.0, 0.0)}
+        inner = _spring(_ordered(g, part)) if len(part) > 1 else {part[0]: (0.0, 0.0)}
         pad = 0.2 * side if len(part) > 1 else 0.5
         for n, (u, v) in inner.items():
             out[n] = (x + pad + (side - 2 * pad) * (u + 1) / 2, -(y + pad + (side - 2 * pad) * (v + 1) / 2))
@@ -104,6 +104,17 @@ def layout(nodes: list[str], pairs: list[dict[str, Any]]) -> dict[str, tuple[flo
         return 0.0 if hi - lo < 1e-9 else 2 * (v - lo) / (hi - lo) - 1
 
     return {n: (fit(u, min(xs), max(xs)), fit(v, min(ys), max(ys))) for n, (u, v) in out.items()}
+
+
+def _ordered(g: Any, part: list[str]) -> Any:
+    """The subgraph of these (sorted) nodes, its nodes and edges in that order: networkx's subgraph
+    view walks a set, whose order changes from one process to the next, and so would the layout."""
+    import networkx as nx  # noqa: PLC0415
+
+    sub = nx.Graph()
+    sub.add_nodes_from(part)
+    sub.add_edges_from(g.edges(part, data=True))
+    return sub
 
 
 def _spring(g: Any) -> dict[str, tuple[float, float]]:
