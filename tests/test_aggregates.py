@@ -176,8 +176,7 @@ def test_spark_answers_the_views_from_the_aggregates_as_duckdb_does_from_the_row
         lambda e: query.actor_lanes(e, f, 5),
         lambda e: query.timeline_bins(e, f, "quarter", "actor", lanes),
         lambda e: query.map_clusters(e, f, ["human", "machine"]),
-        lambda e: query.network(e, f, "group", 5),
-    ):
+    ):  # the network on Spark: test_network's comparison of the engines
         assert view(spark) == view(rows)
 
 
