@@ -817,21 +817,11 @@ def actor_lanes(eng: Engine, f: Filters, limit: int) -> tuple[list[tuple[str, in
 # --- the map at scale: places clustered by H3 cell ---------------------------------------------
 
 POINT_RES = 99  # in `map_clusters`: a row for a single place (its `cell` is the place's id)
-# Events per map point of the clustered codings, with CAMEO's quad classes counted (a code's root
-# orders as text: 01–05 verbal cooperation, 06–08 material cooperation, 09–13 verbal conflict, 14–20
-# material conflict); then per H3 cell at each stored resolution, the cell named by its busiest place.
-MAP_CLUSTERS = f"""
-WITH p AS (
-    SELECT e.point, count(*) AS events,
-           sum(CASE WHEN e.cameo < '06' THEN 1 ELSE 0 END) AS q1,
-           sum(CASE WHEN e.cameo >= '06' AND e.cameo < '09' THEN 1 ELSE 0 END) AS q2,
-           sum(CASE WHEN e.cameo >= '09' AND e.cameo < '14' THEN 1 ELSE 0 END) AS q3,
-           sum(CASE WHEN e.cameo >= '14' THEN 1 ELSE 0 END) AS q4,
-           max(e.ord) AS last_ord, {LAST_DATED} AS last_dated
-    FROM events AS e
-    WHERE {{where}} AND e.point IS NOT NULL AND list_contains($cluster_codings, e.coding)
-    GROUP BY e.point
-), c AS (
+# Events per map point of the clustered codings, with CAMEO's quad classes counted (`points`: point,
+# events, q1…q4, last_ord, last_dated); then per H3 cell at each stored resolution, the cell named by
+# its busiest place, and per place.
+CLUSTERS = f"""
+WITH p AS ({{points}}), c AS (
     SELECT k.res, k.cell, p.*,
            row_number() OVER (PARTITION BY k.res, k.cell ORDER BY p.events DESC, p.point) AS rank
     FROM p JOIN place_cells AS k ON k.place = p.point
@@ -853,14 +843,44 @@ SELECT cells.*, pl.lat, pl.lon
 FROM cells JOIN places AS pl ON pl.id = cells.top
 ORDER BY cells.res, cells.events DESC, cells.cell
 """
+# Each map point's events from the rows (a code's root orders as text: 01–05 verbal cooperation,
+# 06–08 material cooperation, 09–13 verbal conflict, 14–20 material conflict), and from agg_points,
+# whose groups carry the quad class (`aggregates.QUAD`).
+CLUSTER_POINTS = f"""
+    SELECT e.point, count(*) AS events,
+           CAST(sum(CASE WHEN e.cameo < '06' THEN 1 ELSE 0 END) AS BIGINT) AS q1,
+           CAST(sum(CASE WHEN e.cameo >= '06' AND e.cameo < '09' THEN 1 ELSE 0 END) AS BIGINT) AS q2,
+           CAST(sum(CASE WHEN e.cameo >= '09' AND e.cameo < '14' THEN 1 ELSE 0 END) AS BIGINT) AS q3,
+           CAST(sum(CASE WHEN e.cameo >= '14' THEN 1 ELSE 0 END) AS BIGINT) AS q4,
+           max(e.ord) AS last_ord, {LAST_DATED} AS last_dated
+    FROM events AS e
+    WHERE {{where}} AND e.point IS NOT NULL AND list_contains($cluster_codings, e.coding)
+    GROUP BY e.point
+"""
+CLUSTER_POINTS_AGG = """
+    SELECT c.point, CAST(sum(c.n) AS BIGINT) AS events,
+           CAST(sum(CASE WHEN c.quad = 1 THEN c.n ELSE 0 END) AS BIGINT) AS q1,
+           CAST(sum(CASE WHEN c.quad = 2 THEN c.n ELSE 0 END) AS BIGINT) AS q2,
+           CAST(sum(CASE WHEN c.quad = 3 THEN c.n ELSE 0 END) AS BIGINT) AS q3,
+           CAST(sum(CASE WHEN c.quad = 4 THEN c.n ELSE 0 END) AS BIGINT) AS q4,
+           max(c.last_ord) AS last_ord, max(c.last_dated) AS last_dated
+    FROM ({src}) AS c
+    WHERE list_contains($cluster_codings, c.coding)
+    GROUP BY c.point
+"""
 
 
 def map_clusters(eng: Engine, f: Filters, codings: Sequence[str]) -> list[dict[str, Any]]:
     """The filtered events of these codings at places (not countries), per H3 cell at each stored
     resolution and per place (`res` POINT_RES): events, places, quad-class counts, the busiest place
     (`top`, with its `lat`, `lon`), the latest event (`last_ord`, `last_dated`)."""
-    w = where(f)
-    return eng.rows(MAP_CLUSTERS.format(where=w.sql), {**w.params, "cluster_codings": sorted(codings)})
+    if by_rows(eng, f):
+        w = where(f)
+        points, params = CLUSTER_POINTS.format(where=w.sql), w.params
+    else:
+        src, params = cube(f, aggregates.POINTS)
+        points = CLUSTER_POINTS_AGG.format(src=src)
+    return eng.rows(CLUSTERS.format(points=points), {**params, "cluster_codings": sorted(codings)})
 
 
 def _in_cluster(res: int, cell: str, codings: Sequence[str]) -> tuple[str, dict[str, Any]]:
@@ -894,11 +914,7 @@ def members_in_cluster(
 
 # What a network's node is: an actor, the actor's country, or a group (country and kind of actor).
 # Each is a fixed expression over `participants AS p JOIN actors AS a`; no value becomes SQL text.
-NETWORK_NODES = {
-    "actor": "p.actor",
-    "country": "a.country",
-    "group": "a.country || ':' || a.kind",  # NULL when the actor has no country
-}
+NETWORK_NODES = aggregates.NODES
 # Each filtered event's distinct nodes (two of an event's actors from one country are one node).
 NETWORK_MEMBERS = """
 SELECT DISTINCT p.event, {node} AS node
@@ -965,20 +981,62 @@ def _members(mode: str, where_sql: str) -> str:
     return NETWORK_MEMBERS.format(node=NETWORK_NODES[mode]).format(where=where_sql)
 
 
+# The same from the mode's agg_pairs_*: its (a, b) rows with a < b are pairs, its (x, x) rows a
+# node's events. One query, so the groups a date filter adds from the boundary months are counted
+# once: the busiest pairs, each with both nodes' events.
+NETWORK_AGG = """
+WITH c AS ({src}), g AS (
+    SELECT c.a, c.b, c.kind, CAST(sum(c.n) AS BIGINT) AS n
+    FROM c
+    WHERE c.a < c.b
+    GROUP BY c.a, c.b, c.kind
+), p AS (
+    SELECT g.a, g.b, CAST(sum(g.n) AS BIGINT) AS events,
+           arg_min(g.kind, struct_pack(n := -g.n, k := g.kind)) AS kind
+    FROM g
+    GROUP BY g.a, g.b
+), top AS (
+    SELECT p.a, p.b, p.events, p.kind, count(*) OVER () AS pairs,
+           CAST(sum(p.events) OVER () AS BIGINT) AS total
+    FROM p
+    ORDER BY p.events DESC, p.a, p.b
+    LIMIT $limit
+), own AS (
+    SELECT c.a AS node, CAST(sum(c.n) AS BIGINT) AS events
+    FROM c
+    WHERE c.a = c.b AND (c.a IN (SELECT top.a FROM top) OR c.a IN (SELECT top.b FROM top))
+    GROUP BY c.a
+)
+SELECT top.*, x.events AS events_a, y.events AS events_b
+FROM top JOIN own AS x ON x.node = top.a JOIN own AS y ON y.node = top.b
+ORDER BY top.events DESC, top.a, top.b
+"""
+
+
 def network(eng: Engine, f: Filters, mode: str = "actor", limit: int = 60) -> Network:
     """The busiest `limit` pairs of actors (or countries, or groups) meeting in the filtered events."""
+    if mode not in NETWORK_NODES:
+        raise ValueError(f"network of {mode!r}: use one of {', '.join(NETWORK_NODES)}")
+    if by_rows(eng, f):
+        return _network_rows(eng, f, mode, limit)
+    src, params = cube(f, aggregates.PAIRS[mode])
+    rows = eng.rows(NETWORK_AGG.format(src=src), {**params, "limit": limit})
+    pairs = [{"a": r["a"], "b": r["b"], "events": int(r["events"]), "kind": r["kind"]} for r in rows]
+    nodes = {r[k]: int(r[f"events_{k}"]) for r in rows for k in ("a", "b")}
+    nodes = dict(sorted(nodes.items(), key=lambda kv: (-kv[1], kv[0])))  # busiest first, as the rows'
+    all_pairs = int(rows[0]["pairs"]) if rows else 0
+    return Network(mode, pairs, nodes, all_pairs, int(rows[0]["total"]) if rows else 0)
+
+
+def _network_rows(eng: Engine, f: Filters, mode: str, limit: int) -> Network:
     w = where(f)
     members = _members(mode, w.sql)
     rows = eng.rows(NETWORK_PAIRS.format(members=members), {**w.params, "limit": limit})
     pairs = [{"a": r["a"], "b": r["b"], "events": int(r["events"]), "kind": r["kind"]} for r in rows]
     names = sorted({p["a"] for p in pairs} | {p["b"] for p in pairs})
-    nodes = (
-        {
-            r["node"]: int(r["events"])
-            for r in eng.rows(NETWORK_NODE_EVENTS.format(members=members), {**w.params, "nodes": names})
-        }
-        if names
-        else {}
+    counted = (
+        eng.rows(NETWORK_NODE_EVENTS.format(members=members), {**w.params, "nodes": names}) if names else []
     )
+    nodes = {r["node"]: int(r["events"]) for r in counted}
     all_pairs = int(rows[0]["pairs"]) if rows else 0
     return Network(mode, pairs, nodes, all_pairs, int(rows[0]["total"]) if rows else 0)

@@ -51,8 +51,9 @@ if TYPE_CHECKING:
 # 6: coding "draft" for curated events still `status: draft`; 7: place_cells (h3 cells of map points)
 # and the aggregate tables (dashboard.aggregates); 8: imported events placed where a name is a
 # data-folder actor's are suspect (readers/suspects.py); 9: imported places and actors that are curated
-# ones are those (readers/reconcile.py); 10: stories, story_events, corroboration (dashboard.stories)
-FORMAT = 10
+# ones are those (readers/reconcile.py); 10: stories, story_events, corroboration (dashboard.stories);
+# 11: agg_points by CAMEO quad class (the map's clusters) and agg_pairs (the network)
+FORMAT = 11
 HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)
 ROW_GROUP = 65_536
 ARTICLE_GROUP = 64

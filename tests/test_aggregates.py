@@ -126,6 +126,9 @@ def views(eng: query.Engine, ref: query.Engine, f: filters.Filters, width: str, 
         "actor lanes": query.actor_lanes(eng, f, limit),
         "bins by actor": query.timeline_bins(eng, f, width, "actor", lanes),
         "range by actor": query.bin_range(eng, f, "actor", lanes),
+        "clusters": query.map_clusters(eng, f, ["human"]),
+        "clusters, every coding": query.map_clusters(eng, f, ["human", "draft", "machine"]),
+        **{f"network of {m}": query.network(eng, f, m, limit) for m in query.NETWORK_NODES},
     }
 
 
@@ -172,7 +175,8 @@ def test_spark_answers_the_views_from_the_aggregates_as_duckdb_does_from_the_row
         lambda e: query.map_groups(e, f, 5),
         lambda e: query.actor_lanes(e, f, 5),
         lambda e: query.timeline_bins(e, f, "quarter", "actor", lanes),
-    ):
+        lambda e: query.map_clusters(e, f, ["human", "machine"]),
+    ):  # the network on Spark: test_network's comparison of the engines
         assert view(spark) == view(rows)
 
 

@@ -246,8 +246,9 @@ with left:
         format_func=network_view.MODES.get, label_visibility="collapsed", required=True,
         on_change=shell.copy_network,
     ) or f.network  # fmt: skip
-    # Counting every pair reads the events' participants (no aggregate holds pairs yet): about a
-    # second a million events, so past AUTO_EVENTS the network is drawn when a reader asks.
+    # Pairs are counted from the store's agg_pairs_* tables (the event rows under an actor, country,
+    # place or article filter), still a few hundred milliseconds at a million events: past
+    # AUTO_EVENTS the network is drawn when a reader asks.
     drawn = n <= network_view.AUTO_EVENTS or st.toggle(
         f"Draw the network of these {n:,} events (counting their pairs takes a moment)", key="network-draw"
     )
