@@ -313,6 +313,17 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
         items = [raw] if isinstance(raw, str) else list(raw)
         return [v for item in items for v in item.split(",") if v.strip()]
 
+    def one(key: str) -> str | None:
+        """A one-value parameter's value: its last; other values given for it are noticed, not lost."""
+        vals = values(key)
+        if not vals:
+            return None
+        others = [v for v in dict.fromkeys(vals[:-1]) if v.strip() != vals[-1].strip()]
+        notices.extend(
+            f"Ignored {key} {shown(v)}: a link holds one {key}; the last one given is kept" for v in others
+        )
+        return vals[-1]
+
     kw: dict[str, object] = {}
     for name, key in SET_PARAMS.items():
         keep = []
@@ -323,18 +334,18 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
                 notices.append(f"Ignored {key} {shown(v)}: not in this corpus")
         kw[name] = frozenset(keep)
     for name, key in DATE_PARAMS.items():
-        vals = values(key)
-        if not vals:
+        raw_date = one(key)
+        if raw_date is None:
             continue
         try:
-            d = date.fromisoformat(vals[-1].strip())
+            d = date.fromisoformat(raw_date.strip())
         except ValueError:
-            notices.append(f"Ignored {key} {shown(vals[-1])}: not a date (use YYYY-MM-DD)")
+            notices.append(f"Ignored {key} {shown(raw_date)}: not a date (use YYYY-MM-DD)")
             continue
         if DATE_MIN <= d <= DATE_MAX:
             kw[name] = d
         else:
-            notices.append(f"Ignored {key} {shown(vals[-1])}: outside {DATE_MIN.year}–{DATE_MAX.year}")
+            notices.append(f"Ignored {key} {shown(raw_date)}: outside {DATE_MIN.year}–{DATE_MAX.year}")
     if kw.get("start") and kw.get("end") and kw["start"] > kw["end"]:  # type: ignore[operator]
         notices.append(f"Ignored from/to: {kw['start']} is after {kw['end']}")
         kw.pop("start"), kw.pop("end")
@@ -347,46 +358,46 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
         notices.extend(read.notes)
         if read.why:
             notices.append(f"Ignored between {shown(raw)}: {read.why}")
-    tie = values(CORROBORATION_PARAM)
-    if tie:
-        wanted = tie[-1].strip().lower()
+    tie = one(CORROBORATION_PARAM)
+    if tie is not None:
+        wanted = tie.strip().lower()
         if wanted in CORROBORATION:
             kw["corroboration"] = wanted
         else:
             use = f"{', '.join(CORROBORATION[:-1])} or {CORROBORATION[-1]}"
-            notices.append(f"Ignored corroboration {shown(tie[-1])}: use {use}")
-    ev = values(EVENT_PARAM)
-    if ev:
+            notices.append(f"Ignored corroboration {shown(tie)}: use {use}")
+    ev = one(EVENT_PARAM)
+    if ev is not None:
         # A value that cannot be an id is never looked up (nor kept by a cache on the way).
-        if not is_id(ev[-1]):
-            notices.append(f"Ignored event {shown(ev[-1])}: not an event id (lower-case letters, digits, -)")
-        elif corpus.has_event(ev[-1]):
-            kw["event"] = ev[-1]
+        if not is_id(ev):
+            notices.append(f"Ignored event {shown(ev)}: not an event id (lower-case letters, digits, -)")
+        elif corpus.has_event(ev):
+            kw["event"] = ev
         else:
-            notices.append(f"Ignored event {shown(ev[-1])}: no such event")
-    lanes = values(LANES_PARAM)
-    if lanes:
-        if lanes[-1] in LANES:
-            kw["lanes"] = lanes[-1]
+            notices.append(f"Ignored event {shown(ev)}: no such event")
+    lanes = one(LANES_PARAM)
+    if lanes is not None:
+        if lanes in LANES:
+            kw["lanes"] = lanes
         else:
-            notices.append(f"Ignored lanes {shown(lanes[-1])}: use {' or '.join(LANES)}")
-    network = values(NETWORK_PARAM)
-    if network:
-        wanted = network[-1].strip().lower()
+            notices.append(f"Ignored lanes {shown(lanes)}: use {' or '.join(LANES)}")
+    network = one(NETWORK_PARAM)
+    if network is not None:
+        wanted = network.strip().lower()
         wanted = {"countries": "country", "actors": "actor", "groups": "group"}.get(wanted, wanted)
         if wanted in NETWORK:
             kw["network"] = wanted
         else:
             notices.append(
-                f"Ignored network {shown(network[-1])}: use {', '.join(NETWORK[:-1])} or {NETWORK[-1]}"
+                f"Ignored network {shown(network)}: use {', '.join(NETWORK[:-1])} or {NETWORK[-1]}"
             )
-    records = values(RECORDS_PARAM)
-    if records:
-        wanted = records[-1].strip().lower()
+    records = one(RECORDS_PARAM)
+    if records is not None:
+        wanted = records.strip().lower()
         if wanted in RECORDS:
             kw["records"] = wanted
         else:
-            notices.append(f"Ignored records {shown(records[-1])}: use {' or '.join(RECORDS)}")
+            notices.append(f"Ignored records {shown(records)}: use {' or '.join(RECORDS)}")
     unknown = sorted(set(params) - set(PARAMS))
     notices.extend(f"Ignored unknown parameter {shown(k)}" for k in unknown)
     if len(notices) > MAX_NOTICES:

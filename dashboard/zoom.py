@@ -142,7 +142,15 @@ def from_query(params: Mapping[str, str | list[str]]) -> tuple[Zoom, list[str]]:
         raw = params.get(key)
         if not raw:
             continue
-        value = raw if isinstance(raw, str) else raw[-1]
+        given = [raw] if isinstance(raw, str) else [v for v in raw if v]
+        if not given:
+            continue
+        value = given[-1]
+        notices.extend(
+            f"Ignored {key} {_shown(v)}: a link holds one {key}; the last one given is kept"
+            for v in dict.fromkeys(given[:-1])
+            if v != value
+        )
         try:
             out[key] = parse(value)
         except ValueError as exc:

@@ -142,3 +142,32 @@ def test_a_marker_s_events_are_listed_latest_first(atlas) -> None:
     assert listed[0] == map_view.step(atlas, Filters(), group, None)  # the one a click selects
     assert map_view.mark_title(atlas, group) == "Minsk"
     assert map_view.mark_title(atlas, ("visit", "minsk", "washington")) == "Washington → Minsk"
+
+
+@pytest.mark.parametrize(
+    ("params", "kept", "ignored"),
+    [
+        ({"lanes": ["actor", "kind"]}, ("lanes", "kind"), "'actor'"),
+        ({"from": ["2025-06-01", "2025-06-20"]}, ("start", dt.date(2025, 6, 20)), "'2025-06-01'"),
+        ({"network": ["group", "country"]}, ("network", "country"), "'group'"),
+        ({"records": ["raw", "stories"]}, ("records", "stories"), "'raw'"),
+        ({"event": ["no-such", "kellogg-meets-lukashenko"]}, None, "'no-such'"),
+    ],
+)
+def test_a_one_value_parameter_given_twice_keeps_the_last_and_says_so(atlas, params, kept, ignored) -> None:
+    f, notices = filters.from_query(atlas, params)
+    key = next(iter(params))
+    assert any(n.startswith(f"Ignored {key} {ignored}: a link holds one {key}") for n in notices), notices
+    if kept:
+        assert getattr(f, kept[0]) == kept[1]
+    # The same value twice is no conflict.
+    _, same = filters.from_query(atlas, {key: [params[key][-1]] * 2})
+    assert not any("a link holds one" in n for n in same)
+
+
+def test_a_span_given_twice_keeps_the_last_and_says_so() -> None:
+    z, notices = zoom.from_query({"span": ["2025-01-01~2025-02-01", "all"]})
+    assert z.span == "all"
+    assert notices == [
+        "Ignored span '2025-01-01~2025-02-01': a link holds one span; the last one given is kept"
+    ]
