@@ -136,6 +136,13 @@ def descendants(corpus: Corpus, place_ids: Iterable[str]) -> set[str]:
     return out
 
 
+# The filters that keep an event by one column of its own: (the filter's field, the event's column).
+CHOSEN_COLUMNS = (
+    ("kinds", "kind"), ("certainties", "certainty"), ("articles", "article"), ("datasets", "dataset"),
+    ("codings", "coding"),
+)  # fmt: skip
+
+
 def mask(corpus: Corpus, f: Filters) -> np.ndarray:
     """A boolean mask over `corpus.events` for the events the filters keep.
 
@@ -151,10 +158,7 @@ def mask(corpus: Corpus, f: Filters) -> np.ndarray:
         keep &= ~(ev["end"] < pd.Timestamp(f.start)).to_numpy()
     if f.end is not None:
         keep &= ~(ev["start"] > pd.Timestamp(f.end)).to_numpy()
-    for name, column in (
-        ("kinds", "kind"), ("certainties", "certainty"), ("articles", "article"), ("datasets", "dataset"),
-        ("codings", "coding"),
-    ):  # fmt: skip
+    for name, column in CHOSEN_COLUMNS:
         chosen = getattr(f, name)
         if chosen:
             keep &= isin(ev[column], chosen)

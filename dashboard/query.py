@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dashboard import aggregates
+from dashboard import aggregates, filters
 from dashboard.engines import Engine
 from dashboard.filters import Filters, side_kind
 
@@ -88,10 +88,7 @@ def where(f: Filters) -> Where:
     if f.end is not None:
         parts.append("(e.start IS NULL OR e.start <= $date_to)")
         params["date_to"] = f.end
-    for name, column in (
-        ("kinds", "kind"), ("certainties", "certainty"), ("articles", "article"), ("datasets", "dataset"),
-        ("codings", "coding"),
-    ):  # fmt: skip
+    for name, column in filters.CHOSEN_COLUMNS:
         chosen = getattr(f, name)
         if chosen:
             parts.append(f"list_contains(${name}, e.{column})")
