@@ -176,6 +176,21 @@ MEASURES: dict[str, str] = {
     "fatalities": "ACLED fatalities: reported deaths",
 }
 INT_MEASURES = ("mentions", "num_sources", "num_articles", "fatalities")
+# Each measure's documented range: GDELT 2.0's codebook types the counts INTEGER (32-bit) and bounds
+# GoldsteinScale to -10..+10 and AvgTone to -100..+100; ACLED's fatalities is a count. A value outside
+# is a damaged row, refused like any bad field (it would also overflow a story's sums).
+COUNT_MAX = 2**31 - 1
+MEASURE_RANGES: dict[str, tuple[float, float]] = {
+    **dict.fromkeys(INT_MEASURES, (0, COUNT_MAX)),
+    "goldstein": (-10.0, 10.0),
+    "tone": (-100.0, 100.0),
+}
+
+
+def measure_range(m: str) -> str:
+    """A measure's range as a message says it: "0 to 2,147,483,647", "-10 to 10"."""
+    lo, hi = MEASURE_RANGES[m]
+    return f"{lo:,g} to {hi:,g}" if m not in INT_MEASURES else f"{int(lo):,} to {int(hi):,}"
 
 
 class Kind(NamedTuple):

@@ -39,6 +39,7 @@ from dashboard.model import (
     CAMEO_CODE,
     DEFAULT_CODING,
     INT_MEASURES,
+    MEASURE_RANGES,
     MEASURES,
     TAXONOMY,
     Certainty,
@@ -201,7 +202,14 @@ def _register(con: duckdb.DuckDBPyConnection, c: Corpus, files: dict[str, list[t
 
 def _event_faults() -> str:
     roots = " ".join(f"WHEN {_lit(k)} THEN {_lit(v.cameo)}" for k, v in TAXONOMY.items())
-    ints = " OR ".join(f"{_q(m)} < 0" for m in INT_MEASURES)
+    # Outside its documented range (a NaN is missing, as the loader has it; an infinity is outside).
+    ints = " OR ".join(
+        f"coalesce(NOT (CASE WHEN isfinite({_q(m)}) OR isinf({_q(m)}) THEN {_q(m)} END)"
+        f" BETWEEN {lo} AND {hi}, false)"
+        if m not in INT_MEASURES
+        else f"NOT {_q(m)} BETWEEN {int(lo)} AND {int(hi)}"
+        for m, (lo, hi) in MEASURE_RANGES.items()
+    )
     lo, hi = _lit(daterange.EARLIEST.isoformat()), _lit(daterange.LATEST.isoformat())
     return f"""
     id IS NULL OR NOT regexp_matches(id, {_lit(bulk.ID_PATTERN)})

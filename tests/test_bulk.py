@@ -80,12 +80,16 @@ def test_broken_bulk_rows_are_named_and_skipped(tmp_path: Path) -> None:
         {**ev, "id": "bulk-bad-month", "precision": "month"},  # a month starts on the 1st
         {**ev, "id": "bulk-bad-place", "place": "atlantis"},
         {**ev, "id": "bulk-no-parts"},
+        {**ev, "id": "bulk-bad-tone", "tone": 250.0},  # AvgTone is -100..+100 in GDELT's codebook
     ]
-    write_table(root / "extra.events.parquet", rows, synth.SCHEMAS["events"])
+    # with a measure column, as an import writes it
+    write_table(
+        root / "extra.events.parquet", rows, synth.SCHEMAS["events"].append(pa.field("tone", pa.float64()))
+    )
     parts = [{"event": e["id"], "actor": "keith-kellogg", "role": None} for e in rows[:4]]
     parts.append({"event": "bulk-no-parts", "actor": "nobody", "role": None})
     write_table(root / "extra.participants.parquet", parts, synth.SCHEMAS["participants"])
-    srcs = [{"event": e["id"], "article": "kellogg-lukashenko-minsk", "start": 0, "end": 10} for e in rows]
+    srcs = [{"event": e["id"], "article": "kellogg-lukashenko-minsk", "start": 0, "end": 10} for e in rows[:5]]
     srcs.append({"event": "bulk-ok", "article": "kellogg-lukashenko-minsk", "start": 3000, "end": 4000})
     write_table(root / "extra.sources.parquet", srcs, synth.SCHEMAS["sources"])
 
@@ -114,9 +118,13 @@ def test_broken_bulk_rows_are_named_and_skipped(tmp_path: Path) -> None:
         m.startswith("extra.sources.parquet:6: record bulk-ok: start: span 3000–4000 is outside")
         for m in messages
     )
+    assert any(
+        m.startswith("extra.events.parquet:6: record bulk-bad-tone: tone: must be -100 to 100")
+        for m in messages
+    )
     ids = set(c.events["id"])
     assert "bulk-ok" in ids
-    assert not {"bulk-bad-kind", "bulk-bad-month", "bulk-bad-place", "bulk-no-parts"} & ids
+    assert not {"bulk-bad-kind", "bulk-bad-month", "bulk-bad-place", "bulk-no-parts", "bulk-bad-tone"} & ids
     assert len(c.events) == 23  # the seed's 22 and the one good bulk event
     assert c.quotes(c.sources[c.sources["event"] == "bulk-ok"]) == ["US special"]
 

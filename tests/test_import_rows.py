@@ -174,6 +174,27 @@ def test_infinite_measures_and_overflowing_ids_lose_only_their_rows(tmp_path, cl
     assert len(events) == 6
 
 
+def test_measures_outside_the_codebook_s_ranges_lose_only_their_rows(tmp_path, cli) -> None:
+    # GDELT's codebook: the counts are INTEGER, Goldstein -10..+10, AvgTone -100..+100. Past them a row
+    # is damaged (and a story's sums of it would overflow), so it is named and left out.
+    rows = [*GOOD, dict(KELLOGG, GLOBALEVENTID=1240100, NumMentions="9223372036854775807"),
+            dict(KELLOGG, GLOBALEVENTID=1240101, GoldsteinScale="10.5"),
+            dict(KELLOGG, GLOBALEVENTID=1240102, AvgTone="-1e308"),
+            dict(KELLOGG, GLOBALEVENTID=1240103, NumArticles="2147483648"),
+            dict(KELLOGG, GLOBALEVENTID=1240104, GoldsteinScale="-10", AvgTone="100", NumSources="2147483647")]  # fmt: skip
+    src = write_gdelt(tmp_path / GDELT_FILE, rows)
+    out = tmp_path / "out"
+    r = cli("import", "gdelt", str(src), "--out", str(out))
+    assert r.code == 0, r.err
+    assert f"{GDELT_FILE}:6: NumMentions: '9223372036854775807' is outside 0 to 2,147,483,647" in r.out
+    assert f"{GDELT_FILE}:7: GoldsteinScale: '10.5' is outside -10 to 10" in r.out
+    assert f"{GDELT_FILE}:8: AvgTone: '-1e308' is outside -100 to 100" in r.out
+    assert f"{GDELT_FILE}:9: NumArticles: '2147483648' is outside 0 to 2,147,483,647" in r.out
+    assert f"{GDELT_FILE}:10:" not in r.out  # the edges of the ranges are values
+    assert "6 new gdelt events from 10 rows" in r.out
+    loads_cleanly(out)
+
+
 def test_a_source_url_with_a_space_is_named_at_import_not_dropped_by_the_loader(tmp_path, cli) -> None:
     rows = [KELLOGG, dict(KELLOGG, GLOBALEVENTID=1240300, SOURCEURL="https://news.example.org/a b"),
             dict(KELLOGG, GLOBALEVENTID=1240301, SOURCEURL="HTTP://NEWS.EXAMPLE.ORG/X"),

@@ -26,7 +26,7 @@ from dashboard.countries import iso3_codes
 from dashboard.model import (
     CAMEO_CODE,
     DEFAULT_CODING,
-    INT_MEASURES,
+    MEASURE_RANGES,
     MEASURES,
     TAXONOMY,
     ActorKind,
@@ -36,6 +36,7 @@ from dashboard.model import (
     GeoPrecision,
     PlaceKind,
     Precision,
+    measure_range,
 )
 from dashboard.problems import Problem
 
@@ -309,8 +310,8 @@ def check_events(
     for col in MEASURES:
         values = pd.to_numeric(frame[col], errors="coerce")
         c.fail((frame[col].notna() & values.isna()).to_numpy(), col, "must be a number")
-        if col in INT_MEASURES:
-            c.fail((values < 0).to_numpy(), col, "must not be negative")
+        lo, hi = MEASURE_RANGES[col]
+        c.fail(((values < lo) | (values > hi)).to_numpy(), col, f"must be {measure_range(col)}")
     start, end = _dates(frame["start"]), _dates(frame["end"])
     unknown = (frame["precision"] == "unknown").to_numpy()
     c.fail(unknown & start.notna().to_numpy(), "start", "an unknown date has no start (give precision too)")

@@ -37,7 +37,7 @@ import pyarrow.csv as pacsv
 
 from dashboard.countries import iso3_codes
 from dashboard.daterange import EARLIEST, LATEST
-from dashboard.model import CAMEO_CODE, CAMEO_ROOTS, kind_for_cameo
+from dashboard.model import CAMEO_CODE, CAMEO_ROOTS, MEASURE_RANGES, kind_for_cameo, measure_range
 from dashboard.problems import Problem
 from dashboard.readers import bulk, imports
 from dashboard.readers.imports import MAX_KEPT_PROBLEMS
@@ -529,10 +529,17 @@ class Importer:
             integer = key not in {"goldstein", "tone"}
             values, bad_num, huge = _number(col[name], integer=integer, signed=not integer)
             fail(bad_num, name, lambda i, name=name: f"{shown_value(name)(i)} is not a number")
-            kind = (
-                "a count: a whole number, not negative, up to " + INT64_MAX if integer else "a finite number"
-            )
+            kind = f"a count: a whole number, {measure_range(key)}" if integer else "a finite number"
             fail(huge, name, lambda i, name=name, kind=kind: f"{shown_value(name)(i)} is not {kind}")
+            lo, hi = MEASURE_RANGES[key]
+            outside = pc.fill_null(pc.or_(pc.less(values, lo), pc.greater(values, hi)), False)
+            fail(
+                outside.to_numpy(zero_copy_only=False) & ~huge,
+                name,
+                lambda i, name=name, key=key: (
+                    f"{shown_value(name)(i)} is outside {measure_range(key)} (the codebook's range)"
+                ),
+            )
             measures[key] = values
         coords: dict[tuple[str, str], pa.Array] = {}
         for geo in ("ActionGeo", "Actor1Geo"):
