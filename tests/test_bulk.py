@@ -89,7 +89,9 @@ def test_broken_bulk_rows_are_named_and_skipped(tmp_path: Path) -> None:
     parts = [{"event": e["id"], "actor": "keith-kellogg", "role": None} for e in rows[:4]]
     parts.append({"event": "bulk-no-parts", "actor": "nobody", "role": None})
     write_table(root / "extra.participants.parquet", parts, synth.SCHEMAS["participants"])
-    srcs = [{"event": e["id"], "article": "kellogg-lukashenko-minsk", "start": 0, "end": 10} for e in rows[:5]]
+    srcs = [
+        {"event": e["id"], "article": "kellogg-lukashenko-minsk", "start": 0, "end": 10} for e in rows[:5]
+    ]
     srcs.append({"event": "bulk-ok", "article": "kellogg-lukashenko-minsk", "start": 3000, "end": 4000})
     write_table(root / "extra.sources.parquet", srcs, synth.SCHEMAS["sources"])
 
