@@ -25,9 +25,11 @@ How it is computed: records with the same pair, root, day and place (or
 country level) are linked by the rule, so they are first collapsed into one
 *node* (named by its smallest event id); the links between nodes are one
 self-join per clause (same URL; same or next day); components are found by
-label propagation with pointer jumping (each node takes the smallest label of
-its neighbours, then its label's label) until no label changes, one SQL query
-per round, each round's labels written as Parquet. The final label is the
+label propagation with hooking and pointer jumping (each node takes the
+smallest label of its neighbours, each label's own node the smallest any of its
+holders saw, then each node its label's label) until no label changes, one SQL
+query per round, each round's labels written as Parquet: a chain of N records
+settles in about log2 N rounds, whatever order its ids fall in. The final label is the
 component's smallest event id, and the story's id is `story-` and that id:
 stable for a story whose records stay (a later record with a smaller id would
 rename it; GDELT's ids grow with time).
@@ -79,7 +81,7 @@ import pyarrow.parquet as pq
 
 RADIUS_KM = 50.0  # places this close are one place for both rules
 EARTH_KM = 6371.0088  # the mean Earth radius (IUGG), for the haversine distance
-MAX_ROUNDS = 64  # label propagation with pointer jumping converges in far fewer
+MAX_ROUNDS = 200  # hooking and pointer jumping: about log2 of the longest chain's length, plus a few
 _S, _I, _F, _D = pa.string(), pa.int64(), pa.float64(), pa.date32()
 
 STORIES_SCHEMA = pa.schema(
@@ -202,8 +204,12 @@ WHERE s.id NOT IN (SELECT a.story FROM story_affected AS a)
 """
 
 FIRST_LABELS = "SELECT DISTINCT node, node AS label FROM story_records"
-# One round: each node takes the smallest label among its own and its neighbours', then its
-# label's label (pointer jumping), which halves the rounds a long chain needs.
+# One round of min-label propagation with hooking and pointer jumping (after Shiloach and Vishkin):
+# each node takes the smallest label among its own and its neighbours' (`hop`); each label's own node
+# takes the smallest that any node holding that label saw (`hook`: a whole tree moves at once, so a
+# small label does not crawl along a chain one record a round); then each node takes its label's
+# label (`jump`). Labels only fall and stay node ids of the component, so the fixed point gives each
+# component its least node; the rounds grow with the logarithm of a chain's length, not its length.
 ROUND = """
 WITH hop AS (
   SELECT x.node, min(x.label) AS label FROM (
@@ -211,9 +217,15 @@ WITH hop AS (
     UNION ALL
     SELECT e.a AS node, l.label FROM story_edges AS e JOIN story_labels AS l ON l.node = e.b
   ) AS x GROUP BY x.node
+), hook AS (
+  SELECT l.label AS node, min(h.label) AS label
+  FROM story_labels AS l JOIN hop AS h ON h.node = l.node GROUP BY l.label
+), moved AS (
+  SELECT h.node, CASE WHEN k.label < h.label THEN k.label ELSE h.label END AS label
+  FROM hop AS h LEFT JOIN hook AS k ON k.node = h.node
 )
-SELECT h.node, CASE WHEN j.label < h.label THEN j.label ELSE h.label END AS label
-FROM hop AS h JOIN hop AS j ON j.node = h.label
+SELECT m.node, CASE WHEN j.label < m.label THEN j.label ELSE m.label END AS label
+FROM moved AS m JOIN moved AS j ON j.node = m.label
 """
 CHANGED = """
 SELECT count(*) AS n FROM story_labels AS a JOIN story_next AS b ON a.node = b.node WHERE a.label <> b.label
@@ -383,7 +395,7 @@ def build(
             run.view("story_labels", work / f"labels-{n}.parquet")
             if not changed:
                 break
-        else:  # never seen: each round at least halves the longest path to a component's least label
+        else:  # a bound, not a limit met: 2**100 records would need fewer rounds
             raise RuntimeError(f"stories: labels still changing after {MAX_ROUNDS} rounds")
         both = f" UNION ALL {KEPT_EVENTS}" if grow else ""
         rows = {"story_events": final("story_events", STORY_EVENTS + both)}
