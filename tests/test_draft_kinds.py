@@ -89,6 +89,11 @@ def test_each_kind_from_a_verb_of_its_cameo_class(kind: str, sentence: str) -> N
         ("reduced_relations", "Ilie Bolojan's visit to Moldova was postponed."),
         ("sanction", "Romania reimposed sanctions on Moldova."),  # 163
         ("use_of_force", "A Romanian drone killed two smugglers in Moldova."),  # 195
+        ("visit", "Maia Sandu flew from Chisinau to Bucharest."),  # 042
+        ("diplomatic_cooperation", "Moldova became a full member of the European Union."),  # 050
+        ("criticism", "Romania said the agreement was “nothing to be proud of”."),  # 111
+        ("military_support", "Romania announced a sale of 20 Romanian drones to Moldova."),  # 062
+        ("coercion", "Ilie Bolojan was later taken back to prison in Moldova."),  # 173
     ],
 )  # fmt: skip
 def test_more_verbs_of_cameo_classes(kind: str, sentence: str) -> None:
@@ -101,6 +106,14 @@ def test_a_named_speaker_s_plan_is_its_intent_an_unnamed_official_s_only_a_state
     assert sorted(e.kind for e in named.events) == ["intent", "statement"]
     unnamed = propose("An official said that Romania would send border guards to Moldova.")
     assert [e.kind for e in unnamed.events] == ["statement"]
+
+
+def test_relations_a_named_speaker_announces_will_be_normalised_are_diplomatic_cooperation() -> None:
+    d = propose("Romania announced on 8 January that it would normalise relations with Moldova.")
+    assert sorted((e.kind, e.date) for e in d.events) == [
+        ("diplomatic_cooperation", "2025-01-08"),
+        ("statement", "2025-01-08"),
+    ]
 
 
 def test_a_readout_s_sides_discussed_is_the_meeting_just_told() -> None:

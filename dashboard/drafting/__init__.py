@@ -198,6 +198,8 @@ _TRAVEL = re.compile(
     re.IGNORECASE,
 )
 _PLANNED = re.compile(r"(?:would|will)\b", re.IGNORECASE)
+# "Trump announced that it too would normalise relations": an announced act of diplomatic cooperation
+_WILL_BEFORE = re.compile(r"\b(?:would|will)\s++(?:\w++\s++)?\Z", re.IGNORECASE)
 # "The two sides discussed …" in a readout: what the talks just told covered, not another meeting
 _SIDES_DISCUSSED = re.compile(
     r"(?:the (?:two )?sides|both sides|the two (?:leaders|ministers|delegations)|they) "
@@ -655,12 +657,21 @@ class _Drafter:
             # An unnamed official or a news outlet only attributes what it reports.
             lead = re.match(r"\s*+(?:the\s++)?", self.text[ca : h.start], re.IGNORECASE)
             subject = next((x for x in mentions if x.start == ca + (lead.end() if lead else 0)), None)
-            planned = [x for x in inner if x.kind == "intent" and _PLANNED.match(x.words)]
+            planned = [
+                x
+                for x in inner
+                if (x.kind == "intent" and _PLANNED.match(x.words))
+                or (
+                    x.kind == "diplomatic_cooperation"
+                    and _WILL_BEFORE.search(self.text, max(at, x.start - 12), x.start)
+                )
+            ]
             if planned or lx.MODAL.search(self.text, at, inner[0].start):
                 # "Duda told reporters that Poland would continue to serve as a logistics hub": what
                 # would, will or could happen is what was said, not an event; the statement is the event.
                 # What a named speaker says it will do for another is also its intent (CAMEO 03:
-                # "Frontex said that it would send officers"); an unnamed official's is not.
+                # "Frontex said that it would send officers"), and relations it announces will be
+                # established or normalised are that cooperation (05); an unnamed official's are not.
                 keep = subject is not None and not self.known.is_media(subject.id) and subject.end <= h.start
                 for x in inner:
                     if x in planned and keep:

@@ -57,6 +57,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("visit", r"visit(?:ed|s|ing)?(?= " + _PROPER + r")", "042"),
     Trigger("visit", r"(?:arrived|arrives|arriving|landed) in", "042"),
     Trigger("visit", r"(?:travell?ed|travell?ing|travels|flew|went) (?:to|there)", "042"),
+    # "flew from Tel Aviv to Abu Dhabi"
+    Trigger("visit", r"flew from (?-i:[A-Z])[\w'’-]*+(?: (?-i:[A-Z])[\w'’-]*+)? to", "042"),
     Trigger("visit", r"(?:a|an) (?:[\w-]+ ){0,3}visit\b(?! by\b)", "042"),
     Trigger("visit", r"(?:toured|tours|touring)(?= " + _PROPER + r")", "042"),
     Trigger("visit", r"(?:concluded|began|started|wrapped up|ended) (?:his|her|their|its|a|an) "
@@ -122,10 +124,18 @@ TRIGGERS: tuple[Trigger, ...] = (
             "057"),
     Trigger("diplomatic_cooperation", r"(?:concluded|reached|struck) (?:an?|the) (?:[\w-]+ ){0,3}"
             r"(?:agreement|deal|treaty|accord)", "057"),
-    Trigger("diplomatic_cooperation", r"joined (?:NATO|the European Union|the EU)\b", "050"),
+    Trigger("diplomatic_cooperation", r"(?:joined|became (?:a |an )?(?:full |permanent )?member of) "
+            r"(?:NATO|the (?:European Union|EU|alliance|G20|G7|United Nations|UN|African Union|WTO))\b",
+            "050"),
+    # "announcing that Israel and the UAE would establish full diplomatic relations"
+    Trigger("diplomatic_cooperation", r"(?:establish|restore|normali[sz]e|resume) (?:[\w-]+ ){0,2}"
+            r"(?:diplomatic relations|relations|ties)", "055"),
     # 06 Engage in material cooperation
     Trigger("military_support", r"host(?:ed|s|ing)? (?:[\w-]+ ){0,2}" + _WEAPONS, "062"),
     Trigger("military_support", r"(?:logistics|logistical|staging) (?:hub|base|ground)", "062"),
+    # "a planned $23 billion sale of F-35 fighters and drones"
+    Trigger("military_support", r"(?:sale|sales|transfer|delivery) of (?:[\w$€£.,-]+ ){0,4}?(?:fighters|jets|"
+            r"drones|missiles|weapons|arms|tanks|warplanes|air defen[cs]e systems)\b", "062"),
     Trigger("military_support", r"(?:allowed|let|permitted) (?:[\w-]+ ){0,2}(?:forces|troops) to", "062"),
     Trigger("military_support", r"(?:provided|supplied|sent|delivered) (?:[\w-]+ ){0,2}(?:military support|"
             r"support for|weapons|arms|ammunition|drones|missiles)", "062"),
@@ -190,7 +200,8 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"(?:as )?(?:an? )?[“\"]?(?:[\w-]+ ){0,2}?(?:dictator|terror(?:ist)? state|irresponsible|"
             r"unacceptable|outrageous|absurd|manipulation|hypocri\w+|lies|nonsense)", "111"),
     Trigger("criticism", r"(?:was|were|is|are) [“\"]?(?:extremely |absolutely |completely |totally |deeply )?"
-            r"(?:wrong|unacceptable|outrageous|irresponsible|absurd)\b", "111"),
+            r"(?:wrong|unacceptable|outrageous|irresponsible|absurd|shameful|regrettable|disappointing|"
+            r"nothing to be proud of)\b", "111"),
     # 12: "China had not agreed to restore the channels", "declined to meet"
     Trigger("rejection", r"(?:had|has|have|did) not (?:yet )?agreed? to|declined to", "120"),
     Trigger("rejection", r"(?:rejected|refused to|turned down|vetoed|dismissed (?:the|a|an) (?:[\w-]+ )?"
@@ -232,6 +243,8 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"dozens|hundreds|his|her|their|its|\d+|" + _PROPER + r"))", "173"),
     # "was arrested in March and convicted of espionage in July"
     Trigger("coercion", r"(?:(?:was|were) (?:later )?(?:arrested|detained|jailed)|convicted of|sentenced to)",
+            "173"),
+    Trigger("coercion", r"(?:(?:was|were) (?:later )?)?(?:taken|sent|returned) (?:back )?to (?:prison|jail)",
             "173"),
     Trigger("coercion", r"(?:sentenced|deported)(?= (?:a|an|the|two|three|four|five|several|"
             r"his|her|their|\d+|" + _PROPER + r"))", "173"),
