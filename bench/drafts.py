@@ -388,22 +388,42 @@ def eval_section(table: list[str]) -> list[str]:
         "## Drafting: the evaluation set (bench/drafts.py --scores-only)",
         "",
         "The measures of issue 21 (`dashboard/drafting/score.py`) for the bundled article (in-sample), "
-        "the Baltic corpus, and the evaluation set (`eval/`, eval/README.md): ten articles written for it in "
-        "five outlets' styles (wire copy, state media, exile media, a think-tank brief, live blogs), 152 "
-        "hand-coded events, coded before the drafter was run on them. The development set (`eval/dev`: "
-        "Alaska summit wire, Xi in Moscow state media, Belarus prisoner release exile media, Abraham Accords "
-        "brief, G20 Delhi live blog, 2024 prisoner swap wire) may be read to change rules and calibrates the "
-        "confidence; the held-out set (`eval/held-out`: Saudi-Iran deal in Beijing state media, Ryanair "
-        "diversion wire, Navalny and Borrell exile media, NATO Vilnius live blog) is only measured, and "
-        "what it missed is not listed here. Rules from the development set (2026-12-07; the held-out set "
-        "measured once, after the last of them, before: 41 / 27 / 10 of 60): meetings told without "
-        '"met" (Alaska, Xi, prisoner swap, G20), signed or adopted declarations, a verdict in quotation '
-        "marks, names removed from a sanctions list, a prisoner exchange (Abraham Accords, G20, Belarus, "
-        'prisoner swap); dates: a clause cut short before its date, "after the talks" as the scene and '
-        'the reference (Xi, Alaska), a quote then "she wrote" (Belarus, Xi), "late Thursday" and a live '
-        'blog\'s "Friday, 19:00" (prisoner swap, G20), "two days after X met Y" and the past perfect as '
-        "a flashback (Alaska), an apposition's year (prisoner swap), narrative continuity and \"In "
-        'return," (prisoner swap), an N-day visit concluded (Xi). The confidence was not refitted. '
+        "the Baltic corpus, and the evaluation set (`eval/`, eval/README.md): fourteen articles written for it "
+        "in nine styles (wire copy, state media, exile media, a think-tank brief, live blogs, a ministry "
+        "readout, a regional weekly, a magazine analysis, wire briefs), 203 hand-coded events, each article "
+        "coded before the drafter was run on it. The development set (`eval/dev`: Alaska summit wire, Xi in "
+        "Moscow state media, Belarus prisoner release exile media, Abraham Accords brief, G20 Delhi live blog, "
+        "2024 prisoner swap wire; then Blinken in Beijing readout, Finland's border regional weekly, Iran deal "
+        "analysis, APEC week wire briefs) may be read to change rules and calibrates the confidence; the "
+        "held-out set (`eval/held-out`: Saudi-Iran deal in Beijing state media, Ryanair diversion wire, "
+        "Navalny and Borrell exile media, NATO Vilnius live blog) is only measured, and what it missed is not "
+        "listed here. First rules from the development set (2026-12-07, held-out before them: 41 / 27 / 10 "
+        'of 60): meetings told without "met" (Alaska, Xi, prisoner swap, G20), signed or adopted '
+        "declarations, a verdict in quotation marks, names removed from a sanctions list, a prisoner exchange "
+        '(Abraham Accords, G20, Belarus, prisoner swap); dates: a clause cut short before its date, "after the '
+        'talks" as the scene and the reference (Xi, Alaska), a quote then "she wrote" (Belarus, Xi), "late '
+        'Thursday" and a live blog\'s "Friday, 19:00" (prisoner swap, G20), "two days after X met Y" and the '
+        "past perfect as a flashback (Alaska), an apposition's year (prisoner swap), narrative continuity and "
+        '"In return," (prisoner swap), an N-day visit concluded (Xi). Second rules, after four development '
+        "articles in new styles were written and coded (held-out before them: 45 / 28 / 11 of 60), CAMEO's "
+        "verb classes and news dating conventions: what a named speaker says it will do is its intent, 03 "
+        '("would travel … on Monday", "will meet", "agreed to resume", "accepted an invitation": Alaska, APEC '
+        'briefs, Blinken readout, Finland weekly); "sat down with", "met for four hours" (Iran analysis, APEC '
+        "briefs); mediation by carried messages or bringing two sides together (Iran analysis); a framework "
+        '"was agreed", "joined NATO" (Iran analysis, Finland weekly); "must stop" as a demand and "had not '
+        'agreed to" as a rejection (Blinken readout); pejorative verdicts as criticism (APEC briefs); '
+        "borders closed, a deal left, a visit postponed, sanctions reimposed, a drone strike (Finland weekly, "
+        "Iran analysis, Blinken readout); relations a named speaker announces will be normalised, "
+        '"flew from X to Y", an arms sale, "became a member of", "taken back to prison", "nothing to be '
+        'proud of" (Abraham Accords, G20, Belarus); "The two sides discussed" as the meeting just told, and no sentence '
+        'cut inside "U.S." (Blinken readout); dates: "last Tuesday" from publication, "on the 14th" of the '
+        'month before, "in May last year", "in August and November that year", a day that takes effect '
+        '("from the 18th") dating nothing, "said the next day that", a future day after publication in the '
+        "article's year (Finland weekly, Iran analysis); \"would\" as the future of the speech's day, a planned "
+        "event dated by its own day, and what was said not dating the saying (Alaska, Blinken readout). "
+        "The held-out set was measured once, after the last of them. The confidence weights and threshold "
+        "were refitted on the ten development articles (`--calibrate`: Brier score on them 0.22 → 0.16, "
+        "threshold 0.20 → 0.55). "
         "Each article drafted by `python -m dashboard "
         "draft` in a fresh process from its text, title, publisher and date, with a data folder holding "
         "only the set's actors and places. One run, " + time.strftime("%Y-%m-%d") + ".",

@@ -8,22 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from draft_cast import ACTORS, PLACES
 
 from dashboard import drafting
 from dashboard.drafting import dates
-from dashboard.model import Actor, Place
 
 PUBLISHED = dt.date(2025, 1, 10)  # a Friday
-ACTORS = {
-    a.id: a
-    for a in [
-        Actor(id="maia-sandu", name="Maia Sandu", kind="person", country="MDA"),
-        Actor(id="ilie-bolojan", name="Ilie Bolojan", kind="person", country="ROU"),
-        Actor(id="moldova", name="Moldova", kind="state", country="MDA"),
-        Actor(id="romania", name="Romania", kind="state", country="ROU"),
-    ]
-}
-PLACES = {p.id: p for p in [Place(id="chisinau", name="Chisinau", kind="city", country="MDA")]}
 MET = "Maia Sandu met Ilie Bolojan in Chisinau on 6 January.\n"  # a Monday
 
 
@@ -148,6 +138,26 @@ def event(text: str, kind: str) -> drafting.Proposal:
         ("Ilie Bolojan, who last visited Moldova in 2019, arrived in Chisinau on 6 January.", "visit",
          "2025-01-06", None),
         (MET + "Maia Sandu then visited Romania, her first trip there since 2019.", "visit", "2025-01-06", None),
+        # a day of the month after publication: the year before, unless the clause is about the future
+        ("Maia Sandu is due to visit Romania on the 21st of January.", "visit", "2025-01-21", None),
+        ("Moldova hosted Romanian troops until the 5th of January.", "military_support", "unknown", "2025-01-05"),
+        # the day a decision takes effect ("from the 8th") dates neither it nor what follows
+        ("On the 6th, Moldova decided to close two border crossings with Romania from the 8th.",
+         "reduced_relations", "2025-01-06", None),
+        ("On the 6th, Moldova decided to close two border crossings with Romania from the 8th.\n"
+         "Romania said the next day that it regretted the decision.", "statement", "2025-01-07", None),
+        # "in May last year", "in August and November that year": the month of the year the words name
+        ("Maia Sandu met Ilie Bolojan in May last year.", "meeting", "2024-05", None),
+        ("Romania withdrew from the border agreement on 2 March 2014 and reimposed sanctions on Moldova in August "
+         "and November that year.", "sanction", "2014-08", None),
+        # "last Tuesday" is the week before publication, whatever day the story told last
+        ("Maia Sandu met Ilie Bolojan on the 2nd.\nLast Tuesday, Romania released two prisoners.", "release",
+         "2025-01-07", None),
+        # "would": the future seen from the day of the speech; what is planned is dated by its own day
+        ("Maia Sandu said on Saturday she would travel to Romania on Monday.", "intent", "2025-01-06", None),
+        # what was said does not date the saying ("at their best since the war")
+        (MET + "Maia Sandu said that relations were at their best since the war.", "statement", "2025-01-06",
+         None),
         ("In 2023, Moldova hosted Romanian troops near the border.", "military_support", "2023", None),
         ("Moldova has hosted Romanian troops since 2019.", "military_support", "2019", "2025-01-10"),
     ],

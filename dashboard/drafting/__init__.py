@@ -197,6 +197,15 @@ _TRAVEL = re.compile(
     r"fl[eo]w|heads?|headed|itinerary)\b",
     re.IGNORECASE,
 )
+_PLANNED = re.compile(r"(?:would|will)\b", re.IGNORECASE)
+# "Trump announced that it too would normalise relations": an announced act of diplomatic cooperation
+_WILL_BEFORE = re.compile(r"\b(?:would|will)\s++(?:\w++\s++)?\Z", re.IGNORECASE)
+# "The two sides discussed …" in a readout: what the talks just told covered, not another meeting
+_SIDES_DISCUSSED = re.compile(
+    r"(?:the (?:two )?sides|both sides|the two (?:leaders|ministers|delegations)|they) "
+    r"(?:also )?(?:discussed|exchanged views)\b",
+    re.IGNORECASE,
+)
 _SPEAKER_TRIM = re.compile(r"\b(?:also|previously|earlier|reportedly|later|then|now)\b\s*", re.IGNORECASE)
 
 
@@ -263,6 +272,30 @@ def sentences(text: str, language: str = "en") -> list[tuple[int, int]]:
                     out.extend(_trimmed(piece, a, seg_b, pos + start))
                 start = stop
         pos += len(line)
+    return _rejoined(text, out)
+
+
+_ABBREVIATED = re.compile(r"(?<![^\W\d_])(?:[A-Z]\.)++\Z")
+_ABBREVIATION_GOES_ON = re.compile(r"(?:[A-Z]\.)++\s")
+
+
+def _rejoined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """ "The two sides discussed the overall China-U.S. relationship": a cut inside an abbreviation
+    of capitals ("U.|S."), or after one before a word in lower case, ends no sentence; the two spans
+    are one."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out:
+            pa, pb = out[-1]
+            if (
+                (text[a : a + 1].islower() or _ABBREVIATION_GOES_ON.match(text, a, b))
+                and b - pa <= MAX_SENTENCE
+                and "\n" not in text[pb:a]
+                and _ABBREVIATED.search(text, max(pa, pb - 12), pb)
+            ):
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
     return out
 
 
@@ -485,6 +518,8 @@ class _Drafter:
             place, origin, place_note = self._place(s, kind, qa, qb, hs[0], mentions, carried, others)
             if explicit_place and kind in lx.SPEECH_KINDS and (place is None or "carried" in place_note):
                 place, place_note = explicit_place, "named earlier in the sentence"
+            if kind == "meeting" and carried and self._told_meeting(s, qa, qb):
+                continue
             parts = self._participants(kind, qa, qb, hs[0], mentions, wrapper, carried)
             if not parts:
                 self.skipped.append(
@@ -561,6 +596,18 @@ class _Drafter:
                 f"Participants: {self.known.name_of(who)}.",
             )  # fmt: skip
 
+    def _told_meeting(self, s: _Sentence, qa: int, qb: int) -> bool:
+        """ "On 18 June, Qin Gang held talks with Blinken. The two sides discussed …": a readout's
+        second sentence tells what the meeting just proposed covered; its quote joins that meeting."""
+        if not _SIDES_DISCUSSED.match(self.text, s.start, s.end) or self.scene is None:
+            return False
+        told = [e for e in self.events if e.kind == "meeting" and e.sentence == self.scene.sentence]
+        if not told:
+            return False
+        told[-1].spans.append((qa, qb))
+        told[-1].merged.append(s.no)
+        return True
+
     def _in_other_aside(self, s: _Sentence, at: int, hit: _Hit) -> bool:
         stext = self.text[s.start : s.end]
         a, b = dt.segment(stext, at - s.start)
@@ -604,19 +651,34 @@ class _Drafter:
             inner = [x for x in hits if at <= x.start < stop]
             if not inner:
                 continue
-            if lx.MODAL.search(self.text, at, inner[0].start):
-                # "Duda told reporters that Poland would continue to serve as a logistics hub": what
-                # would, will or could happen is what was said, not an event; the statement is the event.
-                for x in inner:
-                    x.wrapper = True  # folded into the statement
-                    x.kind, x.cameo = h.kind, h.cameo
-                continue
             ca = s.clauses[h.clause][0]
             # "Romania said on Monday that it had released two prisoners": a named actor, the
             # clause's subject, announcing an act makes two events, the act and the announcement.
             # An unnamed official or a news outlet only attributes what it reports.
             lead = re.match(r"\s*+(?:the\s++)?", self.text[ca : h.start], re.IGNORECASE)
             subject = next((x for x in mentions if x.start == ca + (lead.end() if lead else 0)), None)
+            planned = [
+                x
+                for x in inner
+                if (x.kind == "intent" and _PLANNED.match(x.words))
+                or (
+                    x.kind == "diplomatic_cooperation"
+                    and _WILL_BEFORE.search(self.text, max(at, x.start - 12), x.start)
+                )
+            ]
+            if planned or lx.MODAL.search(self.text, at, inner[0].start):
+                # "Duda told reporters that Poland would continue to serve as a logistics hub": what
+                # would, will or could happen is what was said, not an event; the statement is the event.
+                # What a named speaker says it will do for another is also its intent (CAMEO 03:
+                # "Frontex said that it would send officers"), and relations it announces will be
+                # established or normalised are that cooperation (05); an unnamed official's are not.
+                keep = subject is not None and not self.known.is_media(subject.id) and subject.end <= h.start
+                for x in inner:
+                    if x in planned and keep:
+                        continue
+                    x.wrapper = True  # folded into the statement
+                    x.kind, x.cameo = h.kind, h.cameo
+                continue
             h.wrapper = not (subject and not self.known.is_media(subject.id) and subject.end <= h.start)
             speaker = _SPEAKER_TRIM.sub("", self.text[ca : h.start]).strip(" ,")
             hearer = next((x for x in mentions if h.end <= x.start <= h.end + 2), None)
@@ -647,14 +709,21 @@ class _Drafter:
             if _SINCE_DATE.search(self.text, max(qa, chosen.start - 12), chosen.start):
                 return (chosen.value, pub), f"“since” {chosen.how}, until publication"
             return (chosen.value, chosen.until), chosen.how
-        since = lx.SINCE.search(self.text, qa, qb)
+        # "said that relations are at their lowest since …": what was said does not date the saying
+        said = (
+            lx.COMPLEMENT.match(self.text[hit.end : min(qb, hit.end + 60)])
+            if hit.kind in lx.SPEECH_KINDS
+            else None
+        )
+        own_end = hit.end + said.end() if said else qb
+        since = lx.SINCE.search(self.text, qa, own_end)
         if since:
             before = [f for f in found if f.end <= since.start()]
             if before:
                 return (before[-1].value, pub), f"“since”, from {before[-1].how}, until publication"
             return ("unknown", pub), "“since”, with no date before it: unknown, until publication"
-        quote = self.text[qa:qb]
-        vague = s.vague
+        quote = self.text[qa:own_end]
+        vague = s.vague if s.vague and s.vague.start() < own_end else None
         if vague:
             return ("unknown", pub), f"“{vague.group(0)}”: unknown, until publication"
         perfect = lx.PERFECT.search(quote)
@@ -680,11 +749,23 @@ class _Drafter:
         last visited in 2019", "the first since 2020"); a year elsewhere in the sentence is not the
         event's."""
         inside = [f for f in found if qa <= f.start < qb]
+        if hit.kind in lx.SPEECH_KINDS:
+            # "told reporters after the session that the crossings would stay closed until the 13th":
+            # a date in what was said is the content's, not the day of saying it
+            said = lx.COMPLEMENT.match(self.text[hit.end : min(qb, hit.end + 60)])
+            if said:
+                inside = [f for f in inside if f.start < hit.end + said.end()]
         if not inside:
             return None
         stext = self.text[s.start : s.end]
         sa, sb = dt.segment(stext, hit.start - s.start)
         own = [f for f in inside if sa <= f.start - s.start < sb]
+        # "decided to close two crossings from the 8th": the day it takes effect is not the decision's
+        own = [f for f in own if not (f.aside and dt.EFFECT.search(self.text, max(0, f.start - 16), f.start))]
+        if own and hit.kind == "intent" and _PLANNED.match(hit.words):
+            # "he would travel to Washington on Monday": the day planned, not the day it was said
+            ahead = [f for f in own if f.start >= hit.start]
+            own = ahead or own
         if own:
             return min(own, key=lambda f: min(abs(f.start - hit.end), abs(hit.start - f.end)))
         outside = [f for f in inside if not f.aside]

@@ -65,13 +65,15 @@ def _month(word: str) -> int:
     return lx.MONTHS[word.lower().rstrip(".")]
 
 
-def _day_value(y: int | None, m: int, d: int, published: date) -> tuple[str, str] | None:
+def _day_value(y: int | None, m: int, d: int, published: date, ahead: bool = False) -> tuple[str, str] | None:
+    """The day `d` of month `m`: in year `y`, else in the article's year, else (a day after
+    publication, in a clause not about the future) in the year before."""
     year = y if y is not None else published.year
     try:
         when = date(year, m, d)
     except ValueError:
         return None
-    if y is None and when > published:
+    if y is None and when > published and not ahead:
         when, how = date(year - 1, m, d), "the year before the article's (the day is after publication)"
     else:
         how = "as written" if y is not None else "in the article's year"
@@ -92,6 +94,21 @@ DAY_SPAN = re.compile(rf"\b(\d{{1,2}}){_ORD}({_JOIN})(\d{{1,2}}){_ORD} (?:of )?(
 # "May 3 and 4", "May 3-5, 2025"
 MONTH_DAY_SPAN = re.compile(rf"\b({_M}) (\d{{1,2}}){_ORD}({_JOIN})(\d{{1,2}}){_ORD}\b(?:,? ({_Y})\b)?", re.I)
 DAY_OF_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORD} of ({_M})(?:,? ({_Y}))?\b", re.I)
+# The explicit-date patterns, each with the numbers of its groups: spans (first day, last day, month,
+# year, the joining word) and single days (day, month, year). One loop reads them all.
+_SPANS = ((DAY_SPAN, (1, 3, 4, 5, 2)), (MONTH_DAY_SPAN, (2, 4, 1, 5, 3)))
+_DAYS = ((DAY_OF_MONTH, (1, 2, 3)), (lx.DAY_MONTH, (1, 2, 3)), (lx.MONTH_DAY, (2, 1, 3)))
+# A month tied to a year by words: "in May last year", "in August and November that year"
+MONTH_REL_YEAR = re.compile(
+    rf"\b({_M})(?: and ({_M}))? (last|this|that|the same|the previous|the following|the next) year\b", re.I
+)
+# The day something takes effect is not the day it was decided: "decided on the 16th to close four
+# crossings from the 18th", "effective 1 March", "as of Monday".
+EFFECT = re.compile(r"\b(?:from|effective|as of|starting|beginning)\s++(?:the\s++|on\s++)?\Z", re.I)
+# A speech verb right before an anaphor: "said the next day that …" (the "that" opens what was said)
+_SAID_BEFORE = re.compile(
+    r"\b(?:said|told (?:[\w-]+ ){0,2}?|announced|wrote|stated|added|declared|reported)\s++\Z", re.I
+)
 # "on the 29th", "on the 29th and 30th"; not "the 21st of June" (a full date)
 ORDINAL = re.compile(
     r"\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b"
@@ -102,13 +119,13 @@ ORDINAL = re.compile(
 # Two dates joined into one span: "from 30 May to 2 June", "between 3 May and 5 May", "30 May - 2 June".
 SPAN_JOIN = re.compile(r"\s*+(?:to|until|till|through|and|[-–])\s*+(?:on\s++)?\Z", re.I)
 SPAN_OPEN = re.compile(r"\b(?:from|between)\s*+\Z", re.I)
-UNTIL = re.compile(r"\b(?:until|till|through)\s*+\Z", re.I)
+UNTIL = re.compile(r"\b(?:until|till|through)\s*+(?:the\s++)?\Z", re.I)
 ANAPHOR = re.compile(
     r"\b(?:(?:later |earlier )?(?:that|the same) (?:day|morning|afternoon|evening|night)"
     r"|(?P<next>the (?:next|following) day|the day after|(?:a|one) day later)"
     r"|(?P<before>the (?:previous|preceding) day|the day before|(?:a|one) day earlier)"
     r"|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten) days (?P<dir>later|earlier|before|after))\b"
-    r"(?! (?:that|the|his|her|their|its) )",
+    r"(?P<rel> (?:that|the|his|her|their|its) )?",
     re.I,
 )
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
@@ -124,7 +141,7 @@ DEICTIC = re.compile(
     re.I,
 )
 FUTURE = re.compile(
-    r"\b(?:will|shall|is due|are due|due to|due in|due at|is expected|are expected|is scheduled|"
+    r"\b(?:will|would|shall|is due|are due|due to|due in|due at|is expected|are expected|is scheduled|"
     r"are scheduled|is set to|are set to|plans? to|intends? to|next)\b|'ll\b",
     re.I,
 )
@@ -233,23 +250,33 @@ class Resolver:
             sa, _ = segment(text, a)
             return bool(FUTURE.search(text, max(0, sa - 80), a))
 
-        # spans of days in one month
-        for m in DAY_SPAN.finditer(text) if digits else ():
-            self._span(m, int(m[1]), int(m[3]), _month(m[4]), m[5], m[2], free, add)
-        for m in MONTH_DAY_SPAN.finditer(text) if digits else ():
-            self._span(m, int(m[2]), int(m[4]), _month(m[1]), m[5], m[3], free, add)
-        for m in DAY_OF_MONTH.finditer(text) if digits else ():
-            got = _day_value(int(m[3]) if m[3] else None, _month(m[2]), int(m[1]), pub)
-            if got and free(m.start(), m.end()):
-                add(m.start(), m.end(), *got)
-        for m in lx.DAY_MONTH.finditer(text) if digits else ():
-            got = _day_value(int(m[3]) if m[3] else None, _month(m[2]), int(m[1]), pub)
-            if got and free(m.start(), m.end()):
-                add(m.start(), m.end(), *got)
-        for m in lx.MONTH_DAY.finditer(text) if digits else ():
-            got = _day_value(int(m[3]) if m[3] else None, _month(m[1]), int(m[2]), pub)
-            if got and free(m.start(), m.end()):
-                add(m.start(), m.end(), *got)
+        # spans of days in one month, then single days: "3 and 4 May", "May 3-5", "21st of June",
+        # "21 June 2025", "June 21"
+        for pattern, (d1, d2, mon, yr, join) in _SPANS if digits else ():
+            for m in pattern.finditer(text):
+                self._span(m, int(m[d1]), int(m[d2]), _month(m[mon]), m[yr], m[join], free, add)
+        for pattern, (d, mon, yr) in _DAYS if digits else ():
+            for m in pattern.finditer(text):
+                got = _day_value(int(m[yr]) if m[yr] else None, _month(m[mon]), int(m[d]), pub,
+                                 future(m.start()))  # fmt: skip
+                if got and free(m.start(), m.end()):
+                    add(m.start(), m.end(), *got)
+        for m in MONTH_REL_YEAR.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            rel = m[3].lower()
+            years = [int(f.value[:4]) for f in out if f.end - offset <= m.start() and f.value[:1].isdigit()]
+            if rel in ("last", "this"):
+                base_year, base_how = pub.year - (rel == "last"), f"“{m[3]} year”, from publication"
+            else:  # "that year": the year last named in the sentence, else the reference's
+                base_year = years[-1] if years else self.reference.day.year
+                base_how = f"“{m[3]} year”, the year " + (
+                    "named before it" if years else f"of {self.reference.said()}")  # fmt: skip
+                base_year += {"the previous": -1, "the following": 1, "the next": 1}.get(rel, 0)
+            for g in (1, 2) if m[2] else (1,):
+                # "in August and November that year": two months, the year words with the second
+                a, b = (m.start(2), m.end()) if g == 2 else (m.start(), m.end(1) if m[2] else m.end())
+                add(a, b, f"{base_year:04d}-{_month(m[g]):02d}", f"a month of {base_year} ({base_how})")
         for m in lx.MONTH_YEAR.finditer(text) if digits else ():
             if free(m.start(), m.end()):
                 add(m.start(), m.end(), f"{int(m[2]):04d}-{_month(m[1]):02d}", "a month")
@@ -309,6 +336,8 @@ class Resolver:
             here = anchor_before(m.start())
             if inside:
                 base, base_how = speech_day(m.start())
+            elif m["last"]:  # "last Tuesday": the week before publication, whatever the story's day
+                base, base_how = pub, f"publication ({_long(pub)})"
             elif here:  # "arrived on 6 January and met Bolojan on Wednesday"
                 f = here
                 base = f.day  # type: ignore[assignment]
@@ -334,6 +363,10 @@ class Resolver:
                     day -= timedelta(days=7)
                 how = f"the nearest {m[2] or m[3]} to {base_how}, not after publication"
             add(m.start(), m.end(), day.isoformat(), how)
+            if not inside:  # "said on Saturday he would travel on Monday": Monday counts from Saturday
+                i = bisect.bisect_right(anchor_ends, out[-1].end)
+                anchors.insert(i, out[-1])
+                anchor_ends.insert(i, out[-1].end)
         for m in ORDINAL.finditer(text) if digits else ():
             if not free(m.start(), m.end()):
                 continue
@@ -365,6 +398,8 @@ class Resolver:
         for m in ANAPHOR.finditer(text) if dayish else ():
             if not free(m.start(), m.end()):
                 continue
+            if m["rel"] and not _SAID_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+                continue  # "the same day that he arrived": the day of something else
             f_before = anchor_before(m.start())
             if f_before:
                 f = f_before
@@ -381,8 +416,18 @@ class Resolver:
                 n = int(m["n"]) if m["n"].isdigit() else NUMBERS[m["n"].lower()]
                 shift = n if m["dir"].lower() in ("later", "after") else -n
             day = base + timedelta(days=shift)  # type: ignore[operator]
-            add(m.start(), m.end(), day.isoformat(), f"counted from {base_how}")
+            add(m.start(), m.end() - len(m["rel"] or ""), day.isoformat(), f"counted from {base_how}")
         out.sort(key=lambda f: f.start)
+        # "decided on the 16th to close four crossings from the 18th": the day it takes effect dates
+        # no event of the sentence (an aside), unless it opens a span ("from 3 to 5 May")
+        out = [
+            replace(f, aside=True)
+            if f.until is None
+            and f.day
+            and EFFECT.search(text, max(0, f.start - offset - 16), f.start - offset)
+            else f
+            for f in out
+        ]
         if commit:
             days = [f for f in out if f.day and not f.quoted and not f.aside and f.day <= pub]
             if days:

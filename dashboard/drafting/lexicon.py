@@ -25,7 +25,9 @@ _WEAPONS = r"(?:missiles?|missile systems|troops|forces|soldiers|bases?|weapons|
 
 TRIGGERS: tuple[Trigger, ...] = (
     # 04 Consult: meetings (040, 043, 046), visits (042, 043), mediation (045)
-    Trigger("meeting", r"met(?= (?:with|at|in|on)\b| " + _PROPER + r")", "040"),
+    Trigger("meeting", r"met(?= (?:with|at|in|on|for)\b| " + _PROPER + r")", "040"),
+    # "sat down there again with the EU's envoy", "sat down for talks"
+    Trigger("meeting", r"sat down (?:[\w-]+ ){0,2}(?:with|for)(?= \w)", "040"),
     Trigger("meeting", r"meets?(?= (?:with|at|in|on)\b| " + _PROPER + r")", "040"),
     Trigger("meeting", r"(?:meeting|talks|summit|encounter) (?:took place|was held|were held)", "043"),
     Trigger("meeting", r"held (?:talks|a meeting|meetings|discussions|consultations|a call|a phone call)",
@@ -55,11 +57,17 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("visit", r"visit(?:ed|s|ing)?(?= " + _PROPER + r")", "042"),
     Trigger("visit", r"(?:arrived|arrives|arriving|landed) in", "042"),
     Trigger("visit", r"(?:travell?ed|travell?ing|travels|flew|went) (?:to|there)", "042"),
+    # "flew from Tel Aviv to Abu Dhabi"
+    Trigger("visit", r"flew from (?-i:[A-Z])[\w'’-]*+(?: (?-i:[A-Z])[\w'’-]*+)? to", "042"),
     Trigger("visit", r"(?:a|an) (?:[\w-]+ ){0,3}visit\b(?! by\b)", "042"),
     Trigger("visit", r"(?:toured|tours|touring)(?= " + _PROPER + r")", "042"),
     Trigger("visit", r"(?:concluded|began|started|wrapped up|ended) (?:his|her|their|its|a|an) "
             r"(?:[\w-]+ ){0,3}(?:visit|trip|tour)\b", "042"),
     Trigger("visit", r"paid (?:a|an) (?:[\w-]+ ){0,2}(?:visit|trip) to", "042"),
+    # 045 mediate: "carried messages between the two", "tried to bring Trump and Rouhani together"
+    Trigger("mediation", r"(?:carried|carrying|passed|passing) messages between|shuttled between", "045"),
+    Trigger("mediation", r"(?:tried|sought|offered|attempted|trying|seeking) to bring (?:[\w'’.-]+ ){1,6}?"
+            r"together", "045"),
     Trigger("mediation", r"(?:broker|brokered|brokering|mediate[ds]?|mediating|facilitated|facilitating)",
             "045"),
     # 01 Make public statement; a news outlet's account is a report
@@ -81,6 +89,17 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("intent", r"explor(?:ed|es|ing) (?:ways|options|whether|how)", "030"),
     Trigger("intent", r"(?:pledged|promised|vowed|offered to|intends to|plans to|planned to)", "030"),
     Trigger("intent", r"expressed (?:readiness|willingness|interest|hope)", "030"),
+    # 036 express intent to meet: "accepted an invitation to visit Washington"
+    Trigger("intent", r"accepted (?:an|the|a|his|her|their) (?:[\w-]+ )?invitation", "036"),
+    # 030-036: what two sides agree to do is their intent ("agreed to resume military communications");
+    # an agreement signed or relations established stay 05 (below)
+    Trigger("intent", r"agreed to (?:resume|maintain|work|keep|cooperate|hold|meet|visit|continue|increase|"
+            r"expand|curb|step up|strengthen|deepen|explore|consider|stay|remain)", "030"),
+    # What an actor says it will do for another (033 material aid, 036 meet or negotiate): "he would
+    # travel to Washington on Monday", "Frontex said it would send 50 officers", "Biden will meet X"
+    # (the modal alone is the trigger: the verb after it still proposes the visit or the meeting planned)
+    Trigger("intent", r"(?:would|will)(?= (?:[\w-]+ ){0,2}?(?:travel to|visit|meet|send|provide|give|deliver|"
+            r"keep up|support|help|host|sign|resume)\b)", "030"),
     # 05 Engage in diplomatic cooperation
     Trigger("diplomatic_cooperation",
             r"signed (?:an?|the) (?:[\w-]+ ){0,3}(?:agreement|deal|treaty|memorandum|accords?|declaration|"
@@ -98,9 +117,25 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("diplomatic_cooperation", r"(?:established|restored|normali[sz]ed|resumed) (?:[\w-]+ ){0,2}"
             r"(?:diplomatic relations|relations|ties)", "055"),
     Trigger("diplomatic_cooperation", r"apologi[sz]ed", "055"),
+    # "The framework of the deal was agreed in Lausanne", "the plan was concluded in Vienna"
+    Trigger("diplomatic_cooperation", r"(?:deal|agreement|framework|accords?|treaty|plan of action|"
+            r"declaration|pact)(?: [\w-]+){0,4}? (?:was|were) "
+            r"(?:agreed|concluded|reached|struck|finali[sz]ed)",
+            "057"),
+    Trigger("diplomatic_cooperation", r"(?:concluded|reached|struck) (?:an?|the) (?:[\w-]+ ){0,3}"
+            r"(?:agreement|deal|treaty|accord)", "057"),
+    Trigger("diplomatic_cooperation", r"(?:joined|became (?:a |an )?(?:full |permanent )?member of) "
+            r"(?:NATO|the (?:European Union|EU|alliance|G20|G7|United Nations|UN|African Union|WTO))\b",
+            "050"),
+    # "announcing that Israel and the UAE would establish full diplomatic relations"
+    Trigger("diplomatic_cooperation", r"(?:establish|restore|normali[sz]e|resume) (?:[\w-]+ ){0,2}"
+            r"(?:diplomatic relations|relations|ties)", "055"),
     # 06 Engage in material cooperation
     Trigger("military_support", r"host(?:ed|s|ing)? (?:[\w-]+ ){0,2}" + _WEAPONS, "062"),
     Trigger("military_support", r"(?:logistics|logistical|staging) (?:hub|base|ground)", "062"),
+    # "a planned $23 billion sale of F-35 fighters and drones"
+    Trigger("military_support", r"(?:sale|sales|transfer|delivery) of (?:[\w$€£.,-]+ ){0,4}?(?:fighters|jets|"
+            r"drones|missiles|weapons|arms|tanks|warplanes|air defen[cs]e systems)\b", "062"),
     Trigger("military_support", r"(?:allowed|let|permitted) (?:[\w-]+ ){0,2}(?:forces|troops) to", "062"),
     Trigger("military_support", r"(?:provided|supplied|sent|delivered) (?:[\w-]+ ){0,2}(?:military support|"
             r"support for|weapons|arms|ammunition|drones|missiles)", "062"),
@@ -148,6 +183,9 @@ TRIGGERS: tuple[Trigger, ...] = (
             "090"),
     Trigger("investigation", r"(?:investigated|is investigating|are investigating)", "090"),
     Trigger("demand", r"(?:demanded|demands)", "100"),
+    # 10: what another side "must" do ("the U.S. side must stop hyping … and lift its sanctions")
+    Trigger("demand", r"must (?:immediately )?(?:stop|end|lift|cease|halt|withdraw|release|return|respect|"
+            r"refrain|abandon|drop)\b", "100"),
     Trigger("criticism", r"(?:critici[sz]ed|condemned|denounced|accused|blamed|slammed|"
             r"lambasted|rebuked)", "111"),
     # "called the agreement a “huge mistake”", "calling the deal a betrayal"
@@ -155,6 +193,17 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"(?:an? )?[“\"]?(?:[\w-]+ ){0,2}?(?:mistake|betrayal|disgrace|failure|farce|provocation|shame|"
             r"crime|stab in the back|insult|violation|blunder)", "111"),
     Trigger("criticism", r"(?:conveyed|voiced|raised|expressed) (?:[\w-]+ ){0,2}concerns?", "111"),
+    # 111 a pejorative verdict: "called Israel a “terror state”", "regarded Xi as a “dictator”",
+    # "said the remark was “extremely wrong”", "called it irresponsible political manipulation"
+    Trigger("criticism", r"(?:call(?:ed|ing|s)|regard(?:ed|s)|described|branded|labell?ed) "
+            r"(?:[\w'’.-]+ ){1,3}?"
+            r"(?:as )?(?:an? )?[“\"]?(?:[\w-]+ ){0,2}?(?:dictator|terror(?:ist)? state|irresponsible|"
+            r"unacceptable|outrageous|absurd|manipulation|hypocri\w+|lies|nonsense)", "111"),
+    Trigger("criticism", r"(?:was|were|is|are) [“\"]?(?:extremely |absolutely |completely |totally |deeply )?"
+            r"(?:wrong|unacceptable|outrageous|irresponsible|absurd|shameful|regrettable|disappointing|"
+            r"nothing to be proud of)\b", "111"),
+    # 12: "China had not agreed to restore the channels", "declined to meet"
+    Trigger("rejection", r"(?:had|has|have|did) not (?:yet )?agreed? to|declined to", "120"),
     Trigger("rejection", r"(?:rejected|refused to|turned down|vetoed|dismissed (?:the|a|an) (?:[\w-]+ )?"
             r"(?:proposal|offer|plan|demand|request|call))", "120"),
     Trigger("threat", r"threaten(?:ed|s)", "130"),
@@ -171,7 +220,21 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("reduced_relations", r"(?:severed|cut|broke off|suspended|downgraded) (?:[\w-]+ ){0,2}"
             r"(?:ties|relations|talks|cooperation)", "160"),
     Trigger("reduced_relations", r"closed (?:its|the|their) (?:[\w-]+ )?(?:embassy|consulate)", "161"),
-    Trigger("sanction", r"(?:imposed|announced|introduced) (?:[\w-]+ ){0,3}sanctions", "163"),
+    # 16: borders closed to the other side, a treaty left, a visit called off
+    Trigger("reduced_relations", r"(?:decided to |voted to )?clos(?:e|ed|ing) (?:[\w'’-]+ ){0,4}?"
+            r"(?:border|crossings?|border crossings?|airspace)\b", "160"),
+    Trigger("reduced_relations", r"(?:border|crossings?|airspace) (?:was |were )?(?:closed|shut)\b", "160"),
+    Trigger("reduced_relations", r"closure (?:was|were) (?:widened|extended)", "160"),
+    Trigger("reduced_relations", r"withdr(?:ew|aws|awn) (?:[\w.-]+ ){0,3}?from (?:the|an?|its) "
+            r"(?:[\w-]+ ){0,2}"
+            r"(?:deal|agreement|treaty|accords?|pact)", "160"),
+    Trigger("reduced_relations", r"(?:visit|trip|talks|summit|meeting)(?: (?:to|with|in) [\w'’-]+)? "
+            r"(?:was|were|had been|has been) "
+            r"(?:postponed|cancell?ed|called off)", "160"),
+    Trigger("reduced_relations", r"(?:postponed|cancell?ed|called off) (?:[\w-]+ ){0,2}(?:visit|trip|talks|"
+            r"summit|meeting)", "160"),
+    Trigger("sanction", r"(?:imposed|reimposed|re-imposed|announced|introduced) (?:[\w-]+ ){0,3}sanctions",
+            "163"),
     Trigger("sanction", r"(?:imposed|introduced) (?:an? )?(?:[\w-]+ )?"
             r"(?:embargo|import ban|export ban)", "163"),
     Trigger("sanction", r"(?:blacklisted|froze (?:the )?(?:[\w-]+ )?assets)", "163"),
@@ -181,6 +244,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     # "was arrested in March and convicted of espionage in July"
     Trigger("coercion", r"(?:(?:was|were) (?:later )?(?:arrested|detained|jailed)|convicted of|sentenced to)",
             "173"),
+    Trigger("coercion", r"(?:(?:was|were) (?:later )?)?(?:taken|sent|returned) (?:back )?to (?:prison|jail)",
+            "173"),
     Trigger("coercion", r"(?:sentenced|deported)(?= (?:a|an|the|two|three|four|five|several|"
             r"his|her|their|\d+|" + _PROPER + r"))", "173"),
     Trigger("assault", r"(?:abducted|kidnapped|assassinated|tortured)", "181"),
@@ -189,6 +254,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("use_of_force", r"(?:fired|launched) (?:[\w-]+ ){0,2}(?:missiles|rockets|shells|drones|strikes?)",
             "190"),
     Trigger("use_of_force", r"(?:shot down|clashed with)", "190"),
+    # 195 employ aerial weapons: "an American drone killed the general"
+    Trigger("use_of_force", r"(?:drones?|missiles?|air ?strikes?|rockets?)(?: strikes?)? killed", "195"),
     Trigger("mass_violence", r"(?:massacred|massacre of|mass killings?|ethnic cleansing|genocide against|"
             r"used chemical weapons)", "200"),
 )  # fmt: skip
