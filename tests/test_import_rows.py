@@ -195,6 +195,18 @@ def test_measures_outside_the_codebook_s_ranges_lose_only_their_rows(tmp_path, c
     loads_cleanly(out)
 
 
+def test_an_actor_code_that_is_not_cameo_s_is_named_not_merged_with_another(tmp_path, cli) -> None:
+    # Ä and Ö would vanish from the actors' ids and make ÄBC and ÖBC one actor.
+    rows = [*GOOD, dict(KELLOGG, GLOBALEVENTID=1240100, Actor1Code="ÄBC"),
+            dict(KELLOGG, GLOBALEVENTID=1240101, Actor2Code="blr gov")]  # fmt: skip
+    src = write_gdelt(tmp_path / GDELT_FILE, rows)
+    r = cli("import", "gdelt", str(src), "--out", str(tmp_path / "out"))
+    assert r.code == 0, r.err
+    assert f"{GDELT_FILE}:6: Actor1Code: 'ÄBC' is not a CAMEO actor code (A-Z, 0-9)" in r.out
+    assert f"{GDELT_FILE}:7: Actor2Code: 'blr gov' is not a CAMEO actor code (A-Z, 0-9)" in r.out
+    assert "5 new gdelt events from 7 rows" in r.out
+
+
 def test_a_source_url_with_a_space_is_named_at_import_not_dropped_by_the_loader(tmp_path, cli) -> None:
     rows = [KELLOGG, dict(KELLOGG, GLOBALEVENTID=1240300, SOURCEURL="https://news.example.org/a b"),
             dict(KELLOGG, GLOBALEVENTID=1240301, SOURCEURL="HTTP://NEWS.EXAMPLE.ORG/X"),

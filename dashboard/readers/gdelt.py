@@ -89,6 +89,7 @@ NEEDED = tuple(dict.fromkeys((
 # that still makes an id of 80 characters (docs/DATA.md, "Bulk data").
 ID_COLUMNS = {"Actor1Code": 74, "Actor2Code": 74, "ActionGeo_FeatureID": 73, "Actor1Geo_FeatureID": 73}
 SECTIONS = ("events", "participants", "sources")
+ACTOR_CODE = r"^[A-Z0-9]+$"
 MEDIA_TYPES = {"MED", "JRN"}  # actor type codes of news media
 
 
@@ -517,6 +518,18 @@ class Importer:
                 lambda i, name=name, limit=limit: (
                     f"{col[name][i].as_py()[:40]!r}… is longer than {limit} characters: no id is made of it"
                 ),
+            )
+        for name in ("Actor1Code", "Actor2Code"):
+            # CAMEO actor codes are three-letter blocks (USA, USAGOV, BLRGOVOPP): another character would
+            # vanish from the actor's id and merge two actors (ÄBC and ÖBC both "gdelt-bc").
+            odd = pc.and_(
+                pc.invert(imports.blank(col[name])),
+                pc.invert(pc.fill_null(pc.match_substring_regex(col[name], ACTOR_CODE), False)),
+            )
+            fail(
+                odd.to_numpy(zero_copy_only=False),
+                name,
+                lambda i, name=name: f"{shown_value(name)(i)} is not a CAMEO actor code (A-Z, 0-9)",
             )
         url = col["SOURCEURL"]
         meant = pc.fill_null(pc.match_substring_regex(url, r"^https?:", ignore_case=True), False)
