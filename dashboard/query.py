@@ -494,12 +494,13 @@ def _as_date(value: Any) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-# One mark a story in each lane: its earliest record among the filtered ones stands for it, with the
-# story's counts (records, outlets); a curated event is its own mark.
+# One mark a story: its earliest record among the filtered ones stands for it, in that record's lane,
+# with the story's counts (records, outlets); a curated event is its own mark. In actor lanes a story
+# has a mark in each of its actors' lanes, as an event has (`per`: ", r.lane").
 STORY_MARKS = """
 SELECT m.* FROM (
   SELECT r.*, se.story, st.records AS story_records, st.outlets AS story_outlets,
-         row_number() OVER (PARTITION BY se.story, r.lane ORDER BY r.ord, r.id) AS nth
+         row_number() OVER (PARTITION BY se.story{per} ORDER BY r.ord, r.id) AS nth
   FROM ({rows}) AS r
   LEFT JOIN story_events AS se ON se.event = r.id
   LEFT JOIN stories AS st ON st.id = se.story
@@ -517,7 +518,7 @@ def timeline_marks(
     rows, params = _lane_rows(f, lanes, actors)
     stories = f.records == "stories"
     sql = MARKS.format(
-        rows=STORY_MARKS.format(rows=rows) if stories else rows,
+        rows=STORY_MARKS.format(rows=rows, per=", r.lane" if lanes == "actor" else "") if stories else rows,
         part_ord=", r.part_ord" if lanes == "actor" else "",
         extra=", r.story, r.story_records, r.story_outlets" if stories else "",
     )

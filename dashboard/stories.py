@@ -261,9 +261,12 @@ WITH se AS (
     min(country1) AS country1, max(country2) AS country2,
     CAST(sum(mentions) AS BIGINT) AS mentions, CAST(sum(num_sources) AS BIGINT) AS num_sources,
     CAST(sum(num_articles) AS BIGINT) AS num_articles,
-    round(sum(goldstein * mentions) / nullif(sum(CASE WHEN goldstein IS NOT NULL THEN mentions END), 0), 6)
-      AS goldstein,
-    round(sum(tone * mentions) / nullif(sum(CASE WHEN tone IS NOT NULL THEN mentions END), 0), 6) AS tone
+    round(coalesce(
+      sum(goldstein * mentions) / nullif(sum(CASE WHEN goldstein IS NOT NULL THEN mentions END), 0),
+      avg(goldstein)), 6) AS goldstein,
+    round(coalesce(
+      sum(tone * mentions) / nullif(sum(CASE WHEN tone IS NOT NULL THEN mentions END), 0),
+      avg(tone)), 6) AS tone
   FROM se GROUP BY story
 )
 SELECT g.story AS id, g.records, CAST(coalesce(links.outlets, 0) AS BIGINT) AS outlets,

@@ -29,6 +29,16 @@ ORDERS = {
 }
 
 
+def folder(root: Path, rows: list[dict]) -> Path:
+    data = root / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    src = root / "20190101120000.export.CSV"
+    src.write_text("".join(gdelt.row(**r) for r in rows), encoding="utf-8")
+    report, _ = gdelt.import_files([src], data / "gdelt", gdelt.Options())
+    assert report.imported == len(rows), report.problems
+    return data
+
+
 def chain(root: Path, ids) -> Path:
     data = root / "data"
     shutil.copytree(DATA, data, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
@@ -56,3 +66,14 @@ def test_a_long_chain_of_daily_reports_is_one_story_named_by_its_least_record(tm
         dt.date(2019, 1, 1),
         dt.date(2019, 1, 1) + dt.timedelta(LENGTH - 1),
     )
+
+
+def test_records_mentioned_nowhere_keep_their_plain_average(tmp_path) -> None:
+    # Goldstein and tone are weighted by mentions; when the mentions add up to 0 there is no weight,
+    # and the story's measures are the records' plain average, not a blank.
+    rows = [record(100 + i, "GBR", "SAU", "042", RIYADH, "https://zero.example/a", day=20190101, mentions=0,
+                   goldstein=g, tone=t) for i, (g, t) in enumerate(((5.0, -2.0), (3.0, -4.0)))]  # fmt: skip
+    s = store.build(corpus.load(folder(tmp_path, rows)))
+    (one,) = pq.read_table(s.table("stories")).to_pylist()
+    assert (one["records"], one["mentions"]) == (2, 0)
+    assert (one["goldstein"], one["tone"]) == (pytest.approx(4.0), pytest.approx(-3.0))
