@@ -14,11 +14,14 @@ build time, and links each story to the curated events it corroborates.
   3. the same source URL, or start dates at most one day apart;
   4. places within 50 km (great-circle, haversine with the mean Earth radius
      6371.0088 km), or either record at country level (its place is a country,
-     or has no coordinates, or it has none).
+     or has no coordinates, or it has none) — except that a record at country
+     level whose matches with a specific place are not all within 50 km of
+     each other is linked to none of them (only to records at country level):
+     it bridges no distant places.
 A story is a connected component of that relation: chaining is transitive, so
 records linked through a third record are one story even when they are not
-linked themselves (Monday and Wednesday through Tuesday; Minsk and Vilnius
-through a record at country level). Components are unique, so the grouping
+linked themselves (Monday and Wednesday through Tuesday; a record at the
+country "Lithuania" matching only Minsk joins the Minsk records). Components are unique, so the grouping
 does not depend on the order rows are read in, nor on the engine.
 
 How it is computed: records with the same pair, root, day and place (or
@@ -33,7 +36,8 @@ stable for a story whose records stay (a later record with a smaller id would
 rename it; GDELT's ids grow with time).
 
 **A story carries** its records, the distinct URLs and outlets of their sources
-(an outlet is the source's `outlet`, else its link's host without `www.`), the
+(an outlet is the source's `outlet` name unless it is only the stream's, GDELT
+or ACLED, else its http(s) link's host in lower case without `www.`), the
 first start and last end, its most specific place (site, then city, then
 region, then country; ties: the place with most records, then the smallest
 id), its actors' keys and countries, and its measures combined as GDELT
@@ -57,14 +61,18 @@ are not yet reviewed) and a story are linked when
 
 **Tables** (written beside the store's tables, in NAMES):
   stories          one row per story (STORIES_SCHEMA)
-  story_events     event -> story, one row per imported event
+  story_events     event -> story, one row per imported event; `head` 1 on the story's head (its
+                   earliest record, by `ord`, at the story's place; among all its records when
+                   it has none), else 0; `outlets` the story's outlets on the head, else 0: the
+                   map counts a story once, at its place, by summing them (dashboard.aggregates)
   corroboration    curated event -> story, one row per link
 
 The SQL is DuckDB's dialect; `build` runs it through a `Runner` (DuckDB in this
 process by default; Spark through sqlglot for `build --engine spark`) that can
 also expose a Parquet file it wrote under a name (`Runner.view`). Stories are
 computed whole on every build; an append computes again only the stories its
-new events could join (`build`'s `base`).
+new events could join and those one step further (`build`'s `base`). They are
+built before the aggregates, which read `story_events`.
 """
 
 from __future__ import annotations
