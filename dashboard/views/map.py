@@ -264,21 +264,22 @@ def _told(groups: list[dict[str, Any]], records: int, by_story: bool) -> dict[st
     """A mark's stories, their outlets, and its weight (what its size shows), from its groups."""
     if not by_story:
         return {"stories": records, "outlets": 0, "weight": records}
-    stories = sum(int(g["stories"]) for g in groups)
-    outlets = sum(int(g["outlets"]) for g in groups)
+    if len(groups) == 1:
+        stories, outlets = int(groups[0]["stories"]), int(groups[0]["outlets"])
+    else:
+        stories = sum(int(g["stories"]) for g in groups)
+        outlets = sum(int(g["outlets"]) for g in groups)
     return {"stories": stories, "outlets": outlets, "weight": max(outlets, stories)}
 
 
 def story_text(stories: int, records: int, outlets: int) -> str:
     """ "3 stories from 12 records, 5 outlets" (plain text: numbers and fixed words only)."""
-
-    def many(n: int, one: str, more: str) -> str:
-        return f"{n:,} {one if n == 1 else more}"
-
+    rec = f"{records:,} record{'' if records == 1 else 's'}"
     if not stories:  # records of stories whose own place is another (a country's, say)
-        return f"{many(records, 'record', 'records')} of stories placed elsewhere"
-    return f"{many(stories, 'story', 'stories')} from {many(records, 'record', 'records')}, " + many(
-        outlets, "outlet", "outlets"
+        return f"{rec} of stories placed elsewhere"
+    return (
+        f"{stories:,} {'story' if stories == 1 else 'stories'} from {rec}, "
+        f"{outlets:,} outlet{'' if outlets == 1 else 's'}"
     )
 
 
@@ -510,8 +511,10 @@ def map_text(data: MapData, atlas: Atlas) -> list[str]:
     if data.clusters is not None and len(data.layers):
         every = data.clusters[data.clusters["layer"] == len(data.layers) - 1]
         machine = " (machine-coded)" if data.clustered == ("machine",) else ""
-        for p in every.itertuples(index=False):
-            lines.append(f"{p.name}: {_count_text(data, p)}{machine}")
+        cols = (every[c].tolist() for c in ("name", "events", "stories", "outlets"))
+        for name, n, stories, outlets in zip(*cols, strict=True):
+            told = story_text(stories, n, outlets) if data.by_story else f"{n:,} event{'s' if n != 1 else ''}"
+            lines.append(f"{name}: {told}{machine}")
     for p in data.countries.itertuples(index=False):
         lines.append(f"{p.name} (the country): {_count_text(data, p)}")
     for r in data.routes.itertuples(index=False):
