@@ -101,11 +101,18 @@ def links(n: int, countries: Sequence[str], seed: int = 0) -> list[str]:
 
 
 def corpus_countries(data: Path) -> list[str]:
-    """Countries a link may name: those of the corpus's places (the synthetic actors' come from them)."""
+    """Countries a link may name: those of the corpus's places (the synthetic actors' come from them;
+    in another folder, those of its bulk places files, a news-scale one's say)."""
     import pyarrow.parquet as pq  # noqa: PLC0415
 
+    files = [data / "synth.places.parquet"] if (data / "synth.places.parquet").is_file() else []
     return sorted(
-        {c for c in pq.read_table(data / "synth.places.parquet", columns=["country"])[0].to_pylist() if c}
+        {
+            c
+            for f in files or sorted(data.glob("**/*.places.parquet"))
+            for c in pq.read_table(f, columns=["country"])[0].to_pylist()
+            if c
+        }
     )
 
 

@@ -9,7 +9,7 @@ size depends on the dimensions, not on the events: at 1M synthetic events
 3000 actors and ten years of months:
 
     agg_events      kind, coding, dataset, certainty, placed, months    ~13k groups
-    agg_points      + map point, CAMEO quad class                       ~311k (rollup ~9k)
+    agg_points      + map point, CAMEO quad class; stories, outlets     ~311k (rollup ~9k)
     agg_routes      + route origin and place (contacts only)            ~141k (rollup ~30k)
     agg_actors      one row per participation, + actor                  ~830k (rollup ~74k)
     agg_pairs_actor + a pair of actors (an actor with itself: its       ~1.8M (rollup ~610k)
@@ -36,6 +36,12 @@ too many to be a dimension; the country filter reads `event_countries`, each
 event's countries by its `ord`, not the joins), and the row lists (timeline
 marks, latest events, stepping, article spans, one event), which
 read the events in their stored order with a LIMIT.
+
+The map counts stories (`dashboard.stories`) as well as records: agg_points
+sums each record's `story_events.head` (1 on the one record that stands for
+its story, 0 on the others; 1 for a record in no story) and `outlets` (the
+story's outlets, on its head only), so the stories at a place and their
+outlets roll up like the records, and the stories are built first.
 
 The SQL below is DuckDB's dialect and the only definition: the store builds
 the tables with DuckDB (`duckdb_runner`), or with any runner that takes this
@@ -126,13 +132,20 @@ QUAD = (
     "CASE WHEN e.cameo < '06' THEN 1 WHEN e.cameo < '09' THEN 2 WHEN e.cameo < '14' THEN 3"
     " WHEN e.cameo >= '14' THEN 4 END"
 )
+# The stories a group holds and their outlets (`dashboard.stories`): a story counts once, on its head
+# record (`story_events.head`, which alone carries the story's `outlets`); a record in no story (a
+# curated event, a draft) is its own story of no outlets. Sums, so they roll up as `n` does.
+STORY_HEADS = "LEFT JOIN story_events AS sh ON sh.event = e.id"
+STORIES = ("stories", "CAST(sum(coalesce(sh.head, 1)) AS BIGINT)", "CAST(sum(c.stories) AS BIGINT)")
+OUTLETS = ("outlets", "CAST(sum(coalesce(sh.outlets, 0)) AS BIGINT)", "CAST(sum(c.outlets) AS BIGINT)")
 POINTS = Cube(
     "agg_points",
-    "FROM events AS e WHERE {where} AND e.point IS NOT NULL",
+    f"FROM events AS e {STORY_HEADS} WHERE {{where}} AND e.point IS NOT NULL",
     (("point", "e.point"), ("quad", QUAD), *_COMMON),
-    (COUNT, LAST, LAST_DATED_M, ("suspect", "count(e.suspect)", "CAST(sum(c.suspect) AS BIGINT)")),
+    (COUNT, LAST, LAST_DATED_M, ("suspect", "count(e.suspect)", "CAST(sum(c.suspect) AS BIGINT)"), STORIES,
+     OUTLETS),
     rollup=True,
-)
+)  # fmt: skip
 ROUTES = Cube(
     "agg_routes",
     "FROM events AS e WHERE {where} AND e.route_from IS NOT NULL AND e.point IS NOT NULL",
@@ -265,7 +278,9 @@ def duckdb_runner(folder: Path) -> tuple[object, DuckDBRunner]:
     import duckdb  # noqa: PLC0415 - the store's own dependency
 
     con = duckdb.connect(config={"threads": 2})
-    for t in ("events", "participants", "actors", "places", "sources"):
+    for t in ("events", "participants", "actors", "places", "sources", "story_events"):
+        if t == "story_events" and not (folder / f"{t}.parquet").is_file():  # the stories come first
+            continue
         con.read_parquet(str(folder / f"{t}.parquet")).create_view(t)
     return con, DuckDBRunner(con)
 

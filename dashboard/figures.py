@@ -217,7 +217,8 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
     shown_kinds: set[str] = set()
     for kind, part in _split(_cols(p), "kind").items():
         colour, symbol = STYLE.get(kind, MIXED)
-        size = 12 + 4 * np.sqrt(np.minimum(part["events"].astype(float), 64))
+        # Sized by what a mark weighs: its records, or in stories mode its stories' outlets.
+        size = 12 + 4 * np.sqrt(np.minimum(part["weight"].astype(float), 64))
         radius.update(zip(part["place"], size / 2, strict=True))
         mixed = kind == ANY
         machine = part["coding"] == "machine"
@@ -252,7 +253,7 @@ def map_figure(data: MapData, height: int = 380) -> go.Figure:
             "legendgroup": kind,
         }
         if mixed:
-            trace["text"] = [_short_count(n) for n in part["events"]]
+            trace["text"] = [_short_count(n) for n in part["stories"]]
             trace["textposition"] = "middle center"
             trace["textfont"] = {"size": 10, "color": np.where(part["coding"] == "human", "white", "#000000")}
         traces.append(trace)
@@ -390,12 +391,12 @@ def _cluster_traces(data: MapData, traces: list[dict]) -> list[int]:
             if not len(g):
                 continue
             colour, ink = QUAD_STYLE[q]
-            n = g["events"].to_numpy(dtype=float)
+            n, weight = g["stories"].to_numpy(dtype=float), g["weight"].to_numpy(dtype=float)
             out.append(len(traces))
             traces.append(
                 {
                     "type": "scattergeo", "lat": g["lat"], "lon": g["lon"], "mode": "markers+text",
-                    "marker": {"size": _cluster_size(n), "color": colour, "opacity": 0.88,
+                    "marker": {"size": _cluster_size(weight), "color": colour, "opacity": 0.88,
                                "line": {"width": 1, "color": "white"}, "symbol": "circle"},
                     "text": [_short_count(int(x)) for x in n], "textposition": "middle center",
                     "textfont": {"size": 10, "color": ink},
@@ -425,7 +426,7 @@ def _cluster_labels(data: MapData, traces: list[dict]) -> list[int]:
     first, out = _first_layer(data), []
     for i, _layer in enumerate(data.layers):
         top = c[c["layer"] == i].nlargest(MAX_LABELS, "events", keep="first")
-        size = _cluster_size(top["events"].to_numpy(dtype=float))
+        size = _cluster_size(top["weight"].to_numpy(dtype=float))
         out.append(len(traces))
         traces.append(
             {

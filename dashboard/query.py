@@ -216,10 +216,26 @@ def event_ids(eng: Engine, f: Filters, limit: int | None = None) -> list[str]:
 
 
 LAST_DATED = "max(CASE WHEN e.start IS NOT NULL THEN e.ord END)"  # a group's latest dated event
+# The map in stories mode (`Filters.records`): each group also counts its stories and their outlets,
+# a story at its head record's place (`aggregates.STORIES`, `aggregates.OUTLETS`); raw, records only.
+MAP_STORIES = {
+    "rows": (
+        f" {aggregates.STORY_HEADS}",
+        f", {aggregates.STORIES[1]} AS stories, {aggregates.OUTLETS[1]} AS outlets",
+    ),
+    "agg": ("", ", CAST(sum(c.stories) AS BIGINT) AS stories, CAST(sum(c.outlets) AS BIGINT) AS outlets"),
+}
+
+
+def _map_stories(f: Filters, path: str) -> tuple[str, str]:
+    """The join and the columns the map's groups add in stories mode (none with `?records=raw`)."""
+    return MAP_STORIES[path] if f.records == "stories" else ("", "")
+
+
 MAP_POINTS = f"""
 SELECT e.point AS place, e.kind, e.coding, count(*) AS events, max(e.ord) AS last_ord,
-       {LAST_DATED} AS last_dated, count(e.suspect) AS suspect
-FROM events AS e
+       {LAST_DATED} AS last_dated, count(e.suspect) AS suspect{{story}}
+FROM events AS e{{join}}
 WHERE {{where}} AND e.point IS NOT NULL
 GROUP BY e.point, e.kind, e.coding
 ORDER BY e.point, e.kind, e.coding
@@ -269,7 +285,7 @@ LIMIT $limit
 # The same from the aggregates (agg_points, agg_routes): the groups summed again.
 MAP_POINTS_AGG = """
 SELECT c.point AS place, c.kind, c.coding, CAST(sum(c.n) AS BIGINT) AS events, max(c.last_ord) AS last_ord,
-       max(c.last_dated) AS last_dated, CAST(sum(c.suspect) AS BIGINT) AS suspect
+       max(c.last_dated) AS last_dated, CAST(sum(c.suspect) AS BIGINT) AS suspect{story}
 FROM ({src}) AS c
 GROUP BY c.point, c.kind, c.coding
 ORDER BY c.point, c.kind, c.coding
@@ -329,12 +345,13 @@ def map_groups(eng: Engine, f: Filters, max_routes: int = 150, few: bool = False
     """`few`: expect few routes (a small corpus), and try the plain grouping first."""
     if by_rows(eng, f):
         w = where(f)
-        points_sql, points_params = MAP_POINTS.format(where=w.sql), w.params
+        join, story = _map_stories(f, "rows")
+        points_sql, points_params = MAP_POINTS.format(where=w.sql, join=join, story=story), w.params
         routes_sql, pairs_sql = MAP_ROUTES.format(where=w.sql), ROUTE_PAIRS.format(where=w.sql)
         params = w.params
     else:
         src, points_params = cube(f, aggregates.POINTS)
-        points_sql = MAP_POINTS_AGG.format(src=src)
+        points_sql = MAP_POINTS_AGG.format(src=src, story=_map_stories(f, "agg")[1])
         src, params = cube(f, aggregates.ROUTES)
         routes_sql, pairs_sql = MAP_ROUTES_AGG.format(src=src), ROUTE_PAIRS_AGG.format(src=src)
     points = eng.rows(points_sql, points_params)
@@ -828,12 +845,13 @@ WITH p AS ({{points}}), c AS (
            max(CASE WHEN c.rank = 1 THEN c.point END) AS top,
            CAST(sum(c.q1) AS BIGINT) AS q1, CAST(sum(c.q2) AS BIGINT) AS q2,
            CAST(sum(c.q3) AS BIGINT) AS q3, CAST(sum(c.q4) AS BIGINT) AS q4,
-           max(c.last_ord) AS last_ord, max(c.last_dated) AS last_dated
+           max(c.last_ord) AS last_ord, max(c.last_dated) AS last_dated,
+           CAST(sum(c.stories) AS BIGINT) AS stories, CAST(sum(c.outlets) AS BIGINT) AS outlets
     FROM c
     GROUP BY c.res, c.cell
     UNION ALL
     SELECT {POINT_RES} AS res, c.point AS cell, c.events, 1 AS places, c.point AS top,
-           c.q1, c.q2, c.q3, c.q4, c.last_ord, c.last_dated
+           c.q1, c.q2, c.q3, c.q4, c.last_ord, c.last_dated, c.stories, c.outlets
     FROM c
     WHERE c.res = 0
 )
@@ -850,8 +868,8 @@ CLUSTER_POINTS = f"""
            CAST(sum(CASE WHEN e.cameo >= '06' AND e.cameo < '09' THEN 1 ELSE 0 END) AS BIGINT) AS q2,
            CAST(sum(CASE WHEN e.cameo >= '09' AND e.cameo < '14' THEN 1 ELSE 0 END) AS BIGINT) AS q3,
            CAST(sum(CASE WHEN e.cameo >= '14' THEN 1 ELSE 0 END) AS BIGINT) AS q4,
-           max(e.ord) AS last_ord, {LAST_DATED} AS last_dated
-    FROM events AS e
+           max(e.ord) AS last_ord, {LAST_DATED} AS last_dated{{story}}
+    FROM events AS e{{join}}
     WHERE {{where}} AND e.point IS NOT NULL AND list_contains($cluster_codings, e.coding)
     GROUP BY e.point
 """
@@ -861,23 +879,32 @@ CLUSTER_POINTS_AGG = """
            CAST(sum(CASE WHEN c.quad = 2 THEN c.n ELSE 0 END) AS BIGINT) AS q2,
            CAST(sum(CASE WHEN c.quad = 3 THEN c.n ELSE 0 END) AS BIGINT) AS q3,
            CAST(sum(CASE WHEN c.quad = 4 THEN c.n ELSE 0 END) AS BIGINT) AS q4,
-           max(c.last_ord) AS last_ord, max(c.last_dated) AS last_dated
+           max(c.last_ord) AS last_ord, max(c.last_dated) AS last_dated{story}
     FROM ({src}) AS c
     WHERE list_contains($cluster_codings, c.coding)
     GROUP BY c.point
 """
 
 
+# `?records=raw`: each record is its own mark, of no outlets (from the rows; from the aggregates).
+RAW_STORIES = (", count(*) AS stories, 0 AS outlets", ", CAST(sum(c.n) AS BIGINT) AS stories, 0 AS outlets")
+
+
 def map_clusters(eng: Engine, f: Filters, codings: Sequence[str]) -> list[dict[str, Any]]:
     """The filtered events of these codings at places (not countries), per H3 cell at each stored
     resolution and per place (`res` POINT_RES): events, places, quad-class counts, the busiest place
-    (`top`, with its `lat`, `lon`), the latest event (`last_ord`, `last_dated`)."""
+    (`top`, with its `lat`, `lon`), the latest event (`last_ord`, `last_dated`), and the stories
+    there with their outlets (`stories`, `outlets`; with `?records=raw` each record is one, of none)."""
     if by_rows(eng, f):
         w = where(f)
-        points, params = CLUSTER_POINTS.format(where=w.sql), w.params
+        join, story = _map_stories(f, "rows")
+        points, params = (
+            CLUSTER_POINTS.format(where=w.sql, join=join, story=story or RAW_STORIES[0]),
+            w.params,
+        )
     else:
         src, params = cube(f, aggregates.POINTS)
-        points = CLUSTER_POINTS_AGG.format(src=src)
+        points = CLUSTER_POINTS_AGG.format(src=src, story=_map_stories(f, "agg")[1] or RAW_STORIES[1])
     return eng.rows(CLUSTERS.format(points=points), {**params, "cluster_codings": sorted(codings)})
 
 

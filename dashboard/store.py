@@ -52,8 +52,10 @@ if TYPE_CHECKING:
 # and the aggregate tables (dashboard.aggregates); 8: imported events placed where a name is a
 # data-folder actor's are suspect (readers/suspects.py); 9: imported places and actors that are curated
 # ones are those (readers/reconcile.py); 10: stories, story_events, corroboration (dashboard.stories);
-# 11: agg_points by CAMEO quad class (the map's clusters) and agg_pairs (the network)
-FORMAT = 11
+# 11: agg_points by CAMEO quad class (the map's clusters) and agg_pairs (the network); 12: the map
+# counts stories: story_events' head and outlets, summed in agg_points; placeless records no longer
+# bridge distant places; only http(s) links and named outlets are outlets (dashboard.stories)
+FORMAT = 12
 HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)
 ROW_GROUP = 65_536
 ARTICLE_GROUP = 64
@@ -414,9 +416,10 @@ def _write(
         rows = writer(corpus, tmp)
         # The views' aggregates, from the tables just written (their SQL runs where the caller says).
         run = aggregate(tmp) if aggregate is not None else None
-        rows.update(aggregates.build(tmp, run, ROW_GROUP))
         # On an append (`keep`: the store appended to), only the stories its new events can touch.
+        # First: the map's aggregates count each story on its head record (story_events.head).
         rows.update(stories.build(tmp, run, ROW_GROUP, base=keep))
+        rows.update(aggregates.build(tmp, run, ROW_GROUP))
         (tmp / CATALOG).write_text(catalog.to_json(corpus), encoding="utf-8")
         # On disk before store.json says the folder is complete, so no crash leaves it complete and empty.
         for f in tmp.iterdir():

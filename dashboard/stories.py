@@ -14,11 +14,14 @@ build time, and links each story to the curated events it corroborates.
   3. the same source URL, or start dates at most one day apart;
   4. places within 50 km (great-circle, haversine with the mean Earth radius
      6371.0088 km), or either record at country level (its place is a country,
-     or has no coordinates, or it has none).
+     or has no coordinates, or it has none) — except that a record at country
+     level whose matches with a specific place are not all within 50 km of
+     each other is linked to none of them (only to records at country level):
+     it bridges no distant places.
 A story is a connected component of that relation: chaining is transitive, so
 records linked through a third record are one story even when they are not
-linked themselves (Monday and Wednesday through Tuesday; Minsk and Vilnius
-through a record at country level). Components are unique, so the grouping
+linked themselves (Monday and Wednesday through Tuesday; a record at the
+country "Lithuania" matching only Minsk joins the Minsk records). Components are unique, so the grouping
 does not depend on the order rows are read in, nor on the engine.
 
 How it is computed: records with the same pair, root, day and place (or
@@ -35,7 +38,8 @@ stable for a story whose records stay (a later record with a smaller id would
 rename it; GDELT's ids grow with time).
 
 **A story carries** its records, the distinct URLs and outlets of their sources
-(an outlet is the source's `outlet`, else its link's host without `www.`), the
+(an outlet is the source's `outlet` name unless it is only the stream's, GDELT
+or ACLED, else its http(s) link's host in lower case without `www.`), the
 first start and last end, its most specific place (site, then city, then
 region, then country; ties: the place with most records, then the smallest
 id), its actors' keys and countries, and its measures combined as GDELT
@@ -59,14 +63,18 @@ are not yet reviewed) and a story are linked when
 
 **Tables** (written beside the store's tables, in NAMES):
   stories          one row per story (STORIES_SCHEMA)
-  story_events     event -> story, one row per imported event
+  story_events     event -> story, one row per imported event; `head` 1 on the story's head (its
+                   earliest record, by `ord`, at the story's place; among all its records when
+                   it has none), else 0; `outlets` the story's outlets on the head, else 0: the
+                   map counts a story once, at its place, by summing them (dashboard.aggregates)
   corroboration    curated event -> story, one row per link
 
 The SQL is DuckDB's dialect; `build` runs it through a `Runner` (DuckDB in this
 process by default; Spark through sqlglot for `build --engine spark`) that can
 also expose a Parquet file it wrote under a name (`Runner.view`). Stories are
 computed whole on every build; an append computes again only the stories its
-new events could join (`build`'s `base`).
+new events could join and those one step further (`build`'s `base`). They are
+built before the aggregates, which read `story_events`.
 """
 
 from __future__ import annotations
@@ -92,7 +100,7 @@ STORIES_SCHEMA = pa.schema(
 )  # fmt: skip
 SCHEMAS: dict[str, pa.Schema] = {
     "stories": STORIES_SCHEMA,
-    "story_events": pa.schema([("event", _S), ("story", _S)]),
+    "story_events": pa.schema([("event", _S), ("story", _S), ("head", _I), ("outlets", _I)]),
     "corroboration": pa.schema([("event", _S), ("story", _S)]),
 }
 NAMES = tuple(SCHEMAS)
@@ -120,10 +128,17 @@ def _near(a: str, b: str) -> str:
     return f"({a}.site = '' OR {b}.site = '' OR {a}.site = {b}.site OR {_km(a, b)} <= {RADIUS_KM})"
 
 
+# What the importers write as a source's outlet when a record names none: the stream, not an outlet.
+STREAMS = ("GDELT", "ACLED")
+
+
 def outlet_sql(alias: str) -> str:
-    """A source's outlet (SQL): its `outlet`, else its link's host in lower case without `www.`."""
-    host = f"lower(regexp_extract({alias}.url, '^[a-zA-Z]+://([^/:?#]+)', 1))"
-    return f"coalesce({alias}.outlet, regexp_replace({host}, '^www[.]', ''))"
+    """A source's outlet (SQL): its `outlet` (a name: ACLED's source, a GDELT SOURCEURL that is no
+    link) unless it is only the stream's name (STREAMS), else the host of its http(s) link, in lower
+    case without `www.`; NULL when it has neither (no outlet)."""
+    host = f"lower(regexp_extract({alias}.url, '^[hH][tT][tT][pP][sS]?://([^/:?#@]+@)?([^/:?#@]+)', 2))"
+    named = f"CASE WHEN {alias}.outlet NOT IN ({', '.join(repr(s) for s in STREAMS)}) THEN {alias}.outlet END"
+    return f"coalesce({named}, nullif(regexp_replace({host}, '^www[.]', ''), ''))"
 
 
 _BLOCK = "a.actor1 = b.actor1 AND a.actor2k = b.actor2k AND a.root = b.root"
@@ -131,7 +146,7 @@ _BLOCK = "a.actor1 = b.actor1 AND a.actor2k = b.actor2k AND a.root = b.root"
 # Each imported record with what the rule compares, and its node (records the rule links outright).
 RECORDS = """
 WITH imported AS (
-  SELECT e.id, e.start, e."end", coalesce(left(e.cameo, 2), '') AS root, e.place,
+  SELECT e.id, e.ord, e.start, e."end", coalesce(left(e.cameo, 2), '') AS root, e.place,
     e.mentions, e.num_sources, e.num_articles, e.goldstein, e.tone
   FROM events AS e WHERE e.dataset <> 'curated' AND __SCOPE__
 ), keyed AS (
@@ -159,6 +174,8 @@ FROM r
 """
 
 # The links between nodes: the same URL, or the same or the next day; one row per link, both ways.
+# A placeless node (country level, or no place) whose placed matches are not all within RADIUS_KM of
+# each other (`far`) keeps only its links to other placeless nodes: it bridges no distant places.
 EDGES = f"""
 WITH n AS (
   SELECT DISTINCT node, actor1, actor2k, root, day, site, lat, lon FROM story_records WHERE day IS NOT NULL
@@ -173,13 +190,29 @@ WITH n AS (
   SELECT a.node AS a, b.node AS b FROM u AS a JOIN u AS b
     ON a.url = b.url AND {_BLOCK} AND a.node < b.node
   WHERE {_near("a", "b")}
+), x AS (
+  SELECT a, b FROM one UNION ALL SELECT b AS a, a AS b FROM one
+), ends AS (
+  SELECT DISTINCT node, site FROM story_records
+), spots AS (
+  SELECT DISTINCT node, site, lat, lon FROM story_records WHERE site <> ''
+), m AS (
+  SELECT DISTINCT x.a AS node, q.site, q.lat, q.lon
+  FROM x JOIN ends AS p ON p.node = x.a AND p.site = '' JOIN spots AS q ON q.node = x.b
+), far AS (
+  SELECT DISTINCT a.node FROM m AS a JOIN m AS b ON a.node = b.node AND a.site < b.site
+  WHERE {_km("a", "b")} > {RADIUS_KM}
 )
-SELECT DISTINCT x.a, x.b FROM (SELECT a, b FROM one UNION ALL SELECT b AS a, a AS b FROM one) AS x
+SELECT DISTINCT x.a, x.b FROM x
+JOIN ends AS pa ON pa.node = x.a JOIN ends AS pb ON pb.node = x.b
+LEFT JOIN far AS fa ON fa.node = x.a LEFT JOIN far AS fb ON fb.node = x.b
+WHERE NOT (fa.node IS NOT NULL AND pb.site <> '') AND NOT (fb.node IS NOT NULL AND pa.site <> '')
 """
 
 # An append: the stories an appended record could join (same pair and root, and a day within one of
 # the story's span, or a URL it cites), a superset of those it does join; the others stand as built.
 NEW_EVENTS = "e.id NOT IN (SELECT b.id FROM base_events AS b)"
+IN_SCOPE = "e.id IN (SELECT x.id FROM story_scope AS x)"
 AFFECTED = """
 SELECT s.id AS story FROM base_stories AS s JOIN story_fresh AS f
   ON coalesce(s.actor1, '') = f.actor1 AND coalesce(s.actor2, '') = f.actor2k AND s.root = f.root
@@ -195,7 +228,7 @@ UNION
 SELECT se.event AS id FROM base_story_events AS se JOIN story_affected AS a ON a.story = se.story
 """
 KEPT_EVENTS = """
-SELECT se.event, se.story FROM base_story_events AS se
+SELECT se.event, se.story, se.head, se.outlets FROM base_story_events AS se
 WHERE se.story NOT IN (SELECT a.story FROM story_affected AS a)
 """
 KEPT_STORIES = f"""
@@ -231,9 +264,22 @@ CHANGED = """
 SELECT count(*) AS n FROM story_labels AS a JOIN story_next AS b ON a.node = b.node WHERE a.label <> b.label
 """
 
+# Each record's story, and the story's head: its earliest record (by `ord`) at the story's place,
+# or among all its records when it has none. The head alone carries the story's outlets, so the map
+# counts a story once, at its place, by summing `head` and `outlets` like a count of rows.
 STORY_EVENTS = """
-SELECT r.id AS event, concat('story-', l.label) AS story
-FROM story_records AS r JOIN story_labels AS l ON l.node = r.node
+WITH se AS (
+  SELECT r.id AS event, r.ord, r.place, concat('story-', l.label) AS story
+  FROM story_records AS r JOIN story_labels AS l ON l.node = r.node
+), ranked AS (
+  SELECT se.event, se.story, b.outlets,
+    row_number() OVER (PARTITION BY se.story ORDER BY CASE WHEN se.place = b.place THEN 0 ELSE 1 END, se.ord)
+      AS k
+  FROM se JOIN story_base AS b ON b.id = se.story
+)
+SELECT event, story, CAST(CASE WHEN k = 1 THEN 1 ELSE 0 END AS BIGINT) AS head,
+  CAST(CASE WHEN k = 1 THEN outlets ELSE 0 END AS BIGINT) AS outlets
+FROM ranked
 """
 
 _RANK = "CASE place_kind WHEN 'site' THEN 3 WHEN 'city' THEN 2 WHEN 'region' THEN 1 ELSE 0 END"
@@ -385,9 +431,12 @@ def build(
             stage("story_fresh", RECORDS.replace("__SCOPE__", NEW_EVENTS))
             stage("story_affected", AFFECTED)
             stage("story_scope", SCOPE)
-            stage(
-                "story_records", RECORDS.replace("__SCOPE__", "e.id IN (SELECT x.id FROM story_scope AS x)")
-            )
+            # A second hop from those stories' records: a placeless record a new one matches may now
+            # match places far apart (EDGES), which the stories of its other matches tell.
+            stage("story_fresh", RECORDS.replace("__SCOPE__", IN_SCOPE), work / "story_fresh-2.parquet")
+            stage("story_affected", AFFECTED, work / "story_affected-2.parquet")
+            stage("story_scope", SCOPE, work / "story_scope-2.parquet")
+            stage("story_records", RECORDS.replace("__SCOPE__", IN_SCOPE))
         else:
             stage("story_records", RECORDS.replace("__SCOPE__", "TRUE"))
         stage("story_edges", EDGES)
@@ -400,9 +449,9 @@ def build(
                 break
         else:  # a bound, not a limit met: 2**100 records would need fewer rounds
             raise RuntimeError(f"stories: labels still changing after {MAX_ROUNDS} rounds")
+        stage("story_base", BASE + (f" UNION ALL {KEPT_STORIES}" if grow else ""))
         both = f" UNION ALL {KEPT_EVENTS}" if grow else ""
         rows = {"story_events": final("story_events", STORY_EVENTS + both)}
-        stage("story_base", BASE + (f" UNION ALL {KEPT_STORIES}" if grow else ""))
         rows["corroboration"] = final("corroboration", CORROBORATION)
         rows["stories"] = final("stories", STORIES)
     finally:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,13 @@ from conftest import DATA, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_query import spark_available
+from test_stories import ROWS as STORY_ROWS
 
 from dashboard import aggregates, engines, filters, query, store, synth
 from dashboard.engines import spark
-from dashboard.readers import corpus
+from dashboard.readers import corpus, gdelt
 
-CORPORA = ("seed", "baltic", "synth")
+CORPORA = ("seed", "baltic", "synth", "stories")
 
 
 class RowsOnly:
@@ -50,11 +52,19 @@ class RowsOnly:
 def corpora(tmp_path_factory) -> dict[str, tuple[corpus.Corpus, store.Store]]:
     synth_data = tmp_path_factory.mktemp("synth") / "data"
     synth.write(2_000, synth_data, seed=5)
+    # The bundled folder with test_stories' GDELT rows: records grouped into stories, which the
+    # map counts (a story at its head record's place).
+    stories_data = tmp_path_factory.mktemp("gdelt") / "data"
+    shutil.copytree(DATA, stories_data, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
+    src = stories_data.parent / "20191024120000.export.CSV"
+    src.write_text("".join(gdelt.row(**r) for r in STORY_ROWS), encoding="utf-8")
+    gdelt.import_files([src], stories_data / "gdelt", gdelt.Options())
     out = {}
     for name, data in (
         ("seed", DATA),
         ("baltic", ROOT / "tests" / "corpora" / "baltic"),
         ("synth", synth_data),
+        ("stories", stories_data),
     ):
         c = corpus.load(data)
         out[name] = (c, store.build(c, tmp_path_factory.mktemp("stores") / name))
@@ -99,6 +109,7 @@ def cases(draw: st.DrawFn, corpora: dict) -> tuple[str, filters.Filters]:
         "codings": draw(_subset(values("coding"))),
         "datasets": draw(_subset(values("dataset"))),
         "certainties": draw(_subset(values("certainty"))),
+        "records": draw(st.sampled_from(["stories", "raw"])),  # the map counts stories, or records
     }
     # Now and then a filter that needs the rows: the answer must not change with the path either.
     row_filter = draw(st.sampled_from(["", "", "", "actors", "countries", "places", "articles"]))

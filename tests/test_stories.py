@@ -218,12 +218,113 @@ def corroborated(tmp_path: Path, curated: dict, machine: dict) -> bool:
         ],
         "sources": [{"event": "gdelt-1", "url": "https://news.example.org/a"}],
     }
+    write(tmp_path, rows)
+    stories.build(tmp_path)
+    return pq.read_table(tmp_path / "corroboration.parquet").num_rows == 1
+
+
+def write(folder: Path, rows: dict[str, list[dict]]) -> None:
+    """The store's tables from rows (a missing column is null), as Parquet in `folder`."""
     for name, rs in rows.items():
         sch = store.SCHEMAS[name]
         cols = {f.name: pa.array([r.get(f.name) for r in rs], f.type) for f in sch}
-        pq.write_table(pa.table(cols, schema=sch), tmp_path / f"{name}.parquet")
-    stories.build(tmp_path)
-    return pq.read_table(tmp_path / "corroboration.parquet").num_rows == 1
+        pq.write_table(pa.table(cols, schema=sch), folder / f"{name}.parquet")
+
+
+def stories_of(
+    tmp_path: Path, records: list[tuple], sources: list[dict], base: Path | None = None
+) -> dict[str, set[str]]:
+    """The stories of machine records (id, place, actors[, day of June 2025]) of CAMEO 042: story -> ids.
+    `base`: a folder built before, of the first of these records (an append)."""
+    events = [
+        {"ord": i, "id": r[0], "dataset": "gdelt", "coding": "machine", "cameo": "042", "precision": "day",
+         "start": dt.date(2025, 6, r[3] if len(r) > 3 else 21), "end": dt.date(2025, 6, r[3] if len(r) > 3 else 21),
+         "place": r[1]}
+        for i, r in enumerate(records)
+    ]  # fmt: skip
+    places = {**PLACES, "berlin": ("city", "DEU", 52.52, 13.405)}  # 950 km from Minsk
+    write(
+        tmp_path,
+        {
+            "events": events,
+            "participants": [{"event": r[0], "actor": a} for r in records for a in r[2]],
+            "actors": [{"id": a, "kind": "state", "country": c} for a, c in ACTOR_COUNTRY.items()],
+            "places": [
+                {"id": p, "kind": k, "country": c, "lat": y, "lon": x} for p, (k, c, y, x) in places.items()
+            ],
+            "sources": sources,
+        },
+    )
+    stories.build(tmp_path, base=base)
+    out: dict[str, set[str]] = {}
+    for r in pq.read_table(tmp_path / "story_events.parquet").to_pylist():
+        out.setdefault(r["story"], set()).add(r["event"])
+    return out
+
+
+def test_a_placeless_record_does_not_bridge_distant_places(tmp_path) -> None:
+    pair, other = ("gdelt-usagov", "gdelt-blrgov"), ("gdelt-rus", "gdelt-blrgov")
+    got = stories_of(
+        tmp_path,
+        [
+            # Minsk and Berlin, 950 km apart, and a record at country level matching both
+            ("m", "minsk", pair), ("b", "berlin", pair), ("c", "belarus", pair), ("n", None, pair),
+            # another pair: Minsk and the palace inside it, 0.6 km apart, and a record with no place
+            ("m2", "minsk", other), ("p2", "palace", other), ("n2", None, other),
+        ],
+        [],
+    )  # fmt: skip
+    groups = {frozenset(g) for g in got.values()}
+    # The placeless records of the first pair match places 950 km apart: they join neither story
+    # (they are one story of their own); the second pair's matches are one place: it joins them.
+    assert groups == {
+        frozenset({"m"}),
+        frozenset({"b"}),
+        frozenset({"c", "n"}),
+        frozenset({"m2", "p2", "n2"}),
+    }
+
+
+def test_an_append_finds_the_distant_places_a_placeless_record_already_matched(tmp_path) -> None:
+    # Minsk and Berlin on the 20th, a record at country level on the 21st matching both: three
+    # stories. Appended, a record on the 22nd at Minsk matches only the placeless one, whose other
+    # matches lie in stories the new day cannot reach: it must still not join them.
+    pair = ("gdelt-usagov", "gdelt-blrgov")
+    first = [("m", "minsk", pair, 20), ("b", "berlin", pair, 20), ("c", "belarus", pair, 21)]
+    then = [*first, ("n", "minsk", pair, 22)]
+    (tmp_path / "base").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "whole").mkdir()
+    stories_of(tmp_path / "base", first, [])
+    whole = stories_of(tmp_path / "whole", then, [])
+    assert {frozenset(g) for g in whole.values()} == {frozenset(x) for x in ("m", "b", "c", "n")}
+    assert stories_of(tmp_path / "new", then, [], base=tmp_path / "base") == whole
+    for name in stories.NAMES:
+        want, got = (pq.read_table(tmp_path / d / f"{name}.parquet") for d in ("whole", "new"))
+        assert got.equals(want), name
+
+
+def test_outlets_are_named_outlets_and_the_hosts_of_http_links(tmp_path) -> None:
+    pair = ("gdelt-usagov", "gdelt-blrgov")
+    sources = [
+        {"event": "a", "url": "https://WWW.Belsat.Example/en/1"},  # the host, lower case, without www.
+        {"event": "a", "url": "http://belsat.example/en/2"},  # the same outlet
+        {"event": "b", "url": "ftp://files.example.net/x"},  # a link, but no web page: no outlet
+        {"event": "b", "outlet": "Reuters"},  # an ACLED source: an outlet by its name
+        {"event": "c", "outlet": "BBC Monitoring"},  # a GDELT SOURCEURL that is no link: a name
+        {"event": "c", "outlet": "GDELT"},  # GDELT's placeholder for an empty SOURCEURL: none
+        {"event": "c", "outlet": "ACLED"},  # ACLED's, for a record naming no source: none
+    ]
+    got = stories_of(tmp_path, [(r, "minsk", pair) for r in "abc"], sources)
+    assert list(got.values()) == [{"a", "b", "c"}]
+    story = pq.read_table(tmp_path / "stories.parquet").to_pylist()[0]
+    assert (story["outlets"], story["urls"]) == (3, 3)
+    import duckdb  # noqa: PLC0415
+
+    con = duckdb.connect()
+    con.read_parquet(str(tmp_path / "sources.parquet")).create_view("sources")
+    named = con.sql(f"SELECT DISTINCT {stories.outlet_sql('s')} AS o FROM sources AS s").fetchall()  # noqa: S608
+    assert {o for (o,) in named} == {"belsat.example", "Reuters", "BBC Monitoring", None}
 
 
 CASES = {
@@ -389,6 +490,9 @@ def test_an_appended_day_leaves_the_stories_a_full_build_writes(tmp_path, monkey
     first, then = [r for r in ROWS if r["SQLDATE"] == DAY], [r for r in ROWS if r["SQLDATE"] != DAY]
     # weeks later, the belsat article's cooperation again: the same URL joins its story
     then.append(record(1015, "BLR", "RUS", "050", MINSK, BELSAT, day=20191120))
+    # the next day, Belarus–Lithuania 112 again, 6,000 km from Minsk: the record at "Lithuania" now
+    # matches places far apart, and leaves the Minsk story
+    then.append(record(1016, "BLR", "LTU", "112", VLADIVOSTOK, "https://news.example.org/vlad", day=20191025))
     for name, rows in (("20191024120000.export.CSV", first), ("20191025120000.export.CSV", then)):
         src = tmp_path / name
         src.write_text("".join(gdelt.row(**r) for r in rows), encoding="utf-8")
@@ -404,9 +508,11 @@ def test_an_appended_day_leaves_the_stories_a_full_build_writes(tmp_path, monkey
     assert bases
     assert bases[0] is not None  # only the stories the new day can touch were computed again
     full = store.build(corpus.load(root), tmp_path / "full")
-    for name in stories.NAMES:
+    # The stories, and the map's counts of them (each at its head record's place), as built whole.
+    for name in (*stories.NAMES, "agg_points", "agg_points_all"):
         assert pq.read_table(appended.table(name)).equals(pq.read_table(full.table(name))), name
     got = groups(appended)
+    assert {frozenset({1007}), frozenset({1008}), frozenset({1016})} <= got
     assert frozenset({1001, 1002, 1003, 1004, 1011}) in got  # the next day joined its story
     assert frozenset({1005, 1006, 1015}) in got  # and the same URL weeks later
     assert frozenset({1009, 1010}) in got  # untouched, kept as built

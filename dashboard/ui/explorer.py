@@ -171,7 +171,8 @@ with left:
         st.toggle(
             "Raw records", key="records-widget", value=f.records == "raw", on_change=shell.copy_records,
             help="Off: the timeline draws one mark a story of machine-coded records (its earliest record "
-            "in view, larger for more outlets). On: each record, as the stream gives it.",
+            "in view, larger for more outlets), and the map counts stories, sized by their outlets. "
+            "On: each record, as the stream gives it.",
         )  # fmt: skip
     tdata = shell.timeline_data(ctx)
     if z.span and not timeline_view.shows_any(tdata, z.span):

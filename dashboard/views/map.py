@@ -10,6 +10,15 @@ counts events per H3 hexagon at each of the store's resolutions
 (`query.map_clusters`), one layer of clusters per resolution plus one of
 every place, and the page shows the layer that suits the zoom. The
 curated events stay marks of their own when they are few.
+
+Stories (`Filters.records`, "stories" unless `?records=raw`): a mark counts
+the stories at its place as well as the records, and is sized by their
+outlets. A story is counted once, at the place of its *head* record (its
+earliest record at the story's place, `dashboard.stories`), when its head
+passes the filters; a curated event or draft is its own story, of no
+outlets. The engine sums that from the rows or the aggregates alike
+(`query.map_groups`, `query.map_clusters`): "Minsk: 3 stories from 12
+records, 5 outlets", the records being those at the place.
 """
 
 from __future__ import annotations
@@ -123,6 +132,7 @@ class MapData:
     clusters: pd.DataFrame | None = None  # at scale: CLUSTER_COLUMNS, one row per cluster per layer
     layers: tuple[Layer, ...] = ()  # the cluster layers, coarse to fine (the last: every place)
     clustered: tuple[str, ...] = ()  # the codings drawn as clusters
+    by_story: bool = False  # marks count stories (`stories`, `outlets`) and are sized by `weight`
 
     @property
     def dense(self) -> bool:
@@ -140,11 +150,14 @@ class Layer:
 
 
 CLUSTER_COLUMNS = ["layer", "key", "name", "lat", "lon", "events", "places", "quad", "hover",
-                   "q1", "q2", "q3", "q4"]  # fmt: skip
+                   "q1", "q2", "q3", "q4", "stories", "outlets", "weight"]  # fmt: skip
 
 
+# `events`: the records at a mark; `stories`, `outlets`: its stories and their outlets (raw: each
+# record a story of none); `weight`: what its size shows (raw: its records; else its stories'
+# outlets, at least one a story).
 POINT_COLUMNS = ["place", "name", "iso3", "lat", "lon", "events", "kind", "latest", "hover", "country",
-                 "coding", "suspect"]  # fmt: skip
+                 "coding", "suspect", "stories", "outlets", "weight"]  # fmt: skip
 ROUTE_COLUMNS = ["kind", "style", "origin", "origin_name", "place", "count", "latest", "km",
                  "lat0", "lon0", "lat1", "lon1", "hover", "coding"]  # fmt: skip
 
@@ -166,6 +179,7 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
     that country. `total` is how many events the filters keep.
     """
     c, eng = atlas, atlas.engine
+    by_story = f.records == "stories"
     groups = query.map_groups(eng, f, MAX_ROUTES, few=atlas.events <= IN_MEMORY_EVENTS)
     # One marker per map point and coding: a place's human- and machine-coded events are two marks
     # (filled and hollow); a country known only as a whole is shaded once, whatever the coding.
@@ -181,7 +195,7 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
         codings = {k[1] for k in by_mark} - {ANY}
         clustered = tuple(sorted({"machine"} & codings if len(curated) <= KEEP_CURATED else codings))
         by_mark = {k: gs for k, gs in by_mark.items() if k in countries or k[1] not in clustered}
-        clusters, layers = _clusters(atlas, query.map_clusters(eng, f, clustered))
+        clusters, layers = _clusters(atlas, query.map_clusters(eng, f, clustered), by_story)
     routes, aggregated, dropped = _route_groups(groups)
     if clusters is not None and len(routes) > NEWS_ROUTES:
         # Thousands of places: the busiest contacts stand out; the engine returned them busiest first.
@@ -197,6 +211,7 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
         kinds = {g["kind"] for g in gs}
         ev = latest[_latest_ord(gs)]
         doubtful = sum(int(g["suspect"]) for g in gs)
+        told = _told(gs, n, by_story)
         # A mark is drawn as suspect when every event at it has a suspect place (its latest, then, too:
         # the reason shown is that event's).
         why = (ev["suspect"] or "") if doubtful == n else ""
@@ -204,8 +219,8 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
             {
                 "place": pid, "name": p.name, "iso3": p.country, "lat": xy.lat, "lon": xy.lon, "events": n,
                 "kind": next(iter(kinds)) if len(kinds) == 1 else ANY, "latest": ev["id"],
-                "hover": _place_hover(p.name, gs, ev, coding, doubtful, why), "country": p.kind == "country",
-                "coding": coding, "suspect": why,
+                "hover": _place_hover(p.name, gs, ev, coding, doubtful, why, told if by_story else None),
+                "country": p.kind == "country", "coding": coding, "suspect": why, **told,
             }
         )  # fmt: skip
     placed = pd.DataFrame(place_rows, columns=POINT_COLUMNS)
@@ -241,11 +256,36 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
         )
     return MapData(
         pts, countries, route_frame, total - placed_events, frame, extent, None, aggregated, dropped,
-        clusters, layers, clustered,
+        clusters, layers, clustered, by_story,
     )  # fmt: skip
 
 
-def _clusters(atlas: Atlas, rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, tuple[Layer, ...]]:
+def _told(groups: list[dict[str, Any]], records: int, by_story: bool) -> dict[str, int]:
+    """A mark's stories, their outlets, and its weight (what its size shows), from its groups."""
+    if not by_story:
+        return {"stories": records, "outlets": 0, "weight": records}
+    if len(groups) == 1:
+        stories, outlets = int(groups[0]["stories"]), int(groups[0]["outlets"])
+    else:
+        stories = sum(int(g["stories"]) for g in groups)
+        outlets = sum(int(g["outlets"]) for g in groups)
+    return {"stories": stories, "outlets": outlets, "weight": max(outlets, stories)}
+
+
+def story_text(stories: int, records: int, outlets: int) -> str:
+    """ "3 stories from 12 records, 5 outlets" (plain text: numbers and fixed words only)."""
+    rec = f"{records:,} record{'' if records == 1 else 's'}"
+    if not stories:  # records of stories whose own place is another (a country's, say)
+        return f"{rec} of stories placed elsewhere"
+    return (
+        f"{stories:,} {'story' if stories == 1 else 'stories'} from {rec}, "
+        f"{outlets:,} outlet{'' if outlets == 1 else 's'}"
+    )
+
+
+def _clusters(
+    atlas: Atlas, rows: list[dict[str, Any]], by_story: bool = False
+) -> tuple[pd.DataFrame, tuple[Layer, ...]]:
     """The engine's clusters as layers: a resolution is a layer when it groups places (fewer cells
     than 0.7 × the places), then every place; each cluster with its name, colour and hover."""
     if not rows:
@@ -264,25 +304,28 @@ def _clusters(atlas: Atlas, rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, t
         for r in by_res[layer.res]:
             n, q = int(r["events"]), [int(r[f"q{k}"]) for k in (1, 2, 3, 4)]
             name = atlas.places[r["top"]].name
+            told = _told([r], n, by_story)
             out.append(
                 {
                     "layer": i, "key": f"@{layer.res}:{r['cell']}", "name": name,
                     "lat": float(r["lat"]), "lon": float(r["lon"]), "events": n, "places": int(r["places"]),
-                    "quad": 1 + max(range(4), key=lambda k: (q[k], -k)), "hover": _cluster_hover(name, r, q),
-                    "q1": q[0], "q2": q[1], "q3": q[2], "q4": q[3],
+                    "quad": 1 + max(range(4), key=lambda k: (q[k], -k)),
+                    "hover": _cluster_hover(name, r, q, told if by_story else None),
+                    "q1": q[0], "q2": q[1], "q3": q[2], "q4": q[3], **told,
                 }
             )  # fmt: skip
     return pd.DataFrame(out, columns=CLUSTER_COLUMNS), layers
 
 
-def _cluster_hover(name: str, r: dict[str, Any], q: list[int]) -> str:
+def _cluster_hover(name: str, r: dict[str, Any], q: list[int], told: dict[str, int] | None = None) -> str:
     n, more = int(r["events"]), int(r["places"]) - 1
     where = f"<b>{escape.plotly_text(name)}</b>" + (
         f" and {more:,} more place{'s' if more > 1 else ''}" if more else ""
     )
     classes = " · ".join(f"{QUADS[k + 1].lower()} {q[k]:,}" for k in range(4) if q[k])
     tail = "click to list them, latest first" + ("; zoom in to see each place" if more else "")
-    return "<br>".join([f"{where} · {n:,} event{'s' if n != 1 else ''}", classes, tail])
+    count = story_text(told["stories"], n, told["outlets"]) if told else f"{n:,} event{'s' if n != 1 else ''}"
+    return "<br>".join([f"{where} · {count}", classes, tail])
 
 
 def _route_groups(groups: query.MapGroups) -> tuple[list[dict[str, Any]], bool, int]:
@@ -396,7 +439,13 @@ def _counted(per_kind: dict[str, int]) -> str:
 
 
 def _place_hover(
-    name: str, groups: list[dict[str, Any]], latest: dict[str, Any], coding: str, doubtful: int, why: str
+    name: str,
+    groups: list[dict[str, Any]],
+    latest: dict[str, Any],
+    coding: str,
+    doubtful: int,
+    why: str,
+    told: dict[str, int] | None = None,
 ) -> str:
     per_kind: dict[str, int] = {}
     for g in groups:
@@ -411,14 +460,18 @@ def _place_hover(
         share = "its place is" if n == 1 else f"{doubtful:,} of {n:,} have a place that is"
         reason = f" — {escape.plotly_text(why)}" if why else " (see each event's details)"
         tail.append(f"<i>suspect: {share} doubtful{reason}</i>")
+    # Stories mode, a mark of machine-coded records: its stories and their outlets come first.
+    told_text = story_text(told["stories"], n, told["outlets"]) if told and coding == "machine" else ""
     if n == 1:
         label = TAXONOMY[latest["kind"]].label
         return "<br>".join(
-            [f"<b>{escape.plotly_text(name)}</b> · {escape.plotly_text(label)}", event_line(latest), *tail]
-        )
+            [f"<b>{escape.plotly_text(name)}</b> · {escape.plotly_text(label)}", event_line(latest),
+             *([told_text] if told_text else []), *tail]
+        )  # fmt: skip
+    head = told_text or f"{n:,} events"
     return "<br>".join(
         [
-            f"<b>{escape.plotly_text(name)}</b> · {n:,} events",
+            f"<b>{escape.plotly_text(name)}</b> · {head}",
             escape.plotly_text(_counted(per_kind)),
             "latest: " + event_line(latest),
             *tail,
@@ -454,18 +507,29 @@ def map_text(data: MapData, atlas: Atlas) -> list[str]:
     for p in data.points.itertuples(index=False):
         machine = {"machine": " (machine-coded)", "draft": " (drafts)"}.get(p.coding, "")
         doubt = f" — suspect place: {p.suspect}" if p.suspect else ""
-        lines.append(f"{p.name}: {p.events:,} event{'s' if p.events != 1 else ''}{machine}{doubt}")
+        lines.append(f"{p.name}: {_count_text(data, p)}{machine}{doubt}")
     if data.clusters is not None and len(data.layers):
         every = data.clusters[data.clusters["layer"] == len(data.layers) - 1]
         machine = " (machine-coded)" if data.clustered == ("machine",) else ""
-        for name, n in zip(every["name"], every["events"], strict=True):
-            lines.append(f"{name}: {n:,} event{'s' if n != 1 else ''}{machine}")
+        cols = (every[c].tolist() for c in ("name", "events", "stories", "outlets"))
+        for name, n, stories, outlets in zip(*cols, strict=True):
+            told = story_text(stories, n, outlets) if data.by_story else f"{n:,} event{'s' if n != 1 else ''}"
+            lines.append(f"{name}: {told}{machine}")
     for p in data.countries.itertuples(index=False):
-        lines.append(f"{p.name} (the country): {p.events:,} event{'s' if p.events != 1 else ''}")
+        lines.append(f"{p.name} (the country): {_count_text(data, p)}")
     for r in data.routes.itertuples(index=False):
         what = "contacts" if r.kind == ANY else TAXONOMY[r.style].label.lower()
         lines.append(f"{where_text(atlas, r.origin, r.place)}, {r.km:,} km: {r.count:,} × {what}")
     return lines
+
+
+def _count_text(data: MapData, mark: Any) -> str:
+    """A mark's count in words: its stories (stories mode, when it holds machine-coded records or
+    a story of several), else its events."""
+    n = int(mark.events)
+    if data.by_story and (getattr(mark, "coding", "machine") == "machine" or int(mark.stories) != n):
+        return story_text(int(mark.stories), n, int(mark.outlets))
+    return f"{n:,} event{'s' if n != 1 else ''}"
 
 
 def kinds_by_class() -> str:
