@@ -207,6 +207,15 @@ def test_an_actor_code_that_is_not_cameo_s_is_named_not_merged_with_another(tmp_
     assert "5 new gdelt events from 7 rows" in r.out
 
 
+def test_an_address_with_a_user_name_is_attributed_to_its_real_host(tmp_path, cli) -> None:
+    rows = [dict(KELLOGG, SOURCEURL="https://belsat.by:x@evil.example/p")]
+    out = tmp_path / "out"
+    r = cli("import", "gdelt", str(write_gdelt(tmp_path / GDELT_FILE, rows)), "--out", str(out))
+    assert r.code == 0, r.err
+    (event,) = json.loads(cli("export", "--data", str(out), "--dataset", "gdelt").out)["events"]
+    assert event["attribution"] == "GDELT, machine-coded from evil.example"
+
+
 def test_a_source_url_with_a_space_is_named_at_import_not_dropped_by_the_loader(tmp_path, cli) -> None:
     rows = [KELLOGG, dict(KELLOGG, GLOBALEVENTID=1240300, SOURCEURL="https://news.example.org/a b"),
             dict(KELLOGG, GLOBALEVENTID=1240301, SOURCEURL="HTTP://NEWS.EXAMPLE.ORG/X"),

@@ -314,17 +314,18 @@ def test_outlets_are_named_outlets_and_the_hosts_of_http_links(tmp_path) -> None
         {"event": "c", "outlet": "BBC Monitoring"},  # a GDELT SOURCEURL that is no link: a name
         {"event": "c", "outlet": "GDELT"},  # GDELT's placeholder for an empty SOURCEURL: none
         {"event": "c", "outlet": "ACLED"},  # ACLED's, for a record naming no source: none
+        {"event": "c", "url": "https://belsat.example:x@evil.example/p"},  # a user name is not the host
     ]
     got = stories_of(tmp_path, [(r, "minsk", pair) for r in "abc"], sources)
     assert list(got.values()) == [{"a", "b", "c"}]
     story = pq.read_table(tmp_path / "stories.parquet").to_pylist()[0]
-    assert (story["outlets"], story["urls"]) == (3, 3)
+    assert (story["outlets"], story["urls"]) == (4, 4)
     import duckdb  # noqa: PLC0415
 
     con = duckdb.connect()
     con.read_parquet(str(tmp_path / "sources.parquet")).create_view("sources")
     named = con.sql(f"SELECT DISTINCT {stories.outlet_sql('s')} AS o FROM sources AS s").fetchall()  # noqa: S608
-    assert {o for (o,) in named} == {"belsat.example", "Reuters", "BBC Monitoring", None}
+    assert {o for (o,) in named} == {"belsat.example", "Reuters", "BBC Monitoring", "evil.example", None}
 
 
 CASES = {

@@ -741,7 +741,8 @@ class Importer:
         url = t["SOURCEURL"]
         # An address by the loader's own rule (an unusable one was a malformed row); its host if it has one.
         is_url = pc.fill_null(pc.match_substring_regex(url, bulk.URL_PATTERN), False)
-        host = pc.struct_field(pc.extract_regex(url, r"^https?://(?P<host>[^/:?#]+)"), [0])
+        # The host after any user name ("https://belsat.by:x@evil.example/" is evil.example's page).
+        host = pc.struct_field(pc.extract_regex(url, r"^https?://(?:[^/?#@]*@)?(?P<host>[^/:?#@]+)"), [0])
         attribution = pc.binary_join_element_wise(
             "GDELT, machine-coded from ",
             pc.if_else(pc.is_valid(host), pc.utf8_lower(host),
