@@ -68,10 +68,14 @@ def views(a: atlas_mod.Atlas, f: filters.Filters) -> dict[str, Callable[[], obje
     return {"summary": summary, "map": map_, "timeline": timeline, "list": list_, "network": network}
 
 
-def states(a: atlas_mod.Atlas, data: Path, n: int, seed: int) -> list[tuple[str, filters.Filters]]:
+def states(
+    a: atlas_mod.Atlas, data: Path, n: int, seed: int, records: str = "stories"
+) -> list[tuple[str, filters.Filters]]:
     out = []
     for q in scale.links(n, scale.corpus_countries(data), seed):
         params = urllib.parse.parse_qs(q)
+        if records != "stories":
+            params["records"] = [records]
         f, _ = filters.from_query(a, params)
         out.append((q, f))
     return out
@@ -103,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=11)
     p.add_argument("--profile", help="a view's name: its cProfile over every state, by own time")
     p.add_argument("--page", action="store_true", help="whole Explorer page runs through AppTest")
+    p.add_argument(
+        "--records", default="stories",
+        help="stories (the default view), raw, or both: the same states one mark a story and one a record",
+    )  # fmt: skip
     args = p.parse_args(argv)
     if args.page:
         links = scale.links(args.states, scale.corpus_countries(args.data), args.seed)
@@ -112,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     a = atlas_mod.open_atlas(args.data, "duckdb")
-    chosen = states(a, args.data, args.states, args.seed)
+    modes = ["stories", "raw"] if args.records == "both" else [args.records]
+    chosen = states(a, args.data, args.states, args.seed, modes[0])
     query.summary(a.engine, filters.Filters())  # the engine's first query pays its own set-up
     if args.profile:
         prof = cProfile.Profile(time.process_time)  # CPU, not wall: the machine may be shared
@@ -124,15 +133,21 @@ def main(argv: list[str] | None = None) -> int:
         pstats.Stats(prof).sort_stats("tottime").print_stats(25)
         pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
         return 0
-    cpu: dict[str, list[float]] = {}
-    for _, f in chosen:
-        for name, run in views(a, f).items():
-            t = time.process_time()
-            run()
-            cpu.setdefault(name, []).append(1000 * (time.process_time() - t))
-    print(f"{len(chosen)} filter states, {a.events:,} events; CPU ms per view: median (min–max)")
-    for name, ms in cpu.items():
-        print(f"  {name:9} {statistics.median(ms):8,.0f}  ({min(ms):,.0f}–{max(ms):,.0f})")
+    # Each state in every mode in turn, so the modes share the machine's moments (it may be shared).
+    each = {m: states(a, args.data, args.states, args.seed, m) for m in modes}
+    cpu: dict[str, dict[str, list[float]]] = {m: {} for m in modes}
+    for i in range(len(chosen)):
+        for m in modes:
+            for name, run in views(a, each[m][i][1]).items():
+                t = time.process_time()
+                run()
+                cpu[m].setdefault(name, []).append(1000 * (time.process_time() - t))
+    for m in modes:
+        print(
+            f"{len(chosen)} filter states, {a.events:,} events, records={m}; CPU ms per view: median (min–max)"
+        )
+        for name, ms in cpu[m].items():
+            print(f"  {name:9} {statistics.median(ms):8,.0f}  ({min(ms):,.0f}–{max(ms):,.0f})")
     return 0
 
 
