@@ -77,7 +77,7 @@ def cli() -> Callable[..., Result]:
             cwd=cwd,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=300,  # a guard against a hung process, not a time limit: the 5 MB draft on a busy machine
             check=False,
         )
         assert "Traceback" not in proc.stderr, proc.stderr
