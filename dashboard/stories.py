@@ -136,7 +136,7 @@ def outlet_sql(alias: str) -> str:
     """A source's outlet (SQL): its `outlet` (a name: ACLED's source, a GDELT SOURCEURL that is no
     link) unless it is only the stream's name (STREAMS), else the host of its http(s) link, in lower
     case without `www.`; NULL when it has neither (no outlet)."""
-    host = f"lower(regexp_extract({alias}.url, '^[hH][tT][tT][pP][sS]?://([^/:?#@]+@)?([^/:?#@]+)', 2))"
+    host = f"lower(regexp_extract({alias}.url, '^[hH][tT][tT][pP][sS]?://([^/?#@]*@)?([^/:?#@]+)', 2))"
     named = f"CASE WHEN {alias}.outlet NOT IN ({', '.join(repr(s) for s in STREAMS)}) THEN {alias}.outlet END"
     return f"coalesce({named}, nullif(regexp_replace({host}, '^www[.]', ''), ''))"
 
