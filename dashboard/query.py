@@ -530,13 +530,18 @@ def timeline_marks(
 # Stepping order, shared by every list of events a click steps through: dated events latest
 # first, then the undated in corpus order. Corpus order is date order, so `ord` says "latest".
 STEP_KEY = "e.sk"  # precomputed in the store: CASE WHEN e.start IS NULL THEN e.ord ELSE -1 - e.ord END
+# Two steps: which events, from the few columns the filter and the order need, then their other
+# columns by `ord` (the range first: the engine skips the row groups outside it). In one step the
+# engine carries every filtered event's summary through the filter and the sort: at 1M events a third
+# to two thirds of the query's time, more under a country filter.
 LATEST = f"""
+WITH newest AS (SELECT e.ord FROM events AS e WHERE {{where}} ORDER BY {STEP_KEY} LIMIT $limit)
 SELECT e.id, e.kind, e.summary, e.start, e."end", e.precision,
        e.dataset, e.coding, e.suspect, e.num_sources, e.num_articles
 FROM events AS e
-WHERE {{where}}
+WHERE e.ord BETWEEN (SELECT min(n.ord) FROM newest AS n) AND (SELECT max(n.ord) FROM newest AS n)
+  AND e.ord IN (SELECT n.ord FROM newest AS n)
 ORDER BY {STEP_KEY}
-LIMIT $limit
 """
 
 

@@ -316,6 +316,7 @@ def test_the_other_views_as_queries_match_a_plain_reading(seed_store, engine_nam
     # The latest events (select box, list, stepping order): dated latest first, then the undated.
     expect = [*events.loc[events["start"].notna(), "id"][::-1], *events.loc[events["start"].isna(), "id"]]
     assert [r["id"] for r in query.latest(eng, f, 300)] == expect
+    assert [r["id"] for r in query.latest(eng, f, 3)] == expect[:3]
     # The summary line's figures.
     got = query.summary(eng, f)
     assert got["n"] == len(events)

@@ -268,7 +268,13 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
             st.session_state[filters.EVENT_PARAM] = None
             f = f.with_event(None)
         rows = cached("rows", key, lambda: table_view.few_rows(a, f, n))
-        labels_of = cached("select", f"{key}&event={f.event}", lambda: table_view.select_choices(a, f, rows))
+        labels_of = cached(
+            "select",
+            f"{key}&event={f.event}",
+            lambda: table_view.select_choices(
+                a, f, rows, None if rows is not None else latest_rows(a, f, key)
+            ),
+        )
         many = n > len(labels_of)
         st.selectbox(
             "Selected event", list(labels_of), key=filters.EVENT_PARAM, format_func=labels_of.get, index=None,
@@ -365,13 +371,19 @@ def cached_text(name: str, key: str, build: Callable[[], str]) -> str:
     return cached(f"text:{name}", key, build)
 
 
+def latest_rows(a: atlas_mod.Atlas, f: Filters, key: str) -> list[dict[str, Any]]:
+    """The latest filtered events, read once for the select box and the list of events."""
+    return cached("latest", key, lambda: table_view.latest_rows(a, f))
+
+
 def event_list(ctx: Context) -> list[tuple[str, str]]:
     """(id, label) of the events the Explorer lists, latest first, the selection kept in."""
-    rows = cached("rows", ctx.key, lambda: table_view.few_rows(ctx.atlas, ctx.filters, ctx.n))
+    a, f = ctx.atlas, ctx.filters
+    rows = cached("rows", ctx.key, lambda: table_view.few_rows(a, f, ctx.n))
     return cached(
         "list",
-        f"{ctx.key}&event={ctx.filters.event}",
-        lambda: table_view.event_list(ctx.atlas, ctx.filters, rows),
+        f"{ctx.key}&event={f.event}",
+        lambda: table_view.event_list(a, f, rows, None if rows is not None else latest_rows(a, f, ctx.key)),
     )
 
 
