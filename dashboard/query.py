@@ -461,17 +461,32 @@ MONTHLY_AGG = (
     "SELECT coalesce(c.sm, c.em) AS t, CAST(sum(c.n) AS BIGINT) AS n FROM ({src}) AS c "
     "WHERE c.dated GROUP BY coalesce(c.sm, c.em)"
 )
-DENSE = """
-WITH d AS ({daily}),
-c AS (SELECT d.t, d.n, sum(d.n) OVER (ORDER BY d.t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto
-      FROM d),
-tot AS (SELECT sum(d.n) AS total FROM d),
-w AS (SELECT a.t AS lo, min(b.t) AS hi
-      FROM c AS a JOIN c AS b ON b.t >= a.t CROSS JOIN tot
-      WHERE b.upto - (a.upto - a.n) >= $share * tot.total
-      GROUP BY a.t)
-SELECT w.lo, w.hi FROM w ORDER BY date_diff('day', w.lo, w.hi), w.lo DESC LIMIT 1
-"""
+
+
+def _densest(counts: list[dict[str, Any]], share: float) -> tuple[Any, Any] | None:
+    """The shortest run of dates (t) whose counts (n) hold `share` of the total, the latest if several.
+
+    The engine counts by date (at most a few thousand dates); the window is found here in one pass
+    (for a later first date the last date needed is never earlier). Asked of the engine, as a join
+    of every date with every later one, it cost more than the counting itself.
+    """
+    rows = sorted((r["t"], int(r["n"])) for r in counts if r["t"] is not None)
+    if not rows:
+        return None
+    need = share * sum(n for _, n in rows)
+    best: tuple[Any, Any] | None = None
+    j, held = 0, 0  # rows[i..j) hold `held` events
+    for i, (lo, _) in enumerate(rows):
+        while j < len(rows) and held < need:
+            held += rows[j][1]
+            j += 1
+        if held < need:
+            break  # no later first date reaches the share either
+        hi = rows[j - 1][0]
+        if best is None or (hi - lo) <= (best[1] - best[0]):  # ties: the later start
+            best = (lo, hi)
+        held -= rows[i][1]
+    return best
 
 
 def dense_span(eng: Engine, f: Filters, share: float = 0.75) -> tuple[dt.date, dt.date] | None:
@@ -482,15 +497,11 @@ def dense_span(eng: Engine, f: Filters, share: float = 0.75) -> tuple[dt.date, d
     """
     if not by_rows(eng, f):
         src, params = cube(f, aggregates.EVENTS, months=True)
-        rows = eng.rows(DENSE.format(daily=MONTHLY_AGG.format(src=src)), {**params, "share": share})
-        if not rows or rows[0]["lo"] is None:
-            return None
-        return _as_date(rows[0]["lo"]), _month_end(_as_date(rows[0]["hi"]))
+        found = _densest(eng.rows(MONTHLY_AGG.format(src=src), params), share)
+        return None if found is None else (_as_date(found[0]), _month_end(_as_date(found[1])))
     w = where(f)
-    rows = eng.rows(DENSE.format(daily=DAILY.format(where=w.sql)), {**w.params, "share": share})
-    if not rows or rows[0]["lo"] is None:
-        return None
-    return _as_date(rows[0]["lo"]), _as_date(rows[0]["hi"])
+    found = _densest(eng.rows(DAILY.format(where=w.sql), w.params), share)
+    return None if found is None else (_as_date(found[0]), _as_date(found[1]))
 
 
 def _as_date(value: Any) -> dt.date:
