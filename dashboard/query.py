@@ -693,15 +693,24 @@ EVENT_COLUMNS = (
     "e.mentions, e.num_sources, e.num_articles, e.goldstein, e.tone, e.fatalities"
 )
 EVENT = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.id = $id"
-FIRST_EVENTS = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE {{where}} ORDER BY e.ord LIMIT $limit"
+# Two steps, as LATEST: which events, then their every column by `ord`.
+FIRST_EVENTS = f"""
+WITH chosen AS (SELECT e.ord FROM events AS e WHERE {{where}} ORDER BY e.ord LIMIT $limit)
+SELECT {EVENT_COLUMNS} FROM events AS e
+WHERE e.ord BETWEEN (SELECT min(x.ord) FROM chosen AS x) AND (SELECT max(x.ord) FROM chosen AS x)
+  AND e.ord IN (SELECT x.ord FROM chosen AS x)
+ORDER BY e.ord
+"""
 # The range first: the events are stored in `ord` order, so the engine skips the row groups outside it.
 EVENTS_AT = (
     f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.ord BETWEEN $lo AND $hi"
     " AND e.ord IN (SELECT unnest($ords)) ORDER BY e.ord"
 )
+# The ids' range first: participants are stored in the events' order, and where ids follow it (an
+# import's, a synthetic corpus's) the engine skips the row groups outside it; elsewhere it keeps all.
 PARTICIPANTS_OF = (
     "SELECT p.event, p.actor, p.role FROM participants AS p"
-    " WHERE p.event IN (SELECT unnest($ids)) ORDER BY p.ord"
+    " WHERE p.event BETWEEN $lo AND $hi AND p.event IN (SELECT unnest($ids)) ORDER BY p.ord"
 )
 QUOTES_OF = (
     "SELECT s.event, s.quote FROM sources AS s"
@@ -778,7 +787,10 @@ def events_at(eng: Engine, ords: Sequence[int]) -> list[dict[str, Any]]:
 
 
 def participants_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
-    return eng.rows(PARTICIPANTS_OF, {"ids": list(ids)}) if len(ids) else []
+    if not len(ids):
+        return []
+    wanted = [str(x) for x in ids]
+    return eng.rows(PARTICIPANTS_OF, {"ids": wanted, "lo": min(wanted), "hi": max(wanted)})
 
 
 def quotes_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
