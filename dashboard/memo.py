@@ -26,30 +26,58 @@ T = TypeVar("T")
 _MISSING = object()
 
 
+SAMPLE = 32  # a longer list, array or dict is estimated from this many of its items, evenly spread
+
+
 def size_of(value: Any, depth: int = 0) -> int:
-    """About how many bytes `value` holds (deep), for the cache's budget."""
+    """About how many bytes `value` holds (deep), for the cache's budget.
+
+    An estimate, made on every view a reader opens first: a long list, array or dict (a figure's
+    hover texts, a frame's strings) is measured on SAMPLE of its items, evenly spread, and scaled.
+    """
     if isinstance(value, pd.DataFrame):
-        return int(value.memory_usage(index=True, deep=True).sum())
+        return _frame_bytes(value, depth)
     if isinstance(value, np.ndarray):
-        return int(value.nbytes) + (
-            sum(size_of(v, depth + 1) for v in value.flat) if value.dtype == object else 0
-        )
+        return int(value.nbytes) + (_items(value.ravel(), depth) if value.dtype == object else 0)
     if isinstance(value, str | bytes):
         return sys.getsizeof(value)
     if depth > 12:
         return sys.getsizeof(value)
     if isinstance(value, dict):
-        return sys.getsizeof(value) + sum(
-            size_of(k, depth + 1) + size_of(v, depth + 1) for k, v in value.items()
-        )
-    if isinstance(value, list | tuple | set | frozenset):
-        return sys.getsizeof(value) + sum(size_of(v, depth + 1) for v in value)
+        return sys.getsizeof(value) + _items(list(value.keys()), depth) + _items(list(value.values()), depth)
+    if isinstance(value, list | tuple):
+        return sys.getsizeof(value) + _items(value, depth)
+    if isinstance(value, set | frozenset):
+        return sys.getsizeof(value) + _items(list(value), depth)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return sum(size_of(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
     spec = getattr(value, "_frozen_spec", None)  # a frozen Plotly figure
     if spec is not None:
         return size_of(spec, depth + 1)
     return sys.getsizeof(value)
+
+
+def _items(values: Any, depth: int) -> int:
+    """The items' bytes: each one's when few, else SAMPLE of them, evenly spread, scaled."""
+    n = len(values)
+    if n <= SAMPLE:
+        return sum(size_of(v, depth + 1) for v in values)
+    step = n / SAMPLE
+    return int(sum(size_of(values[int(i * step)], depth + 1) for i in range(SAMPLE)) * n / SAMPLE)
+
+
+def _frame_bytes(frame: pd.DataFrame, depth: int) -> int:
+    """A frame's columns' bytes (objects estimated as `_items` does) and its index's."""
+    if frame.empty:
+        return 64 * (frame.shape[1] + 1)  # (sys.getsizeof would measure it deeply, at length)
+    total = int(frame.index.nbytes) if not isinstance(frame.index, pd.RangeIndex) else 0
+    for _, column in frame.items():
+        if column.dtype == object:
+            values = column.to_numpy()
+            total += int(values.nbytes) + _items(values, depth)
+        else:
+            total += int(column.array.nbytes)
+    return total
 
 
 class _Entry(NamedTuple):

@@ -475,17 +475,32 @@ MONTHLY_AGG = (
     "SELECT coalesce(c.sm, c.em) AS t, CAST(sum(c.n) AS BIGINT) AS n FROM ({src}) AS c "
     "WHERE c.dated GROUP BY coalesce(c.sm, c.em)"
 )
-DENSE = """
-WITH d AS ({daily}),
-c AS (SELECT d.t, d.n, sum(d.n) OVER (ORDER BY d.t ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto
-      FROM d),
-tot AS (SELECT sum(d.n) AS total FROM d),
-w AS (SELECT a.t AS lo, min(b.t) AS hi
-      FROM c AS a JOIN c AS b ON b.t >= a.t CROSS JOIN tot
-      WHERE b.upto - (a.upto - a.n) >= $share * tot.total
-      GROUP BY a.t)
-SELECT w.lo, w.hi FROM w ORDER BY date_diff('day', w.lo, w.hi), w.lo DESC LIMIT 1
-"""
+
+
+def _densest(counts: list[dict[str, Any]], share: float) -> tuple[Any, Any] | None:
+    """The shortest run of dates (t) whose counts (n) hold `share` of the total, the latest if several.
+
+    The engine counts by date (at most a few thousand dates); the window is found here in one pass
+    (for a later first date the last date needed is never earlier). Asked of the engine, as a join
+    of every date with every later one, it cost more than the counting itself.
+    """
+    rows = sorted((r["t"], int(r["n"])) for r in counts if r["t"] is not None)
+    if not rows:
+        return None
+    need = share * sum(n for _, n in rows)
+    best: tuple[Any, Any] | None = None
+    j, held = 0, 0  # rows[i..j) hold `held` events
+    for i, (lo, _) in enumerate(rows):
+        while j < len(rows) and held < need:
+            held += rows[j][1]
+            j += 1
+        if held < need:
+            break  # no later first date reaches the share either
+        hi = rows[j - 1][0]
+        if best is None or (hi - lo) <= (best[1] - best[0]):  # ties: the later start
+            best = (lo, hi)
+        held -= rows[i][1]
+    return best
 
 
 def dense_span(eng: Engine, f: Filters, share: float = 0.75) -> tuple[dt.date, dt.date] | None:
@@ -496,15 +511,11 @@ def dense_span(eng: Engine, f: Filters, share: float = 0.75) -> tuple[dt.date, d
     """
     if not by_rows(eng, f):
         src, params = cube(f, aggregates.EVENTS, months=True)
-        rows = eng.rows(DENSE.format(daily=MONTHLY_AGG.format(src=src)), {**params, "share": share})
-        if not rows or rows[0]["lo"] is None:
-            return None
-        return _as_date(rows[0]["lo"]), _month_end(_as_date(rows[0]["hi"]))
+        found = _densest(eng.rows(MONTHLY_AGG.format(src=src), params), share)
+        return None if found is None else (_as_date(found[0]), _month_end(_as_date(found[1])))
     w = where(f)
-    rows = eng.rows(DENSE.format(daily=DAILY.format(where=w.sql)), {**w.params, "share": share})
-    if not rows or rows[0]["lo"] is None:
-        return None
-    return _as_date(rows[0]["lo"]), _as_date(rows[0]["hi"])
+    found = _densest(eng.rows(DAILY.format(where=w.sql), w.params), share)
+    return None if found is None else (_as_date(found[0]), _as_date(found[1]))
 
 
 def _as_date(value: Any) -> dt.date:
@@ -545,13 +556,18 @@ def timeline_marks(
 # Stepping order, shared by every list of events a click steps through: dated events latest
 # first, then the undated in corpus order. Corpus order is date order, so `ord` says "latest".
 STEP_KEY = "e.sk"  # precomputed in the store: CASE WHEN e.start IS NULL THEN e.ord ELSE -1 - e.ord END
+# Two steps: which events, from the few columns the filter and the order need, then their other
+# columns by `ord` (the range first: the engine skips the row groups outside it). In one step the
+# engine carries every filtered event's summary through the filter and the sort: at 1M events a third
+# to two thirds of the query's time, more under a country filter.
 LATEST = f"""
+WITH newest AS (SELECT e.ord FROM events AS e WHERE {{where}} ORDER BY {STEP_KEY} LIMIT $limit)
 SELECT e.id, e.kind, e.summary, e.start, e."end", e.precision,
        e.dataset, e.coding, e.suspect, e.num_sources, e.num_articles
 FROM events AS e
-WHERE {{where}}
+WHERE e.ord BETWEEN (SELECT min(n.ord) FROM newest AS n) AND (SELECT max(n.ord) FROM newest AS n)
+  AND e.ord IN (SELECT n.ord FROM newest AS n)
 ORDER BY {STEP_KEY}
-LIMIT $limit
 """
 
 
@@ -692,15 +708,24 @@ EVENT_COLUMNS = (
     "e.mentions, e.num_sources, e.num_articles, e.goldstein, e.tone, e.fatalities"
 )
 EVENT = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.id = $id"
-FIRST_EVENTS = f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE {{where}} ORDER BY e.ord LIMIT $limit"
+# Two steps, as LATEST: which events, then their every column by `ord`.
+FIRST_EVENTS = f"""
+WITH chosen AS (SELECT e.ord FROM events AS e WHERE {{where}} ORDER BY e.ord LIMIT $limit)
+SELECT {EVENT_COLUMNS} FROM events AS e
+WHERE e.ord BETWEEN (SELECT min(x.ord) FROM chosen AS x) AND (SELECT max(x.ord) FROM chosen AS x)
+  AND e.ord IN (SELECT x.ord FROM chosen AS x)
+ORDER BY e.ord
+"""
 # The range first: the events are stored in `ord` order, so the engine skips the row groups outside it.
 EVENTS_AT = (
     f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.ord BETWEEN $lo AND $hi"
     " AND e.ord IN (SELECT unnest($ords)) ORDER BY e.ord"
 )
+# The ids' range first: participants are stored in the events' order, and where ids follow it (an
+# import's, a synthetic corpus's) the engine skips the row groups outside it; elsewhere it keeps all.
 PARTICIPANTS_OF = (
     "SELECT p.event, p.actor, p.role FROM participants AS p"
-    " WHERE p.event IN (SELECT unnest($ids)) ORDER BY p.ord"
+    " WHERE p.event BETWEEN $lo AND $hi AND p.event IN (SELECT unnest($ids)) ORDER BY p.ord"
 )
 QUOTES_OF = (
     "SELECT s.event, s.quote FROM sources AS s"
@@ -777,7 +802,10 @@ def events_at(eng: Engine, ords: Sequence[int]) -> list[dict[str, Any]]:
 
 
 def participants_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
-    return eng.rows(PARTICIPANTS_OF, {"ids": list(ids)}) if len(ids) else []
+    if not len(ids):
+        return []
+    wanted = [str(x) for x in ids]
+    return eng.rows(PARTICIPANTS_OF, {"ids": wanted, "lo": min(wanted), "hi": max(wanted)})
 
 
 def quotes_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:

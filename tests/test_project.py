@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import tomllib
 from pathlib import Path
@@ -77,6 +78,19 @@ def test_the_map_borders_are_served_from_the_app() -> None:
     assert config["server"]["enableStaticServing"] is True
     assert config["browser"]["gatherUsageStats"] is False
     assert (ROOT / "dashboard" / "static" / "topojson" / "world_110m.json").stat().st_size > 100_000
+
+
+def test_no_page_writes_by_magic() -> None:
+    # Streamlit's "magic" is off (.streamlit/config.toml): a bare expression in a page would show
+    # nothing, so a page writes only by calling st.*; a docstring or a call is the only bare
+    # expression allowed.
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["magicEnabled"] is False
+    for path in [ROOT / "dashboard" / "app.py", *sorted((ROOT / "dashboard" / "ui").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Expr) and not isinstance(node.value, ast.Call | ast.Await | ast.Yield):
+                doc = isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+                assert doc, f"{path.name}:{node.lineno}: a bare expression, shown only by magic"
 
 
 def _top_level_modules() -> set[str]:

@@ -56,19 +56,27 @@ def test_a_large_store_reads_its_own_duckdb_tables_with_the_same_results(
     synth_store, tmp_path: Path, monkeypatch
 ) -> None:
     # Above HOT_EVENTS a store also writes events and participants as DuckDB tables, which the
-    # DuckDB engine scans instead of the Parquet files; every answer stays the same.
+    # DuckDB engine scans instead of the Parquet files; aggregates above AGG_IN_MEMORY_ROWS are read
+    # where they lie instead of copied into memory (here: all of them); every answer stays the same.
     c, small = synth_store
+    plain = engines.open(small, "duckdb")
     monkeypatch.setattr(store, "HOT_EVENTS", 1000)
     monkeypatch.setattr(duckdb_engine, "IN_MEMORY_EVENTS", 1000)
+    monkeypatch.setattr(duckdb_engine, "AGG_IN_MEMORY_ROWS", 0)
     big = store.build(c, tmp_path / "hot")
     assert (big.path / store.HOT).exists()
     assert not (small.path / store.HOT).exists()
-    hot, plain = engines.open(big, "duckdb"), engines.open(small, "duckdb")
+    hot = engines.open(big, "duckdb")
     for f in (filters.Filters(), F(kinds=["meeting", "visit"], start=dt.date(2020, 1, 1))):
         assert export.export_text(hot, f, "json") == export.export_text(plain, f, "json")
         assert query.map_groups(hot, f, 20) == query.map_groups(plain, f, 20)
         assert query.latest(hot, f, 50) == query.latest(plain, f, 50)
+        assert query.summary(hot, f) == query.summary(plain, f)
+        for mode in query.NETWORK_NODES:
+            assert query.network(hot, f, mode, 20) == query.network(plain, f, mode, 20)
         lanes = [a for a, _ in query.actor_lanes(plain, f, 20)[0]]
+        assert lanes
+        assert query.actor_lanes(hot, f, 20) == query.actor_lanes(plain, f, 20)
         assert query.timeline_bins(hot, f, "year", "actor", lanes) == query.timeline_bins(
             plain, f, "year", "actor", lanes
         )
@@ -308,6 +316,7 @@ def test_the_other_views_as_queries_match_a_plain_reading(seed_store, engine_nam
     # The latest events (select box, list, stepping order): dated latest first, then the undated.
     expect = [*events.loc[events["start"].notna(), "id"][::-1], *events.loc[events["start"].isna(), "id"]]
     assert [r["id"] for r in query.latest(eng, f, 300)] == expect
+    assert [r["id"] for r in query.latest(eng, f, 3)] == expect[:3]
     # The summary line's figures.
     got = query.summary(eng, f)
     assert got["n"] == len(events)

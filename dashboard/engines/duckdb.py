@@ -3,8 +3,11 @@
 It reads the store's Parquet files as views, so nothing is copied; a store of
 at most IN_MEMORY_EVENTS events is copied into memory instead (each query then
 skips reading Parquet footers), and a larger one's events and participants
-are read from the store's own DuckDB file (`store.HOT`). Its memory is bounded
-by `CONTACT_ATLAS_DUCKDB_MEMORY` (default 512MB); beyond that it spills.
+are read from the store's own DuckDB file (`store.HOT`). Of the aggregates, those of at most
+AGG_IN_MEMORY_ROWS rows are copied into memory (every view reads them); larger ones (at 1M events
+the pairs' and the actors', millions of rows that would take some 400 MB, read by the network and
+the actor lanes only) are read where they lie, at no measurable cost to those views. Its memory is bounded
+by `CONTACT_ATLAS_DUCKDB_MEMORY` (default 256MB); beyond that it spills.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dashboard.engines.base import Setting, register
@@ -21,6 +25,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 IN_MEMORY_EVENTS = HOT_EVENTS  # DuckDB copies a store this small into memory; larger ones have hot.duckdb
+# An aggregate with more rows than this is read where it lies, not copied into memory.
+AGG_IN_MEMORY_ROWS = 400_000
+ALWAYS_IN_MEMORY = ("event_countries",)  # whatever its size: every query under a country filter reads it
 
 
 class DuckDBEngine:
@@ -33,7 +40,9 @@ class DuckDBEngine:
 
         self.store = store
         # Bounded: DuckDB keeps what it read in its buffer pool up to this, and spills beyond.
-        memory = os.environ.get("CONTACT_ATLAS_DUCKDB_MEMORY", "512MB")
+        # 256MB: at 1M events its copied aggregates take ~150 MB; the rest caches what the views
+        # scan. With 512MB the server's peak under 100 readers was ~130 MB higher, for no CPU saved.
+        memory = os.environ.get("CONTACT_ATLAS_DUCKDB_MEMORY", "256MB")
         # Spills go to the system's temporary folder, never to `.tmp` in the working directory
         # (DuckDB's default for an in-memory database), which may be the data folder or a checkout.
         spill = os.path.join(tempfile.gettempdir(), f"contact-atlas-duckdb-{os.getpid()}")
@@ -53,8 +62,15 @@ class DuckDBEngine:
             if t in native:
                 continue
             rel = self._con.read_parquet(str(store.table(t)))
-            # The aggregates are small, and every view reads them; the stories' tables are not small.
-            if copy or (t in AGGREGATES and t not in STORIES):
+            # The aggregates most views read are small; the stories' tables are not, nor are the
+            # pairs' and the actors' at scale (read by the network and the actor lanes only). The
+            # events' countries are not small either, but read from Parquet they cost a country
+            # filter's every query five times as much.
+            if copy or (
+                t in AGGREGATES
+                and t not in STORIES
+                and (t in ALWAYS_IN_MEMORY or _rows(store.table(t)) <= AGG_IN_MEMORY_ROWS)
+            ):
                 rel.create(t)
             else:
                 rel.create_view(t)
@@ -72,6 +88,12 @@ class DuckDBEngine:
 
     def rows(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         return self.table(sql, params).to_pylist()
+
+
+def _rows(path: Path) -> int:
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    return pq.ParquetFile(path).metadata.num_rows
 
 
 def _open(store: Store, setting: Setting) -> DuckDBEngine:

@@ -192,9 +192,9 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
     if not st.session_state.get(URL_READ):
         _seed_from_url(a)
         notices = list(st.session_state.get(NOTICES, []))
-    choices = filters.choices(a)
-    actor_name = {k: x.name for k, x in a.actors.items()}
-    place_name = {k: x.name for k, x in a.places.items()}
+    actors, countries, places, actor_name, place_name = cached(
+        "sidebar-choices", f"{a.root}@{a.fingerprint}", lambda: _sidebar_choices(a)
+    )
     with st.sidebar:
         st.header("Filters")
         col1, col2 = st.columns(2)
@@ -209,16 +209,16 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
             placeholder="All kinds",
         )  # fmt: skip
         st.multiselect(
-            "Actors", sorted(choices["actors"], key=actor_name.get), key="actor",
+            "Actors", actors, key="actor",
             format_func=actor_name.get, placeholder="All actors",
         )  # fmt: skip
         st.multiselect(
-            "Countries", sorted(choices["countries"], key=country_name), key="country",
+            "Countries", countries, key="country",
             format_func=country_name, placeholder="All countries",
         )  # fmt: skip
         between_control(a)
         st.multiselect(
-            "Places", sorted(choices["places"], key=place_name.get), key="place",
+            "Places", places, key="place",
             format_func=place_name.get, placeholder="All places",
         )  # fmt: skip
         st.multiselect(
@@ -268,7 +268,13 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
             st.session_state[filters.EVENT_PARAM] = None
             f = f.with_event(None)
         rows = cached("rows", key, lambda: table_view.few_rows(a, f, n))
-        labels_of = cached("select", f"{key}&event={f.event}", lambda: table_view.select_choices(a, f, rows))
+        labels_of = cached(
+            "select",
+            f"{key}&event={f.event}",
+            lambda: table_view.select_choices(
+                a, f, rows, None if rows is not None else latest_rows(a, f, key)
+            ),
+        )
         many = n > len(labels_of)
         st.selectbox(
             "Selected event", list(labels_of), key=filters.EVENT_PARAM, format_func=labels_of.get, index=None,
@@ -281,6 +287,23 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
     f = _current()
     write_url(f)
     return Context(a, f, summary, tuple(notices), key)
+
+
+def _sidebar_choices(
+    a: atlas_mod.Atlas,
+) -> tuple[list[str], list[str], list[str], dict[str, str], dict[str, str]]:
+    """The boxes' actors, countries and places, each by name, and the actors' and places' names:
+    the same for every run on this data (at 1M events, 3,000 actors sorted on every run)."""
+    choices = filters.choices(a)
+    actor_name = {k: x.name for k, x in a.actors.items()}
+    place_name = {k: x.name for k, x in a.places.items()}
+    return (
+        sorted(choices["actors"], key=actor_name.get),
+        sorted(choices["countries"], key=country_name),
+        sorted(choices["places"], key=place_name.get),
+        actor_name,
+        place_name,
+    )
 
 
 def between_control(a: atlas_mod.Atlas) -> None:
@@ -365,13 +388,19 @@ def cached_text(name: str, key: str, build: Callable[[], str]) -> str:
     return cached(f"text:{name}", key, build)
 
 
+def latest_rows(a: atlas_mod.Atlas, f: Filters, key: str) -> list[dict[str, Any]]:
+    """The latest filtered events, read once for the select box and the list of events."""
+    return cached("latest", key, lambda: table_view.latest_rows(a, f))
+
+
 def event_list(ctx: Context) -> list[tuple[str, str]]:
     """(id, label) of the events the Explorer lists, latest first, the selection kept in."""
-    rows = cached("rows", ctx.key, lambda: table_view.few_rows(ctx.atlas, ctx.filters, ctx.n))
+    a, f = ctx.atlas, ctx.filters
+    rows = cached("rows", ctx.key, lambda: table_view.few_rows(a, f, ctx.n))
     return cached(
         "list",
-        f"{ctx.key}&event={ctx.filters.event}",
-        lambda: table_view.event_list(ctx.atlas, ctx.filters, rows),
+        f"{ctx.key}&event={f.event}",
+        lambda: table_view.event_list(a, f, rows, None if rows is not None else latest_rows(a, f, ctx.key)),
     )
 
 

@@ -77,20 +77,32 @@ def few_rows(atlas: Atlas, f: Filters, n: int) -> list[dict[str, Any]] | None:
     return query.first_events(atlas.engine, f, MAX_CHOICES) if n <= MAX_CHOICES else None
 
 
-def select_choices(atlas: Atlas, f: Filters, rows: list[dict[str, Any]] | None) -> dict[str, str]:
-    """The select box's events (id → label): all of them in order (`few_rows`), or the latest MAX_CHOICES."""
+def latest_rows(atlas: Atlas, f: Filters) -> list[dict[str, Any]]:
+    """The latest MAX_CHOICES filtered events: the select box's, and (the first MAX_LIST) the list's."""
+    return query.latest(atlas.engine, f, MAX_CHOICES)
+
+
+def select_choices(
+    atlas: Atlas, f: Filters, rows: list[dict[str, Any]] | None, latest: list[dict[str, Any]] | None = None
+) -> dict[str, str]:
+    """The select box's events (id → label): all of them in order (`few_rows`), or the latest MAX_CHOICES
+    (`latest`: `latest_rows`, read here when not given)."""
     if rows is None:
-        rows = _with_selected(atlas, query.latest(atlas.engine, f, MAX_CHOICES), f.event, MAX_CHOICES + 1)
+        latest = latest_rows(atlas, f) if latest is None else latest
+        rows = _with_selected(atlas, latest, f.event, MAX_CHOICES + 1)
     return {r["id"]: event_label(r) for r in rows}
 
 
-def event_list(atlas: Atlas, f: Filters, rows: list[dict[str, Any]] | None) -> list[tuple[str, str]]:
-    """(id, label) of the events the Explorer lists, latest first, the selection kept in."""
+def event_list(
+    atlas: Atlas, f: Filters, rows: list[dict[str, Any]] | None, latest: list[dict[str, Any]] | None = None
+) -> list[tuple[str, str]]:
+    """(id, label) of the events the Explorer lists, latest first, the selection kept in (`latest`: as
+    for `select_choices`; only its first MAX_LIST are read)."""
     if rows is not None:
-        latest = sorted(rows, key=lambda r: r["sk"])[:MAX_LIST]  # the stepping order: latest first
-    else:
+        latest = sorted(rows, key=lambda r: r["sk"])  # the stepping order: latest first
+    elif latest is None:
         latest = query.latest(atlas.engine, f, MAX_LIST)
-    return [(r["id"], list_label(r)) for r in _with_selected(atlas, latest, f.event, MAX_LIST)]
+    return [(r["id"], list_label(r)) for r in _with_selected(atlas, latest[:MAX_LIST], f.event, MAX_LIST)]
 
 
 def events_table(atlas: Atlas, f: Filters) -> pd.DataFrame:
