@@ -457,5 +457,6 @@ def build(
     finally:
         if con is not None:
             con.close()
+            shutil.rmtree(folder / aggregates.SPILL, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
     return {name: rows[name] for name in NAMES}
