@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -143,6 +144,19 @@ AUTH = {
 }
 EDITOR = {"is_logged_in": True, "email": "ada.editor@example.org", "name": "Ada Editor"}
 EDITORS = {"emails": ["Ada.Editor@example.org"]}  # secrets.toml's [editors]: who may edit once signed in
+
+
+def propose(at: AppTest, text: str, title: str = "A title", published: dt.date | None = None) -> AppTest:
+    """`at` run, on its Add article page, with the form filled as an editor fills it ("Test Wire" the
+    publisher; no date when `published` is None) and "Propose events" pressed."""
+    at.run()
+    at.switch_page("ui/add_article.py").run()
+    at.text_area(key="draft-text").input(text)
+    at.text_input(key="draft-title").input(title)
+    at.text_input(key="draft-publisher").input("Test Wire")
+    if published is not None:
+        at.date_input(key="draft-published").set_value(published)
+    return at.button[0].click().run()
 
 
 def editing(

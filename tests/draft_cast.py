@@ -1,5 +1,5 @@
 """The people, states and places the drafting tests write their sentences about (one table for
-tests/test_draft_dates.py and tests/test_draft_kinds.py)."""
+tests/test_draft_dates.py, tests/test_draft_kinds.py and tests/test_draft_score.py)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import AUTH, EDITOR, EDITORS, ROOT, editing
+from conftest import AUTH, EDITOR, EDITORS, ROOT, editing, propose
 from streamlit.testing.v1 import AppTest
 
 from dashboard.model import TAXONOMY
@@ -180,15 +180,9 @@ def test_add_article_names_what_is_wrong_with_the_input(
 ) -> None:
     import datetime as dt  # noqa: PLC0415
 
-    at = editing(monkeypatch, app())
-    at.run()
-    at.switch_page("ui/add_article.py").run()
-    at.text_area(key="draft-text").input(text)
-    at.text_input(key="draft-title").input("A title")
-    at.text_input(key="draft-publisher").input("Test Wire")
-    if published:
-        at.date_input(key="draft-published").set_value(dt.date.fromisoformat(published))
-    at.button[0].click().run()
+    at = propose(
+        editing(monkeypatch, app()), text, published=dt.date.fromisoformat(published) if published else None
+    )
     assert not at.exception, at.exception
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
 
@@ -196,14 +190,8 @@ def test_add_article_names_what_is_wrong_with_the_input(
 def test_add_article_proposes_events_for_pasted_text(monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt  # noqa: PLC0415
 
-    at = editing(monkeypatch, app())
-    at.run()
-    at.switch_page("ui/add_article.py").run()
-    at.text_area(key="draft-text").input("Alexander Lukashenko met Keith Kellogg in Minsk on 3 January.")
-    at.text_input(key="draft-title").input("A title")
-    at.text_input(key="draft-publisher").input("Test Wire")
-    at.date_input(key="draft-published").set_value(dt.date(2025, 1, 10))
-    at.button[0].click().run()
+    text = "Alexander Lukashenko met Keith Kellogg in Minsk on 3 January."
+    at = propose(editing(monkeypatch, app()), text, published=dt.date(2025, 1, 10))
     assert not at.exception, at.exception
     assert any(s.value == "1 proposed event" for s in at.subheader)
     assert not at.error

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DATA, ROOT, editing
+from conftest import DATA, ROOT, editing, propose
 
 from dashboard import drafting
 from dashboard.drafting import confidence, review
@@ -174,13 +174,7 @@ def test_the_page_sorts_proposals_by_confidence_and_preselects_those_above_the_t
 
     monkeypatch.setenv("DASHBOARD_DATA", str(data_copy))
     at = editing(monkeypatch, AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120))
-    at.run()
-    at.switch_page("ui/add_article.py").run()
-    at.text_area(key="draft-text").input(TEXT)
-    at.text_input(key="draft-title").input("Confidence on the page")
-    at.text_input(key="draft-publisher").input("Test Wire")
-    at.date_input(key="draft-published").set_value(dt.date(2025, 6, 21))
-    at.button[0].click().run()
+    propose(at, TEXT, "Confidence on the page", dt.date(2025, 6, 21))
     assert not at.exception, at.exception
     d = at.session_state["draft"]
     shown = at.dataframe[0].value  # the review table as the page shows it

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DATA, EDITOR, ROOT, editing
+from conftest import DATA, EDITOR, ROOT, editing, propose
 
 from dashboard import drafting
 from dashboard.drafting import review
@@ -294,13 +294,7 @@ def test_the_page_saves_a_post_signed_belarus_without_losing_an_event(
     monkeypatch.setenv("DASHBOARD_DATA", str(data_copy))
     monkeypatch.setenv(review.WRITE_SETTING, "1")
     at = editing(monkeypatch, AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120))
-    at.run()
-    at.switch_page("ui/add_article.py").run()
-    at.text_area(key="draft-text").input(POST)
-    at.text_input(key="draft-title").input("Belarus posts a reply")
-    at.text_input(key="draft-publisher").input("Test Wire")
-    at.date_input(key="draft-published").set_value(dt.date(2025, 6, 21))
-    at.button[0].click().run()
+    propose(at, POST, "Belarus posts a reply", dt.date(2025, 6, 21))
     assert not at.exception, at.exception
     assert not at.warning, [w.value for w in at.warning]  # no clash to flag
     next(b for b in at.button if b.label == "Save to the data folder").click().run()

@@ -8,21 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from draft_cast import ACTORS, PLACES
 
 from dashboard import drafting
 from dashboard.drafting import score
 from dashboard.drafting.extract import Candidate
-from dashboard.model import Actor, Place
-
-ACTORS = {
-    a.id: a
-    for a in [
-        Actor(id="maia-sandu", name="Maia Sandu", kind="person", country="MDA"),
-        Actor(id="ilie-bolojan", name="Ilie Bolojan", kind="person", country="ROU"),
-        Actor(id="romania", name="Romania", kind="state", country="ROU"),
-    ]
-}
-PLACES = {p.id: p for p in [Place(id="chisinau", name="Chisinau", kind="city", country="MDA")]}
 
 TEXT = (
     "Maia Sandu met Ilie Bolojan in Chisinau on 6 January.\n"
