@@ -231,7 +231,7 @@ class Reader:
                 elif t == "html":
                     page.article = page.article or "article-text" in el.html.body
                     page.texts.append(el.html.body)
-                elif t in ("markdown", "heading", "alert"):
+                elif t in ("markdown", "heading", "alert", "toast"):
                     page.texts.append(getattr(el, t).body)
                 elif t == "multiselect" and el.multiselect.label == KINDS_LABEL:
                     page.kinds_id, page.kinds_options = el.multiselect.id, list(el.multiselect.options)

@@ -34,7 +34,7 @@ if __name__ == "__main__":
 
 import streamlit as st
 
-from dashboard import escape
+from dashboard import escape, gate
 from dashboard.ui import shell
 
 # (file relative to this script, title, URL path, for editors only); the first is the default page.
@@ -229,7 +229,18 @@ def editor_access(
 def run() -> None:
     started, cpu = time.perf_counter(), time.thread_time()
     try:
-        _run()
+        st.set_page_config(page_title="Contact Atlas", layout="wide")
+        try:
+            turns = gate.shared()
+        except ValueError as exc:  # a bad CONTACT_ATLAS_RUNS: the deployment says so, on every page
+            _refuse(str(exc))
+            return
+        try:
+            # More readers than cores: this run waits for its turn, in order of arrival (dashboard/gate.py).
+            with turns.held(gate.PATIENCE, notice=_queued):
+                _run()
+        except gate.Busy:
+            st.warning("The server is busy with many readers: reload this page in a minute.")
     finally:
         # The run's context must not outlive it: a later callback on this thread rebuilds its own.
         shell.set_context(None)
@@ -241,8 +252,16 @@ def run() -> None:
             sys.stderr.flush()
 
 
+def _queued(ahead: int) -> None:
+    """Said once to a reader whose run waits more than a second for its turn."""
+    st.toast(
+        "Many readers at once: this view is drawn "
+        + (f"after {ahead:,} {'other' if ahead == 1 else 'others'}." if ahead else "next."),
+        icon=":material/hourglass_top:",
+    )
+
+
 def _run() -> None:
-    st.set_page_config(page_title="Contact Atlas", layout="wide")
     try:
         editing = mode() == "edit"
         access, why = _editor_access() if editing else ("open", "")
