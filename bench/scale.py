@@ -344,7 +344,10 @@ def day(data: Path, s: Size, timeout: float, max_mb: float) -> None:
     import imports  # noqa: PLC0415 - bench/imports.py: GDELT-shaped files, the import measured
     import run  # noqa: PLC0415
 
-    into = data / "gdelt-day"
+    # The loader reads bulk runs in path order and an append takes only runs that sort after the
+    # store's (docs/DATA.md, `build --append`); the synthetic corpus's files are `synth.*` at the
+    # top of the folder, so the day goes under `updates/`, which sorts after them, as a later run would.
+    into = data / "updates" / "gdelt-day"
     try:
         files = imports.generate(0, 1200)
         imp = imports.import_days(files, into)
@@ -364,7 +367,7 @@ def day(data: Path, s: Size, timeout: float, max_mb: float) -> None:
         s.day = (f"`{shown}`: " + (f"{m.wall:.1f} s, peak {m.peak_mb:,.0f} MB" if m.ok else m.why)
                  + f" (the day's import before it: {imp['wall']:.1f} s, {imp['rows']:,} rows, {imp['imported']:,} events)")  # fmt: skip
     finally:
-        shutil.rmtree(into, ignore_errors=True)
+        shutil.rmtree(into.parent, ignore_errors=True)
         run.drop_stores(data)  # the store with the day in it is not the corpus the next run measures
 
 
