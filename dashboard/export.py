@@ -29,7 +29,7 @@ import pandas as pd
 from dashboard import escape, query, stories_query
 from dashboard.arrow import isin
 from dashboard.engines import Engine
-from dashboard.filters import SET_PARAMS, Filters, to_query
+from dashboard.filters import SET_PARAMS, Filters, link_params, to_query
 from dashboard.model import (
     INT_MEASURES,
     MEASURES,
@@ -576,8 +576,8 @@ _UNSAFE = re.compile(r"[^a-z0-9]+")
 
 def link_query(f: Filters) -> str:
     """The share link's query string: the filters that narrow (not the selection or the lanes)."""
-    q = to_query(replace(f, event=None, lanes=Filters().lanes))
-    return urllib.parse.urlencode({k: ",".join(v) for k, v in q.items()}, safe=",:")
+    q = link_params(replace(f, event=None, lanes=Filters().lanes))
+    return urllib.parse.urlencode(q, doseq=True, safe=",:")
 
 
 def share_link(f: Filters, base: str | None = None) -> str:

@@ -34,6 +34,7 @@ SET_PARAMS = {
     "datasets": "dataset",
     "codings": "coding",
 }
+_SET_KEYS = frozenset(SET_PARAMS.values())
 DATE_PARAMS = {"start": "from", "end": "to"}
 BETWEEN_PARAM = "between"
 CORROBORATION_PARAM = "corroboration"
@@ -416,6 +417,29 @@ def without_no_ops(f: Filters, first_end: date | None, last_start: date | None) 
     start = None if f.start is not None and (first_end is None or f.start <= first_end) else f.start
     end = None if f.end is not None and (last_start is None or f.end >= last_start) else f.end
     return replace(f, start=start, end=end)
+
+
+# Streamlit drops a whole query string longer than this, or with more parameters, before the page
+# sees it (streamlit.runtime.state.query_params): such a link opens unfiltered.
+LINK_MAX_LENGTH = 512 * 1024
+LINK_MAX_PARAMS = 1000
+
+
+def link_params(f: Filters) -> dict[str, list[str]]:
+    """`to_query` as a link writes it: each set of values comma-joined into one parameter
+    (`kind=meeting,visit`), so a view of thousands of places is a handful of parameters, within
+    Streamlit's limit of 1,000; `from_query` reads both forms."""
+    return {k: [",".join(v)] if k in _SET_KEYS else v for k, v in to_query(f).items()}
+
+
+def link_too_long(params: dict[str, list[str]]) -> bool:
+    """Whether a link with these parameters would be dropped whole when it is opened again."""
+    from urllib.parse import urlencode  # noqa: PLC0415 - only when a link is written
+
+    return (
+        sum(len(v) for v in params.values()) > LINK_MAX_PARAMS
+        or len(urlencode(params, doseq=True)) > LINK_MAX_LENGTH
+    )
 
 
 def to_query(f: Filters) -> dict[str, list[str]]:

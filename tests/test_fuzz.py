@@ -76,6 +76,21 @@ def test_any_query_gives_valid_filters_and_short_notices(seed_corpus, p) -> None
     assert all(len(n) <= 300 for n in notices), max(notices, key=len)
     # What survives is canonical: reading its own query string back changes nothing.
     assert filters.from_query(seed_corpus, filters.to_query(f)) == (f, [])
+    # And so does the link the page writes: one parameter a filter, each set comma-joined.
+    link = filters.link_params(f)
+    assert all(len(v) == 1 for v in link.values())
+    assert filters.from_query(seed_corpus, link) == (f, [])
+
+
+def test_a_link_of_many_values_is_one_parameter_a_filter_and_too_long_ones_are_known() -> None:
+    places = [f"place-{i:04d}" for i in range(3000)]
+    f = filters.Filters.of(kinds=["visit", "meeting"], places=places)
+    link = filters.link_params(f)
+    assert link == {"kind": ["meeting,visit"], "place": [",".join(sorted(places))]}
+    assert not filters.link_too_long(link)  # 3,000 places: 2 parameters, 36 KB
+    assert filters.link_too_long({"place": [",".join(["x" * 200] * 3000)]})  # 600 KB
+    assert filters.link_too_long({"kind": ["visit"] * 1001})
+    assert not filters.link_too_long({"kind": ["visit"] * 1000})
 
 
 def test_thousands_of_parameters_give_one_summarised_notice(seed_corpus) -> None:

@@ -86,7 +86,7 @@ wide.caption("Select a row to select its event in every view.")
 def cards_html() -> str:
     rows = table.head(MAX_CARDS).to_dict("records")
     for r in rows:
-        r["href"] = "./?" + urlencode(filters.to_query(f.with_event(r["id"])), doseq=True)
+        r["href"] = "./?" + urlencode(filters.link_params(f.with_event(r["id"])), doseq=True)
     return html.event_cards(rows, f.event)
 
 

@@ -285,7 +285,13 @@ def sidebar(a: atlas_mod.Atlas) -> Context:
         if f.narrows:
             st.button("Clear filters", on_click=clear_filters, width="stretch")
     f = _current()
-    write_url(f)
+    if write_url(f):
+        # Opened again, the whole query string would be dropped (Streamlit's limits): say so now.
+        st.warning(
+            "This view's link is too long to open again (more than 512 KiB or 1,000 values): "
+            "shared, it would open unfiltered. Narrow by fewer places, actors or articles to share it.",
+            icon=":material/link_off:",
+        )
     return Context(a, f, summary, tuple(notices), key)
 
 
@@ -452,12 +458,14 @@ def on_zoomed() -> None:
         LOG.info("ignored a zoom report: %r", got)  # our own script's message; nothing to tell a reader
 
 
-def write_url(f: Filters) -> None:
-    """Make the address bar say exactly this view (filters, selection and zoom), and nothing else."""
-    want = {**filters.to_query(f), **zoom.to_query(current_zoom())}
+def write_url(f: Filters) -> bool:
+    """Make the address bar say exactly this view (filters, selection and zoom), and nothing else.
+    Whether the link is too long to open again (Streamlit would drop it whole)."""
+    want = {**filters.link_params(f), **zoom.to_query(current_zoom())}
     have = {k: st.query_params.get_all(k) for k in st.query_params}
     if have != want:
         st.query_params.from_dict(want)
+    return filters.link_too_long(want)
 
 
 def stop_if_empty(ctx: Context, no_match: str) -> None:
