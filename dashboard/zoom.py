@@ -146,11 +146,14 @@ def from_query(params: Mapping[str, str | list[str]]) -> tuple[Zoom, list[str]]:
         if not given:
             continue
         value = given[-1]
-        notices.extend(
-            f"Ignored {key} {_shown(v)}: a link holds one {key}; the last one given is kept"
-            for v in dict.fromkeys(given[:-1])
-            if v != value
-        )
+        earlier = [v for v in dict.fromkeys(given[:-1]) if v != value]
+        if earlier:  # one notice however many: a link of 900 map values says so once
+            what = (
+                f"{key} {_shown(earlier[0])}"
+                if len(earlier) == 1
+                else f"{len(earlier):,} earlier {key} values ({_shown(earlier[0])}, …)"
+            )
+            notices.append(f"Ignored {what}: a link holds one {key}; only the last one given is read")
         try:
             out[key] = parse(value)
         except ValueError as exc:

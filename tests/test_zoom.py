@@ -169,5 +169,19 @@ def test_a_span_given_twice_keeps_the_last_and_says_so() -> None:
     z, notices = zoom.from_query({"span": ["2025-01-01~2025-02-01", "all"]})
     assert z.span == "all"
     assert notices == [
-        "Ignored span '2025-01-01~2025-02-01': a link holds one span; the last one given is kept"
+        "Ignored span '2025-01-01~2025-02-01': a link holds one span; only the last one given is read"
     ]
+
+
+def test_a_map_given_many_times_is_one_notice_and_a_bad_last_one_is_named() -> None:
+    boxes = [f"{i},0,{i + 1},1" for i in range(900)]
+    z, notices = zoom.from_query({"map": [*boxes, "26.5,52,29.5,55.5"]})
+    assert z.map == "26.5,52,29.5,55.5"
+    assert notices == [
+        "Ignored 900 earlier map values ('0,0,1,1', …): a link holds one map; only the last one given is read"
+    ]
+    z, notices = zoom.from_query({"map": ["26.5,52,29.5,55.5", "nowhere"]})
+    assert z.map is None  # the last one is read, and it is no map
+    assert len(notices) == 2
+    assert notices[0].endswith("only the last one given is read")
+    assert notices[1].startswith("Ignored map 'nowhere':")
