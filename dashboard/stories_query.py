@@ -34,7 +34,7 @@ STORY_COLUMNS = tuple(STORIES_SCHEMA.names)
 _COLS = ", ".join(f's."{c}"' for c in STORY_COLUMNS)
 
 COUNT = """
-SELECT count(DISTINCT se.story) AS stories, count(*) AS records
+SELECT count(DISTINCT se.story) AS stories, count(*) AS records, sum(se.head) AS heads
 FROM events AS e JOIN story_events AS se ON se.event = e.id
 WHERE {where}
 """
@@ -43,13 +43,15 @@ ALL_COUNT = "SELECT count(*) AS stories, sum(s.records) AS records FROM stories 
 
 def story_count(eng: Engine, f: Filters) -> dict[str, int]:
     """How many stories the filtered events make, and how many of the filtered events are their
-    records ("12 stories from 158 records"); curated events count in neither."""
+    records ("12 stories from 158 records"); curated events count in neither. `heads`: how many of
+    those stories have their head record among the filtered events (the map counts a story at its
+    head's place, so it counts these)."""
     if not f.narrows:  # every story: the stories table counts them without a join
         r = eng.rows(ALL_COUNT, {})[0]
-        return {"stories": int(r["stories"]), "records": int(r["records"] or 0)}
+        return {"stories": int(r["stories"]), "records": int(r["records"] or 0), "heads": int(r["stories"])}
     w = query.where(f)
     r = eng.rows(COUNT.format(where=w.sql), w.params)[0]
-    return {"stories": int(r["stories"]), "records": int(r["records"])}
+    return {"stories": int(r["stories"]), "records": int(r["records"]), "heads": int(r["heads"] or 0)}
 
 
 STORY_OF = "SELECT se.story FROM story_events AS se WHERE se.event = $id"

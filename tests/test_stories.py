@@ -392,11 +392,12 @@ def test_a_curated_event_and_its_story_name_each_other(eng) -> None:
 
 
 def test_the_summary_counts_stories_and_records_for_the_filters(eng) -> None:
-    assert stories_query.story_count(eng, filters.Filters()) == {"stories": 7, "records": 14}
+    assert stories_query.story_count(eng, filters.Filters()) == {"stories": 7, "records": 14, "heads": 7}
     in_2019 = filters.Filters.of(start="2019-10-24", end="2019-10-24")
     assert stories_query.story_count(eng, in_2019) == {
         "stories": 5,
         "records": 11,
+        "heads": 5,  # every story of the 24th starts on the 24th
     }  # not the 25th, 27th, 2025
 
 

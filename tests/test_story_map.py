@@ -17,7 +17,7 @@ from conftest import DATA
 from test_aggregates import RowsOnly
 from test_stories import ROWS
 
-from dashboard import atlas, figures, filters, query
+from dashboard import atlas, figures, filters, query, stories_query
 from dashboard.readers import gdelt
 from dashboard.views import map as map_view
 
@@ -101,6 +101,11 @@ def test_a_story_counts_where_its_head_passes_the_filters(corpus_atlas) -> None:
     f = filters.Filters(datasets=frozenset({"gdelt"}), start=dt.date(2019, 10, 25))
     minsk = machine_marks(a, f)["minsk"]
     assert (minsk["stories"], minsk["events"]) == (2, 3)
+    # The summary counts the story the map leaves out, and says how many those are (`heads`), so the
+    # page can say why the map's total is smaller.
+    count = stories_query.story_count(a.engine, f)
+    assert count["stories"] - count["heads"] == 1
+    assert sum(m["stories"] for m in machine_marks(a, f).values()) == count["heads"]
 
 
 @pytest.mark.parametrize(

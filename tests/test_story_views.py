@@ -250,3 +250,16 @@ def test_a_record_selected_by_its_link_marks_its_storys_mark(corpus_atlas) -> No
     data = timeline.timeline_data(corpus_atlas, f, 0)
     chosen = timeline.timeline_selection(corpus_atlas, data, "kind", CONSULT)  # not drawn itself
     assert [data.marks["event"].iloc[i] for i in chosen.selected] == ["gdelt-1001"]
+
+
+def test_the_map_says_how_many_stories_it_leaves_out_when_their_first_record_is_filtered_out(
+    data, monkeypatch
+) -> None:
+    # From the 25th the consult story's first record (the 24th) is filtered out: the summary counts
+    # the story, the map (a story at its first record's place) does not, and says so.
+    at = run(data, monkeypatch, dataset="gdelt", **{"from": "2019-10-25"})
+    said = " ".join(c.value for c in at.caption)
+    assert "1 of the 3 stories is not counted on the map" in said, said
+    assert "3 stories from" in summary(at)
+    raw = run(data, monkeypatch, dataset="gdelt", records="raw", **{"from": "2019-10-25"})
+    assert "not counted on the map" not in " ".join(c.value for c in raw.caption)

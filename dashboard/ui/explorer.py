@@ -147,6 +147,14 @@ with left:
             "hexagons (H3) that shrink as you zoom in, down to each place; a circle's colour is its "
             "commonest CAMEO class, its number its events (the buttons pick the size by hand)."
         )
+    headless = int(ctx.summary.get("stories") or 0) - int(ctx.summary.get("heads") or 0)
+    if mdata.by_story and headless > 0:
+        notes.append(
+            f"{headless:,} of the {int(ctx.summary['stories']):,} stories {'is' if headless == 1 else 'are'} "
+            "not counted on the map: "
+            "a story is counted at its first record's place, and that record is outside these filters "
+            "(Raw records counts every record)."
+        )
     if mdata.unplaced:
         notes.append(
             f"{mdata.unplaced:,} of {n:,} events are not on the map: the article gives no place "
