@@ -968,38 +968,41 @@ def members_in_cluster(
 # What a network's node is: an actor, the actor's country, or a group (country and kind of actor).
 # Each is a fixed expression over `participants AS p JOIN actors AS a`; no value becomes SQL text.
 NETWORK_NODES = aggregates.NODES
-# Each filtered event's distinct nodes (two of an event's actors from one country are one node).
-NETWORK_MEMBERS = """
-SELECT DISTINCT p.event, {node} AS node
-FROM participants AS p JOIN actors AS a ON a.id = p.actor
-WHERE p.event IN (SELECT e.id FROM events AS e WHERE {{where}}) AND {node} IS NOT NULL
-"""
-# Pairs of nodes that take part in one event, counted per kind; each pair's events and its commonest
-# kind (the first by name on a tie), busiest first; and over every pair: how many pairs, how many
-# pair contacts (an event of three actors is three pairs' contact).
-NETWORK_PAIRS = """
-WITH m AS ({members}),
-g AS (
-    SELECT x.node AS a, y.node AS b, e.kind, count(*) AS n
-    FROM m AS x JOIN m AS y ON x.event = y.event AND x.node < y.node JOIN events AS e ON e.id = x.event
-    GROUP BY x.node, y.node, e.kind
+# Pairs of nodes that take part in one filtered event, counted per kind (each event's distinct nodes,
+# read once: two of an event's actors from one country are one node); each pair's events and its
+# commonest kind (the first by name on a tie), busiest first; over every pair: how many pairs, how
+# many pair contacts (an event of three actors is three pairs' contact); and the filtered events of
+# each node drawn. One query: the filtered events are joined to their participants once, with their
+# kind, where reading the pairs and the nodes' events apart joined them three times.
+NETWORK_ROWS = """
+WITH m AS (
+    SELECT DISTINCT p.event, e.kind, {node} AS node
+    FROM events AS e JOIN participants AS p ON p.event = e.id JOIN actors AS a ON a.id = p.actor
+    WHERE {{where}} AND {node} IS NOT NULL
+), g AS (
+    SELECT x.node AS a, y.node AS b, x.kind, count(*) AS n
+    FROM m AS x JOIN m AS y ON x.event = y.event AND x.node < y.node
+    GROUP BY x.node, y.node, x.kind
 ), p AS (
-    SELECT g.a, g.b, CAST(sum(g.n) AS BIGINT) AS events, max(g.n) AS top FROM g GROUP BY g.a, g.b
-), s AS (
-    SELECT g.a, g.b, min(g.kind) AS kind
-    FROM g JOIN p ON p.a = g.a AND p.b = g.b AND g.n = p.top
+    SELECT g.a, g.b, CAST(sum(g.n) AS BIGINT) AS events,
+           arg_min(g.kind, struct_pack(n := -g.n, k := g.kind)) AS kind
+    FROM g
     GROUP BY g.a, g.b
+), top AS (
+    SELECT p.a, p.b, p.events, p.kind, count(*) OVER () AS pairs,
+           CAST(sum(p.events) OVER () AS BIGINT) AS total
+    FROM p
+    ORDER BY p.events DESC, p.a, p.b
+    LIMIT $limit
+), own AS (
+    SELECT m.node, CAST(count(*) AS BIGINT) AS events
+    FROM m
+    WHERE m.node IN (SELECT top.a FROM top) OR m.node IN (SELECT top.b FROM top)
+    GROUP BY m.node
 )
-SELECT p.a, p.b, p.events, s.kind, count(*) OVER () AS pairs, CAST(sum(p.events) OVER () AS BIGINT) AS total
-FROM p JOIN s ON s.a = p.a AND s.b = p.b
-ORDER BY p.events DESC, p.a, p.b
-LIMIT $limit
-"""
-# The filtered events each of these nodes takes part in.
-NETWORK_NODE_EVENTS = """
-WITH m AS ({members})
-SELECT m.node, count(*) AS events FROM m WHERE list_contains($nodes, m.node)
-GROUP BY m.node ORDER BY events DESC, m.node
+SELECT top.*, x.events AS events_a, y.events AS events_b
+FROM top JOIN own AS x ON x.node = top.a JOIN own AS y ON y.node = top.b
+ORDER BY top.events DESC, top.a, top.b
 """
 
 
@@ -1026,12 +1029,6 @@ class Network:
     @property
     def dropped_contacts(self) -> int:
         return self.all_contacts - sum(int(p["events"]) for p in self.pairs)
-
-
-def _members(mode: str, where_sql: str) -> str:
-    if mode not in NETWORK_NODES:
-        raise ValueError(f"network of {mode!r}: use one of {', '.join(NETWORK_NODES)}")
-    return NETWORK_MEMBERS.format(node=NETWORK_NODES[mode]).format(where=where_sql)
 
 
 # The same from the mode's agg_pairs_*: its (a, b) rows with a < b are pairs, its (x, x) rows a
@@ -1071,25 +1068,14 @@ def network(eng: Engine, f: Filters, mode: str = "actor", limit: int = 60) -> Ne
     if mode not in NETWORK_NODES:
         raise ValueError(f"network of {mode!r}: use one of {', '.join(NETWORK_NODES)}")
     if by_rows(eng, f):
-        return _network_rows(eng, f, mode, limit)
-    src, params = cube(f, aggregates.PAIRS[mode])
-    rows = eng.rows(NETWORK_AGG.format(src=src), {**params, "limit": limit})
+        w = where(f)
+        sql, params = NETWORK_ROWS.format(node=NETWORK_NODES[mode]).format(where=w.sql), w.params
+    else:
+        src, params = cube(f, aggregates.PAIRS[mode])
+        sql = NETWORK_AGG.format(src=src)
+    rows = eng.rows(sql, {**params, "limit": limit})
     pairs = [{"a": r["a"], "b": r["b"], "events": int(r["events"]), "kind": r["kind"]} for r in rows]
     nodes = {r[k]: int(r[f"events_{k}"]) for r in rows for k in ("a", "b")}
-    nodes = dict(sorted(nodes.items(), key=lambda kv: (-kv[1], kv[0])))  # busiest first, as the rows'
-    all_pairs = int(rows[0]["pairs"]) if rows else 0
-    return Network(mode, pairs, nodes, all_pairs, int(rows[0]["total"]) if rows else 0)
-
-
-def _network_rows(eng: Engine, f: Filters, mode: str, limit: int) -> Network:
-    w = where(f)
-    members = _members(mode, w.sql)
-    rows = eng.rows(NETWORK_PAIRS.format(members=members), {**w.params, "limit": limit})
-    pairs = [{"a": r["a"], "b": r["b"], "events": int(r["events"]), "kind": r["kind"]} for r in rows]
-    names = sorted({p["a"] for p in pairs} | {p["b"] for p in pairs})
-    counted = (
-        eng.rows(NETWORK_NODE_EVENTS.format(members=members), {**w.params, "nodes": names}) if names else []
-    )
-    nodes = {r["node"]: int(r["events"]) for r in counted}
+    nodes = dict(sorted(nodes.items(), key=lambda kv: (-kv[1], kv[0])))  # busiest first
     all_pairs = int(rows[0]["pairs"]) if rows else 0
     return Network(mode, pairs, nodes, all_pairs, int(rows[0]["total"]) if rows else 0)
