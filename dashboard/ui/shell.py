@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import atlas as atlas_mod
@@ -378,7 +377,7 @@ def view_key(ctx: Context) -> str:
     return f"{ctx.key}&lanes={ctx.filters.lanes}&event={ctx.filters.event}"
 
 
-def chart(name: str, ctx: Context, build: Callable[[], go.Figure]) -> figures.FrozenFigure:
+def chart(name: str, ctx: Context, build: Callable[[], figures.PlainFigure]) -> figures.FrozenFigure:
     """A figure built and serialised once per view, however many readers look at that view."""
     return cached(f"chart:{name}", view_key(ctx), lambda: figures.freeze(build()))
 
