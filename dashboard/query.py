@@ -718,8 +718,14 @@ ORDER BY e.ord
 """
 # The range first: the events are stored in `ord` order, so the engine skips the row groups outside it.
 EVENTS_AT = (
-    f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.ord BETWEEN $lo AND $hi"
+    "SELECT {columns} FROM events AS e WHERE e.ord BETWEEN $lo AND $hi"
     " AND e.ord IN (SELECT unnest($ords)) ORDER BY e.ord"
+)
+# What a map mark's hover says of its latest event (its date, kind, summary, certainty and source,
+# a suspect place's reason): the summaries of a few hundred events are read from a million rows,
+# and each column more read costs that scan again.
+MARK_COLUMNS = (
+    'e.ord, e.id, e.kind, e.summary, e.start, e."end", e.precision, e.certainty, e.attribution, e.suspect'
 )
 # The ids' range first: participants are stored in the events' order, and where ids follow it (an
 # import's, a synthetic corpus's) the engine skips the row groups outside it; elsewhere it keeps all.
@@ -793,12 +799,12 @@ def first_events(eng: Engine, f: Filters, limit: int) -> list[dict[str, Any]]:
     return eng.rows(FIRST_EVENTS.format(where=w.sql), {**w.params, "limit": limit})
 
 
-def events_at(eng: Engine, ords: Sequence[int]) -> list[dict[str, Any]]:
-    """These events (by `ord`), every column, in corpus order."""
+def events_at(eng: Engine, ords: Sequence[int], columns: str = EVENT_COLUMNS) -> list[dict[str, Any]]:
+    """These events (by `ord`), every column (or only `columns`, say MARK_COLUMNS), in corpus order."""
     if not len(ords):
         return []
     wanted = [int(o) for o in ords]
-    return eng.rows(EVENTS_AT, {"ords": wanted, "lo": min(wanted), "hi": max(wanted)})
+    return eng.rows(EVENTS_AT.format(columns=columns), {"ords": wanted, "lo": min(wanted), "hi": max(wanted)})
 
 
 def participants_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
