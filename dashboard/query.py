@@ -138,6 +138,11 @@ def _month_end(d: dt.date) -> dt.date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
+def splits_months(f: Filters) -> bool:
+    """Whether a date filter falls inside a month: `cube` then adds that month's events from the rows."""
+    return (f.start is not None and f.start.day != 1) or (f.end is not None and f.end != _month_end(f.end))
+
+
 def cube(f: Filters, c: aggregates.Cube, months: bool = False) -> tuple[str, dict[str, Any]]:
     """The groups of an aggregate the filters keep, as a query with the aggregate's columns.
 
@@ -1069,11 +1074,16 @@ ORDER BY top.events DESC, top.a, top.b
 """
 
 
-def network(eng: Engine, f: Filters, mode: str = "actor", limit: int = 60) -> Network:
-    """The busiest `limit` pairs of actors (or countries, or groups) meeting in the filtered events."""
+def network(eng: Engine, f: Filters, mode: str = "actor", limit: int = 60, few: bool = False) -> Network:
+    """The busiest `limit` pairs of actors (or countries, or groups) meeting in the filtered events.
+
+    `few`: the filters keep few events (the caller has counted them). A date inside a month then
+    reads the rows: the aggregate's boundary months pair every participant of their events again,
+    a scan of the whole participants table, where a few thousand events' own pairs cost less.
+    """
     if mode not in NETWORK_NODES:
         raise ValueError(f"network of {mode!r}: use one of {', '.join(NETWORK_NODES)}")
-    if by_rows(eng, f):
+    if by_rows(eng, f) or (few and splits_months(f)):
         w = where(f)
         sql, params = NETWORK_ROWS.format(node=NETWORK_NODES[mode]).format(where=w.sql), w.params
     else:
