@@ -414,7 +414,9 @@ def timeline_data(ctx: Context) -> timeline_view.TimelineData:
     f = ctx.filters
     undated = int(ctx.summary["undated"])
     base = cached(
-        "timeline", f"{ctx.key}&lanes={f.lanes}", lambda: timeline_view.timeline_data(ctx.atlas, f, undated)
+        "timeline",
+        f"{ctx.key}&lanes={f.lanes}",
+        lambda: timeline_view.timeline_data(ctx.atlas, f, undated, ctx.n),
     )
     return timeline_view.timeline_selection(ctx.atlas, base, f.lanes, f.event)
 
