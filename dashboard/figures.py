@@ -123,7 +123,7 @@ def _split(cols: Cols, key: str) -> dict[str, Cols]:
     return {str(v): {c: a[values == v] for c, a in cols.items()} for v in dict.fromkeys(values.tolist())}
 
 
-def map_figure(data: MapData, height: int = 380) -> go.Figure:
+def map_figure(data: MapData, height: int = 380) -> PlainFigure:
     """The map on an offline-servable world: shaded countries, routes with arrows, one marker per place.
 
     Framed on where the events happen; far origins are named where their route
@@ -533,20 +533,41 @@ class FrozenFigure(BaseFigure):
         return self._frozen_spec
 
 
-def freeze(fig: go.Figure) -> FrozenFigure:
+def freeze(fig: PlainFigure | go.Figure) -> FrozenFigure:
     """The figure as Plotly would serialise it, computed now and reused by every later render.
 
     What `fig.to_dict()` gives, without its deep copy of every array and string (a third of a map's
     server time at scale): the dicts and lists are copied, so the arrays' base64 encoding replaces
-    them in the copy only, and the values themselves are shared, never changed.
+    them in the copy only, and the values themselves are shared, never changed. A `PlainFigure` is
+    serialised from its own dicts, without making Plotly's figure at all.
     """
     from _plotly_utils.utils import convert_to_base64  # noqa: PLC0415 - what to_dict itself calls
 
+    if isinstance(fig, PlainFigure):
+        spec = _tree({"data": fig.traces, "layout": fig.layout_spec})
+        convert_to_base64(spec)
+        # Plotly adds the default template to every figure's layout; it holds no arrays to encode,
+        # and is shared by every spec, never changed.
+        spec["layout"]["template"] = _template()
+        return FrozenFigure(spec)
     spec = _tree({"data": fig._data, "layout": fig._layout})
     if fig._frame_objs:
         spec["frames"] = _tree([frame._props for frame in fig._frame_objs])
     convert_to_base64(spec)
     return FrozenFigure(spec)
+
+
+_TEMPLATES: dict[str, Any] = {}
+
+
+def _template() -> Any:
+    """The layout template Plotly gives a new figure (its default, as Plotly's figure would hold it)."""
+    import plotly.io as pio  # noqa: PLC0415
+
+    name = pio.templates.default
+    if name not in _TEMPLATES:
+        _TEMPLATES[name] = go.Figure(_validate=False)._layout.get("template")
+    return _TEMPLATES[name]
 
 
 def _tree(value: Any) -> Any:
@@ -592,10 +613,36 @@ def zoomed_map(fig: FrozenFigure, frame: Frame | None, revision: str) -> FrozenF
     return FrozenFigure({**spec, "layout": layout})
 
 
-def _figure(traces: list[dict], layout: dict) -> go.Figure:
+class PlainFigure:
+    """A figure as the plain dicts of its traces and layout, as Plotly would hold them.
+
+    The page only serialises a figure (`freeze`), from these dicts; Plotly's own figure, whose
+    making copies every array and string, is made only when something asks for it (`plotly`, and
+    every attribute of Plotly's figure: `data`, `layout`, `to_dict`, ...), once.
+    """
+
+    def __init__(self, traces: list[dict], layout: dict) -> None:
+        self.traces = traces
+        self.layout_spec = layout
+        self._plotly: go.Figure | None = None
+
+    @property
+    def plotly(self) -> go.Figure:
+        if self._plotly is None:
+            self._plotly = go.Figure({"data": self.traces, "layout": self.layout_spec}, _validate=False)
+        return self._plotly
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("traces", "layout_spec", "_plotly"):
+            raise AttributeError(name)
+        return getattr(self.plotly, name)
+
+
+def _figure(traces: list[dict], layout: dict) -> PlainFigure:
     # The specs are built here, by hand, from a fixed set of properties: skipping
-    # Plotly's per-property validation makes a figure about ten times cheaper to build.
-    return go.Figure({"data": [_plain(t) for t in traces], "layout": layout}, _validate=False)
+    # Plotly's per-property validation makes a figure about ten times cheaper to build, and
+    # skipping Plotly's figure itself (until asked for) cheaper again.
+    return PlainFigure([_plain(t) for t in traces], layout)
 
 
 def _plain(value: Any) -> Any:
@@ -607,7 +654,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def timeline_figure(data: TimelineData, height: int | None = None) -> go.Figure:
+def timeline_figure(data: TimelineData, height: int | None = None) -> PlainFigure:
     """Points for days, bars across months, years and spans, in lanes; binned counts at scale.
 
     A mark's `customdata` is (event id, kind), or (BIN, lane, start, end) for a bin.

@@ -10,10 +10,9 @@ moves clear of every marker and of each other.
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from dashboard import escape
-from dashboard.figures import FONT, LABELS, OUTLINE, SELECTED, STYLE, _cols, _figure, _split
+from dashboard.figures import FONT, LABELS, OUTLINE, SELECTED, STYLE, PlainFigure, _cols, _figure, _split
 from dashboard.model import TAXONOMY
 from dashboard.views.network import NetworkData
 
@@ -35,7 +34,7 @@ def node_sizes(events: np.ndarray) -> np.ndarray:
 KEEP = {"selected": {"marker": {"opacity": 1}}, "unselected": {"marker": {"opacity": 1}}}
 
 
-def network_figure(data: NetworkData, chosen: frozenset[str] = frozenset(), height: int = 440) -> go.Figure:
+def network_figure(data: NetworkData, chosen: frozenset[str] = frozenset(), height: int = 440) -> PlainFigure:
     """Who meets whom: edges weighted and coloured by kind, clickable at their midpoints; nodes sized.
 
     `chosen`: the nodes the filters name (ringed), and their edge when they are two.

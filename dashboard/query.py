@@ -138,6 +138,11 @@ def _month_end(d: dt.date) -> dt.date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
+def splits_months(f: Filters) -> bool:
+    """Whether a date filter falls inside a month: `cube` then adds that month's events from the rows."""
+    return (f.start is not None and f.start.day != 1) or (f.end is not None and f.end != _month_end(f.end))
+
+
 def cube(f: Filters, c: aggregates.Cube, months: bool = False) -> tuple[str, dict[str, Any]]:
     """The groups of an aggregate the filters keep, as a query with the aggregate's columns.
 
@@ -718,8 +723,14 @@ ORDER BY e.ord
 """
 # The range first: the events are stored in `ord` order, so the engine skips the row groups outside it.
 EVENTS_AT = (
-    f"SELECT {EVENT_COLUMNS} FROM events AS e WHERE e.ord BETWEEN $lo AND $hi"
+    "SELECT {columns} FROM events AS e WHERE e.ord BETWEEN $lo AND $hi"
     " AND e.ord IN (SELECT unnest($ords)) ORDER BY e.ord"
+)
+# What a map mark's hover says of its latest event (its date, kind, summary, certainty and source,
+# a suspect place's reason): the summaries of a few hundred events are read from a million rows,
+# and each column more read costs that scan again.
+MARK_COLUMNS = (
+    'e.ord, e.id, e.kind, e.summary, e.start, e."end", e.precision, e.certainty, e.attribution, e.suspect'
 )
 # The ids' range first: participants are stored in the events' order, and where ids follow it (an
 # import's, a synthetic corpus's) the engine skips the row groups outside it; elsewhere it keeps all.
@@ -793,12 +804,12 @@ def first_events(eng: Engine, f: Filters, limit: int) -> list[dict[str, Any]]:
     return eng.rows(FIRST_EVENTS.format(where=w.sql), {**w.params, "limit": limit})
 
 
-def events_at(eng: Engine, ords: Sequence[int]) -> list[dict[str, Any]]:
-    """These events (by `ord`), every column, in corpus order."""
+def events_at(eng: Engine, ords: Sequence[int], columns: str = EVENT_COLUMNS) -> list[dict[str, Any]]:
+    """These events (by `ord`), every column (or only `columns`, say MARK_COLUMNS), in corpus order."""
     if not len(ords):
         return []
     wanted = [int(o) for o in ords]
-    return eng.rows(EVENTS_AT, {"ords": wanted, "lo": min(wanted), "hi": max(wanted)})
+    return eng.rows(EVENTS_AT.format(columns=columns), {"ords": wanted, "lo": min(wanted), "hi": max(wanted)})
 
 
 def participants_of(eng: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -968,38 +979,41 @@ def members_in_cluster(
 # What a network's node is: an actor, the actor's country, or a group (country and kind of actor).
 # Each is a fixed expression over `participants AS p JOIN actors AS a`; no value becomes SQL text.
 NETWORK_NODES = aggregates.NODES
-# Each filtered event's distinct nodes (two of an event's actors from one country are one node).
-NETWORK_MEMBERS = """
-SELECT DISTINCT p.event, {node} AS node
-FROM participants AS p JOIN actors AS a ON a.id = p.actor
-WHERE p.event IN (SELECT e.id FROM events AS e WHERE {{where}}) AND {node} IS NOT NULL
-"""
-# Pairs of nodes that take part in one event, counted per kind; each pair's events and its commonest
-# kind (the first by name on a tie), busiest first; and over every pair: how many pairs, how many
-# pair contacts (an event of three actors is three pairs' contact).
-NETWORK_PAIRS = """
-WITH m AS ({members}),
-g AS (
-    SELECT x.node AS a, y.node AS b, e.kind, count(*) AS n
-    FROM m AS x JOIN m AS y ON x.event = y.event AND x.node < y.node JOIN events AS e ON e.id = x.event
-    GROUP BY x.node, y.node, e.kind
+# Pairs of nodes that take part in one filtered event, counted per kind (each event's distinct nodes,
+# read once: two of an event's actors from one country are one node); each pair's events and its
+# commonest kind (the first by name on a tie), busiest first; over every pair: how many pairs, how
+# many pair contacts (an event of three actors is three pairs' contact); and the filtered events of
+# each node drawn. One query: the filtered events are joined to their participants once, with their
+# kind, where reading the pairs and the nodes' events apart joined them three times.
+NETWORK_ROWS = """
+WITH m AS (
+    SELECT DISTINCT p.event, e.kind, {node} AS node
+    FROM events AS e JOIN participants AS p ON p.event = e.id JOIN actors AS a ON a.id = p.actor
+    WHERE {{where}} AND {node} IS NOT NULL
+), g AS (
+    SELECT x.node AS a, y.node AS b, x.kind, count(*) AS n
+    FROM m AS x JOIN m AS y ON x.event = y.event AND x.node < y.node
+    GROUP BY x.node, y.node, x.kind
 ), p AS (
-    SELECT g.a, g.b, CAST(sum(g.n) AS BIGINT) AS events, max(g.n) AS top FROM g GROUP BY g.a, g.b
-), s AS (
-    SELECT g.a, g.b, min(g.kind) AS kind
-    FROM g JOIN p ON p.a = g.a AND p.b = g.b AND g.n = p.top
+    SELECT g.a, g.b, CAST(sum(g.n) AS BIGINT) AS events,
+           arg_min(g.kind, struct_pack(n := -g.n, k := g.kind)) AS kind
+    FROM g
     GROUP BY g.a, g.b
+), top AS (
+    SELECT p.a, p.b, p.events, p.kind, count(*) OVER () AS pairs,
+           CAST(sum(p.events) OVER () AS BIGINT) AS total
+    FROM p
+    ORDER BY p.events DESC, p.a, p.b
+    LIMIT $limit
+), own AS (
+    SELECT m.node, CAST(count(*) AS BIGINT) AS events
+    FROM m
+    WHERE m.node IN (SELECT top.a FROM top) OR m.node IN (SELECT top.b FROM top)
+    GROUP BY m.node
 )
-SELECT p.a, p.b, p.events, s.kind, count(*) OVER () AS pairs, CAST(sum(p.events) OVER () AS BIGINT) AS total
-FROM p JOIN s ON s.a = p.a AND s.b = p.b
-ORDER BY p.events DESC, p.a, p.b
-LIMIT $limit
-"""
-# The filtered events each of these nodes takes part in.
-NETWORK_NODE_EVENTS = """
-WITH m AS ({members})
-SELECT m.node, count(*) AS events FROM m WHERE list_contains($nodes, m.node)
-GROUP BY m.node ORDER BY events DESC, m.node
+SELECT top.*, x.events AS events_a, y.events AS events_b
+FROM top JOIN own AS x ON x.node = top.a JOIN own AS y ON y.node = top.b
+ORDER BY top.events DESC, top.a, top.b
 """
 
 
@@ -1026,12 +1040,6 @@ class Network:
     @property
     def dropped_contacts(self) -> int:
         return self.all_contacts - sum(int(p["events"]) for p in self.pairs)
-
-
-def _members(mode: str, where_sql: str) -> str:
-    if mode not in NETWORK_NODES:
-        raise ValueError(f"network of {mode!r}: use one of {', '.join(NETWORK_NODES)}")
-    return NETWORK_MEMBERS.format(node=NETWORK_NODES[mode]).format(where=where_sql)
 
 
 # The same from the mode's agg_pairs_*: its (a, b) rows with a < b are pairs, its (x, x) rows a
@@ -1066,30 +1074,24 @@ ORDER BY top.events DESC, top.a, top.b
 """
 
 
-def network(eng: Engine, f: Filters, mode: str = "actor", limit: int = 60) -> Network:
-    """The busiest `limit` pairs of actors (or countries, or groups) meeting in the filtered events."""
+def network(eng: Engine, f: Filters, mode: str = "actor", limit: int = 60, few: bool = False) -> Network:
+    """The busiest `limit` pairs of actors (or countries, or groups) meeting in the filtered events.
+
+    `few`: the filters keep few events (the caller has counted them). A date inside a month then
+    reads the rows: the aggregate's boundary months pair every participant of their events again,
+    a scan of the whole participants table, where a few thousand events' own pairs cost less.
+    """
     if mode not in NETWORK_NODES:
         raise ValueError(f"network of {mode!r}: use one of {', '.join(NETWORK_NODES)}")
-    if by_rows(eng, f):
-        return _network_rows(eng, f, mode, limit)
-    src, params = cube(f, aggregates.PAIRS[mode])
-    rows = eng.rows(NETWORK_AGG.format(src=src), {**params, "limit": limit})
+    if by_rows(eng, f) or (few and splits_months(f)):
+        w = where(f)
+        sql, params = NETWORK_ROWS.format(node=NETWORK_NODES[mode]).format(where=w.sql), w.params
+    else:
+        src, params = cube(f, aggregates.PAIRS[mode])
+        sql = NETWORK_AGG.format(src=src)
+    rows = eng.rows(sql, {**params, "limit": limit})
     pairs = [{"a": r["a"], "b": r["b"], "events": int(r["events"]), "kind": r["kind"]} for r in rows]
     nodes = {r[k]: int(r[f"events_{k}"]) for r in rows for k in ("a", "b")}
-    nodes = dict(sorted(nodes.items(), key=lambda kv: (-kv[1], kv[0])))  # busiest first, as the rows'
-    all_pairs = int(rows[0]["pairs"]) if rows else 0
-    return Network(mode, pairs, nodes, all_pairs, int(rows[0]["total"]) if rows else 0)
-
-
-def _network_rows(eng: Engine, f: Filters, mode: str, limit: int) -> Network:
-    w = where(f)
-    members = _members(mode, w.sql)
-    rows = eng.rows(NETWORK_PAIRS.format(members=members), {**w.params, "limit": limit})
-    pairs = [{"a": r["a"], "b": r["b"], "events": int(r["events"]), "kind": r["kind"]} for r in rows]
-    names = sorted({p["a"] for p in pairs} | {p["b"] for p in pairs})
-    counted = (
-        eng.rows(NETWORK_NODE_EVENTS.format(members=members), {**w.params, "nodes": names}) if names else []
-    )
-    nodes = {r["node"]: int(r["events"]) for r in counted}
+    nodes = dict(sorted(nodes.items(), key=lambda kv: (-kv[1], kv[0])))  # busiest first
     all_pairs = int(rows[0]["pairs"]) if rows else 0
     return Network(mode, pairs, nodes, all_pairs, int(rows[0]["total"]) if rows else 0)

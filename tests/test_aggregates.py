@@ -140,6 +140,8 @@ def views(eng: query.Engine, ref: query.Engine, f: filters.Filters, width: str, 
         "clusters": query.map_clusters(eng, f, ["human"]),
         "clusters, every coding": query.map_clusters(eng, f, ["human", "draft", "machine"]),
         **{f"network of {m}": query.network(eng, f, m, limit) for m in query.NETWORK_NODES},
+        # Few events and a date inside a month: the rows, where the aggregate would add its boundary.
+        **{f"network of {m}, few": query.network(eng, f, m, limit, few=True) for m in query.NETWORK_NODES},
     }
 
 

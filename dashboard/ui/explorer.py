@@ -262,7 +262,7 @@ with left:
         f"Draw the network of these {n:,} events (counting their pairs takes a moment)", key="network-draw"
     )
     ndata = (
-        shell.cached(f"network:{mode}", ctx.key, lambda: network_view.network_data(a, f, mode))
+        shell.cached(f"network:{mode}", ctx.key, lambda: network_view.network_data(a, f, mode, n))
         if drawn
         else None
     )

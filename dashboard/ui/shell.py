@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import atlas as atlas_mod
@@ -384,7 +383,7 @@ def view_key(ctx: Context) -> str:
     return f"{ctx.key}&lanes={ctx.filters.lanes}&event={ctx.filters.event}"
 
 
-def chart(name: str, ctx: Context, build: Callable[[], go.Figure]) -> figures.FrozenFigure:
+def chart(name: str, ctx: Context, build: Callable[[], figures.PlainFigure]) -> figures.FrozenFigure:
     """A figure built and serialised once per view, however many readers look at that view."""
     return cached(f"chart:{name}", view_key(ctx), lambda: figures.freeze(build()))
 
@@ -421,7 +420,9 @@ def timeline_data(ctx: Context) -> timeline_view.TimelineData:
     f = ctx.filters
     undated = int(ctx.summary["undated"])
     base = cached(
-        "timeline", f"{ctx.key}&lanes={f.lanes}", lambda: timeline_view.timeline_data(ctx.atlas, f, undated)
+        "timeline",
+        f"{ctx.key}&lanes={f.lanes}",
+        lambda: timeline_view.timeline_data(ctx.atlas, f, undated, ctx.n),
     )
     return timeline_view.timeline_selection(ctx.atlas, base, f.lanes, f.event)
 

@@ -202,7 +202,7 @@ def map_data(atlas: Atlas, f: Filters, total: int) -> MapData:
         dropped += sum(r["count"] for r in routes[NEWS_ROUTES:])
         routes, aggregated = routes[:NEWS_ROUTES], True
     wanted = {_latest_ord(gs) for gs in by_mark.values()} | {r["latest_ord"] for r in routes}
-    latest = {int(e["ord"]): e for e in query.events_at(eng, sorted(wanted))}
+    latest = {int(e["ord"]): e for e in query.events_at(eng, sorted(wanted), query.MARK_COLUMNS)}
 
     place_rows = []
     for (pid, coding), gs in by_mark.items():

@@ -115,9 +115,13 @@ def _spring(g: Any) -> dict[str, tuple[float, float]]:
     return {n: (2 * (float(p[0]) - cx) / span, 2 * (float(p[1]) - cy) / span) for n, p in pos.items()}
 
 
-def network_data(atlas: Atlas, f: Filters, mode: str = "actor") -> NetworkData:
-    """The network of the filtered events: the MAX_EDGES busiest pairs, their nodes laid out."""
-    net = query.network(atlas.engine, f, mode, MAX_EDGES)
+def network_data(atlas: Atlas, f: Filters, mode: str = "actor", events: int | None = None) -> NetworkData:
+    """The network of the filtered events: the MAX_EDGES busiest pairs, their nodes laid out.
+
+    `events`: how many events the filters keep, when the caller knows (it picks the cheaper count).
+    """
+    few = events is not None and events <= AUTO_EVENTS
+    net = query.network(atlas.engine, f, mode, MAX_EDGES, few=few)
     names = {n: node_name(atlas, mode, n) for n in net.nodes}
     pos = layout(list(net.nodes), net.pairs)
     degree: dict[str, int] = {}

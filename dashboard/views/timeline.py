@@ -46,14 +46,15 @@ class TimelineData:
     outside: int = 0  # dated events outside `dense`, shown by "All"
 
 
-def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
+def timeline_data(atlas: Atlas, f: Filters, undated: int, events: int | None = None) -> TimelineData:
     """Marks in lanes (by kind, or by actor: one mark per participant among the busiest actors).
 
     Up to MAX_MARKS marks, one per event, packed into rows: a day is a point;
     a month, a year or a span is a bar across it; a date known only as
     "before X" is a left-pointing marker at X. Beyond that, marks are binned
     by month, quarter or year by the engine, and a click on a bin steps
-    through its events (`step_bin`). `undated`: how many filtered events have no date.
+    through its events (`step_bin`). `undated`: how many filtered events have no date; `events`: how
+    many they are in all, when the caller has counted them (else counted here).
     """
     eng, lanes = atlas.engine, f.lanes
     actors: list[str] = []
@@ -66,7 +67,7 @@ def timeline_data(atlas: Atlas, f: Filters, undated: int) -> TimelineData:
         label_of = {k: v.label for k, v in TAXONOMY.items()}
     # How many marks, from the aggregates: the events themselves are read only when few.
     span = query.bin_range(eng, f, lanes, actors)
-    dense = _dense(atlas, f, span, undated)
+    dense = _dense(atlas, f, span, undated, events)
     if span["n"] > MAX_MARKS:
         binned = _binned(atlas, f, label_of, undated, actors, hidden, span)
         return replace(binned, dense=dense[0], outside=dense[1])
@@ -160,7 +161,7 @@ def story_line(m: dict[str, Any]) -> str:
 Dense = tuple[tuple[str, str] | None, int]
 
 
-def _dense(atlas: Atlas, f: Filters, span: dict[str, Any], undated: int) -> Dense:
+def _dense(atlas: Atlas, f: Filters, span: dict[str, Any], undated: int, events: int | None) -> Dense:
     """The first axis range, where the events are dense (the engine finds the span), and how many
     dated events lie outside it; None when that span is most of the whole anyway."""
     if not span["n"] or span["lo"] is None:
@@ -176,7 +177,8 @@ def _dense(atlas: Atlas, f: Filters, span: dict[str, Any], undated: int) -> Dens
         return None, 0
     inside = replace(f, start=max(lo, f.start or lo), end=min(hi, f.end or hi))
     eng = atlas.engine
-    outside = query.count(eng, f) - undated - query.count(eng, replace(inside, event=None))
+    every = query.count(eng, f) if events is None else events
+    outside = every - undated - query.count(eng, replace(inside, event=None))
     return (lo.isoformat(), hi.isoformat()), max(outside, 0)
 
 
