@@ -663,7 +663,7 @@ class Importer:
                 file, line, digest = where[k]  # type: ignore[misc]
                 at = f"line {line:,}" if file == shown[i] else f"{file}:{line:,}"
                 differs = "" if digest == digests[i] else ", with other values in its other columns"
-                what = f"GLOBALEVENTID {id_values[i]} repeats {at}{differs}: this row is skipped"
+                what = f"{id_values[i]} repeats {at}{differs}: this row is skipped"
                 self.report.problem(Problem(shown[i], what, field="GLOBALEVENTID", line=int(lines[i])),
                                     skipped=False)  # fmt: skip
             self.report.skip("repeated rows (named above)", int(repeat.sum()))
@@ -935,9 +935,9 @@ class Importer:
         shaped = pc.or_(imports.blank(fid), pc.fill_null(pc.match_substring_regex(fid, FEATURE_ID), False))
         bad = ~shaped.to_numpy(zero_copy_only=False) & placed & rows
         self._named(bad, take, lines, shown, f"{geo}_FeatureID",
-                    lambda j: f"{fid[j].as_py()[:40]!r} is not a GNS or GNIS feature id (digits, maybe after "
-                    "'-') nor a FIPS country or ADM1 code (capitals and digits, starting with two capitals): "
-                    "the event is kept without this place")  # fmt: skip
+                    lambda j: f"{fid[j].as_py()[:40]!r} is not a feature id of the codebook's (a GNS or "
+                    "GNIS number, or a FIPS code such as BO or BO05): the event is kept without this place",
+                    )  # fmt: skip
 
     def _kinds_of(self, code: pa.Array) -> pa.Array:
         """Each row's kind, looked up once per distinct CAMEO code."""

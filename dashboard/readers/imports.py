@@ -47,10 +47,13 @@ MAX_KEPT_PROBLEMS = 1_000  # problems kept in memory; the rest are only counted
 MAX_SAME_NAME = 100_000  # runs of the same input names in one folder
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
-# C0 and C1 control characters (tab and line breaks included: an imported name is one line), as
-# Python's and RE2's (pyarrow's) patterns.
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-CONTROL_RE2 = r"[\x{00}-\x{1f}\x{7f}-\x{9f}]"
+# Imported text is one line without control characters: tabs and line breaks (C0's \t to \r, C1's NEL)
+# become spaces; every other C0 and C1 control character is removed, and named. Python's and RE2's
+# (pyarrow's) patterns.
+SPACES = re.compile("[\x09-\x0d\x85]")
+SPACES_RE2 = r"[\x{09}-\x{0d}\x{85}]"
+CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+CONTROL_RE2 = r"[\x{00}-\x{08}\x{0e}-\x{1f}\x{7f}-\x{84}\x{86}-\x{9f}]"
 ELLIPSIS = "…"
 NAME, NOTE, URL = NAME_MAX_LENGTH, NOTE_MAX_LENGTH, URL_MAX_LENGTH
 
@@ -58,6 +61,7 @@ NAME, NOTE, URL = NAME_MAX_LENGTH, NOTE_MAX_LENGTH, URL_MAX_LENGTH
 def clean(text: str, limit: int) -> tuple[str, str | None]:
     """`text` without control characters, cut to `limit` characters (the last one "…"); and what was
     done to it, for a problem line (None when it was kept as it was)."""
+    text = SPACES.sub(" ", text)
     stripped = CONTROL.sub("", text)
     controlled = len(stripped) != len(text)
     cut = len(stripped) > limit
@@ -69,6 +73,8 @@ def clean(text: str, limit: int) -> tuple[str, str | None]:
 def clean_column(arr: pa.Array, limit: int | None) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """A text column without control characters, each value cut to `limit` characters (the last one
     "…"; None: not cut); and masks of the values that held control characters and that were cut."""
+    if pc.any(pc.match_substring_regex(arr, SPACES_RE2)).as_py():
+        arr = pc.replace_substring_regex(arr, SPACES_RE2, " ")
     ctrl = pc.fill_null(pc.match_substring_regex(arr, CONTROL_RE2), False)
     controlled = ctrl.to_numpy(zero_copy_only=False)
     if controlled.any():
