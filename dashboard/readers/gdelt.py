@@ -417,7 +417,7 @@ class _FirstRows:
 
 
 def _digests(batch: pa.RecordBatch) -> np.ndarray:
-    """A digest of each row's columns other than its id (the same digest: the same content)."""
+    """A digest of each row's columns other than its id (the same content, the same digest)."""
     cols = [batch.column(c) for c in NEEDED if c != "GLOBALEVENTID"]
     joined = pc.binary_join_element_wise(*cols, b"\t")
     return np.fromiter((hash(v) for v in joined.to_pylist()), dtype=np.int64, count=len(joined))

@@ -53,6 +53,7 @@ _NOT_ID = re.compile(r"[^a-z0-9]+")
 SPACES = re.compile("[\x09-\x0d\x85]")
 SPACES_RE2 = r"[\x{09}-\x{0d}\x{85}]"
 CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+ANY_CONTROL_RE2 = r"[\x{00}-\x{1f}\x{7f}-\x{9f}]"
 CONTROL_RE2 = r"[\x{00}-\x{08}\x{0e}-\x{1f}\x{7f}-\x{84}\x{86}-\x{9f}]"
 ELLIPSIS = "…"
 NAME, NOTE, URL = NAME_MAX_LENGTH, NOTE_MAX_LENGTH, URL_MAX_LENGTH
@@ -73,11 +74,11 @@ def clean(text: str, limit: int) -> tuple[str, str | None]:
 def clean_column(arr: pa.Array, limit: int | None) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """A text column without control characters, each value cut to `limit` characters (the last one
     "…"; None: not cut); and masks of the values that held control characters and that were cut."""
-    if pc.any(pc.match_substring_regex(arr, SPACES_RE2)).as_py():
+    controlled = np.zeros(len(arr), dtype=bool)
+    if pc.any(pc.match_substring_regex(arr, ANY_CONTROL_RE2)).as_py():  # rare: one pass when there is none
         arr = pc.replace_substring_regex(arr, SPACES_RE2, " ")
-    ctrl = pc.fill_null(pc.match_substring_regex(arr, CONTROL_RE2), False)
-    controlled = ctrl.to_numpy(zero_copy_only=False)
-    if controlled.any():
+        found = pc.fill_null(pc.match_substring_regex(arr, CONTROL_RE2), False)
+        controlled = found.to_numpy(zero_copy_only=False)
         arr = pc.replace_substring_regex(arr, CONTROL_RE2, "")
     cut = np.zeros(len(arr), dtype=bool)
     if limit is not None:
