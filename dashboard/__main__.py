@@ -257,6 +257,19 @@ def _article_id(text: str) -> str:
     return text
 
 
+def _not_an_export(path: Path, source: str) -> str | None:
+    """Why `path` cannot be an export file to import (None when it may be one)."""
+    if path.is_dir():
+        return f"{path}: is a directory, not a {source.upper()} export file (name the files in it)"
+    if not path.exists():
+        return f"{path}: no such file"
+    if not path.is_file():
+        return f"{path}: is not a regular file (a device or a pipe): not a {source.upper()} export"
+    if path.stat().st_size == 0:
+        return f"{path}: is empty: not a {source.upper()} export"
+    return None
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     import functools  # noqa: PLC0415
 
@@ -264,9 +277,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     files = [Path(f) for f in args.files]
-    missing = [str(f) for f in files if not f.is_file()]
-    if missing:
-        _err(*(f"error: {f}: no such file" for f in missing))
+    unfit = [why for f in files if (why := _not_an_export(f, args.source))]
+    if unfit:
+        _err(*(f"error: {why}" for why in unfit))
         return 2
     if args.source == "gdelt":
         try:

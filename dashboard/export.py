@@ -445,7 +445,11 @@ def day_words(iso: str | None) -> str | None:
 
 
 def _host(url: str | None) -> str | None:
-    return (urllib.parse.urlsplit(url).hostname or None) if url else None
+    """A link's host; None for none, also for an address whose host cannot be read ("http://[::1")."""
+    try:
+        return (urllib.parse.urlsplit(url).hostname or None) if url else None
+    except ValueError:
+        return None
 
 
 def readable_source(s: dict[str, Any], articles: dict[str, dict[str, Any]]) -> str:

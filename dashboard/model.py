@@ -28,6 +28,12 @@ from dashboard.countries import check_iso3
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 ID_MAX_LENGTH = 80
+# Lengths of imported text (docs/DATA.md, "Imports"): a name (an actor's, a place's, an outlet's) is one
+# line of at most NAME_MAX_LENGTH characters, a link at most URL_MAX_LENGTH (what browsers and servers
+# reliably take), a note or cited text at most NOTE_MAX_LENGTH.
+NAME_MAX_LENGTH = 200
+URL_MAX_LENGTH = 2_048
+NOTE_MAX_LENGTH = 2_000
 Id = Annotated[
     str,
     Field(

@@ -132,11 +132,16 @@ def _near(a: str, b: str) -> str:
 STREAMS = ("GDELT", "ACLED")
 
 
+# A link's host (group 2): a bracketed IPv6 address or a name, after any user name, then the end or
+# a port, path, query or fragment; "http://[::1" has none, so no outlet.
+HOST_RE2 = r"^[hH][tT][tT][pP][sS]?://([^/?#@]*@)?(\[[0-9A-Fa-f:.]+\]|[^/:?#@\[\]]+)([:/?#]|$)"
+
+
 def outlet_sql(alias: str) -> str:
     """A source's outlet (SQL): its `outlet` (a name: ACLED's source, a GDELT SOURCEURL that is no
     link) unless it is only the stream's name (STREAMS), else the host of its http(s) link, in lower
     case without `www.`; NULL when it has neither (no outlet)."""
-    host = f"lower(regexp_extract({alias}.url, '^[hH][tT][tT][pP][sS]?://([^/?#@]*@)?([^/:?#@]+)', 2))"
+    host = f"lower(regexp_extract({alias}.url, '{HOST_RE2}', 2))"
     named = f"CASE WHEN {alias}.outlet NOT IN ({', '.join(repr(s) for s in STREAMS)}) THEN {alias}.outlet END"
     return f"coalesce({named}, nullif(regexp_replace({host}, '^www[.]', ''), ''))"
 

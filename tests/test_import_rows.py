@@ -17,9 +17,10 @@ import zipfile
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from test_imports import ACLED_HEADER, ACLED_ROWS, GDELT_FILE, GOOD, KELLOGG, write_gdelt
+import pytest
+from test_imports import ACLED_HEADER, ACLED_ROWS, GDELT_FILE, GOOD, KELLOGG, RUSSIA, write_gdelt
 
-from dashboard.readers import corpus, gdelt, imports
+from dashboard.readers import acled, corpus, gdelt, imports
 
 ROOT = Path(__file__).resolve().parents[1]
 ACLED_FILE = "acled-export.csv"
@@ -498,7 +499,7 @@ def test_acled_coordinates_are_plain_decimals(tmp_path, cli) -> None:
     assert r.code == 0, r.err
     assert f"{ACLED_FILE}:3: latitude: '5_0.45'" in r.out
     assert f"{ACLED_FILE}:4: latitude: '٥٠.٤٥'" in r.out
-    assert f"{ACLED_FILE}:5: latitude:" in r.out
+    assert f"{ACLED_FILE}:5: longitude: 'nan' is not a number" in r.out
     assert sorted(loads_cleanly(tmp_path / "out").events["external_id"]) == ["acled:ROW0", "acled:ROW4"]
 
 
@@ -531,3 +532,215 @@ def test_problems_name_each_file_as_the_command_line_gave_it(tmp_path, cli) -> N
     assert (
         r.err.strip() == f"error: {two}: every row is malformed (named above): nothing was imported from it"
     )
+
+
+# --- the codebooks' shapes: feature ids, place types, text, repeats ------------------------------
+
+
+def gdelt_import(tmp_path: Path, rows: list[dict]) -> tuple[imports.Report, corpus.Corpus, Path]:
+    src = write_gdelt(tmp_path / GDELT_FILE, rows)
+    report, _ = gdelt.import_files([src], tmp_path / "out", gdelt.Options())
+    return report, loads_cleanly(tmp_path / "out"), src
+
+
+# ActionGeo_FeatureID → (the problem's start, or None; the place id, or None: the event kept without one)
+FEATURE_IDS = [
+    ("AB.1", "'AB.1' is not a feature id of the codebook's", None),  # "AB 1" and "AB.1" were one place
+    ("AB 1", "'AB 1' is not a feature id of the codebook's", None),
+    ("ab1", "'ab1' is not a feature id of the codebook's", None),  # "ab1" and "AB1" were one place
+    ("\u202e-1", "'\\u202e-1' is not a feature id of the codebook's", None),  # was "1"'s place
+    ("AB1", None, "gdelt-ab1"),
+    ("-1", None, "gdelt-n1"),  # GNS ids may be negative: another feature than 1
+    ("1", None, "gdelt-1"),
+    ("BO05", None, "gdelt-bo05"),
+    ("N1", "'N1' is not a feature id of the codebook's", None),  # would be -1's id
+]
+
+
+def test_only_feature_ids_of_the_codebook_s_shape_make_places_one_each(tmp_path) -> None:
+    rows = [dict(KELLOGG, GLOBALEVENTID=1300000 + k, ActionGeo_FeatureID=f) for k, (f, _, _) in
+            enumerate(FEATURE_IDS)]  # fmt: skip
+    report, c, src = gdelt_import(tmp_path, rows)
+    problems = {p.line: p for p in report.problems}
+    events = c.events.set_index("external_id")
+    for k, (fid, problem, place) in enumerate(FEATURE_IDS):
+        event = events.loc[f"gdelt:{1300000 + k}"]  # every row is an event, with its actors and measures
+        assert event["mentions"] == KELLOGG["NumMentions"], fid
+        got = event["place"] if isinstance(event["place"], str) else None
+        assert got == place, fid
+        if problem is None:
+            assert k + 1 not in problems, fid
+        else:
+            p = problems[k + 1]
+            assert (p.file, p.field) == (str(src), "ActionGeo_FeatureID"), fid
+            assert p.message.startswith(problem), p
+            assert p.message.endswith("kept without this place"), p
+    assert (report.imported, report.malformed) == (len(FEATURE_IDS), 0)
+
+
+# ActionGeo_Type → whether the event keeps its place, and whether a problem names the type
+GEO_TYPES = [
+    ("4", True, False),
+    ("1", True, False),
+    ("9", False, True),
+    ("6", False, True),
+    ("x", False, True),
+]
+
+
+def test_a_place_type_outside_the_codebook_s_is_named_and_the_event_kept_without_the_place(tmp_path) -> None:
+    rows = [dict(KELLOGG, GLOBALEVENTID=1310000 + k, ActionGeo_Type=t, ActionGeo_FeatureID=f"{k + 1}")
+            for k, (t, _, _) in enumerate(GEO_TYPES)]  # fmt: skip
+    rows.append(dict(KELLOGG, GLOBALEVENTID=1310099, ActionGeo_Type=0, ActionGeo_FullName="", ActionGeo_CountryCode="",
+                     ActionGeo_Lat="", ActionGeo_Long="", ActionGeo_FeatureID=""))  # fmt: skip  # GDELT's "no place"
+    report, c, _ = gdelt_import(tmp_path, rows)
+    named = {p.line: str(p) for p in report.problems}
+    events = c.events.set_index("external_id")
+    for k, (t, placed, problem) in enumerate(GEO_TYPES):
+        assert isinstance(events.loc[f"gdelt:{1310000 + k}", "place"], str) == placed, t
+        if problem:
+            assert named[k + 1].endswith(
+                f":{k + 1}: ActionGeo_Type: '{t}' is not a place type (1 to 5, or 0 for none): "
+                "the event is kept without this place"
+            )
+        else:
+            assert k + 1 not in named, t
+    assert not isinstance(events.loc["gdelt:1310099", "place"], str)
+    assert len(GEO_TYPES) + 1 not in named
+    assert report.imported == len(rows)
+
+
+LONG_URL = "https://" + "a" * 70_000 + ".example/"
+# column → (value, what the problem says or None, what the event or source holds)
+TEXTS = [
+    ("Actor1Name", "A" * 500_000, "longer than 200 characters: cut to 200, ending in '…'", "A" * 199 + "…"),
+    ("Actor2Name", "LUKA\x00SHEN\x1bKO\x07", "control characters removed", "LUKASHENKO"),
+    ("ActionGeo_FullName", "Minsk\x9b, Belarus", "control characters removed", "Minsk, Belarus"),
+    ("SOURCEURL", LONG_URL, "an address of 70,017 characters, longer than 2,048: not kept", None),
+    ("SOURCEURL", "https://news.example.org/\x1b[31mred", "control characters removed",
+     "https://news.example.org/[31mred"),
+    ("SOURCEURL", "BBC " + "M" * 300, "longer than 200 characters: cut to 200", "BBC " + "M" * 195 + "…"),
+]  # fmt: skip
+
+
+def test_imported_text_is_one_line_without_control_characters_and_capped(tmp_path) -> None:
+    rows = [dict(KELLOGG, GLOBALEVENTID=1320000 + k, Actor2Code=f"BLR{k:03d}", ActionGeo_FeatureID=f"{k + 10}",
+                 **{col: value}) for k, (col, value, _, _) in enumerate(TEXTS)]  # fmt: skip
+    report, c, _ = gdelt_import(tmp_path, rows)
+    named = {(p.line, p.field): p.message for p in report.problems}
+    events = c.events.set_index("external_id")
+    sources = c.sources.set_index("event")
+    for k, (col, _, problem, held) in enumerate(TEXTS):
+        assert named[k + 1, col].startswith(problem), (col, named)
+        eid = f"gdelt-{1320000 + k}"
+        if col == "Actor1Name":
+            assert events.loc[f"gdelt:{1320000 + k}", "summary"].startswith(held + " → ")
+        elif col == "Actor2Name":
+            assert c.actors[f"gdelt-blr{k:03d}"].name == held
+        elif col == "ActionGeo_FullName":
+            assert c.places[events.loc[f"gdelt:{1320000 + k}", "place"]].name == held
+        elif held is None or held.startswith("http"):
+            url = sources.loc[eid, "url"]
+            assert (url if isinstance(url, str) else None) == held
+        else:
+            assert sources.loc[eid, "outlet"] == held
+    assert (report.imported, report.malformed) == (len(TEXTS), 0)
+
+
+@pytest.mark.parametrize("tiny_batches", [False, True])
+def test_a_repeated_gdelt_id_is_named_against_its_first_row(tmp_path, monkeypatch, tiny_batches) -> None:
+    if tiny_batches:  # each line its own piece and batch: the first row is in an earlier batch
+        monkeypatch.setattr(gdelt, "PIECE", 700)
+        monkeypatch.setattr(gdelt, "FIRST_CHUNK", 1)
+        monkeypatch.setattr(gdelt, "CHUNK", 1)
+    rows = [*GOOD, dict(GOOD[1]), dict(GOOD[1], SOURCEURL="https://other.example/"), dict(GOOD[0])]
+    report, c, src = gdelt_import(tmp_path, rows)
+    assert [str(p) for p in report.problems if p.field == "GLOBALEVENTID"] == [
+        f"{src}:6: GLOBALEVENTID: 1230002 repeats line 2: this row is skipped",
+        f"{src}:7: GLOBALEVENTID: 1230002 repeats line 2, with other values in its other columns: this row is "
+        "skipped",
+        f"{src}:8: GLOBALEVENTID: 1230001 repeats line 1: this row is skipped",
+    ]
+    assert report.summary("gdelt", 1).startswith(f"{len(GOOD)} new gdelt events from 8 rows")
+    assert "3 repeated rows (named above)" in report.summary("gdelt", 1)
+    assert "already imported" not in report.summary("gdelt", 1)
+    assert sorted(c.events["external_id"]) == sorted(f"gdelt:{r['GLOBALEVENTID']}" for r in GOOD)
+
+
+def test_a_gdelt_id_in_two_files_of_one_run_names_the_first_file(tmp_path) -> None:
+    a = write_gdelt(tmp_path / "20250621120000.export.CSV", [KELLOGG])
+    b = write_gdelt(tmp_path / "20250621121500.export.CSV", [RUSSIA, KELLOGG])
+    report, _ = gdelt.import_files([a, b], tmp_path / "out", gdelt.Options())
+    assert [str(p) for p in report.problems] == [
+        f"{b}:2: GLOBALEVENTID: 1230001 repeats {a}:1: this row is skipped"
+    ]
+    again, _ = gdelt.import_files([a], tmp_path / "out", gdelt.Options())  # a later run: already imported
+    assert (again.already, again.problems) == (1, [])
+
+
+def acled_import(tmp_path: Path, rows: list[list[str] | str]) -> tuple[imports.Report, corpus.Corpus]:
+    src = acled_csv(tmp_path / ACLED_FILE, rows)
+    report, _ = acled.import_file(src, tmp_path / "out")
+    return report, loads_cleanly(tmp_path / "out")
+
+
+# changes to a good row → (the problem line after "FILE:LINE: ", whether the row is imported)
+ACLED_CASES = [
+    ({"longitude": "181"}, "longitude: 181 is outside -180..180: not on the globe", False),
+    ({"latitude": "-91"}, "latitude: -91 is outside -90..90: not on the globe", False),
+    ({"longitude": "east"}, "longitude: 'east' is not a number (a plain decimal)", False),
+    ({"notes": "N" * 2_000_000}, "notes: longer than 2,000 characters: cut to 2,000, ending in '…'", True),
+    ({"actor1": "Police\x00 Forces\x1b[0m"}, "actor1: control characters removed", True),
+    ({"actor2": "M" * 300}, "actor2: longer than 200 characters: cut to 200, ending in '…'", True),
+    ({"location": "Kyiv\x07"}, "location: control characters removed", True),
+    ({"source": "Kyiv\x9dPost"}, "source: control characters removed", True),
+    ({"event_id_cnty": "U" * 81}, "event_id_cnty: 'UUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUU'… is longer than 80", False),
+]  # fmt: skip
+
+
+def test_acled_fields_are_named_and_text_cleaned_and_capped(tmp_path) -> None:
+    rows: list[list[str] | str] = [acled_row(k, **changes) for k, (changes, _, _) in enumerate(ACLED_CASES)]
+    report, c = acled_import(tmp_path, rows)
+    named = {p.line: str(p) for p in report.problems}
+    ids = set(c.events["external_id"])
+    for k, (changes, problem, kept) in enumerate(ACLED_CASES):
+        assert named[k + 2].startswith(f"{tmp_path / ACLED_FILE}:{k + 2}: {problem}"), (
+            changes,
+            named.get(k + 2),
+        )
+        assert (f"acled:ROW{k}" in ids) == kept, changes
+    assert c.texts["acled-row3"] == "N" * 1_999 + "…"
+    names = {a.name for a in c.actors.values()}
+    assert {"Police Forces[0m", "M" * 199 + "…"} <= names
+    assert not any(imports.CONTROL.search(n) for n in names)
+
+
+def test_a_repeated_acled_id_is_named_against_its_first_row(tmp_path) -> None:
+    rows: list[list[str] | str] = [
+        acled_row(0),
+        acled_row(1),
+        acled_row(0),
+        acled_row(0, notes="other notes"),
+    ]
+    report, c = acled_import(tmp_path, rows)
+    assert [str(p) for p in report.problems] == [
+        f"{tmp_path / ACLED_FILE}:4: event_id_cnty: 'ROW0' repeats line 2: this row is skipped",
+        f"{tmp_path / ACLED_FILE}:5: event_id_cnty: 'ROW0' repeats line 2, with other values in its other "
+        "columns: this row is skipped",
+    ]
+    assert "2 repeated rows (named above)" in report.summary("acled", 1)
+    assert "already" not in report.summary("acled", 1)
+    assert sorted(c.events["external_id"]) == ["acled:ROW0", "acled:ROW1"]
+
+
+def test_what_is_not_an_export_file_is_named_for_what_it_is(tmp_path, cli) -> None:
+    (tmp_path / "empty.export.CSV").touch()
+    r = cli("import", "gdelt", str(tmp_path), "/dev/null", str(tmp_path / "empty.export.CSV"),
+            str(tmp_path / "gone.CSV"), "--out", str(tmp_path / "out"))  # fmt: skip
+    assert r.code == 2
+    assert r.err.splitlines() == [
+        f"error: {tmp_path}: is a directory, not a GDELT export file (name the files in it)",
+        "error: /dev/null: is not a regular file (a device or a pipe): not a GDELT export",
+        f"error: {tmp_path / 'empty.export.CSV'}: is empty: not a GDELT export",
+        f"error: {tmp_path / 'gone.CSV'}: no such file",
+    ]

@@ -403,7 +403,7 @@ def test_acled_rows_map_and_malformed_ones_are_named(acled_data) -> None:
     data, result = acled_data
     assert result.code == 0, result.err
     assert "acled-belarus-ukraine.csv:5: event_date: '2025-13-01' is not a date" in result.out
-    assert "acled-belarus-ukraine.csv:6: latitude: 'north', '27.5667': not numbers" in result.out
+    assert "acled-belarus-ukraine.csv:6: latitude: 'north' is not a number (a plain decimal)" in result.out
     assert "3 new acled events from 5 rows" in result.out
     c = corpus.load(data)
     assert c.errors == []

@@ -328,6 +328,28 @@ def test_outlets_are_named_outlets_and_the_hosts_of_http_links(tmp_path) -> None
     assert {o for (o,) in named} == {"belsat.example", "Reuters", "BBC Monitoring", "evil.example", None}
 
 
+# A link → its outlet: the host, or none when no host can be read from it.
+LINK_OUTLETS = [
+    ("https://WWW.Belsat.Example/en/1", "belsat.example"),
+    ("http://[::1]/page", "[::1]"),  # an IPv6 address is a host
+    ("http://[::1", None),  # no closing bracket: no host, not "["
+    ("http://[/x", None),
+    ("https://news.example.org:8443/a", "news.example.org"),
+    ("https://x@", None),
+    ("https://belsat.example:x@evil.example/p", "evil.example"),
+]
+
+
+@pytest.mark.parametrize(("url", "outlet"), LINK_OUTLETS)
+def test_a_link_whose_host_cannot_be_read_has_no_outlet(url, outlet) -> None:
+    import duckdb  # noqa: PLC0415
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE sources AS SELECT ?::VARCHAR AS url, NULL::VARCHAR AS outlet", [url])
+    assert con.sql(f"SELECT {stories.outlet_sql('s')} FROM sources AS s").fetchall() == [(outlet,)]  # noqa: S608
+    assert (export._host(url) is None) == (outlet is None)  # the export's publisher: the same host, or none
+
+
 CASES = {
     "match": ({}, {}, True),
     "wrong day": ({}, {"start": "2025-06-23"}, False),

@@ -19,10 +19,9 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import numpy as np
-
 from dashboard.countries import iso3_codes
 from dashboard.daterange import EARLIEST, LATEST, in_range
+from dashboard.model import ID_MAX_LENGTH
 from dashboard.problems import Problem
 from dashboard.readers import imports
 
@@ -72,6 +71,11 @@ GEO = {"1": "city", "2": "city", "3": "region"}
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y")
 RANGE_WHY = f"outside the dates this atlas takes ({EARLIEST} to {LATEST})"
 BATCH = 10_000  # rows mapped together
+# Imported text, cleaned and cut (docs/DATA.md, "Imports"): names to imports.NAME characters, the notes
+# to imports.NOTE; every other column read is stripped of control characters only.
+LIMITS = {"actor1": imports.NAME, "actor2": imports.NAME, "location": imports.NAME, "admin1": imports.NAME,
+          "admin2": imports.NAME, "admin3": imports.NAME, "country": imports.NAME, "source": imports.NAME,
+          "notes": imports.NOTE}  # fmt: skip
 # A field may be long (ACLED's notes), but an unclosed quote must not hold the rest of the file.
 csv.field_size_limit(max(csv.field_size_limit(), 16 << 20))
 
@@ -149,6 +153,8 @@ class Importer:
     def __init__(self, out: Path, report: imports.Report) -> None:
         self.out, self.report = out, report
         self.seen = imports.existing_ids(out, "acled")
+        # The run's ids: the line each was imported from, and its row's values (a repeat is named).
+        self.firsts: dict[str, tuple[int, tuple[str, ...]]] = {}
         # Event ids are slugs of ACLED's ids: two ids differing only in case or punctuation would clash.
         self.event_ids = {f"acled-{imports.slug(x.split(':', 1)[1])}" for x in self.seen}
         self.actors = imports.Records(out / "acled.actors.parquet", imports.ACTOR_SCHEMA)
@@ -233,10 +239,11 @@ class Importer:
             self._batch({c: [r[i] for _, r in batch] for c, i in index.items()},
                         [n for n, _ in batch], shown, writer)  # fmt: skip
 
-    def _actor(self, name: str, country: str | None) -> str | None:
+    def _actor(self, name: str, country: str | None, whole: str) -> str | None:
+        """The actor named `name` (cut to a name's length), its id made of the `whole` name."""
         if not name:
             return None
-        aid = f"acled-{imports.slug(name)}"
+        aid = f"acled-{imports.slug(whole)}"
         self.actors.add(aid, name=name, kind="organization", country=country, aliases=[])
         return aid
 
@@ -247,12 +254,24 @@ class Importer:
         srcs: dict[str, list] = {k: [] for k in imports.SOURCE_SCHEMA.names}
         arts: dict[str, list] = {k: [] for k in imports.ARTICLE_SCHEMA.names}
 
+        cleaned: dict[str, str] = {}
+
         def get(c: str, i: int) -> str:
+            if c in cleaned:
+                return cleaned[c]
             v = cols.get(c)
             return (v[i] or "").strip() if v is not None and v[i] is not None else ""
 
         for i in range(n):
             line = numbers[i]
+            cleaned.clear()
+            changed = []  # (column, what was done) to the row's text
+            for c in cols:
+                text = get(c, i)
+                value, what = imports.clean(text, LIMITS.get(c, len(text) or 1))
+                if what:
+                    cleaned[c] = value.strip()
+                    changed.append((c, what))
             ext_raw = get("event_id_cnty", i)
 
             def bad(fld: str, what: str, line: int = line) -> None:
@@ -265,6 +284,11 @@ class Importer:
             if not ext_raw:
                 bad("event_id_cnty", "missing")
                 continue
+            if len(ext_raw) > ID_MAX_LENGTH:
+                bad(
+                    "event_id_cnty", f"{ext_raw[:40]!r}… is longer than {ID_MAX_LENGTH} characters: not an id"
+                )
+                continue
             day = _date(get("event_date", i))
             if day is None:
                 bad("event_date", f"{get('event_date', i)!r} is not a date (YYYY-MM-DD or 21 June 2025)")
@@ -276,13 +300,19 @@ class Importer:
             if not (in_range(day) and all(in_range(d) for d in _interval(day, tp)[:2])):
                 bad("event_date", f"{get('event_date', i)!r} is {RANGE_WHY}")
                 continue
-            if not (_DECIMAL.match(get("latitude", i)) and _DECIMAL.match(get("longitude", i))):
-                bad("latitude", f"{get('latitude', i)!r}, {get('longitude', i)!r}: not numbers")
+            coords = []
+            for c, limit in (("latitude", 90), ("longitude", 180)):
+                text = get(c, i)
+                if not _DECIMAL.match(text):
+                    bad(c, f"{text!r} is not a number (a plain decimal)")
+                    break
+                if not -limit <= float(text) <= limit:
+                    bad(c, f"{text} is outside -{limit}..{limit}: not on the globe")
+                    break
+                coords.append(float(text))
+            if len(coords) < 2:
                 continue
-            lat, lon = float(get("latitude", i)), float(get("longitude", i))
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180) or np.isnan(lat) or np.isnan(lon):
-                bad("latitude", f"{lat}, {lon} is not on the globe")
-                continue
+            lat, lon = coords
             gp = get("geo_precision", i)
             if gp not in GEO:
                 bad("geo_precision", f"{gp!r}: expected 1, 2 or 3")
@@ -300,6 +330,14 @@ class Importer:
                     continue
                 fatalities = int(fat_text)
             key = f"acled:{ext_raw}"
+            values = tuple(v[i] for c, v in cols.items() if c != "event_id_cnty")
+            if key in self.firsts:
+                first, first_values = self.firsts[key]
+                differs = "" if first_values == values else ", with other values in its other columns"
+                what = f"{ext_raw!r} repeats line {first:,}{differs}: this row is skipped"
+                self.report.problem(Problem(shown, what, field="event_id_cnty", line=line), skipped=False)
+                self.report.skip("repeated rows (named above)")
+                continue
             if key in self.seen:
                 self.report.already += 1
                 continue
@@ -315,13 +353,19 @@ class Importer:
                     f"{get('country', i)!r} (iso {get('iso', i)!r}) is not a country ISO 3166 knows",
                 )
                 continue
-            a1 = self._actor(get("actor1", i), None)
-            a2 = self._actor(get("actor2", i), None)
+            a1, a2 = (
+                self._actor(
+                    get(c, i), None, imports.CONTROL.sub("", cols[c][i] or "").strip() if c in cols else ""
+                )
+                for c in ("actor1", "actor2")
+            )
             if a1 is None and a2 is None:
                 bad("actor1", "missing")
                 continue
-            self.seen.add(key)
+            self.firsts[key] = (line, values)
             self.event_ids.add(eid)
+            for c, what in changed:
+                self.report.problem(Problem(shown, what, field=c, line=line), skipped=False)
             kind, cameo = kc
             start, end, precision = _interval(day, tp)
             location = get("location", i) or get("admin1", i) or get("country", i) or iso

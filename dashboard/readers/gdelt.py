@@ -59,8 +59,20 @@ COLUMNS = (
     "ActionGeo_ADM2Code", "ActionGeo_Lat", "ActionGeo_Long", "ActionGeo_FeatureID",
     "DATEADDED", "SOURCEURL",
 )  # fmt: skip
-# Geo_Type: 1 country, 2 US state, 3 US city, 4 world city, 5 world state (an ADM1 division).
+# Geo_Type: 1 country, 2 US state, 3 US city, 4 world city, 5 world state (an ADM1 division); 0 (or
+# empty) is GDELT's "no place". Another value is named, and the event kept without that place.
 GEO_KIND = {"1": "country", "2": "region", "3": "city", "4": "city", "5": "region"}
+NO_GEO = ("", "0")
+# Geo_FeatureID as the codebook gives it: a GNS or GNIS feature id (a whole number, GNS's may be negative)
+# or, for a country or an ADM1 division, its FIPS 10-4 code (two capital letters, then capitals and
+# digits: "BO", "BO05"). Only these make place ids, and one id each: "-1" is "gdelt-n1", "1"
+# "gdelt-1", "BO05" "gdelt-bo05" (a code never starts with "N" and a digit, nor holds a hyphen).
+FEATURE_ID = r"^(-?[0-9]+|[A-Z]{2}[A-Z0-9]*)$"
+# Imported text, cleaned and cut (docs/DATA.md, "Imports"): the names, to NAME characters.
+NAMES = ("Actor1Name", "Actor2Name", "ActionGeo_FullName", "Actor1Geo_FullName")
+# A link's host: a bracketed IPv6 address or a name, then the end or a port, path, query or fragment
+# (after any user name: "https://belsat.by:x@evil.example/" is evil.example's page). "http://[::1" has none.
+HOST = r"^https?://(?:[^/?#@]*@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^/:?#@\[\]]+)(?:[:/?#]|$)"
 MEASURE_COLUMNS = {
     "mentions": "NumMentions", "num_sources": "NumSources", "num_articles": "NumArticles",
     "goldstein": "GoldsteinScale", "tone": "AvgTone",
@@ -372,13 +384,53 @@ def _read_ahead(files: Sequence[Path]) -> Iterator[_Piece]:
         thread.join(timeout=5)
 
 
+class _FirstRows:
+    """The run's GLOBALEVENTIDs with where each was first read (file, line) and a digest of the rest of
+    that row: sorted numpy arrays, a few dozen bytes an id, so a repeat is named against its first."""
+
+    def __init__(self) -> None:
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def find(self, ids: np.ndarray) -> tuple[np.ndarray, list[tuple[str, int, int] | None]]:
+        """Whether each id was read before, and for those the (file, line, digest) it was first read at."""
+        found = np.zeros(len(ids), dtype=bool)
+        where: list[tuple[str, int, int] | None] = [None] * len(ids)
+        for part_ids, files, lines, digests in self._parts:
+            if not len(part_ids):
+                continue
+            pos = np.minimum(np.searchsorted(part_ids, ids), len(part_ids) - 1)
+            hit = (part_ids[pos] == ids) & ~found
+            for i in np.flatnonzero(hit):
+                k = pos[i]
+                where[i] = (files[k], int(lines[k]), int(digests[k]))
+            found |= hit
+        return found, where
+
+    def add(self, ids: np.ndarray, files: np.ndarray, lines: np.ndarray, digests: np.ndarray) -> None:
+        if len(ids):
+            order = np.argsort(ids, kind="stable")
+            self._parts.append((ids[order], files[order], lines[order], digests[order]))
+        if len(self._parts) > 16:  # merged now and then: each lookup searches a few arrays
+            merged = [np.concatenate(x) for x in zip(*self._parts, strict=True)]
+            order = np.argsort(merged[0], kind="stable")
+            self._parts = [tuple(x[order] for x in merged)]  # type: ignore[list-item]
+
+
+def _digests(batch: pa.RecordBatch) -> np.ndarray:
+    """A digest of each row's columns other than its id (the same content, the same digest)."""
+    cols = [batch.column(c) for c in NEEDED if c != "GLOBALEVENTID"]
+    joined = pc.binary_join_element_wise(*cols, b"\t")
+    return np.fromiter((hash(v) for v in joined.to_pylist()), dtype=np.int64, count=len(joined))
+
+
 class Importer:
     """One run: files in, new events out, actors and places merged."""
 
     def __init__(self, out: Path, opts: Options, report: imports.Report) -> None:
         self.out, self.opts, self.report = out, opts, report
-        # GLOBALEVENTIDs already in the folder (and, as the run goes, imported by it).
+        # GLOBALEVENTIDs already in the folder; those this run read, and where.
         self.seen = imports.SeenIds([int(x.split(":", 1)[1]) for x in imports.existing_ids(out, "gdelt")])
+        self.firsts = _FirstRows()
         self.actors = imports.Records(out / "gdelt.actors.parquet", imports.ACTOR_SCHEMA)
         self.places = imports.Records(out / "gdelt.places.parquet", imports.PLACE_SCHEMA)
         fips = fips_to_iso3()
@@ -568,16 +620,13 @@ class Importer:
                 )
                 coords[geo, axis] = values
 
-        # Rows kept: well-formed, new (not in the folder, not earlier in this run), and wanted.
+        # Rows kept: well-formed, new (not in the folder), not a repeat of a row read before, and wanted.
         keep = ~bad
         id_values = pc.fill_null(ids, -1).to_numpy(zero_copy_only=False).astype(np.int64)
         new = keep & ~self.seen.contains(id_values)
-        _, first = np.unique(np.where(new, id_values, -1), return_index=True)
-        once = np.zeros(n, dtype=bool)
-        once[first] = True
-        new &= once
         self.report.already += int((keep & ~new).sum())
         keep &= new
+        self._repeats(batch, keep, id_values, lines, shown)
         action_iso = pc.take(self._fips_table, pc.index_in(col["ActionGeo_CountryCode"], self._fips_keys))
         wanted = self._filter(day, code, col, action_iso)
         self.report.filtered += int((keep & ~wanted).sum())
@@ -587,6 +636,40 @@ class Importer:
             self._write(
                 col, pa.array(rows), lines, shown, ids, day, added, measures, coords, action_iso, writer
             )
+
+    def _repeats(
+        self, batch: pa.RecordBatch, keep: np.ndarray, id_values: np.ndarray, lines: np.ndarray,
+        shown: np.ndarray,
+    ) -> None:  # fmt: skip
+        """Leave out (from `keep`) and name each row whose GLOBALEVENTID a row read before in this run
+        has (in this batch or an earlier one), saying where, and whether the rest of the row differs."""
+        rows = np.flatnonzero(keep)
+        if not len(rows):
+            return
+        digests = np.zeros(len(id_values), dtype=np.int64)
+        digests[rows] = _digests(batch.take(pa.array(rows)))
+        earlier, where = self.firsts.find(id_values[rows])
+        _, first = np.unique(id_values[rows], return_index=True)
+        is_first = np.zeros(len(rows), dtype=bool)
+        is_first[first] = True
+        repeat = earlier | ~is_first
+        if repeat.any():
+            first_at = {int(id_values[rows[k]]): k for k in first}
+            for k in np.flatnonzero(repeat):
+                i = rows[k]
+                if where[k] is None:
+                    j = rows[first_at[int(id_values[i])]]
+                    where[k] = (shown[j], int(lines[j]), int(digests[j]))
+                file, line, digest = where[k]  # type: ignore[misc]
+                at = f"line {line:,}" if file == shown[i] else f"{file}:{line:,}"
+                differs = "" if digest == digests[i] else ", with other values in its other columns"
+                what = f"{id_values[i]} repeats {at}{differs}: this row is skipped"
+                self.report.problem(Problem(shown[i], what, field="GLOBALEVENTID", line=int(lines[i])),
+                                    skipped=False)  # fmt: skip
+            self.report.skip("repeated rows (named above)", int(repeat.sum()))
+            keep[rows[repeat]] = False
+        fresh = rows[~repeat]
+        self.firsts.add(id_values[fresh], shown[fresh], lines[fresh], digests[fresh])
 
     def _filter(
         self, day: pa.Array, code: pa.Array, col: dict[str, pa.Array], action_iso: pa.Array
@@ -652,11 +735,15 @@ class Importer:
         """The place of `geo` per row (null where it has none usable); new places are recorded."""
         gtype = t[f"{geo}_Type"]
         kind = pc.take(self._geo_kinds, pc.index_in(gtype, self._geo_types))
-        usable = pc.and_(
-            pc.and_(pc.is_valid(kind), pc.is_valid(iso)), pc.and_(pc.is_valid(lat), pc.is_valid(lon))
-        )
         fid = t[f"{geo}_FeatureID"]
         no_fid = imports.blank(fid)
+        shaped = pc.or_(no_fid, pc.fill_null(pc.match_substring_regex(fid, FEATURE_ID), False))
+        usable = pc.and_(
+            pc.and_(
+                pc.and_(pc.is_valid(kind), pc.is_valid(iso)), pc.and_(pc.is_valid(lat), pc.is_valid(lon))
+            ),
+            shaped,
+        )
         if pc.any(pc.and_(no_fid, usable)).as_py():  # rare: a place without GDELT's id, named by its point
             fallback = pc.binary_join_element_wise(
                 t[f"{geo}_CountryCode"], pc.cast(lat, pa.string()), pc.cast(lon, pa.string()), "-"
@@ -691,6 +778,8 @@ class Importer:
     ) -> None:  # fmt: skip
         t = {k: col[k].take(take) for k in USED}
         m = len(take)
+        actor = pc.or_(pc.invert(imports.blank(t["Actor1Code"])), pc.invert(imports.blank(t["Actor2Code"])))
+        self._clean(t, actor.to_numpy(zero_copy_only=False), take, lines, shown)
         gid = pc.cast(ids.take(take), pa.string())
         eid = pc.binary_join_element_wise("gdelt-", gid, "")
         ext = pc.binary_join_element_wise("gdelt:", gid, "")
@@ -716,6 +805,7 @@ class Importer:
                 ),
                 skipped=False,
             )  # fmt: skip
+        self._odd_geo("ActionGeo", t, has_actor, take, lines, shown)
         lat, lon = coords["ActionGeo", "Lat"].take(take), coords["ActionGeo", "Long"].take(take)
         place = self._places("ActionGeo", t, lat, lon, iso)
         oiso = pc.take(self._fips_table, pc.index_in(t["Actor1Geo_CountryCode"], self._fips_keys))
@@ -726,6 +816,9 @@ class Importer:
         )
         origin_rows = {k: pc.if_else(elsewhere, v, pa.nulls(m, v.type)) for k, v in
                        (("lat", olat), ("lon", olon), ("iso", oiso))}  # fmt: skip
+        self._odd_geo(
+            "Actor1Geo", t, has_actor & elsewhere.to_numpy(zero_copy_only=False), take, lines, shown
+        )
         origin = self._places("Actor1Geo", t, origin_rows["lat"], origin_rows["lon"], origin_rows["iso"])
         names1, names2 = t["Actor1Name"], t["Actor2Name"]
         both = pc.and_(pc.invert(imports.blank(names1)), pc.invert(imports.blank(names2)))
@@ -741,8 +834,7 @@ class Importer:
         url = t["SOURCEURL"]
         # An address by the loader's own rule (an unusable one was a malformed row); its host if it has one.
         is_url = pc.fill_null(pc.match_substring_regex(url, bulk.URL_PATTERN), False)
-        # The host after any user name ("https://belsat.by:x@evil.example/" is evil.example's page).
-        host = pc.struct_field(pc.extract_regex(url, r"^https?://(?:[^/?#@]*@)?(?P<host>[^/:?#@]+)"), [0])
+        host = pc.struct_field(pc.extract_regex(url, HOST), [0])
         attribution = pc.binary_join_element_wise(
             "GDELT, machine-coded from ",
             pc.if_else(pc.is_valid(host), pc.utf8_lower(host),
@@ -785,8 +877,67 @@ class Importer:
             "date": added,
         }  # fmt: skip
         writer.write("sources", {k: pc.filter(v, keep) for k, v in srcs.items()})
-        self.seen.add(pc.filter(ids.take(take), keep).to_numpy(zero_copy_only=False))
         self.report.imported += len(kept_ids)
+
+    def _named(self, mask: np.ndarray, take: pa.Array, lines: np.ndarray, shown: np.ndarray, fld: str,
+               what: Any) -> None:  # fmt: skip
+        """A problem line for each kept row of `mask` (indices into `take`): the row stays."""
+        for j in np.flatnonzero(mask):
+            row = take[j].as_py()
+            msg = what(j) if callable(what) else what
+            self.report.problem(Problem(shown[row], msg, field=fld, line=int(lines[row])), skipped=False)
+
+    def _clean(self, t: dict[str, pa.Array], rows: np.ndarray, take: pa.Array, lines: np.ndarray,
+               shown: np.ndarray) -> None:  # fmt: skip
+        """Names without control characters and at most NAME characters (cut, ending in "…"); a
+        SOURCEURL without control characters, and longer than URL characters not kept (no link, no
+        outlet); each change named (for the rows of `rows`, those that make an event)."""
+        for name in NAMES:
+            t[name], controlled, cut = imports.clean_column(t[name], imports.NAME)
+            what = lambda j, c=controlled, k=cut: imports.cleaned_what(c[j], k[j], imports.NAME)  # noqa: E731
+            self._named((controlled | cut) & rows, take, lines, shown, name, what)
+        url, controlled, _ = imports.clean_column(t["SOURCEURL"], None)
+        self._named(
+            controlled & rows, take, lines, shown, "SOURCEURL", imports.cleaned_what(True, False, None)
+        )
+        is_url = pc.fill_null(pc.match_substring_regex(url, r"^https?:", ignore_case=True), False)
+        size = pc.utf8_length(url)
+        long = pc.fill_null(pc.and_(is_url, pc.greater(size, imports.URL)), False)
+        long_np = long.to_numpy(zero_copy_only=False)
+        self._named(long_np & rows, take, lines, shown, "SOURCEURL",
+                    lambda j: f"an address of {size[j].as_py():,} characters, longer than {imports.URL:,}: "
+                    "not kept (the source names no report)")  # fmt: skip
+        url = pc.if_else(long, pa.scalar("", pa.string()), url)
+        # A value that is no address is an outlet's name: a name's length.
+        name = pc.if_else(is_url, pa.scalar("", pa.string()), url)
+        _, _, cut = imports.clean_column(name, imports.NAME)
+        if cut.any():
+            cut_url, _, _ = imports.clean_column(url, imports.NAME)
+            url = pc.if_else(pa.array(cut), cut_url, url)
+            self._named(
+                cut & rows, take, lines, shown, "SOURCEURL", imports.cleaned_what(False, True, imports.NAME)
+            )
+        t["SOURCEURL"] = url
+
+    def _odd_geo(self, geo: str, t: dict[str, pa.Array], rows: np.ndarray, take: pa.Array, lines: np.ndarray,
+                 shown: np.ndarray) -> None:  # fmt: skip
+        """Name a place's Type outside the codebook's (0 to 5) and a FeatureID of another shape than
+        its ids: the event is kept without that place (`_places` takes none)."""
+        gtype, fid = t[f"{geo}_Type"], t[f"{geo}_FeatureID"]
+        known = pc.or_(
+            pc.is_in(pc.utf8_trim_whitespace(gtype), pa.array(NO_GEO)), pc.is_in(gtype, self._geo_types)
+        )
+        odd = pc.invert(pc.fill_null(known, False)).to_numpy(zero_copy_only=False)
+        self._named(odd & rows, take, lines, shown, f"{geo}_Type",
+                    lambda j: f"{gtype[j].as_py()!r} is not a place type (1 to 5, or 0 for none): "
+                    "the event is kept without this place")  # fmt: skip
+        placed = pc.is_in(gtype, self._geo_types).to_numpy(zero_copy_only=False)
+        shaped = pc.or_(imports.blank(fid), pc.fill_null(pc.match_substring_regex(fid, FEATURE_ID), False))
+        bad = ~shaped.to_numpy(zero_copy_only=False) & placed & rows
+        self._named(bad, take, lines, shown, f"{geo}_FeatureID",
+                    lambda j: f"{fid[j].as_py()[:40]!r} is not a feature id of the codebook's (a GNS or "
+                    "GNIS number, or a FIPS code such as BO or BO05): the event is kept without this place",
+                    )  # fmt: skip
 
     def _kinds_of(self, code: pa.Array) -> pa.Array:
         """Each row's kind, looked up once per distinct CAMEO code."""

@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from dashboard.model import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, URL_MAX_LENGTH
 from dashboard.problems import Problem
 from dashboard.readers import bulk
 
@@ -46,6 +47,59 @@ MAX_KEPT_PROBLEMS = 1_000  # problems kept in memory; the rest are only counted
 MAX_SAME_NAME = 100_000  # runs of the same input names in one folder
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
+# Imported text is one line without control characters: tabs and line breaks (C0's \t to \r, C1's NEL)
+# become spaces; every other C0 and C1 control character is removed, and named. Python's and RE2's
+# (pyarrow's) patterns.
+SPACES = re.compile("[\x09-\x0d\x85]")
+SPACES_RE2 = r"[\x{09}-\x{0d}\x{85}]"
+CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+ANY_CONTROL_RE2 = r"[\x{00}-\x{1f}\x{7f}-\x{9f}]"
+CONTROL_RE2 = r"[\x{00}-\x{08}\x{0e}-\x{1f}\x{7f}-\x{84}\x{86}-\x{9f}]"
+ELLIPSIS = "…"
+NAME, NOTE, URL = NAME_MAX_LENGTH, NOTE_MAX_LENGTH, URL_MAX_LENGTH
+
+
+def clean(text: str, limit: int) -> tuple[str, str | None]:
+    """`text` without control characters, cut to `limit` characters (the last one "…"); and what was
+    done to it, for a problem line (None when it was kept as it was)."""
+    text = SPACES.sub(" ", text)
+    stripped = CONTROL.sub("", text)
+    controlled = len(stripped) != len(text)
+    cut = len(stripped) > limit
+    if cut:
+        stripped = stripped[: limit - 1].rstrip() + ELLIPSIS
+    return stripped, cleaned_what(controlled, cut, limit) or None
+
+
+def clean_column(arr: pa.Array, limit: int | None) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """A text column without control characters, each value cut to `limit` characters (the last one
+    "…"; None: not cut); and masks of the values that held control characters and that were cut."""
+    controlled = np.zeros(len(arr), dtype=bool)
+    if pc.any(pc.match_substring_regex(arr, ANY_CONTROL_RE2)).as_py():  # rare: one pass when there is none
+        arr = pc.replace_substring_regex(arr, SPACES_RE2, " ")
+        found = pc.fill_null(pc.match_substring_regex(arr, CONTROL_RE2), False)
+        controlled = found.to_numpy(zero_copy_only=False)
+        arr = pc.replace_substring_regex(arr, CONTROL_RE2, "")
+    cut = np.zeros(len(arr), dtype=bool)
+    if limit is not None:
+        long = pc.fill_null(pc.greater(pc.utf8_length(arr), limit), False)
+        cut = long.to_numpy(zero_copy_only=False)
+        if cut.any():
+            short = pc.binary_join_element_wise(
+                pc.utf8_rtrim_whitespace(pc.utf8_slice_codeunits(arr, 0, limit - 1)), ELLIPSIS, ""
+            )
+            arr = pc.if_else(long, short, arr)
+    return arr, controlled, cut
+
+
+def cleaned_what(controlled: bool, cut: bool, limit: int | None) -> str:
+    """What `clean` or `clean_column` did to a value, for a problem line ("" when nothing)."""
+    done = []
+    if controlled:
+        done.append("control characters removed")
+    if cut:
+        done.append(f"longer than {limit:,} characters: cut to {limit:,}, ending in {ELLIPSIS!r}")
+    return "; ".join(done)
 
 
 def slug(text: str, limit: int = 60) -> str:
