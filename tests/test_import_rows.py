@@ -744,3 +744,15 @@ def test_what_is_not_an_export_file_is_named_for_what_it_is(tmp_path, cli) -> No
         f"error: {tmp_path / 'empty.export.CSV'}: is empty: not a GDELT export",
         f"error: {tmp_path / 'gone.CSV'}: no such file",
     ]
+
+
+def test_places_without_a_feature_id_on_either_side_of_the_equator_or_meridian_stay_apart(tmp_path) -> None:
+    # A place GDELT gives no feature id is named by its point; a minus sign must not vanish from it.
+    points = [("53.9", "27.5"), ("-53.9", "27.5"), ("53.9", "-27.5"), ("-53.9", "-27.5")]
+    rows = [dict(KELLOGG, GLOBALEVENTID=1320000 + k, ActionGeo_FeatureID="", ActionGeo_Lat=lat, ActionGeo_Long=lon)
+            for k, (lat, lon) in enumerate(points)]  # fmt: skip
+    _, c, _ = gdelt_import(tmp_path, rows)
+    events = c.events.set_index("external_id")
+    places = [events.loc[f"gdelt:{1320000 + k}", "place"] for k in range(len(points))]
+    assert len(set(places)) == 4, places
+    assert all(isinstance(p, str) for p in places)

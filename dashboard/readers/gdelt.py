@@ -745,8 +745,14 @@ class Importer:
             shaped,
         )
         if pc.any(pc.and_(no_fid, usable)).as_py():  # rare: a place without GDELT's id, named by its point
+            # The point's hemispheres as letters ("BO-n53.9-e27.5"): the id's slug drops a minus sign,
+            # and 53.9° south must not be the same place as 53.9° north.
+            def signed(v: pa.Array, neg: str, pos: str) -> pa.Array:
+                hemi = pc.if_else(pc.less(v, 0), neg, pos)
+                return pc.binary_join_element_wise(hemi, pc.cast(pc.abs(v), pa.string()), "")
+
             fallback = pc.binary_join_element_wise(
-                t[f"{geo}_CountryCode"], pc.cast(lat, pa.string()), pc.cast(lon, pa.string()), "-"
+                t[f"{geo}_CountryCode"], signed(lat, "s", "n"), signed(lon, "w", "e"), "-"
             )
             fid = pc.if_else(no_fid, fallback, fid)
         # GeoNames-style ids may be negative: "-2960561" and "2960561" are different features.
