@@ -178,7 +178,9 @@ def quotes(text: str) -> list[tuple[int, int]]:
 
 def segment(text: str, at: int) -> tuple[int, int]:
     """The comma-, dash- or parenthesis-delimited stretch of `text` holding position `at`."""
-    a = max(text.rfind(ch, 0, at) for ch in _BREAKS) + 1  # C-speed scans: no Python loop a match
+    # one C-speed scan a break character, unrolled: a generator here was a tenth of a long draft
+    a = max(text.rfind(",", 0, at), text.rfind(";", 0, at), text.rfind("(", 0, at), text.rfind(")", 0, at),
+            text.rfind("—", 0, at), text.rfind("–", 0, at)) + 1  # fmt: skip
     m = _SEGMENT_BREAK.search(text, at)
     return a, m.start() if m else len(text)
 
