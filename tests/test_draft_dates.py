@@ -149,7 +149,7 @@ def event(text: str, kind: str) -> drafting.Proposal:
         # "in May last year", "in August and November that year": the month of the year the words name
         ("Maia Sandu met Ilie Bolojan in May last year.", "meeting", "2024-05", None),
         ("Romania withdrew from the border agreement on 2 March 2014 and reimposed sanctions on Moldova in August "
-         "and November that year.", "sanction", "2014-08", None),
+         "and November that year.", "sanction", "2014-11", None),  # the last of two: one a month (below)
         # "last Tuesday" is the week before publication, whatever day the story told last
         ("Maia Sandu met Ilie Bolojan on the 2nd.\nLast Tuesday, Romania released two prisoners.", "release",
          "2025-01-07", None),
@@ -263,3 +263,28 @@ def test_the_resolver_reads_no_impossible_day(
     assert [f.value for f in found] == values
     assert all(f.until is None for f in found)
     assert how in " ".join(f.how for f in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "dates_"),
+    [
+        # months coordinated by "and" with their year: one event a month, as an itinerary is a visit a leg
+        ("Romania imposed sanctions on Moldova in two waves, in August and November last year.", "sanction",
+         [("2024-08", None), ("2024-11", None)]),
+        ("Maia Sandu met Ilie Bolojan on 3 May 2019.\nShe visited Romania in March and June that year.", "visit",
+         [("2019-03", None), ("2019-06", None)]),
+        # two consecutive days joined by "and" are one event's span, as before
+        ("Maia Sandu held talks with Ilie Bolojan on 3 and 4 January.", "meeting", [("2025-01-03", "2025-01-04")]),
+        # a month with its year, not listed: one event
+        ("Romania imposed sanctions on Moldova in August last year.", "sanction", [("2024-08", None)]),
+    ],
+)  # fmt: skip
+def test_an_event_told_with_a_list_of_months_is_one_proposal_a_month(
+    text: str, kind: str, dates_: list[tuple[str, str | None]]
+) -> None:
+    got = [e for e in propose(text).events if e.kind == kind]
+    assert [(e.date, e.until) for e in got] == dates_, [e.note for e in got]
+    quotes = {e.sources[0]["quote"] for e in got}
+    assert len(quotes) == 1  # every one of them quotes the same words
+    if len(got) > 1:
+        assert all(f"one of {len(got)} dates listed in" in e.note for e in got)

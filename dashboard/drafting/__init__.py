@@ -633,14 +633,15 @@ class _Drafter:
             attribution, certainty = self._attribution(s, qa, qb, hs[0], wrapper, mentions)
             words = ", ".join(f"“{h.words}”" for h in hs)
             names = ", ".join(f"{self.known.name_of(p['actor'])}" for p in parts)
-            note = (
-                f"Drafted from {words} (CAMEO {hs[0].cameo}) in sentence {s.no}. Date: {date_note}. "
-                f"Place: {place_note}. Participants: {names}."
-            )
-            self._add(
-                kind=kind, cameo=hs[0].cameo, spans=[(qa, qb)], when=when, place=place, origin=origin,
-                participants=parts, attribution=attribution, certainty=certainty, note=note,
-            )  # fmt: skip
+            for day, day_note in _listed(when, date_note, sentence_dates, text):
+                note = (
+                    f"Drafted from {words} (CAMEO {hs[0].cameo}) in sentence {s.no}. Date: {day_note}. "
+                    f"Place: {place_note}. Participants: {names}."
+                )
+                self._add(
+                    kind=kind, cameo=hs[0].cameo, spans=[(qa, qb)], when=day, place=place, origin=origin,
+                    participants=parts, attribution=attribution, certainty=certainty, note=note,
+                )  # fmt: skip
             if place and "carried" not in place_note:
                 explicit_place = explicit_place or place
             if when[0] != "unknown" and len(when[0]) >= 7 and not when[1] and "carried" not in date_note:
@@ -1068,6 +1069,23 @@ def _n_days(words: str, when: tuple[str, str | None], note: str) -> tuple[tuple[
     else:
         first, last = day - timedelta(days=n - 1), day
     return (first.isoformat(), last.isoformat()), f"{note}; “{m.group(0)}”: {n} days"
+
+
+def _listed(
+    when: tuple[str, str | None], note: str, found: list[dt.Found], text: str
+) -> list[tuple[tuple[str, str | None], str]]:
+    """ "reimposed sanctions in two waves, in August and November that year": an event dated by one of
+    dates coordinated by "and" happened once a date (as an itinerary is one visit a leg), so it is one
+    proposal a date; any other date is the event's alone."""
+    chosen = next((f for f in found if f.listed >= 0 and f.value == when[0] and note.startswith(f.how)), None)
+    if chosen is None:
+        return [(when, note)]
+    dates = [f for f in found if f.listed == chosen.listed]
+    words = text[dates[0].start : dates[-1].end]
+    return [
+        ((f.value, f.until), f"{f.how}; one of {len(dates)} dates listed in “{words}”, one event a date")
+        for f in dates
+    ]
 
 
 def _place_candidates(name: str) -> list[str]:

@@ -18,6 +18,8 @@ February 2025", "in 2020") and the words that count from publication ("yesterday
 - **spans**: "on 3 and 4 May" (consecutive days), "3-5 May", "May 3 to 5", "from 30 May to 2 June",
   "between … and …", and "until 5 May"; a span that runs backwards ("from 5 May to 3 May") is
   not one: its first day is taken, and its `how` says so;
+- **lists**: months coordinated by "and" with their year ("in August and November that year") are
+  each a date of their own (`listed`); the drafter proposes the event once a month;
 - **impossible days**: "30 February 2025", "31 April" are no date: `unknown`, and the `how` says
   why ("30 February is not a date: February 2025 has 28 days"), so the event gets no month or
   year from the same words;
@@ -60,6 +62,8 @@ class Found:
     quoted: bool = False  # inside quotation marks
     aside: bool = False  # in an aside that dates something else ("who last visited in 2019")
     backwards: bool = False  # two days joined as a span that runs backwards: the first one is taken
+    listed: int = -1  # one of dates coordinated by "and" ("in August and November that year"): where
+    # the list starts; an event told with a list happened once a date, as an itinerary's visits do
 
     @property
     def day(self) -> date | None:
@@ -295,6 +299,8 @@ class Resolver:
                 # "in August and November that year": two months, the year words with the second
                 a, b = (m.start(2), m.end()) if g == 2 else (m.start(), m.end(1) if m[2] else m.end())
                 add(a, b, f"{base_year:04d}-{_month(m[g]):02d}", f"a month of {base_year} ({base_how})")
+                if m[2]:
+                    out[-1] = replace(out[-1], listed=offset + m.start())
         for m in lx.MONTH_YEAR.finditer(text) if digits else ():
             if free(m.start(), m.end()):
                 add(m.start(), m.end(), f"{int(m[2]):04d}-{_month(m[1]):02d}", "a month")
