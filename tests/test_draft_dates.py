@@ -149,7 +149,7 @@ def event(text: str, kind: str) -> drafting.Proposal:
         # "in May last year", "in August and November that year": the month of the year the words name
         ("Maia Sandu met Ilie Bolojan in May last year.", "meeting", "2024-05", None),
         ("Romania withdrew from the border agreement on 2 March 2014 and reimposed sanctions on Moldova in August "
-         "and November that year.", "sanction", "2014-08", None),
+         "and November that year.", "sanction", "2014-11", None),  # the last of two: one a month (below)
         # "last Tuesday" is the week before publication, whatever day the story told last
         ("Maia Sandu met Ilie Bolojan on the 2nd.\nLast Tuesday, Romania released two prisoners.", "release",
          "2025-01-07", None),
@@ -198,9 +198,93 @@ def test_a_date_inside_an_aside_is_not_the_reference() -> None:
     [
         ("on 3 and 9 May", ["2024-05-09"]),  # two days, not a span; the bare "3" is no date
         ("in May 2020 and in 2021", ["2020-05", "2021"]),
-        ("on 30 February", []),
+        ("on 30 February", ["unknown"]),  # no date: the words say why (below)
         ("nothing here", []),
     ],
 )
 def test_the_resolver_alone(sentence: str, values: list[str]) -> None:
     assert [f.value for f in dates.find(sentence, PUBLISHED)] == values
+
+
+# Published Friday 10 January 2025: a day after it, with no year and not about the future, is of 2024.
+@pytest.mark.parametrize(
+    ("text", "kind", "date", "until", "note"),
+    [
+        # a day the month lacks is no date: the event's date is unknown, and the note says why
+        ("Maia Sandu met Ilie Bolojan in Chisinau on 30 February 2025.", "meeting", "unknown", None,
+         "“30 February 2025”, sentence 1, 30 February is not a date: February 2025 has 28 days"),
+        ("Maia Sandu met Ilie Bolojan in Chisinau on 31 April.", "meeting", "unknown", None,
+         "“31 April”, sentence 1, 31 April is not a date: April has 30 days"),
+        ("Maia Sandu met Ilie Bolojan in Chisinau on April 31, 2024.", "meeting", "unknown", None,
+         "31 April is not a date: April has 30 days"),
+        ("Maia Sandu met Ilie Bolojan on the 30th of February.", "meeting", "unknown", None,
+         "30 February is not a date: February 2024 has 29 days"),
+        ("Maia Sandu held talks with Ilie Bolojan on 30 and 31 April.", "meeting", "unknown", None,
+         "“30 and 31 April”, sentence 1, 31 April is not a date"),
+        ("Maia Sandu held talks with Ilie Bolojan from 30 April to 31 April.", "meeting", "unknown", None,
+         "31 April is not a date"),
+        # a day that is in the year it is read in stays a date: 29 February 2024
+        ("Maia Sandu met Ilie Bolojan in Chisinau on 29 February.", "meeting", "2024-02-29", None,
+         "the year before the article's"),
+        # a span that runs backwards is no span: its first day is taken, and the note says so
+        ("Maia Sandu held talks with Ilie Bolojan from 5 to 3 January.", "meeting", "2025-01-05", None,
+         "not a span: the 3 is before the 5, the first day taken"),
+        ("Maia Sandu held talks with Ilie Bolojan on January 5-3.", "meeting", "2025-01-05", None,
+         "not a span: the 3 is before the 5"),
+        ("Maia Sandu held talks with Ilie Bolojan from 5 January to 3 January.", "meeting", "2025-01-05", None,
+         "not a span: “3 January” is before it, the first day taken"),
+        ("Maia Sandu held talks with Ilie Bolojan between 8 January and 6 January.", "meeting", "2025-01-08",
+         None, "not a span: “6 January” is before it"),
+    ],
+)  # fmt: skip
+def test_an_impossible_date_or_a_backwards_span_is_not_taken_and_the_note_says_why(
+    text: str, kind: str, date: str, until: str | None, note: str
+) -> None:
+    e = event(text, kind)
+    assert (e.date, e.until) == (date, until), e.note
+    assert note in e.note
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "values", "how"),
+    [
+        # 29 February after publication is of the year before, which has none: no date, and no error
+        ("on 29 February", dt.date(2024, 1, 10), ["unknown"], "February 2023 has 28 days"),
+        ("on 29 February", dt.date(2024, 3, 10), ["2024-02-29"], "in the article's year"),
+        ("on 30 February 2025 and in May 2025", PUBLISHED, ["unknown", "2025-05"], "not a date"),
+        # a day no month has is not read as a day: "in March 40 people" is no date
+        ("in March 40 people were detained", PUBLISHED, [], ""),
+    ],
+)
+def test_the_resolver_reads_no_impossible_day(
+    sentence: str, published: dt.date, values: list[str], how: str
+) -> None:
+    found = dates.find(sentence, published)
+    assert [f.value for f in found] == values
+    assert all(f.until is None for f in found)
+    assert how in " ".join(f.how for f in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "dates_"),
+    [
+        # months coordinated by "and" with their year: one event a month, as an itinerary is a visit a leg
+        ("Romania imposed sanctions on Moldova in two waves, in August and November last year.", "sanction",
+         [("2024-08", None), ("2024-11", None)]),
+        ("Maia Sandu met Ilie Bolojan on 3 May 2019.\nShe visited Romania in March and June that year.", "visit",
+         [("2019-03", None), ("2019-06", None)]),
+        # two consecutive days joined by "and" are one event's span, as before
+        ("Maia Sandu held talks with Ilie Bolojan on 3 and 4 January.", "meeting", [("2025-01-03", "2025-01-04")]),
+        # a month with its year, not listed: one event
+        ("Romania imposed sanctions on Moldova in August last year.", "sanction", [("2024-08", None)]),
+    ],
+)  # fmt: skip
+def test_an_event_told_with_a_list_of_months_is_one_proposal_a_month(
+    text: str, kind: str, dates_: list[tuple[str, str | None]]
+) -> None:
+    got = [e for e in propose(text).events if e.kind == kind]
+    assert [(e.date, e.until) for e in got] == dates_, [e.note for e in got]
+    quotes = {e.sources[0]["quote"] for e in got}
+    assert len(quotes) == 1  # every one of them quotes the same words
+    if len(got) > 1:
+        assert all(f"one of {len(got)} dates listed in" in e.note for e in got)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import string
 import subprocess
 import sys
 import tomllib
@@ -178,3 +179,46 @@ def test_streamlit_itself_caps_the_upload_and_the_pasted_text(monkeypatch: pytes
     assert not at.exception, at.exception
     shown = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]  # as read, without Markdown's escapes
     assert any(x.startswith("Drafting stopped after 0.01 s") for x in shown), shown
+
+
+# Words that open triggers, in every case a text may write them (and the letters outside ASCII that
+# IGNORECASE matches to ASCII ones: "İ", "ı", "ſ", the Kelvin sign), and words that open none.
+TRIGGER_PIECES = ["met", "Met", "MET", "meets", "visited", "Visited", "VİSİTED", "vısıted", "a", "an", "A", "is",
+                  "are", "was", "“", '"', "said", "ſaid", "SAİD", "talks", "held", "would", "will", "travel to",
+                  "Sandu", "Bolojan", "Chisinau", ",", ".", "\n", "after meeting", "three-day visit", "ſtruck",
+                  "\u212aILLED", "drones", "killed", "wrong", "the", "his", "by phone", "spoke", "with",
+                  "called", "signed", "deal", "agreement", "was signed", "had not agreed to"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(TRIGGER_PIECES), max_size=40).map(" ".join))
+@example("Maia Sandu MET Ilie Bolojan; Sandu ſaid the talks were wrong. A three-day visit was signed.")
+def test_the_trigger_prefilter_finds_every_trigger_the_full_pattern_finds(text: str) -> None:
+    """A trigger is looked for only where its first letters are; no trigger is missed for it."""
+    at = drafting._trigger_starts(text)
+    assert at is not None
+    got = [m.span() for m in drafting._trigger_matches(text, 0, len(text), at)]
+    assert got == [m.span() for m in drafting._TRIGGERS_RE.finditer(text)]
+
+
+def test_the_trigger_prefilter_finds_every_trigger_of_the_development_articles() -> None:
+    for path in sorted((ROOT / "eval" / "dev").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        at = drafting._trigger_starts(text)
+        for a, b in drafting.sentences(text):
+            want = [m.span() for m in drafting._TRIGGERS_RE.finditer(text, a, b)]
+            assert [m.span() for m in drafting._trigger_matches(text, a, b, at)] == want, path.name
+
+
+def test_the_prefilter_s_case_folding_covers_every_letter_ignorecase_matches() -> None:
+    """Every character a case-insensitive pattern matches to an ASCII letter folds to that letter, in
+    place (one character for one)."""
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    letters = [c for c in map(chr, range(0x110000)) if letter.fullmatch(c)]
+    assert len(letters) > 52  # the ASCII letters and the few others
+    unfolded = [
+        hex(ord(c))
+        for c in letters
+        if c.translate(drafting._FOLD) not in string.ascii_lowercase
+        or not re.fullmatch(c.translate(drafting._FOLD), c, re.IGNORECASE)
+    ]
+    assert unfolded == []

@@ -16,7 +16,13 @@ February 2025", "in 2020") and the words that count from publication ("yesterday
   the reference, not after publication (in a clause about the future, the first one on or after
   the reference);
 - **spans**: "on 3 and 4 May" (consecutive days), "3-5 May", "May 3 to 5", "from 30 May to 2 June",
-  "between … and …", and "until 5 May";
+  "between … and …", and "until 5 May"; a span that runs backwards ("from 5 May to 3 May") is
+  not one: its first day is taken, and its `how` says so;
+- **lists**: months coordinated by "and" with their year ("in August and November that year") are
+  each a date of their own (`listed`); the drafter proposes the event once a month;
+- **impossible days**: "30 February 2025", "31 April" are no date: `unknown`, and the `how` says
+  why ("30 February is not a date: February 2025 has 28 days"), so the event gets no month or
+  year from the same words;
 - **quoted speech**: "today", "yesterday", "this morning" inside quotation marks count from the
   day of the speech (a date the sentence gives outside the quote, else the reference), not from
   publication;
@@ -55,6 +61,9 @@ class Found:
     until: str | None = None  # the last day of a span ("on 3 and 4 May", "until 5 May")
     quoted: bool = False  # inside quotation marks
     aside: bool = False  # in an aside that dates something else ("who last visited in 2019")
+    backwards: bool = False  # two days joined as a span that runs backwards: the first one is taken
+    listed: int = -1  # one of dates coordinated by "and" ("in August and November that year"): where
+    # the list starts; an event told with a list happened once a date, as an itinerary's visits do
 
     @property
     def day(self) -> date | None:
@@ -67,17 +76,28 @@ def _month(word: str) -> int:
 
 def _day_value(y: int | None, m: int, d: int, published: date, ahead: bool = False) -> tuple[str, str] | None:
     """The day `d` of month `m`: in year `y`, else in the article's year, else (a day after
-    publication, in a clause not about the future) in the year before."""
-    year = y if y is not None else published.year
-    try:
-        when = date(year, m, d)
-    except ValueError:
+    publication, in a clause not about the future) in the year before. A day no month has (0, 32)
+    is None: the words are not a day. A day that month lacks that year ("30 February", "31 April")
+    is "unknown", and the words say why it is not a date."""
+    if not 1 <= d <= 31:
         return None
-    if y is None and when > published and not ahead:
-        when, how = date(year - 1, m, d), "the year before the article's (the day is after publication)"
+    year = y if y is not None else published.year
+    if y is None and (m, d) > (published.month, published.day) and not ahead:
+        year, how = year - 1, "the year before the article's (the day is after publication)"
     else:
         how = "as written" if y is not None else "in the article's year"
-    return when.isoformat(), how
+    try:
+        return date(year, m, d).isoformat(), how
+    except ValueError:
+        return "unknown", not_a_date(year, m, d)
+
+
+def not_a_date(year: int, m: int, d: int) -> str:
+    """Why day `d` of month `m` is no date: "30 February is not a date: February 2025 has 28 days",
+    "31 April is not a date: April has 30 days"."""
+    name = calendar.month_name[m]
+    month = f"{name} {year}" if m == 2 else name
+    return f"{d} {name} is not a date: {month} has {calendar.monthrange(year, m)[1]} days"
 
 
 def _long(d: date) -> str:
@@ -178,7 +198,9 @@ def quotes(text: str) -> list[tuple[int, int]]:
 
 def segment(text: str, at: int) -> tuple[int, int]:
     """The comma-, dash- or parenthesis-delimited stretch of `text` holding position `at`."""
-    a = max(text.rfind(ch, 0, at) for ch in _BREAKS) + 1  # C-speed scans: no Python loop a match
+    # one C-speed scan a break character, unrolled: a generator here was a tenth of a long draft
+    a = max(text.rfind(",", 0, at), text.rfind(";", 0, at), text.rfind("(", 0, at), text.rfind(")", 0, at),
+            text.rfind("—", 0, at), text.rfind("–", 0, at)) + 1  # fmt: skip
     m = _SEGMENT_BREAK.search(text, at)
     return a, m.start() if m else len(text)
 
@@ -239,12 +261,12 @@ class Resolver:
                 (sa > 0 and ASIDE.match(text, sa)) or text.rfind("(", 0, a) > text.rfind(")", 0, a)
             ) or bool(_FIRST_SINCE.search(text, max(0, a - 60), a))
 
-        def add(a: int, b: int, value: str, how: str, until: str | None = None) -> None:
+        def add(
+            a: int, b: int, value: str, how: str, until: str | None = None, backwards: bool = False
+        ) -> None:
             taken[a:b] = b"\x01" * (b - a)
-            words = text[a:b]
-            out.append(
-                Found(offset + a, offset + b, value, f"“{words}”{where}, {how}", until, quoted(a), aside(a))
-            )
+            how = f"“{text[a:b]}”{where}, {how}"
+            out.append(Found(offset + a, offset + b, value, how, until, quoted(a), aside(a), backwards))
 
         def future(a: int) -> bool:
             sa, _ = segment(text, a)
@@ -277,6 +299,8 @@ class Resolver:
                 # "in August and November that year": two months, the year words with the second
                 a, b = (m.start(2), m.end()) if g == 2 else (m.start(), m.end(1) if m[2] else m.end())
                 add(a, b, f"{base_year:04d}-{_month(m[g]):02d}", f"a month of {base_year} ({base_how})")
+                if m[2]:
+                    out[-1] = replace(out[-1], listed=offset + m.start())
         for m in lx.MONTH_YEAR.finditer(text) if digits else ():
             if free(m.start(), m.end()):
                 add(m.start(), m.end(), f"{int(m[2]):04d}-{_month(m[1]):02d}", "a month")
@@ -423,6 +447,7 @@ class Resolver:
         out = [
             replace(f, aside=True)
             if f.until is None
+            and not f.backwards
             and f.day
             and EFFECT.search(text, max(0, f.start - offset - 16), f.start - offset)
             else f
@@ -445,11 +470,18 @@ class Resolver:
         y = int(year) if year else None
         first = _day_value(y, mon, d1, self.published)
         last = _day_value(y, mon, d2, self.published)
-        if not first or not last or d2 <= d1:
+        if not first or not last or d2 == d1:
             return
         if join.strip() == "and" and d2 != d1 + 1:
             return  # "on 3 and 9 May": two days, read one by one
-        add(m.start(), m.end(), first[0], f"a span of days, {first[1]}", last[0])
+        wrong = next((x for x in (first, last) if x[0] == "unknown"), None)
+        if wrong:  # "30-31 April": the words are no span of days
+            add(m.start(), m.end(), *wrong)
+        elif d2 < d1:  # "from 5 to 3 May": no span runs backwards; its first day is taken
+            add(m.start(), m.end(), first[0], f"{first[1]}; not a span: the {d2} is before the {d1}, "
+                "the first day taken", backwards=True)  # fmt: skip
+        else:
+            add(m.start(), m.end(), first[0], f"a span of days, {first[1]}", last[0])
 
     def _ordinal(self, day: int, base: date, ahead: bool) -> date | None:
         """`day` of the month nearest `base`: the first on or after it (`ahead`), else the nearest to
@@ -483,14 +515,19 @@ class Resolver:
                 and f.day
                 and prev.until is None
                 and SPAN_JOIN.match(between)
-                and f.day > prev.day
+                and f.day != prev.day
                 and (
                     SPAN_OPEN.search(text, max(0, prev.start - offset - 12), prev.start - offset)
                     or between.strip() in ("-", "–", "to", "until")
                 )
             ):
-                joined[-1] = replace(prev, end=f.end, until=f.value,
-                                     how=f"{prev.how}, to {f.how.split(',')[0]} (a span)")  # fmt: skip
+                if f.day > prev.day:
+                    joined[-1] = replace(prev, end=f.end, until=f.value,
+                                         how=f"{prev.how}, to {f.how.split(',')[0]} (a span)")  # fmt: skip
+                else:  # "from 5 May to 3 May": no span runs backwards; its first day is taken
+                    words = text[f.start - offset : f.end - offset]
+                    joined[-1] = replace(prev, end=f.end, backwards=True, how=f"{prev.how}; not a span: "
+                                         f"“{words}” is before it, the first day taken")  # fmt: skip
                 continue
             if f.day and UNTIL.search(text, max(0, f.start - offset - 12), f.start - offset):
                 joined.append(replace(f, value="unknown", until=f.value, how=f"“until” {f.how}"))
