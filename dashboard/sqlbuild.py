@@ -514,8 +514,11 @@ def append(root: Path, allow_problems: bool = True) -> store.Store | None:
         if fresh and any(rel not in added for rel, _ in listed[listed.index(fresh[0]) :]):
             return None  # a new run the loader reads before an older one: its rows would come first
         new[section] = fresh
-    if set(added) != {rel for section in SECTIONS for rel, _ in new[section]} or not new["events"]:
-        return None  # anything but whole runs of bulk events: build
+    # An import's actors and places files are catalog, checked below like rewritten ones: a first
+    # import into a new folder adds them beside its run.
+    catalog = {rel for rel in added if rel.endswith(REWRITTEN)}
+    if set(added) - catalog != {rel for section in SECTIONS for rel, _ in new[section]} or not new["events"]:
+        return None  # anything but whole runs of bulk events (and their catalog): build
     if not _kept(base, store.tables(c)) or not _same_kept(base, meta, c):
         return None
     # A new actor named like a place the store has makes that place's older events suspect

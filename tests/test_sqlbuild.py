@@ -16,7 +16,7 @@ import pytest
 from conftest import DATA
 
 from dashboard import atlas, engines, filters, folder, query, sqlbuild, store, synth
-from dashboard.readers import bulk, corpus
+from dashboard.readers import bulk, corpus, gdelt
 
 
 def _gdelt_like(folder: Path, village: bool = False) -> None:
@@ -189,6 +189,35 @@ def test_an_appended_store_is_the_store_a_full_build_writes(grown, tmp_path: Pat
         assert query.count(a, fl) == query.count(f, fl)
     assert query.date_bounds(a) == query.date_bounds(f)
     assert query.origins(a) == query.origins(f)
+
+
+def test_a_first_import_into_a_new_folder_is_appended_with_its_actors_and_places(
+    grown, tmp_path: Path, monkeypatch
+) -> None:
+    # The importer writes its run and, beside it, the folder's actors and places files: new files,
+    # not rewritten ones. Its rows still come after every older run's (updates/ sorts after synth/).
+    root, before = grown
+    shutil.rmtree(root / "updates")
+    src = tmp_path / "20250601000000.export.CSV"
+    rows = [gdelt.row(GLOBALEVENTID=1400000 + i, SQLDATE=20250601 + i % 5, EventCode="042", EventRootCode="04",
+                      Actor1Code="FRA", Actor1Name="FRANCE", Actor1CountryCode="FRA", Actor2Code="DEU",
+                      Actor2Name="GERMANY", Actor2CountryCode="DEU", NumMentions=2, NumSources=1, NumArticles=2,
+                      GoldsteinScale=1.9, AvgTone=0.5, ActionGeo_Type=4, ActionGeo_FullName=f"Town {i % 4}, France",
+                      ActionGeo_CountryCode="FR", ActionGeo_Lat=45 + i % 4, ActionGeo_Long=2 + i % 4,
+                      ActionGeo_FeatureID=str(5000 + i % 4), DATEADDED=20250601000000 + i,
+                      SOURCEURL=f"https://news.example.org/talks-{i}") for i in range(12)]  # fmt: skip
+    src.write_text("".join(rows), encoding="utf-8")
+    report, _ = gdelt.import_files([src], root / "updates" / "gdelt", gdelt.Options())
+    assert report.imported == 12, report.problems
+    added = sorted(p.name for p in (root / "updates" / "gdelt").glob("*.parquet"))
+    assert "gdelt.places.parquet" in added
+    assert "gdelt.actors.parquet" in added
+    appended = sqlbuild.append(root)
+    assert appended is not None  # appended, not left to a whole build
+    assert appended.events == before.events + 12
+    full = store.build(corpus.load(root), tmp_path / "full")
+    for name in store.TABLES:
+        assert _tables(appended.path)[name].equals(_tables(full.path)[name]), name
 
 
 def test_an_append_that_cannot_stand_for_a_build_declines(grown) -> None:
