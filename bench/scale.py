@@ -313,6 +313,30 @@ def serve(data: Path, s: Size, n_links: int, budget: float) -> None:
         s.peak_mb = load.proc_rss_mb(pid, "VmHWM")
 
 
+def compare_gate(data: Path, n: int = CROWD, over: float = CROWD_OVER, seed: int = 7) -> list[str]:
+    """The same crowd of new links on a server that runs every page at once (CONTACT_ATLAS_RUNS=1024)
+    and on one that queues them beyond one a core (the default, dashboard/gate.py), one after the other."""
+    qs = links(n, corpus_countries(data), seed=seed)
+    out = []
+    for label, env in (("every run at once (CONTACT_ATLAS_RUNS=1024)", {"CONTACT_ATLAS_RUNS": "1024"}),
+                       ("one run a core, the rest queued (the default)", {})):  # fmt: skip
+        with load.dashboard(data, env=env) as (url, pid):
+            v = crowd(url, pid, qs, over, seed=1)
+        out.append(
+            f"| {label} | {pct(v.seconds, 50) * 1000:,.0f} / {pct(v.seconds, 95) * 1000:,.0f} ms | {len(v.failed)} "
+            f"| {v.cpu_ms:,.0f} ms | {v.busy:.2f} | {os.getloadavg()[0]:.1f} |"
+        )
+        print(out[-1], flush=True)
+    return [
+        f"{n} readers over {over:.0f} s, each opening its own new link once, on {data.name}'s store "
+        f"(`bench/scale.py --compare-gate`):",
+        "",
+        "| server | p50 / p95 | failed | CPU a view | cores busy | load (1 min) after |",
+        "|---|---:|---:|---:|---:|---:|",
+        *out,
+    ]
+
+
 def browser_runs(data: Path, s: Size, browser: object, repeats: int, changes: int, work: Path) -> None:
     """Cold starts of the dashboard and of the one-chart floor, interleaved; filter changes repainted."""
     import run  # noqa: PLC0415 - bench/run.py
@@ -526,7 +550,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--changes", type=int, default=4, help="filter changes repainted per cold start")
     ap.add_argument("--day-size", type=int, default=10_000_000, help="the size a day of GDELT is appended to")
     ap.add_argument("--no-browser", action="store_true", help="skip Chromium (cold start, repaint)")
+    ap.add_argument("--compare-gate", action="store_true",
+                    help="only the crowd at the first size, every run at once beside one a core (its store built)")  # fmt: skip
     args = ap.parse_args(argv)
+    if args.compare_gate:
+        print("\n".join(compare_gate(OUT / f"synth-{int(args.sizes.split(',')[0])}")))
+        return 0
     started = time.perf_counter()
     OUT.mkdir(parents=True, exist_ok=True)
     sizes = [Size(int(x)) for x in args.sizes.split(",") if x]
