@@ -325,7 +325,8 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
             return None
         others = [v for v in dict.fromkeys(vals[:-1]) if v.strip() != vals[-1].strip()]
         notices.extend(
-            f"Ignored {key} {shown(v)}: a link holds one {key}; only the last one given is read" for v in others
+            f"Ignored {key} {shown(v)}: a link holds one {key}; only the last one given is read"
+            for v in others
         )
         return vals[-1]
 
