@@ -979,22 +979,10 @@ def members_in_cluster(
 # What a network's node is: an actor, the actor's country, or a group (country and kind of actor).
 # Each is a fixed expression over `participants AS p JOIN actors AS a`; no value becomes SQL text.
 NETWORK_NODES = aggregates.NODES
-# Pairs of nodes that take part in one filtered event, counted per kind (each event's distinct nodes,
-# read once: two of an event's actors from one country are one node); each pair's events and its
-# commonest kind (the first by name on a tie), busiest first; over every pair: how many pairs, how
-# many pair contacts (an event of three actors is three pairs' contact); and the filtered events of
-# each node drawn. One query: the filtered events are joined to their participants once, with their
-# kind, where reading the pairs and the nodes' events apart joined them three times.
-NETWORK_ROWS = """
-WITH m AS (
-    SELECT DISTINCT p.event, e.kind, {node} AS node
-    FROM events AS e JOIN participants AS p ON p.event = e.id JOIN actors AS a ON a.id = p.actor
-    WHERE {{where}} AND {node} IS NOT NULL
-), g AS (
-    SELECT x.node AS a, y.node AS b, x.kind, count(*) AS n
-    FROM m AS x JOIN m AS y ON x.event = y.event AND x.node < y.node
-    GROUP BY x.node, y.node, x.kind
-), p AS (
+# The busiest `$limit` pairs from `g` (a, b, kind, n: pairs counted per kind), each with its events
+# and its commonest kind (the first by name on a tie), and over every pair how many pairs and
+# contacts; then `own`, each drawn node's events, which each query counts its own way.
+_BUSIEST = """), p AS (
     SELECT g.a, g.b, CAST(sum(g.n) AS BIGINT) AS events,
            arg_min(g.kind, struct_pack(n := -g.n, k := g.kind)) AS kind
     FROM g
@@ -1005,7 +993,27 @@ WITH m AS (
     FROM p
     ORDER BY p.events DESC, p.a, p.b
     LIMIT $limit
-), own AS (
+), own AS ("""
+
+# Pairs of nodes that take part in one filtered event, counted per kind (each event's distinct nodes,
+# read once: two of an event's actors from one country are one node); each pair's events and its
+# commonest kind (the first by name on a tie), busiest first; over every pair: how many pairs, how
+# many pair contacts (an event of three actors is three pairs' contact); and the filtered events of
+# each node drawn. One query: the filtered events are joined to their participants once, with their
+# kind, where reading the pairs and the nodes' events apart joined them three times.
+NETWORK_ROWS = (
+    """
+WITH m AS (
+    SELECT DISTINCT p.event, e.kind, {node} AS node
+    FROM events AS e JOIN participants AS p ON p.event = e.id JOIN actors AS a ON a.id = p.actor
+    WHERE {{where}} AND {node} IS NOT NULL
+), g AS (
+    SELECT x.node AS a, y.node AS b, x.kind, count(*) AS n
+    FROM m AS x JOIN m AS y ON x.event = y.event AND x.node < y.node
+    GROUP BY x.node, y.node, x.kind
+"""
+    + _BUSIEST
+    + """
     SELECT m.node, CAST(count(*) AS BIGINT) AS events
     FROM m
     WHERE m.node IN (SELECT top.a FROM top) OR m.node IN (SELECT top.b FROM top)
@@ -1015,6 +1023,7 @@ SELECT top.*, x.events AS events_a, y.events AS events_b
 FROM top JOIN own AS x ON x.node = top.a JOIN own AS y ON y.node = top.b
 ORDER BY top.events DESC, top.a, top.b
 """
+)
 
 
 @dataclass(frozen=True)
@@ -1045,24 +1054,16 @@ class Network:
 # The same from the mode's agg_pairs_*: its (a, b) rows with a < b are pairs, its (x, x) rows a
 # node's events. One query, so the groups a date filter adds from the boundary months are counted
 # once: the busiest pairs, each with both nodes' events.
-NETWORK_AGG = """
+NETWORK_AGG = (
+    """
 WITH c AS ({src}), g AS (
     SELECT c.a, c.b, c.kind, CAST(sum(c.n) AS BIGINT) AS n
     FROM c
     WHERE c.a < c.b
     GROUP BY c.a, c.b, c.kind
-), p AS (
-    SELECT g.a, g.b, CAST(sum(g.n) AS BIGINT) AS events,
-           arg_min(g.kind, struct_pack(n := -g.n, k := g.kind)) AS kind
-    FROM g
-    GROUP BY g.a, g.b
-), top AS (
-    SELECT p.a, p.b, p.events, p.kind, count(*) OVER () AS pairs,
-           CAST(sum(p.events) OVER () AS BIGINT) AS total
-    FROM p
-    ORDER BY p.events DESC, p.a, p.b
-    LIMIT $limit
-), own AS (
+"""
+    + _BUSIEST
+    + """
     SELECT c.a AS node, CAST(sum(c.n) AS BIGINT) AS events
     FROM c
     WHERE c.a = c.b AND (c.a IN (SELECT top.a FROM top) OR c.a IN (SELECT top.b FROM top))
@@ -1072,6 +1073,7 @@ SELECT top.*, x.events AS events_a, y.events AS events_b
 FROM top JOIN own AS x ON x.node = top.a JOIN own AS y ON y.node = top.b
 ORDER BY top.events DESC, top.a, top.b
 """
+)
 
 
 def network(eng: Engine, f: Filters, mode: str = "actor", limit: int = 60, few: bool = False) -> Network:
