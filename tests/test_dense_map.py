@@ -67,11 +67,20 @@ def test_a_month_of_wires_reads_as_clusters_at_a_glance(browser, news) -> None:
     page.screenshot(path=ARTIFACTS / "news-scale-world.png")
 
     # Zoomed in on Europe: finer clusters, counted again, labels still clear.
-    box = page.locator(".js-plotly-plot .geo .layer.bg rect").first.bounding_box()
-    page.mouse.move(box["x"] + box["width"] * 0.53, box["y"] + box["height"] * 0.28)
+    # A reader scrolls until the map zooms: on a busy machine a wheel that lands while the page is
+    # still settling may be lost, so scroll again (bounded) rather than wait on one gesture.
+    finer_layer = f"(first) => Number(({MAP})?.dataset.layer) > first"
     for _ in range(6):
-        page.mouse.wheel(0, -300)
-    page.wait_for_function(f"(first) => Number(({MAP})?.dataset.layer) > first", arg=shown["layer"])
+        box = page.locator(".js-plotly-plot .geo .layer.bg rect").first.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.53, box["y"] + box["height"] * 0.28)
+        for _ in range(6):
+            page.mouse.wheel(0, -300)
+        try:
+            page.wait_for_function(finer_layer, arg=shown["layer"], timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    assert page.evaluate(finer_layer, shown["layer"]), "scrolling in never showed a finer layer"
     page.wait_for_function(f"() => ({MAP})?.dataset.labelsPlaced")
     page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     finer = page.evaluate(SHOWN)
