@@ -332,6 +332,11 @@ def _spot(alias: str) -> str:
     return f"({alias}.kind <> 'country' AND {alias}.lat IS NOT NULL AND {alias}.lon IS NOT NULL)"
 
 
+# The candidates are found by one equality join on a key: the CAMEO root, a month both intervals
+# touch, and the countries (the curated event's set, or one of them for a story of one actor). A
+# join on the root alone with the dates and countries as filters pairs every curated event with
+# every story of its root: 94 s at a million curated events (bench/out's synthetic store), 5.7 s
+# keyed. Countries are ISO alpha-3 codes, so "|" cannot occur inside a part of the key.
 CORROBORATION = f"""
 WITH cur AS (
   SELECT e.id, e.start, e."end", left(e.cameo, 2) AS root, e.place FROM events AS e
@@ -341,17 +346,34 @@ WITH cur AS (
   JOIN actors AS a ON a.id = p.actor WHERE a.country IS NOT NULL
 ), cset AS (
   SELECT event, count(*) AS n, min(country) AS c1, max(country) AS c2 FROM cc GROUP BY event
-), candidates AS (
-  SELECT cur.id AS event, s.id AS story, cur.place AS cplace, s.place AS splace
-  FROM cur JOIN story_base AS s ON s.root = cur.root AND s.first <= cur."end" AND s.last >= cur.start
-  JOIN cset ON cset.event = cur.id
-  WHERE s.actor2 IS NOT NULL AND s.country1 = cset.c1 AND s.country2 = cset.c2
-    AND cset.n = CASE WHEN s.country1 = s.country2 THEN 1 ELSE 2 END
+), cm AS (
+  SELECT id, start, "end", root, place, CAST(month AS DATE) AS month FROM (
+    SELECT cur.*, unnest(generate_series(
+      CAST(date_trunc('month', start) AS TIMESTAMP), CAST(date_trunc('month', "end") AS TIMESTAMP),
+      INTERVAL 1 MONTH)) AS month
+    FROM cur) AS x
+), ck AS (
+  SELECT cm.id, cm.start, cm."end", cm.place, concat_ws('|', cm.root, cm.month, cset.c1, cset.c2) AS k
+  FROM cm JOIN cset ON cset.event = cm.id
+  WHERE cset.n = CASE WHEN cset.c1 = cset.c2 THEN 1 ELSE 2 END
   UNION ALL
-  SELECT cur.id AS event, s.id AS story, cur.place AS cplace, s.place AS splace
-  FROM cur JOIN story_base AS s ON s.root = cur.root AND s.first <= cur."end" AND s.last >= cur.start
-  JOIN cc ON cc.event = cur.id AND cc.country = s.country1
-  WHERE s.actor2 IS NULL
+  SELECT cm.id, cm.start, cm."end", cm.place, concat_ws('|', cm.root, cm.month, cc.country, '') AS k
+  FROM cm JOIN cc ON cc.event = cm.id
+), sm AS (
+  SELECT id, first, last, place,
+    concat_ws('|', root, CAST(month AS DATE), country1,
+      CASE WHEN actor2 IS NULL THEN '' ELSE country2 END) AS k
+  FROM (
+    SELECT s.*, unnest(generate_series(
+      CAST(date_trunc('month', first) AS TIMESTAMP), CAST(date_trunc('month', last) AS TIMESTAMP),
+      INTERVAL 1 MONTH)) AS month
+    FROM story_base AS s
+    WHERE s.root IS NOT NULL AND s.first IS NOT NULL AND s.last IS NOT NULL AND s.country1 IS NOT NULL
+      AND (s.actor2 IS NULL OR s.country2 IS NOT NULL)) AS x
+), candidates AS (
+  SELECT ck.id AS event, s.id AS story, ck.place AS cplace, s.place AS splace
+  FROM ck JOIN sm AS s ON s.k = ck.k
+  WHERE s.first <= ck."end" AND s.last >= ck.start
 )
 SELECT DISTINCT c.event, c.story FROM candidates AS c
 LEFT JOIN places AS a ON a.id = c.cplace LEFT JOIN places AS b ON b.id = c.splace

@@ -359,6 +359,21 @@ CASES = {
         {"start": "2025-06-23"},
         True,
     ),
+    "the next month is another month": (
+        {"precision": "month", "start": "2025-06-01", "end": "2025-06-30"},
+        {"start": "2025-07-01"},
+        False,
+    ),
+    "a day late in the curated year": (
+        {"precision": "year", "start": "2025-01-01", "end": "2025-12-31"},
+        {"start": "2025-11-30"},
+        True,
+    ),
+    "the year before the curated year": (
+        {"precision": "year", "start": "2025-01-01", "end": "2025-12-31"},
+        {"start": "2024-12-31"},
+        False,
+    ),
     "undated curated event": ({"precision": "unknown", "start": None, "end": None}, {}, False),
     "wrong pair": ({}, {"actors": ("gdelt-usagov", "gdelt-rus")}, False),
     "pair in either order": ({}, {"actors": ("gdelt-blrgov", "gdelt-usagov")}, True),
