@@ -79,8 +79,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 ALIASES = {NETWORK_PARAM: {"actors": "actor", "countries": "country", "groups": "group"}}
 MORE = {"kind": "the About page lists them"}  # where a notice too short to list them all points
-# Set-valued parameters that name records by id (lower case by the model's rule, so read in any case)
-# or countries by ISO code (upper case): their values depend on the corpus, and a notice says so.
+# Set-valued parameters that name records by id, lower case by the model's rule; `country` names ISO
+# codes, upper case. Both are read in any case too; what they may name depends on the corpus, and a
+# notice says "not in this corpus".
 ID_PARAMS = frozenset({"actor", "place", "article"})
 
 
