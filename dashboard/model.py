@@ -54,11 +54,10 @@ Iso3 = Annotated[
     Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3"),
     AfterValidator(check_iso3),
 ]
-Text = Annotated[str, Field(min_length=1)]
 
 
 def _at_most(limit: int, what: str) -> AfterValidator:
-    """A cap on a text's length, with an error that says by how much it is over and what to do."""
+    """A cap on a text's length, with an error that says how long it is and what to do."""
 
     def check(value: str) -> str:
         if len(value) > limit:
