@@ -20,6 +20,7 @@ from dashboard import daterange, zoom
 from dashboard.arrow import isin
 from dashboard.catalog import Catalog
 from dashboard.countries import country_name, iso3_codes
+from dashboard.linkwords import pick, refused, shown
 from dashboard.model import TAXONOMY, ActorKind, Certainty, Coding, Dataset, is_id
 from dashboard.readers.corpus import Corpus
 
@@ -64,15 +65,24 @@ PARAMS = (
 )
 VIEW_SETTINGS = {"event", "lanes", "network", "records"}  # Filters' fields that say how to show, not what
 MAX_NOTICES = 5  # a link with thousands of junk values gets five notices and a count, not a wall of them
-MAX_SHOWN = 40  # characters of an ignored value quoted back in a notice
-
-
-def shown(value: str) -> str:
-    """An ignored value as a notice quotes it: repr (control characters escaped), and short."""
-    text = repr(value)
-    return (
-        text if len(text) <= MAX_SHOWN else f"{text[: MAX_SHOWN - 2]}…{text[-1]} ({len(value):,} characters)"
-    )
+# The parameters whose values are words from a fixed list (dashboard.linkwords reads them all: any case,
+# written back in this spelling). The zoom's words are dashboard.zoom's.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "kind": tuple(TAXONOMY),
+    "certainty": tuple(c.value for c in Certainty),
+    "dataset": tuple(d.value for d in Dataset),
+    "coding": tuple(c.value for c in Coding),
+    CORROBORATION_PARAM: CORROBORATION,
+    LANES_PARAM: LANES,
+    NETWORK_PARAM: NETWORK,
+    RECORDS_PARAM: RECORDS,
+}
+ALIASES = {NETWORK_PARAM: {"actors": "actor", "countries": "country", "groups": "group"}}
+MORE = {"kind": "the About page lists them"}  # where a notice too short to list them all points
+# Set-valued parameters that name records by id, lower case by the model's rule; `country` names ISO
+# codes, upper case. Both are read in any case too; what they may name depends on the corpus, and a
+# notice says "not in this corpus".
+ID_PARAMS = frozenset({"actor", "place", "article"})
 
 
 # Dates a reader may ask for: those the data may hold (docs/DATA.md); anything else in a URL is a typo.
@@ -323,19 +333,37 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
         vals = values(key)
         if not vals:
             return None
-        others = [v for v in dict.fromkeys(vals[:-1]) if v.strip() != vals[-1].strip()]
+        last = vals[-1].strip().casefold()
+        others = [v for v in dict.fromkeys(vals[:-1]) if v.strip().casefold() != last]
         notices.extend(
             f"Ignored {key} {shown(v)}: a link holds one {key}; only the last one given is read"
             for v in others
         )
         return vals[-1]
 
+    def choice(key: str) -> str | None:
+        """A one-value parameter's word, in its canonical spelling; None (and a notice) if it is none."""
+        given = one(key)
+        if given is None:
+            return None
+        word = pick(given, CHOICES[key], ALIASES.get(key))
+        if word is None:
+            notices.append(refused(key, given, CHOICES[key], MORE.get(key, "")))
+        return word
+
     kw: dict[str, object] = {}
     for name, key in SET_PARAMS.items():
         keep = []
         for v in map(str.strip, values(key)):
-            if v in valid[name]:
-                keep.append(v)
+            if key in CHOICES:
+                word = pick(v, CHOICES[key])
+                if word is None:
+                    notices.append(refused(key, v, CHOICES[key], MORE.get(key, "")))
+                    continue
+            else:
+                word = v.lower() if key in ID_PARAMS else v.upper()
+            if word in valid[name]:
+                keep.append(word)
             else:
                 notices.append(f"Ignored {key} {shown(v)}: not in this corpus")
         kw[name] = frozenset(keep)
@@ -364,46 +392,21 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
         notices.extend(read.notes)
         if read.why:
             notices.append(f"Ignored between {shown(raw)}: {read.why}")
-    tie = one(CORROBORATION_PARAM)
-    if tie is not None:
-        wanted = tie.strip().lower()
-        if wanted in CORROBORATION:
-            kw["corroboration"] = wanted
-        else:
-            use = f"{', '.join(CORROBORATION[:-1])} or {CORROBORATION[-1]}"
-            notices.append(f"Ignored corroboration {shown(tie)}: use {use}")
-    ev = one(EVENT_PARAM)
-    if ev is not None:
+    if (tie := choice(CORROBORATION_PARAM)) is not None:
+        kw["corroboration"] = tie
+    given = one(EVENT_PARAM)
+    if given is not None:
+        ev = given.strip().lower()  # an id is lower case (the model's rule): a link may write it in any
         # A value that cannot be an id is never looked up (nor kept by a cache on the way).
         if not is_id(ev):
-            notices.append(f"Ignored event {shown(ev)}: not an event id (lower-case letters, digits, -)")
+            notices.append(f"Ignored event {shown(given)}: not an event id (lower-case letters, digits, -)")
         elif corpus.has_event(ev):
             kw["event"] = ev
         else:
-            notices.append(f"Ignored event {shown(ev)}: no such event")
-    lanes = one(LANES_PARAM)
-    if lanes is not None:
-        if lanes in LANES:
-            kw["lanes"] = lanes
-        else:
-            notices.append(f"Ignored lanes {shown(lanes)}: use {' or '.join(LANES)}")
-    network = one(NETWORK_PARAM)
-    if network is not None:
-        wanted = network.strip().lower()
-        wanted = {"countries": "country", "actors": "actor", "groups": "group"}.get(wanted, wanted)
-        if wanted in NETWORK:
-            kw["network"] = wanted
-        else:
-            notices.append(
-                f"Ignored network {shown(network)}: use {', '.join(NETWORK[:-1])} or {NETWORK[-1]}"
-            )
-    records = one(RECORDS_PARAM)
-    if records is not None:
-        wanted = records.strip().lower()
-        if wanted in RECORDS:
-            kw["records"] = wanted
-        else:
-            notices.append(f"Ignored records {shown(records)}: use {' or '.join(RECORDS)}")
+            notices.append(f"Ignored event {shown(given)}: no such event")
+    for name, key in (("lanes", LANES_PARAM), ("network", NETWORK_PARAM), ("records", RECORDS_PARAM)):
+        if (word := choice(key)) is not None:
+            kw[name] = word
     unknown = sorted(set(params) - set(PARAMS))
     notices.extend(f"Ignored unknown parameter {shown(k)}" for k in unknown)
     if len(notices) > MAX_NOTICES:

@@ -54,7 +54,27 @@ Iso3 = Annotated[
     Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3"),
     AfterValidator(check_iso3),
 ]
-Text = Annotated[str, Field(min_length=1)]
+
+
+def _at_most(limit: int, what: str) -> AfterValidator:
+    """A cap on a text's length, with an error that says how long it is and what to do."""
+
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"{len(value):,} characters; {what} holds at most {limit:,}: shorten it")
+        return value
+
+    return AfterValidator(check)
+
+
+# Hand-written text is capped as imported text is (docs/DATA.md, "Lengths"), but refused, not cut:
+# an editor can shorten it, and a cut summary or quote would say less than they wrote.
+Name = Annotated[str, Field(min_length=1), _at_most(NAME_MAX_LENGTH, "a name, title or label")]
+Note = Annotated[str, Field(min_length=1), _at_most(NOTE_MAX_LENGTH, "a summary, note or quote")]
+Url = Annotated[str, _at_most(URL_MAX_LENGTH, "a link")]
+# The same caps on optional text that may be written empty.
+Label = Annotated[str, _at_most(NAME_MAX_LENGTH, "a name, title or label")]
+Remark = Annotated[str, _at_most(NOTE_MAX_LENGTH, "a summary, note or quote")]
 
 
 class Precision(StrEnum):
@@ -416,13 +436,13 @@ class Article(_Record):
     """A news article; its text lives in a UTF-8 file beside the record."""
 
     id: Id
-    title: Text
-    publisher: Text
+    title: Name
+    publisher: Name
     published: date
-    url: str | None = None
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
+    url: Url | None = None
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$", max_length=35)] = "en"
     text: Annotated[str, Field(min_length=1, description="path of the text file")]
-    saved_by: Text | None = None  # who saved a draft from the Add article page
+    saved_by: Name | None = None  # who saved a draft from the Add article page
     saved_at: datetime | None = None  # when (UTC)
 
     @field_validator("published")
@@ -443,7 +463,7 @@ class Article(_Record):
 class Role(_Record):
     """A title an actor holds, as of the date the article gives."""
 
-    title: Text
+    title: Name
     as_of: str | None = None
 
     @field_validator("as_of", mode="before")
@@ -459,8 +479,8 @@ class Actor(_Record):
     """A person, organisation, state or media outlet that takes part in events."""
 
     id: Id
-    name: Text
-    aliases: list[Text] = []
+    name: Name
+    aliases: list[Name] = []
     kind: ActorKind
     country: Iso3 | None = None
     roles: list[Role] = []
@@ -470,15 +490,15 @@ class Place(_Record):
     """A named place; coordinates come from the geocode cache unless pinned here."""
 
     id: Id
-    name: Text
-    aliases: list[Text] = []
+    name: Name
+    aliases: list[Name] = []
     kind: PlaceKind
     country: Iso3
     parent: Id | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
     geonames_id: Annotated[int, Field(gt=0)] | None = None
-    feature_id: str | None = None  # an event stream's own id for the place (GDELT's FeatureID)
+    feature_id: Label | None = None  # an event stream's own id for the place (GDELT's FeatureID)
 
     @model_validator(mode="after")
     def _pinned_pair(self) -> Place:
@@ -489,13 +509,13 @@ class Place(_Record):
 
 class Participant(_Record):
     actor: Id
-    role: str | None = None
+    role: Label | None = None
 
 
 class SourceRef(_Record):
     """Where the article says it: a quote, located by the loader if no span is given."""
 
-    quote: Text
+    quote: Note  # the article's own words, which the loader finds in its text
     article: Id | None = None
     occurrence: Annotated[int, Field(ge=1)] | None = None
     start: Annotated[int, Field(ge=0)] | None = None
@@ -525,7 +545,7 @@ class Event(_Record):
 
     id: Id
     kind: EventKind  # type: ignore[valid-type]
-    summary: Text
+    summary: Note
     date: When
     until: When = Field(default=None, validate_default=False)
     precision: Precision | None = None
@@ -534,9 +554,9 @@ class Event(_Record):
     geo_precision: GeoPrecision | None = None
     origin: Id | None = None
     sources: Annotated[list[SourceRef], Field(min_length=1)]
-    attribution: Text
+    attribution: Name
     certainty: Certainty
-    note: str | None = None
+    note: Remark | None = None
     # A draft's score from the drafter (docs/DATA.md): how much of it came from explicit words.
     confidence: Annotated[float, Field(ge=0, le=1, strict=True, allow_inf_nan=False)] | None = None
     status: Status = Status.FINAL

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dashboard import daterange
+from dashboard.linkwords import one_of, pick, shown
 
 SPAN_PARAM = "span"
 MAP_PARAM = "map"
@@ -29,7 +30,6 @@ PARAMS = (SPAN_PARAM, MAP_PARAM)
 SPAN_WORDS = ("month", "year", "all")
 MAP_WORDS = ("all",)
 SEP = "~"  # between a span's two dates: neither a comma (a list) nor a slash (escaped in links)
-MAX_SHOWN = 40
 
 
 @dataclass(frozen=True)
@@ -40,19 +40,14 @@ class Zoom:
     map: str | None = None
 
 
-def _shown(value: str) -> str:
-    text = repr(value)
-    return text if len(text) <= MAX_SHOWN else f"{text[: MAX_SHOWN - 2]}…{text[-1]}"
-
-
 def parse_span(text: str) -> str:
     """The canonical form of a `span` value; ValueError says what is wrong with it."""
+    if word := pick(text, SPAN_WORDS):  # a word in any case, as every choice in a link (dashboard.linkwords)
+        return word
     text = text.strip()
-    if text in SPAN_WORDS:
-        return text
     parts = text.split(SEP)
     if len(parts) != 2:
-        raise ValueError(f"use {', '.join(SPAN_WORDS)} or two dates, FROM{SEP}TO (YYYY-MM-DD{SEP}YYYY-MM-DD)")
+        raise ValueError(f"use {one_of(SPAN_WORDS)}, or two dates FROM{SEP}TO (YYYY-MM-DD{SEP}YYYY-MM-DD)")
     try:
         lo, hi = (date.fromisoformat(p.strip()) for p in parts)
     except ValueError:
@@ -92,12 +87,11 @@ def span_of(lo: str, hi: str) -> str:
 
 def parse_map(text: str) -> str:
     """The canonical form of a `map` value; ValueError says what is wrong with it."""
-    text = text.strip()
-    if text in MAP_WORDS:
-        return text
-    parts = text.split(",")
+    if word := pick(text, MAP_WORDS):
+        return word
+    parts = text.strip().split(",")
     if len(parts) != 4:
-        raise ValueError("use all or four numbers: west,south,east,north (degrees)")
+        raise ValueError(f"use {one_of(MAP_WORDS)}, or four numbers west,south,east,north (degrees)")
     try:
         w, s, e, n = (float(p) for p in parts)
     except ValueError:
@@ -146,18 +140,18 @@ def from_query(params: Mapping[str, str | list[str]]) -> tuple[Zoom, list[str]]:
         if not given:
             continue
         value = given[-1]
-        earlier = [v for v in dict.fromkeys(given[:-1]) if v != value]
+        earlier = [v for v in dict.fromkeys(given[:-1]) if v.strip().casefold() != value.strip().casefold()]
         if earlier:  # one notice however many: a link of 900 map values says so once
             what = (
-                f"{key} {_shown(earlier[0])}"
+                f"{key} {shown(earlier[0])}"
                 if len(earlier) == 1
-                else f"{len(earlier):,} earlier {key} values ({_shown(earlier[0])}, …)"
+                else f"{len(earlier):,} earlier {key} values ({shown(earlier[0])}, …)"
             )
             notices.append(f"Ignored {what}: a link holds one {key}; only the last one given is read")
         try:
             out[key] = parse(value)
         except ValueError as exc:
-            notices.append(f"Ignored {key} {_shown(value)}: {exc}")
+            notices.append(f"Ignored {key} {shown(value)}: {exc}")
     return Zoom(span=out.get(SPAN_PARAM), map=out.get(MAP_PARAM)), notices
 
 

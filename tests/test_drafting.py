@@ -376,7 +376,7 @@ def test_drafts_are_drawn_pale_filtered_and_labelled(drafted: Path) -> None:
     assert pale, "no mark drawn with a draft's pale fill"
     assert any(t.name == legend for t in fig.data)
     only_drafts, notices = filters.from_query(a, {"coding": "draft,bogus"})
-    assert notices == ["Ignored coding 'bogus': not in this corpus"]
+    assert notices == ["Ignored coding 'bogus': use human, machine or draft"]
     assert query.count(a.engine, only_drafts) == n - 22
     ids = [r["id"] for r in query.first_events(a.engine, only_drafts, 100)]
     d = details_view.details(a, ids[0])

@@ -715,6 +715,29 @@ def test_acled_fields_are_named_and_text_cleaned_and_capped(tmp_path) -> None:
     assert not any(imports.CONTROL.search(n) for n in names)
 
 
+NUMERIC = "is a numeric date whose day and month could be read either way round: write it YYYY-MM-DD or 21 June 2025"
+
+
+def test_acled_dates_are_read_only_in_the_forms_acled_writes(tmp_path) -> None:
+    # ACLED writes event_date as 2025-06-21 (its API) or 21 June 2025 (its spreadsheet exports). A numeric
+    # date in another order is no form of its own: 03/04/2025 is 3 April or 4 March, so none is guessed.
+    read = ["2025-06-21", "21 June 2025", "21-June-2025"]
+    refused = ["21/06/2025", "06/21/2025", "03/04/2025", "21.06.2025", "21-06-2025"]
+    given = [*read, *refused, "2025-06-21"]
+    rows: list[list[str] | str] = [
+        acled_row(k, event_date=d, time_precision="1") for k, d in enumerate(given)
+    ]
+    report, c = acled_import(tmp_path, rows)
+    src = tmp_path / ACLED_FILE
+    assert [str(p) for p in report.problems] == [
+        f"{src}:{k + 2}: event_date: {d!r} {NUMERIC}" for k, d in enumerate(given) if d in refused
+    ]
+    # The other rows import as before, each dated 21 June 2025.
+    assert set(c.events["external_id"]) == {"acled:ROW0", "acled:ROW1", "acled:ROW2", "acled:ROW8"}
+    assert {str(d)[:10] for d in c.events["start"]} == {"2025-06-21"}
+    assert report.malformed == 5
+
+
 def test_a_repeated_acled_id_is_named_against_its_first_row(tmp_path) -> None:
     rows: list[list[str] | str] = [
         acled_row(0),

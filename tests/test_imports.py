@@ -352,7 +352,7 @@ def test_the_dataset_filter_reads_from_a_link(imported) -> None:
     a = atlas_mod.open_atlas(data, "duckdb")
     f, notices = filters.from_query(a, {"dataset": "gdelt,wire"})
     assert f.datasets == frozenset({"gdelt"})
-    assert notices == ["Ignored dataset 'wire': not in this corpus"]
+    assert notices == ["Ignored dataset 'wire': use curated, gdelt or acled"]
     assert filters.to_query(f) == {"dataset": ["gdelt"]}
 
 

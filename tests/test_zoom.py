@@ -41,7 +41,7 @@ def test_a_link_s_zoom_is_read_and_written_canonically(raw, span, view) -> None:
         ({"span": "2025-01-01"}, "two dates"),
         ({"span": "2025-13-01~2025-14-01"}, "not two dates"),
         ({"span": "0001-01-01~2025-01-01"}, "outside 1800–2100"),
-        ({"span": "week"}, "month, year, all"),
+        ({"span": "week"}, "month, year or all"),
         ({"map": "1,2,3"}, "four numbers"),
         ({"map": "a,b,c,d"}, "not four numbers"),
         ({"map": "0,80,10,95"}, "latitudes"),

@@ -30,7 +30,7 @@ from dashboard.drafting import lexicon as lx
 from dashboard.drafting.entities import Known, Mention, country_name, country_of, slug
 from dashboard.drafting.extract import Candidate, Extractor, finish
 from dashboard.drafting.proposal import Meta, Proposal
-from dashboard.model import TAXONOMY, Actor, Place
+from dashboard.model import NAME_MAX_LENGTH, TAXONOMY, URL_MAX_LENGTH, Actor, Place
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -1167,6 +1167,11 @@ def draft(
         )
     if not meta.title.strip() or not meta.publisher.strip():
         raise DraftError("give the article's title and publisher")
+    capped = (("title", meta.title, NAME_MAX_LENGTH), ("publisher", meta.publisher, NAME_MAX_LENGTH),
+              ("address", meta.url or "", URL_MAX_LENGTH))  # fmt: skip
+    for what, value, cap in capped:
+        if len(value.strip()) > cap:  # the saved record would not load (dashboard.model's caps)
+            raise DraftError(f"the {what} is {len(value.strip()):,} characters; it may hold at most {cap:,}")
     aid = meta.id or slug(meta.title)[:60].strip("-")
     base, n = aid, 1
     while aid in articles:

@@ -68,7 +68,13 @@ EVENT_TYPE: dict[str, tuple[str, str]] = {
 # geo_precision: 1 the town itself; 2 near a town or a part of a region (the town's coordinates);
 # 3 a larger region (its capital's coordinates).
 GEO = {"1": "city", "2": "city", "3": "region"}
-DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y")
+# The forms ACLED writes `event_date` in: ISO in its API's output, the month by name in its spreadsheet
+# exports ("21 June 2025", "21-June-2025"). A date written with the month as a number in another order
+# (21/06/2025, 06/21/2025) is none of them, and its day and month could be read either way round: it
+# is refused, never read one way silently.
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y")
+DATE_FORMS = "YYYY-MM-DD or 21 June 2025"
+_NUMERIC_DATE = re.compile(r"\d{1,4}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{1,4}")
 RANGE_WHY = f"outside the dates this atlas takes ({EARLIEST} to {LATEST})"
 BATCH = 10_000  # rows mapped together
 # Imported text, cleaned and cut (docs/DATA.md, "Imports"): names to imports.NAME characters, the notes
@@ -100,13 +106,16 @@ def country_names() -> dict[str, str]:
     return out
 
 
-def _date(text: str) -> dt.date | None:
+def _date(text: str) -> dt.date | str:
+    """`event_date` as a day, or why it is none (phrased for a problem line after the value)."""
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
-    return None
+    if _NUMERIC_DATE.fullmatch(text.strip()) and not re.match(r"\d{4}-", text.strip()):
+        return f"is a numeric date whose day and month could be read either way round: write it {DATE_FORMS}"
+    return f"is not a date ({DATE_FORMS})"
 
 
 def _interval(day: dt.date, precision: str) -> tuple[dt.date, dt.date, str]:
@@ -290,8 +299,8 @@ class Importer:
                 )
                 continue
             day = _date(get("event_date", i))
-            if day is None:
-                bad("event_date", f"{get('event_date', i)!r} is not a date (YYYY-MM-DD or 21 June 2025)")
+            if isinstance(day, str):
+                bad("event_date", f"{get('event_date', i)!r} {day}")
                 continue
             tp = get("time_precision", i)
             if tp not in ("1", "2", "3"):

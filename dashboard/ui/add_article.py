@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import drafting, escape
 from dashboard.drafting import confidence, review, runner
-from dashboard.model import TAXONOMY, Certainty
+from dashboard.model import NAME_MAX_LENGTH, TAXONOMY, URL_MAX_LENGTH, Certainty
 from dashboard.ui import editor, html, shell
 from dashboard.views import article as article_view
 
@@ -47,10 +47,13 @@ with st.form("draft-form"):
     )  # fmt: skip
     upload = st.file_uploader("…or a UTF-8 text file", type=["txt"], key="draft-file")
     left, mid, right = st.columns([3, 2, 1])
-    title = left.text_input("Title", key="draft-title")
-    publisher = mid.text_input("Publisher", key="draft-publisher")
+    # The record's own caps (dashboard.model): a draft saved from here always loads.
+    title = left.text_input("Title", key="draft-title", max_chars=NAME_MAX_LENGTH)
+    publisher = mid.text_input("Publisher", key="draft-publisher", max_chars=NAME_MAX_LENGTH)
     published = right.date_input("Published", value=None, key="draft-published", format="YYYY-MM-DD")
-    url = st.text_input("Address (optional)", key="draft-url", placeholder="https://…")
+    url = st.text_input(
+        "Address (optional)", key="draft-url", placeholder="https://…", max_chars=URL_MAX_LENGTH
+    )
     submitted = st.form_submit_button("Propose events", type="primary")
 
 if submitted:
