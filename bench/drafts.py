@@ -426,6 +426,9 @@ def eval_section(table: list[str]) -> list[str]:
         'threshold 0.20 → 0.55). Then a day its month lacks ("30 February") is no date and a span that runs '
         'backwards no span, and months listed with "and" ("in August and November that year") are one event '
         "a month (Iran analysis: the second wave of sanctions); the held-out set measured again after them. "
+        'Then days listed with "and" ("on 3 and 9 May", "on May 3 and 9", "on Monday and Thursday") are one '
+        'event a day, and "between 3 and 9 May" a span (from news usage: no development article lists '
+        "days); the held-out set measured once after it. "
         "Each article drafted by `python -m dashboard "
         "draft` in a fresh process from its text, title, publisher and date, with a data folder holding "
         "only the set's actors and places. One run, " + time.strftime("%Y-%m-%d") + ".",

@@ -196,7 +196,7 @@ def test_a_date_inside_an_aside_is_not_the_reference() -> None:
 @pytest.mark.parametrize(
     ("sentence", "values"),
     [
-        ("on 3 and 9 May", ["2024-05-09"]),  # two days, not a span; the bare "3" is no date
+        ("on 3 and 9 May", ["2024-05-03", "2024-05-09"]),  # two days, not a span: each a date (below)
         ("in May 2020 and in 2021", ["2020-05", "2021"]),
         ("on 30 February", ["unknown"]),  # no date: the words say why (below)
         ("nothing here", []),
@@ -265,9 +265,107 @@ def test_the_resolver_reads_no_impossible_day(
     assert how in " ".join(f.how for f in found)
 
 
+# Days listed with "and" (and commas before it) are each a date of their own; consecutive days stay one
+# span, and so do "between 3 and 9 May" and "3-9 May". Each row: the words, then every date read as
+# (first day, last day or None, the words its note quotes), and whether they are listed (one event a date).
+@pytest.mark.parametrize(
+    ("sentence", "got", "listed"),
+    [
+        ("on 3 and 9 May", [("2024-05-03", None, "3 and 9 May"), ("2024-05-09", None, "3 and 9 May")], True),
+        ("on 3, 5 and 9 May", [("2024-05-03", None, "3, 5 and 9 May"), ("2024-05-05", None, "3, 5 and 9 May"),
+                               ("2024-05-09", None, "3, 5 and 9 May")], True),
+        ("on 3, 5, and 9 May 2023", [("2023-05-03", None, "3, 5, and 9 May 2023"),
+                                     ("2023-05-05", None, "3, 5, and 9 May 2023"),
+                                     ("2023-05-09", None, "3, 5, and 9 May 2023")], True),
+        ("on May 3 and 9", [("2024-05-03", None, "May 3 and 9"), ("2024-05-09", None, "May 3 and 9")], True),
+        ("on May 3rd and 9th, 2023", [("2023-05-03", None, "May 3rd and 9th, 2023"),
+                                      ("2023-05-09", None, "May 3rd and 9th, 2023")], True),
+        ("on the 3rd and 9th of May", [("2024-05-03", None, "the 3rd and 9th of May"),
+                                       ("2024-05-09", None, "the 3rd and 9th of May")], True),
+        # a day of this month and one of the last, both before publication
+        ("on 3 January and 9 December", [("2025-01-03", None, "3 January"), ("2024-12-09", None, "9 December")],
+         True),
+        ("on May 3, 2023 and June 9, 2023", [("2023-05-03", None, "May 3, 2023"),
+                                             ("2023-06-09", None, "June 9, 2023")], True),
+        # two days in a row, then one more: a span and a day
+        ("on 3, 4 and 9 May", [("2024-05-03", "2024-05-04", "3, 4 and 9 May"), ("2024-05-09", None, "3, 4 and 9 May")],
+         True),
+        # weekdays (published on a Friday) and bare ordinals, where the resolver reads them
+        ("on Monday and Thursday", [("2025-01-06", None, "on Monday and Thursday"),
+                                    ("2025-01-09", None, "on Monday and Thursday")], True),
+        ("on Monday, Wednesday and Friday", [("2025-01-06", None, "on Monday, Wednesday and Friday"),
+                                             ("2025-01-08", None, "on Monday, Wednesday and Friday"),
+                                             ("2025-01-10", None, "on Monday, Wednesday and Friday")], True),
+        ("on the 3rd and 9th", [("2025-01-03", None, "on the 3rd and 9th"), ("2025-01-09", None, "on the 3rd and 9th")],
+         True),
+        # consecutive days stay one span, whatever the form
+        ("on 3 and 4 May", [("2024-05-03", "2024-05-04", "3 and 4 May")], False),
+        ("on 3, 4 and 5 May", [("2024-05-03", "2024-05-05", "3, 4 and 5 May")], False),
+        ("on May 3, 4 and 5", [("2024-05-03", "2024-05-05", "May 3, 4 and 5")], False),
+        ("on Monday and Tuesday", [("2025-01-06", "2025-01-07", "on Monday and Tuesday")], False),
+        ("on the 3rd and the 4th", [("2025-01-03", "2025-01-04", "on the 3rd and the 4th")], False),
+        # a range is a span, not a list
+        ("on 3-9 May", [("2024-05-03", "2024-05-09", "3-9 May")], False),
+        ("between 3 and 9 May", [("2024-05-03", "2024-05-09", "3 and 9 May")], False),
+        ("between May 3 and 9", [("2024-05-03", "2024-05-09", "May 3 and 9")], False),
+        ("between 3 May and 9 May", [("2024-05-03", "2024-05-09", "3 May")], False),
+        # no "and": two dates, not a list; a count after "and" is no day
+        ("on 3 May, 9 June", [("2024-05-03", None, "3 May"), ("2024-06-09", None, "9 June")], False),
+        ("on May 3 and 9 others were hurt", [("2024-05-03", None, "May 3")], False),
+        ("On May 3, 12 people and 9 others were hurt", [("2024-05-03", None, "May 3")], False),
+    ],
+)  # fmt: skip
+def test_days_listed_with_and_are_each_a_date(
+    sentence: str, got: list[tuple[str, str | None, str]], listed: bool
+) -> None:
+    found = dates.find(sentence, PUBLISHED)
+    assert [(f.value, f.until) for f in found] == [(v, u) for v, u, _ in got], [f.how for f in found]
+    for f, (_, _, words) in zip(found, got, strict=True):
+        assert f.how.startswith(f"“{words}”"), f.how  # the note names the words that gave the date
+    assert {f.listed >= 0 for f in found} == {listed}
+    assert len({f.listed for f in found}) == 1  # one list, or none
+
+
+def test_a_short_article_with_days_listed_drafts_one_event_a_day() -> None:
+    d = propose(
+        "CHISINAU (Test Wire) - Maia Sandu met Ilie Bolojan in Chisinau on 3 and 8 January.\n"
+        "The next day, Romania released two prisoners.\n"
+    )
+    assert [(e.kind, e.date) for e in d.events] == [
+        ("meeting", "2025-01-03"),
+        ("meeting", "2025-01-08"),
+        ("release", "2025-01-09"),  # "the next day" counts from the last day listed
+    ]
+    meetings = d.events[:2]
+    assert [(e.date, e.until, e.place) for e in meetings] == [
+        ("2025-01-03", None, "chisinau"),
+        ("2025-01-08", None, "chisinau"),
+    ]
+    assert all("“3 and 8 January”" in e.note and "one of 2 dates listed" in e.note for e in meetings)
+    assert {p["actor"] for e in meetings for p in e.participants} == {"maia-sandu", "ilie-bolojan"}
+    assert {e.sources[0]["quote"] for e in meetings} == {
+        "CHISINAU (Test Wire) - Maia Sandu met Ilie Bolojan in Chisinau on 3 and 8 January."
+    }
+    saved = d.to_yaml("text.txt")
+    assert 'date: "2025-01-03"' in saved
+    assert 'date: "2025-01-08"' in saved
+
+
 @pytest.mark.parametrize(
     ("text", "kind", "dates_"),
     [
+        # days listed with "and": one event a day (a run of consecutive days one event, its span)
+        ("Maia Sandu held talks with Ilie Bolojan on 3 and 8 January.", "meeting",
+         [("2025-01-03", None), ("2025-01-08", None)]),
+        ("Maia Sandu met Ilie Bolojan on January 2, 3 and 8.", "meeting",
+         [("2025-01-02", "2025-01-03"), ("2025-01-08", None)]),
+        ("Maia Sandu met Ilie Bolojan on 3 December and 8 January.", "meeting",
+         [("2024-12-03", None), ("2025-01-08", None)]),
+        ("Maia Sandu met Ilie Bolojan on Monday and Thursday.", "meeting", [("2025-01-06", None),
+                                                                          ("2025-01-09", None)]),
+        ("Maia Sandu met Ilie Bolojan on the 3rd and 8th.", "meeting", [("2025-01-03", None), ("2025-01-08", None)]),
+        ("Maia Sandu held talks with Ilie Bolojan between 3 and 8 January.", "meeting", [("2025-01-03", "2025-01-08")]),
+        ("Maia Sandu held talks with Ilie Bolojan on 3, 4 and 5 January.", "meeting", [("2025-01-03", "2025-01-05")]),
         # months coordinated by "and" with their year: one event a month, as an itinerary is a visit a leg
         ("Romania imposed sanctions on Moldova in two waves, in August and November last year.", "sanction",
          [("2024-08", None), ("2024-11", None)]),
@@ -279,7 +377,7 @@ def test_the_resolver_reads_no_impossible_day(
         ("Romania imposed sanctions on Moldova in August last year.", "sanction", [("2024-08", None)]),
     ],
 )  # fmt: skip
-def test_an_event_told_with_a_list_of_months_is_one_proposal_a_month(
+def test_an_event_told_with_a_list_of_days_or_months_is_one_proposal_a_date(
     text: str, kind: str, dates_: list[tuple[str, str | None]]
 ) -> None:
     got = [e for e in propose(text).events if e.kind == kind]

@@ -19,7 +19,12 @@ February 2025", "in 2020") and the words that count from publication ("yesterday
   "between … and …", and "until 5 May"; a span that runs backwards ("from 5 May to 3 May") is
   not one: its first day is taken, and its `how` says so;
 - **lists**: months coordinated by "and" with their year ("in August and November that year") are
-  each a date of their own (`listed`); the drafter proposes the event once a month;
+  each a date of their own (`listed`); the drafter proposes the event once a month. So are days
+  listed with commas and a last "and": "on 3 and 9 May", "on 3, 5 and 9 May", "on May 3rd and 9th",
+  "the 3rd and 9th of May" (one year for them all), "on 3 May and 9 June", "on Monday and
+  Thursday" (each weekday from the same day), "on the 3rd and 9th"; a run of consecutive days in a
+  list is a span ("3, 4 and 9 May": 3-4 May, 9 May), and a list that is one run is no list but a
+  span ("3, 4 and 5 May", "on Monday and Tuesday"), as is "between 3 and 9 May";
 - **impossible days**: "30 February 2025", "31 April" are no date: `unknown`, and the `how` says
   why ("30 February is not a date: February 2025 has 28 days"), so the event gets no month or
   year from the same words;
@@ -114,9 +119,24 @@ DAY_SPAN = re.compile(rf"\b(\d{{1,2}}){_ORD}({_JOIN})(\d{{1,2}}){_ORD} (?:of )?(
 # "May 3 and 4", "May 3-5, 2025"
 MONTH_DAY_SPAN = re.compile(rf"\b({_M}) (\d{{1,2}}){_ORD}({_JOIN})(\d{{1,2}}){_ORD}\b(?:,? ({_Y})\b)?", re.I)
 DAY_OF_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORD} of ({_M})(?:,? ({_Y}))?\b", re.I)
+# Days of one month listed with commas and a last "and": "3 and 9 May", "3, 5 and 9 May", "the 3rd and
+# 9th of May", "May 3 and 9", "May 3rd, 5th and 9th, 2025". Each day is read from the list's words.
+_LDAY = rf"(?:the\s++)?\d{{1,2}}{_ORD}\b"
+_LIST = rf"{_LDAY}(?:\s*+,\s*+{_LDAY})*+(?:\s*+,)?\s++and\s++{_LDAY}"
+DAY_LIST = re.compile(rf"\b({_LIST}) (?:of )?({_M})(?:,? ({_Y}))?\b", re.I)
+# not "in May 3 and 9 others were hurt": a count after the last number is no day
+MONTH_DAY_LIST = re.compile(
+    rf"\b({_M}) ({_LIST})(?!\s++(?:others?|more|people|persons|men|women|children|percent|per\b))"
+    rf"(?:,? ({_Y})\b)?",
+    re.I,
+)
+_LIST_DAY = re.compile(r"(?:the\s++)?(\d{1,2})(?:st|nd|rd|th)?", re.I)
+# What joins two listed dates ("3 May and 9 June", "3 May, 9 June and 1 July") or weekdays.
+LIST_JOIN = re.compile(r"\s*+(?:,\s*+(?:and\s++)?|and\s++)\Z", re.I)
 # The explicit-date patterns, each with the numbers of its groups: spans (first day, last day, month,
 # year, the joining word) and single days (day, month, year). One loop reads them all.
 _SPANS = ((DAY_SPAN, (1, 3, 4, 5, 2)), (MONTH_DAY_SPAN, (2, 4, 1, 5, 3)))
+_LISTS = ((DAY_LIST, (1, 2, 3)), (MONTH_DAY_LIST, (2, 1, 3)))  # the days, the month, the year
 _DAYS = ((DAY_OF_MONTH, (1, 2, 3)), (lx.DAY_MONTH, (1, 2, 3)), (lx.MONTH_DAY, (2, 1, 3)))
 # A month tied to a year by words: "in May last year", "in August and November that year"
 MONTH_REL_YEAR = re.compile(
@@ -149,6 +169,9 @@ ANAPHOR = re.compile(
     re.I,
 )
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+# "on Monday and Thursday", "on Monday, Wednesday and Friday": more weekdays after the first (not "and
+# on Thursday", which may open a clause of its own)
+WEEKDAY_MORE = re.compile(rf"(\s*+,\s*+(?:and\s++)?|\s++and\s++)({_WEEKDAYS})\b", re.I)
 # "on Friday", "last Friday", "late Thursday", "Friday morning", and a live blog's "Friday, 19:00"
 WEEKDAY = re.compile(
     rf"\b(?:(?P<last>last|this past) |on |(?:late|early) |(?<=, ))({_WEEKDAYS})\b"
@@ -262,18 +285,38 @@ class Resolver:
             ) or bool(_FIRST_SINCE.search(text, max(0, a - 60), a))
 
         def add(
-            a: int, b: int, value: str, how: str, until: str | None = None, backwards: bool = False
-        ) -> None:
+            a: int, b: int, value: str, how: str, until: str | None = None, backwards: bool = False,
+            *, words: str | None = None, listed: int = -1,
+        ) -> None:  # fmt: skip
             taken[a:b] = b"\x01" * (b - a)
-            how = f"“{text[a:b]}”{where}, {how}"
-            out.append(Found(offset + a, offset + b, value, how, until, quoted(a), aside(a), backwards))
+            how = f"“{words or text[a:b]}”{where}, {how}"
+            out.append(
+                Found(offset + a, offset + b, value, how, until, quoted(a), aside(a), backwards, listed)
+            )
 
         def future(a: int) -> bool:
             sa, _ = segment(text, a)
             return bool(FUTURE.search(text, max(0, sa - 80), a))
 
-        # spans of days in one month, then single days: "3 and 4 May", "May 3-5", "21st of June",
-        # "21 June 2025", "June 21"
+        # days of one month listed ("3 and 9 May", "May 3, 5 and 9"), spans of days in one month, then
+        # single days: "3 and 4 May", "May 3-5", "21st of June", "21 June 2025", "June 21"
+        for pattern, (g, mon, yr) in _LISTS if digits else ():
+            for m in pattern.finditer(text):
+                if not free(m.start(), m.end()):
+                    continue
+                days = [
+                    (int(x[1]), x.start(), x.end()) for x in _LIST_DAY.finditer(text, m.start(g), m.end(g))
+                ]
+                runs = _runs(days, lambda x, y: y[0] == x[0] + 1)
+                if len(runs) == 1 or (
+                    len(days) == 2 and _BETWEEN.search(text, max(0, m.start() - 12), m.start())
+                ):
+                    # "3, 4 and 5 May": consecutive days are one span; "between 3 and 9 May" is one too
+                    self._span(m, days[0][0], days[-1][0], _month(m[mon]), m[yr], "-", free, add)
+                    continue
+                for a, b, value, how, until in self._days_listed(m, runs, _month(m[mon]), m[yr],
+                                                                 future(m.start())):  # fmt: skip
+                    add(a, b, value, how, until, words=m[0], listed=offset + m.start())
         for pattern, (d1, d2, mon, yr, join) in _SPANS if digits else ():
             for m in pattern.finditer(text):
                 self._span(m, int(m[d1]), int(m[d2]), _month(m[mon]), m[yr], m[join], free, add)
@@ -314,7 +357,7 @@ class Resolver:
             if free(m.start(), m.end()):
                 add(m.start(), m.end(), m[1], "a year")
         out.sort(key=lambda f: f.start)
-        out = self._join(text, offset, out)
+        out = _chained(text, offset, self._join(text, offset, out))
 
         # The days named outside quotes and asides, in order: what later words count from.
         anchors = [f for f in out if f.day and not f.quoted and not f.aside]
@@ -353,7 +396,6 @@ class Resolver:
                 back = 1 if word in {"yesterday", "last night"} else 0
                 add(m.start(), m.end(), (base - timedelta(days=back)).isoformat(), f"{lead}{base_how}")
         for m in WEEKDAY.finditer(text) if dayish else ():
-            name = (m[2] or m[3]).lower()
             if not free(m.start(), m.end()):
                 continue
             inside = quoted(m.start())
@@ -375,22 +417,36 @@ class Resolver:
                     pub,
                     f"publication ({_long(pub)}; the last day named, {self.reference.said()}, is far back)",
                 )
-            want = WEEKDAYS[name]
-            if future(m.start()) and not m["last"]:
-                day = base + timedelta(days=(want - base.weekday()) % 7)
-                how = f"the first {m[2] or m[3]} on or after {base_how} (a clause about the future)"
+            ahead = future(m.start()) and not m["last"]
+            # "on Monday and Thursday", "on Monday, Wednesday and Friday": each from the same day
+            more = [] if m["last"] or m[3] else _listed_weekdays(text, m.end(), free)
+            names = [(m[2] or m[3], m.start(), m.end())] + [(x[2], x.start(2), x.end(2)) for x in more]
+            # each: (day, its note, where its words start and end, its name)
+            days = [
+                (*_weekday(name, base, base_how, pub, ahead, bool(m["last"])), a, b, name)
+                for name, a, b in names
+            ]
+            n_before = len(out)
+            if len(days) == 1:
+                add(m.start(), m.end(), days[0][0].isoformat(), days[0][1])
             else:
-                back = base - timedelta(days=(base.weekday() - want) % 7)
-                ahead = back + timedelta(days=7)
-                day = ahead if (ahead - base) < (base - back) and ahead <= pub and not m["last"] else back
-                if m["last"] and day == base:
-                    day -= timedelta(days=7)
-                how = f"the nearest {m[2] or m[3]} to {base_how}, not after publication"
-            add(m.start(), m.end(), day.isoformat(), how)
+                runs = _runs(days, lambda x, y: y[0] == x[0] + timedelta(days=1))
+                words = text[m.start() : more[-1].end()]
+                for run in runs:
+                    (d1, how1, a, _, name1), (d2, _, _, b, name2) = run[0], run[-1]
+                    if len(runs) == 1:  # "on Monday and Tuesday": consecutive days are one span
+                        how = f"a span of days, {name1} to {name2}: {how1}"
+                    elif len(run) > 1:
+                        how = f"{name1} to {name2}, a span of days, one of those listed: {how1}"
+                    else:
+                        how = f"{name1}, one of the days listed: {how1}"
+                    add(a, b, d1.isoformat(), how, d2.isoformat() if len(run) > 1 else None,
+                        words=words, listed=-1 if len(runs) == 1 else offset + m.start())  # fmt: skip
             if not inside:  # "said on Saturday he would travel on Monday": Monday counts from Saturday
-                i = bisect.bisect_right(anchor_ends, out[-1].end)
-                anchors.insert(i, out[-1])
-                anchor_ends.insert(i, out[-1].end)
+                for f in out[n_before:]:
+                    i = bisect.bisect_right(anchor_ends, f.end)
+                    anchors.insert(i, f)
+                    anchor_ends.insert(i, f.end)
         for m in ORDINAL.finditer(text) if digits else ():
             if not free(m.start(), m.end()):
                 continue
@@ -400,11 +456,19 @@ class Resolver:
             if first is None:
                 continue
             last = self._ordinal(int(m[3]), first, True) if m[3] else None
-            if last is not None and m[2].strip() == "and" and (last - first).days != 1:
-                last = None  # "the 3rd and the 9th": two days, the first one here
-            add(m.start(), m.end(), first.isoformat(), f"that day of the month nearest {base_how}"
-                + (", ahead (a clause about the future)" if future(m.start()) else ", not after publication"),
-                last.isoformat() if last else None)  # fmt: skip
+            how = f"that day of the month nearest {base_how}" + (
+                ", ahead (a clause about the future)" if future(m.start()) else ", not after publication"
+            )
+            if last is not None and m[2].strip().lower() == "and" and (last - first).days != 1:
+                # "on the 3rd and the 9th": two days, each a date of its own
+                one, two = text[m.start(1) : m.start(2)], text[m.start(3) : m.end()]
+                listed = offset + m.start()
+                add(m.start(), m.start(2), first.isoformat(), f"the {one}, one of the days listed: {how}",
+                    words=m[0], listed=listed)  # fmt: skip
+                add(m.end(2), m.end(), last.isoformat(), f"the {two}, one of the days listed: the first "
+                    f"such day after the {one} ({_long(first)})", words=m[0], listed=listed)  # fmt: skip
+                continue
+            add(m.start(), m.end(), first.isoformat(), how, last.isoformat() if last else None)
         for m in DAYS_AFTER.finditer(text) if dayish else ():
             f_before = anchor_before(m.start())
             if not f_before or not free(m.start(), m.end()):
@@ -483,6 +547,52 @@ class Resolver:
         else:
             add(m.start(), m.end(), first[0], f"a span of days, {first[1]}", last[0])
 
+    def _days_listed(
+        self,
+        m: re.Match[str],
+        runs: list[list[tuple[int, int, int]]],
+        mon: int,
+        year: str | None,
+        ahead: bool,
+    ) -> list[tuple[int, int, str, str, str | None]]:
+        """The dates of "3 and 9 May", "May 3, 4 and 9": one a run of consecutive days (a span when
+        it is two or more), in one year; each with where its words start and end and what its note
+        says. A number no month has ("3 and 40 May") makes the words no list."""
+        if any(not 1 <= d <= 31 for run in runs for d, _, _ in run):
+            return []
+        last_day = max(d for run in runs for d, _, _ in run)
+        # one year for the list: the article's, or the year before when a day is after publication
+        if year:
+            y, y_how = int(year), "as written"
+        elif (mon, last_day) > (self.published.month, self.published.day) and not ahead:
+            y, y_how = self.published.year - 1, "the year before the article's (a day listed is after it)"
+        else:
+            y, y_how = self.published.year, "in the article's year"
+        name = calendar.month_name[mon]
+        got = []
+        for n, run in enumerate(runs):
+            (d1, a, _), (d2, _, b) = run[0], run[-1]
+            a = m.start() if n == 0 else a
+            b = m.end() if n == len(runs) - 1 else b
+            bad = next((d for d, _, _ in run if d > calendar.monthrange(y, mon)[1]), None)
+            if bad is not None:  # "3 and 31 April": the 31st is no date, and the note says why
+                got.append((a, b, "unknown", not_a_date(y, mon, bad), None))
+            elif d1 == d2:
+                got.append(
+                    (
+                        a,
+                        b,
+                        date(y, mon, d1).isoformat(),
+                        f"{d1} {name}, one of the days listed, {y_how}",
+                        None,
+                    )
+                )
+            else:
+                got.append((a, b, date(y, mon, d1).isoformat(),
+                            f"{d1}-{d2} {name}, a span of days, one of those listed, {y_how}",
+                            date(y, mon, d2).isoformat()))  # fmt: skip
+        return got
+
     def _ordinal(self, day: int, base: date, ahead: bool) -> date | None:
         """`day` of the month nearest `base`: the first on or after it (`ahead`), else the nearest to
         it that is not after publication."""
@@ -534,3 +644,71 @@ class Resolver:
             else:
                 joined.append(f)
         return joined
+
+
+_BETWEEN = re.compile(r"\bbetween\s*+\Z", re.I)
+
+
+def _runs(items: list, follows) -> list[list]:  # type: ignore[type-arg,no-untyped-def]
+    """`items` cut into runs of consecutive ones (`follows(x, y)`: y is the one after x)."""
+    runs: list[list] = []  # type: ignore[type-arg]
+    for x in items:
+        if runs and follows(runs[-1][-1], x):
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    return runs
+
+
+def _weekday(name: str, base: date, base_how: str, pub: date, ahead: bool, last: bool) -> tuple[date, str]:
+    """The weekday `name` nearest `base` and not after publication ("last": the one before `base`);
+    in a clause about the future (`ahead`), the first on or after it. With the words of the note."""
+    want = WEEKDAYS[name.lower()]
+    if ahead:
+        day = base + timedelta(days=(want - base.weekday()) % 7)
+        return day, f"the first {name} on or after {base_how} (a clause about the future)"
+    back = base - timedelta(days=(base.weekday() - want) % 7)
+    later = back + timedelta(days=7)
+    day = later if (later - base) < (base - back) and later <= pub and not last else back
+    if last and day == base:
+        day -= timedelta(days=7)
+    return day, f"the nearest {name} to {base_how}, not after publication"
+
+
+def _listed_weekdays(text: str, at: int, free) -> list[re.Match[str]]:  # type: ignore[no-untyped-def]
+    """The weekdays listed after one that ends at `at`: "(on Monday)(, Wednesday and Friday)"; a list
+    ends with "and", so "on Monday, Tuesday's talks" lists nothing."""
+    more = []
+    while (x := WEEKDAY_MORE.match(text, at)) and free(x.start(2), x.end(2)):
+        more.append(x)
+        at = x.end()
+    ands = [i for i, x in enumerate(more) if "and" in x[1].lower()]
+    return more[: ands[-1] + 1] if ands else []
+
+
+def _chained(text: str, offset: int, out: list[Found]) -> list[Found]:
+    """ "on 3 May and 9 June", "on May 3, June 9 and July 1": days joined by commas and a last "and"
+    are each a date of their own (`listed`), as months listed with "and" are."""
+    groups: list[list[int]] = []
+    for i, f in enumerate(out):
+        prev = out[i - 1] if i else None
+        if (
+            prev is not None
+            and prev.day
+            and f.day
+            and not prev.backwards
+            and not f.backwards
+            and prev.quoted == f.quoted
+            and LIST_JOIN.match(text, prev.end - offset, f.start - offset)
+        ):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    for g in groups:
+        joins = [text[out[i - 1].end - offset : out[i].start - offset] for i in g[1:]]
+        if not any("and" in j.lower() for j in joins):
+            continue
+        first = out[g[0]].listed if out[g[0]].listed >= 0 else out[g[0]].start
+        old = {out[i].listed for i in g if out[i].listed >= 0}
+        out = [replace(f, listed=first) if i in g or f.listed in old else f for i, f in enumerate(out)]
+    return out
