@@ -28,6 +28,12 @@ settings.register_profile("ci", derandomize=True, print_blob=True, deadline=None
 settings.register_profile("dev", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
+# A test worker's Spark session runs a few hundred small queries over kilobytes and then ends: the
+# JVM's optimising compiler (C2) spends more CPU compiling than it ever wins back, about half the
+# Spark tests' CPU. The quick compiler (C1) alone changes no result, only who compiles the bytecode.
+# PYSPARK_SUBMIT_ARGS set by the caller wins (it is read when a process's session starts).
+os.environ.setdefault("PYSPARK_SUBMIT_ARGS", "--driver-java-options -XX:TieredStopAtLevel=1 pyspark-shell")
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SEED_EVENTS = DATA / "articles" / "kellogg-lukashenko-minsk.yaml"

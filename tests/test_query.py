@@ -97,19 +97,26 @@ def engine_name(request) -> str:
     return available(request.param)
 
 
+@pytest.fixture(scope="module")
+def seed_engine(seed_store, engine_name) -> engines.Engine:
+    """The seed store opened once on each engine for this module's queries, which only read it
+    (opening it on Spark reads every table's Parquet footer again: seconds each time)."""
+    return engines.open(seed_store[1], engine_name)
+
+
 @pytest.mark.parametrize("case", list(CASES))
-def test_filters_as_one_query_keep_what_the_app_keeps(seed_store, engine_name, case) -> None:
-    c, s = seed_store
-    eng = engines.open(s, engine_name)
+def test_filters_as_one_query_keep_what_the_app_keeps(seed_store, seed_engine, case) -> None:
+    c, _ = seed_store
+    eng = seed_engine
     f = CASES[case]
     want = filters.apply(c, f)["id"].tolist()
     assert query.event_ids(eng, f) == want
     assert query.count(eng, f) == len(want)
 
 
-def test_values_are_bound_never_written_into_the_sql(seed_store, engine_name) -> None:
-    c, s = seed_store
-    eng = engines.open(s, engine_name)
+def test_values_are_bound_never_written_into_the_sql(seed_store, seed_engine) -> None:
+    c, _ = seed_store
+    eng = seed_engine
     hostile = "visit') OR TRUE OR ('"
     w = query.where(F(kinds=[hostile], actors=["x' --"]))
     assert hostile not in w.sql
@@ -119,9 +126,9 @@ def test_values_are_bound_never_written_into_the_sql(seed_store, engine_name) ->
 
 
 @pytest.mark.parametrize("fmt", export.FORMATS)
-def test_the_seed_exports_the_same_bytes_as_before(seed_store, engine_name, fmt) -> None:
-    c, s = seed_store
-    eng = engines.open(s, engine_name)
+def test_the_seed_exports_the_same_bytes_as_before(seed_store, seed_engine, fmt) -> None:
+    c, _ = seed_store
+    eng = seed_engine
     for f in (filters.Filters(), CASES["place with its sites"]):
         assert export.export_text(eng, f, fmt) == export.render(c, filters.apply(c, f), fmt)
 
@@ -189,9 +196,9 @@ def test_both_engines_agree_byte_for_byte_on_10000_events(synth_store) -> None:
     assert export.export_text(duck, f_all, "json") == export.render(c, c.events, "json")
 
 
-def test_map_groups_count_each_event_at_its_point(seed_store, engine_name) -> None:
-    c, s = seed_store
-    eng = engines.open(s, engine_name)
+def test_map_groups_count_each_event_at_its_point(seed_store, seed_engine) -> None:
+    c, _ = seed_store
+    eng = seed_engine
     groups = query.map_groups(eng, filters.Filters())
     points, routes = groups.points, groups.routes
     at = {}
@@ -206,9 +213,9 @@ def test_map_groups_count_each_event_at_its_point(seed_store, engine_name) -> No
     ] == 1
 
 
-def test_timeline_bins_count_dated_events_by_kind(seed_store, engine_name) -> None:
-    c, s = seed_store
-    eng = engines.open(s, engine_name)
+def test_timeline_bins_count_dated_events_by_kind(seed_store, seed_engine) -> None:
+    c, _ = seed_store
+    eng = seed_engine
     bins = query.timeline_bins(eng, filters.Filters(), "year")
     assert sum(b["events"] for b in bins) == int(c.events["end"].notna().sum())
     assert {
@@ -308,9 +315,9 @@ def test_the_spark_engine_is_imported_only_when_asked_for() -> None:
 
 
 @pytest.mark.parametrize("case", ["everything", "kinds", "country", "nothing"])
-def test_the_other_views_as_queries_match_a_plain_reading(seed_store, engine_name, case) -> None:
-    c, s = seed_store
-    eng = engines.open(s, engine_name)
+def test_the_other_views_as_queries_match_a_plain_reading(seed_store, seed_engine, case) -> None:
+    c, _ = seed_store
+    eng = seed_engine
     f = CASES[case]
     events = filters.apply(c, f)
     # The latest events (select box, list, stepping order): dated latest first, then the undated.
