@@ -723,19 +723,23 @@ def test_acled_dates_are_read_only_in_the_forms_acled_writes(tmp_path) -> None:
     # date in another order is no form of its own: 03/04/2025 is 3 April or 4 March, so none is guessed.
     read = ["2025-06-21", "21 June 2025", "21-June-2025"]
     refused = ["21/06/2025", "06/21/2025", "03/04/2025", "21.06.2025", "21-06-2025"]
-    given = [*read, *refused, "2025-06-21"]
+    year_first = ["2025/06/21"]  # not ambiguous, but not a form ACLED writes either
+    given = [*read, *refused, *year_first, "2025-06-21"]
     rows: list[list[str] | str] = [
         acled_row(k, event_date=d, time_precision="1") for k, d in enumerate(given)
     ]
     report, c = acled_import(tmp_path, rows)
     src = tmp_path / ACLED_FILE
+    not_acled = "is not in a form ACLED writes: write it YYYY-MM-DD or 21 June 2025"
     assert [str(p) for p in report.problems] == [
-        f"{src}:{k + 2}: event_date: {d!r} {NUMERIC}" for k, d in enumerate(given) if d in refused
+        f"{src}:{k + 2}: event_date: {d!r} {NUMERIC if d in refused else not_acled}"
+        for k, d in enumerate(given)
+        if d in refused or d in year_first
     ]
     # The other rows import as before, each dated 21 June 2025.
-    assert set(c.events["external_id"]) == {"acled:ROW0", "acled:ROW1", "acled:ROW2", "acled:ROW8"}
+    assert set(c.events["external_id"]) == {"acled:ROW0", "acled:ROW1", "acled:ROW2", "acled:ROW9"}
     assert {str(d)[:10] for d in c.events["start"]} == {"2025-06-21"}
-    assert report.malformed == 5
+    assert report.malformed == 6
 
 
 def test_a_repeated_acled_id_is_named_against_its_first_row(tmp_path) -> None:

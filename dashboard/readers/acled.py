@@ -114,6 +114,8 @@ def _date(text: str) -> dt.date | str:
         except ValueError:
             continue
     if _NUMERIC_DATE.fullmatch(text.strip()) and not re.match(r"\d{4}-", text.strip()):
+        if re.match(r"\d{4}", text.strip()):  # year first, but not ISO's spelling: not ambiguous, not ACLED's
+            return f"is not in a form ACLED writes: write it {DATE_FORMS}"
         return f"is a numeric date whose day and month could be read either way round: write it {DATE_FORMS}"
     return f"is not a date ({DATE_FORMS})"
 
