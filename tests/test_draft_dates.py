@@ -287,6 +287,17 @@ def test_the_resolver_reads_no_impossible_day(
          True),
         ("on May 3, 2023 and June 9, 2023", [("2023-05-03", None, "May 3, 2023"),
                                              ("2023-06-09", None, "June 9, 2023")], True),
+        # "and" more than once
+        ("on 3 and 9 and 12 May", [("2024-05-03", None, "3 and 9 and 12 May"),
+                                   ("2024-05-09", None, "3 and 9 and 12 May"),
+                                   ("2024-05-12", None, "3 and 9 and 12 May")], True),
+        ("on May 3 and 9 and 12", [("2024-05-03", None, "May 3 and 9 and 12"),
+                                   ("2024-05-09", None, "May 3 and 9 and 12"),
+                                   ("2024-05-12", None, "May 3 and 9 and 12")], True),
+        ("on the 3rd and the 9th and the 12th of May", [
+            ("2024-05-03", None, "the 3rd and the 9th and the 12th of May"),
+            ("2024-05-09", None, "the 3rd and the 9th and the 12th of May"),
+            ("2024-05-12", None, "the 3rd and the 9th and the 12th of May")], True),
         # two days in a row, then one more: a span and a day
         ("on 3, 4 and 9 May", [("2024-05-03", "2024-05-04", "3, 4 and 9 May"), ("2024-05-09", None, "3, 4 and 9 May")],
          True),

@@ -119,10 +119,18 @@ DAY_SPAN = re.compile(rf"\b(\d{{1,2}}){_ORD}({_JOIN})(\d{{1,2}}){_ORD} (?:of )?(
 # "May 3 and 4", "May 3-5, 2025"
 MONTH_DAY_SPAN = re.compile(rf"\b({_M}) (\d{{1,2}}){_ORD}({_JOIN})(\d{{1,2}}){_ORD}\b(?:,? ({_Y})\b)?", re.I)
 DAY_OF_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORD} of ({_M})(?:,? ({_Y}))?\b", re.I)
-# Days of one month listed with commas and a last "and": "3 and 9 May", "3, 5 and 9 May", "the 3rd and
-# 9th of May", "May 3 and 9", "May 3rd, 5th and 9th, 2025". Each day is read from the list's words.
+# Days of one month listed with commas or "and" and a last "and": "3 and 9 May", "3, 5 and 9 May",
+# "the 3rd and 9th of May", "May 3 and 9", "May 3rd, 5th and 9th, 2025". Each day is read from the
+# list's words.
 _LDAY = rf"(?:the\s++)?\d{{1,2}}{_ORD}\b"
-_LIST = rf"{_LDAY}(?:\s*+,\s*+{_LDAY})*+(?:\s*+,)?\s++and\s++{_LDAY}"
+# An inner "and" joins too when another day follows ("3 and 9 and 12 May"); the last join has "and".
+# At most 40 days (a month has 31): each try is bounded, so a sentence of thousands of numbers is
+# read in linear time.
+_NEXT = rf"(?=\s*+,\s*+(?:and\s++)?{_LDAY}|\s++and\s++{_LDAY})"
+_LIST = (
+    rf"{_LDAY}(?:\s*+,\s*+{_LDAY}|\s++and\s++{_LDAY}{_NEXT}){{0,40}}+"
+    rf"(?:\s*+,)?\s++and\s++{_LDAY}"
+)
 DAY_LIST = re.compile(rf"\b({_LIST}) (?:of )?({_M})(?:,? ({_Y}))?\b", re.I)
 # not "in May 3 and 9 others were hurt": a count after the last number is no day
 MONTH_DAY_LIST = re.compile(
