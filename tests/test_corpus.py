@@ -145,6 +145,9 @@ CASES = [
      "occurs 1 time"),
     ("misspelt field", EVENTS_FILE, "attribution: Euromaidan Press", "atribution: Euromaidan Press",
      "euromaidan-reports-meeting", "atribution", "unknown field"),
+    # an unknown field inside a source lists the source's fields, not its event's
+    ("misspelt field in a source", EVENTS_FILE, f'quote: "{VISIT_QUOTE}', f'url: https://example.org\n        quote: "{VISIT_QUOTE}',
+     VISIT, "sources[0].url", "unknown field; expected one of quote, article, occurrence, start, end"),
     ("missing field", "actors.yaml", "    kind: media\n    country: GBR\n", "    country: GBR\n",
      "reuters", "kind", "Field required"),
     ("bad country code", "places.yaml", "country: UKR\n", "country: Ukraine\n", "kyiv", "country", "pattern"),

@@ -12,10 +12,10 @@ import functools
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
@@ -213,6 +213,29 @@ def _loc(loc: Iterable[Any]) -> str:
     return out
 
 
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The record model a field holds, through lists, optionals and annotations (None if none)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        if (found := _model_in(arg)) is not None:
+            return found
+    return None
+
+
+def _fields_at(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
+    """The fields of the record that holds the last part of `loc` (a nested source's, not its event's)."""
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue  # a list's item: the same model
+        spec = model.model_fields.get(part)
+        inner = _model_in(spec.annotation) if spec is not None else None
+        if inner is None:
+            break
+        model = inner
+    return list(model.model_fields)
+
+
 def _validate(raw: _Raw, problems: list[Problem]) -> Any | None:
     model = SECTIONS[raw.section]
     try:
@@ -221,7 +244,7 @@ def _validate(raw: _Raw, problems: list[Problem]) -> Any | None:
         for err in exc.errors():
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
-                msg = f"unknown field; expected one of {', '.join(model.model_fields)}"
+                msg = f"unknown field; expected one of {', '.join(_fields_at(model, err['loc']))}"
             problems.append(raw.problem(msg, _loc(err["loc"]) or None))
         return None
 
