@@ -332,6 +332,12 @@ def _spot(alias: str) -> str:
     return f"({alias}.kind <> 'country' AND {alias}.lat IS NOT NULL AND {alias}.lon IS NOT NULL)"
 
 
+def _months(first: str, last: str) -> str:
+    """One row a month the interval first..last touches (SQL): the first day of each month."""
+    span = f"CAST(date_trunc('month', {first}) AS TIMESTAMP), CAST(date_trunc('month', {last}) AS TIMESTAMP)"
+    return f"unnest(generate_series({span}, INTERVAL 1 MONTH))"
+
+
 # The candidates are found by one equality join on a key: the CAMEO root, a month both intervals
 # touch, and the countries (the curated event's set, or one of them for a story of one actor). A
 # join on the root alone with the dates and countries as filters pairs every curated event with
@@ -348,9 +354,7 @@ WITH cur AS (
   SELECT event, count(*) AS n, min(country) AS c1, max(country) AS c2 FROM cc GROUP BY event
 ), cm AS (
   SELECT id, start, "end", root, place, CAST(month AS DATE) AS month FROM (
-    SELECT cur.*, unnest(generate_series(
-      CAST(date_trunc('month', start) AS TIMESTAMP), CAST(date_trunc('month', "end") AS TIMESTAMP),
-      INTERVAL 1 MONTH)) AS month
+    SELECT cur.*, {_months("start", '"end"')} AS month
     FROM cur) AS x
 ), ck AS (
   SELECT cm.id, cm.start, cm."end", cm.place, concat_ws('|', cm.root, cm.month, cset.c1, cset.c2) AS k
@@ -364,9 +368,7 @@ WITH cur AS (
     concat_ws('|', root, CAST(month AS DATE), country1,
       CASE WHEN actor2 IS NULL THEN '' ELSE country2 END) AS k
   FROM (
-    SELECT s.*, unnest(generate_series(
-      CAST(date_trunc('month', first) AS TIMESTAMP), CAST(date_trunc('month', last) AS TIMESTAMP),
-      INTERVAL 1 MONTH)) AS month
+    SELECT s.*, {_months("first", "last")} AS month
     FROM story_base AS s
     WHERE s.root IS NOT NULL AND s.first IS NOT NULL AND s.last IS NOT NULL AND s.country1 IS NOT NULL
       AND (s.actor2 IS NULL OR s.country2 IS NOT NULL)) AS x

@@ -138,7 +138,7 @@ MONTH_DAY_LIST = re.compile(
     rf"(?:,? ({_Y})\b)?",
     re.I,
 )
-_LIST_DAY = re.compile(r"(?:the\s++)?(\d{1,2})(?:st|nd|rd|th)?", re.I)
+_LIST_DAY = re.compile(rf"(?:the\s++)?(\d{{1,2}}){_ORD}", re.I)  # _LDAY, its number a group
 # What joins two listed dates ("3 May and 9 June", "3 May, 9 June and 1 July") or weekdays.
 LIST_JOIN = re.compile(r"\s*+(?:,\s*+(?:and\s++)?|and\s++)\Z", re.I)
 # The explicit-date patterns, each with the numbers of its groups: spans (first day, last day, month,
