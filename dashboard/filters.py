@@ -20,7 +20,7 @@ from dashboard import daterange, zoom
 from dashboard.arrow import isin
 from dashboard.catalog import Catalog
 from dashboard.countries import country_name, iso3_codes
-from dashboard.linkwords import pick, refused, shown
+from dashboard.linkwords import lower, pick, refused, shown, upper
 from dashboard.model import TAXONOMY, ActorKind, Certainty, Coding, Dataset, is_id
 from dashboard.readers.corpus import Corpus
 
@@ -253,7 +253,7 @@ TWO_SIDES = "give two sides separated by a comma (USA,BLR)"
 def _normal(side: str) -> str:
     """A country or group as links write it: 'usa' → 'USA', 'blr:PERSON' → 'BLR:person'; else as is."""
     country, sep, kind = side.partition(":")
-    written = country.upper() + sep + kind.lower()
+    written = upper(country) + sep + lower(kind)
     return written if side_kind(written) in ("country", "group") else side
 
 
@@ -333,8 +333,8 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
         vals = values(key)
         if not vals:
             return None
-        last = vals[-1].strip().casefold()
-        others = [v for v in dict.fromkeys(vals[:-1]) if v.strip().casefold() != last]
+        last = lower(vals[-1])
+        others = [v for v in dict.fromkeys(vals[:-1]) if lower(v) != last]
         notices.extend(
             f"Ignored {key} {shown(v)}: a link holds one {key}; only the last one given is read"
             for v in others
@@ -361,7 +361,7 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
                     notices.append(refused(key, v, CHOICES[key], MORE.get(key, "")))
                     continue
             else:
-                word = v.lower() if key in ID_PARAMS else v.upper()
+                word = lower(v) if key in ID_PARAMS else upper(v)
             if word in valid[name]:
                 keep.append(word)
             else:
@@ -396,7 +396,7 @@ def from_query(corpus: Catalog, params: Mapping[str, str | list[str]]) -> tuple[
         kw["corroboration"] = tie
     given = one(EVENT_PARAM)
     if given is not None:
-        ev = given.strip().lower()  # an id is lower case (the model's rule): a link may write it in any
+        ev = lower(given)  # an id is lower case (the model's rule): a link may write it in any
         # A value that cannot be an id is never looked up (nor kept by a cache on the way).
         if not is_id(ev):
             notices.append(f"Ignored event {shown(given)}: not an event id (lower-case letters, digits, -)")

@@ -12,6 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+# Case is folded in ASCII only: every choice, id and country code is ASCII, and Unicode's folding
+# would read lookalikes as them ("ſ" as "s", the Kelvin sign as "k", a dotless "ı" upper-cased as "I").
+_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
 MAX_SHOWN = 40  # characters of an ignored value quoted back in a notice
 MAX_LISTED = 6  # accepted values a notice lists; a longer list is cut, and says how many there are
 
@@ -24,14 +29,24 @@ def shown(value: str) -> str:
     )
 
 
+def lower(value: str) -> str:
+    """`value` with its ASCII letters in lower case, spaces around it dropped; other characters kept."""
+    return value.strip().translate(_LOWER)
+
+
+def upper(value: str) -> str:
+    """`value` with its ASCII letters in upper case, spaces around it dropped; other characters kept."""
+    return value.strip().translate(_UPPER)
+
+
 def pick(value: str, allowed: Sequence[str], aliases: Mapping[str, str] | None = None) -> str | None:
     """The canonical spelling of `value` among `allowed` (any case, spaces around it ignored; an
     alias, such as a plural, reads as the choice it names), or None when it is none of them."""
-    wanted = value.strip().casefold()
+    wanted = lower(value)
     for choice in allowed:
-        if choice.casefold() == wanted:
+        if lower(choice) == wanted:
             return choice
-    named = {k.casefold(): v for k, v in (aliases or {}).items()}.get(wanted)
+    named = {lower(k): v for k, v in (aliases or {}).items()}.get(wanted)
     return named if named in allowed else None
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dashboard import daterange
-from dashboard.linkwords import one_of, pick, shown
+from dashboard.linkwords import lower, one_of, pick, shown
 
 SPAN_PARAM = "span"
 MAP_PARAM = "map"
@@ -140,7 +140,7 @@ def from_query(params: Mapping[str, str | list[str]]) -> tuple[Zoom, list[str]]:
         if not given:
             continue
         value = given[-1]
-        earlier = [v for v in dict.fromkeys(given[:-1]) if v.strip().casefold() != value.strip().casefold()]
+        earlier = [v for v in dict.fromkeys(given[:-1]) if lower(v) != lower(value)]
         if earlier:  # one notice however many: a link of 900 map values says so once
             what = (
                 f"{key} {shown(earlier[0])}"

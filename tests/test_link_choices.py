@@ -82,6 +82,28 @@ def test_ids_and_country_codes_are_read_in_any_case_too(seed) -> None:
     }  # fmt: skip
 
 
+# Letters Unicode folds onto ASCII ones: a long s, the Kelvin sign, a dotless i (upper-cased to I).
+LOOKALIKES = [
+    ("lanes", "\u017fhape"), ("records", "\u017fTORIES"), ("kind", "vi\u017fit"), ("span", "\u0131n"),
+    ("actor", "\u212aeith-kellogg"), ("place", "min\u017fk"), ("country", "bl\u0131"), ("country", "\u0131ta"),
+    ("event", "\u212aellogg-visits-belarus-2025"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("key", "value"), LOOKALIKES, ids=[k for k, _ in LOOKALIKES])
+def test_a_lookalike_letter_is_not_read_as_the_ascii_one(seed, key, value) -> None:
+    """Case is folded in ASCII only: a link cannot open a view under a word that merely looks like it."""
+    if key in zoom.PARAMS:
+        z, notices = zoom.from_query({key: [value]})
+        written = zoom.to_query(z)
+    else:
+        f, notices = filters.from_query(seed, {key: [value]})
+        written = filters.to_query(f)
+    assert key not in written
+    assert len(notices) == 1, notices
+    assert notices[0].startswith(f"Ignored {key} "), notices
+
+
 def test_the_same_word_twice_in_two_cases_is_one_value_not_a_conflict(seed) -> None:
     f, notices = filters.from_query(seed, {"lanes": ["Actor", "actor"], "records": ["raw", " RAW"]})
     assert (f.lanes, f.records, notices) == ("actor", "raw", [])
