@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, NamedTuple
@@ -67,13 +68,33 @@ def _at_most(limit: int, what: str) -> AfterValidator:
     return AfterValidator(check)
 
 
+def _one_line(what: str) -> AfterValidator:
+    """A text of one line: no line break, tab or other control character (it would split a label,
+    a legend entry or a spreadsheet cell's line), with an error that names the character."""
+
+    def check(value: str) -> str:
+        bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+        if bad is not None:
+            raise ValueError(f"holds the control character U+{ord(bad):04X}; {what} is one line of text")
+        return value
+
+    return AfterValidator(check)
+
+
 # Hand-written text is capped as imported text is (docs/DATA.md, "Lengths"), but refused, not cut:
 # an editor can shorten it, and a cut summary or quote would say less than they wrote.
-Name = Annotated[str, Field(min_length=1), _at_most(NAME_MAX_LENGTH, "a name, title or label")]
+Name = Annotated[
+    str,
+    Field(min_length=1),
+    _at_most(NAME_MAX_LENGTH, "a name, title or label"),
+    _one_line("a name, title or label"),
+]
 Note = Annotated[str, Field(min_length=1), _at_most(NOTE_MAX_LENGTH, "a summary, note or quote")]
-Url = Annotated[str, _at_most(URL_MAX_LENGTH, "a link")]
+Url = Annotated[str, _at_most(URL_MAX_LENGTH, "a link"), _one_line("a link")]
 # The same caps on optional text that may be written empty.
-Label = Annotated[str, _at_most(NAME_MAX_LENGTH, "a name, title or label")]
+Label = Annotated[
+    str, _at_most(NAME_MAX_LENGTH, "a name, title or label"), _one_line("a name, title or label")
+]
 Remark = Annotated[str, _at_most(NOTE_MAX_LENGTH, "a summary, note or quote")]
 
 

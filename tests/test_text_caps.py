@@ -109,6 +109,35 @@ def test_a_value_at_its_cap_loads(baltic_data, section, rid, fld, put, cap, what
     assert [str(p) for p in c.errors if p.record == rid] == []
 
 
+# The one-line fields: names, titles, labels and links (a summary or quote may run over lines).
+ONE_LINE = [c for c in CASES if c[5] != NOTE]
+
+
+@pytest.mark.parametrize("char", ["\n", "\t", "\x00", "\u2028"], ids=["newline", "tab", "nul", "line-sep"])
+@pytest.mark.parametrize(
+    ("section", "rid", "fld", "put", "cap", "what"), ONE_LINE, ids=[f"{c[0]}-{c[2]}" for c in ONE_LINE]
+)
+def test_a_name_or_link_holding_a_line_break_is_named_and_costs_its_record_alone(
+    baltic_data, whole, section, rid, fld, put, cap, what, char
+) -> None:
+    """A line break in a name would split its label on the map and its cell's line in a spreadsheet."""
+    rewrite(baltic_data, lambda doc: put(record(doc, section, rid), "x" * 20 + "Two" + char + "lines"))
+    c = corpus.load(baltic_data)
+    bad = [p for p in c.errors if p.field == fld]
+    assert len(bad) == 1, [str(p) for p in c.errors]
+    assert (bad[0].file, bad[0].record) == (FILE, rid)
+    assert bad[0].message == f"holds the control character U+{ord(char):04X}; {what} is one line of text"
+    # The record alone is refused (what refers to it is then named too, as the over-long test checks).
+    assert {p.record for p in c.errors if p.file == FILE and p.field == fld} == {rid}
+
+
+def test_a_summary_may_run_over_lines(baltic_data) -> None:
+    rewrite(baltic_data, lambda doc: record(doc, "events", "duda-logistics-hub").update(summary="One.\nTwo."))
+    c = corpus.load(baltic_data)
+    assert c.errors == []
+    assert "duda-logistics-hub" in set(c.events["id"])
+
+
 def test_validate_names_the_file_the_record_and_the_field(baltic_data, whole, cli) -> None:
     events = len(whole.events)
     rewrite(baltic_data, lambda doc: record(doc, "events", "duda-logistics-hub").update(summary="y" * 5000))
