@@ -68,13 +68,17 @@ def _at_most(limit: int, what: str) -> AfterValidator:
     return AfterValidator(check)
 
 
+def control_character(value: str) -> str | None:
+    """The first line break, tab or other control character in `value`, or None: a name, label or
+    link is one line (a break would split a label, a legend entry or a spreadsheet cell's line)."""
+    return next((c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+
+
 def _one_line(what: str) -> AfterValidator:
-    """A text of one line: no line break, tab or other control character (it would split a label,
-    a legend entry or a spreadsheet cell's line), with an error that names the character."""
+    """A text of one line (`control_character`), with an error that names the character."""
 
     def check(value: str) -> str:
-        bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
-        if bad is not None:
+        if (bad := control_character(value)) is not None:
             raise ValueError(f"holds the control character U+{ord(bad):04X}; {what} is one line of text")
         return value
 

@@ -162,6 +162,15 @@ def test_validate_names_the_file_the_record_and_the_field(baltic_data, whole, cl
             {"url": "https://example.org/" + "u" * 2100},
             "the address is 2,120 characters; it may hold at most 2,048",
         ),
+        ({"title": "Talks\nin Minsk"}, "the title holds the control character U\\+000A; give it on one line"),
+        (
+            {"publisher": "Test\tWire"},
+            "the publisher holds the control character U\\+0009; give it on one line",
+        ),
+        (
+            {"url": "https://example.org/a\u2028b"},
+            "the address holds the control character U\\+2028; give it on one line",
+        ),
     ],
 )
 def test_a_draft_with_an_over_long_title_publisher_or_address_is_refused_before_saving(meta, why) -> None:

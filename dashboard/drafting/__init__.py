@@ -30,7 +30,7 @@ from dashboard.drafting import lexicon as lx
 from dashboard.drafting.entities import Known, Mention, country_name, country_of, slug
 from dashboard.drafting.extract import Candidate, Extractor, finish
 from dashboard.drafting.proposal import Meta, Proposal
-from dashboard.model import NAME_MAX_LENGTH, TAXONOMY, URL_MAX_LENGTH, Actor, Place
+from dashboard.model import NAME_MAX_LENGTH, TAXONOMY, URL_MAX_LENGTH, Actor, Place, control_character
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -1172,6 +1172,8 @@ def draft(
     for what, value, cap in capped:
         if len(value.strip()) > cap:  # the saved record would not load (dashboard.model's caps)
             raise DraftError(f"the {what} is {len(value.strip()):,} characters; it may hold at most {cap:,}")
+        if (bad := control_character(value.strip())) is not None:
+            raise DraftError(f"the {what} holds the control character U+{ord(bad):04X}; give it on one line")
     aid = meta.id or slug(meta.title)[:60].strip("-")
     base, n = aid, 1
     while aid in articles:
