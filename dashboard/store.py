@@ -441,7 +441,11 @@ def _write(
         (tmp / "store.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         _sync(tmp / "store.json")
         _sync(tmp)
-        if final.exists():  # an explicit --out that holds an older store: replaced whole
+        if final.exists() and _complete(final, fingerprint) and readable(final):
+            # Another process (a second replica, a second reader's build) wrote the same store while
+            # this one was being written: it stays, since readers may be opening it, and this copy goes.
+            pass
+        elif final.exists():  # an explicit --out that holds an older or damaged store: replaced whole
             old = final.with_name(f".partial-old-{os.getpid()}-{final.name}")
             final.rename(old)
             tmp.rename(final)
@@ -449,7 +453,7 @@ def _write(
         else:
             try:
                 tmp.rename(final)
-            except OSError:  # another process built the same store first
+            except OSError:  # another process built the same store first, since the look above
                 if not _complete(final, fingerprint):
                     raise
         _sync(final.parent)

@@ -87,6 +87,29 @@ def test_a_store_recording_another_schema_is_rebuilt(data_copy: Path, cache: Pat
     assert json.loads((again.store.path / "store.json").read_text(encoding="utf-8"))["schema"] == store.SCHEMA
 
 
+def test_a_second_build_of_the_same_data_leaves_the_first_in_place_for_its_readers(
+    data_copy: Path, cache: Path
+) -> None:
+    """Two replicas starting on new data both build its store; the one finishing second must not
+    move the first one's store from under the readers already opening it (a reader then met "no
+    such file: store.json" and the page's error)."""
+    from dashboard.readers import corpus  # noqa: PLC0415
+
+    first = atlas.open_atlas(data_copy)
+    path, fp = first.store.path, first.fingerprint
+    before = (path.stat().st_ino, (path / "store.json").stat().st_ino)
+    # The other build had read the same data and now writes its copy, as `store.build` does after
+    # finding no store there when it started.
+    c = corpus.load(data_copy)
+    assert c.fingerprint == fp
+    store._write(c, path, fp, own=True, writer=store.write_tables)
+    assert (path.stat().st_ino, (path / "store.json").stat().st_ino) == before
+    assert stores(path.parent) == [path.name]  # its own copy gone, no partial folder left
+    # The first reader's engine still reads every table where it opened them.
+    assert first.engine.rows("SELECT count(*) AS n FROM events", {})[0]["n"] == first.events
+    assert first.engine.rows("SELECT count(*) AS n FROM agg_points", {})[0]["n"] > 0
+
+
 def test_the_format_is_derived_from_the_tables_schemas_and_the_catalogs_layout(seed, tmp_path: Path) -> None:
     assert store.schema_fingerprint(store.SCHEMAS, catalog.layout()) == store.SCHEMA
     changed = {
