@@ -633,7 +633,10 @@ class _Drafter:
             attribution, certainty = self._attribution(s, qa, qb, hs[0], wrapper, mentions)
             words = ", ".join(f"“{h.words}”" for h in hs)
             names = ", ".join(f"{self.known.name_of(p['actor'])}" for p in parts)
-            for day, day_note in _listed(when, date_note, sentence_dates, text):
+            # "released prisoners on 3 and 8 January, her office said": the release happened once a day
+            # listed; the saying that reports them all is one statement
+            reports = kind in lx.SPEECH_KINDS and any(k not in lx.SPEECH_KINDS for k, _, _ in groups)
+            for day, day_note in _listed(when, date_note, sentence_dates, text, one=reports):
                 note = (
                     f"Drafted from {words} (CAMEO {hs[0].cameo}) in sentence {s.no}. Date: {day_note}. "
                     f"Place: {place_note}. Participants: {names}."
@@ -1072,16 +1075,26 @@ def _n_days(words: str, when: tuple[str, str | None], note: str) -> tuple[tuple[
 
 
 def _listed(
-    when: tuple[str, str | None], note: str, found: list[dt.Found], text: str
+    when: tuple[str, str | None], note: str, found: list[dt.Found], text: str, *, one: bool = False
 ) -> list[tuple[tuple[str, str | None], str]]:
     """ "reimposed sanctions in two waves, in August and November that year": an event dated by one of
     dates coordinated by "and" happened once a date (as an itinerary is one visit a leg), so it is one
-    proposal a date; any other date is the event's alone."""
+    proposal a date; any other date is the event's alone. With `one` (a statement reporting the
+    events the list dates: "… on 3 and 8 January, her office said"), one proposal, dated by the last
+    date listed: a report of every day listed is made on or after the last of them, and that is the
+    day it is news."""
     chosen = next((f for f in found if f.listed >= 0 and f.value == when[0] and note.startswith(f.how)), None)
     if chosen is None:
         return [(when, note)]
     dates = [f for f in found if f.listed == chosen.listed]
     words = text[dates[0].start : dates[-1].end]
+    if one:
+        last = dates[-1]
+        return [
+            ((last.value, last.until), f"{last.how}; the last of {len(dates)} dates listed in “{words}”: "
+             "the statement reports what happened on each of them, so it was made on or after the last, "
+             "and is one statement")
+        ]  # fmt: skip
     return [
         ((f.value, f.until), f"{f.how}; one of {len(dates)} dates listed in “{words}”, one event a date")
         for f in dates
