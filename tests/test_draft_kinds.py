@@ -205,3 +205,21 @@ def test_an_announced_act_is_two_events_when_a_named_actor_announces_it(
     if len(kinds) == 2:
         said = next(e for e in d.events if e.kind == "statement")
         assert said.date == act.date
+
+
+# CAMEO's demand (10) is a more intense appeal (02): an appeal's verb with what makes it insist
+# ("immediate", "unconditional") is a demand; without it, an appeal.
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Maia Sandu called for the immediate lifting of Romania's ban on Moldovan wine.", "demand"),
+        ("Maia Sandu urged an unconditional release of the Moldovan fishermen held by Romania.", "demand"),
+        ("Maia Sandu urged Romania to immediately release the fishermen.", "demand"),
+        ("Maia Sandu called for the lifting of Romania's ban on Moldovan wine.", "appeal"),
+        ("Maia Sandu urged Romania to release the fishermen.", "appeal"),
+    ],
+)
+def test_an_insistent_appeal_is_a_demand(sentence: str, kind: str) -> None:
+    kinds = [e.kind for e in propose(sentence).events]
+    assert kind in kinds, kinds
+    assert ("appeal" if kind == "demand" else "demand") not in kinds, kinds  # one of the two, not both
