@@ -103,6 +103,11 @@ def event(text: str, kind: str) -> drafting.Proposal:
          "meeting", "2025-01-06", None),
         ("Romania released two prisoners on 6 January.\nMaia Sandu met the freed men.\nIlie Bolojan greeted them "
          "in Iasi.", "meeting", "2025-01-06", None),
+        # the tense is the teller's: the backshift or the future of what was said does not break it
+        ("Romania released two prisoners on 6 January.\nThe Moldovan government said no decision had been "
+         "taken on a third.", "statement", "2025-01-06", None),
+        ("Romania released two prisoners on 6 January.\nMaia Sandu said the border would reopen.", "statement",
+         "2025-01-06", None),
         # a sentence about the future breaks it; "In return," and "The exchange" pick it up again
         ("Moldova freed two Romanian fishermen on 6 January.\nSnow will fall tomorrow.\nRomania released a "
          "Moldovan journalist.", "release", "unknown", "2025-01-10"),

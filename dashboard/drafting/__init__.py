@@ -198,6 +198,13 @@ _TRAVEL = re.compile(
     re.IGNORECASE,
 )
 _PLANNED = re.compile(r"(?:would|will)\b", re.IGNORECASE)
+# A verb of reporting in the past followed by what was said: "The Kremlin said (that) …", "told
+# reporters after the session that …"
+_REPORTING = re.compile(
+    r"\b(?:said|told (?:[\w'’.-]+ ){0,4}?|added|noted|stated|announced|wrote|insisted|stressed|confirmed)"
+    r"(?= (?:that )?\w)",
+    re.IGNORECASE,
+)
 # "Trump announced that it too would normalise relations": an announced act of diplomatic cooperation
 _WILL_BEFORE = re.compile(r"\b(?:would|will)\s++(?:\w++\s++)?\Z", re.IGNORECASE)
 # "The two sides discussed …" in a readout: what the talks just told covered, not another meeting
@@ -735,11 +742,15 @@ class _Drafter:
         # narrative continuity: the past tense right after a sentence of the scene goes on telling it
         # ("Biden greeted the Americans late Thursday. In Moscow, Putin met the returning Russians.")
         # (not a flashback in the past perfect, not the future)
+        # the tense is the teller's, not that of what was said: "The Kremlin said no date had been set"
+        # goes on in the past ("had been set" is the backshift of reported speech)
+        said = _REPORTING.search(stext)
+        own = stext[: said.end()] if said else stext
         goes_on = (
             self.scene.last == s.no - 1
-            and not dt.FUTURE.search(stext)
-            and not lx.MODAL.search(stext)
-            and not dt.PLUPERFECT.search(stext)
+            and not dt.FUTURE.search(own)
+            and not lx.MODAL.search(own)
+            and not dt.PLUPERFECT.search(own)
         )
         return shares or goes_on or bool(lx.ANAPHORA.search(stext))
 
