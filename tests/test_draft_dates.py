@@ -160,6 +160,12 @@ def event(text: str, kind: str) -> drafting.Proposal:
          "2025-01-07", None),
         # "would": the future seen from the day of the speech; what is planned is dated by its own day
         ("Maia Sandu said on Saturday she would travel to Romania on Monday.", "intent", "2025-01-06", None),
+        # an invitation's "to visit … this year" dates the visit planned, not the invitation: that takes
+        # its own day, else its scene's
+        (MET + "Maia Sandu invited Ilie Bolojan to visit Moldova this year.", "intent", "2025-01-06", None),
+        (MET + "Maia Sandu invited Ilie Bolojan to visit Moldova this year.", "visit", "2025", None),
+        (MET + "Ilie Bolojan accepted an invitation to visit Moldova in 2026.", "intent", "2025-01-06", None),
+        ("Maia Sandu on 8 January invited Ilie Bolojan to visit Moldova in 2026.", "intent", "2025-01-08", None),
         # what was said does not date the saying ("at their best since the war")
         (MET + "Maia Sandu said that relations were at their best since the war.", "statement", "2025-01-06",
          None),

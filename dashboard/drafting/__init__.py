@@ -198,6 +198,10 @@ _TRAVEL = re.compile(
     re.IGNORECASE,
 )
 _PLANNED = re.compile(r"(?:would|will)\b", re.IGNORECASE)
+# An invitation and what it invites to: "invited Putin to visit China this year", "accepted an invitation
+# to visit Washington next month"
+_INVITATION = re.compile(r"\binvit", re.IGNORECASE)
+_INVITED_TO = re.compile(r"\bto\b", re.IGNORECASE)
 # A verb of reporting in the past followed by what was said: "The Kremlin said (that) …", "told
 # reporters after the session that …"
 _REPORTING = re.compile(
@@ -597,6 +601,15 @@ class _Drafter:
         s.according = lx.ACCORDING_TO.search(text, s.start, s.end) if "ccording to" in stext else None
         sentence_dates = self.dates.sentence(stext, s.start, s.no)
         own_dates = [f for f in sentence_dates if not f.aside]  # not "who last came in 2019"
+        # nor the day of what an invitation invites to ("invited Putin to visit China this year")
+        invited = [
+            to.start()
+            for h in hits
+            if h.kind == "intent" and _INVITATION.search(h.words)
+            for to in [_INVITED_TO.search(text, h.end, s.clauses[h.clause][1])]
+            if to
+        ]
+        own_dates = [f for f in own_dates if not any(f.start > at for at in invited)]
         carried = self._carries(s, stext, mentions, bool(own_dates))
         if not own_dates and not s.vague:
             named = self._after_scene(s)
@@ -873,6 +886,12 @@ class _Drafter:
             said = lx.COMPLEMENT.match(self.text[hit.end : min(qb, hit.end + 60)])
             if said:
                 inside = [f for f in inside if f.start < hit.end + said.end()]
+        if hit.kind == "intent" and _INVITATION.search(hit.words):
+            # "invited Putin to visit China this year": the day after "to" is the visit's, planned; the
+            # invitation is dated by its own words or its scene
+            to = _INVITED_TO.search(self.text, hit.end, qb)
+            if to:
+                inside = [f for f in inside if f.start < to.start()]
         if not inside:
             return None
         stext = self.text[s.start : s.end]
