@@ -541,3 +541,38 @@ def test_weekdays_listed_count_from_the_scene_s_day() -> None:
     got = [e for e in propose(MET + "Romania released prisoners on Wednesday and Friday.").events
            if e.kind == "release"]  # fmt: skip
     assert [e.date for e in got] == ["2025-01-08", "2025-01-10"]
+
+
+# A live blog's entry stamped with a time alone ("14:05 CET - ") is of the day of the heading above it,
+# else of publication; its sentences with no date of their own, in whatever tense, are of that day.
+BLOG = (
+    "Live updates, Wednesday 8 January 2025.\n\n"
+    "14:05 CET - Maia Sandu has met Ilie Bolojan in Chisinau. Romania said the border would stay open.\n\n"
+    "09:30 CET - Moldova released two prisoners.\n\n"
+    "Yesterday, 21:15 CET - Romania released a journalist.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "date", "until"),
+    [
+        (BLOG, "meeting", "2025-01-08", None),
+        (BLOG, "statement", "2025-01-08", None),
+        (BLOG, "release", "2025-01-09", None),  # the last release: "Yesterday" from publication
+        ("14:05 CET - Maia Sandu has met Ilie Bolojan in Chisinau.", "meeting", "2025-01-10", None),
+        # no stamp: the present perfect is unknown until publication, as before
+        ("Maia Sandu has met Ilie Bolojan in Chisinau.", "meeting", "unknown", "2025-01-10"),
+    ],
+)
+def test_a_live_blog_entry_stamped_with_a_time_is_of_its_heading_s_day(
+    text: str, kind: str, date: str, until: str | None
+) -> None:
+    e = event(text, kind)
+    assert (e.date, e.until) == (date, until), e.note
+
+
+def test_each_entry_of_a_live_blog_is_of_its_heading_s_day_and_the_note_says_so() -> None:
+    got = [e for e in propose(BLOG).events if e.kind == "release"]
+    assert [e.date for e in got] == ["2025-01-08", "2025-01-09"]
+    assert "a live blog's entry stamped “09:30 CET”" in got[0].note
+    assert "the heading above" in got[0].note

@@ -198,6 +198,9 @@ _TRAVEL = re.compile(
     re.IGNORECASE,
 )
 _PLANNED = re.compile(r"(?:would|will)\b", re.IGNORECASE)
+_LINE = 2_000  # how far back a line's start is looked for
+# A live blog's entry stamped with a time alone, at the start of its line: "14:05 IST - ", "09:30 -"
+_ENTRY_TIME = re.compile(r"[ \t]*+\d{1,2}[:.]\d\d(?:[ \t]++[A-Z]{2,5})?[ \t]*+[-–—][ \t]")
 # An invitation and what it invites to: "invited Putin to visit China this year", "accepted an invitation
 # to visit Washington next month"
 _INVITATION = re.compile(r"\binvit", re.IGNORECASE)
@@ -530,6 +533,8 @@ class _Drafter:
         self.dates = dt.Resolver(meta.published)
         self.sentence_no = 0
         self.trigger_starts: list[int] | None = None
+        # a live blog's day: that of its last heading ("Live updates, Sunday 10 September 2023.")
+        self.blog_day: tuple[str, str] | None = None
 
     # --- the article ---------------------------------------------------------------------
 
@@ -600,6 +605,7 @@ class _Drafter:
         s.vague = lx.VAGUE.search(text, s.start, s.end)
         s.according = lx.ACCORDING_TO.search(text, s.start, s.end) if "ccording to" in stext else None
         sentence_dates = self.dates.sentence(stext, s.start, s.no)
+        self._heading(s, hits, sentence_dates)
         own_dates = [f for f in sentence_dates if not f.aside]  # not "who last came in 2019"
         # nor the day of what an invitation invites to ("invited Putin to visit China this year")
         invited = [
@@ -857,6 +863,9 @@ class _Drafter:
         vague = s.vague if s.vague and s.vague.start() < own_end else None
         if vague:
             return ("unknown", pub), f"“{vague.group(0)}”: unknown, until publication"
+        entry = self._entry_day(s, found)
+        if entry:
+            return entry
         perfect = lx.PERFECT.search(quote)
         if perfect:
             return ("unknown", pub), f"present perfect (“{perfect.group(0)}”): unknown, until publication"
@@ -909,6 +918,49 @@ class _Drafter:
         if not outside:
             return None
         return max(outside, key=lambda f: (len(f.value), -abs(f.start - hit.start)))
+
+    def _line_start(self, at: int) -> int | None:
+        """Where the line holding `at` starts; None when it starts more than `_LINE` characters back
+        (no heading or entry stamp is that far: a text without newlines is not searched again and
+        again)."""
+        got = self.text.rfind("\n", max(0, at - _LINE), at)
+        if got < 0:
+            return 0 if at <= _LINE else None
+        return got + 1
+
+    def _heading(self, s: _Sentence, hits: list[_Hit], found: list[dt.Found]) -> None:
+        """A line of one sentence that names a day and tells no event is a heading: a live blog's
+        "Live updates, Sunday 10 September 2023." dates the entries under it."""
+        if hits:
+            return
+        line_start = self._line_start(s.start)
+        line_end = self.text.find("\n", s.end, s.end + _LINE)
+        rest = self.text[s.end : line_end if line_end >= 0 else s.end + _LINE]
+        if line_start is None or self.text[line_start : s.start].strip() or rest.strip():
+            return
+        days = [f for f in found if f.day and not f.quoted and not f.aside]
+        if days:
+            self.blog_day = (days[-1].value, f"{days[-1].how}, the heading above")
+
+    def _entry_day(self, s: _Sentence, found: list[dt.Found]) -> tuple[tuple[str, None], str] | None:
+        """ "14:05 IST - Modi has handed the gavel to Lula. Lula said …": a live blog's entry stamped
+        with a time alone is of the day of its heading (else of publication); a sentence of it with no
+        date of its own, in whatever tense, is of that day."""
+        if any(not f.aside and not f.quoted for f in found):
+            return None
+        line_start = self._line_start(s.start)
+        m = _ENTRY_TIME.match(self.text, line_start) if line_start is not None else None
+        if not m or m.end() > s.end:
+            return None
+        stamp = m.group(0).strip(" -–—")
+        if self.blog_day:
+            day, how = self.blog_day
+            return (day, None), f"a live blog's entry stamped “{stamp}”, of the day of {how}"
+        pub = self.meta.published
+        return (
+            pub.isoformat(),
+            None,
+        ), f"a live blog's entry stamped “{stamp}”, of publication ({pub.isoformat()})"
 
     def _after_scene(self, s: _Sentence) -> _Scene | None:
         """ "After the meeting, X said", "During their encounter, …": what the sentence tells is placed
