@@ -68,6 +68,13 @@ def event(text: str, kind: str) -> drafting.Proposal:
         ("Maia Sandu met Ilie Bolojan on 2 March 2014.\nOn Saturday, Romania released two prisoners.", "release",
          "2014-03-01", None),
         ("Maia Sandu will visit Romania on Monday.", "visit", "2025-01-13", None),
+        # a day already named by its date is "that day", not its weekday: a weekday that would be that
+        # very day, far back, is of the week of publication (13 December 2024 was a Friday)
+        ("Maia Sandu met Ilie Bolojan on 13 December.\nOn Friday, Romania released two prisoners.", "release",
+         "2025-01-10", None),
+        ("Maia Sandu met Ilie Bolojan on 14 December.\nOn Friday, Romania released two prisoners.", "release",
+         "2024-12-13", None),
+        (MET + "On Monday, Romania released two prisoners.", "release", "2025-01-06", None),
         ("Maia Sandu arrived in Chisinau on 6 January and met Ilie Bolojan on Wednesday.", "meeting",
          "2025-01-08", None),
         # a bare day of the month: in the reference's month, the tense says which side

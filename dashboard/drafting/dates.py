@@ -451,8 +451,10 @@ class Resolver:
                 f = here
                 base = f.day  # type: ignore[assignment]
                 base_how = f"{_long(base)} (“{text[f.start - offset : f.end - offset]}”{where})"
-            elif not self.reference.background and (
-                (pub - self.reference.day).days <= 7 or no - self.reference.sentence <= 2
+            elif (
+                not self.reference.background
+                and ((pub - self.reference.day).days <= 7 or no - self.reference.sentence <= 2)
+                and not self._same_day_far_back(m[2] or m[3])
             ):
                 base, base_how = self.reference.day, self.reference.said()
             else:  # a background date far back: a weekday in news copy is of the week before publication
@@ -569,6 +571,19 @@ class Resolver:
                 back = PLUPERFECT.search(text, sa, f.start - offset) is not None
                 self.reference = Reference(f.day, text[f.start - offset : f.end - offset], no, back)  # type: ignore[arg-type]
         return out
+
+    def _same_day_far_back(self, name: str) -> bool:
+        """Would weekday `name` be the very day the reference named by its date, more than a week before
+        publication? A day already named is "that day" or "the same day" in news English, not its
+        weekday: "Trump called Lukashenko on August 15 (a Friday) … Lukashenko said on Friday" is the
+        Friday of the week of publication."""
+        ref = self.reference
+        return (
+            ref.sentence > 0
+            and WEEKDAYS[name.lower()] == ref.day.weekday()
+            and (self.published - ref.day).days > 7
+            and not WEEKDAY.search(ref.words)
+        )
 
     def _span(
         self, m: re.Match[str], d1: int, d2: int, mon: int, year: str | None, join: str, free, add
