@@ -223,3 +223,21 @@ def test_an_insistent_appeal_is_a_demand(sentence: str, kind: str) -> None:
     kinds = [e.kind for e in propose(sentence).events]
     assert kind in kinds, kinds
     assert ("appeal" if kind == "demand" else "demand") not in kinds, kinds  # one of the two, not both
+
+
+# What is given "in return" or "in exchange" for what the other side did is yielded (CAMEO 08, the root
+# of a release in exchange too), not cooperation offered (05); the same verb without it stays 05.
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Moldova freed two Romanian fishermen, and Romania recognised Moldova's new border in return.",
+         "concession"),
+        ("Romania restored diplomatic relations with Moldova in exchange for the release of two fishermen.",
+         "concession"),
+        ("Romania restored diplomatic relations with Moldova.", "diplomatic_cooperation"),
+    ],
+)  # fmt: skip
+def test_cooperation_given_in_return_is_a_concession(sentence: str, kind: str) -> None:
+    kinds = [e.kind for e in propose(sentence).events]
+    assert kind in kinds, kinds
+    assert ("diplomatic_cooperation" if kind == "concession" else "concession") not in kinds, kinds

@@ -201,6 +201,8 @@ _PLANNED = re.compile(r"(?:would|will)\b", re.IGNORECASE)
 _LINE = 2_000  # how far back a line's start is looked for
 # A live blog's entry stamped with a time alone, at the start of its line: "14:05 IST - ", "09:30 -"
 _ENTRY_TIME = re.compile(r"[ \t]*+\d{1,2}[:.]\d\d(?:[ \t]++[A-Z]{2,5})?[ \t]*+[-–—][ \t]")
+# A quid pro quo: "in return", "in exchange (for …)"
+_IN_RETURN = re.compile(r"\bin (?:return|exchange)\b", re.IGNORECASE)
 # An invitation and what it invites to: "invited Putin to visit China this year", "accepted an invitation
 # to visit Washington next month"
 _INVITATION = re.compile(r"\binvit", re.IGNORECASE)
@@ -628,6 +630,10 @@ class _Drafter:
         for h in hits:
             if h.wrapper:
                 continue
+            if h.kind == "diplomatic_cooperation" and _IN_RETURN.search(text, *s.clauses[h.clause]):
+                # "the United States recognised Moroccan sovereignty over Western Sahara in return": what
+                # is given for what the other side did is yielded, CAMEO 08 (as a release in exchange is)
+                h.kind, h.cameo = "concession", "080"
             # A trigger in an aside ("Bolojan, who last visited Moldova in 2019, arrived …") is an
             # event of its own, with the aside's date.
             key = (h.kind, -1 if h.kind in lx.TALK_KINDS else h.clause, self._aside(s, h))
