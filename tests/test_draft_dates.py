@@ -583,3 +583,40 @@ def test_each_entry_of_a_live_blog_is_of_its_heading_s_day_and_the_note_says_so(
     assert [e.date for e in got] == ["2025-01-08", "2025-01-09"]
     assert "a live blog's entry stamped “09:30 CET”" in got[0].note
     assert "the heading above" in got[0].note
+
+
+def test_a_plan_s_horizon_dates_no_event_and_another_act_is_not_the_last_one_told_again() -> None:
+    d = propose(
+        "Maia Sandu and Ilie Bolojan signed a joint declaration in Chisinau on 6 January.\n"
+        "They also signed a statement on a plan to expand trade until 2030.\n"
+    )
+    signed = [e for e in d.events if e.kind == "diplomatic_cooperation"]
+    # "until 2030", after publication, is how long the plan runs: the signing continues the scene
+    assert [(e.date, e.until) for e in signed] == [("2025-01-06", None), ("2025-01-06", None)]
+    assert "carried from sentence 1" in signed[1].note
+    assert not any("Told again" in e.note for e in signed)  # "also": another act, two proposals
+
+
+def test_the_same_act_told_again_without_also_is_one_proposal() -> None:
+    d = propose(
+        "Maia Sandu and Ilie Bolojan signed a joint declaration in Chisinau on 6 January.\n"
+        "They signed a joint declaration at the presidency.\n"
+    )
+    signed = [e for e in d.events if e.kind == "diplomatic_cooperation"]
+    assert len(signed) == 1
+    assert "Told again in sentence 2" in signed[0].note
+
+
+@pytest.mark.parametrize(
+    ("sentence", "date", "until"),
+    [
+        ("Moldova hosted Romanian troops until 2019.", "unknown", "2019"),  # a year, as a day is
+        ("Moldova hosted Romanian troops until May 2019.", "unknown", "2019-05"),
+        ("Moldova hosted Romanian troops until 5 January.", "unknown", "2025-01-05"),
+    ],
+)
+def test_until_a_year_or_a_month_is_the_latest_day_as_until_a_day_is(
+    sentence: str, date: str, until: str
+) -> None:
+    e = event(sentence, "military_support")
+    assert (e.date, e.until) == (date, until), e.note

@@ -201,6 +201,8 @@ _PLANNED = re.compile(r"(?:would|will)\b", re.IGNORECASE)
 _LINE = 2_000  # how far back a line's start is looked for
 # A live blog's entry stamped with a time alone, at the start of its line: "14:05 IST - ", "09:30 -"
 _ENTRY_TIME = re.compile(r"[ \t]*+\d{1,2}[:.]\d\d(?:[ \t]++[A-Z]{2,5})?[ \t]*+[-–—][ \t]")
+# What tells another act of the same kind, not the last one again: "They also signed", "a second round"
+_ANOTHER = re.compile(r"\b(?:also|another|a second|a third|a further|again)\b", re.IGNORECASE)
 # A quid pro quo: "in return", "in exchange (for …)"
 _IN_RETURN = re.compile(r"\bin (?:return|exchange)\b", re.IGNORECASE)
 # An invitation and what it invites to: "invited Putin to visit China this year", "accepted an invitation
@@ -913,7 +915,11 @@ class _Drafter:
         sa, sb = dt.segment(stext, hit.start - s.start)
         own = [f for f in inside if sa <= f.start - s.start < sb]
         # "decided to close two crossings from the 8th": the day it takes effect is not the decision's
-        own = [f for f in own if not (f.aside and dt.EFFECT.search(self.text, max(0, f.start - 16), f.start))]
+        own = [
+            f
+            for f in own
+            if not (f.aside and (f.horizon or dt.EFFECT.search(self.text, max(0, f.start - 16), f.start)))
+        ]
         if own and hit.kind == "intent" and _PLANNED.match(hit.words):
             # "he would travel to Washington on Monday": the day planned, not the day it was said
             ahead = [f for f in own if f.start >= hit.start]
@@ -1119,7 +1125,7 @@ class _Drafter:
             Candidate(
                 kind=kind, cameo=cameo, spans=spans, date=when[0], until=when[1], participants=participants,
                 place=place, origin=origin, attribution=attribution, certainty=certainty, note=note,
-                sentence=self.sentence_no,
+                sentence=self.sentence_no, another=bool(_ANOTHER.search(self.text, *spans[0])),
             )
         )  # fmt: skip
 

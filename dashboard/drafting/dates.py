@@ -79,6 +79,7 @@ class Found:
     backwards: bool = False  # two days joined as a span that runs backwards: the first one is taken
     listed: int = -1  # one of dates coordinated by "and" ("in August and November that year"): where
     # the list starts; an event told with a list happened once a date, as an itinerary's visits do
+    horizon: bool = False  # "a plan … until 2030": how long what was agreed runs, the date of no event
 
     @property
     def day(self) -> date | None:
@@ -698,8 +699,16 @@ class Resolver:
                     joined[-1] = replace(prev, end=f.end, backwards=True, how=f"{prev.how}; not a span: "
                                          f"“{words}” is before it, {first}")  # fmt: skip
                 continue
-            if f.day and UNTIL.search(text, max(0, f.start - offset - 12), f.start - offset):
-                joined.append(replace(f, value="unknown", until=f.value, how=f"“until” {f.how}"))
+            if f.value != "unknown" and UNTIL.search(text, max(0, f.start - offset - 12), f.start - offset):
+                if f.until is None and f.value[:4] > str(self.published.year):
+                    # "signed a plan to develop economic cooperation until 2030": a year after publication's
+                    # is the horizon of what was agreed or said, the date of no event the sentence tells
+                    how = f"“until” {f.how}, after publication: the horizon of a plan"
+                    joined.append(
+                        replace(f, value="unknown", until=f.value, aside=True, horizon=True, how=how)
+                    )
+                else:
+                    joined.append(replace(f, value="unknown", until=f.value, how=f"“until” {f.how}"))
             else:
                 joined.append(f)
         return joined
