@@ -200,7 +200,7 @@ _TRAVEL = re.compile(
 _PLANNED = re.compile(r"(?:would|will)\b", re.IGNORECASE)
 _LINE = 2_000  # how far back a line's start is looked for
 # A live blog's entry stamped with a time alone, at the start of its line: "14:05 IST - ", "09:30 -"
-_ENTRY_TIME = re.compile(r"[ \t]*+\d{1,2}[:.]\d\d(?:[ \t]++[A-Z]{2,5})?[ \t]*+[-–—][ \t]")
+_ENTRY_TIME = re.compile(r"\d{1,2}[:.]\d\d(?:[ \t][A-Z]{2,5})?[ \t]?[-–—][ \t]")
 # What tells another act of the same kind, not the last one again: "They also signed", "a second round"
 _ANOTHER = re.compile(r"\b(?:also|another|a second|a third|a further|again)\b", re.IGNORECASE)
 # A quid pro quo: "in return", "in exchange (for …)"
@@ -961,6 +961,9 @@ class _Drafter:
         if any(not f.aside and not f.quoted for f in found):
             return None
         line_start = self._line_start(s.start)
+        if line_start is not None:  # past the line's indent, a few characters at most
+            while line_start < s.start and self.text[line_start] in " \t":
+                line_start += 1
         m = _ENTRY_TIME.match(self.text, line_start) if line_start is not None else None
         if not m or m.end() > s.end:
             return None
