@@ -241,3 +241,12 @@ def test_cooperation_given_in_return_is_a_concession(sentence: str, kind: str) -
     kinds = [e.kind for e in propose(sentence).events]
     assert kind in kinds, kinds
     assert ("diplomatic_cooperation" if kind == "concession" else "concession") not in kinds, kinds
+
+
+def test_a_participle_after_a_determiner_names_those_released_and_tells_no_release() -> None:
+    d = propose(
+        "Moldova freed two Romanian fishermen on 6 January.\n"
+        "The freed fishermen were driven to the border.\n"
+        "Those released thanked Maia Sandu.\n"
+    )
+    assert [(e.kind, e.sentence) for e in d.events if e.kind == "release"] == [("release", 1)]

@@ -165,7 +165,9 @@ TRIGGERS: tuple[Trigger, ...] = (
     # "released three prisoners", not "released a statement"
     Trigger("release", r"(?:prisoner (?:exchange|swap)|(?:exchange|swap) of (?:[\w-]+ ){0,2}(?:prisoners|"
             r"detainees))", "084"),
-    Trigger("release", r"(?:released|freed|pardoned)(?! (?:a|an|the|its|their|his|her) (?:[\w-]+ )?"
+    # not "the freed prisoners were driven to the border": a participle after a determiner names them
+    Trigger("release", r"(?<!\bthe )(?<!\bthose )(?<!\bthese )(?<!\bnewly )"
+            r"(?:released|freed|pardoned)(?! (?:a|an|the|its|their|his|her) (?:[\w-]+ )?"
             r"(?:statement|report|video|footage|data|figures|photos?|images?|details|results|list|plan|budget))",
             "084"),
     Trigger("concession", r"(?:eased|lifted) (?:[\w-]+ ){0,2}(?:sanctions|restrictions)", "081"),
