@@ -68,6 +68,13 @@ def event(text: str, kind: str) -> drafting.Proposal:
         ("Maia Sandu met Ilie Bolojan on 2 March 2014.\nOn Saturday, Romania released two prisoners.", "release",
          "2014-03-01", None),
         ("Maia Sandu will visit Romania on Monday.", "visit", "2025-01-13", None),
+        # a day already named by its date is "that day", not its weekday: a weekday that would be that
+        # very day, far back, is of the week of publication (13 December 2024 was a Friday)
+        ("Maia Sandu met Ilie Bolojan on 13 December.\nOn Friday, Romania released two prisoners.", "release",
+         "2025-01-10", None),
+        ("Maia Sandu met Ilie Bolojan on 14 December.\nOn Friday, Romania released two prisoners.", "release",
+         "2024-12-13", None),
+        (MET + "On Monday, Romania released two prisoners.", "release", "2025-01-06", None),
         ("Maia Sandu arrived in Chisinau on 6 January and met Ilie Bolojan on Wednesday.", "meeting",
          "2025-01-08", None),
         # a bare day of the month: in the reference's month, the tense says which side
@@ -103,6 +110,11 @@ def event(text: str, kind: str) -> drafting.Proposal:
          "meeting", "2025-01-06", None),
         ("Romania released two prisoners on 6 January.\nMaia Sandu met the freed men.\nIlie Bolojan greeted them "
          "in Iasi.", "meeting", "2025-01-06", None),
+        # the tense is the teller's: the backshift or the future of what was said does not break it
+        ("Romania released two prisoners on 6 January.\nThe Moldovan government said no decision had been "
+         "taken on a third.", "statement", "2025-01-06", None),
+        ("Romania released two prisoners on 6 January.\nMaia Sandu said the border would reopen.", "statement",
+         "2025-01-06", None),
         # a sentence about the future breaks it; "In return," and "The exchange" pick it up again
         ("Moldova freed two Romanian fishermen on 6 January.\nSnow will fall tomorrow.\nRomania released a "
          "Moldovan journalist.", "release", "unknown", "2025-01-10"),
@@ -155,6 +167,12 @@ def event(text: str, kind: str) -> drafting.Proposal:
          "2025-01-07", None),
         # "would": the future seen from the day of the speech; what is planned is dated by its own day
         ("Maia Sandu said on Saturday she would travel to Romania on Monday.", "intent", "2025-01-06", None),
+        # an invitation's "to visit … this year" dates the visit planned, not the invitation: that takes
+        # its own day, else its scene's
+        (MET + "Maia Sandu invited Ilie Bolojan to visit Moldova this year.", "intent", "2025-01-06", None),
+        (MET + "Maia Sandu invited Ilie Bolojan to visit Moldova this year.", "visit", "2025", None),
+        (MET + "Ilie Bolojan accepted an invitation to visit Moldova in 2026.", "intent", "2025-01-06", None),
+        ("Maia Sandu on 8 January invited Ilie Bolojan to visit Moldova in 2026.", "intent", "2025-01-08", None),
         # what was said does not date the saying ("at their best since the war")
         (MET + "Maia Sandu said that relations were at their best since the war.", "statement", "2025-01-06",
          None),
@@ -397,3 +415,208 @@ def test_an_event_told_with_a_list_of_days_or_months_is_one_proposal_a_date(
     assert len(quotes) == 1  # every one of them quotes the same words
     if len(got) > 1:
         assert all(f"one of {len(got)} dates listed in" in e.note for e in got)
+
+
+# A statement that reports events the list dates is one proposal, dated by the last day listed (a report
+# of every day listed is made on or after the last); the events listed stay one a day. A saying the list
+# itself dates ("said on 3 and 8 January that") was made once a day, as any event so dated.
+@pytest.mark.parametrize(
+    ("text", "statements", "releases"),
+    [
+        ("Romania released two prisoners on 3 and 8 January, Maia Sandu's office said.", [("2025-01-08", None)],
+         [("2025-01-03", None), ("2025-01-08", None)]),
+        ("Romania released two prisoners on 2, 3 and 8 January, Maia Sandu said.", [("2025-01-08", None)],
+         [("2025-01-02", "2025-01-03"), ("2025-01-08", None)]),
+        ("Romania released two prisoners in 2019 and 2021, Maia Sandu said.", [("2021", None)],
+         [("2019", None), ("2021", None)]),
+        ("Maia Sandu said on 3 and 8 January that the border was calm.", [("2025-01-03", None),
+                                                                         ("2025-01-08", None)], []),
+    ],
+)  # fmt: skip
+def test_a_statement_reporting_listed_events_is_one_proposal(
+    text: str, statements: list[tuple[str, str | None]], releases: list[tuple[str, str | None]]
+) -> None:
+    d = propose(text)
+    said = [e for e in d.events if e.kind == "statement"]
+    assert [(e.date, e.until) for e in said] == statements, [e.note for e in said]
+    assert [(e.date, e.until) for e in d.events if e.kind == "release"] == releases
+    if len(statements) == 1:
+        assert "the last of" in said[0].note
+        assert "on or after the last" in said[0].note
+
+
+# A day no month has (0, 32) in a list, a span or after "on" gives no date: the list is refused whole,
+# none of its valid days taken, and the note says why; the event's date is unknown. After a month, a
+# number past 31 is a count ("May 3 and 40 others"), not a day.
+@pytest.mark.parametrize(
+    ("sentence", "values", "how"),
+    [
+        ("on 0 and 9 May", ["unknown"], "“0 and 9 May”, 0 is not a day of any month: the list gives no date"),
+        ("on 3, 0 and 9 May", ["unknown"], "0 is not a day of any month: the list gives no date"),
+        ("on 9 and 40 May", ["unknown"], "40 is not a day of any month: the list gives no date"),
+        ("on May 0 and 9", ["unknown"], "“May 0 and 9”, 0 is not a day of any month"),
+        ("on the 0th and 9th of May", ["unknown"], "0 is not a day of any month"),
+        ("on 0-9 May", ["unknown"], "“0-9 May”, 0 is not a day of any month: the span gives no date"),
+        ("from 0 to 9 May", ["unknown"], "the span gives no date"),
+        ("on 0 May", ["unknown"], "“0 May”, 0 is not a day of any month: the day gives no date"),
+        ("on 32 May 2024", ["unknown"], "32 is not a day of any month"),
+        # not a day: a count after the month, and a number in a list of people
+        ("on May 3 and 40 others", ["2024-05-03"], "“May 3”"),
+        ("in March 40 people were detained", [], ""),
+    ],
+)
+def test_an_impossible_day_in_a_list_or_span_gives_no_date_and_says_why(
+    sentence: str, values: list[str], how: str
+) -> None:
+    found = dates.find(sentence, PUBLISHED)
+    assert [f.value for f in found] == values, [f.how for f in found]
+    assert how in " ".join(f.how for f in found)
+
+
+def test_an_event_dated_by_a_list_with_an_impossible_day_is_unknown_and_its_note_says_why() -> None:
+    got = [
+        e for e in propose("Maia Sandu met Ilie Bolojan on 0 and 9 January.").events if e.kind == "meeting"
+    ]
+    assert [(e.date, e.until) for e in got] == [("unknown", None)]
+    assert "0 is not a day of any month" in got[0].note
+
+
+# Years listed with "and" are each a date, as days are; a range of years ("from … to …", "between … and
+# …") is a span. Consecutive years stay two: a year is not a stretch one event fills, as two days of
+# talks are.
+@pytest.mark.parametrize(
+    ("sentence", "got", "listed"),
+    [
+        ("in 2019 and 2021", [("2019", None), ("2021", None)], True),
+        ("in 2019 and 2020", [("2019", None), ("2020", None)], True),
+        ("in 2015, 2019 and 2021", [("2015", None), ("2019", None), ("2021", None)], True),
+        ("in May 2019 and June 2020", [("2019-05", None), ("2020-06", None)], True),
+        ("from 2019 to 2021", [("2019", "2021")], False),
+        ("between 2019 and 2021", [("2019", "2021")], False),
+        ("in 2019, 2021", [("2019", None), ("2021", None)], False),  # no "and": no list
+        ("in May 2020 and in 2021", [("2020-05", None), ("2021", None)], False),  # not one precision
+    ],
+)
+def test_years_listed_with_and_are_each_a_date(
+    sentence: str, got: list[tuple[str, str | None]], listed: bool
+) -> None:
+    found = dates.find(sentence, PUBLISHED)
+    assert [(f.value, f.until) for f in found] == got, [f.how for f in found]
+    assert {f.listed >= 0 for f in found} == {listed}
+
+
+def test_an_event_told_with_a_list_of_years_is_one_proposal_a_year() -> None:
+    got = [e for e in propose("Maia Sandu met Ilie Bolojan in 2019 and 2021.").events if e.kind == "meeting"]
+    assert [(e.date, e.until) for e in got] == [("2019", None), ("2021", None)]
+    assert all("one of 2 dates listed in “2019 and 2021”" in e.note for e in got)
+
+
+# Weekdays listed are days of one stretch under a week, in the list's order: in the past the last one
+# named is the nearest such day not after publication (or the reference) and each before it the latest
+# such day before the next; about the future the first is the first on or after the reference and each
+# after it the next such day. Published on a Tuesday, "on Monday and Thursday" is 30 December and
+# 2 January, not Monday the 6th and the Thursday before it.
+TUESDAY = dt.date(2025, 1, 7)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "got"),
+    [
+        ("on Monday and Thursday", PUBLISHED, [("2025-01-06", None), ("2025-01-09", None)]),
+        ("on Monday and Thursday", TUESDAY, [("2024-12-30", None), ("2025-01-02", None)]),
+        ("on Thursday and Monday", TUESDAY, [("2025-01-02", None), ("2025-01-06", None)]),
+        ("on Friday, Sunday and Monday", TUESDAY, [("2025-01-03", None), ("2025-01-05", "2025-01-06")]),
+        ("on Saturday and Tuesday", TUESDAY, [("2025-01-04", None), ("2025-01-07", None)]),
+        # about the future: forward from publication, in the list's order
+        ("she will visit on Monday and Thursday", TUESDAY, [("2025-01-13", None), ("2025-01-16", None)]),
+        ("she will visit on Thursday and Monday", TUESDAY, [("2025-01-09", None), ("2025-01-13", None)]),
+    ],
+)
+def test_weekdays_listed_are_one_week_in_the_list_s_order(
+    sentence: str, published: dt.date, got: list[tuple[str, str | None]]
+) -> None:
+    found = dates.find(sentence, published)
+    assert [(f.value, f.until) for f in found] == got, [f.how for f in found]
+    days = [dt.date.fromisoformat(f.value) for f in found]
+    assert days == sorted(days)
+    assert (days[-1] - days[0]).days < 7
+    assert "in the list's order" in found[0].how
+
+
+def test_weekdays_listed_count_from_the_scene_s_day() -> None:
+    # the reference is Monday 6 January; Wednesday and Friday of that week, before publication
+    got = [e for e in propose(MET + "Romania released prisoners on Wednesday and Friday.").events
+           if e.kind == "release"]  # fmt: skip
+    assert [e.date for e in got] == ["2025-01-08", "2025-01-10"]
+
+
+# A live blog's entry stamped with a time alone ("14:05 CET - ") is of the day of the heading above it,
+# else of publication; its sentences with no date of their own, in whatever tense, are of that day.
+BLOG = (
+    "Live updates, Wednesday 8 January 2025.\n\n"
+    "14:05 CET - Maia Sandu has met Ilie Bolojan in Chisinau. Romania said the border would stay open.\n\n"
+    "09:30 CET - Moldova released two prisoners.\n\n"
+    "Yesterday, 21:15 CET - Romania released a journalist.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "date", "until"),
+    [
+        (BLOG, "meeting", "2025-01-08", None),
+        (BLOG, "statement", "2025-01-08", None),
+        (BLOG, "release", "2025-01-09", None),  # the last release: "Yesterday" from publication
+        ("14:05 CET - Maia Sandu has met Ilie Bolojan in Chisinau.", "meeting", "2025-01-10", None),
+        # no stamp: the present perfect is unknown until publication, as before
+        ("Maia Sandu has met Ilie Bolojan in Chisinau.", "meeting", "unknown", "2025-01-10"),
+    ],
+)
+def test_a_live_blog_entry_stamped_with_a_time_is_of_its_heading_s_day(
+    text: str, kind: str, date: str, until: str | None
+) -> None:
+    e = event(text, kind)
+    assert (e.date, e.until) == (date, until), e.note
+
+
+def test_each_entry_of_a_live_blog_is_of_its_heading_s_day_and_the_note_says_so() -> None:
+    got = [e for e in propose(BLOG).events if e.kind == "release"]
+    assert [e.date for e in got] == ["2025-01-08", "2025-01-09"]
+    assert "a live blog's entry stamped “09:30 CET”" in got[0].note
+    assert "the heading above" in got[0].note
+
+
+def test_a_plan_s_horizon_dates_no_event_and_another_act_is_not_the_last_one_told_again() -> None:
+    d = propose(
+        "Maia Sandu and Ilie Bolojan signed a joint declaration in Chisinau on 6 January.\n"
+        "They also signed a statement on a plan to expand trade until 2030.\n"
+    )
+    signed = [e for e in d.events if e.kind == "diplomatic_cooperation"]
+    # "until 2030", after publication, is how long the plan runs: the signing continues the scene
+    assert [(e.date, e.until) for e in signed] == [("2025-01-06", None), ("2025-01-06", None)]
+    assert "carried from sentence 1" in signed[1].note
+    assert not any("Told again" in e.note for e in signed)  # "also": another act, two proposals
+
+
+def test_the_same_act_told_again_without_also_is_one_proposal() -> None:
+    d = propose(
+        "Maia Sandu and Ilie Bolojan signed a joint declaration in Chisinau on 6 January.\n"
+        "They signed a joint declaration at the presidency.\n"
+    )
+    signed = [e for e in d.events if e.kind == "diplomatic_cooperation"]
+    assert len(signed) == 1
+    assert "Told again in sentence 2" in signed[0].note
+
+
+@pytest.mark.parametrize(
+    ("sentence", "date", "until"),
+    [
+        ("Moldova hosted Romanian troops until 2019.", "unknown", "2019"),  # a year, as a day is
+        ("Moldova hosted Romanian troops until May 2019.", "unknown", "2019-05"),
+        ("Moldova hosted Romanian troops until 5 January.", "unknown", "2025-01-05"),
+    ],
+)
+def test_until_a_year_or_a_month_is_the_latest_day_as_until_a_day_is(
+    sentence: str, date: str, until: str
+) -> None:
+    e = event(sentence, "military_support")
+    assert (e.date, e.until) == (date, until), e.note

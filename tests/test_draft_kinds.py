@@ -205,3 +205,48 @@ def test_an_announced_act_is_two_events_when_a_named_actor_announces_it(
     if len(kinds) == 2:
         said = next(e for e in d.events if e.kind == "statement")
         assert said.date == act.date
+
+
+# CAMEO's demand (10) is a more intense appeal (02): an appeal's verb with what makes it insist
+# ("immediate", "unconditional") is a demand; without it, an appeal.
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Maia Sandu called for the immediate lifting of Romania's ban on Moldovan wine.", "demand"),
+        ("Maia Sandu urged an unconditional release of the Moldovan fishermen held by Romania.", "demand"),
+        ("Maia Sandu urged Romania to immediately release the fishermen.", "demand"),
+        ("Maia Sandu called for the lifting of Romania's ban on Moldovan wine.", "appeal"),
+        ("Maia Sandu urged Romania to release the fishermen.", "appeal"),
+    ],
+)
+def test_an_insistent_appeal_is_a_demand(sentence: str, kind: str) -> None:
+    kinds = [e.kind for e in propose(sentence).events]
+    assert kind in kinds, kinds
+    assert ("appeal" if kind == "demand" else "demand") not in kinds, kinds  # one of the two, not both
+
+
+# What is given "in return" or "in exchange" for what the other side did is yielded (CAMEO 08, the root
+# of a release in exchange too), not cooperation offered (05); the same verb without it stays 05.
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Moldova freed two Romanian fishermen, and Romania recognised Moldova's new border in return.",
+         "concession"),
+        ("Romania restored diplomatic relations with Moldova in exchange for the release of two fishermen.",
+         "concession"),
+        ("Romania restored diplomatic relations with Moldova.", "diplomatic_cooperation"),
+    ],
+)  # fmt: skip
+def test_cooperation_given_in_return_is_a_concession(sentence: str, kind: str) -> None:
+    kinds = [e.kind for e in propose(sentence).events]
+    assert kind in kinds, kinds
+    assert ("diplomatic_cooperation" if kind == "concession" else "concession") not in kinds, kinds
+
+
+def test_a_participle_after_a_determiner_names_those_released_and_tells_no_release() -> None:
+    d = propose(
+        "Moldova freed two Romanian fishermen on 6 January.\n"
+        "The freed fishermen were driven to the border.\n"
+        "Those released thanked Maia Sandu.\n"
+    )
+    assert [(e.kind, e.sentence) for e in d.events if e.kind == "release"] == [("release", 1)]

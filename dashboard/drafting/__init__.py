@@ -198,6 +198,24 @@ _TRAVEL = re.compile(
     re.IGNORECASE,
 )
 _PLANNED = re.compile(r"(?:would|will)\b", re.IGNORECASE)
+_LINE = 2_000  # how far back a line's start is looked for
+# A live blog's entry stamped with a time alone, at the start of its line: "14:05 IST - ", "09:30 -"
+_ENTRY_TIME = re.compile(r"\d{1,2}[:.]\d\d(?:[ \t][A-Z]{2,5})?[ \t]?[-–—][ \t]")
+# What tells another act of the same kind, not the last one again: "They also signed", "a second round"
+_ANOTHER = re.compile(r"\b(?:also|another|a second|a third|a further|again)\b", re.IGNORECASE)
+# A quid pro quo: "in return", "in exchange (for …)"
+_IN_RETURN = re.compile(r"\bin (?:return|exchange)\b", re.IGNORECASE)
+# An invitation and what it invites to: "invited Putin to visit China this year", "accepted an invitation
+# to visit Washington next month"
+_INVITATION = re.compile(r"\binvit", re.IGNORECASE)
+_INVITED_TO = re.compile(r"\bto\b", re.IGNORECASE)
+# A verb of reporting in the past followed by what was said: "The Kremlin said (that) …", "told
+# reporters after the session that …"
+_REPORTING = re.compile(
+    r"\b(?:said|told (?:[\w'’.-]+ ){0,4}?|added|noted|stated|announced|wrote|insisted|stressed|confirmed)"
+    r"(?= (?:that )?\w)",
+    re.IGNORECASE,
+)
 # "Trump announced that it too would normalise relations": an announced act of diplomatic cooperation
 _WILL_BEFORE = re.compile(r"\b(?:would|will)\s++(?:\w++\s++)?\Z", re.IGNORECASE)
 # "The two sides discussed …" in a readout: what the talks just told covered, not another meeting
@@ -519,6 +537,8 @@ class _Drafter:
         self.dates = dt.Resolver(meta.published)
         self.sentence_no = 0
         self.trigger_starts: list[int] | None = None
+        # a live blog's day: that of its last heading ("Live updates, Sunday 10 September 2023.")
+        self.blog_day: tuple[str, str] | None = None
 
     # --- the article ---------------------------------------------------------------------
 
@@ -589,7 +609,17 @@ class _Drafter:
         s.vague = lx.VAGUE.search(text, s.start, s.end)
         s.according = lx.ACCORDING_TO.search(text, s.start, s.end) if "ccording to" in stext else None
         sentence_dates = self.dates.sentence(stext, s.start, s.no)
+        self._heading(s, hits, sentence_dates)
         own_dates = [f for f in sentence_dates if not f.aside]  # not "who last came in 2019"
+        # nor the day of what an invitation invites to ("invited Putin to visit China this year")
+        invited = [
+            to.start()
+            for h in hits
+            if h.kind == "intent" and _INVITATION.search(h.words)
+            for to in [_INVITED_TO.search(text, h.end, s.clauses[h.clause][1])]
+            if to
+        ]
+        own_dates = [f for f in own_dates if not any(f.start > at for at in invited)]
         carried = self._carries(s, stext, mentions, bool(own_dates))
         if not own_dates and not s.vague:
             named = self._after_scene(s)
@@ -602,6 +632,10 @@ class _Drafter:
         for h in hits:
             if h.wrapper:
                 continue
+            if h.kind == "diplomatic_cooperation" and _IN_RETURN.search(text, *s.clauses[h.clause]):
+                # "the United States recognised Moroccan sovereignty over Western Sahara in return": what
+                # is given for what the other side did is yielded, CAMEO 08 (as a release in exchange is)
+                h.kind, h.cameo = "concession", "080"
             # A trigger in an aside ("Bolojan, who last visited Moldova in 2019, arrived …") is an
             # event of its own, with the aside's date.
             key = (h.kind, -1 if h.kind in lx.TALK_KINDS else h.clause, self._aside(s, h))
@@ -633,7 +667,10 @@ class _Drafter:
             attribution, certainty = self._attribution(s, qa, qb, hs[0], wrapper, mentions)
             words = ", ".join(f"“{h.words}”" for h in hs)
             names = ", ".join(f"{self.known.name_of(p['actor'])}" for p in parts)
-            for day, day_note in _listed(when, date_note, sentence_dates, text):
+            # "released prisoners on 3 and 8 January, her office said": the release happened once a day
+            # listed; the saying that reports them all is one statement
+            reports = kind in lx.SPEECH_KINDS and any(k not in lx.SPEECH_KINDS for k, _, _ in groups)
+            for day, day_note in _listed(when, date_note, sentence_dates, text, one=reports):
                 note = (
                     f"Drafted from {words} (CAMEO {hs[0].cameo}) in sentence {s.no}. Date: {day_note}. "
                     f"Place: {place_note}. Participants: {names}."
@@ -732,11 +769,15 @@ class _Drafter:
         # narrative continuity: the past tense right after a sentence of the scene goes on telling it
         # ("Biden greeted the Americans late Thursday. In Moscow, Putin met the returning Russians.")
         # (not a flashback in the past perfect, not the future)
+        # the tense is the teller's, not that of what was said: "The Kremlin said no date had been set"
+        # goes on in the past ("had been set" is the backshift of reported speech)
+        said = _REPORTING.search(stext)
+        own = stext[: said.end()] if said else stext
         goes_on = (
             self.scene.last == s.no - 1
-            and not dt.FUTURE.search(stext)
-            and not lx.MODAL.search(stext)
-            and not dt.PLUPERFECT.search(stext)
+            and not dt.FUTURE.search(own)
+            and not lx.MODAL.search(own)
+            and not dt.PLUPERFECT.search(own)
         )
         return shares or goes_on or bool(lx.ANAPHORA.search(stext))
 
@@ -830,6 +871,9 @@ class _Drafter:
         vague = s.vague if s.vague and s.vague.start() < own_end else None
         if vague:
             return ("unknown", pub), f"“{vague.group(0)}”: unknown, until publication"
+        entry = self._entry_day(s, found)
+        if entry:
+            return entry
         perfect = lx.PERFECT.search(quote)
         if perfect:
             return ("unknown", pub), f"present perfect (“{perfect.group(0)}”): unknown, until publication"
@@ -859,13 +903,23 @@ class _Drafter:
             said = lx.COMPLEMENT.match(self.text[hit.end : min(qb, hit.end + 60)])
             if said:
                 inside = [f for f in inside if f.start < hit.end + said.end()]
+        if hit.kind == "intent" and _INVITATION.search(hit.words):
+            # "invited Putin to visit China this year": the day after "to" is the visit's, planned; the
+            # invitation is dated by its own words or its scene
+            to = _INVITED_TO.search(self.text, hit.end, qb)
+            if to:
+                inside = [f for f in inside if f.start < to.start()]
         if not inside:
             return None
         stext = self.text[s.start : s.end]
         sa, sb = dt.segment(stext, hit.start - s.start)
         own = [f for f in inside if sa <= f.start - s.start < sb]
         # "decided to close two crossings from the 8th": the day it takes effect is not the decision's
-        own = [f for f in own if not (f.aside and dt.EFFECT.search(self.text, max(0, f.start - 16), f.start))]
+        own = [
+            f
+            for f in own
+            if not (f.aside and (f.horizon or dt.EFFECT.search(self.text, max(0, f.start - 16), f.start)))
+        ]
         if own and hit.kind == "intent" and _PLANNED.match(hit.words):
             # "he would travel to Washington on Monday": the day planned, not the day it was said
             ahead = [f for f in own if f.start >= hit.start]
@@ -876,6 +930,52 @@ class _Drafter:
         if not outside:
             return None
         return max(outside, key=lambda f: (len(f.value), -abs(f.start - hit.start)))
+
+    def _line_start(self, at: int) -> int | None:
+        """Where the line holding `at` starts; None when it starts more than `_LINE` characters back
+        (no heading or entry stamp is that far: a text without newlines is not searched again and
+        again)."""
+        got = self.text.rfind("\n", max(0, at - _LINE), at)
+        if got < 0:
+            return 0 if at <= _LINE else None
+        return got + 1
+
+    def _heading(self, s: _Sentence, hits: list[_Hit], found: list[dt.Found]) -> None:
+        """A line of one sentence that names a day and tells no event is a heading: a live blog's
+        "Live updates, Sunday 10 September 2023." dates the entries under it."""
+        if hits:
+            return
+        line_start = self._line_start(s.start)
+        line_end = self.text.find("\n", s.end, s.end + _LINE)
+        rest = self.text[s.end : line_end if line_end >= 0 else s.end + _LINE]
+        if line_start is None or self.text[line_start : s.start].strip() or rest.strip():
+            return
+        days = [f for f in found if f.day and not f.quoted and not f.aside]
+        if days:
+            self.blog_day = (days[-1].value, f"{days[-1].how}, the heading above")
+
+    def _entry_day(self, s: _Sentence, found: list[dt.Found]) -> tuple[tuple[str, None], str] | None:
+        """ "14:05 IST - Modi has handed the gavel to Lula. Lula said …": a live blog's entry stamped
+        with a time alone is of the day of its heading (else of publication); a sentence of it with no
+        date of its own, in whatever tense, is of that day."""
+        if any(not f.aside and not f.quoted for f in found):
+            return None
+        line_start = self._line_start(s.start)
+        if line_start is not None:  # past the line's indent, a few characters at most
+            while line_start < s.start and self.text[line_start] in " \t":
+                line_start += 1
+        m = _ENTRY_TIME.match(self.text, line_start) if line_start is not None else None
+        if not m or m.end() > s.end:
+            return None
+        stamp = m.group(0).strip(" -–—")
+        if self.blog_day:
+            day, how = self.blog_day
+            return (day, None), f"a live blog's entry stamped “{stamp}”, of the day of {how}"
+        pub = self.meta.published
+        return (
+            pub.isoformat(),
+            None,
+        ), f"a live blog's entry stamped “{stamp}”, of publication ({pub.isoformat()})"
 
     def _after_scene(self, s: _Sentence) -> _Scene | None:
         """ "After the meeting, X said", "During their encounter, …": what the sentence tells is placed
@@ -1028,7 +1128,7 @@ class _Drafter:
             Candidate(
                 kind=kind, cameo=cameo, spans=spans, date=when[0], until=when[1], participants=participants,
                 place=place, origin=origin, attribution=attribution, certainty=certainty, note=note,
-                sentence=self.sentence_no,
+                sentence=self.sentence_no, another=bool(_ANOTHER.search(self.text, *spans[0])),
             )
         )  # fmt: skip
 
@@ -1072,16 +1172,26 @@ def _n_days(words: str, when: tuple[str, str | None], note: str) -> tuple[tuple[
 
 
 def _listed(
-    when: tuple[str, str | None], note: str, found: list[dt.Found], text: str
+    when: tuple[str, str | None], note: str, found: list[dt.Found], text: str, *, one: bool = False
 ) -> list[tuple[tuple[str, str | None], str]]:
     """ "reimposed sanctions in two waves, in August and November that year": an event dated by one of
     dates coordinated by "and" happened once a date (as an itinerary is one visit a leg), so it is one
-    proposal a date; any other date is the event's alone."""
+    proposal a date; any other date is the event's alone. With `one` (a statement reporting the
+    events the list dates: "… on 3 and 8 January, her office said"), one proposal, dated by the last
+    date listed: a report of every day listed is made on or after the last of them, and that is the
+    day it is news."""
     chosen = next((f for f in found if f.listed >= 0 and f.value == when[0] and note.startswith(f.how)), None)
     if chosen is None:
         return [(when, note)]
     dates = [f for f in found if f.listed == chosen.listed]
     words = text[dates[0].start : dates[-1].end]
+    if one:
+        last = dates[-1]
+        return [
+            ((last.value, last.until), f"{last.how}; the last of {len(dates)} dates listed in “{words}”: "
+             "the statement reports what happened on each of them, so it was made on or after the last, "
+             "and is one statement")
+        ]  # fmt: skip
     return [
         ((f.value, f.until), f"{f.how}; one of {len(dates)} dates listed in “{words}”, one event a date")
         for f in dates

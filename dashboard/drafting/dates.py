@@ -22,12 +22,22 @@ February 2025", "in 2020") and the words that count from publication ("yesterday
   each a date of their own (`listed`); the drafter proposes the event once a month. So are days
   listed with commas and a last "and": "on 3 and 9 May", "on 3, 5 and 9 May", "on May 3rd and 9th",
   "the 3rd and 9th of May" (one year for them all), "on 3 May and 9 June", "on Monday and
-  Thursday" (each weekday from the same day), "on the 3rd and 9th"; a run of consecutive days in a
-  list is a span ("3, 4 and 9 May": 3-4 May, 9 May), and a list that is one run is no list but a
-  span ("3, 4 and 5 May", "on Monday and Tuesday"), as is "between 3 and 9 May";
+  Thursday", "on the 3rd and 9th"; and dates of one precision so listed: "in 2019 and 2021",
+  "in May 2019 and June 2020" ("from 2019 to 2021", "between 2019 and 2021" are spans). A run of
+  consecutive days in a list is a span ("3, 4 and 9 May": 3-4 May, 9 May), and a list that is one
+  run is no list but a span ("3, 4 and 5 May", "on Monday and Tuesday"), as is "between 3 and 9
+  May"; consecutive years stay two dates (a year is not a stretch one event fills);
+- **weekdays listed** are one stretch of under a week in the list's order: in the past, the
+  placement of the list nearest the reference and not after publication ("on Monday and
+  Thursday" in an article of Tuesday 7 January: 30 December and 2 January, not 6 January and the
+  Thursday before it); about the future, the first on or after the reference and each next one
+  after the one before;
 - **impossible days**: "30 February 2025", "31 April" are no date: `unknown`, and the `how` says
   why ("30 February is not a date: February 2025 has 28 days"), so the event gets no month or
-  year from the same words;
+  year from the same words; a day no month has ("on 0 May", "0-9 May", "on 0 and 9 May") makes
+  the words no date, the list refused whole rather than read as its valid days, and the `how`
+  says so ("0 is not a day of any month: the list gives no date"); after a month, a number past
+  31 is a count ("May 3 and 40 others");
 - **quoted speech**: "today", "yesterday", "this morning" inside quotation marks count from the
   day of the speech (a date the sentence gives outside the quote, else the reference), not from
   publication;
@@ -69,6 +79,7 @@ class Found:
     backwards: bool = False  # two days joined as a span that runs backwards: the first one is taken
     listed: int = -1  # one of dates coordinated by "and" ("in August and November that year"): where
     # the list starts; an event told with a list happened once a date, as an itinerary's visits do
+    horizon: bool = False  # "a plan … until 2030": how long what was agreed runs, the date of no event
 
     @property
     def day(self) -> date | None:
@@ -103,6 +114,14 @@ def not_a_date(year: int, m: int, d: int) -> str:
     name = calendar.month_name[m]
     month = f"{name} {year}" if m == 2 else name
     return f"{d} {name} is not a date: {month} has {calendar.monthrange(year, m)[1]} days"
+
+
+def no_day(n: int, what: str) -> str:
+    """Why words with day `n` (0, 32) give no date: "0 is not a day of any month: the list gives
+    no date"."""
+    return f"{n} is not a day of any month: the {what} gives no date" + (
+        " (none of its days is taken)" if what == "list" else ""
+    )
 
 
 def _long(d: date) -> str:
@@ -315,6 +334,12 @@ class Resolver:
                 days = [
                     (int(x[1]), x.start(), x.end()) for x in _LIST_DAY.finditer(text, m.start(g), m.end(g))
                 ]
+                bad = [d for d, _, _ in days if not 1 <= d <= 31]
+                if bad and (pattern is DAY_LIST or 0 in bad):
+                    # "on 0 and 9 May": a list with a day no month has is refused whole, not read as
+                    # its valid days; after the month, a number past 31 is a count ("May 3 and 40").
+                    add(m.start(), m.end(), "unknown", no_day(bad[0], "list"))
+                    continue
                 runs = _runs(days, lambda x, y: y[0] == x[0] + 1)
                 if len(runs) == 1 or (
                     len(days) == 2 and _BETWEEN.search(text, max(0, m.start() - 12), m.start())
@@ -327,13 +352,24 @@ class Resolver:
                     add(a, b, value, how, until, words=m[0], listed=offset + m.start())
         for pattern, (d1, d2, mon, yr, join) in _SPANS if digits else ():
             for m in pattern.finditer(text):
-                self._span(m, int(m[d1]), int(m[d2]), _month(m[mon]), m[yr], m[join], free, add)
+                n1, n2 = int(m[d1]), int(m[d2])
+                bad = [d for d in (n1, n2) if not 1 <= d <= 31]
+                if bad and (pattern is DAY_SPAN or 0 in bad) and free(m.start(), m.end()):
+                    add(m.start(), m.end(), "unknown", no_day(bad[0], "span"))  # "0-9 May"
+                    continue
+                self._span(m, n1, n2, _month(m[mon]), m[yr], m[join], free, add)
         for pattern, (d, mon, yr) in _DAYS if digits else ():
             for m in pattern.finditer(text):
                 got = _day_value(int(m[yr]) if m[yr] else None, _month(m[mon]), int(m[d]), pub,
                                  future(m.start()))  # fmt: skip
-                if got and free(m.start(), m.end()):
+                if not free(m.start(), m.end()):
+                    continue
+                if got:
                     add(m.start(), m.end(), *got)
+                elif pattern is not lx.MONTH_DAY and _DAY_PLACE.search(text, max(0, m.start() - 10),
+                                                                       m.start()):  # fmt: skip
+                    # "on 0 May", "on 32 May 2024": a day no month has, where a day is written
+                    add(m.start(), m.end(), "unknown", no_day(int(m[d]), "day"))
         for m in MONTH_REL_YEAR.finditer(text):
             if not free(m.start(), m.end()):
                 continue
@@ -416,8 +452,10 @@ class Resolver:
                 f = here
                 base = f.day  # type: ignore[assignment]
                 base_how = f"{_long(base)} (“{text[f.start - offset : f.end - offset]}”{where})"
-            elif not self.reference.background and (
-                (pub - self.reference.day).days <= 7 or no - self.reference.sentence <= 2
+            elif (
+                not self.reference.background
+                and ((pub - self.reference.day).days <= 7 or no - self.reference.sentence <= 2)
+                and not self._same_day_far_back(m[2] or m[3])
             ):
                 base, base_how = self.reference.day, self.reference.said()
             else:  # a background date far back: a weekday in news copy is of the week before publication
@@ -430,10 +468,11 @@ class Resolver:
             more = [] if m["last"] or m[3] else _listed_weekdays(text, m.end(), free)
             names = [(m[2] or m[3], m.start(), m.end())] + [(x[2], x.start(2), x.end(2)) for x in more]
             # each: (day, its note, where its words start and end, its name)
-            days = [
-                (*_weekday(name, base, base_how, pub, ahead, bool(m["last"])), a, b, name)
-                for name, a, b in names
-            ]
+            if len(names) == 1:
+                resolved = [_weekday(names[0][0], base, base_how, pub, ahead, bool(m["last"]))]
+            else:  # "on Monday and Thursday": one week, in the list's order
+                resolved = _weekday_list([n for n, _, _ in names], base, base_how, pub, ahead)
+            days = [(*x, a, b, name) for x, (name, a, b) in zip(resolved, names, strict=True)]
             n_before = len(out)
             if len(days) == 1:
                 add(m.start(), m.end(), days[0][0].isoformat(), days[0][1])
@@ -534,6 +573,19 @@ class Resolver:
                 self.reference = Reference(f.day, text[f.start - offset : f.end - offset], no, back)  # type: ignore[arg-type]
         return out
 
+    def _same_day_far_back(self, name: str) -> bool:
+        """Would weekday `name` be the very day the reference named by its date, more than a week before
+        publication? A day already named is "that day" or "the same day" in news English, not its
+        weekday: "Trump called Lukashenko on August 15 (a Friday) … Lukashenko said on Friday" is the
+        Friday of the week of publication."""
+        ref = self.reference
+        return (
+            ref.sentence > 0
+            and WEEKDAYS[name.lower()] == ref.day.weekday()
+            and (self.published - ref.day).days > 7
+            and not WEEKDAY.search(ref.words)
+        )
+
     def _span(
         self, m: re.Match[str], d1: int, d2: int, mon: int, year: str | None, join: str, free, add
     ) -> None:  # type: ignore[no-untyped-def]
@@ -629,32 +681,48 @@ class Resolver:
             between = text[prev.end - offset : f.start - offset] if prev else ""
             if (
                 prev
-                and prev.day
-                and f.day
+                and _alike(prev, f)
                 and prev.until is None
                 and SPAN_JOIN.match(between)
-                and f.day != prev.day
+                and f.value != prev.value
                 and (
                     SPAN_OPEN.search(text, max(0, prev.start - offset - 12), prev.start - offset)
                     or between.strip() in ("-", "–", "to", "until")
                 )
             ):
-                if f.day > prev.day:
+                if f.value > prev.value:  # ISO dates of one precision sort as text
                     joined[-1] = replace(prev, end=f.end, until=f.value,
                                          how=f"{prev.how}, to {f.how.split(',')[0]} (a span)")  # fmt: skip
                 else:  # "from 5 May to 3 May": no span runs backwards; its first day is taken
                     words = text[f.start - offset : f.end - offset]
+                    first = "the first day taken" if prev.day else "the first taken"
                     joined[-1] = replace(prev, end=f.end, backwards=True, how=f"{prev.how}; not a span: "
-                                         f"“{words}” is before it, the first day taken")  # fmt: skip
+                                         f"“{words}” is before it, {first}")  # fmt: skip
                 continue
-            if f.day and UNTIL.search(text, max(0, f.start - offset - 12), f.start - offset):
-                joined.append(replace(f, value="unknown", until=f.value, how=f"“until” {f.how}"))
+            if f.value != "unknown" and UNTIL.search(text, max(0, f.start - offset - 12), f.start - offset):
+                if f.until is None and f.value[:4] > str(self.published.year):
+                    # "signed a plan to develop economic cooperation until 2030": a year after publication's
+                    # is the horizon of what was agreed or said, the date of no event the sentence tells
+                    how = f"“until” {f.how}, after publication: the horizon of a plan"
+                    joined.append(
+                        replace(f, value="unknown", until=f.value, aside=True, horizon=True, how=how)
+                    )
+                else:
+                    joined.append(replace(f, value="unknown", until=f.value, how=f"“until” {f.how}"))
             else:
                 joined.append(f)
         return joined
 
 
 _BETWEEN = re.compile(r"\bbetween\s*+\Z", re.I)
+# where a day of the month is written: "on 0 May", "from 32 May"
+_DAY_PLACE = re.compile(r"\b(?:on|from|until|till|since|by|between)\s++(?:the\s++)?\Z", re.I)
+
+
+def _alike(a: Found, b: Found) -> bool:
+    """Two dates of one precision (days, months or years) that can be joined into a span or a list:
+    "from 2019 to 2021", "in 2019 and 2021", "on 3 May and 9 June"."""
+    return a.value != "unknown" and b.value != "unknown" and len(a.value) == len(b.value)
 
 
 def _runs(items: list, follows) -> list[list]:  # type: ignore[type-arg,no-untyped-def]
@@ -683,6 +751,43 @@ def _weekday(name: str, base: date, base_how: str, pub: date, ahead: bool, last:
     return day, f"the nearest {name} to {base_how}, not after publication"
 
 
+def _weekday_list(
+    names: list[str], base: date, base_how: str, pub: date, ahead: bool
+) -> list[tuple[date, str]]:
+    """ "on Monday and Thursday", "on Thursday and Monday": weekdays listed are days of one stretch of
+    under a week, in the list's order. In the past, the placement of the list nearest `base` whose
+    last day is not after publication; about the future, the first is the first on or after
+    `base`, and each after it the first such day after the one before. With the words of each
+    note."""
+    if ahead:
+        first, how = _weekday(names[0], base, base_how, pub, True, False)
+        got = [first]
+        for name in names[1:]:
+            want = WEEKDAYS[name.lower()]
+            got.append(got[-1] + timedelta(days=(want - got[-1].weekday() - 1) % 7 + 1))
+        return [(d, f"the first day listed is {how}; each one after it the next such day, in the list's "
+                 "order") for d in got]  # fmt: skip
+
+    def placed(last: date) -> list[date]:
+        got = [last]
+        for name in reversed(names[:-1]):
+            want = WEEKDAYS[name.lower()]
+            got.insert(0, got[0] - timedelta(days=(got[0].weekday() - want - 1) % 7 + 1))
+        return got
+
+    # the latest placement not after publication, and the weeks before it back to `base`'s
+    end = pub - timedelta(days=(pub.weekday() - WEEKDAYS[names[-1].lower()]) % 7)
+    weeks = [placed(end - timedelta(days=7 * k)) for k in range(max(1, (pub - base).days // 7 + 2))]
+    got = min(weeks, key=lambda w: (max((w[0] - base).days, (base - w[-1]).days, 0), w[-1] > base))
+    if (got[-1] - got[0]).days >= 7:  # a day named twice: the list's order is no week's, each its own
+        return [_weekday(n, base, base_how, pub, False, False) for n in names]
+    return [
+        (d, f"the week, in the list's order, nearest {base_how} and not after publication ({names[0]} "
+         f"{_long(got[0])} to {names[-1]} {_long(got[-1])})")
+        for d in got
+    ]  # fmt: skip
+
+
 def _listed_weekdays(text: str, at: int, free) -> list[re.Match[str]]:  # type: ignore[no-untyped-def]
     """The weekdays listed after one that ends at `at`: "(on Monday)(, Wednesday and Friday)"; a list
     ends with "and", so "on Monday, Tuesday's talks" lists nothing."""
@@ -702,8 +807,7 @@ def _chained(text: str, offset: int, out: list[Found]) -> list[Found]:
         prev = out[i - 1] if i else None
         if (
             prev is not None
-            and prev.day
-            and f.day
+            and _alike(prev, f)
             and not prev.backwards
             and not f.backwards
             and prev.quoted == f.quoted

@@ -39,6 +39,7 @@ class Candidate:
     note: str
     sentence: int = 0  # the sentence it came from (1-based), for notes that refer back
     merged: list[int] = field(default_factory=list)  # sentences of candidates folded into this one
+    another: bool = False  # told as another act ("They also signed", "a second"): never folded into one
 
 
 class Extractor(Protocol):
@@ -53,8 +54,8 @@ class Extractor(Protocol):
 def merge(cands: list[Candidate]) -> list[Candidate]:
     """Two candidates of one kind with the same participants, date and place (one scene) are one
     event told twice ("The meeting took place at the palace … The delegations met at the palace"):
-    one candidate, both quotes. A date that is unknown never makes a scene, and what is said twice
-    is two statements."""
+    one candidate, both quotes. A date that is unknown never makes a scene, what is said twice is
+    two statements, and what is told as another act ("They also signed a statement on …") is one."""
     out: list[Candidate] = []
     seen: dict[tuple[Any, ...], Candidate] = {}
     quoted: dict[int, set[tuple[int, int]]] = {}
@@ -65,7 +66,7 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
         key = (c.kind, TAXONOMY[c.kind].cameo[:2], frozenset(p["actor"] for p in c.participants), c.date,
                c.place)  # fmt: skip
         first = seen.get(key)
-        if first is None:
+        if first is None or c.another:
             seen[key] = c
             out.append(c)
             continue

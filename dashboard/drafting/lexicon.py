@@ -165,7 +165,9 @@ TRIGGERS: tuple[Trigger, ...] = (
     # "released three prisoners", not "released a statement"
     Trigger("release", r"(?:prisoner (?:exchange|swap)|(?:exchange|swap) of (?:[\w-]+ ){0,2}(?:prisoners|"
             r"detainees))", "084"),
-    Trigger("release", r"(?:released|freed|pardoned)(?! (?:a|an|the|its|their|his|her) (?:[\w-]+ )?"
+    # not "the freed prisoners were driven to the border": a participle after a determiner names them
+    Trigger("release", r"(?<!\bthe )(?<!\bthose )(?<!\bthese )(?<!\bnewly )"
+            r"(?:released|freed|pardoned)(?! (?:a|an|the|its|their|his|her) (?:[\w-]+ )?"
             r"(?:statement|report|video|footage|data|figures|photos?|images?|details|results|list|plan|budget))",
             "084"),
     Trigger("concession", r"(?:eased|lifted) (?:[\w-]+ ){0,2}(?:sanctions|restrictions)", "081"),
@@ -183,6 +185,12 @@ TRIGGERS: tuple[Trigger, ...] = (
             "090"),
     Trigger("investigation", r"(?:investigated|is investigating|are investigating)", "090"),
     Trigger("demand", r"(?:demanded|demands)", "100"),
+    # CAMEO's demand is a more intense appeal: "called for the immediate lifting of the ban", "urged an
+    # unconditional release" (an appeal's verb with what makes it insist)
+    Trigger("demand", r"(?:called for|calls for|calling for|urged|urges|urging) (?:the |an? )?"
+            r"(?:immediate|unconditional|complete and immediate)\b|"
+            r"(?:called on|calls on|urged|urges) (?:[\w'’.-]+ ){1,4}?to (?:immediately|unconditionally)\b",
+            "100"),
     # 10: what another side "must" do ("the U.S. side must stop hyping … and lift its sanctions")
     Trigger("demand", r"must (?:immediately )?(?:stop|end|lift|cease|halt|withdraw|release|return|respect|"
             r"refrain|abandon|drop)\b", "100"),
