@@ -53,16 +53,16 @@ class Proposal(Protocol):
 # Fitted on eval/dev by `bench/drafts.py --calibrate` (logistic regression; see bench/RESULTS.md).
 FEATURES = ("date_explicit", "date_inferred", "verb", "named", "place_named", "place_inferred")
 WEIGHTS: dict[str, float] = {
-    "bias": -0.38,
-    "date_explicit": 0.98,
-    "date_inferred": 0.42,
-    "verb": 1.31,
-    "named": -0.15,
-    "place_named": 0.71,
-    "place_inferred": 0.09,
+    "bias": 0.23,
+    "date_explicit": 0.68,
+    "date_inferred": 0.17,
+    "verb": 1.07,
+    "named": -0.04,
+    "place_named": 0.57,
+    "place_inferred": -0.07,
 }
 # The Add article page pre-selects proposals scoring at least this (chosen on eval/dev).
-THRESHOLD = 0.55
+THRESHOLD = 0.7
 
 
 @dataclass(frozen=True)
