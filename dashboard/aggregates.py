@@ -493,7 +493,7 @@ STORY_CHANGES = """
 SELECT coalesce(n.event, b.event) AS event,
   coalesce(n.head, 1) - coalesce(b.head, 1) AS head,
   coalesce(n.outlets, 0) - coalesce(b.outlets, 0) AS outlets
-FROM story_events AS n FULL JOIN base_story_events AS b ON b.event = n.event
+FROM all_story_events AS n FULL JOIN base_story_events AS b ON b.event = n.event
 WHERE coalesce(n.event, b.event) NOT IN (SELECT id FROM events)
   AND (n.head IS DISTINCT FROM b.head OR n.outlets IS DISTINCT FROM b.outlets)
 """
@@ -524,16 +524,21 @@ def grow(folder: Path, base: Path, row_group: int = 65_536) -> dict[str, int]:
     con = _connect(spill)
     rows = {}
     try:
-        con.read_parquet(str(folder / "events.parquet")).create_view("all_events")
-        for t in ("participants", "actors", "places", "story_events"):
+        for t in ("events", "participants", "story_events"):
+            con.read_parquet(str(folder / f"{t}.parquet")).create_view(f"all_{t}")
+        for t in ("actors", "places"):
             con.read_parquet(str(folder / f"{t}.parquet")).create_view(t)
         con.read_parquet(str(base / "events.parquet")).create_view("base_events")
         con.read_parquet(str(base / "story_events.parquet")).create_view("base_story_events")
-        # The new events, by the name the tables' SQL reads: each table's groups over them alone.
+        # The new events, and their participants and stories, by the names the tables' SQL reads:
+        # each table's groups over them alone, without scanning every participant for each table.
         con.execute(
             "CREATE TEMP TABLE events AS SELECT * FROM all_events"
             " WHERE id NOT IN (SELECT id FROM base_events) ORDER BY ord"
         )
+        for t in ("participants", "story_events"):
+            new_only = f"SELECT * FROM all_{t} WHERE event IN (SELECT id FROM events)"  # noqa: S608
+            con.execute(f"CREATE TEMP TABLE {t} AS {new_only}")
         ords = con.sql("SELECT ord FROM events ORDER BY ord").fetchnumpy()["ord"].astype(np.int64)
         # The j-th new event (ord N_j) comes after N_j - j old ones: an old ord o moves up by the
         # new events with N_j - j <= o.
