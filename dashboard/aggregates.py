@@ -59,6 +59,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -509,6 +510,21 @@ POINTS_CHANGED = Cube(
 )  # fmt: skip
 
 
+def _with_changed_stories(con: Any, new: pa.Table) -> pa.Table:
+    """agg_points' new groups with the old records' changed heads and outlets added (POINTS_CHANGED)."""
+    keys = [n for n, _ in (*POINTS.dims, DATED, *MONTHS)]
+    con.register("new_points", new)
+    con.register("changed_points", con.sql(POINTS_CHANGED.sql()).to_arrow_table())
+    again = [f"c.{n}" for n in keys] + [f"{a} AS {n}" for n, _, a in POINTS.measures]
+    both = "(SELECT * FROM new_points UNION ALL BY NAME SELECT * FROM changed_points) AS c"
+    table = con.sql(
+        f"SELECT {', '.join(again)} FROM {both} GROUP BY {', '.join(f'c.{n}' for n in keys)}"  # noqa: S608
+    ).to_arrow_table()
+    con.unregister("new_points")
+    con.unregister("changed_points")
+    return table
+
+
 def can_grow(base: Path) -> bool:
     """Whether the store `base` holds what an append merges with: every aggregate, its events and
     the stories' `story_events`."""
@@ -550,38 +566,48 @@ def grow(folder: Path, base: Path, row_group: int = 65_536) -> dict[str, int]:
             valid = np.asarray(pc.is_valid(col).to_numpy(zero_copy_only=False), dtype=bool)
             return _from_ints(values, valid, col.type)
 
-        con.execute(f"CREATE TEMP TABLE story_changes AS {STORY_CHANGES}")
-        deltas: dict[str, pa.Table] = {}  # each cube's groups over the new events, for its rollup
-        for name, sql in SQL.items():
+        def write(name: str, table: pa.Table) -> None:
+            pq.write_table(table, folder / f"{name}.parquet", compression="zstd", row_group_size=row_group)
+
+        def merged(name: str, new: pa.Table) -> tuple[pa.Table, pa.Table] | None:
+            """The base's table, ords moved, merged with the new groups and written; or when its keys
+            do not pack, the two tables to merge in SQL."""
             keys, kinds, ord_cols = _layout(name)
             old = pq.read_table(base / f"{name}.parquet")
             for c in ord_cols:
                 old = old.set_column(old.schema.get_field_index(c), c, moved(old[c]))
-            if name.endswith("_all"):
-                cube = name.removesuffix("_all")
-                con.register(cube, deltas.pop(cube))
-                new = con.sql(sql).to_arrow_table()
-                con.unregister(cube)
-            else:
-                new = con.sql(sql).to_arrow_table()
-                if name == POINTS.name:
-                    con.register("new_points", new)
-                    con.register("changed_points", con.sql(POINTS_CHANGED.sql()).to_arrow_table())
-                    again = [f"c.{n}" for n in keys] + [f"{a} AS {n}" for n, _, a in POINTS.measures]
-                    new = con.sql(
-                        f"SELECT {', '.join(again)} FROM (SELECT * FROM new_points UNION ALL BY NAME"  # noqa: S608
-                        f" SELECT * FROM changed_points) AS c GROUP BY {', '.join(f'c.{n}' for n in keys)}"
-                    ).to_arrow_table()
-                    con.unregister("new_points")
-                    con.unregister("changed_points")
-                if any(c.rollup and c.name == name for c in CUBES):
-                    deltas[name] = new
             new = new.select(old.column_names).cast(old.schema)
             table = _merge(old, new, keys, kinds)
             if table is None:
-                table = _regroup(con, old, new, keys, kinds, folder / ROLLUP_SPILL)
-            pq.write_table(table, folder / f"{name}.parquet", compression="zstd", row_group_size=row_group)
-            rows[name] = table.num_rows
+                return old, new
+            write(name, table)
+            return None
+
+        con.execute(f"CREATE TEMP TABLE story_changes AS {STORY_CHANGES}")
+        deltas: dict[str, pa.Table] = {}  # each cube's groups over the new events, for its rollup
+        # The new groups in SQL here, one table after another; the merges and writes (Arrow, NumPy and
+        # Parquet, outside the GIL for the most part) beside them, on the machine's other core.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            done = {}
+            for name, sql in SQL.items():
+                if name.endswith("_all"):
+                    cube = name.removesuffix("_all")
+                    con.register(cube, deltas.pop(cube))
+                    new = con.sql(sql).to_arrow_table()
+                    con.unregister(cube)
+                else:
+                    new = con.sql(sql).to_arrow_table()
+                    if name == POINTS.name:
+                        new = _with_changed_stories(con, new)
+                    if any(c.rollup and c.name == name for c in CUBES):
+                        deltas[name] = new
+                done[name] = pool.submit(merged, name, new)
+            results = {name: f.result() for name, f in done.items()}
+        for name, left in results.items():
+            if left is not None:  # after the others: its SQL runs on this thread's connection
+                keys, kinds, _ = _layout(name)
+                write(name, _regroup(con, *left, keys, kinds, folder / ROLLUP_SPILL))
+            rows[name] = pq.read_metadata(folder / f"{name}.parquet").num_rows
     finally:
         con.close()
         for s in (SPILL, ROLLUP_SPILL):
