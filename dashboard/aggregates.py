@@ -43,6 +43,10 @@ its story, 0 on the others; 1 for a record in no story) and `outlets` (the
 story's outlets, on its head only), so the stories at a place and their
 outlets roll up like the records, and the stories are built first.
 
+An append (`build --append`) does not compute them from every event again: each table is the
+base store's, merged by group with the same table over the new events (`grow`; below, with why it
+is exact). A full build and an append write the same files.
+
 The SQL below is DuckDB's dialect and the only definition: the store builds
 the tables with DuckDB (`duckdb_runner`), or with any runner that takes this
 SQL over the store's tables and returns Arrow (the command line's
@@ -55,11 +59,13 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 # Run one query over the store's tables (events, participants, … by those names) and return its rows.
@@ -250,11 +256,17 @@ def _canonical(table: pa.Table, spill: Path) -> pa.Table:
         con.close()
 
 
-def build(folder: Path, run: Runner | None = None, row_group: int = 65_536) -> dict[str, int]:
+def build(
+    folder: Path, run: Runner | None = None, row_group: int = 65_536, base: Path | None = None
+) -> dict[str, int]:
     """Build every aggregate from the store's tables in `folder` and write them there as Parquet.
 
     `run`: how to run the SQL (default: DuckDB in this process). Returns each table's row count.
+    `base`: the store this one appends to (`build --append`): its aggregates are merged with the new
+    events' (`grow`) rather than computed from every event, when it holds them and DuckDB runs here.
     """
+    if base is not None and run is None and can_grow(base):
+        return grow(folder, base, row_group)
     own = run is None
     con = None
     if own:
@@ -323,3 +335,281 @@ class DuckDBRunner:
 
     def view(self, name: str, path: Path) -> None:
         self.con.read_parquet(str(path)).create_view(name, replace=True)
+
+
+# --- an append: the tables merged with the new events' groups ---------------------------------------
+#
+# An append (`dashboard.sqlbuild.append`) adds events and changes no old one, except that
+#   - each old event's `ord` may grow: the events are numbered in date order (undated last), so a new
+#     event sorting before an old one moves it up by one. The move is monotonic (old events keep their
+#     order among themselves), so a max or min of old ords is the moved max or min;
+#   - an old record whose story a new record joins may stop, or start, being its story's head, and
+#     its head's outlets may change (`story_events`, which the append computes again for those stories).
+# Every measure is a sum, a min or a max over the events of a group, and the old and the new events
+# are apart, so each table is its base copy (ords moved) merged by group with the same table computed
+# over the new events only (`delta`), plus, for agg_points, the old records whose head or outlets
+# changed, as signed differences of `stories` and `outlets` (nothing else of theirs changes). The
+# rollups merge the same way with the rollup of the delta; event_countries (each event's countries,
+# by `ord`) takes the new events' rows beside the old ones' moved ords. No table needs all the events
+# again. The merged rows are placed in canonical order without sorting the base again: the base is
+# in that order, so the new groups are inserted where a binary search over packed keys puts them
+# (`_pack`); a table whose keys do not pack into 63 bits is merged and sorted in SQL (`_regroup`).
+
+KEY_BITS = 63
+
+
+def _merge_kind(again: str) -> str:
+    """How a measure's groups combine, from its re-aggregating expression: sum, min or max."""
+    head = again.removeprefix("CAST(").split("(", 1)[0]
+    if head not in ("sum", "min", "max"):
+        raise ValueError(f"no merge for {again}")
+    return head
+
+
+def _layout(name: str) -> tuple[list[str], dict[str, str], set[str]]:
+    """A table's key columns, its measures' merges, and the columns holding event ords."""
+    if name == "event_countries":
+        return ["country", "ord"], {}, {"ord"}
+    cube = next(c for c in CUBES if name in (c.name, c.rollup_name))
+    if name == cube.name:
+        keys = [n for n, _ in (*cube.dims, DATED, *MONTHS)]
+    else:
+        keys = [n for n, _ in cube.dims] + (["dated"] if cube.rollup_dated else [])
+    kinds = {n: _merge_kind(again) for n, _, again in cube.measures}
+    ords = {n for n, expr, _ in cube.measures if "e.ord" in expr and not expr.startswith("count")}
+    return keys, kinds, ords
+
+
+def _ints(arr: pa.ChunkedArray | pa.Array, fill: int) -> Any:
+    """A column of integers or dates as int64 numbers, nulls as `fill`."""
+    import numpy as np  # noqa: PLC0415
+
+    if pa.types.is_date32(arr.type):
+        arr = arr.cast(pa.int32())
+    return np.array(arr.cast(pa.int64()).fill_null(fill).to_numpy(), dtype=np.int64)  # a copy: written to
+
+
+def _from_ints(values: Any, valid: Any, t: pa.DataType) -> pa.Array:
+    arr = pa.array(values, pa.int64(), mask=~valid)
+    return arr.cast(pa.int32()).cast(t) if pa.types.is_date32(t) else arr.cast(t)
+
+
+def _pack(old: pa.Table, new: pa.Table, keys: list[str]) -> tuple[Any, Any] | None:
+    """Each row's key columns as one integer ordered as the canonical sort orders them (ascending,
+    nulls last, text by code point as DuckDB compares it), or None when they need more than
+    KEY_BITS bits."""
+    import numpy as np  # noqa: PLC0415
+
+    packed = [np.zeros(t.num_rows, dtype=np.int64) for t in (old, new)]
+    used = 0
+    for k in reversed(keys):  # the first key the most significant
+        cols = [t[k] for t in (old, new)]
+        typ = cols[0].type
+        if pa.types.is_integer(typ) or pa.types.is_date32(typ):
+            nums = [_ints(c, 0) for c in cols]
+            valid = [np.asarray(pc.is_valid(c).to_numpy(zero_copy_only=False), dtype=bool) for c in cols]
+            present = [n[v] for n, v in zip(nums, valid, strict=True) if v.any()]
+            lo = min((int(p.min()) for p in present), default=0)
+            hi = max((int(p.max()) for p in present), default=0)
+            nulls = hi - lo + 1
+            ranks = [np.where(v, n - lo, nulls) for n, v in zip(nums, valid, strict=True)]
+        elif pa.types.is_string(typ) or pa.types.is_boolean(typ):
+            values = sorted(
+                {v for c in cols for v in pc.unique(c).to_pylist() if v is not None},
+                key=lambda v: v.encode() if isinstance(v, str) else v,
+            )
+            nulls = len(values)
+            table = pa.array(values, typ)
+            ranks = [
+                np.asarray(pc.index_in(c, value_set=table).fill_null(nulls).to_numpy(), dtype=np.int64)
+                for c in cols
+            ]
+        else:
+            return None
+        bits = max(1, int(nulls).bit_length())
+        if used + bits > KEY_BITS:
+            return None
+        for i, r in enumerate(ranks):
+            packed[i] |= r << used
+        used += bits
+    return packed[0], packed[1]
+
+
+def _merge(old: pa.Table, new: pa.Table, keys: list[str], kinds: dict[str, str]) -> pa.Table | None:
+    """The base table (in canonical order, ords moved) and the new events' groups, merged by group
+    and in canonical order; None when the keys do not pack (then `_regroup`)."""
+    import numpy as np  # noqa: PLC0415
+
+    packed = _pack(old, new, keys)
+    if packed is None:
+        return None
+    ok, nk = packed
+    if ok.size > 1 and not bool(np.all(ok[1:] > ok[:-1])):
+        return None  # not in the order packed keys give: leave it to SQL
+    at = np.searchsorted(ok, nk)
+    found = at < ok.size
+    found[found] = ok[at[found]] == nk[found]
+    hit, rows = at[found], np.flatnonzero(found)
+    big = np.iinfo(np.int64)
+    for name, kind in kinds.items():
+        col, add = old[name], new[name].take(pa.array(rows, pa.int64()))
+        if kind == "sum":
+            values = _ints(col, 0)
+            values[hit] += _ints(add, 0)
+            merged = _from_ints(values, np.ones(values.size, dtype=bool), col.type)
+        else:
+            fill = big.min if kind == "max" else big.max
+            values, extra = _ints(col, fill), _ints(add, fill)
+            values[hit] = np.maximum(values[hit], extra) if kind == "max" else np.minimum(values[hit], extra)
+            merged = _from_ints(values, values != fill, col.type)
+        old = old.set_column(old.schema.get_field_index(name), name, merged)
+    fresh = np.flatnonzero(~found)
+    fresh = fresh[np.argsort(nk[fresh], kind="stable")]
+    where = at[fresh]  # before which base row each new group goes (nondecreasing)
+    n_old, n_new = ok.size, fresh.size
+    order = np.empty(n_old + n_new, dtype=np.int64)
+    order[np.arange(n_old) + np.searchsorted(where, np.arange(n_old), side="right")] = np.arange(n_old)
+    order[where + np.arange(n_new)] = n_old + np.arange(n_new)
+    both = pa.concat_tables([old, new.take(pa.array(fresh, pa.int64()))])
+    return both.take(pa.array(order, pa.int64()))
+
+
+def _regroup(con: Any, old: pa.Table, new: pa.Table, keys: list[str], kinds: dict[str, str],
+             spill: Path) -> pa.Table:  # fmt: skip
+    """The same merge in SQL: both tables' groups grouped again, then sorted canonically."""
+    con.register("merge_old", old)
+    con.register("merge_new", new)
+    again = {n: (f"CAST(sum(c.{n}) AS BIGINT)" if k == "sum" else f"{k}(c.{n})") for n, k in kinds.items()}
+    cols = [f'c."{n}"' if n in keys else f'{again[n]} AS "{n}"' for n in old.column_names]
+    group = f" GROUP BY {', '.join(f'c.{chr(34)}{k}{chr(34)}' for k in keys)}"
+    both = "(SELECT * FROM merge_old UNION ALL SELECT * FROM merge_new) AS c"
+    table = con.sql(f"SELECT {', '.join(cols)} FROM {both}{group}").to_arrow_table()  # noqa: S608
+    con.unregister("merge_old")
+    con.unregister("merge_new")
+    return _canonical(table.cast(old.schema), spill)
+
+
+# Old records whose story's head or outlets the append changed: the differences, to add to agg_points.
+STORY_CHANGES = """
+SELECT coalesce(n.event, b.event) AS event,
+  coalesce(n.head, 1) - coalesce(b.head, 1) AS head,
+  coalesce(n.outlets, 0) - coalesce(b.outlets, 0) AS outlets
+FROM all_story_events AS n FULL JOIN base_story_events AS b ON b.event = n.event
+WHERE coalesce(n.event, b.event) NOT IN (SELECT id FROM events)
+  AND (n.head IS DISTINCT FROM b.head OR n.outlets IS DISTINCT FROM b.outlets)
+"""
+_ZERO = "CAST(0 AS BIGINT)"
+_NONE = "CAST(NULL AS BIGINT)"
+# The same groups as agg_points, over those records: only their stories and outlets change.
+POINTS_CHANGED = Cube(
+    POINTS.name,
+    "FROM all_events AS e JOIN story_changes AS sc ON sc.event = e.id WHERE {where} AND e.point IS NOT NULL",
+    POINTS.dims,
+    (("n", _ZERO, ""), ("last_ord", _NONE, ""), ("last_dated", _NONE, ""), ("suspect", _ZERO, ""),
+     ("stories", "CAST(sum(sc.head) AS BIGINT)", ""), ("outlets", "CAST(sum(sc.outlets) AS BIGINT)", "")),
+)  # fmt: skip
+
+
+def _with_changed_stories(con: Any, new: pa.Table) -> pa.Table:
+    """agg_points' new groups with the old records' changed heads and outlets added (POINTS_CHANGED)."""
+    keys = [n for n, _ in (*POINTS.dims, DATED, *MONTHS)]
+    con.register("new_points", new)
+    con.register("changed_points", con.sql(POINTS_CHANGED.sql()).to_arrow_table())
+    again = [f"c.{n}" for n in keys] + [f"{a} AS {n}" for n, _, a in POINTS.measures]
+    both = "(SELECT * FROM new_points UNION ALL BY NAME SELECT * FROM changed_points) AS c"
+    table = con.sql(
+        f"SELECT {', '.join(again)} FROM {both} GROUP BY {', '.join(f'c.{n}' for n in keys)}"  # noqa: S608
+    ).to_arrow_table()
+    con.unregister("new_points")
+    con.unregister("changed_points")
+    return table
+
+
+def can_grow(base: Path) -> bool:
+    """Whether the store `base` holds what an append merges with: every aggregate, its events and
+    the stories' `story_events`."""
+    return all((base / f"{n}.parquet").is_file() for n in (*NAMES, "events", "story_events"))
+
+
+def grow(folder: Path, base: Path, row_group: int = 65_536) -> dict[str, int]:
+    """Every aggregate of the store in `folder`, which is the store `base` and more events (an
+    append), from the base's aggregates and the new events, written as `build` writes them."""
+    import numpy as np  # noqa: PLC0415
+
+    spill = folder / SPILL
+    con = _connect(spill)
+    rows = {}
+    try:
+        for t in ("events", "participants", "story_events"):
+            con.read_parquet(str(folder / f"{t}.parquet")).create_view(f"all_{t}")
+        for t in ("actors", "places"):
+            con.read_parquet(str(folder / f"{t}.parquet")).create_view(t)
+        con.read_parquet(str(base / "events.parquet")).create_view("base_events")
+        con.read_parquet(str(base / "story_events.parquet")).create_view("base_story_events")
+        # The new events, and their participants and stories, by the names the tables' SQL reads:
+        # each table's groups over them alone, without scanning every participant for each table.
+        con.execute(
+            "CREATE TEMP TABLE events AS SELECT * FROM all_events"
+            " WHERE id NOT IN (SELECT id FROM base_events) ORDER BY ord"
+        )
+        for t in ("participants", "story_events"):
+            new_only = f"SELECT * FROM all_{t} WHERE event IN (SELECT id FROM events)"  # noqa: S608
+            con.execute(f"CREATE TEMP TABLE {t} AS {new_only}")
+        ords = con.sql("SELECT ord FROM events ORDER BY ord").fetchnumpy()["ord"].astype(np.int64)
+        # The j-th new event (ord N_j) comes after N_j - j old ones: an old ord o moves up by the
+        # new events with N_j - j <= o.
+        steps = ords - np.arange(ords.size, dtype=np.int64)
+
+        def moved(col: pa.ChunkedArray) -> pa.Array:
+            values = _ints(col, 0)
+            values += np.searchsorted(steps, values, side="right")
+            valid = np.asarray(pc.is_valid(col).to_numpy(zero_copy_only=False), dtype=bool)
+            return _from_ints(values, valid, col.type)
+
+        def write(name: str, table: pa.Table) -> None:
+            pq.write_table(table, folder / f"{name}.parquet", compression="zstd", row_group_size=row_group)
+
+        def merged(name: str, new: pa.Table) -> tuple[pa.Table, pa.Table] | None:
+            """The base's table, ords moved, merged with the new groups and written; or when its keys
+            do not pack, the two tables to merge in SQL."""
+            keys, kinds, ord_cols = _layout(name)
+            old = pq.read_table(base / f"{name}.parquet")
+            for c in ord_cols:
+                old = old.set_column(old.schema.get_field_index(c), c, moved(old[c]))
+            new = new.select(old.column_names).cast(old.schema)
+            table = _merge(old, new, keys, kinds)
+            if table is None:
+                return old, new
+            write(name, table)
+            return None
+
+        con.execute(f"CREATE TEMP TABLE story_changes AS {STORY_CHANGES}")
+        deltas: dict[str, pa.Table] = {}  # each cube's groups over the new events, for its rollup
+        # The new groups in SQL here, one table after another; the merges and writes (Arrow, NumPy and
+        # Parquet, outside the GIL for the most part) beside them, on the machine's other core.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            done = {}
+            for name, sql in SQL.items():
+                if name.endswith("_all"):
+                    cube = name.removesuffix("_all")
+                    con.register(cube, deltas.pop(cube))
+                    new = con.sql(sql).to_arrow_table()
+                    con.unregister(cube)
+                else:
+                    new = con.sql(sql).to_arrow_table()
+                    if name == POINTS.name:
+                        new = _with_changed_stories(con, new)
+                    if any(c.rollup and c.name == name for c in CUBES):
+                        deltas[name] = new
+                done[name] = pool.submit(merged, name, new)
+            results = {name: f.result() for name, f in done.items()}
+        for name, left in results.items():
+            if left is not None:  # after the others: its SQL runs on this thread's connection
+                keys, kinds, _ = _layout(name)
+                write(name, _regroup(con, *left, keys, kinds, folder / ROLLUP_SPILL))
+            rows[name] = pq.read_metadata(folder / f"{name}.parquet").num_rows
+    finally:
+        con.close()
+        for s in (SPILL, ROLLUP_SPILL):
+            shutil.rmtree(folder / s, ignore_errors=True)
+    return rows

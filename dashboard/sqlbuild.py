@@ -393,7 +393,9 @@ def update_derived(con: duckdb.DuckDBPyConnection, into: Path, base: Path | None
     build; only the appended ones, with their `ord` in the new store, when `base` is the store
     appended to). A derived table is updated from `new_events` and the base's copy, and written
     into `into` as `NAME.parquet`; return each written table's rows (they join store.json's
-    `rows`). Nothing is derived yet: the aggregate tables plug in here.
+    `rows`). Nothing is derived here: the stories and the aggregates are written after the tables
+    by `store.build`, which on an append (its `keep`) merges them with the base store's
+    (`stories.build`'s `base`, `aggregates.grow`).
     """
     del con, into, base
     return {}

@@ -419,7 +419,7 @@ def _write(
         # On an append (`keep`: the store appended to), only the stories its new events can touch.
         # First: the map's aggregates count each story on its head record (story_events.head).
         rows.update(stories.build(tmp, run, ROW_GROUP, base=keep))
-        rows.update(aggregates.build(tmp, run, ROW_GROUP))
+        rows.update(aggregates.build(tmp, run, ROW_GROUP, base=keep))
         (tmp / CATALOG).write_text(catalog.to_json(corpus), encoding="utf-8")
         # On disk before store.json says the folder is complete, so no crash leaves it complete and empty.
         for f in tmp.iterdir():

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import DATA
 
-from dashboard import atlas, engines, filters, folder, query, sqlbuild, store, synth
+from dashboard import aggregates, atlas, engines, filters, folder, query, sqlbuild, store, synth
 from dashboard.readers import bulk, corpus, gdelt
 
 
@@ -175,8 +175,11 @@ def grown(tmp_path: Path, monkeypatch) -> tuple[Path, store.Store]:
 def test_an_appended_store_is_the_store_a_full_build_writes(grown, tmp_path: Path, monkeypatch) -> None:
     root, before = grown
     monkeypatch.setattr(store, "HOT_EVENTS", 1000)  # the appended store gets its hot tables too
+    grown, grow = [], aggregates.grow
+    monkeypatch.setattr(aggregates, "grow", lambda *a, **kw: grown.append(a) or grow(*a, **kw))
     appended = sqlbuild.append(root)
     assert appended is not None
+    assert grown  # the aggregates merged, not computed from every event
     assert appended.path == store.location(root, atlas.fingerprint_now(root, max_age=0))
     assert appended.events == before.events + 40
     assert before.path.exists()  # kept for the readers that have it open
@@ -184,6 +187,9 @@ def test_an_appended_store_is_the_store_a_full_build_writes(grown, tmp_path: Pat
     full = store.build(corpus.load(root), tmp_path / "full")
     for name in store.TABLES:
         assert _tables(appended.path)[name].equals(_tables(full.path)[name]), name
+    # The aggregates, merged from the base store's and the new rows' groups (`aggregates.grow`).
+    for name in aggregates.NAMES:
+        assert pq.read_table(appended.table(name)).equals(pq.read_table(full.table(name))), name
     a, f = (engines.open(s, "duckdb") for s in (appended, full))
     for fl in (filters.Filters(), filters.Filters(datasets=frozenset({"gdelt"}))):
         assert query.count(a, fl) == query.count(f, fl)
