@@ -287,6 +287,20 @@ SELECT event, story, CAST(CASE WHEN k = 1 THEN 1 ELSE 0 END AS BIGINT) AS head,
 FROM ranked
 """
 
+
+def _weighted(col: str) -> str:
+    """A story's `col` (Goldstein, tone) averaged weighted by its records' mentions (each record
+    alike when none has mentions), to six decimals (SQL). Summed in millionths, as integers: a sum
+    of floats depends on the order the engine adds them in, so two builds of the same data (or an
+    append and a full build) could round one story's average apart in its last decimal."""
+    micro = f"CAST(round(CAST({col} AS DOUBLE) * 1000000) AS BIGINT)"
+    return (
+        f"round(coalesce(CAST(sum({micro} * mentions) AS DOUBLE)"
+        f" / nullif(sum(CASE WHEN {col} IS NOT NULL THEN mentions END), 0),"
+        f" CAST(sum({micro}) AS DOUBLE) / nullif(count({col}), 0)) / 1000000, 6)"
+    )
+
+
 _RANK = "CASE place_kind WHEN 'site' THEN 3 WHEN 'city' THEN 2 WHEN 'region' THEN 1 ELSE 0 END"
 # One row per story, without `curated` (corroboration reads it; `stories` adds the count).
 BASE = f"""
@@ -312,12 +326,8 @@ WITH se AS (
     min(country1) AS country1, max(country2) AS country2,
     CAST(sum(mentions) AS BIGINT) AS mentions, CAST(sum(num_sources) AS BIGINT) AS num_sources,
     CAST(sum(num_articles) AS BIGINT) AS num_articles,
-    round(coalesce(
-      sum(goldstein * mentions) / nullif(sum(CASE WHEN goldstein IS NOT NULL THEN mentions END), 0),
-      avg(goldstein)), 6) AS goldstein,
-    round(coalesce(
-      sum(tone * mentions) / nullif(sum(CASE WHEN tone IS NOT NULL THEN mentions END), 0),
-      avg(tone)), 6) AS tone
+    {_weighted("goldstein")} AS goldstein,
+    {_weighted("tone")} AS tone
   FROM se GROUP BY story
 )
 SELECT g.story AS id, g.records, CAST(coalesce(links.outlets, 0) AS BIGINT) AS outlets,

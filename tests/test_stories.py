@@ -555,3 +555,28 @@ def test_an_appended_day_leaves_the_stories_a_full_build_writes(tmp_path, monkey
     assert frozenset({1001, 1002, 1003, 1004, 1011}) in got  # the next day joined its story
     assert frozenset({1005, 1006, 1015}) in got  # and the same URL weeks later
     assert frozenset({1009, 1010}) in got  # untouched, kept as built
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # Three tones whose mean, 0.4333335, a float sum rounds up or down by the order it adds them in.
+        ([(0.3000005, 1), (0.7, 1), (0.3, 1)], 0.433334),
+        ([(-1.0, 10), (-1.0, 10), (-4.0, 2), (-4.0, 2), (-2.0, 6)], -1.6),  # weighted by mentions
+        ([(2.5, None), (1.5, None), (None, None)], 2.0),  # no mentions: each record alike
+    ],
+)
+def test_a_storys_average_tone_is_the_same_whatever_order_its_records_are_added_in(rows, expected) -> None:
+    """Two builds of the same data (or an append and a full build) give a story the same bytes."""
+    import itertools  # noqa: PLC0415
+
+    import duckdb  # noqa: PLC0415
+
+    con = duckdb.connect(config={"threads": 1})
+    con.execute("CREATE TABLE t (tone DOUBLE, mentions BIGINT)")
+    seen = set()
+    for order in itertools.permutations(rows):
+        con.execute("DELETE FROM t")
+        con.executemany("INSERT INTO t VALUES (?, ?)", list(order))
+        seen.add(con.execute(f"SELECT {stories._weighted('tone')} FROM t").fetchone()[0])  # noqa: S608
+    assert seen == {expected}
