@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 from test_imports import ACLED_HEADER, ACLED_ROWS, GDELT_FILE, GOOD, KELLOGG, RUSSIA, write_gdelt
 
+from dashboard import model
 from dashboard.readers import acled, corpus, gdelt, imports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -713,6 +714,21 @@ def test_acled_fields_are_named_and_text_cleaned_and_capped(tmp_path) -> None:
     names = {a.name for a in c.actors.values()}
     assert {"Police Forces[0m", "M" * 199 + "…"} <= names
     assert not any(imports.CONTROL.search(n) for n in names)
+
+
+@pytest.mark.parametrize("brk", ["\n", "\t", "\x0b", "\x85", "\u2028", "\u2029"],
+                         ids=["newline", "tab", "vt", "nel", "line-sep", "para-sep"])  # fmt: skip
+def test_acled_names_with_a_line_break_are_one_line_as_gdelts_are(tmp_path, brk) -> None:
+    """A tab or line break inside a name becomes a space (GDELT's rule, docs/DATA.md "Lengths"):
+    the name then loads, labels the map on one line and writes one spreadsheet line."""
+    row = acled_row(0, actor1=f"Police{brk}Forces", location=f"Kyiv{brk}City", source=f"Kyiv{brk}Post")
+    report, c = acled_import(tmp_path, [row])
+    assert report.imported == 1
+    assert "Police Forces" in {a.name for a in c.actors.values()}
+    assert "Kyiv City" in {p.name for p in c.places.values()}
+    assert set(c.sources["outlet"]) == {"Kyiv Post"}
+    texts = [a.name for a in c.actors.values()] + [p.name for p in c.places.values()]
+    assert not any(model.control_character(t) for t in texts)
 
 
 NUMERIC = "is a numeric date whose day and month could be read either way round: write it YYYY-MM-DD or 21 June 2025"

@@ -280,8 +280,9 @@ class Importer:
             for c in cols:
                 text = get(c, i)
                 value, what = imports.clean(text, LIMITS.get(c, len(text) or 1))
-                if what:
+                if value != text:  # a line break or tab made a space (as GDELT's), or more, named
                     cleaned[c] = value.strip()
+                if what:
                     changed.append((c, what))
             ext_raw = get("event_id_cnty", i)
 
