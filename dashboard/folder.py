@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 try:
@@ -79,6 +80,19 @@ def partial(base: Path) -> tuple[Path, int]:
         with contextlib.suppress(OSError):  # a file system without locks: swept by age only
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     return tmp, fd
+
+
+@contextlib.contextmanager
+def locked(base: Path) -> Iterator[None]:
+    """Hold `base`'s exclusive lock (waiting for it): one writer at a time puts a store in place."""
+    fd = os.open(base, os.O_RDONLY)
+    try:
+        if fcntl is not None:
+            with contextlib.suppress(OSError):  # a file system without locks: as before, unguarded
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # and the lock with it
 
 
 def _unlocked(p: Path) -> bool:

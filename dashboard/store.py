@@ -360,6 +360,12 @@ def build(
     final = Path(out) if out is not None else location(corpus.root, fingerprint)
     if _complete(final, fingerprint) and readable(final):
         return _open(final)
+    if out is not None and final.exists() and not _replaceable(final):
+        raise StoreError(
+            f"{final} is not a store and not empty: the store is written into a new or empty folder, "
+            "or over an older store; nothing was written",
+            "its folder holds other files",
+        )
     try:
         _write(
             corpus,
@@ -441,25 +447,31 @@ def _write(
         (tmp / "store.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         _sync(tmp / "store.json")
         _sync(tmp)
-        if final.exists() and _complete(final, fingerprint) and readable(final):
-            # Another process (a second replica, a second reader's build) wrote the same store while
-            # this one was being written: it stays, since readers may be opening it, and this copy goes.
-            pass
-        elif final.exists():  # an explicit --out that holds an older or damaged store: replaced whole
-            old = final.with_name(f".partial-old-{os.getpid()}-{final.name}")
-            final.rename(old)
-            tmp.rename(final)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            try:
+        with folder.locked(final.parent):  # the look and the rename, one writer at a time
+            if final.exists() and _complete(final, fingerprint) and readable(final):
+                # Another process (a second replica, a second reader's build) wrote the same store
+                # while this one was being written: it stays, since readers may be opening it.
+                pass
+            elif final.exists():  # an older or damaged store (`build` refused any other folder)
+                old = final.with_name(f".partial-old-{os.getpid()}-{final.name}")
+                final.rename(old)
                 tmp.rename(final)
-            except OSError:  # another process built the same store first, since the look above
-                if not _complete(final, fingerprint):
-                    raise
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                try:
+                    tmp.rename(final)
+                except OSError:  # a writer that took no lock (a file system without them) came first
+                    if not _complete(final, fingerprint):
+                        raise
         _sync(final.parent)
     finally:
         os.close(lock)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _replaceable(path: Path) -> bool:
+    """Whether a build may put a store at `path`: an empty folder, or a store (of any data or age)."""
+    return path.is_dir() and ((path / "store.json").is_file() or not any(path.iterdir()))
 
 
 def _sync(path: Path) -> None:

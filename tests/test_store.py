@@ -110,6 +110,23 @@ def test_a_second_build_of_the_same_data_leaves_the_first_in_place_for_its_reade
     assert first.engine.rows("SELECT count(*) AS n FROM agg_points", {})[0]["n"] > 0
 
 
+def test_build_out_refuses_a_folder_holding_other_files_and_writes_into_an_empty_one(
+    tmp_path: Path, cli
+) -> None:
+    """`--out` names where the store goes: a folder of someone's files is never emptied to make room."""
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep", encoding="utf-8")
+    r = cli("build", "--data", str(DATA), "--out", str(precious))
+    assert r.code != 0
+    assert f"error: {precious} is not a store and not empty" in r.err
+    assert [p.name for p in precious.iterdir()] == ["notes.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli("build", "--data", str(DATA), "--out", str(empty)).code == 0
+    assert (empty / "store.json").is_file()
+
+
 def test_the_format_is_derived_from_the_tables_schemas_and_the_catalogs_layout(seed, tmp_path: Path) -> None:
     assert store.schema_fingerprint(store.SCHEMAS, catalog.layout()) == store.SCHEMA
     changed = {
