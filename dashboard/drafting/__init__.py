@@ -105,15 +105,23 @@ def _scalar(v: Any) -> str:
                        else f"\\U{ord(m.group(0)):08x}", out)  # fmt: skip
 
 
-def _emit(node: Any, indent: str = "") -> Iterator[str]:
-    """Block-style YAML for the draft's plain data (dicts, lists, strings, numbers).
+def _emit(node: Any, indent: str = "") -> list[str]:
+    """Block-style YAML for the draft's plain data (dicts, lists, strings, numbers), as lines.
 
     PyYAML's own representer took 6 s of a 5 MB text's 40,000 proposals; every string here is
     written double-quoted with JSON's escapes (which YAML reads the same), and tests read the
     output back with PyYAML."""
+    out: list[str] = []
+    _emit_into(out, node, indent, indent)
+    return out
+
+
+def _emit_into(out: list[str], node: dict[str, Any], indent: str, lead: str) -> None:
+    """`node`'s lines appended to `out`, the first starting with `lead` in place of `indent` (a list
+    item's "  - "): one list for the whole document, not a generator a nesting level."""
     for key, value in node.items():
         if isinstance(value, list):
-            yield f"{indent}{key}:\n"
+            out.append(f"{lead}{key}:\n")
             for item in value:
                 if (
                     isinstance(item, dict)
@@ -121,18 +129,17 @@ def _emit(node: Any, indent: str = "") -> Iterator[str]:
                     and (len(item) <= 2 and "quote" not in item)
                 ):
                     inner = ", ".join(f"{k}: {_scalar(v)}" for k, v in item.items())
-                    yield f"{indent}  - {{{inner}}}\n"
+                    out.append(f"{indent}  - {{{inner}}}\n")
                 elif isinstance(item, dict):
-                    lines = list(_emit(item, indent + "    "))
-                    yield indent + "  - " + lines[0].removeprefix(indent + "    ")
-                    yield from lines[1:]
+                    _emit_into(out, item, indent + "    ", indent + "  - ")
                 else:
-                    yield f"{indent}  - {_scalar(item)}\n"
+                    out.append(f"{indent}  - {_scalar(item)}\n")
         elif isinstance(value, dict):
-            yield f"{indent}{key}:\n"
-            yield from _emit(value, indent + "  ")
+            out.append(f"{lead}{key}:\n")
+            _emit_into(out, value, indent + "  ", indent + "  ")
         else:
-            yield f"{indent}{key}: {_scalar(value)}\n"
+            out.append(f"{lead}{key}: {_scalar(value)}\n")
+        lead = indent
 
 
 def _event_record(e: Proposal) -> dict[str, Any]:
