@@ -47,7 +47,10 @@ _SEPARATORS = re.compile(r"[\W_]+")
 
 def normalise(name: str) -> str:
     """Fold case, accents and punctuation: 'Washington, D.C.' -> 'washington d c'."""
-    folded = _MARKS.sub("", unicodedata.normalize("NFKD", name.casefold()))
+    if name.isascii():  # most names: no accents to strip, and casefold is lower (a tenth of the time)
+        folded = name.lower()
+    else:
+        folded = _MARKS.sub("", unicodedata.normalize("NFKD", name.casefold()))
     return _SEPARATORS.sub(" ", folded).strip()
 
 
@@ -86,8 +89,9 @@ def _gazetteer_index() -> _Index:
 
     def add(entry: _Entry, names: Iterable[str]) -> None:
         idx.entries[entry.geonameid] = entry
-        idx.primary.setdefault(normalise(entry.name), []).append(entry.geonameid)
-        for alt in {normalise(n) for n in names} - {normalise(entry.name)}:
+        key = normalise(entry.name)
+        idx.primary.setdefault(key, []).append(entry.geonameid)
+        for alt in {normalise(n) for n in names} - {key}:
             idx.alternate.setdefault(alt, []).append(entry.geonameid)
 
     for city in gc.get_cities().values():

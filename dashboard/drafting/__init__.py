@@ -17,11 +17,11 @@ publication date.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from dashboard.drafting import confidence
@@ -98,20 +98,30 @@ def _scalar(v: Any) -> str:
         return {True: "true", False: "false", None: "null"}[v]
     if isinstance(v, int | float):
         return repr(v)
-    out = json.dumps(str(v), ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    # a JSON string is a YAML double-quoted scalar; `json.dumps(s, ensure_ascii=False)` returns this
+    # function's result, after building an encoder each call (a fifth of writing a long draft)
+    out = encode_basestring(str(v))
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}" if ord(m.group(0)) < 0x10000
                        else f"\\U{ord(m.group(0)):08x}", out)  # fmt: skip
 
 
-def _emit(node: Any, indent: str = "") -> Iterator[str]:
-    """Block-style YAML for the draft's plain data (dicts, lists, strings, numbers).
+def _emit(node: Any, indent: str = "") -> list[str]:
+    """Block-style YAML for the draft's plain data (dicts, lists, strings, numbers), as lines.
 
     PyYAML's own representer took 6 s of a 5 MB text's 40,000 proposals; every string here is
     written double-quoted with JSON's escapes (which YAML reads the same), and tests read the
     output back with PyYAML."""
+    out: list[str] = []
+    _emit_into(out, node, indent, indent)
+    return out
+
+
+def _emit_into(out: list[str], node: dict[str, Any], indent: str, lead: str) -> None:
+    """`node`'s lines appended to `out`, the first starting with `lead` in place of `indent` (a list
+    item's "  - "): one list for the whole document, not a generator a nesting level."""
     for key, value in node.items():
         if isinstance(value, list):
-            yield f"{indent}{key}:\n"
+            out.append(f"{lead}{key}:\n")
             for item in value:
                 if (
                     isinstance(item, dict)
@@ -119,18 +129,17 @@ def _emit(node: Any, indent: str = "") -> Iterator[str]:
                     and (len(item) <= 2 and "quote" not in item)
                 ):
                     inner = ", ".join(f"{k}: {_scalar(v)}" for k, v in item.items())
-                    yield f"{indent}  - {{{inner}}}\n"
+                    out.append(f"{indent}  - {{{inner}}}\n")
                 elif isinstance(item, dict):
-                    lines = list(_emit(item, indent + "    "))
-                    yield indent + "  - " + lines[0].removeprefix(indent + "    ")
-                    yield from lines[1:]
+                    _emit_into(out, item, indent + "    ", indent + "  - ")
                 else:
-                    yield f"{indent}  - {_scalar(item)}\n"
+                    out.append(f"{indent}  - {_scalar(item)}\n")
         elif isinstance(value, dict):
-            yield f"{indent}{key}:\n"
-            yield from _emit(value, indent + "  ")
+            out.append(f"{lead}{key}:\n")
+            _emit_into(out, value, indent + "  ", indent + "  ")
         else:
-            yield f"{indent}{key}: {_scalar(value)}\n"
+            out.append(f"{lead}{key}: {_scalar(value)}\n")
+        lead = indent
 
 
 def _event_record(e: Proposal) -> dict[str, Any]:

@@ -101,17 +101,36 @@ def _spans(p: Proposal) -> list[tuple[int, int]]:
     return [(s["start"], s["end"]) for s in p.sources]
 
 
-def evidence(p: Proposal, text: str, published: date, known: Known) -> Evidence:
-    """The evidence for one proposal, read from its quotes in `text`."""
+def _read(
+    quote: str, published: date, known: Known, seen: dict[str, tuple[set[str], set[str]]]
+) -> tuple[set[str], set[str]]:
+    """The dates (values) and actors (ids) a quote names, read once for each distinct quote: a long
+    text telling one event in many sentences quotes the same words again and again. Neither reading
+    depends on where the quote stands (dates are read against publication only)."""
+    got = seen.get(quote)
+    if got is None:
+        got = seen[quote] = (
+            {f.value for f in dt.find(quote, published)},
+            {m.id for m in known.actors_in(quote)},
+        )
+    return got
+
+
+def evidence(
+    p: Proposal, text: str, published: date, known: Known,
+    seen: dict[str, tuple[set[str], set[str]]] | None = None,
+) -> Evidence:  # fmt: skip
+    """The evidence for one proposal, read from its quotes in `text` (`seen`: the quotes read so far)."""
     spans = _spans(p)
     quoted = " ".join(text[a:b] for a, b in spans)
+    seen = {} if seen is None else seen
+    reads = [_read(text[a:b], published, known, seen) for a, b in spans]
     if p.date == "unknown":
         explicit = inferred = 0.0
     else:
-        found = [f for a, b in spans for f in dt.find(text[a:b], published, a)]
-        explicit = 1.0 if any(f.value == p.date for f in found) else 0.0
+        explicit = 1.0 if any(p.date in days for days, _ in reads) else 0.0
         inferred = 1.0 - explicit
-    named_ids = {m.id for a, b in spans for m in known.actors_in(text[a:b], a)}
+    named_ids = {x for _, ids in reads for x in ids}
     people = [x["actor"] for x in p.participants]
     named = sum(1 for x in people if x in named_ids) / len(people) if people else 0.0
     place_named = place_inferred = 0.0
@@ -144,8 +163,9 @@ def combine(ev: Evidence, weights: dict[str, float] | None = None) -> float:
 
 def score_all(events: Sequence[Proposal], text: str, published: date, known: Known) -> None:
     """Give every proposal its `confidence`."""
+    seen: dict[str, tuple[set[str], set[str]]] = {}
     for p in events:
-        p.confidence = combine(evidence(p, text, published, known))
+        p.confidence = combine(evidence(p, text, published, known, seen))
 
 
 def fit(rows: Sequence[tuple[Evidence, bool]], *, steps: int = 2000, rate: float = 0.5) -> dict[str, float]:
