@@ -17,6 +17,7 @@ writes them canonically (the default is left out).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -85,6 +86,9 @@ def span_of(lo: str, hi: str) -> str:
     return parse_span(f"{a.isoformat()}{SEP}{b.isoformat()}")
 
 
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+
+
 def parse_map(text: str) -> str:
     """The canonical form of a `map` value; ValueError says what is wrong with it."""
     if word := pick(text, MAP_WORDS):
@@ -92,10 +96,10 @@ def parse_map(text: str) -> str:
     parts = text.strip().split(",")
     if len(parts) != 4:
         raise ValueError(f"use {one_of(MAP_WORDS)}, or four numbers west,south,east,north (degrees)")
-    try:
-        w, s, e, n = (float(p) for p in parts)
-    except ValueError:
-        raise ValueError("not four numbers (west,south,east,north in degrees)") from None
+    # Plain decimals only: Python's float() also reads other scripts' digits and "1_0".
+    if not all(_DECIMAL.fullmatch(p.strip()) for p in parts):
+        raise ValueError("not four numbers (west,south,east,north in degrees)")
+    w, s, e, n = (float(p) for p in parts)
     if not all(math.isfinite(x) for x in (w, s, e, n)):
         raise ValueError("not four finite numbers")
     if not (-90 <= s < n <= 90):

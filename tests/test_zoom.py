@@ -46,7 +46,12 @@ def test_a_link_s_zoom_is_read_and_written_canonically(raw, span, view) -> None:
         ({"map": "a,b,c,d"}, "not four numbers"),
         ({"map": "0,80,10,95"}, "latitudes"),
         ({"map": "10,0,5,5"}, "west first"),
-        ({"map": "nan,0,5,5"}, "finite"),
+        ({"map": "nan,0,5,5"}, "not four numbers"),
+        ({"map": "1e999,0,5,5"}, "finite"),
+        # Digits that only look like ASCII ones (fullwidth, Arabic-Indic) and Python's "1_0".
+        ({"map": "\uff11\uff10,20,30,40"}, "not four numbers"),
+        ({"map": "\u0661\u0660,20,30,40"}, "not four numbers"),
+        ({"map": "1_0,20,30,40"}, "not four numbers"),
         ({"span": "x" * 5000}, "…"),  # quoted back short
     ],
 )
