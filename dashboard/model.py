@@ -68,10 +68,19 @@ def _at_most(limit: int, what: str) -> AfterValidator:
     return AfterValidator(check)
 
 
+# Unicode's bidirectional embeddings, overrides and isolates: in a name they turn the text that
+# follows backwards on the screen (a label reading other than it is). Joiners (U+200C, U+200D),
+# which some scripts' names need, are not among them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def control_character(value: str) -> str | None:
-    """The first line break, tab or other control character in `value`, or None: a name, label or
-    link is one line (a break would split a label, a legend entry or a spreadsheet cell's line)."""
-    return next((c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+    """The first line break, tab, bidirectional override or other control character in `value`, or
+    None: a name, label or link is one line of text shown as written (a break would split a label,
+    a legend entry or a spreadsheet cell's line)."""
+    return next(
+        (c for c in value if c in _BIDI_CONTROLS or unicodedata.category(c) in ("Cc", "Zl", "Zp")), None
+    )
 
 
 def _one_line(what: str) -> AfterValidator:

@@ -617,6 +617,7 @@ TEXTS = [
     ("Actor1Name", "A" * 500_000, "longer than 200 characters: cut to 200, ending in '…'", "A" * 199 + "…"),
     ("Actor2Name", "LUKA\x00SHEN\x1bKO\x07", "control characters removed", "LUKASHENKO"),
     ("ActionGeo_FullName", "Minsk\x9b, Belarus", "control characters removed", "Minsk, Belarus"),
+    ("Actor2Name", "\u202eOKNEHSAKUL\u202c", "control characters removed", "OKNEHSAKUL"),  # shown backwards
     ("SOURCEURL", LONG_URL, "an address of 70,017 characters, longer than 2,048: not kept", None),
     ("SOURCEURL", "https://news.example.org/\x1b[31mred", "control characters removed",
      "https://news.example.org/[31mred"),
@@ -694,6 +695,7 @@ ACLED_CASES = [
     ({"actor1": "Police\x00 Forces\x1b[0m"}, "actor1: control characters removed", True),
     ({"actor2": "M" * 300}, "actor2: longer than 200 characters: cut to 200, ending in '…'", True),
     ({"location": "Kyiv\x07"}, "location: control characters removed", True),
+    ({"location": "\u2067Kyiv\u2069"}, "location: control characters removed", True),
     ({"source": "Kyiv\x9dPost"}, "source: control characters removed", True),
     ({"event_id_cnty": "U" * 81}, "event_id_cnty: 'UUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUUU'… is longer than 80", False),
 ]  # fmt: skip

@@ -113,7 +113,11 @@ def test_a_value_at_its_cap_loads(baltic_data, section, rid, fld, put, cap, what
 ONE_LINE = [c for c in CASES if c[5] != NOTE]
 
 
-@pytest.mark.parametrize("char", ["\n", "\t", "\x00", "\u2028"], ids=["newline", "tab", "nul", "line-sep"])
+@pytest.mark.parametrize(
+    "char",
+    ["\n", "\t", "\x00", "\u2028", "\u202e"],
+    ids=["newline", "tab", "nul", "line-sep", "rtl-override"],
+)
 @pytest.mark.parametrize(
     ("section", "rid", "fld", "put", "cap", "what"), ONE_LINE, ids=[f"{c[0]}-{c[2]}" for c in ONE_LINE]
 )

@@ -49,13 +49,14 @@ MAX_SAME_NAME = 100_000  # runs of the same input names in one folder
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 # Imported text is one line without control characters (the model's rule for names and links): tabs
 # and line breaks (C0's \t to \r, C1's NEL, Unicode's line and paragraph separators) become spaces;
-# every other C0 and C1 control character is removed, and named. Python's and RE2's (pyarrow's)
+# every other C0 and C1 control character, and Unicode's bidirectional overrides (which turn a
+# name backwards on screen), is removed, and named. Python's and RE2's (pyarrow's)
 # patterns.
 SPACES = re.compile("[\x09-\x0d\x85\u2028\u2029]")
 SPACES_RE2 = r"[\x{09}-\x{0d}\x{85}\x{2028}\x{2029}]"
-CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
-ANY_CONTROL_RE2 = r"[\x{00}-\x{1f}\x{7f}-\x{9f}\x{2028}\x{2029}]"
-CONTROL_RE2 = r"[\x{00}-\x{08}\x{0e}-\x{1f}\x{7f}-\x{84}\x{86}-\x{9f}]"
+CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+ANY_CONTROL_RE2 = r"[\x{00}-\x{1f}\x{7f}-\x{9f}\x{2028}\x{2029}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+CONTROL_RE2 = r"[\x{00}-\x{08}\x{0e}-\x{1f}\x{7f}-\x{84}\x{86}-\x{9f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
 ELLIPSIS = "…"
 NAME, NOTE, URL = NAME_MAX_LENGTH, NOTE_MAX_LENGTH, URL_MAX_LENGTH
 
