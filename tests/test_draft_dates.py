@@ -460,6 +460,16 @@ def test_a_statement_reporting_listed_events_is_one_proposal(
         ("from 0 to 9 May", ["unknown"], "the span gives no date"),
         ("on 0 May", ["unknown"], "“0 May”, 0 is not a day of any month: the day gives no date"),
         ("on 32 May 2024", ["unknown"], "32 is not a day of any month"),
+        # a day the month lacks refuses the list whole too, wherever it stands in it
+        (
+            "on 1 and 30 February",
+            ["unknown"],
+            "30 February is not a date: February 2024 has 29 days: the list gives no date",
+        ),
+        ("on February 1st and 30th", ["unknown"], "30 February is not a date"),
+        ("on the 1st and the 31st of April", ["unknown"], "31 April is not a date: April has 30 days"),
+        ("on 1 and 29 February 2023", ["unknown"], "February 2023 has 28 days"),
+        ("on 1 and 29 February 2024", ["2024-02-01", "2024-02-29"], "one of the days listed"),
         # not a day: a count after the month, and a number in a list of people
         ("on May 3 and 40 others", ["2024-05-03"], "“May 3”"),
         ("in March 40 people were detained", [], ""),

@@ -340,6 +340,22 @@ class Resolver:
                     # its valid days; after the month, a number past 31 is a count ("May 3 and 40").
                     add(m.start(), m.end(), "unknown", no_day(bad[0], "list"))
                     continue
+                # "on 1 and 30 February": a day that month lacks refuses the list whole too, whichever
+                # place it has in it
+                month_no, year_no = _month(m[mon]), int(m[yr]) if m[yr] else None
+                lacking = [
+                    got[1] for d, _, _ in days if 1 <= d <= 31
+                    for got in [_day_value(year_no, month_no, d, pub, future(m.start()))]
+                    if got and got[0] == "unknown"
+                ]  # fmt: skip
+                if lacking:
+                    add(
+                        m.start(),
+                        m.end(),
+                        "unknown",
+                        f"{lacking[0]}: the list gives no date (none of its days is taken)",
+                    )
+                    continue
                 runs = _runs(days, lambda x, y: y[0] == x[0] + 1)
                 if len(runs) == 1 or (
                     len(days) == 2 and _BETWEEN.search(text, max(0, m.start() - 12), m.start())
