@@ -74,6 +74,10 @@ def _at_most(limit: int, what: str) -> AfterValidator:
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+# The same characters as an RE2 (pyarrow) pattern, for checks made on whole columns.
+CONTROL_RE2 = r"[\x{00}-\x{1f}\x{7f}-\x{9f}\x{2028}\x{2029}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+
+
 def control_character(value: str) -> str | None:
     """The first line break, tab, bidirectional override or other control character in `value`, or
     None: a name, label or link is one line of text shown as written (a break would split a label,

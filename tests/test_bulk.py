@@ -131,6 +131,25 @@ def test_broken_bulk_rows_are_named_and_skipped(tmp_path: Path) -> None:
     assert c.quotes(c.sources[c.sources["event"] == "bulk-ok"]) == ["US special"]
 
 
+@pytest.mark.parametrize("char", ["\n", "\t", "\u2028", "\u202e"], ids=["newline", "tab", "line-sep", "rtl"])
+def test_a_bulk_name_holding_a_line_break_is_named_as_in_yaml(tmp_path: Path, char: str) -> None:
+    """The one-line rule of names holds for bulk actors, places and articles as for hand-written ones."""
+    shutil.copytree(DATA, tmp_path / "data")
+    root = tmp_path / "data"
+    actors = [{"id": "bulk-envoy", "name": "Special" + char + "Envoy", "kind": "person", "country": "USA",
+               "aliases": []},
+              {"id": "bulk-fine", "name": "Fine Name", "kind": "person", "country": "USA", "aliases": []}]  # fmt: skip
+    write_table(root / "extra.actors.parquet", actors, synth.SCHEMAS["actors"])
+    c = corpus.load(root)
+    got = [str(p) for p in c.errors]
+    assert got == [
+        f"extra.actors.parquet:1: record bulk-envoy: name: holds the control character U+{ord(char):04X}; "
+        "a name, title or label is one line of text"
+    ]
+    assert "bulk-fine" in c.actors
+    assert "bulk-envoy" not in c.actors
+
+
 def test_a_misnamed_bulk_file_is_reported(tmp_path: Path) -> None:
     pq.write_table(pa.table({"a": [1]}), tmp_path / "stuff.parquet")
     c = corpus.load(tmp_path)

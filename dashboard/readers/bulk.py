@@ -25,6 +25,7 @@ from dashboard.arrow import blank, isin, matches, positions
 from dashboard.countries import iso3_codes
 from dashboard.model import (
     CAMEO_CODE,
+    CONTROL_RE2,
     DEFAULT_CODING,
     MEASURE_RANGES,
     MEASURES,
@@ -36,6 +37,7 @@ from dashboard.model import (
     GeoPrecision,
     PlaceKind,
     Precision,
+    control_character,
     measure_range,
 )
 from dashboard.problems import Problem
@@ -271,6 +273,22 @@ class Checker:
         shown = np.datetime_as_string(v[bad & self.ok], unit="D")
         self.fail(bad, col, (f"{d} is {daterange.OUTSIDE}" for d in shown))
 
+    def one_line(self, *cols: str) -> None:
+        """Names, titles and links hold no line break, tab or other control character (the model's
+        `control_character`, as the YAML loader refuses them), named as it names them."""
+        for col in cols:
+            if col not in self.frame:
+                continue
+            s = self.frame[col]
+            bad = matches(s, CONTROL_RE2)
+            what = "a link" if col == "url" else "a name, title or label"
+            chars = (ord(control_character(v) or " ") for v in s[bad & self.ok])
+            self.fail(
+                bad,
+                col,
+                (f"holds the control character U+{c:04X}; {what} is one line of text" for c in chars),
+            )
+
     def unique(self, seen: Iterable[str]) -> None:
         ids = self.frame[self.id_col]
         dup = ids.duplicated(keep="first").to_numpy() | isin(ids, list(seen))
@@ -495,6 +513,11 @@ def check_simple(
     c = Checker(section, frame, problems)
     c.pattern("id", ID_PATTERN, "lower-case letters, digits and hyphens")
     c.unique(seen)
+    c.one_line(
+        *{"articles": ("title", "publisher", "url"), "actors": ("name",), "places": ("name", "feature_id")}[
+            section
+        ]
+    )
     if section == "articles":
         c.required("title", "publisher", "text")
         published = _dates(frame["published"])

@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard.model import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, URL_MAX_LENGTH
+from dashboard.model import CONTROL_RE2, NAME_MAX_LENGTH, NOTE_MAX_LENGTH, URL_MAX_LENGTH
 from dashboard.problems import Problem
 from dashboard.readers import bulk
 
@@ -55,7 +55,7 @@ _NOT_ID = re.compile(r"[^a-z0-9]+")
 SPACES = re.compile("[\x09-\x0d\x85\u2028\u2029]")
 SPACES_RE2 = r"[\x{09}-\x{0d}\x{85}\x{2028}\x{2029}]"
 CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
-ANY_CONTROL_RE2 = r"[\x{00}-\x{1f}\x{7f}-\x{9f}\x{2028}\x{2029}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+ANY_CONTROL_RE2 = CONTROL_RE2  # any character a name may not hold
 CONTROL_RE2 = r"[\x{00}-\x{08}\x{0e}-\x{1f}\x{7f}-\x{84}\x{86}-\x{9f}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
 ELLIPSIS = "…"
 NAME, NOTE, URL = NAME_MAX_LENGTH, NOTE_MAX_LENGTH, URL_MAX_LENGTH
