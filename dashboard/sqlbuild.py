@@ -289,7 +289,7 @@ def check(
     return Plan(files, events, base)
 
 
-def _events_sql() -> str:
+def _events_sql(only_new: bool = False) -> str:
     cols = ["id", "kind", "cameo", "summary", "precision", "start", "end", "place", "geo_precision", "origin",
             "attribution", "certainty", "note", "article", "dataset", "coding", "external_id", "suspect",
             *MEASURES]  # fmt: skip
@@ -303,7 +303,7 @@ def _events_sql() -> str:
         for m in MEASURES
     )
     listed = ", ".join(_q(c) for c in cols)
-    return f"""
+    added = f"""
     WITH first_article AS (
       -- an event's first source row's article (null too): a hash aggregate, no sort
       SELECT event, arg_min_null(article, (_fi::BIGINT << 40) + _row) AS article
@@ -324,7 +324,17 @@ def _events_sql() -> str:
       LEFT JOIN first_article AS fa ON fa.event = e.id
       LEFT JOIN same_places AS sp ON sp.id = e.place
       LEFT JOIN same_places AS so ON so.id = e.origin
-    ), every AS (
+    )"""
+    if only_new:
+        # The new rows alone, in the store's order among themselves, with their points: `_merged`
+        # numbers them among the base store's rows, which are in that order already.
+        return f"""{added}
+    SELECT {", ".join(f"b.{_q(c)}" for c in cols)}, mp.point, mo.point AS origin_point,
+      CASE WHEN mo.point <> mp.point THEN mo.point END AS route_from
+    FROM b LEFT JOIN map_points AS mp ON mp.place = b.place LEFT JOIN map_points AS mo ON mo.place = b.origin
+    ORDER BY b.start ASC NULLS LAST, b.id
+    """
+    return f"""{added}, every AS (
       SELECT {listed} FROM hand_events UNION ALL SELECT {listed} FROM b
     ), n AS (
       -- numbered on the two columns the order needs: a window over whole rows cannot spill to disk,
@@ -339,6 +349,51 @@ def _events_sql() -> str:
     FROM o LEFT JOIN map_points AS mp ON mp.place = o.place LEFT JOIN map_points AS mo ON mo.place = o.origin
     ORDER BY o.ord
     """
+
+
+def _merged(con: duckdb.DuckDBPyConnection, base: Path) -> pa.Table:
+    """An append's events: the base store's, already in the store's order (start, nulls last, then
+    id), with the new ones merged in where that order puts them, and every row numbered again
+    (`ord`, `sk`). The same rows in the same order as `_events_sql` numbers and sorts whole, without
+    sorting the base's rows again: each new row's place among them is a binary search."""
+    import numpy as np  # noqa: PLC0415
+
+    schema = store.SCHEMAS["events"]
+    old = pq.read_table(base / "events.parquet").cast(schema)
+    new = con.sql(_events_sql(only_new=True)).to_arrow_table()
+    nb, nn = old.num_rows, new.num_rows
+    blank = pa.nulls(nn, pa.int64())
+    new = new.add_column(0, "ord", blank).add_column(new.num_columns, "sk", blank)
+    new = new.select(schema.names).cast(schema)
+
+    def days(t: pa.Table) -> np.ndarray:  # a null start sorts last
+        values = pc.fill_null(t["start"].cast(pa.int32()), np.iinfo(np.int32).max)
+        return values.to_numpy()
+
+    old_days, new_days = days(old), days(new)
+    lo = np.searchsorted(old_days, new_days, "left")
+    hi = np.searchsorted(old_days, new_days, "right")
+    before = lo.astype(np.int64)  # base rows before each new row
+    new_ids = np.asarray(new["id"].to_pylist(), dtype=object)
+    # Within one start, rows go by id (ids are unique, an append's are not the base's): the new rows
+    # of a start are consecutive (sorted alike), so one search per start among the base's rows of it.
+    cuts = np.flatnonzero(np.diff(new_days)) + 1
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, nn], strict=True):
+        if a == b or lo[a] == hi[a]:
+            continue
+        ids = np.asarray(old["id"].slice(int(lo[a]), int(hi[a] - lo[a])).to_pylist(), dtype=object)
+        before[a:b] = lo[a] + np.searchsorted(ids, new_ids[a:b])
+    at = before + np.arange(nn)  # each new row's place in the merged order
+    taken = np.zeros(nb + nn, dtype=bool)
+    taken[at] = True
+    order = np.empty(nb + nn, dtype=np.int64)
+    order[at] = nb + np.arange(nn)
+    order[~taken] = np.arange(nb)
+    merged = pa.concat_tables([old, new]).take(pa.array(order))
+    ords = np.arange(nb + nn, dtype=np.int64)
+    sk = np.where(merged["start"].is_null().to_numpy(zero_copy_only=False), ords, -1 - ords)
+    merged = merged.set_column(0, "ord", pa.array(ords))
+    return merged.set_column(schema.get_field_index("sk"), "sk", pa.array(sk))
 
 
 def _participants_sql() -> str:
@@ -432,6 +487,16 @@ def writer(plan: Plan) -> store.TableWriter:
                 for name, query in (("events", _events_sql()), ("participants", _participants_sql()),
                                     ("sources", _sources_sql())):  # fmt: skip
                     target = into / f"{name}.parquet"
+                    if name == "events" and plan.base is not None:  # the base's rows already in order
+                        merged = _merged(con, plan.base)
+                        if hot:
+                            con.register("merged_events", merged)
+                            con.execute("CREATE TABLE events AS SELECT * FROM merged_events")
+                            con.unregister("merged_events")
+                        pq.write_table(merged, target, compression="zstd", row_group_size=store.ROW_GROUP)
+                        rows[name] = merged.num_rows
+                        del merged
+                        continue
                     if hot and name != "sources":  # the hot table first, then its Parquet copy
                         con.execute(f"CREATE TABLE {name} AS {query}")
                         query = f"SELECT * FROM {name}"  # noqa: PLW2901
