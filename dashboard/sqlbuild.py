@@ -22,6 +22,7 @@ for row (tests/test_sqlbuild.py).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -386,17 +387,41 @@ def _merged(con: duckdb.DuckDBPyConnection, base: Path) -> pa.Table:
     at = before + np.arange(nn)  # each new row's place in the merged order
     taken = np.zeros(nb + nn, dtype=bool)
     taken[at] = True
-    order = np.empty(nb + nn, dtype=np.int64)
-    order[at] = nb + np.arange(nn)
-    order[~taken] = np.arange(nb)
-    merged = pa.concat_tables([old, new]).take(pa.array(order))
+    starts = np.flatnonzero(np.diff(taken.view(np.int8))) + 1  # runs of rows from one side
+    if len(starts) < _RUNS:  # few runs (a day's rows after the store's on their days): sliced, not copied
+        edges = np.r_[0, starts, nb + nn]
+        new_before = np.r_[0, np.cumsum(taken)]  # new rows before each place
+        parts = [
+            new.slice(int(new_before[a]), int(b - a))
+            if taken[a]
+            else old.slice(int(a - new_before[a]), int(b - a))
+            for a, b in itertools.pairwise(edges)
+        ]
+        merged = pa.concat_tables(parts)
+    else:
+        order = np.empty(nb + nn, dtype=np.int64)
+        order[at] = nb + np.arange(nn)
+        order[~taken] = np.arange(nb)
+        merged = pa.concat_tables([old, new]).take(pa.array(order))
     ords = np.arange(nb + nn, dtype=np.int64)
     sk = np.where(merged["start"].is_null().to_numpy(zero_copy_only=False), ords, -1 - ords)
     merged = merged.set_column(0, "ord", pa.array(ords))
     return merged.set_column(schema.get_field_index("sk"), "sk", pa.array(sk))
 
 
-def _participants_sql() -> str:
+_RUNS = 10_000  # `_merged`: more runs of old and new rows than this are taken row by row
+
+
+def _participants_sql(only_new: bool = False) -> str:
+    """Every participant row in the store's order (the base's or hand-written ones first), or the new
+    ones alone (an append's: they follow the base's, which `_appended` copies as they are)."""
+    if only_new:
+        return """
+    SELECT (SELECT count(*) FROM hand_participants) + row_number() OVER (ORDER BY _fi, _row) - 1 AS ord,
+      event, coalesce(sa.curated, actor) AS actor, role
+    FROM bulk_participants LEFT JOIN same_actors AS sa ON sa.id = actor
+    ORDER BY ord
+    """
     return """
     SELECT ord, event, actor, role FROM hand_participants
     UNION ALL
@@ -407,7 +432,17 @@ def _participants_sql() -> str:
     """
 
 
-def _sources_sql() -> str:
+def _sources_sql(only_new: bool = False) -> str:
+    """As `_participants_sql`, for the sources."""
+    if only_new:
+        return """
+    SELECT (SELECT count(*) FROM hand_sources) + row_number() OVER (ORDER BY _fi, _row) - 1 AS ord,
+      event, article, CASE WHEN article IS NOT NULL THEN start END AS start,
+      CASE WHEN article IS NOT NULL THEN "end" END AS "end", NULL::VARCHAR AS quote,
+      url, title, outlet, date
+    FROM bulk_sources
+    ORDER BY 1
+    """
     return """
     SELECT ord, event, article, start, "end", NULL::VARCHAR AS quote, url, title, outlet, date
     FROM hand_sources
@@ -426,17 +461,32 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, name: str, sql: str, target: 
     """A table as it streams out of DuckDB, written in the store's schema (`store.SCHEMAS`), batch
     by batch. A source's quote is cut from its article's text here: a Python string slices by code
     point in constant time, where SQL's substring walks the text from its start."""
+    with pq.ParquetWriter(target, store.SCHEMAS[name], compression="zstd") as out:
+        for table in _batches(con, name, sql, texts):
+            out.write_table(table, row_group_size=store.ROW_GROUP)
+
+
+def _batches(
+    con: duckdb.DuckDBPyConnection, name: str, sql: str, texts: dict[str, str]
+) -> Iterable[pa.Table]:
+    """A query's rows batch by batch, in the store's schema, the sources' quotes cut from their texts."""
     schema = store.SCHEMAS[name]
-    with pq.ParquetWriter(target, schema, compression="zstd") as out:
-        for batch in con.sql(sql).to_arrow_reader(store.ROW_GROUP):
-            table = pa.Table.from_batches([batch])
-            if name == "sources":
-                spans = zip(*(batch.column(n).to_pylist() for n in ("article", "start", "end")), strict=True)
-                quotes = pa.array(
-                    [texts[a][s:e] if a is not None else None for a, s, e in spans], pa.string()
-                )
-                table = table.set_column(schema.get_field_index("quote"), "quote", quotes)
-            out.write_table(table.cast(schema), row_group_size=store.ROW_GROUP)
+    for batch in con.sql(sql).to_arrow_reader(store.ROW_GROUP):
+        table = pa.Table.from_batches([batch])
+        if name == "sources":
+            spans = zip(*(batch.column(n).to_pylist() for n in ("article", "start", "end")), strict=True)
+            quotes = pa.array([texts[a][s:e] if a is not None else None for a, s, e in spans], pa.string())
+            table = table.set_column(schema.get_field_index("quote"), "quote", quotes)
+        yield table.cast(schema)
+
+
+def _appended(con: duckdb.DuckDBPyConnection, base: Path, name: str, texts: dict[str, str]) -> pa.Table:
+    """An append's participants or sources: the base store's rows as they are (their `ord`s and the
+    sources' quotes stand), then the new ones, numbered after them."""
+    schema = store.SCHEMAS[name]
+    old = pq.read_table(base / f"{name}.parquet").cast(schema)
+    query = _participants_sql(only_new=True) if name == "participants" else _sources_sql(only_new=True)
+    return pa.concat_tables([old, *_batches(con, name, query, texts)])
 
 
 def update_derived(con: duckdb.DuckDBPyConnection, into: Path, base: Path | None) -> dict[str, int]:
@@ -487,12 +537,16 @@ def writer(plan: Plan) -> store.TableWriter:
                 for name, query in (("events", _events_sql()), ("participants", _participants_sql()),
                                     ("sources", _sources_sql())):  # fmt: skip
                     target = into / f"{name}.parquet"
-                    if name == "events" and plan.base is not None:  # the base's rows already in order
-                        merged = _merged(con, plan.base)
-                        if hot:
-                            con.register("merged_events", merged)
-                            con.execute("CREATE TABLE events AS SELECT * FROM merged_events")
-                            con.unregister("merged_events")
+                    if plan.base is not None:  # the base's rows already in order: merged, or followed
+                        merged = (
+                            _merged(con, plan.base)
+                            if name == "events"
+                            else _appended(con, plan.base, name, c.texts)
+                        )
+                        if hot and name != "sources":
+                            con.register(f"merged_{name}", merged)
+                            con.execute(f"CREATE TABLE {name} AS SELECT * FROM merged_{name}")
+                            con.unregister(f"merged_{name}")
                         pq.write_table(merged, target, compression="zstd", row_group_size=store.ROW_GROUP)
                         rows[name] = merged.num_rows
                         del merged
