@@ -352,11 +352,12 @@ def _events_sql(only_new: bool = False) -> str:
     """
 
 
-def _merged(con: duckdb.DuckDBPyConnection, base: Path) -> pa.Table:
+def _merged(con: duckdb.DuckDBPyConnection, base: Path) -> tuple[pa.Table, int]:
     """An append's events: the base store's, already in the store's order (start, nulls last, then
     id), with the new ones merged in where that order puts them, and every row numbered again
     (`ord`, `sk`). The same rows in the same order as `_events_sql` numbers and sorts whole, without
-    sorting the base's rows again: each new row's place among them is a binary search."""
+    sorting the base's rows again: each new row's place among them is a binary search. Also how many
+    rows come before the first new one: the base's, unchanged, `ord`s and all."""
     import numpy as np  # noqa: PLC0415
 
     schema = store.SCHEMAS["events"]
@@ -406,7 +407,7 @@ def _merged(con: duckdb.DuckDBPyConnection, base: Path) -> pa.Table:
     ords = np.arange(nb + nn, dtype=np.int64)
     sk = np.where(merged["start"].is_null().to_numpy(zero_copy_only=False), ords, -1 - ords)
     merged = merged.set_column(0, "ord", pa.array(ords))
-    return merged.set_column(schema.get_field_index("sk"), "sk", pa.array(sk))
+    return merged.set_column(schema.get_field_index("sk"), "sk", pa.array(sk)), int(at.min())
 
 
 _RUNS = 10_000  # `_merged`: more runs of old and new rows than this are taken row by row
@@ -521,6 +522,10 @@ def writer(plan: Plan) -> store.TableWriter:
         spill = into / ".spill"  # inside the locked partial folder; removed before it is complete
         spill.mkdir(exist_ok=True)
         try:
+            # An append copies the base's hot tables and rewrites them from the first row that changes.
+            reuse = hot and plan.base is not None and (plan.base / store.HOT).is_file()
+            if reuse:
+                shutil.copyfile(plan.base / store.HOT, into / store.HOT)
             con = connect(spill, into / store.HOT if hot else ":memory:")
             try:
                 present = _plain(plan.files)
@@ -538,14 +543,21 @@ def writer(plan: Plan) -> store.TableWriter:
                                     ("sources", _sources_sql())):  # fmt: skip
                     target = into / f"{name}.parquet"
                     if plan.base is not None:  # the base's rows already in order: merged, or followed
-                        merged = (
-                            _merged(con, plan.base)
-                            if name == "events"
-                            else _appended(con, plan.base, name, c.texts)
-                        )
+                        if name == "events":
+                            merged, same = _merged(con, plan.base)
+                        else:
+                            merged = _appended(con, plan.base, name, c.texts)
+                            same = pq.read_metadata(plan.base / f"{name}.parquet").num_rows
                         if hot and name != "sources":
-                            con.register(f"merged_{name}", merged)
-                            con.execute(f"CREATE TABLE {name} AS SELECT * FROM merged_{name}")
+                            # The base's rows before the first that changes stay where they are; the
+                            # rest go and come back after them, in order (a scan reads a table's rows
+                            # in the order they were added).
+                            con.register(f"merged_{name}", merged.slice(same) if reuse else merged)
+                            if reuse:
+                                con.execute(f"DELETE FROM {name} WHERE ord >= $n", {"n": same})
+                                con.execute(f"INSERT INTO {name} SELECT * FROM merged_{name}")
+                            else:
+                                con.execute(f"CREATE TABLE {name} AS SELECT * FROM merged_{name}")
                             con.unregister(f"merged_{name}")
                         pq.write_table(merged, target, compression="zstd", row_group_size=store.ROW_GROUP)
                         rows[name] = merged.num_rows

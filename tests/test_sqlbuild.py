@@ -172,6 +172,17 @@ def test_dates_written_as_text_are_left_to_the_loader(tmp_path: Path) -> None:
 @pytest.fixture
 def grown(tmp_path: Path, monkeypatch) -> tuple[Path, store.Store]:
     """A bulk data folder with its store built, and a run of imported rows added after it."""
+    return _grown(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def grown_hot(tmp_path: Path, monkeypatch) -> tuple[Path, store.Store]:
+    """As `grown`, its store with hot tables (which an append copies and rewrites from its first change)."""
+    monkeypatch.setattr(store, "HOT_EVENTS", 1000)
+    return _grown(tmp_path, monkeypatch)
+
+
+def _grown(tmp_path: Path, monkeypatch) -> tuple[Path, store.Store]:
     monkeypatch.setenv("CONTACT_ATLAS_CACHE", str(tmp_path / "cache"))
     root = tmp_path / "data"
     shutil.copytree(DATA, root, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
@@ -210,12 +221,14 @@ def test_an_appended_store_is_the_store_a_full_build_writes(grown, tmp_path: Pat
     assert query.origins(a) == query.origins(f)
 
 
+@pytest.mark.parametrize("hot", [False, True], ids=["hot tables written whole", "hot tables rewritten"])
 def test_appended_rows_go_among_the_stores_rows_by_start_then_id_and_undated_last(
-    grown, tmp_path: Path, monkeypatch
+    hot, tmp_path: Path, monkeypatch, request
 ) -> None:
     # Rows on the very days the store's rows are on, with ids that fall between theirs, and rows
     # with no start: each goes where a full build's order (start, nulls last, then id) puts it.
-    root, before = grown
+    root, before = request.getfixturevalue("grown_hot" if hot else "grown")
+    assert (before.path / store.HOT).exists() is hot
     monkeypatch.setattr(store, "HOT_EVENTS", 1000)
     base = pq.read_table(before.table("events"), columns=["id", "start", "end", "precision", "place"])
     picked = base.take(pa.array(range(0, base.num_rows, 16)))  # every sixteenth, in the store's order
