@@ -22,6 +22,7 @@ for row (tests/test_sqlbuild.py).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -289,7 +290,7 @@ def check(
     return Plan(files, events, base)
 
 
-def _events_sql() -> str:
+def _events_sql(only_new: bool = False) -> str:
     cols = ["id", "kind", "cameo", "summary", "precision", "start", "end", "place", "geo_precision", "origin",
             "attribution", "certainty", "note", "article", "dataset", "coding", "external_id", "suspect",
             *MEASURES]  # fmt: skip
@@ -303,7 +304,7 @@ def _events_sql() -> str:
         for m in MEASURES
     )
     listed = ", ".join(_q(c) for c in cols)
-    return f"""
+    added = f"""
     WITH first_article AS (
       -- an event's first source row's article (null too): a hash aggregate, no sort
       SELECT event, arg_min_null(article, (_fi::BIGINT << 40) + _row) AS article
@@ -324,7 +325,17 @@ def _events_sql() -> str:
       LEFT JOIN first_article AS fa ON fa.event = e.id
       LEFT JOIN same_places AS sp ON sp.id = e.place
       LEFT JOIN same_places AS so ON so.id = e.origin
-    ), every AS (
+    )"""
+    if only_new:
+        # The new rows alone, in the store's order among themselves, with their points: `_merged`
+        # numbers them among the base store's rows, which are in that order already.
+        return f"""{added}
+    SELECT {", ".join(f"b.{_q(c)}" for c in cols)}, mp.point, mo.point AS origin_point,
+      CASE WHEN mo.point <> mp.point THEN mo.point END AS route_from
+    FROM b LEFT JOIN map_points AS mp ON mp.place = b.place LEFT JOIN map_points AS mo ON mo.place = b.origin
+    ORDER BY b.start ASC NULLS LAST, b.id
+    """
+    return f"""{added}, every AS (
       SELECT {listed} FROM hand_events UNION ALL SELECT {listed} FROM b
     ), n AS (
       -- numbered on the two columns the order needs: a window over whole rows cannot spill to disk,
@@ -341,7 +352,77 @@ def _events_sql() -> str:
     """
 
 
-def _participants_sql() -> str:
+def _merged(con: duckdb.DuckDBPyConnection, base: Path) -> tuple[pa.Table, int]:
+    """An append's events: the base store's, already in the store's order (start, nulls last, then
+    id), with the new ones merged in where that order puts them, and every row numbered again
+    (`ord`, `sk`). The same rows in the same order as `_events_sql` numbers and sorts whole, without
+    sorting the base's rows again: each new row's place among them is a binary search. Also how many
+    rows come before the first new one: the base's, unchanged, `ord`s and all."""
+    import numpy as np  # noqa: PLC0415
+
+    schema = store.SCHEMAS["events"]
+    old = pq.read_table(base / "events.parquet").cast(schema)
+    new = con.sql(_events_sql(only_new=True)).to_arrow_table()
+    nb, nn = old.num_rows, new.num_rows
+    blank = pa.nulls(nn, pa.int64())
+    new = new.add_column(0, "ord", blank).add_column(new.num_columns, "sk", blank)
+    new = new.select(schema.names).cast(schema)
+
+    def days(t: pa.Table) -> np.ndarray:  # a null start sorts last
+        values = pc.fill_null(t["start"].cast(pa.int32()), np.iinfo(np.int32).max)
+        return values.to_numpy()
+
+    old_days, new_days = days(old), days(new)
+    lo = np.searchsorted(old_days, new_days, "left")
+    hi = np.searchsorted(old_days, new_days, "right")
+    before = lo.astype(np.int64)  # base rows before each new row
+    new_ids = np.asarray(new["id"].to_pylist(), dtype=object)
+    # Within one start, rows go by id (ids are unique, an append's are not the base's): the new rows
+    # of a start are consecutive (sorted alike), so one search per start among the base's rows of it.
+    cuts = np.flatnonzero(np.diff(new_days)) + 1
+    for a, b in zip(np.r_[0, cuts], np.r_[cuts, nn], strict=True):
+        if a == b or lo[a] == hi[a]:
+            continue
+        ids = np.asarray(old["id"].slice(int(lo[a]), int(hi[a] - lo[a])).to_pylist(), dtype=object)
+        before[a:b] = lo[a] + np.searchsorted(ids, new_ids[a:b])
+    at = before + np.arange(nn)  # each new row's place in the merged order
+    taken = np.zeros(nb + nn, dtype=bool)
+    taken[at] = True
+    starts = np.flatnonzero(np.diff(taken.view(np.int8))) + 1  # runs of rows from one side
+    if len(starts) < _RUNS:  # few runs (a day's rows after the store's on their days): sliced, not copied
+        edges = np.r_[0, starts, nb + nn]
+        new_before = np.r_[0, np.cumsum(taken)]  # new rows before each place
+        parts = [
+            new.slice(int(new_before[a]), int(b - a))
+            if taken[a]
+            else old.slice(int(a - new_before[a]), int(b - a))
+            for a, b in itertools.pairwise(edges)
+        ]
+        merged = pa.concat_tables(parts)
+    else:
+        order = np.empty(nb + nn, dtype=np.int64)
+        order[at] = nb + np.arange(nn)
+        order[~taken] = np.arange(nb)
+        merged = pa.concat_tables([old, new]).take(pa.array(order))
+    ords = np.arange(nb + nn, dtype=np.int64)
+    sk = np.where(merged["start"].is_null().to_numpy(zero_copy_only=False), ords, -1 - ords)
+    merged = merged.set_column(0, "ord", pa.array(ords))
+    return merged.set_column(schema.get_field_index("sk"), "sk", pa.array(sk)), int(at.min())
+
+
+_RUNS = 10_000  # `_merged`: more runs of old and new rows than this are taken row by row
+
+
+def _participants_sql(only_new: bool = False) -> str:
+    """Every participant row in the store's order (the base's or hand-written ones first), or the new
+    ones alone (an append's: they follow the base's, which `_appended` copies as they are)."""
+    if only_new:
+        return """
+    SELECT (SELECT count(*) FROM hand_participants) + row_number() OVER (ORDER BY _fi, _row) - 1 AS ord,
+      event, coalesce(sa.curated, actor) AS actor, role
+    FROM bulk_participants LEFT JOIN same_actors AS sa ON sa.id = actor
+    ORDER BY ord
+    """
     return """
     SELECT ord, event, actor, role FROM hand_participants
     UNION ALL
@@ -352,7 +433,17 @@ def _participants_sql() -> str:
     """
 
 
-def _sources_sql() -> str:
+def _sources_sql(only_new: bool = False) -> str:
+    """As `_participants_sql`, for the sources."""
+    if only_new:
+        return """
+    SELECT (SELECT count(*) FROM hand_sources) + row_number() OVER (ORDER BY _fi, _row) - 1 AS ord,
+      event, article, CASE WHEN article IS NOT NULL THEN start END AS start,
+      CASE WHEN article IS NOT NULL THEN "end" END AS "end", NULL::VARCHAR AS quote,
+      url, title, outlet, date
+    FROM bulk_sources
+    ORDER BY 1
+    """
     return """
     SELECT ord, event, article, start, "end", NULL::VARCHAR AS quote, url, title, outlet, date
     FROM hand_sources
@@ -371,17 +462,32 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, name: str, sql: str, target: 
     """A table as it streams out of DuckDB, written in the store's schema (`store.SCHEMAS`), batch
     by batch. A source's quote is cut from its article's text here: a Python string slices by code
     point in constant time, where SQL's substring walks the text from its start."""
+    with pq.ParquetWriter(target, store.SCHEMAS[name], compression="zstd") as out:
+        for table in _batches(con, name, sql, texts):
+            out.write_table(table, row_group_size=store.ROW_GROUP)
+
+
+def _batches(
+    con: duckdb.DuckDBPyConnection, name: str, sql: str, texts: dict[str, str]
+) -> Iterable[pa.Table]:
+    """A query's rows batch by batch, in the store's schema, the sources' quotes cut from their texts."""
     schema = store.SCHEMAS[name]
-    with pq.ParquetWriter(target, schema, compression="zstd") as out:
-        for batch in con.sql(sql).to_arrow_reader(store.ROW_GROUP):
-            table = pa.Table.from_batches([batch])
-            if name == "sources":
-                spans = zip(*(batch.column(n).to_pylist() for n in ("article", "start", "end")), strict=True)
-                quotes = pa.array(
-                    [texts[a][s:e] if a is not None else None for a, s, e in spans], pa.string()
-                )
-                table = table.set_column(schema.get_field_index("quote"), "quote", quotes)
-            out.write_table(table.cast(schema), row_group_size=store.ROW_GROUP)
+    for batch in con.sql(sql).to_arrow_reader(store.ROW_GROUP):
+        table = pa.Table.from_batches([batch])
+        if name == "sources":
+            spans = zip(*(batch.column(n).to_pylist() for n in ("article", "start", "end")), strict=True)
+            quotes = pa.array([texts[a][s:e] if a is not None else None for a, s, e in spans], pa.string())
+            table = table.set_column(schema.get_field_index("quote"), "quote", quotes)
+        yield table.cast(schema)
+
+
+def _appended(con: duckdb.DuckDBPyConnection, base: Path, name: str, texts: dict[str, str]) -> pa.Table:
+    """An append's participants or sources: the base store's rows as they are (their `ord`s and the
+    sources' quotes stand), then the new ones, numbered after them."""
+    schema = store.SCHEMAS[name]
+    old = pq.read_table(base / f"{name}.parquet").cast(schema)
+    query = _participants_sql(only_new=True) if name == "participants" else _sources_sql(only_new=True)
+    return pa.concat_tables([old, *_batches(con, name, query, texts)])
 
 
 def update_derived(con: duckdb.DuckDBPyConnection, into: Path, base: Path | None) -> dict[str, int]:
@@ -416,6 +522,10 @@ def writer(plan: Plan) -> store.TableWriter:
         spill = into / ".spill"  # inside the locked partial folder; removed before it is complete
         spill.mkdir(exist_ok=True)
         try:
+            # An append copies the base's hot tables and rewrites them from the first row that changes.
+            reuse = hot and plan.base is not None and (plan.base / store.HOT).is_file()
+            if reuse:
+                shutil.copyfile(plan.base / store.HOT, into / store.HOT)
             con = connect(spill, into / store.HOT if hot else ":memory:")
             try:
                 present = _plain(plan.files)
@@ -432,6 +542,27 @@ def writer(plan: Plan) -> store.TableWriter:
                 for name, query in (("events", _events_sql()), ("participants", _participants_sql()),
                                     ("sources", _sources_sql())):  # fmt: skip
                     target = into / f"{name}.parquet"
+                    if plan.base is not None:  # the base's rows already in order: merged, or followed
+                        if name == "events":
+                            merged, same = _merged(con, plan.base)
+                        else:
+                            merged = _appended(con, plan.base, name, c.texts)
+                            same = pq.read_metadata(plan.base / f"{name}.parquet").num_rows
+                        if hot and name != "sources":
+                            # The base's rows before the first that changes stay where they are; the
+                            # rest go and come back after them, in order (a scan reads a table's rows
+                            # in the order they were added).
+                            con.register(f"merged_{name}", merged.slice(same) if reuse else merged)
+                            if reuse:
+                                con.execute(f"DELETE FROM {name} WHERE ord >= $n", {"n": same})
+                                con.execute(f"INSERT INTO {name} SELECT * FROM merged_{name}")
+                            else:
+                                con.execute(f"CREATE TABLE {name} AS SELECT * FROM merged_{name}")
+                            con.unregister(f"merged_{name}")
+                        pq.write_table(merged, target, compression="zstd", row_group_size=store.ROW_GROUP)
+                        rows[name] = merged.num_rows
+                        del merged
+                        continue
                     if hot and name != "sources":  # the hot table first, then its Parquet copy
                         con.execute(f"CREATE TABLE {name} AS {query}")
                         query = f"SELECT * FROM {name}"  # noqa: PLW2901

@@ -73,6 +73,17 @@ def _tables(path: Path) -> dict[str, pa.Table]:
     return {name: pq.read_table(path / f"{name}.parquet") for name in store.TABLES}
 
 
+def _hot(path: Path) -> dict[str, pa.Table]:
+    """hot.duckdb's tables, row by row in their stored order (what a LIMIT scan of them reads)."""
+    con = duckdb.connect(str(path / store.HOT), read_only=True)
+    try:
+        return {
+            name: con.sql(f"SELECT * FROM {name}").to_arrow_table() for name in ("events", "participants")
+        }
+    finally:
+        con.close()
+
+
 @pytest.mark.parametrize("hot", [False, True], ids=["small", "with hot tables"])
 def test_the_sql_build_writes_the_loaders_store_row_for_row(
     mixed: Path, tmp_path: Path, monkeypatch, hot
@@ -161,6 +172,17 @@ def test_dates_written_as_text_are_left_to_the_loader(tmp_path: Path) -> None:
 @pytest.fixture
 def grown(tmp_path: Path, monkeypatch) -> tuple[Path, store.Store]:
     """A bulk data folder with its store built, and a run of imported rows added after it."""
+    return _grown(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def grown_hot(tmp_path: Path, monkeypatch) -> tuple[Path, store.Store]:
+    """As `grown`, its store with hot tables (which an append copies and rewrites from its first change)."""
+    monkeypatch.setattr(store, "HOT_EVENTS", 1000)
+    return _grown(tmp_path, monkeypatch)
+
+
+def _grown(tmp_path: Path, monkeypatch) -> tuple[Path, store.Store]:
     monkeypatch.setenv("CONTACT_ATLAS_CACHE", str(tmp_path / "cache"))
     root = tmp_path / "data"
     shutil.copytree(DATA, root, ignore=shutil.ignore_patterns(".contact-atlas-cache"))
@@ -187,6 +209,8 @@ def test_an_appended_store_is_the_store_a_full_build_writes(grown, tmp_path: Pat
     full = store.build(corpus.load(root), tmp_path / "full")
     for name in store.TABLES:
         assert _tables(appended.path)[name].equals(_tables(full.path)[name]), name
+    for name, table in _hot(appended.path).items():
+        assert table.equals(_hot(full.path)[name]), name
     # The aggregates, merged from the base store's and the new rows' groups (`aggregates.grow`).
     for name in aggregates.NAMES:
         assert pq.read_table(appended.table(name)).equals(pq.read_table(full.table(name))), name
@@ -195,6 +219,52 @@ def test_an_appended_store_is_the_store_a_full_build_writes(grown, tmp_path: Pat
         assert query.count(a, fl) == query.count(f, fl)
     assert query.date_bounds(a) == query.date_bounds(f)
     assert query.origins(a) == query.origins(f)
+
+
+@pytest.mark.parametrize("hot", [False, True], ids=["hot tables written whole", "hot tables rewritten"])
+def test_appended_rows_go_among_the_stores_rows_by_start_then_id_and_undated_last(
+    hot, tmp_path: Path, monkeypatch, request
+) -> None:
+    # Rows on the very days the store's rows are on, with ids that fall between theirs, and rows
+    # with no start: each goes where a full build's order (start, nulls last, then id) puts it.
+    root, before = request.getfixturevalue("grown_hot" if hot else "grown")
+    assert (before.path / store.HOT).exists() is hot
+    monkeypatch.setattr(store, "HOT_EVENTS", 1000)
+    base = pq.read_table(before.table("events"), columns=["id", "start", "end", "precision", "place"])
+    picked = base.take(pa.array(range(0, base.num_rows, 16)))  # every sixteenth, in the store's order
+    n = picked.num_rows
+    assert n > 50
+    assert picked["start"].null_count > 0  # undated rows of the store among them
+    events = {
+        # "ev-0000123-b" sorts right after "ev-0000123", before "ev-0000124"; "a-…" before them all.
+        "id": [f"{i}-b" if k % 2 else f"a-{k}" for k, i in enumerate(picked["id"].to_pylist())],
+        "kind": ["meeting"] * n, "summary": [f"Talks {k}" for k in range(n)],
+        "precision": picked["precision"].to_pylist(), "start": picked["start"].to_pylist(),
+        "end": picked["end"].to_pylist(), "place": picked["place"].to_pylist(),
+        "attribution": ["GDELT"] * n, "certainty": ["reported"] * n, "dataset": ["gdelt"] * n,
+    }  # fmt: skip
+    folder_ = root / "updates" / "ties"
+    folder_.mkdir(parents=True)
+    pq.write_table(pa.table(events, schema=bulk.schema("events", events)), folder_ / "run.events.parquet")
+    parts = {"event": events["id"], "actor": ["alexander-lukashenko"] * n, "role": ["host"] * n}
+    pq.write_table(
+        pa.table(parts, schema=bulk.schema("participants", parts)), folder_ / "run.participants.parquet"
+    )
+    srcs = {"event": events["id"], "url": [f"https://news.example/t{k}" for k in range(n)],
+            "outlet": ["example"] * n, "date": [dt.date(2025, 6, 1)] * n}  # fmt: skip
+    pq.write_table(pa.table(srcs, schema=bulk.schema("sources", srcs)), folder_ / "run.sources.parquet")
+    appended = sqlbuild.append(root)
+    assert appended is not None
+    assert appended.events == before.events + 40 + n
+    full = store.build(corpus.load(root), tmp_path / "full")
+    for name in store.TABLES:
+        assert _tables(appended.path)[name].equals(_tables(full.path)[name]), name
+    for name, table in _hot(appended.path).items():
+        assert table.equals(_hot(full.path)[name]), name
+    # Ties on start broken by id, between the store's own rows.
+    ids = _hot(appended.path)["events"]["id"].to_pylist()
+    first = picked["id"][1].as_py()
+    assert ids[ids.index(first) + 1] == f"{first}-b"
 
 
 def test_a_first_import_into_a_new_folder_is_appended_with_its_actors_and_places(
