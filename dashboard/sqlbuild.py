@@ -38,6 +38,7 @@ import pyarrow.parquet as pq
 from dashboard import daterange, folder, store
 from dashboard.model import (
     CAMEO_CODE,
+    CONTROL_RE2,
     DEFAULT_CODING,
     INT_MEASURES,
     MEASURE_RANGES,
@@ -217,6 +218,7 @@ def _event_faults() -> str:
     OR id IN (SELECT id FROM hand_ids)
     OR kind IS NULL OR kind NOT IN ({_values(TAXONOMY)})
     OR {_blank("summary")} OR {_blank("attribution")}
+    OR regexp_matches(attribution, {_lit(CONTROL_RE2)})
     OR precision IS NULL OR precision NOT IN ({_values(p.value for p in Precision)})
     OR certainty IS NULL OR certainty NOT IN ({_values(x.value for x in Certainty)})
     OR geo_precision NOT IN ({_values(g.value for g in GeoPrecision)})

@@ -150,6 +150,32 @@ def test_a_bulk_name_holding_a_line_break_is_named_as_in_yaml(tmp_path: Path, ch
     assert "bulk-envoy" not in c.actors
 
 
+def test_a_bulk_events_attribution_holding_a_line_break_is_named_and_never_stored(tmp_path: Path) -> None:
+    """Checked by the loader's rule, and by the SQL that lets a bulk store be written without it."""
+    shutil.copytree(DATA, tmp_path / "data")
+    root = tmp_path / "data"
+    ev = {"id": "bulk-fine", "kind": "meeting", "summary": "A meeting", "precision": "day",
+          "start": pd.Timestamp("2025-06-21").date(), "end": pd.Timestamp("2025-06-21").date(), "place": "minsk",
+          "geo_precision": None, "origin": None, "attribution": "the article", "certainty": "confirmed", "note": None}  # fmt: skip
+    rows = [ev, {**ev, "id": "bulk-broken", "attribution": "the\narticle"}]
+    write_table(root / "extra.events.parquet", rows, synth.SCHEMAS["events"])
+    parts = [{"event": e["id"], "actor": "keith-kellogg", "role": None} for e in rows]
+    write_table(root / "extra.participants.parquet", parts, synth.SCHEMAS["participants"])
+    srcs = [{"event": e["id"], "article": "kellogg-lukashenko-minsk", "start": 0, "end": 10} for e in rows]
+    write_table(root / "extra.sources.parquet", srcs, synth.SCHEMAS["sources"])
+    c = corpus.load(root)
+    named = [str(p) for p in c.errors]
+    assert named[0] == (
+        "extra.events.parquet:2: record bulk-broken: attribution: holds the control character U+000A; "
+        "a name, title or label is one line of text"
+    )
+    assert all("bulk-broken" in m for m in named), named  # (its participant row goes with it, named)
+    s = atlas.ensure_store(root)
+    stored = set(pq.read_table(s.path / "events.parquet", columns=["id"])["id"].to_pylist())
+    assert "bulk-fine" in stored
+    assert "bulk-broken" not in stored
+
+
 def test_a_misnamed_bulk_file_is_reported(tmp_path: Path) -> None:
     pq.write_table(pa.table({"a": [1]}), tmp_path / "stuff.parquet")
     c = corpus.load(tmp_path)

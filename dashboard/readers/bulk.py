@@ -307,6 +307,7 @@ def check_events(
     c.unique(seen)
     c.choice("kind", TAXONOMY)
     c.required("summary", "attribution")
+    c.one_line("attribution")
     c.choice("precision", [p.value for p in Precision])
     c.choice("certainty", [x.value for x in Certainty])
     c.choice("geo_precision", [g.value for g in GeoPrecision], optional=True)
