@@ -415,48 +415,39 @@ def _merged(con: duckdb.DuckDBPyConnection, base: Path) -> tuple[pa.Table, int]:
 _RUNS = 10_000  # `_merged`: more runs of old and new rows than this are taken row by row
 
 
-def _participants_sql(only_new: bool = False) -> str:
-    """Every participant row in the store's order (the base's or hand-written ones first), or the new
-    ones alone (an append's: they follow the base's, which `_appended` copies as they are)."""
-    if only_new:
-        return """
+# The bulk rows of participants and sources, numbered after the hand-written (or the base's) ones.
+_BULK_PARTICIPANTS = """
     SELECT (SELECT count(*) FROM hand_participants) + row_number() OVER (ORDER BY _fi, _row) - 1 AS ord,
       event, coalesce(sa.curated, actor) AS actor, role
     FROM bulk_participants LEFT JOIN same_actors AS sa ON sa.id = actor
-    ORDER BY ord
-    """
-    return """
-    SELECT ord, event, actor, role FROM hand_participants
-    UNION ALL
-    SELECT (SELECT count(*) FROM hand_participants) + row_number() OVER (ORDER BY _fi, _row) - 1,
-      event, coalesce(sa.curated, actor) AS actor, role
-    FROM bulk_participants LEFT JOIN same_actors AS sa ON sa.id = actor
-    ORDER BY ord
-    """
+"""
+_BULK_SOURCES = """
+    SELECT (SELECT count(*) FROM hand_sources) + row_number() OVER (ORDER BY _fi, _row) - 1 AS ord,
+      event, article, CASE WHEN article IS NOT NULL THEN start END AS start,
+      CASE WHEN article IS NOT NULL THEN "end" END AS "end", NULL::VARCHAR AS quote,
+      url, title, outlet, date
+    FROM bulk_sources
+"""
+
+
+def _participants_sql(only_new: bool = False) -> str:
+    """Every participant row in the store's order (the base's or hand-written ones first), or the new
+    ones alone (an append's: they follow the base's, which `_appended` copies as they are)."""
+    first = "" if only_new else "SELECT ord, event, actor, role FROM hand_participants UNION ALL"
+    return f"{first}{_BULK_PARTICIPANTS}ORDER BY 1"
 
 
 def _sources_sql(only_new: bool = False) -> str:
     """As `_participants_sql`, for the sources."""
-    if only_new:
-        return """
-    SELECT (SELECT count(*) FROM hand_sources) + row_number() OVER (ORDER BY _fi, _row) - 1 AS ord,
-      event, article, CASE WHEN article IS NOT NULL THEN start END AS start,
-      CASE WHEN article IS NOT NULL THEN "end" END AS "end", NULL::VARCHAR AS quote,
-      url, title, outlet, date
-    FROM bulk_sources
-    ORDER BY 1
-    """
-    return """
-    SELECT ord, event, article, start, "end", NULL::VARCHAR AS quote, url, title, outlet, date
-    FROM hand_sources
-    UNION ALL
-    SELECT (SELECT count(*) FROM hand_sources) + row_number() OVER (ORDER BY _fi, _row) - 1 AS ord,
-      event, article, CASE WHEN article IS NOT NULL THEN start END AS start,
-      CASE WHEN article IS NOT NULL THEN "end" END AS "end", NULL::VARCHAR AS quote,
-      url, title, outlet, date
-    FROM bulk_sources
-    ORDER BY 1
-    """
+    first = (
+        ""
+        if only_new
+        else (
+            'SELECT ord, event, article, start, "end", NULL::VARCHAR AS quote, url, title, outlet, date\n'
+            "    FROM hand_sources UNION ALL"
+        )
+    )
+    return f"{first}{_BULK_SOURCES}ORDER BY 1"
 
 
 def _write_parquet(con: duckdb.DuckDBPyConnection, name: str, sql: str, target: Path,
