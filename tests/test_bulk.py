@@ -68,12 +68,17 @@ def write_table(path: Path, rows: list[dict], schema: pa.Schema) -> None:
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
 
 
+# A good bulk event on the seed's day and place, for tests that break one of its fields.
+BULK_EVENT = {"id": "bulk-ok", "kind": "meeting", "summary": "A meeting", "precision": "day",
+              "start": pd.Timestamp("2025-06-21").date(), "end": pd.Timestamp("2025-06-21").date(), "place": "minsk",
+              "geo_precision": None, "origin": None, "attribution": "the article", "certainty": "confirmed",
+              "note": None}  # fmt: skip
+
+
 def test_broken_bulk_rows_are_named_and_skipped(tmp_path: Path) -> None:
     shutil.copytree(DATA, tmp_path / "data")
     root = tmp_path / "data"
-    ev = {"id": "bulk-ok", "kind": "meeting", "summary": "A meeting", "precision": "day",
-          "start": pd.Timestamp("2025-06-21").date(), "end": pd.Timestamp("2025-06-21").date(), "place": "minsk",
-          "geo_precision": None, "origin": None, "attribution": "the article", "certainty": "confirmed", "note": None}  # fmt: skip
+    ev = dict(BULK_EVENT)
     rows = [
         ev,
         {**ev, "id": "bulk-bad-kind", "kind": "summit"},
@@ -154,9 +159,7 @@ def test_a_bulk_events_attribution_holding_a_line_break_is_named_and_never_store
     """Checked by the loader's rule, and by the SQL that lets a bulk store be written without it."""
     shutil.copytree(DATA, tmp_path / "data")
     root = tmp_path / "data"
-    ev = {"id": "bulk-fine", "kind": "meeting", "summary": "A meeting", "precision": "day",
-          "start": pd.Timestamp("2025-06-21").date(), "end": pd.Timestamp("2025-06-21").date(), "place": "minsk",
-          "geo_precision": None, "origin": None, "attribution": "the article", "certainty": "confirmed", "note": None}  # fmt: skip
+    ev = {**BULK_EVENT, "id": "bulk-fine"}
     rows = [ev, {**ev, "id": "bulk-broken", "attribution": "the\narticle"}]
     write_table(root / "extra.events.parquet", rows, synth.SCHEMAS["events"])
     parts = [{"event": e["id"], "actor": "keith-kellogg", "role": None} for e in rows]
