@@ -20,16 +20,17 @@ Spark for deployments that outgrow one machine.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -54,12 +55,20 @@ if TYPE_CHECKING:
 # ones are those (readers/reconcile.py); 10: stories, story_events, corroboration (dashboard.stories);
 # 11: agg_points by CAMEO quad class (the map's clusters) and agg_pairs (the network); 12: the map
 # counts stories: story_events' head and outlets, summed in agg_points; placeless records no longer
-# bridge distant places; only http(s) links and named outlets are outlets (dashboard.stories)
-FORMAT = 12
-HOT = "hot.duckdb"  # a large store's events and participants as DuckDB tables (compressed, zone maps)
+# bridge distant places; only http(s) links and named outlets are outlets (dashboard.stories);
+# 13: hot.duckdb holds the aggregates too (dashboard.aggregates; not the stories')
+FORMAT = 13
+# A large store's events, participants and aggregates as DuckDB tables (compressed, zone maps).
+HOT = "hot.duckdb"
 ROW_GROUP = 65_536
 ARTICLE_GROUP = 64
 HOT_EVENTS = 200_000  # stores with more events than this get them; smaller ones are copied into memory
+# The aggregates hot.duckdb holds as well: those of at most this many rows, which most views read
+# (at 1M events the larger ones are the pairs' and the actors', read by the network and the actor
+# lanes only, where they lie in Parquet), and the events' countries whatever their size (every
+# query under a country filter reads them; from Parquet that query costs five times as much).
+HOT_AGGREGATE_ROWS = 400_000
+HOT_ALWAYS = ("event_countries",)
 _S, _I, _F, _D = pa.string(), pa.int64(), pa.float64(), pa.date32()
 # Every table's columns and types, as written: `tables` casts to these, and SCHEMA hashes them.
 SCHEMAS: dict[str, pa.Schema] = {
@@ -426,6 +435,8 @@ def _write(
         # First: the map's aggregates count each story on its head record (story_events.head).
         rows.update(stories.build(tmp, run, ROW_GROUP, base=keep))
         rows.update(aggregates.build(tmp, run, ROW_GROUP, base=keep))
+        if (tmp / HOT).exists():
+            write_hot_aggregates(tmp / HOT, tmp)
         (tmp / CATALOG).write_text(catalog.to_json(corpus), encoding="utf-8")
         # On disk before store.json says the folder is complete, so no crash leaves it complete and empty.
         for f in tmp.iterdir():
@@ -490,15 +501,52 @@ def _sync(path: Path) -> None:
 def write_hot(path: Path, events: pa.Table, participants: pa.Table) -> None:
     """The tables every view scans, as DuckDB's own (compressed, with zone maps): two to five times
     faster to scan than Parquet. Spark, and the other tables, read the Parquet files."""
+    with _hot(path) as con:
+        for name, table in (("events", events), ("participants", participants)):
+            con.register(f"{name}_arrow", table)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")  # noqa: S608 - fixed names
+            con.unregister(f"{name}_arrow")
+
+
+def write_hot_aggregates(path: Path, tables: Path) -> None:
+    """The aggregates most views read (`hot_aggregates`) copied from their Parquet files in `tables`
+    into hot.duckdb, replacing those an append's copy of its base's file holds.
+
+    A server then reads them where they lie, compressed, through DuckDB's buffer pool, instead of
+    copying each into memory as it opens the store: the copies cost a million-event store's first
+    reader most of a second and the server some 80 MB for as long as it runs.
+    """
+    held = hot_aggregates(tables)
+    with _hot(path) as con:
+        for name in aggregates.NAMES:  # one the append made too large goes: the engine reads Parquet
+            if name not in held:
+                con.execute(f"DROP TABLE IF EXISTS {name}")
+        for name in held:
+            con.execute(
+                f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet($path)",  # noqa: S608 - fixed names
+                {"path": str(tables / f"{name}.parquet")},
+            )
+
+
+def hot_aggregates(tables: Path) -> list[str]:
+    """The aggregates of the store's folder `tables` that hot.duckdb holds (HOT_AGGREGATE_ROWS)."""
+    return [
+        name
+        for name in aggregates.NAMES
+        if name in HOT_ALWAYS
+        or pq.ParquetFile(tables / f"{name}.parquet").metadata.num_rows <= HOT_AGGREGATE_ROWS
+    ]
+
+
+@contextlib.contextmanager
+def _hot(path: Path) -> Iterator[Any]:
+    """hot.duckdb opened for writing; DuckDB's errors for what the file system said as that OSError."""
     import duckdb  # noqa: PLC0415
 
     try:
         con = duckdb.connect(str(path), config={"threads": 2})
         try:
-            for name, table in (("events", events), ("participants", participants)):
-                con.register(f"{name}_arrow", table)
-                con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")  # noqa: S608 - fixed names
-                con.unregister(f"{name}_arrow")
+            yield con
         finally:
             con.close()
     except duckdb.Error as exc:  # its own errors for what the file system said: as the OSError it was

@@ -14,11 +14,13 @@ import shutil
 import time
 from pathlib import Path
 
+import duckdb
+import pyarrow.parquet as pq
 import pytest
 from browser import required
 from conftest import DATA, edit
 
-from dashboard import engines, export, filters, folder, query, store, synth
+from dashboard import aggregates, engines, export, filters, folder, query, store, synth
 from dashboard.engines import duckdb as duckdb_engine
 from dashboard.readers import corpus
 
@@ -55,17 +57,25 @@ def synth_store(tmp_path_factory) -> tuple[corpus.Corpus, store.Store]:
 def test_a_large_store_reads_its_own_duckdb_tables_with_the_same_results(
     synth_store, tmp_path: Path, monkeypatch
 ) -> None:
-    # Above HOT_EVENTS a store also writes events and participants as DuckDB tables, which the
-    # DuckDB engine scans instead of the Parquet files; aggregates above AGG_IN_MEMORY_ROWS are read
-    # where they lie instead of copied into memory (here: all of them); every answer stays the same.
+    # Above HOT_EVENTS a store also writes events, participants and its smaller aggregates as DuckDB
+    # tables, which the DuckDB engine scans instead of the Parquet files; aggregates above
+    # HOT_AGGREGATE_ROWS are read from Parquet (here: half of them); every answer stays the same.
     c, small = synth_store
     plain = engines.open(small, "duckdb")
     monkeypatch.setattr(store, "HOT_EVENTS", 1000)
     monkeypatch.setattr(duckdb_engine, "IN_MEMORY_EVENTS", 1000)
-    monkeypatch.setattr(duckdb_engine, "AGG_IN_MEMORY_ROWS", 0)
+    sizes = sorted(pq.ParquetFile(small.table(a)).metadata.num_rows for a in aggregates.NAMES)
+    monkeypatch.setattr(store, "HOT_AGGREGATE_ROWS", sizes[len(sizes) // 2])
     big = store.build(c, tmp_path / "hot")
     assert (big.path / store.HOT).exists()
     assert not (small.path / store.HOT).exists()
+    held = set(
+        duckdb.connect(str(big.path / store.HOT), read_only=True).sql("SHOW TABLES").fetchnumpy()["name"]
+    )
+    hot_aggs = held & set(aggregates.NAMES)
+    assert hot_aggs == set(store.hot_aggregates(big.path))
+    assert 0 < len(hot_aggs) < len(aggregates.NAMES)
+    assert {"events", "participants"} <= held
     hot = engines.open(big, "duckdb")
     for f in (filters.Filters(), F(kinds=["meeting", "visit"], start=dt.date(2020, 1, 1))):
         assert export.export_text(hot, f, "json") == export.export_text(plain, f, "json")

@@ -396,3 +396,30 @@ def test_a_damaged_store_that_cannot_be_built_again_is_a_short_notice(
     r = cli("export", "--data", str(seed_copy))
     assert r.code == 2
     assert r.err.strip().splitlines()[-1].endswith("Read-only file system; nothing of it was kept")
+
+
+def test_an_aggregate_grown_past_the_hot_limit_leaves_hot_duckdb_so_no_stale_copy_is_read(
+    tmp_path: Path,
+) -> None:
+    # An append copies its base's hot.duckdb, aggregates included. One that the new events make too
+    # large for it must go: the engine reads whatever the file holds, and that copy is the base's.
+    import duckdb  # noqa: PLC0415
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    from dashboard import aggregates  # noqa: PLC0415
+
+    big, small = aggregates.NAMES[0], aggregates.NAMES[1]
+    for name in aggregates.NAMES:
+        n = store.HOT_AGGREGATE_ROWS + 1 if name == big else 2
+        pq.write_table(pa.table({"n": pa.array(range(n), pa.int64())}), tmp_path / f"{name}.parquet")
+    hot = tmp_path / store.HOT
+    with duckdb.connect(str(hot)) as con:  # the base's copies: one row each
+        for name in (big, small):
+            con.execute(f"CREATE TABLE {name} AS SELECT 7 AS n")
+    store.write_hot_aggregates(hot, tmp_path)
+    with duckdb.connect(str(hot), read_only=True) as con:
+        tables = {r[0] for r in con.sql("SHOW TABLES").fetchall()}
+        assert big not in tables
+        assert small in tables
+        assert con.sql(f"SELECT list(n ORDER BY n) FROM {small}").fetchall() == [([0, 1],)]  # noqa: S608

@@ -2,14 +2,15 @@
 
 It reads the store's Parquet files as views, so nothing is copied; a store of
 at most IN_MEMORY_EVENTS events is copied into memory instead (each query then
-skips reading Parquet footers), and a larger one's events and participants
-are read from the store's own DuckDB file (`store.HOT`). Of the aggregates, those of at most
-AGG_IN_MEMORY_ROWS rows are copied into memory (every view reads them); larger ones (at 1M events
-the pairs' and the actors', millions of rows that would take some 400 MB, read by the network and
-the actor lanes only) are read where they lie, at no measurable cost to those views. The copies are
-made in an in-memory database that compresses its tables (`COPIES`): half the memory of plain
-in-memory tables, at no measurable cost to the views (bench/RESULTS.md, "Scale"). Its memory is bounded
-by `CONTACT_ATLAS_DUCKDB_MEMORY` (default 256MB); beyond that it spills.
+skips reading Parquet footers), into an in-memory database that compresses its
+tables (`COPIES`: half the memory of plain in-memory tables). A larger store's
+events, participants and the aggregates most views read are DuckDB tables in the
+store's own file (`store.HOT`, `store.hot_aggregates`), read where they lie through
+DuckDB's buffer pool: nothing to copy when the server opens the store. The rest
+(the stories' tables; at 1M events the pairs' and the actors' aggregates, millions
+of rows read by the network and the actor lanes only) is read from Parquet. Its
+memory is bounded by `CONTACT_ATLAS_DUCKDB_MEMORY` (default 256MB); beyond that it
+spills.
 """
 
 from __future__ import annotations
@@ -17,19 +18,15 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dashboard.engines.base import Setting, register
-from dashboard.store import AGGREGATES, HOT, HOT_EVENTS, STORIES, TABLES, Store
+from dashboard.store import AGGREGATES, HOT, HOT_EVENTS, TABLES, Store
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 IN_MEMORY_EVENTS = HOT_EVENTS  # DuckDB copies a store this small into memory; larger ones have hot.duckdb
-# An aggregate with more rows than this is read where it lies, not copied into memory.
-AGG_IN_MEMORY_ROWS = 400_000
-ALWAYS_IN_MEMORY = ("event_countries",)  # whatever its size: every query under a country filter reads it
 COPIES = "copies"  # the compressed in-memory database every table and view is made in
 
 
@@ -62,22 +59,22 @@ class DuckDBEngine:
         if not copy and hot.exists():
             # The scanned tables from the store's own DuckDB file, read-only; the rest from Parquet.
             self._con.execute("ATTACH $path AS hot (READ_ONLY)", {"path": str(hot)})
-            for t in ("events", "participants"):
-                self._con.execute(f"CREATE VIEW {t} AS SELECT * FROM hot.{t}")
-                native.add(t)
+            held = {r[0] for r in self._con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'hot'"
+            ).fetchall()}  # fmt: skip
+            # The events and participants, and (a store of format 13 on) the aggregates.
+            for t in ("events", "participants", *AGGREGATES):
+                if t in held:
+                    self._con.execute(f"CREATE VIEW {t} AS SELECT * FROM hot.{t}")
+                    native.add(t)
         for t in TABLES + AGGREGATES:
             if t in native:
                 continue
             rel = self._con.read_parquet(str(store.table(t)))
-            # The aggregates most views read are small; the stories' tables are not, nor are the
-            # pairs' and the actors' at scale (read by the network and the actor lanes only). The
-            # events' countries are not small either, but read from Parquet they cost a country
-            # filter's every query five times as much.
-            if copy or (
-                t in AGGREGATES
-                and t not in STORIES
-                and (t in ALWAYS_IN_MEMORY or _rows(store.table(t)) <= AGG_IN_MEMORY_ROWS)
-            ):
+            # A small store is copied whole. Of a large one, the rest is read where it lies: the
+            # stories' tables, and the pairs' and the actors' aggregates (the network and the actor
+            # lanes only), from Parquet.
+            if copy:
                 rel.create(t)
             else:
                 rel.create_view(t)
@@ -101,12 +98,6 @@ class DuckDBEngine:
         cur = self._cursor().execute(sql, params or None)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
-def _rows(path: Path) -> int:
-    import pyarrow.parquet as pq  # noqa: PLC0415
-
-    return pq.ParquetFile(path).metadata.num_rows
 
 
 def _open(store: Store, setting: Setting) -> DuckDBEngine:
