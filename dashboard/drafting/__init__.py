@@ -182,6 +182,21 @@ _EMBED_LINE = re.compile(r"\A[—–-](?P<who>[^()\n]*+)\((?P<handle>@\w++)\)(?P
 _EMBED_FRAGMENT = re.compile(r"pic\.twitter\.com/|https?://t\.co/")
 _MEDIA_WORD = re.compile(r"\b(?:media|outlet|newspaper|agency|broadcaster|television|TV|channel|"
                          r"press|reporters?)\b", re.IGNORECASE)  # fmt: skip
+# A subject in the first person ("we", "I"), right before its verb (up to two adverbs between).
+_FIRST_PERSON = re.compile(
+    r"\b(?:[Ww]e|I)\s++(?:(?:once again|again|also|today|hereby|strongly|firmly|"
+    r"therefore|now|jointly)\s++){0,2}\Z"
+)
+# Verbs in the present that perform what they say: a call, a condemnation, a welcome, a demand.
+_PERFORMATIVE = re.compile(
+    r"(?:call|urge|appeal|ask|demand|condemn|denounce|reject|welcome|thank|"
+    r"congratulate|commend|recogni[sz]e|express|reiterate|warn|protest)\b",
+    re.IGNORECASE,
+)
+# The present perfect of news just in: an arrival, a departure, a landing.
+_HOT_NEWS = re.compile(r"\b(?:arrived|landed|left|departed|returned)\b", re.IGNORECASE)
+# "since the Russian invasion", "before the 2022 offensive": a war named as a time
+_SINCE_THE = re.compile(r"\b(?:since|before) (?:the |its |their )?(?:[\w'’-]+ ){0,2}\Z", re.IGNORECASE)
 _PRESENT = re.compile(r"^(?:meets|says|tells|remains?|shows|reports|warns|hosts|visits)\b", re.IGNORECASE)
 _SINCE_DATE = re.compile(r"\b(?:ever )?since\s++(?:early |late |mid-)?$", re.IGNORECASE)
 _SCENE_NOUNS = {
@@ -381,6 +396,8 @@ def _hits(
         ca = s.clauses[ci][0]
         if lx.NEGATION.search(text[max(ca, m.start() - 40) : m.start()]):
             continue
+        if trig.kind == "use_of_force" and _SINCE_THE.search(text, max(ca, m.start() - 40), m.start()):
+            continue  # "the first ship since the Russian invasion": a time, not an event
         if trig.needs == "media":
             before = text[ca : m.start()]
             media = any(known.is_media(x.id) and ca <= x.start < m.start() for x in mentions)
