@@ -803,7 +803,9 @@ class _Drafter:
             self.scene.last == s.no - 1
             and not dt.FUTURE.search(own)
             and not lx.MODAL.search(own)
-            and not dt.PLUPERFECT.search(own)
+            # a relative clause's flashback ("talks that had opened on 25 October") leaves the main
+            # clause's tense as it is
+            and not dt.PLUPERFECT.search(dt.REL_PLUPERFECT.sub("", own))
         )
         return shares or goes_on or bool(lx.ANAPHORA.search(stext))
 
@@ -900,7 +902,22 @@ class _Drafter:
         entry = self._entry_day(s, found)
         if entry:
             return entry
+        first_person = _FIRST_PERSON.search(
+            self.text, max(s.clauses[hit.clause][0], hit.start - 40), hit.start
+        )
+        if first_person and _PERFORMATIVE.match(hit.words):
+            # "We once again call on India to cooperate", "We condemn the attack": an act the text itself
+            # performs, in the first person and the present, is done on publication
+            return (pub, None), (
+                f"the first person's present (“{first_person.group(0).strip()} {hit.words}”): "
+                f"done in the text "
+                f"itself, on publication"
+            )
         perfect = lx.PERFECT.search(quote)
+        if perfect and _HOT_NEWS.search(perfect.group(0)) and 0 <= hit.start - qa - perfect.start() <= 12:
+            # "Nancy Pelosi has arrived in Seoul": the perfect of an arrival or a departure in news copy
+            # is the news of the day, not some time before it
+            return (pub, None), f"the perfect of news just in (“{perfect.group(0)}”): publication"
         if perfect:
             return ("unknown", pub), f"present perfect (“{perfect.group(0)}”): unknown, until publication"
         if _PRESENT.match(hit.words):
@@ -937,6 +954,11 @@ class _Drafter:
                 inside = [f for f in inside if f.start < to.start()]
         if not inside:
             return None
+        # "the strike, carried out on Sunday morning, had killed Zawahiri": a date inside the trigger's
+        # own words is the event's
+        within = [f for f in inside if hit.start <= f.start and f.end <= hit.end and not f.quoted]
+        if within:
+            return within[0]
         stext = self.text[s.start : s.end]
         sa, sb = dt.segment(stext, hit.start - s.start)
         own = [f for f in inside if sa <= f.start - s.start < sb]
@@ -945,6 +967,8 @@ class _Drafter:
             f
             for f in own
             if not (f.aside and (f.horizon or dt.EFFECT.search(self.text, max(0, f.start - 16), f.start)))
+            # "signed at the end of talks that had opened on 25 October": the relative clause's day
+            and not (f.aside and f.start > hit.end and dt.REL_PLUPERFECT.search(self.text, hit.end, f.start))
         ]
         if own and hit.kind == "intent" and _PLANNED.match(hit.words):
             # "he would travel to Washington on Monday": the day planned, not the day it was said

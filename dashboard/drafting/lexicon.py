@@ -366,13 +366,17 @@ _YEAR = r"(?:19|20)\d{2}"
 MONTH_PATTERN, YEAR_PATTERN = _MONTH, _YEAR
 # A cheap test before the date patterns: a digit, a month, a weekday or a day word.
 DATE_HINT = re.compile(rf"\d|{_MONTH}|(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
-                       r"yesterday|today|tonight|last night|last year|this morning|this afternoon|"
+                       r"yesterday|today|tomorrow|tonight|last night|last year|this morning|this afternoon|"
                        r"this evening|this year|last month|this month",
                        re.I)  # fmt: skip
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH})(?:,? ({_YEAR}))?\b", re.I)
 MONTH_DAY = re.compile(rf"\b({_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? ({_YEAR})\b)?", re.I)
 MONTH_YEAR = re.compile(rf"\b({_MONTH}),? ({_YEAR})\b", re.I)
-MONTH_ALONE = re.compile(rf"\b(?:in|during|since|last|this|early|late|mid-?) ({_MONTH})\b(?![ ,]*+\d)", re.I)
+# "in March", "since June", "in late August", "mid-October", "in early-July"
+MONTH_ALONE = re.compile(
+    rf"\b(?:in|during|since|last|this|early|late|mid)(?:[ -](?:early|late|mid))?[ -]({_MONTH})\b(?![ ,]*+\d)",
+    re.I,
+)
 YEAR = re.compile(rf"(?<![\d,.:/-])\b({_YEAR})\b(?![\d/-])")
 WEEKDAY = re.compile(r"\b(?:on|last) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I)
 DAY_WORDS = re.compile(
@@ -380,8 +384,9 @@ DAY_WORDS = re.compile(
 )
 # A time before publication that the text leaves open: the date is unknown, until publication.
 VAGUE = re.compile(
-    r"\b(?:previously|earlier(?! this (?:year|month))|recently|last week|"
-    r"in recent (?:days|weeks|months|years)|in the past|formerly|once|over the years|before)\b",
+    r"\b(?:previously|earlier(?! this (?:year|month)| today| in the day| that day| on that day)|recently|"
+    r"last week|in recent (?:days|weeks|months|years)|in the past|formerly|once(?! again| more)|"
+    r"over the years|before)\b",
     re.IGNORECASE,
 )
 SINCE = re.compile(r"\b(?:ever )?since\b(?!\s++(?:\d|" + _MONTH + r"))", re.IGNORECASE)
