@@ -56,6 +56,9 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("meeting", r"discuss(?:ed|es)", "040"),
     Trigger("meeting", r"hosted(?= (?:his|her|their|the \w+ (?:delegation|president|minister|envoy|leader)|"
             + _PROPER + r"))", "044"),
+    # 043 a host receiving a visitor, as state media tell it: "Putin received Xi in the Kremlin", "received
+    # the visiting foreign minister"; not "received a letter"
+    Trigger("meeting", r"received(?= (?:the visiting |visiting )?" + _PROPER + r"| the visiting )", "043"),
     Trigger("visit", r"visit(?:ed|s|ing)?(?= " + _PROPER + r")", "042"),
     Trigger("visit", r"(?:arrived|arrives|arriving|landed) in", "042"),
     Trigger("visit", r"(?:travell?ed|travell?ing|travels|flew|went) (?:to|there)", "042"),
@@ -134,6 +137,12 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("diplomatic_cooperation", r"(?:established|restored|normali[sz]ed|resumed) (?:[\w-]+ ){0,2}"
             r"(?:diplomatic relations|relations|ties)", "055"),
     Trigger("diplomatic_cooperation", r"apologi[sz]ed", "055"),
+    # "agreed to reopen their embassies", "reopened its embassy in Tehran"
+    Trigger("diplomatic_cooperation", r"(?:reopen(?:ed|s|ing)?|re-open(?:ed|s|ing)?) (?:[\w'’-]+ ){0,2}"
+            r"(?:embass(?:y|ies)|consulates?|missions)\b", "055"),
+    # 051 praise: "expressed appreciation for China's role", "voiced support for the deal"
+    Trigger("diplomatic_cooperation", r"(?:expressed|voiced|conveyed|reaffirmed) (?:its |his |her |their |"
+            r"strong |full |deep )?(?:appreciation|gratitude|support for|solidarity with)", "051"),
     # "The framework of the deal was agreed in Lausanne", "the plan was concluded in Vienna"
     Trigger("diplomatic_cooperation", r"(?:deal|agreement|framework|accords?|treaty|plan of action|"
             r"declaration|pact)(?: [\w-]+){0,4}? (?:was|were) "
@@ -188,6 +197,13 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"(?:statement|report|video|footage|data|figures|photos?|images?|details|results|list|plan|budget))",
             "084"),
     Trigger("concession", r"(?:eased|lifted) (?:[\w-]+ ){0,2}(?:sanctions|restrictions)", "081"),
+    # 081 sanctions put off or taken back: "would hold off, for the time being, on tariffs", "suspended the
+    # tariffs", "waived sanctions on the pipeline"
+    Trigger("concession", r"(?:hold|held|holding) off(?:, [^,.;]{1,30},)? on (?:[\w$€£.,-]+ ){0,5}?"
+            r"(?:tariffs|sanctions|duties)\b|(?:suspended|postponed|delayed|paused|waived|scrapped|dropped) "
+            r"(?:the |its |their |planned |new |further )?(?:[\w$€£.,-]+ ){0,2}?"
+            r"(?:tariffs|sanctions|duties)\b",
+            "081"),
     Trigger("concession", r"withdr(?:ew|awn) (?:[\w-]+ ){0,2}(?:troops|forces)", "087"),
     Trigger("concession", r"(?:declared|agreed to|agreed on|announced) (?:a|an) "
             r"(?:[\w-]+ ){0,2}(?:ceasefire|truce)",
@@ -250,6 +266,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("rejection", r"(?:rejected|refused to|turned down|vetoed|dismissed (?:the|a|an) (?:[\w-]+ )?"
             r"(?:proposal|offer|plan|demand|request|call))", "120"),
     Trigger("threat", r"threaten(?:ed|s)", "130"),
+    # 1313? an ultimatum given: "gave Moldova an ultimatum", "issued an ultimatum"
+    Trigger("threat", r"(?:gave|issued|delivered|set) (?:[\w'’-]+ ){0,2}?an? (?:[\w-]+ )?ultimatum", "130"),
     Trigger("threat", r"warned of (?:[\w-]+ ){0,2}"
             r"(?:retaliation|consequences|a response|countermeasures)", "130"),
     # 130: a warning of what the other side will suffer ("warned that those who offended China would be
@@ -262,6 +280,11 @@ TRIGGERS: tuple[Trigger, ...] = (
     # 15–20: force posture, reduce relations, coerce, assault, fight
     Trigger("force_posture", r"(?:mobili[sz]ed|deployed|massed) (?:[\w-]+ ){0,2}(?:troops|forces|units)",
             "150"),
+    # "scrambled two fighter jets", "put its forces on high alert" (150, 152)
+    Trigger("force_posture", r"scrambled (?:[\w-]+ ){0,2}(?:fighters?|jets?|aircraft|warplanes|interceptors|"
+            r"planes)\b", "150"),
+    Trigger("force_posture", r"(?:put|placed|raised) (?:[\w'’-]+ ){0,3}?(?:on|to) (?:high |full |combat |"
+            r"heightened |maximum )?(?:alert|readiness)\b", "152"),
     # 150 a show of force: one side's drills around or near another ("live-fire drills in six zones around
     # Taiwan"); drills held together are 062 (above)
     Trigger("force_posture", r"(?:live-fire|war) (?:drills|exercises|games)|(?:drills|exercises|manoeuvres|"
@@ -304,6 +327,10 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("sanction", r"(?:imposed|introduced) (?:an? )?(?:[\w-]+ )?"
             r"(?:embargo|import ban|export ban)", "163"),
     Trigger("sanction", r"(?:blacklisted|froze (?:the )?(?:[\w-]+ )?assets)", "163"),
+    # 163 an embargo on carriers or goods: "banned Belarusian airlines from its airspace", "banned imports"
+    Trigger("sanction", r"banned (?:[\w'’-]+ ){0,3}?(?:airlines?|carriers|flights|planes|ships|vessels|"
+            r"imports|"
+            r"exports|goods)\b", "163"),
     # a verb with its object ("detained two activists"), not an adjective ("three detained fishermen")
     Trigger("coercion", r"(?:arrested|detained|jailed|seized)(?= (?:a|an|the|two|three|four|five|several|"
             r"dozens|hundreds|his|her|their|its|\d+|" + _PROPER + r"))", "173"),
