@@ -687,3 +687,16 @@ def test_a_relative_clause_s_flashback_dates_neither_the_main_clause_nor_the_sce
         ("diplomatic_cooperation", "2025-01-09"),
         ("statement", "2025-01-09"),
     ], [(e.kind, e.date, e.note) for e in d.events]
+
+
+def test_an_appositive_s_date_is_its_own_not_the_sentence_s_nor_the_next_sentence_s() -> None:
+    """ "… Ilie Bolojan, a Romanian senator shot dead in Iasi, Iasi County, on 2 January": the shooting's
+    day; the saying stays on its own day, and "the same day" after it counts from the saying."""
+    d = propose(
+        "On 8 January, Maia Sandu said there were links between Romania and the death of Ilie Bolojan, "
+        "a Romanian senator shot dead in Iasi, Iasi County, on 2 January.\n"
+        "Moldova expelled a Romanian diplomat the same day."
+    )
+    got = {(e.kind, e.date) for e in d.events}
+    assert ("assault", "2025-01-02") in got, [(e.kind, e.date, e.note) for e in d.events]
+    assert ("reduced_relations", "2025-01-08") in got, [(e.kind, e.date, e.note) for e in d.events]

@@ -783,7 +783,7 @@ class _Drafter:
     def _aside(self, s: _Sentence, h: _Hit) -> bool:
         stext = self.text[s.start : s.end]
         a, _ = dt.segment(stext, h.start - s.start)
-        return a > 0 and bool(dt.ASIDE.match(stext, a))
+        return a > 0 and bool(dt.ASIDE.match(stext, a) or dt.APPOSITIVE.match(stext, a))
 
     def _carries(self, s: _Sentence, stext: str, mentions: list[Mention], dated: bool) -> bool:
         """Does this sentence continue the scene the text has set (its date and place)?"""
@@ -959,6 +959,12 @@ class _Drafter:
         within = [f for f in inside if hit.start <= f.start and f.end <= hit.end and not f.quoted]
         if within:
             return within[0]
+        if self._aside(s, hit):
+            # "Nijjar, a Canadian citizen shot dead in Surrey, British Columbia, on June 18": what an aside
+            # tells is dated by the aside's own date after it
+            later = [f for f in inside if f.aside and f.start >= hit.end and not f.quoted]
+            if later:
+                return later[0]
         stext = self.text[s.start : s.end]
         sa, sb = dt.segment(stext, hit.start - s.start)
         own = [f for f in inside if sa <= f.start - s.start < sb]

@@ -332,7 +332,11 @@ class Resolver:
             sa, _ = segment(text, a)
             return bool(
                 (sa > 0 and ASIDE.match(text, sa)) or text.rfind("(", 0, a) > text.rfind(")", 0, a)
-            ) or bool(_FIRST_SINCE.search(text, max(0, a - 60), a) or REL_PLUPERFECT.search(text, sa, a))
+            ) or bool(
+                _FIRST_SINCE.search(text, max(0, a - 60), a)
+                or REL_PLUPERFECT.search(text, sa, a)
+                or _in_appositive(text, sa, a)
+            )
 
         def add(
             a: int, b: int, value: str, how: str, until: str | None = None, backwards: bool = False,
@@ -805,6 +809,39 @@ _UNTIL_WORD = re.compile(r"(?:until|till|through)\b", re.I)
 _FROM_WORD = re.compile(r"from\b", re.I)
 # where a day of the month is written: "on 0 May", "from 32 May"
 _DAY_PLACE = re.compile(r"\b(?:on|from|until|till|since|by|between)\s++(?:the\s++)?\Z", re.I)
+
+
+# A person described after a comma by what was done to them: "Nijjar, a Canadian citizen shot dead in
+# Surrey, British Columbia, on June 18" (the date is the shooting's, not the sentence's)
+APPOSITIVE = re.compile(
+    r"\W*+an? (?:[\w-]+ ){1,3}?(?:shot|killed|born|jailed|arrested|detained|elected|appointed|sentenced|"
+    r"freed|kidnapped|abducted|wounded|injured|murdered|assassinated)\b",
+    re.I,
+)
+_BARE_DATE = re.compile(r"\W*+(?:on|in)\s", re.I)  # a stretch that opens with its date: ", on June 18"
+_PLACE_ONLY = re.compile(r"\s*+(?-i:[A-Z][\w'’.-]*+)(?: (?-i:[A-Z][\w'’.-]*+)){0,3}\s*+")
+
+
+def _in_appositive(text: str, sa: int, a: int) -> bool:
+    """Is the date at `a`, alone in the stretch that starts at `sa` (", on June 18"), the end of an
+    appositive that describes someone by what was done to them, across the names of a place's region
+    (", British Columbia")?"""
+    if sa == 0 or not _BARE_DATE.match(text, sa) or a - sa > 12:
+        return False
+    k = sa - 1  # the comma before the stretch
+    for _ in range(3):
+        pa = (
+            max(text.rfind(",", 0, k), text.rfind(";", 0, k), text.rfind("(", 0, k), text.rfind(")", 0, k))
+            + 1
+        )
+        if pa <= 0:
+            return False
+        if APPOSITIVE.match(text, pa):
+            return True
+        if not _PLACE_ONLY.fullmatch(text, pa, k):
+            return False
+        k = pa - 1
+    return False
 
 
 def _alike(a: Found, b: Found) -> bool:
