@@ -630,3 +630,73 @@ def test_until_a_year_or_a_month_is_the_latest_day_as_until_a_day_is(
 ) -> None:
     e = event(sentence, "military_support")
     assert (e.date, e.until) == (date, until), e.note
+
+
+# News dating conventions from the styles the development set gained last (a radio bulletin, a press
+# release in the first person, a weekly round-up, an African regional daily), on sentences written
+# for these tests. Published Friday 10 January 2025.
+@pytest.mark.parametrize(
+    ("text", "kind", "date", "until"),
+    [
+        # a month with "mid-", "early-", "in late …"
+        ("In mid-December, Maia Sandu called for calm.", "appeal", "2024-12", None),
+        ("In late December, Maia Sandu called for calm.", "appeal", "2024-12", None),
+        # a sentence that opens with its year frames its days: not publication's year
+        ("Last year, on 5 January, Maia Sandu met Ilie Bolojan in Chisinau.", "meeting", "2024-01-05", None),
+        ("In 2023, on 5 January, Moldova released two prisoners.", "release", "2023-01-05", None),
+        ("On 5 January, Moldova released two prisoners.", "release", "2025-01-05", None),
+        # a day written out, as a transcript gives it
+        ("Moldova and Romania signed the treaty in Chisinau on the twenty-second of December.",
+         "diplomatic_cooperation", "2024-12-22", None),
+        ("Moldova released two prisoners on January the fourth.", "release", "2025-01-04", None),
+        # "tomorrow", and a span of days named by words
+        ("Romania said it would hold live-fire drills near Moldova from tomorrow until Sunday.", "force_posture",
+         "2025-01-11", "2025-01-12"),
+        ("Maia Sandu and Ilie Bolojan held talks from Monday until Wednesday.", "meeting", "2025-01-06",
+         "2025-01-08"),
+        # "earlier in the day", "earlier today": the day of the scene, not a vague time before publication
+        (MET + "Earlier in the day, Romania summoned Moldova's ambassador.", "criticism", "2025-01-06", None),
+        ("Earlier today, Romania summoned Moldova's ambassador.", "criticism", "2025-01-10", None),
+        # what the first person does in the present, the text does on publication
+        ("We once again call on Romania to reopen the crossing.", "appeal", "2025-01-10", None),
+        ("Romania calls on Moldova to reopen the crossing.", "appeal", "unknown", "2025-01-10"),
+        # the perfect of an arrival in news copy is the news of the day; of a visit, some time before
+        ("Maia Sandu has arrived in Chisinau.", "visit", "2025-01-10", None),
+        ("Maia Sandu has visited Romania several times.", "visit", "unknown", "2025-01-10"),
+        # a date inside the trigger's own words is the event's, not the day of the saying around it
+        (MET + "Romania said on Tuesday that the drone strike, carried out on Sunday morning, had killed two "
+         "smugglers.", "use_of_force", "2025-01-05", None),
+    ],
+)  # fmt: skip
+def test_news_dating_conventions_of_the_last_four_styles(
+    text: str, kind: str, date: str, until: str | None
+) -> None:
+    e = event(text, kind)
+    assert (e.date, e.until) == (date, until), e.note
+
+
+def test_a_relative_clause_s_flashback_dates_neither_the_main_clause_nor_the_scene() -> None:
+    """ "signed at the end of talks that had opened on 2 January": the talks opened then; the signing
+    and what follows it stay on the scene's day."""
+    d = propose(
+        "Moldova and Romania signed a border treaty in Chisinau yesterday.\n"
+        "The treaty was signed at the end of talks that had opened on 2 January.\n"
+        "Maia Sandu said the talks had been hard."
+    )
+    assert [(e.kind, e.date) for e in d.events] == [
+        ("diplomatic_cooperation", "2025-01-09"),
+        ("statement", "2025-01-09"),
+    ], [(e.kind, e.date, e.note) for e in d.events]
+
+
+def test_an_appositive_s_date_is_its_own_not_the_sentence_s_nor_the_next_sentence_s() -> None:
+    """ "… Ilie Bolojan, a Romanian senator shot dead in Iasi, Iasi County, on 2 January": the shooting's
+    day; the saying stays on its own day, and "the same day" after it counts from the saying."""
+    d = propose(
+        "On 8 January, Maia Sandu said there were links between Romania and the death of Ilie Bolojan, "
+        "a Romanian senator shot dead in Iasi, Iasi County, on 2 January.\n"
+        "Moldova expelled a Romanian diplomat the same day."
+    )
+    got = {(e.kind, e.date) for e in d.events}
+    assert ("assault", "2025-01-02") in got, [(e.kind, e.date, e.note) for e in d.events]
+    assert ("reduced_relations", "2025-01-08") in got, [(e.kind, e.date, e.note) for e in d.events]

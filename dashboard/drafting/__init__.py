@@ -182,6 +182,21 @@ _EMBED_LINE = re.compile(r"\A[—–-](?P<who>[^()\n]*+)\((?P<handle>@\w++)\)(?P
 _EMBED_FRAGMENT = re.compile(r"pic\.twitter\.com/|https?://t\.co/")
 _MEDIA_WORD = re.compile(r"\b(?:media|outlet|newspaper|agency|broadcaster|television|TV|channel|"
                          r"press|reporters?)\b", re.IGNORECASE)  # fmt: skip
+# A subject in the first person ("we", "I"), right before its verb (up to two adverbs between).
+_FIRST_PERSON = re.compile(
+    r"\b(?:[Ww]e|I)\s++(?:(?:once again|again|also|today|hereby|strongly|firmly|"
+    r"therefore|now|jointly)\s++){0,2}\Z"
+)
+# Verbs in the present that perform what they say: a call, a condemnation, a welcome, a demand.
+_PERFORMATIVE = re.compile(
+    r"(?:call|urge|appeal|ask|demand|condemn|denounce|reject|welcome|thank|"
+    r"congratulate|commend|recogni[sz]e|express|reiterate|warn|protest)\b",
+    re.IGNORECASE,
+)
+# The present perfect of news just in: an arrival, a departure, a landing.
+_HOT_NEWS = re.compile(r"\b(?:arrived|landed|left|departed|returned)\b", re.IGNORECASE)
+# "since the Russian invasion", "before the 2022 offensive": a war named as a time
+_SINCE_THE = re.compile(r"\b(?:since|before) (?:the |its |their )?(?:[\w'’-]+ ){0,2}\Z", re.IGNORECASE)
 _PRESENT = re.compile(r"^(?:meets|says|tells|remains?|shows|reports|warns|hosts|visits)\b", re.IGNORECASE)
 _SINCE_DATE = re.compile(r"\b(?:ever )?since\s++(?:early |late |mid-)?$", re.IGNORECASE)
 _SCENE_NOUNS = {
@@ -381,6 +396,8 @@ def _hits(
         ca = s.clauses[ci][0]
         if lx.NEGATION.search(text[max(ca, m.start() - 40) : m.start()]):
             continue
+        if trig.kind == "use_of_force" and _SINCE_THE.search(text, max(ca, m.start() - 40), m.start()):
+            continue  # "the first ship since the Russian invasion": a time, not an event
         if trig.needs == "media":
             before = text[ca : m.start()]
             media = any(known.is_media(x.id) and ca <= x.start < m.start() for x in mentions)
@@ -766,7 +783,7 @@ class _Drafter:
     def _aside(self, s: _Sentence, h: _Hit) -> bool:
         stext = self.text[s.start : s.end]
         a, _ = dt.segment(stext, h.start - s.start)
-        return a > 0 and bool(dt.ASIDE.match(stext, a))
+        return a > 0 and bool(dt.ASIDE.match(stext, a) or dt.APPOSITIVE.match(stext, a))
 
     def _carries(self, s: _Sentence, stext: str, mentions: list[Mention], dated: bool) -> bool:
         """Does this sentence continue the scene the text has set (its date and place)?"""
@@ -786,7 +803,9 @@ class _Drafter:
             self.scene.last == s.no - 1
             and not dt.FUTURE.search(own)
             and not lx.MODAL.search(own)
-            and not dt.PLUPERFECT.search(own)
+            # a relative clause's flashback ("talks that had opened on 25 October") leaves the main
+            # clause's tense as it is
+            and not dt.PLUPERFECT.search(dt.REL_PLUPERFECT.sub("", own))
         )
         return shares or goes_on or bool(lx.ANAPHORA.search(stext))
 
@@ -883,7 +902,22 @@ class _Drafter:
         entry = self._entry_day(s, found)
         if entry:
             return entry
+        first_person = _FIRST_PERSON.search(
+            self.text, max(s.clauses[hit.clause][0], hit.start - 40), hit.start
+        )
+        if first_person and _PERFORMATIVE.match(hit.words):
+            # "We once again call on India to cooperate", "We condemn the attack": an act the text itself
+            # performs, in the first person and the present, is done on publication
+            return (pub, None), (
+                f"the first person's present (“{first_person.group(0).strip()} {hit.words}”): "
+                f"done in the text "
+                f"itself, on publication"
+            )
         perfect = lx.PERFECT.search(quote)
+        if perfect and _HOT_NEWS.search(perfect.group(0)) and 0 <= hit.start - qa - perfect.start() <= 12:
+            # "Nancy Pelosi has arrived in Seoul": the perfect of an arrival or a departure in news copy
+            # is the news of the day, not some time before it
+            return (pub, None), f"the perfect of news just in (“{perfect.group(0)}”): publication"
         if perfect:
             return ("unknown", pub), f"present perfect (“{perfect.group(0)}”): unknown, until publication"
         if _PRESENT.match(hit.words):
@@ -920,6 +954,17 @@ class _Drafter:
                 inside = [f for f in inside if f.start < to.start()]
         if not inside:
             return None
+        # "the strike, carried out on Sunday morning, had killed Zawahiri": a date inside the trigger's
+        # own words is the event's
+        within = [f for f in inside if hit.start <= f.start and f.end <= hit.end and not f.quoted]
+        if within:
+            return within[0]
+        if self._aside(s, hit):
+            # "Nijjar, a Canadian citizen shot dead in Surrey, British Columbia, on June 18": what an aside
+            # tells is dated by the aside's own date after it
+            later = [f for f in inside if f.aside and f.start >= hit.end and not f.quoted]
+            if later:
+                return later[0]
         stext = self.text[s.start : s.end]
         sa, sb = dt.segment(stext, hit.start - s.start)
         own = [f for f in inside if sa <= f.start - s.start < sb]
@@ -928,6 +973,8 @@ class _Drafter:
             f
             for f in own
             if not (f.aside and (f.horizon or dt.EFFECT.search(self.text, max(0, f.start - 16), f.start)))
+            # "signed at the end of talks that had opened on 25 October": the relative clause's day
+            and not (f.aside and f.start > hit.end and dt.REL_PLUPERFECT.search(self.text, hit.end, f.start))
         ]
         if own and hit.kind == "intent" and _PLANNED.match(hit.words):
             # "he would travel to Washington on Monday": the day planned, not the day it was said

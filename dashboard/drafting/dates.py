@@ -189,6 +189,7 @@ SPAN_OPEN = re.compile(r"\b(?:from|between)\s*+\Z", re.I)
 UNTIL = re.compile(r"\b(?:until|till|through)\s*+(?:the\s++)?\Z", re.I)
 ANAPHOR = re.compile(
     r"\b(?:(?:later |earlier )?(?:that|the same) (?:day|morning|afternoon|evening|night)"
+    r"|(?:later|earlier) in the day"
     r"|(?P<next>the (?:next|following) day|the day after|(?:a|one) day later)"
     r"|(?P<before>the (?:previous|preceding) day|the day before|(?:a|one) day earlier)"
     r"|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten) days (?P<dir>later|earlier|before|after))\b"
@@ -201,12 +202,13 @@ _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 WEEKDAY_MORE = re.compile(rf"(\s*+,\s*+(?:and\s++)?|\s++and\s++)({_WEEKDAYS})\b", re.I)
 # "on Friday", "last Friday", "late Thursday", "Friday morning", and a live blog's "Friday, 19:00"
 WEEKDAY = re.compile(
-    rf"\b(?:(?P<last>last|this past) |on |(?:late|early) |(?<=, ))({_WEEKDAYS})\b"
+    rf"\b(?:(?P<last>last|this past) |on |(?:late|early) |(?:until|till|through|from) |(?<=, ))"
+    rf"({_WEEKDAYS})\b"
     rf"|\b({_WEEKDAYS})(?= (?:morning|afternoon|evening|night)\b|,? \d{{1,2}}[:.]\d\d\b)",
     re.I,
 )
 DEICTIC = re.compile(
-    r"\b(yesterday|today|tonight|this (?:morning|afternoon|evening)|last night|last year|this year|"
+    r"\b(yesterday|today|tomorrow|tonight|this (?:morning|afternoon|evening)|last night|last year|this year|"
     r"earlier this year|last month|this month|earlier this month)\b",
     re.I,
 )
@@ -237,7 +239,28 @@ _BREAKS = ",;()—–"
 _SEGMENT_BREAK = re.compile(f"[{_BREAKS}]")
 _FIRST_SINCE = re.compile(r"\bfirst\b[^,;.]*?\bsince\s*+\Z", re.I)
 _DIGIT = re.compile(r"\d")
-_DEICTIC_HINT = re.compile(r"yesterday|today|tonight|this |last ")
+_DEICTIC_HINT = re.compile(r"yesterday|today|tomorrow|tonight|this |last ")
+# A sentence that opens by naming its year frames every day-and-month in it that gives none: "Last
+# year, on September 18, …", "In 2023, on 3 May and on 9 June, …" (news copy's framing adverbial)
+FRAME_YEAR = re.compile(rf"^\W*+(?:(?P<rel>last|this) year|in (?P<year>{_Y})|earlier this year)\s*+,", re.I)
+# A date after a relative clause in the past perfect is that clause's: "signed at the end of talks that
+# had opened on 25 October" (the talks opened then; the signing did not)
+REL_PLUPERFECT = re.compile(
+    r"\b(?:that|which|who|when)\s++had\s++(?:\w+ly\s++|already\s++)?(?:been\s++)?\w+", re.I
+)
+# Days written out, as a transcript gives them: "the twenty-second of July", "July the first"
+_ORD_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+              "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+              "eighteenth", "nineteenth", "twentieth"]  # fmt: skip
+ORDINAL_WORDS = {w: i for i, w in enumerate(_ORD_WORDS, start=1)}
+ORDINAL_WORDS |= {f"twenty-{w}": 20 + i for i, w in enumerate(_ORD_WORDS[:9], start=1)}
+ORDINAL_WORDS |= {"thirtieth": 30, "thirty-first": 31}
+_ORD_WORD = r"(?:twenty-|thirty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|" \
+            r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth)" \
+            r"|twentieth|thirtieth"  # fmt: skip
+SPELLED_DAY = re.compile(
+    rf"\bthe ({_ORD_WORD}) of ({_M})(?:,? ({_Y}))?\b|\b({_M}) (?:the )?({_ORD_WORD})\b", re.I
+)
 _QUOTE = re.compile(r"“[^”]*+”?|\"[^\"]*+\"?")
 
 
@@ -309,7 +332,11 @@ class Resolver:
             sa, _ = segment(text, a)
             return bool(
                 (sa > 0 and ASIDE.match(text, sa)) or text.rfind("(", 0, a) > text.rfind(")", 0, a)
-            ) or bool(_FIRST_SINCE.search(text, max(0, a - 60), a))
+            ) or bool(
+                _FIRST_SINCE.search(text, max(0, a - 60), a)
+                or REL_PLUPERFECT.search(text, sa, a)
+                or _in_appositive(text, sa, a)
+            )
 
         def add(
             a: int, b: int, value: str, how: str, until: str | None = None, backwards: bool = False,
@@ -374,10 +401,20 @@ class Resolver:
                     add(m.start(), m.end(), "unknown", no_day(bad[0], "span"))  # "0-9 May"
                     continue
                 self._span(m, n1, n2, _month(m[mon]), m[yr], m[join], free, add)
+        frame = FRAME_YEAR.match(text)
+        framed: int | None = None
+        if frame:
+            framed = int(frame["year"]) if frame["year"] else pub.year - (
+                1 if (frame["rel"] or "").lower() == "last" else 0)  # fmt: skip
         for pattern, (d, mon, yr) in _DAYS if digits else ():
             for m in pattern.finditer(text):
-                got = _day_value(int(m[yr]) if m[yr] else None, _month(m[mon]), int(m[d]), pub,
+                got = _day_value(int(m[yr]) if m[yr] else framed, _month(m[mon]), int(m[d]), pub,
                                  future(m.start()))  # fmt: skip
+                if got and not m[yr] and framed is not None:
+                    got = (
+                        got[0],
+                        f"in {framed}, the year the sentence opens with (“{frame[0].strip(' ,')}”)",
+                    )
                 if not free(m.start(), m.end()):
                     continue
                 if got:
@@ -386,6 +423,14 @@ class Resolver:
                                                                        m.start()):  # fmt: skip
                     # "on 0 May", "on 32 May 2024": a day no month has, where a day is written
                     add(m.start(), m.end(), "unknown", no_day(int(m[d]), "day"))
+        for m in SPELLED_DAY.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            word, mon, yr = (m[1], m[2], m[3]) if m[1] else (m[5], m[4], None)
+            got = _day_value(int(yr) if yr else framed, _month(mon), ORDINAL_WORDS[word.lower()], pub,
+                             future(m.start()))  # fmt: skip
+            if got:
+                add(m.start(), m.end(), got[0], f"a day written out, {got[1]}")
         for m in MONTH_REL_YEAR.finditer(text):
             if not free(m.start(), m.end()):
                 continue
@@ -453,7 +498,7 @@ class Resolver:
                     first = (first - timedelta(days=1)).replace(day=1)
                 add(m.start(), m.end(), f"{first.year:04d}-{first.month:02d}", f"{lead}{base_how}")
             else:
-                back = 1 if word in {"yesterday", "last night"} else 0
+                back = 1 if word in {"yesterday", "last night"} else -1 if word == "tomorrow" else 0
                 add(m.start(), m.end(), (base - timedelta(days=back)).isoformat(), f"{lead}{base_how}")
         for m in WEEKDAY.finditer(text) if dayish else ():
             if not free(m.start(), m.end()):
@@ -569,6 +614,7 @@ class Resolver:
             day = base + timedelta(days=shift)  # type: ignore[operator]
             add(m.start(), m.end() - len(m["rel"] or ""), day.isoformat(), f"counted from {base_how}")
         out.sort(key=lambda f: f.start)
+        out = self._day_spans(text, offset, out)
         # "decided on the 16th to close four crossings from the 18th": the day it takes effect dates
         # no event of the sentence (an aside), unless it opens a span ("from 3 to 5 May")
         out = [
@@ -588,6 +634,34 @@ class Resolver:
                 back = PLUPERFECT.search(text, sa, f.start - offset) is not None
                 self.reference = Reference(f.day, text[f.start - offset : f.end - offset], no, back)  # type: ignore[arg-type]
         return out
+
+    def _day_spans(self, text: str, offset: int, out: list[Found]) -> list[Found]:
+        """ "from tomorrow until Sunday", "from Monday to Wednesday": two days named by words (a
+        deictic, a weekday) joined into one span, as two dates written out are (`_join`)."""
+        joined: list[Found] = []
+        for f in out:
+            prev = joined[-1] if joined else None
+            if (
+                prev is not None
+                and prev.day and f.day and prev.until is None and f.until is None
+                and f.day > prev.day
+                and (
+                    SPAN_JOIN.fullmatch(text, prev.end - offset, f.start - offset)
+                    or (
+                        not text[prev.end - offset : f.start - offset].strip()
+                        and _UNTIL_WORD.match(text, f.start - offset)
+                    )
+                )
+                and (
+                    SPAN_OPEN.search(text, max(0, prev.start - offset - 12), prev.start - offset)
+                    or _FROM_WORD.match(text, prev.start - offset)
+                )
+            ):  # fmt: skip
+                joined[-1] = replace(prev, end=f.end, until=f.value,
+                                     how=f"{prev.how}, to {f.how.split(',')[0]} (a span)")  # fmt: skip
+                continue
+            joined.append(f)
+        return joined
 
     def _same_day_far_back(self, name: str) -> bool:
         """Would weekday `name` be the very day the reference named by its date, more than a week before
@@ -731,8 +805,43 @@ class Resolver:
 
 
 _BETWEEN = re.compile(r"\bbetween\s*+\Z", re.I)
+_UNTIL_WORD = re.compile(r"(?:until|till|through)\b", re.I)
+_FROM_WORD = re.compile(r"from\b", re.I)
 # where a day of the month is written: "on 0 May", "from 32 May"
 _DAY_PLACE = re.compile(r"\b(?:on|from|until|till|since|by|between)\s++(?:the\s++)?\Z", re.I)
+
+
+# A person described after a comma by what was done to them: "Nijjar, a Canadian citizen shot dead in
+# Surrey, British Columbia, on June 18" (the date is the shooting's, not the sentence's)
+APPOSITIVE = re.compile(
+    r"\W*+an? (?:[\w-]+ ){1,3}?(?:shot|killed|born|jailed|arrested|detained|elected|appointed|sentenced|"
+    r"freed|kidnapped|abducted|wounded|injured|murdered|assassinated)\b",
+    re.I,
+)
+_BARE_DATE = re.compile(r"\W*+(?:on|in)\s", re.I)  # a stretch that opens with its date: ", on June 18"
+_PLACE_ONLY = re.compile(r"\s*+(?-i:[A-Z][\w'’.-]*+)(?: (?-i:[A-Z][\w'’.-]*+)){0,3}\s*+")
+
+
+def _in_appositive(text: str, sa: int, a: int) -> bool:
+    """Is the date at `a`, alone in the stretch that starts at `sa` (", on June 18"), the end of an
+    appositive that describes someone by what was done to them, across the names of a place's region
+    (", British Columbia")?"""
+    if sa == 0 or not _BARE_DATE.match(text, sa) or a - sa > 12:
+        return False
+    k = sa - 1  # the comma before the stretch
+    for _ in range(3):
+        pa = (
+            max(text.rfind(",", 0, k), text.rfind(";", 0, k), text.rfind("(", 0, k), text.rfind(")", 0, k))
+            + 1
+        )
+        if pa <= 0:
+            return False
+        if APPOSITIVE.match(text, pa):
+            return True
+        if not _PLACE_ONLY.fullmatch(text, pa, k):
+            return False
+        k = pa - 1
+    return False
 
 
 def _alike(a: Found, b: Found) -> bool:

@@ -26,6 +26,8 @@ _WEAPONS = r"(?:missiles?|missile systems|troops|forces|soldiers|bases?|weapons|
 TRIGGERS: tuple[Trigger, ...] = (
     # 04 Consult: meetings (040, 043, 046), visits (042, 043), mediation (045)
     Trigger("meeting", r"met(?= (?:with|at|in|on|for)\b| " + _PROPER + r")", "040"),
+    # "met over lunch", "met over dinner in Osaka"
+    Trigger("meeting", r"met over (?:a )?(?:[\w-]+ )?(?:breakfast|lunch|dinner|tea|coffee)\b", "040"),
     # "sat down there again with the EU's envoy", "sat down for talks"
     Trigger("meeting", r"sat down (?:[\w-]+ ){0,2}(?:with|for)(?= \w)", "040"),
     Trigger("meeting", r"meets?(?= (?:with|at|in|on)\b| " + _PROPER + r")", "040"),
@@ -45,8 +47,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("meeting", r"(?:spoke|talked) (?:by phone|on the phone|by telephone|by video link)", "040"),
     Trigger("meeting", r"(?:phoned|telephoned)(?= " + _PROPER + r"| (?:his|her|their) )", "040"),
     Trigger("meeting", r"held (?:an? )?(?:phone|telephone|video) (?:call|conversation|talks)", "040"),
-    Trigger("meeting", r"(?:spoke|spoken|talked) (?:with|to)(?= " + _PROPER + r"| (?:his|her|their) )",
-            "040"),
+    Trigger("meeting", r"(?:spoke|spoken|talked) (?:with|to)(?= " + _PROPER + r"| (?:his|her|their) |"
+            r" the (?:[\w-]+ )?(?-i:[A-Z]))", "040"),
     # "met the returning crew", not "met the deadline"
     Trigger("meeting", r"met(?= (?:the|his|her|their) (?![\w-]+ (?:demands?|deadlines?|targets?|criteria|"
             r"requirements|conditions|expectations|goals?)\b)(?!(?:demands?|deadlines?|targets?|criteria|"
@@ -54,6 +56,9 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("meeting", r"discuss(?:ed|es)", "040"),
     Trigger("meeting", r"hosted(?= (?:his|her|their|the \w+ (?:delegation|president|minister|envoy|leader)|"
             + _PROPER + r"))", "044"),
+    # 043 a host receiving a visitor, as state media tell it: "Putin received Xi in the Kremlin", "received
+    # the visiting foreign minister"; not "received a letter"
+    Trigger("meeting", r"received(?= (?:the visiting |visiting )?" + _PROPER + r"| the visiting )", "043"),
     Trigger("visit", r"visit(?:ed|s|ing)?(?= " + _PROPER + r")", "042"),
     Trigger("visit", r"(?:arrived|arrives|arriving|landed) in", "042"),
     Trigger("visit", r"(?:travell?ed|travell?ing|travels|flew|went) (?:to|there)", "042"),
@@ -85,6 +90,12 @@ TRIGGERS: tuple[Trigger, ...] = (
             "media"),
     # 02 Appeal, 03 Express intent to cooperate
     Trigger("appeal", r"(?:urged|appealed (?:to|for)|called on|called for|asked for|requested)", "020"),
+    # the present and the infinitive ("We once again call on the Government to cooperate"); "asked" with
+    # its object and what it is asked to do ("asked the Government of India to waive"), not "asked
+    # whether" nor "was asked by a reporter"
+    Trigger("appeal", r"(?:call|calls|calling) (?:on|upon)(?= (?:the |an? )?(?-i:[A-Z])| (?:all|both) )",
+            "020"),
+    Trigger("appeal", r"(?<!was )(?<!were )asked (?:[\w'’.-]+ ){1,6}?to (?!be\b)(?=\w)", "020"),
     Trigger("intent", r"(?:invited)(?= " + _PROPER + r"| (?:his|her|their) )", "036"),
     Trigger("intent", r"explor(?:ed|es|ing) (?:ways|options|whether|how)", "030"),
     Trigger("intent", r"(?:pledged|promised|vowed|offered to|intends to|plans to|planned to)", "030"),
@@ -94,7 +105,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     # 030-036: what two sides agree to do is their intent ("agreed to resume military communications");
     # an agreement signed or relations established stay 05 (below)
     Trigger("intent", r"agreed to (?:resume|maintain|work|keep|cooperate|hold|meet|visit|continue|increase|"
-            r"expand|curb|step up|strengthen|deepen|explore|consider|stay|remain)", "030"),
+            r"expand|curb|step up|strengthen|deepen|explore|consider|stay|remain|restart|reopen|relaunch|"
+            r"start|begin|launch|set up|open|pursue|negotiate)", "030"),
     # What an actor says it will do for another (033 material aid, 036 meet or negotiate): "he would
     # travel to Washington on Monday", "Frontex said it would send 50 officers", "Biden will meet X"
     # (the modal alone is the trigger: the verb after it still proposes the visit or the meeting planned)
@@ -111,12 +123,26 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("diplomatic_cooperation", r"adopted (?:an?|the) (?:[\w-]+ ){0,3}(?:declaration|resolution|"
             r"communiqu[eé]|agreement)", "057"),
     Trigger("diplomatic_cooperation", r"(?:agreed to|agreed on|praised|recogni[sz]ed)", "050"),
+    # "the deals Russia and Ukraine signed with Turkey", "the accord that the two sides signed"
+    Trigger("diplomatic_cooperation", r"(?:agreements?|deals?|treaty|treaties|accords?|memorand(?:um|a)|"
+            r"declarations?) (?:that |which )?(?-i:[A-Z])[\w'’-]*+(?: (?:and )?[\w'’-]++){0,5}? signed\b",
+            "057"),
+    # 051 praise: "thanked the African Union for hosting the talks", "congratulated Moldova"
+    Trigger("diplomatic_cooperation", r"(?:thanked|commended|congratulated|applauded|lauded)"
+            r"(?= (?:the |an? )?"
+            r"(?-i:[A-Z])| (?:his|her|their|its|both|all) )", "051"),
     Trigger("diplomatic_cooperation", r"(?:welcomed|hailed|endorsed)"
             r"(?! (?:[\w-]+ ){0,3}(?:to|in) (?-i:[A-Z]))",
             "051"),
     Trigger("diplomatic_cooperation", r"(?:established|restored|normali[sz]ed|resumed) (?:[\w-]+ ){0,2}"
             r"(?:diplomatic relations|relations|ties)", "055"),
     Trigger("diplomatic_cooperation", r"apologi[sz]ed", "055"),
+    # "agreed to reopen their embassies", "reopened its embassy in Tehran"
+    Trigger("diplomatic_cooperation", r"(?:reopen(?:ed|s|ing)?|re-open(?:ed|s|ing)?) (?:[\w'’-]+ ){0,2}"
+            r"(?:embass(?:y|ies)|consulates?|missions)\b", "055"),
+    # 051 praise: "expressed appreciation for China's role", "voiced support for the deal"
+    Trigger("diplomatic_cooperation", r"(?:expressed|voiced|conveyed|reaffirmed) (?:its |his |her |their |"
+            r"strong |full |deep )?(?:appreciation|gratitude|support for|solidarity with)", "051"),
     # "The framework of the deal was agreed in Lausanne", "the plan was concluded in Vienna"
     Trigger("diplomatic_cooperation", r"(?:deal|agreement|framework|accords?|treaty|plan of action|"
             r"declaration|pact)(?: [\w-]+){0,4}? (?:was|were) "
@@ -171,11 +197,21 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"(?:statement|report|video|footage|data|figures|photos?|images?|details|results|list|plan|budget))",
             "084"),
     Trigger("concession", r"(?:eased|lifted) (?:[\w-]+ ){0,2}(?:sanctions|restrictions)", "081"),
+    # 081 sanctions put off or taken back: "would hold off, for the time being, on tariffs", "suspended the
+    # tariffs", "waived sanctions on the pipeline"
+    Trigger("concession", r"(?:hold|held|holding) off(?:, [^,.;]{1,30},)? on (?:[\w$€£.,-]+ ){0,5}?"
+            r"(?:tariffs|sanctions|duties)\b|(?:suspended|postponed|delayed|paused|waived|scrapped|dropped) "
+            r"(?:the |its |their |planned |new |further )?(?:[\w$€£.,-]+ ){0,2}?"
+            r"(?:tariffs|sanctions|duties)\b",
+            "081"),
     Trigger("concession", r"withdr(?:ew|awn) (?:[\w-]+ ){0,2}(?:troops|forces)", "087"),
     Trigger("concession", r"(?:declared|agreed to|agreed on|announced) (?:a|an) "
             r"(?:[\w-]+ ){0,2}(?:ceasefire|truce)",
             "087"),
     Trigger("concession", r"(?:lifted|eased) (?:[\w-]+ ){0,2}(?:ban|embargo|blockade)", "081"),
+    # "a humanitarian truce that the government declared in March"
+    Trigger("concession", r"(?:ceasefire|cease-fire|truce|armistice) (?:that |which )(?:[\w'’-]+ ){1,4}?"
+            r"(?:declared|announced|agreed|proclaimed)\b", "087"),
     # "removed the airline from its sanctions list"
     Trigger("concession", r"(?:removed|delisted|struck) (?:[\w-]+ ){1,3}(?:from|off) (?:its|the|their|a) "
             r"(?:[\w-]+ ){0,2}(?:sanctions list|blacklist|list)", "081"),
@@ -196,6 +232,17 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"refrain|abandon|drop)\b", "100"),
     Trigger("criticism", r"(?:critici[sz]ed|condemned|denounced|accused|blamed|slammed|"
             r"lambasted|rebuked)", "111"),
+    # the present participle and present ("after accusing the TPLF of attacking a base")
+    Trigger("criticism", r"(?:critici[sz]ing|condemning|denouncing|accusing|accuses|condemns|denounces|"
+            r"criticises|criticizes)"
+            r"(?= (?:the |an? |its |his |her |their )?(?-i:[A-Z])| (?:him|her|them|it) )",
+            "111"),
+    # 114 complain officially: an envoy summoned, a protest lodged
+    Trigger("criticism", r"summon(?:ed|s|ing)? (?:[\w'’.-]+ ){0,4}?"
+            r"(?:ambassadors?|envoys?|chargés? d'affaires|"
+            r"charg[eé]s? d’affaires|charges d'affaires|diplomats?|high commissioners?|consuls?)\b", "114"),
+    Trigger("criticism", r"(?:lodged|lodge|lodges|filed|delivered) (?:an? |its |their )?(?:[\w-]+ ){0,2}?"
+            r"(?:protest|complaint|démarche|demarche)\b", "114"),
     # "called the agreement a “huge mistake”", "calling the deal a betrayal"
     Trigger("criticism", r"call(?:ed|ing|s) (?:the|it|this|that|his|her|their) (?:[\w-]+ ){0,2}?"
             r"(?:an? )?[“\"]?(?:[\w-]+ ){0,2}?(?:mistake|betrayal|disgrace|failure|farce|provocation|shame|"
@@ -212,19 +259,46 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"nothing to be proud of)\b", "111"),
     # 12: "China had not agreed to restore the channels", "declined to meet"
     Trigger("rejection", r"(?:had|has|have|did) not (?:yet )?agreed? to|declined to", "120"),
+    # "declined both requests", "declined the invitation"
+    Trigger("rejection", r"(?:declined|refused|rejected) (?:the |an? |both |all |his |her |their |its |our )"
+            r"(?:[\w-]+ ){0,2}?(?:requests?|offers?|invitations?|proposals?|demands?|calls?|appeals?)\b",
+            "120"),
     Trigger("rejection", r"(?:rejected|refused to|turned down|vetoed|dismissed (?:the|a|an) (?:[\w-]+ )?"
             r"(?:proposal|offer|plan|demand|request|call))", "120"),
     Trigger("threat", r"threaten(?:ed|s)", "130"),
+    # 1313? an ultimatum given: "gave Moldova an ultimatum", "issued an ultimatum"
+    Trigger("threat", r"(?:gave|issued|delivered|set) (?:[\w'’-]+ ){0,2}?an? (?:[\w-]+ )?ultimatum", "130"),
     Trigger("threat", r"warned of (?:[\w-]+ ){0,2}"
             r"(?:retaliation|consequences|a response|countermeasures)", "130"),
+    # 130: a warning of what the other side will suffer ("warned that those who offended China would be
+    # punished", "warned that Moldova would pay a heavy price")
+    Trigger("threat", r"warn(?:ed|s|ing)? (?:that )?(?:[\w'’-]+ ){1,6}?(?:would|will) (?:be punished|pay\b|"
+            r"face (?:consequences|retaliation|a response)|regret\b|suffer\b)", "130"),
     Trigger("protest", r"(?:protested|demonstrators|protesters) ", "140"),
     Trigger("protest", r"(?:staged|held) (?:a|an) (?:[\w-]+ )?"
             r"(?:protest|demonstration|rally|strike|sit-in)", "140"),
     # 15–20: force posture, reduce relations, coerce, assault, fight
     Trigger("force_posture", r"(?:mobili[sz]ed|deployed|massed) (?:[\w-]+ ){0,2}(?:troops|forces|units)",
             "150"),
-    Trigger("reduced_relations", r"(?:expelled|recalled) (?:[\w-]+ ){0,2}(?:diplomats|ambassador|envoy)",
+    # "scrambled two fighter jets", "put its forces on high alert" (150, 152)
+    Trigger("force_posture", r"scrambled (?:[\w-]+ ){0,2}(?:fighters?|jets?|aircraft|warplanes|interceptors|"
+            r"planes)\b", "150"),
+    Trigger("force_posture", r"(?:put|placed|raised) (?:[\w'’-]+ ){0,3}?(?:on|to) (?:high |full |combat |"
+            r"heightened |maximum )?(?:alert|readiness)\b", "152"),
+    # 150 a show of force: one side's drills around or near another ("live-fire drills in six zones around
+    # Taiwan"); drills held together are 062 (above)
+    Trigger("force_posture", r"(?:live-fire|war) (?:drills|exercises|games)|(?:drills|exercises|manoeuvres|"
+            r"maneuvers) (?:[\w-]+ ){0,4}?(?:around|near|off|close to) (?:the )?(?-i:[A-Z])", "150"),
+    # "aircraft had flown into its air defence identification zone", "warships entered its waters"
+    Trigger("force_posture", r"(?:flew|flown|flying|sailed|entered|crossed) (?:into )?(?:its|the|their|"
+            r"(?-i:[A-Z])[\w'’]+) (?:[\w'’-]+ ){0,2}?(?:air defen[cs]e (?:identification )?zone|airspace|"
+            r"territorial waters|median line)", "150"),
+    Trigger("reduced_relations", r"(?:expel(?:led|s|ling)?|recall(?:ed|s|ing)?|withdr(?:ew|aws|awing|awn)) "
+            r"(?:[\w'’-]+ ){0,4}?(?:diplomats?|ambassadors?|envoys?|high commissioners?|consuls?|"
+            r"chargés? d'affaires|charg[eé]s? d’affaires|consular officials|embassy staff)\b",
             "161"),
+    # "declared six of our diplomats persona non grata"
+    Trigger("reduced_relations", r"declared (?:[\w'’.,-]+ ){1,8}?persona non grata", "161"),
     Trigger("reduced_relations", r"(?:severed|cut|broke off|suspended|downgraded) (?:[\w-]+ ){0,2}"
             r"(?:ties|relations|talks|cooperation)", "160"),
     Trigger("reduced_relations", r"closed (?:its|the|their) (?:[\w-]+ )?(?:embassy|consulate)", "161"),
@@ -243,9 +317,20 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"summit|meeting)", "160"),
     Trigger("sanction", r"(?:imposed|reimposed|re-imposed|announced|introduced) (?:[\w-]+ ){0,3}sanctions",
             "163"),
+    Trigger("sanction", r"(?:impos(?:e|es|ing)|reimpos(?:e|es|ing)) (?:[\w-]+ ){0,3}sanctions", "163"),
+    # 163 embargo: "suspended imports of citrus fruit from Taiwan", "halted exports of sand to the island"
+    Trigger("sanction", r"(?:suspended|halted|banned|stopped|blocked|barred) (?:all |some )?"
+            r"(?:imports|exports)\b",
+            "163"),
+    Trigger("sanction", r"boycott(?:ed|s|ing)?(?= (?:the |an? |its |their )?(?:[\w-]+ ){0,2}?(?:workshop|"
+            r"conference|summit|talks|meeting|games|olympics|election|vote|ceremony)\b| (?-i:[A-Z]))", "163"),
     Trigger("sanction", r"(?:imposed|introduced) (?:an? )?(?:[\w-]+ )?"
             r"(?:embargo|import ban|export ban)", "163"),
     Trigger("sanction", r"(?:blacklisted|froze (?:the )?(?:[\w-]+ )?assets)", "163"),
+    # 163 an embargo on carriers or goods: "banned Belarusian airlines from its airspace", "banned imports"
+    Trigger("sanction", r"banned (?:[\w'’-]+ ){0,3}?(?:airlines?|carriers|flights|planes|ships|vessels|"
+            r"imports|"
+            r"exports|goods)\b", "163"),
     # a verb with its object ("detained two activists"), not an adjective ("three detained fishermen")
     Trigger("coercion", r"(?:arrested|detained|jailed|seized)(?= (?:a|an|the|two|three|four|five|several|"
             r"dozens|hundreds|his|her|their|its|\d+|" + _PROPER + r"))", "173"),
@@ -257,13 +342,23 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("coercion", r"(?:sentenced|deported)(?= (?:a|an|the|two|three|four|five|several|"
             r"his|her|their|\d+|" + _PROPER + r"))", "173"),
     Trigger("assault", r"(?:abducted|kidnapped|assassinated|tortured)", "181"),
+    # 186 a killing outside battle: "shot dead in Surrey", "gunned down outside a temple"
+    Trigger("assault", r"(?:shot dead|gunned down|stabbed to death|killed by (?:gunmen|assailants))", "186"),
     Trigger("use_of_force", r"(?:invasion|invaded|invade|shelled|bombed|attacked|airstrikes?|offensive)",
             "190"),
     Trigger("use_of_force", r"(?:fired|launched) (?:[\w-]+ ){0,2}(?:missiles|rockets|shells|drones|strikes?)",
             "190"),
     Trigger("use_of_force", r"(?:shot down|clashed with)", "190"),
+    # "when fighting resumed on the southern edge of Tigray", "clashes erupted on the border"
+    Trigger("use_of_force", r"(?:fighting|hostilities|clashes|war|shelling) (?:had )?(?:resumed|broke out|"
+            r"erupted|flared|began)\b", "190"),
     # 195 employ aerial weapons: "an American drone killed the general"
     Trigger("use_of_force", r"(?:drones?|missiles?|air ?strikes?|rockets?)(?: strikes?)? killed", "195"),
+    # "the strike, carried out on Sunday morning, had killed Zawahiri": the strike and what it killed,
+    # an aside between them
+    Trigger("use_of_force", r"(?:drone|air|missile) ?strikes?(?: [\w'’-]+){0,3}?(?:, [^,.;]{1,60},)? "
+            r"(?:had )?killed"
+            r"|(?<=the )strikes?, [^,.;]{1,60}, (?:had )?killed", "195"),
     Trigger("mass_violence", r"(?:massacred|massacre of|mass killings?|ethnic cleansing|genocide against|"
             r"used chemical weapons)", "200"),
 )  # fmt: skip
@@ -298,13 +393,17 @@ _YEAR = r"(?:19|20)\d{2}"
 MONTH_PATTERN, YEAR_PATTERN = _MONTH, _YEAR
 # A cheap test before the date patterns: a digit, a month, a weekday or a day word.
 DATE_HINT = re.compile(rf"\d|{_MONTH}|(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
-                       r"yesterday|today|tonight|last night|last year|this morning|this afternoon|"
+                       r"yesterday|today|tomorrow|tonight|last night|last year|this morning|this afternoon|"
                        r"this evening|this year|last month|this month",
                        re.I)  # fmt: skip
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH})(?:,? ({_YEAR}))?\b", re.I)
 MONTH_DAY = re.compile(rf"\b({_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? ({_YEAR})\b)?", re.I)
 MONTH_YEAR = re.compile(rf"\b({_MONTH}),? ({_YEAR})\b", re.I)
-MONTH_ALONE = re.compile(rf"\b(?:in|during|since|last|this|early|late|mid-?) ({_MONTH})\b(?![ ,]*+\d)", re.I)
+# "in March", "since June", "in late August", "mid-October", "in early-July"
+MONTH_ALONE = re.compile(
+    rf"\b(?:in|during|since|last|this|early|late|mid)(?:[ -](?:early|late|mid))?[ -]({_MONTH})\b(?![ ,]*+\d)",
+    re.I,
+)
 YEAR = re.compile(rf"(?<![\d,.:/-])\b({_YEAR})\b(?![\d/-])")
 WEEKDAY = re.compile(r"\b(?:on|last) (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I)
 DAY_WORDS = re.compile(
@@ -312,8 +411,9 @@ DAY_WORDS = re.compile(
 )
 # A time before publication that the text leaves open: the date is unknown, until publication.
 VAGUE = re.compile(
-    r"\b(?:previously|earlier(?! this (?:year|month))|recently|last week|"
-    r"in recent (?:days|weeks|months|years)|in the past|formerly|once|over the years|before)\b",
+    r"\b(?:previously|earlier(?! this (?:year|month)| today| in the day| that day| on that day)|recently|"
+    r"last week|in recent (?:days|weeks|months|years)|in the past|formerly|once(?! again| more)|"
+    r"over the years|before)\b",
     re.IGNORECASE,
 )
 SINCE = re.compile(r"\b(?:ever )?since\b(?!\s++(?:\d|" + _MONTH + r"))", re.IGNORECASE)
