@@ -19,7 +19,7 @@ run: $(READY)
 
 EDIT_PORT ?= 8502
 edit: $(READY)
-	CONTACT_ATLAS_MODE=edit $(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(EDIT_PORT) --server.disconnectedSessionTTL 120
+	CONTACT_ATLAS_MODE=edit $(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(EDIT_PORT)
 
 # Replicas (one a core) behind Debian's nginx; see README "Hosting".
 REPLICAS ?= 2
