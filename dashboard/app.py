@@ -278,7 +278,11 @@ def _run() -> None:
         st.html(f"<script>{shell.PHONE_JS}</script>", unsafe_allow_javascript=True)
         if editing:
             _signed_in_as()
-    shell.set_context(shell.sidebar(c))
+    try:
+        shell.set_context(shell.sidebar(c))
+    except Exception as exc:  # the filters' counts are the first queries a run makes
+        shell.page_failed(page.title, exc, c)
+        return
     if c.errors:
         # At the top of every page, not tucked away: what a reader sees is missing something.
         with st.expander(f"The data has problems: {c.skipped_summary()}", icon=":material/error:"):
@@ -295,8 +299,8 @@ def _run() -> None:
         return
     try:
         page.run()
-    except Exception:  # st.rerun and st.stop raise BaseExceptions: they pass through
-        shell.page_failed(page.title)
+    except Exception as exc:  # st.rerun and st.stop raise BaseExceptions: they pass through
+        shell.page_failed(page.title, exc, c)
 
 
 def _editor_access() -> tuple[str, str]:

@@ -597,6 +597,26 @@ def readable(path: Path) -> bool:
     return True
 
 
+def damaged(exc: BaseException, path: Path) -> bool:
+    """Whether `exc` (or what caused it) says a file of the store at `path` cannot be read.
+
+    A store's files pass `readable` when it opens, by size and row counts; bytes overwritten
+    inside a DuckDB file (`HOT`), or a Parquet file a view reads where it lies, are found only
+    by the query that reads them, as DuckDB's error: a corrupt block, or the file named.
+    """
+    seen: BaseException | None = exc
+    for _ in range(8):  # the chain of causes, bounded
+        if seen is None:
+            return False
+        text = str(seen)
+        if type(seen).__module__.startswith(("duckdb", "_duckdb")) and (
+            "Corrupt database file" in text or str(path) in text
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def discard(path: Path) -> None:
     """Remove a store that cannot be read: moved aside first, so no reader takes it for complete."""
     aside = path.with_name(f".partial-bad-{os.getpid()}-{path.name}")

@@ -383,6 +383,81 @@ def test_a_damaged_store_is_built_again_and_every_page_renders(
     assert store.readable(built.path)
 
 
+def _summary_fails(s: store.Store) -> BaseException | None:
+    """The error the summary query raises on the store just opened; None when opening fails or it works."""
+    from dashboard import engines, filters, query  # noqa: PLC0415
+
+    try:
+        eng = engines.open(s, "duckdb")
+    except Exception:  # a block that opening reads: not the case under test
+        return None
+    try:
+        query.summary(eng, filters.Filters())
+    except Exception as exc:  # what it raises is the subject
+        return exc
+    return None
+
+
+def _blocks_damaged_after_open(s: store.Store) -> BaseException:
+    """Overwrite one 256 KB block of hot.duckdb that opening the store does not read and the summary
+    does: found by trying each block in turn (the file's layout is DuckDB's), then left damaged."""
+    hot = s.path / store.HOT
+    whole = hot.read_bytes()
+    block = 256 * 1024
+    for offset in range(3 * 4096, len(whole), block):
+        hot.write_bytes(whole[:offset] + b"\xa5" * min(block, len(whole) - offset) + whole[offset + block :])
+        failed = _summary_fails(s)
+        if failed is not None:
+            return failed
+    raise AssertionError("no block of hot.duckdb is read by the summary and not by opening")
+
+
+def test_a_store_found_damaged_by_a_query_is_built_again_on_the_next_run(
+    seed_copy: Path, cache: Path, monkeypatch
+) -> None:
+    # A large store's DuckDB file passes the size check at open, and a block overwritten inside it
+    # is found by the first query that reads it. The reader gets a short notice, the store is
+    # discarded, and the next run builds it again and renders.
+    from dashboard.engines import duckdb as duckdb_engine  # noqa: PLC0415
+
+    monkeypatch.setattr(store, "HOT_EVENTS", 5)
+    monkeypatch.setattr(duckdb_engine, "IN_MEMORY_EVENTS", 5)
+    built = atlas.open_atlas(seed_copy).store
+    assert (built.path / store.HOT).is_file()
+    assert store.damaged(_blocks_damaged_after_open(built), built.path)
+    monkeypatch.setenv("DASHBOARD_DATA", str(seed_copy))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [
+        "The data's store was damaged on disk; it is being built again. Reload this page in a moment."
+    ]
+    assert not built.path.exists()
+    at.run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == []
+    assert any("22 of 22 events" in m.value for m in at.markdown)
+    assert store.readable(built.path)
+
+
+def test_only_an_error_naming_the_store_or_a_corrupt_block_says_it_is_damaged(tmp_path: Path) -> None:
+    import duckdb  # noqa: PLC0415
+
+    con = duckdb.connect()
+    missing = tmp_path / "store-x" / "events.parquet"
+    with pytest.raises(duckdb.Error) as named:
+        con.read_parquet(str(missing))
+    assert store.damaged(named.value, tmp_path / "store-x")
+    assert not store.damaged(named.value, tmp_path / "store-y")
+    with pytest.raises(duckdb.Error) as other:
+        con.sql("SELECT no_such_column FROM range(1)")
+    assert not store.damaged(other.value, tmp_path / "store-x")
+    # Not DuckDB's: whatever it says, it is not a file of the store that failed to read.
+    assert not store.damaged(
+        ValueError(f"{tmp_path / 'store-x'}: Corrupt database file"), tmp_path / "store-x"
+    )
+
+
 def test_a_damaged_store_that_cannot_be_built_again_is_a_short_notice(
     seed_copy: Path, tmp_path: Path, cli, mounts, monkeypatch
 ) -> None:

@@ -26,6 +26,7 @@ import streamlit as st
 
 from dashboard import atlas as atlas_mod
 from dashboard import escape, figures, filters, memo, query, stories_query, zoom
+from dashboard import store as store_mod
 from dashboard.countries import country_name
 from dashboard.filters import DATE_MAX, DATE_MIN, Filters
 from dashboard.model import TAXONOMY, Certainty
@@ -500,13 +501,23 @@ if not _LOG.handlers:
     _LOG.propagate = False
 
 
-def page_failed(title: str) -> None:
+def page_failed(title: str, exc: BaseException | None = None, opened: atlas_mod.Atlas | None = None) -> None:
     """A page raised: the server's log keeps the traceback, the reader gets a short notice.
 
     Called from the entrypoint's `except` around the page's run, so the
     traceback (server paths, the data's values) goes to standard error only.
+    When a file of the run's store (`opened`) was found damaged (`store.damaged`), the store
+    is discarded and closed in this process: the next run builds it again.
     """
     _LOG.exception("the %s page failed", title)
+    if exc is not None and opened is not None and store_mod.damaged(exc, opened.store.path):
+        store_mod.discard(opened.store.path)
+        _open.clear()
+        st.error(
+            "The data's store was damaged on disk; it is being built again. Reload this page in a moment.",
+            icon=":material/error:",
+        )
+        return
     st.error(
         f"The {escape.markdown_text(title)} page could not be shown: something went wrong on the server. "
         "It has been logged for whoever runs this site; another link, or the same one later, may work.",
