@@ -722,6 +722,10 @@ def test_an_appositive_s_date_is_its_own_not_the_sentence_s_nor_the_next_sentenc
                "Sea.", "force_posture", "2025-01-06", None),
         # a year inside what was said is the content's: the saying goes on with the scene
         (MET + "Maia Sandu said that Moldova upholds the declaration of 1998.", "statement", "2025-01-06", None),
+        # a visit's end after "until": from its day to that day, or its N days ending then
+        ("Maia Sandu arrived in Chisinau on 6 January for a visit until Thursday.", "visit", "2025-01-06",
+         "2025-01-09"),
+        ("Maia Sandu is on a three-day visit to Romania until Thursday.", "visit", "2025-01-07", "2025-01-09"),
     ],
 )  # fmt: skip
 def test_dates_of_a_session_report_a_translated_wire_and_a_translated_daily(

@@ -699,6 +699,7 @@ class _Drafter:
             when, date_note = self._date(s, qa, qb, hs[0], sentence_dates, carried)
             if kind == "visit":
                 when, date_note = _n_days(hs[0].words, when, date_note, text[qa:qb])
+                when, date_note = _visit_until(when, date_note, text, qa, qb, sentence_dates)
             others = [s.clauses[h.clause] for h in hits if h.kind != kind and not h.wrapper]
             place, origin, place_note = self._place(s, kind, qa, qb, hs[0], mentions, carried, others)
             if explicit_place and kind in lx.SPEECH_KINDS and (place is None or "carried" in place_note):
@@ -1246,6 +1247,12 @@ _N_DAY_FOR = re.compile(
     r"(?P<n>\d+|two|three|four|five|six|seven)-day (?:[\w-]+ ){0,2}?(?:visit|trip|tour|stay)\b",
     re.IGNORECASE,
 )
+# "a three-day visit", "a two-day state visit": how long a visit lasts, wherever it is told
+_N_DAY_ANY = re.compile(
+    r"\b(?P<n>\d+|two|three|four|five|six|seven)-day (?:[\w-]+ ){0,2}?(?:visit|trip|tour|stay)\b",
+    re.IGNORECASE,
+)
+_UNTIL_AT = re.compile(r"(?:until|till)\s", re.IGNORECASE)
 _N_DAY = re.compile(
     r"\b(?P<verb>concluded|ended|wrapped up|began|started) \w+ (?:[\w-]+ )?"
     r"(?P<n>\d+|two|three|four|five|six|seven)-day\b",
@@ -1268,6 +1275,30 @@ def _n_days(
     else:
         first, last = day - timedelta(days=n - 1), day
     return (first.isoformat(), last.isoformat()), f"{note}; “{m.group(0)}”: {n} days"
+
+
+def _visit_until(
+    when: tuple[str, str | None], note: str, text: str, qa: int, qb: int, found: list[dt.Found]
+) -> tuple[tuple[str, str | None], str]:
+    """ "arrived on 6 January for a visit until Thursday": the visit runs from its day to the day after
+    "until"; "on a three-day visit until Thursday": the three days that end then."""
+    if when[1] or len(when[0]) != 10:
+        return when, note
+    end = next(
+        (f for f in found if qa <= f.start < qb and f.day and not f.until and _UNTIL_AT.match(text, f.start)),
+        None,
+    )
+    if end is None:
+        return when, note
+    said = text[end.start : end.end]
+    if end.value > when[0]:
+        return (when[0], end.value), f"{note}; until {end.value} (“{said}”)"
+    m = _N_DAY_ANY.search(text, qa, qb)
+    if end.value == when[0] and m:
+        n = int(m["n"]) if m["n"].isdigit() else dt.NUMBERS[m["n"].lower()]
+        first = date.fromisoformat(end.value) - timedelta(days=n - 1)
+        return (first.isoformat(), end.value), f"{n} days (“{m.group(0)}”) ending {end.value} (“{said}”)"
+    return when, note
 
 
 def _listed(
