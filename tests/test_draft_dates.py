@@ -700,3 +700,50 @@ def test_an_appositive_s_date_is_its_own_not_the_sentence_s_nor_the_next_sentenc
     got = {(e.kind, e.date) for e in d.events}
     assert ("assault", "2025-01-02") in got, [(e.kind, e.date, e.note) for e in d.events]
     assert ("reduced_relations", "2025-01-08") in got, [(e.kind, e.date, e.note) for e in d.events]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "date", "until"),
+    [
+        # "this Wednesday" in translated copy: the nearest Wednesday, not after publication (Friday 10)
+        ("Maia Sandu met Ilie Bolojan in Chisinau this Wednesday.", "meeting", "2025-01-08", None),
+        # "at the end of October", "at the beginning of March": the month
+        ("At the end of October, Moldova recalled its ambassador to Romania.", "reduced_relations", "2024-10",
+         None),
+        # "in May of the previous year": the month of the year before the article's
+        ("Maia Sandu met Ilie Bolojan in Chisinau in May of the previous year.", "meeting", "2024-05", None),
+        # "arrived on the 6th for a two-day visit": the visit opens on the arrival's day
+        ("Maia Sandu arrived in Chisinau on 6 January for a two-day visit.", "visit", "2025-01-06",
+         "2025-01-07"),
+        # a time tied to the scene is not a vague "before": the scene's day goes on
+        (MET + "Speaking before the vote, Ilie Bolojan said the treaty was fair.", "statement", "2025-01-06",
+         None),
+        (MET + "About three hours before the meeting ended, Romania fired a ballistic missile into the Black "
+               "Sea.", "force_posture", "2025-01-06", None),
+        # a year inside what was said is the content's: the saying goes on with the scene
+        (MET + "Maia Sandu said that Moldova upholds the declaration of 1998.", "statement", "2025-01-06", None),
+        # a visit's end after "until": from its day to that day, or its N days ending then
+        ("Maia Sandu arrived in Chisinau on 6 January for a visit until Thursday.", "visit", "2025-01-06",
+         "2025-01-09"),
+        ("Maia Sandu is on a three-day visit to Romania until Thursday.", "visit", "2025-01-07", "2025-01-09"),
+    ],
+)  # fmt: skip
+def test_dates_of_a_session_report_a_translated_wire_and_a_translated_daily(
+    text: str, kind: str, date: str, until: str | None
+) -> None:
+    e = event(text, kind)
+    assert (e.date, e.until) == (date, until), e.note
+
+
+def test_a_relative_clause_s_flashback_inside_the_trigger_dates_neither_it_nor_the_scene() -> None:
+    """ "talks that had opened on 2 January, convened by Maia Sandu": the mediation and the sentences after
+    it stay on the scene's day."""
+    d = propose(
+        "Moldova and Romania signed a border treaty in Chisinau yesterday.\n"
+        "The treaty was signed at the end of talks that had opened on 2 January, convened by Maia Sandu.\n"
+        "Ilie Bolojan said the talks had been hard."
+    )
+    got = [(e.kind, e.date) for e in d.events]
+    assert ("mediation", "2025-01-09") in got, [(e.kind, e.date, e.note) for e in d.events]
+    assert ("statement", "2025-01-09") in got, [(e.kind, e.date, e.note) for e in d.events]
+    assert not [e for e in d.events if e.date == "2025-01-02"], got

@@ -328,3 +328,70 @@ def test_words_of_a_class_that_tell_no_such_event(sentence: str, kind: str) -> N
     # a second sentence that drafts, so that the text always has one event
     d = propose(sentence + " Maia Sandu met Ilie Bolojan in Chisinau on 6 January.")
     assert kind not in [e.kind for e in d.events if e.sentence == 1], [(e.kind, e.note) for e in d.events]
+
+
+# Verbs of CAMEO's classes that the three development articles of the second new round lost (a Security
+# Council session report, a Korean wire in translation, a South American daily in translation), written
+# for these tests from the classes, not copied from the articles.
+@pytest.mark.parametrize(
+    ("kind", "sentence"),
+    [
+        ("meeting", "Maia Sandu and Ilie Bolojan held a summit in Chisinau."),  # 040
+        ("intent", "Moldova and Romania agreed to restore regular visits between their leaders."),  # 036
+        ("intent", "Maia Sandu said that Moldova would fully normalize its defence pact with Romania."),
+        ("intent", "Under the agreement, Moldova is to withdraw its border guards within ten days."),
+        ("mediation", "The talks, which opened in Chisinau on Monday, were convened by Romania."),  # 045
+        ("mediation", "Romania convened talks between Moldova and the separatists."),
+        ("diplomatic_cooperation", "Moldova and Romania announced the conclusion of the negotiations on a "
+                                   "free trade agreement."),  # 057
+        ("diplomatic_cooperation", "Romania took custody of the Moldovan embassy in Kyiv."),  # 05
+        ("aid", "Romania released $5 million from its emergency fund for humanitarian needs in Moldova."),  # 070
+        ("concession", "Romania announced that it would lift export restrictions on Moldovan wine."),  # 081
+        ("concession", "Moldova withdrew its complaint against Romania at the World Trade Organization."),
+        ("rejection", "The Security Council failed to adopt a draft resolution on Moldova, owing to the "
+                      "negative vote of Romania."),  # 129
+        ("rejection", "Romania cast its veto against the resolution on Moldova."),
+        ("rejection", "Romania blocked Moldova's entry into the Schengen area."),  # 12
+        ("force_posture", "Romania fired a ballistic missile into the Black Sea."),  # 150
+        ("force_posture", "Romania ordered troops into two border districts of Moldova."),
+        ("reduced_relations", "Moldova expelled the diplomatic staff of Romania."),  # 161
+        ("reduced_relations", "Moldova, suspended from the bloc since 2016, was not invited by Romania."),  # 16
+        ("reduced_relations", "Moldova revoked Romania's authorisation to run the consulate."),
+        ("statement", "Romania answered that it would keep the consulate in Chisinau open."),  # 010
+        ("appeal", "Maia Sandu appealed directly to Ilie Bolojan to open the border."),  # 020
+        # 112: an accusation reported as what was said
+        ("criticism", "Maia Sandu said Romania had made a fundamental error in closing the border."),
+        ("criticism", "Maia Sandu told Ilie Bolojan there was no justification for the closure."),
+    ],
+)  # fmt: skip
+def test_verbs_of_cameo_classes_from_a_session_report_a_translated_wire_and_a_translated_daily(
+    kind: str, sentence: str
+) -> None:
+    d = propose(sentence)
+    assert kind in [e.kind for e in d.events], [(e.kind, e.note) for e in d.events]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        # a warning about a choice not yet made, and a denial, are statements, not accusations
+        ("Maia Sandu said that leaving the union would be a mistake for Moldova.", "criticism"),
+        ("Romania denied that its border guards were complicit in the smuggling.", "criticism"),
+        # money released is not a release of people
+        ("Romania released $5 million from its emergency fund for humanitarian needs in Moldova.", "release"),
+        # relations restored are diplomatic cooperation (05), not an intent
+        ("Moldova and Romania agreed to restore diplomatic relations.", "intent"),
+        # what a speaker says another will yield is what was said, not that side's concession
+        ("Maia Sandu said that Romania would lift the restrictions on Moldovan wine.", "concession"),
+        # a missile fired at a target is fighting, not a show of force
+        ("Romania fired two missiles at the depot in Moldova.", "force_posture"),
+    ],
+)  # fmt: skip
+def test_words_near_the_new_classes_that_tell_no_such_event(sentence: str, kind: str) -> None:
+    d = propose(sentence + " Maia Sandu met Ilie Bolojan in Chisinau on 6 January.")
+    assert kind not in [e.kind for e in d.events if e.sentence == 1], [(e.kind, e.note) for e in d.events]
+
+
+def test_released_prisoners_are_still_a_release() -> None:
+    d = propose("Romania released 52 prisoners to Moldova on 6 January.")
+    assert "release" in [e.kind for e in d.events], [(e.kind, e.note) for e in d.events]

@@ -221,6 +221,12 @@ _TRAVEL = re.compile(
     r"fl[eo]w|heads?|headed|itinerary)\b",
     re.IGNORECASE,
 )
+# What opens a clause before its subject: "the", a title ("President Yoon said", "Foreign Minister
+# Park announced")
+_LEAD = re.compile(rf"\s*+(?:the\s++)?(?P<the>)(?:(?-i:{lx.TITLE})\s++)?", re.IGNORECASE)
+_OPENER = re.compile(r"(?:On|In|At|During|After|Later|Earlier|Meanwhile|Separately)\b[^,;.]{0,40},\s++")
+_DENIED = re.compile(r"denied|denies", re.IGNORECASE)
+_SELF_WILL = re.compile(r"(?:it|he|she|they|we) (?:too |also )?(?:would|will)", re.IGNORECASE)
 _PLANNED = re.compile(r"(?:would|will)\b", re.IGNORECASE)
 _LINE = 2_000  # how far back a line's start is looked for
 # A live blog's entry stamped with a time alone, at the start of its line: "14:05 IST - ", "09:30 -"
@@ -646,14 +652,30 @@ class _Drafter:
             if to
         ]
         own_dates = [f for f in own_dates if not any(f.start > at for at in invited)]
-        carried = self._carries(s, stext, mentions, bool(own_dates))
-        if not own_dates and not s.vague:
+        # a date inside what was said ("said that Japan upholds the declaration of 1998") is the content's:
+        # it does not stop the saying from going on with the scene
+        said = _REPORTING.search(stext)
+        content = lx.COMPLEMENT.match(stext[said.end() : said.end() + 60]) if said else None
+        told = [f for f in own_dates if not content or f.start - s.start < said.end() + content.end()]
+        carried = self._carries(s, stext, mentions, bool(told))
+        if not told and not s.vague:
             named = self._after_scene(s)
             if named:
                 self.scene, carried = named, True
                 if len(named.date) == 10:  # "the same day" after it counts from the scene's day
                     self.dates.reference = dt.Reference(date.fromisoformat(named.date), named.how, s.no)
         wrapper = self._wrapper(s, hits, mentions)
+        for h in hits:
+            # CAMEO 112: an accusation reported as what a speaker said ("Joly said the Government of India
+            # had made a fundamental error", "told him there is no purgatory for war criminals") is that
+            # criticism, not a plain statement
+            if (
+                h.kind == "statement"
+                and not h.wrapper
+                and not _DENIED.match(h.words)
+                and lx.ACCUSATION.search(text, h.end, s.end)
+            ):
+                h.kind, h.cameo = "criticism", "112"
         groups: dict[tuple[str, int, bool], list[_Hit]] = {}
         for h in hits:
             if h.wrapper:
@@ -676,7 +698,8 @@ class _Drafter:
             qa, qb = _trim(text, qa, qb)
             when, date_note = self._date(s, qa, qb, hs[0], sentence_dates, carried)
             if kind == "visit":
-                when, date_note = _n_days(hs[0].words, when, date_note)
+                when, date_note = _n_days(hs[0].words, when, date_note, text[qa:qb])
+                when, date_note = _visit_until(when, date_note, text, qa, qb, sentence_dates)
             others = [s.clauses[h.clause] for h in hits if h.kind != kind and not h.wrapper]
             place, origin, place_note = self._place(s, kind, qa, qb, hs[0], mentions, carried, others)
             if explicit_place and kind in lx.SPEECH_KINDS and (place is None or "carried" in place_note):
@@ -828,8 +851,13 @@ class _Drafter:
             # "Romania said on Monday that it had released two prisoners": a named actor, the
             # clause's subject, announcing an act makes two events, the act and the announcement.
             # An unnamed official or a news outlet only attributes what it reports.
-            lead = re.match(r"\s*+(?:the\s++)?", self.text[ca : h.start], re.IGNORECASE)
-            subject = next((x for x in mentions if x.start == ca + (lead.end() if lead else 0)), None)
+            # the subject opens the clause, after "the", a title, or a time or place set off by a comma
+            # ("On the same day, Japan's ministry announced that …")
+            firsts = set()
+            for at0 in (ca, *(o.end() for o in [_OPENER.match(self.text, ca, h.start)] if o)):
+                lead = _LEAD.match(self.text, at0, h.start)
+                firsts |= {lead.start("the"), lead.end()} if lead else {at0}
+            subject = next((x for x in mentions if x.start in firsts), None)
             planned = [
                 x
                 for x in inner
@@ -838,8 +866,11 @@ class _Drafter:
                     x.kind == "diplomatic_cooperation"
                     and _WILL_BEFORE.search(self.text, max(at, x.start - 12), x.start)
                 )
+                # what the speaker says it will itself yield ("announced that it would lift the
+                # restrictions"), not what it says another will ("said that Washington would lift …")
+                or (x.kind == "concession" and _SELF_WILL.fullmatch(self.text, at, x.start + 5))
             ]
-            if planned or lx.MODAL.search(self.text, at, inner[0].start):
+            if planned or lx.MODAL.search(self.text, at, inner[0].start) or lx.MODAL.match(inner[0].words):
                 # "Duda told reporters that Poland would continue to serve as a logistics hub": what
                 # would, will or could happen is what was said, not an event; the statement is the event.
                 # What a named speaker says it will do for another is also its intent (CAMEO 03:
@@ -957,6 +988,11 @@ class _Drafter:
         # "the strike, carried out on Sunday morning, had killed Zawahiri": a date inside the trigger's
         # own words is the event's
         within = [f for f in inside if hit.start <= f.start and f.end <= hit.end and not f.quoted]
+        # "talks that had opened on 25 October, convened by the African Union": the relative clause's
+        # flashback inside the trigger's words dates neither the trigger nor the scene
+        flashback = [f for f in within if dt.REL_PLUPERFECT.search(self.text, hit.start, f.start)]
+        within = [f for f in within if f not in flashback]
+        inside = [f for f in inside if f not in flashback]
         if within:
             return within[0]
         if self._aside(s, hit):
@@ -1205,6 +1241,18 @@ class Rules:
         return d.events
 
 
+# "arrived in Tokyo on the 16th for a two-day visit": the visit opens on the arrival's day
+_N_DAY_FOR = re.compile(
+    r"\b(?P<verb>arrived|arrives|arriving|landed)\b[^.;]{0,80}?\bfor an? "
+    r"(?P<n>\d+|two|three|four|five|six|seven)-day (?:[\w-]+ ){0,2}?(?:visit|trip|tour|stay)\b",
+    re.IGNORECASE,
+)
+# "a three-day visit", "a two-day state visit": how long a visit lasts, wherever it is told
+_N_DAY_ANY = re.compile(
+    r"\b(?P<n>\d+|two|three|four|five|six|seven)-day (?:[\w-]+ ){0,2}?(?:visit|trip|tour|stay)\b",
+    re.IGNORECASE,
+)
+_UNTIL_AT = re.compile(r"(?:until|till)\s", re.IGNORECASE)
 _N_DAY = re.compile(
     r"\b(?P<verb>concluded|ended|wrapped up|began|started) \w+ (?:[\w-]+ )?"
     r"(?P<n>\d+|two|three|four|five|six|seven)-day\b",
@@ -1212,19 +1260,45 @@ _N_DAY = re.compile(
 )
 
 
-def _n_days(words: str, when: tuple[str, str | None], note: str) -> tuple[tuple[str, str | None], str]:
+def _n_days(
+    words: str, when: tuple[str, str | None], note: str, quote: str = ""
+) -> tuple[tuple[str, str | None], str]:
     """ "concluded his three-day visit on Wednesday": Monday to Wednesday; "began a two-day visit on
-    Monday": Monday and Tuesday."""
-    m = _N_DAY.search(words)
+    Monday", "arrived in Tokyo on Monday for a two-day visit": Monday and Tuesday."""
+    m = _N_DAY.search(words) or _N_DAY_FOR.search(quote)
     if not m or len(when[0]) != 10 or when[1]:
         return when, note
     n = int(m["n"]) if m["n"].isdigit() else dt.NUMBERS[m["n"].lower()]
     day = date.fromisoformat(when[0])
-    if m["verb"].lower() in ("began", "started"):
+    if m["verb"].lower() in ("began", "started", "arrived", "landed", "arrives", "arriving"):
         first, last = day, day + timedelta(days=n - 1)
     else:
         first, last = day - timedelta(days=n - 1), day
     return (first.isoformat(), last.isoformat()), f"{note}; “{m.group(0)}”: {n} days"
+
+
+def _visit_until(
+    when: tuple[str, str | None], note: str, text: str, qa: int, qb: int, found: list[dt.Found]
+) -> tuple[tuple[str, str | None], str]:
+    """ "arrived on 6 January for a visit until Thursday": the visit runs from its day to the day after
+    "until"; "on a three-day visit until Thursday": the three days that end then."""
+    if when[1] or len(when[0]) != 10:
+        return when, note
+    end = next(
+        (f for f in found if qa <= f.start < qb and f.day and not f.until and _UNTIL_AT.match(text, f.start)),
+        None,
+    )
+    if end is None:
+        return when, note
+    said = text[end.start : end.end]
+    if end.value > when[0]:
+        return (when[0], end.value), f"{note}; until {end.value} (“{said}”)"
+    m = _N_DAY_ANY.search(text, qa, qb)
+    if end.value == when[0] and m:
+        n = int(m["n"]) if m["n"].isdigit() else dt.NUMBERS[m["n"].lower()]
+        first = date.fromisoformat(end.value) - timedelta(days=n - 1)
+        return (first.isoformat(), end.value), f"{n} days (“{m.group(0)}”) ending {end.value} (“{said}”)"
+    return when, note
 
 
 def _listed(

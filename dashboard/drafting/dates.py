@@ -167,7 +167,8 @@ _LISTS = ((DAY_LIST, (1, 2, 3)), (MONTH_DAY_LIST, (2, 1, 3)))  # the days, the m
 _DAYS = ((DAY_OF_MONTH, (1, 2, 3)), (lx.DAY_MONTH, (1, 2, 3)), (lx.MONTH_DAY, (2, 1, 3)))
 # A month tied to a year by words: "in May last year", "in August and November that year"
 MONTH_REL_YEAR = re.compile(
-    rf"\b({_M})(?: and ({_M}))? (last|this|that|the same|the previous|the following|the next) year\b", re.I
+    rf"\b({_M})(?: and ({_M}))? (?:of )?(last|this|that|the same|the previous|the following|the next) year\b",
+    re.I,
 )
 # The day something takes effect is not the day it was decided: "decided on the 16th to close four
 # crossings from the 18th", "effective 1 March", "as of Monday".
@@ -202,7 +203,7 @@ _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 WEEKDAY_MORE = re.compile(rf"(\s*+,\s*+(?:and\s++)?|\s++and\s++)({_WEEKDAYS})\b", re.I)
 # "on Friday", "last Friday", "late Thursday", "Friday morning", and a live blog's "Friday, 19:00"
 WEEKDAY = re.compile(
-    rf"\b(?:(?P<last>last|this past) |on |(?:late|early) |(?:until|till|through|from) |(?<=, ))"
+    rf"\b(?:(?P<last>last|this past) |on |this |(?:late|early) |(?:until|till|through|from) |(?<=, ))"
     rf"({_WEEKDAYS})\b"
     rf"|\b({_WEEKDAYS})(?= (?:morning|afternoon|evening|night)\b|,? \d{{1,2}}[:.]\d\d\b)",
     re.I,

@@ -32,11 +32,11 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("meeting", r"sat down (?:[\w-]+ ){0,2}(?:with|for)(?= \w)", "040"),
     Trigger("meeting", r"meets?(?= (?:with|at|in|on)\b| " + _PROPER + r")", "040"),
     Trigger("meeting", r"(?:meeting|talks|summit|encounter) (?:took place|was held|were held)", "043"),
-    Trigger("meeting", r"held (?:talks|a meeting|meetings|discussions|consultations|a call|a phone call)",
-            "040"),
+    Trigger("meeting", r"held (?:talks|a meeting|meetings|discussions|consultations|a call|a phone call|"
+            r"a summit|summit talks)", "040"),
     # "held nearly three hours of talks", "held a brief meeting", "held two rounds of negotiations"
     Trigger("meeting", r"held (?:an? )?(?:[\w-]+ ){1,3}(?:of )?(?:talks|meetings?|discussions|consultations|"
-            r"negotiations)", "040"),
+            r"negotiations|summits?)", "040"),
     Trigger("meeting", r"attended (?:the|a|an|their) (?:[\w-]+ ){0,2}(?:talks|meeting|summit|negotiations)",
             "040"),
     # "greeted Putin on the tarmac", "greeted the freed prisoners"; not "was greeted with scepticism"
@@ -75,11 +75,16 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"together", "045"),
     Trigger("mediation", r"(?:broker|brokered|brokering|mediate[ds]?|mediating|facilitated|facilitating)",
             "045"),
+    # 045 a third side convening the talks: "talks convened by the African Union", "Qatar convened talks
+    # between the two"
+    Trigger("mediation", r"(?:talks|negotiations|consultations),? (?:[\w'’,-]+ ){0,12}?"
+            r"(?:convened|facilitated) by|convened (?:[\w-]+ ){0,2}(?:talks|negotiations|"
+            r"consultations) (?:between|with)\b", "045"),
     # 01 Make public statement; a news outlet's account is a report
     Trigger("statement", r"(?:said|says|stated|stating|told|tells|added|adding|noted|stressed|"
             r"emphasi[sz]ed|warned|warns|assured|indicated|expressed|highlighted|characteri[sz]ed|"
             r"described|declared|remarked|commented|insisted|announced|acknowledged|denied|"
-            r"confirmed|wrote|tweeted)", "010"),
+            r"confirmed|wrote|tweeted|answered|replied|responded|retorted)", "010"),
     # "called the deal “a feat of diplomacy”": a verdict in quotation marks
     Trigger("statement", r"call(?:ed|ing|s) (?:the|it|this|that|his|her|their)(?: [\w-]+){0,3}?(?= [“\"])",
             "010"),
@@ -89,7 +94,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("report", r"(?:showed|showing|shows|broadcast|aired|published|posted|reported|reports)", "010",
             "media"),
     # 02 Appeal, 03 Express intent to cooperate
-    Trigger("appeal", r"(?:urged|appealed (?:to|for)|called on|called for|asked for|requested)", "020"),
+    Trigger("appeal", r"(?:urged|appealed (?:\w+ly )?(?:to|for)|called on|called for|asked for|requested)",
+            "020"),
     # the present and the infinitive ("We once again call on the Government to cooperate"); "asked" with
     # its object and what it is asked to do ("asked the Government of India to waive"), not "asked
     # whether" nor "was asked by a reporter"
@@ -106,12 +112,20 @@ TRIGGERS: tuple[Trigger, ...] = (
     # an agreement signed or relations established stay 05 (below)
     Trigger("intent", r"agreed to (?:resume|maintain|work|keep|cooperate|hold|meet|visit|continue|increase|"
             r"expand|curb|step up|strengthen|deepen|explore|consider|stay|remain|restart|reopen|relaunch|"
-            r"start|begin|launch|set up|open|pursue|negotiate)", "030"),
+            r"start|begin|launch|set up|open|pursue|negotiate|revive|improve|"
+            # relations restored or normalised are 05 (below)
+            r"restore(?! (?:[\w-]+ ){0,2}?(?:relations|ties)\b))", "030"),
     # What an actor says it will do for another (033 material aid, 036 meet or negotiate): "he would
     # travel to Washington on Monday", "Frontex said it would send 50 officers", "Biden will meet X"
     # (the modal alone is the trigger: the verb after it still proposes the visit or the meeting planned)
     Trigger("intent", r"(?:would|will)(?= (?:[\w-]+ ){0,2}?(?:travel to|visit|meet|send|provide|give|deliver|"
-            r"keep up|support|help|host|sign|resume)\b)", "030"),
+            r"keep up|support|help|host|sign|resume|reopen|strengthen|expand|"
+            r"(?:restore|normali[sz]e)(?! (?:[\w-]+ ){0,2}?(?:relations|ties)\b))\b)", "030"),
+    # what an agreement binds a side to do, in news copy's "is to": "the TPLF is to disarm its fighters",
+    # "the government is to restore services" (not "is to blame", "is to be")
+    Trigger("intent", r"(?:is|are) to (?=(?:disarm|restore|allow|withdraw|release|hand over|resume|reopen|"
+            r"open|provide|send|deliver|pay|return|lift|end|hold|host|meet|visit|sign|ratify|implement|"
+            r"normali[sz]e|establish|pull back|demobili[sz]e|cease|halt|stop|grant)\b)", "030"),
     # 05 Engage in diplomatic cooperation
     Trigger("diplomatic_cooperation",
             r"signed (?:an?|the) (?:[\w-]+ ){0,3}(?:agreement|deal|treaty|memorandum|accords?|declaration|"
@@ -150,6 +164,14 @@ TRIGGERS: tuple[Trigger, ...] = (
             "057"),
     Trigger("diplomatic_cooperation", r"(?:concluded|reached|struck) (?:an?|the) (?:[\w-]+ ){0,3}"
             r"(?:agreement|deal|treaty|accord)", "057"),
+    # "announced the conclusion of the negotiations of their association agreement", "concluded talks on
+    # a free trade agreement"
+    Trigger("diplomatic_cooperation", r"(?:conclusion|concluded|completion|completed|finali[sz]ed) (?:of )?"
+            r"(?:the |their |its )?(?:[\w-]+ ){0,2}?(?:negotiations|talks) (?:on|of|for|over) "
+            r"(?:[\w'’-]+ ){0,4}?(?:agreement|deal|treaty|accord|pact)\b", "057"),
+    # 05 a protecting power: "took custody of the Argentine embassy", "agreed to represent its interests"
+    Trigger("diplomatic_cooperation", r"(?:took|taken|takes|taking|assumed|assume) (?:over )?(?:the )?"
+            r"custody of (?:[\w'’-]+ ){0,3}?(?:embass(?:y|ies)|consulates?|missions?|premises)\b", "050"),
     Trigger("diplomatic_cooperation", r"(?:joined|became (?:a |an )?(?:full |permanent )?member of) "
             r"(?:NATO|the (?:European Union|EU|alliance|G20|G7|United Nations|UN|African Union|WTO))\b",
             "050"),
@@ -188,15 +210,29 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("aid", r"(?:provided|sent|delivered|pledged|donated|granted|allocated) (?:[\w$€£.,-]+ ){0,3}"
             r"(?:aid|assistance|humanitarian)", "070"),
     Trigger("aid", r"granted (?:political )?asylum", "075"),
+    # "released $20 million from the Central Emergency Response Fund for humanitarian needs"
+    Trigger("aid", r"(?:released|allocated|pledged|approved|disbursed|announced) (?:[\w$€£.,-]+ ){0,2}?"
+            r"(?:million|billion)\b(?: [\w'’-]+){0,8}? (?:for|in|of) (?:[\w'’-]+ ){0,2}?(?:humanitarian|"
+            r"relief|aid|assistance|emergency|reconstruction)\b", "070"),
     # "released three prisoners", not "released a statement"
     Trigger("release", r"(?:prisoner (?:exchange|swap)|(?:exchange|swap) of (?:[\w-]+ ){0,2}(?:prisoners|"
             r"detainees))", "084"),
     # not "the freed prisoners were driven to the border": a participle after a determiner names them
     Trigger("release", r"(?<!\bthe )(?<!\bthose )(?<!\bthese )(?<!\bnewly )"
             r"(?:released|freed|pardoned)(?! (?:a|an|the|its|their|his|her) (?:[\w-]+ )?"
-            r"(?:statement|report|video|footage|data|figures|photos?|images?|details|results|list|plan|budget))",
+            r"(?:statement|report|video|footage|data|figures|photos?|images?|details|results|list|plan|budget))"
+            # not money: "released $20 million from the fund"
+            r"(?! ?[$€£]| [\d.,]+ (?:million |billion )?(?:dollars|euros|pounds|yuan|roubles|rubles)\b)",
             "084"),
     Trigger("concession", r"(?:eased|lifted) (?:[\w-]+ ){0,2}(?:sanctions|restrictions)", "081"),
+    # announced or promised, as the set codes "would hold off on tariffs": "would lift export restrictions
+    # on three materials", "to ease the curbs"
+    Trigger("concession", r"(?:would|will|to|agreed to) (?:lift|ease|remove|scrap) (?:the |its |their |all )?"
+            r"(?:[\w-]+ ){0,2}?(?:sanctions|restrictions|curbs|controls|tariffs|ban|embargo)\b", "081"),
+    # a complaint or an objection dropped: "would withdraw the complaint it had filed with the WTO"
+    Trigger("concession", r"(?:withdr(?:ew|aw|aws|awn|awing)|dropped|drop|drops) "
+            r"(?:the |its |their |his |her |a )?(?:[\w-]+ ){0,2}?"
+            r"(?:complaint|lawsuit|legal case|objections?|veto threat)\b", "080"),
     # 081 sanctions put off or taken back: "would hold off, for the time being, on tariffs", "suspended the
     # tariffs", "waived sanctions on the pipeline"
     Trigger("concession", r"(?:hold|held|holding) off(?:, [^,.;]{1,30},)? on (?:[\w$€£.,-]+ ){0,5}?"
@@ -265,6 +301,14 @@ TRIGGERS: tuple[Trigger, ...] = (
             "120"),
     Trigger("rejection", r"(?:rejected|refused to|turned down|vetoed|dismissed (?:the|a|an) (?:[\w-]+ )?"
             r"(?:proposal|offer|plan|demand|request|call))", "120"),
+    # 129 a veto: "cast its veto", "the negative vote of a permanent member", "the Council failed to adopt
+    # a draft resolution"
+    Trigger("rejection", r"(?:cast|casts|casting|used|uses|exercised|wielded) (?:its |a |their |his |her )?"
+            r"veto\b|negative vote of|failed to (?:adopt|pass) (?:an?|the) (?:[\w-]+ ){0,2}?(?:draft )?"
+            r"resolution", "129"),
+    # 12 an entry refused: "blocked its entry into the BRICS", "vetoed Ukraine's accession"
+    Trigger("rejection", r"(?:blocked|blocks|blocking|barred|opposed) (?:[\w'’-]+ ){0,2}?(?:entry|accession|"
+            r"admission|membership|bid to join)\b", "120"),
     Trigger("threat", r"threaten(?:ed|s)", "130"),
     # 1313? an ultimatum given: "gave Moldova an ultimatum", "issued an ultimatum"
     Trigger("threat", r"(?:gave|issued|delivered|set) (?:[\w'’-]+ ){0,2}?an? (?:[\w-]+ )?ultimatum", "130"),
@@ -280,6 +324,9 @@ TRIGGERS: tuple[Trigger, ...] = (
     # 15–20: force posture, reduce relations, coerce, assault, fight
     Trigger("force_posture", r"(?:mobili[sz]ed|deployed|massed) (?:[\w-]+ ){0,2}(?:troops|forces|units)",
             "150"),
+    # "ordered troops into two breakaway regions", "sent forces to the border"
+    Trigger("force_posture", r"(?:ordered|sent|dispatched|moved) (?:[\w-]+ ){0,3}?(?:troops|forces|soldiers|"
+            r"units) (?:into|to)\b|ordered the deployment of", "150"),
     # "scrambled two fighter jets", "put its forces on high alert" (150, 152)
     Trigger("force_posture", r"scrambled (?:[\w-]+ ){0,2}(?:fighters?|jets?|aircraft|warplanes|interceptors|"
             r"planes)\b", "150"),
@@ -289,14 +336,29 @@ TRIGGERS: tuple[Trigger, ...] = (
     # Taiwan"); drills held together are 062 (above)
     Trigger("force_posture", r"(?:live-fire|war) (?:drills|exercises|games)|(?:drills|exercises|manoeuvres|"
             r"maneuvers) (?:[\w-]+ ){0,4}?(?:around|near|off|close to) (?:the )?(?-i:[A-Z])", "150"),
+    # 150 a missile test, fired into the sea rather than at a target: "fired an intercontinental ballistic
+    # missile into the East Sea", "test-fired a cruise missile"
+    Trigger("force_posture", r"(?:fired|launched|test-fired|test-launched) (?:an? |two |three |several |"
+            r"\w+ )?(?:[\w-]+ ){0,3}?(?:missiles?|rockets?)(?: [\w-]+){0,2}? "
+            r"(?:into|toward|towards|off|over) (?:the )?(?:[\w-]+ )?(?:sea|waters|ocean|Sea|Ocean)\b|"
+            r"test-(?:fired|launched)|"
+            r"(?:missile|weapons?|nuclear) tests?\b", "150"),
     # "aircraft had flown into its air defence identification zone", "warships entered its waters"
     Trigger("force_posture", r"(?:flew|flown|flying|sailed|entered|crossed) (?:into )?(?:its|the|their|"
             r"(?-i:[A-Z])[\w'’]+) (?:[\w'’-]+ ){0,2}?(?:air defen[cs]e (?:identification )?zone|airspace|"
             r"territorial waters|median line)", "150"),
     Trigger("reduced_relations", r"(?:expel(?:led|s|ling)?|recall(?:ed|s|ing)?|withdr(?:ew|aws|awing|awn)) "
             r"(?:[\w'’-]+ ){0,4}?(?:diplomats?|ambassadors?|envoys?|high commissioners?|consuls?|"
-            r"chargés? d'affaires|charg[eé]s? d’affaires|consular officials|embassy staff)\b",
+            r"chargés? d'affaires|charg[eé]s? d’affaires|consular officials|embassy staff|"
+            r"diplomatic (?:staff|personnel|corps|missions?))\b",
             "161"),
+    # 16 a member suspended: "suspended from the bloc since December 2016", "suspended Russia's membership"
+    Trigger("reduced_relations", r"suspended (?:from|by) (?:the|its) (?:[\w-]+ )?(?:bloc|organi[sz]ation|"
+            r"alliance|union|council|commonwealth|group|community)\b|suspended (?:[\w'’-]+ ){1,2}?"
+            r"(?:membership|voting rights)\b", "160"),
+    # 16 a permission withdrawn: "revoked Brazil's authorisation to represent Argentina's interests"
+    Trigger("reduced_relations", r"revok(?:ed|es|ing) (?:[\w'’-]+ ){0,3}?(?:authori[sz]ation|accreditation|"
+            r"credentials|agr[ée]ment|exequatur|permission)\b", "160"),
     # "declared six of our diplomats persona non grata"
     Trigger("reduced_relations", r"declared (?:[\w'’.,-]+ ){1,8}?persona non grata", "161"),
     Trigger("reduced_relations", r"(?:severed|cut|broke off|suspended|downgraded) (?:[\w-]+ ){0,2}"
@@ -370,6 +432,18 @@ SPEECH_KINDS = frozenset({"statement", "report"})
 # A verb of speech followed by its content: "X said that …", "X told Reuters that …".
 COMPLEMENT = re.compile(r"^[^.;]*?\b(?:that|:)\s", re.IGNORECASE)
 
+# What a speaker said that charges another with wrongdoing (CAMEO 112, accuse): the statement that reports
+# it is a criticism. Words of accusation, not of mere disagreement.
+ACCUSATION = re.compile(
+    r"\b(?:war criminals?|war crimes|crimes against humanity|(?:credible )?allegations? (?:of|that)|"
+    # what "would be a mistake" is a warning about a choice not yet made, a statement
+    r"(?<!would be )(?<!could be )(?<!will be )(?:an?|the) (?:[\w-]+ )?"
+    r"(?:error|mistake|provocation|pretext)\b|"
+    r"no justification|complicit|"
+    r"stood alone|(?:is|was|are|were|stands|stood) isolated|unprovoked|unjustified|illegitimate|"
+    r"interference in)",
+    re.IGNORECASE,
+)
 # Modal words in what someone said: what would, will or could happen did not happen (yet).
 MODAL = re.compile(r"\b(?:would|will|could|might|may|shall|should|plans? to|intends? to|is going to|"
                    r"are going to|wants? to)\b", re.IGNORECASE)  # fmt: skip
@@ -401,7 +475,8 @@ MONTH_DAY = re.compile(rf"\b({_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? ({_YEA
 MONTH_YEAR = re.compile(rf"\b({_MONTH}),? ({_YEAR})\b", re.I)
 # "in March", "since June", "in late August", "mid-October", "in early-July"
 MONTH_ALONE = re.compile(
-    rf"\b(?:in|during|since|last|this|early|late|mid)(?:[ -](?:early|late|mid))?[ -]({_MONTH})\b(?![ ,]*+\d)",
+    rf"\b(?:in|during|since|last|this|early|late|mid|(?:end|beginning|start|middle|turn) of)"
+    rf"(?:[ -](?:early|late|mid))?[ -]({_MONTH})\b(?![ ,]*+\d)",
     re.I,
 )
 YEAR = re.compile(rf"(?<![\d,.:/-])\b({_YEAR})\b(?![\d/-])")
@@ -413,7 +488,11 @@ DAY_WORDS = re.compile(
 VAGUE = re.compile(
     r"\b(?:previously|earlier(?! this (?:year|month)| today| in the day| that day| on that day)|recently|"
     r"last week|in recent (?:days|weeks|months|years)|in the past|formerly|once(?! again| more)|"
-    r"over the years|before)\b",
+    r"over the years|"
+    # not a time tied to the scene: "hours before the president departed", "speaking before the vote"
+    r"(?<!hours )(?<!minutes )(?<!hour )before(?! (?:the|his|her|their|its) (?:[\w-]+ )?(?:vote|voting|"
+    r"meeting|talks|summit|session|signing|ceremony|speech|press conference|trip|visit|departure|"
+    r"debate)\b))\b",
     re.IGNORECASE,
 )
 SINCE = re.compile(r"\b(?:ever )?since\b(?!\s++(?:\d|" + _MONTH + r"))", re.IGNORECASE)
