@@ -407,18 +407,3 @@ def test_drafts_are_pale_on_the_map_filtered_by_the_link_and_labelled_in_the_car
     assert "Draft · proposed from the article's text, not yet reviewed" in page.inner_text(".details-card")
     page.screenshot(path=ARTIFACTS / "drafts-on-the-map.png", full_page=False)
     ctx.close()
-
-
-def test_make_edit_behind_a_proxy_serves_no_page_without_sign_in(browser, editing_server) -> None:
-    # The same loopback server, reached through a proxy (which says so in X-Forwarded-For, as nginx
-    # does in `make serve`): readers from elsewhere, no sign-in configured, so nothing is served.
-    ctx = browser.new_context(
-        viewport={"width": 1440, "height": 900}, extra_http_headers={"X-Forwarded-For": "203.0.113.9"}
-    )
-    page = ctx.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(f"{editing_server}/add-article")
-    page.wait_for_function("() => document.body.innerText.includes('serves no page')")
-    assert page.get_by_label("Article text").count() == 0
-    assert "of 22 events" not in page.inner_text("body")
-    ctx.close()

@@ -213,3 +213,26 @@ def test_a_reader_comes_back_on_the_other_replica_with_the_same_view(browser, cl
     pg.screenshot(path=ARTIFACTS / "failover.png", full_page=True)
     ctx.close()
     print(f"back on the survivor {took:.1f} s after the kill")  # noqa: T201 - shown with -s
+
+
+def test_an_editing_replica_behind_nginx_serves_no_page_without_sign_in(
+    browser, data: Path, tmp_path: Path, monkeypatch
+) -> None:
+    # `make edit`'s server, with no sign-in configured, reached through nginx as `make serve` runs it:
+    # nginx says so in X-Forwarded-For (on the page's websocket too), readers come from elsewhere,
+    # and nothing is served. (A browser's own extra headers no longer reach the websocket's upgrade
+    # request, so a real proxy is what this takes.)
+    os.environ.setdefault("CONTACT_ATLAS_NGINX", nginx_path())
+    no_secrets = tmp_path / "secrets.toml"  # none: not the developer's own
+    no_secrets.write_text("", encoding="utf-8")
+    monkeypatch.setenv("CONTACT_ATLAS_MODE", "edit")
+    monkeypatch.setenv("STREAMLIT_SECRETS_FILES", str(no_secrets))
+    with serve.cluster(1, data=str(data), run=tmp_path / "run") as (proxy, _):
+        ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+        page = ctx.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{proxy.url}/add-article")
+        page.wait_for_function("() => document.body.innerText.includes('serves no page')")
+        assert page.get_by_label("Article text").count() == 0
+        assert "of 22 events" not in page.inner_text("body")
+        ctx.close()
