@@ -185,8 +185,11 @@ def nav_links(page) -> list[str]:
 
 def wait_for_text(page, text: str) -> None:
     """Until the page shows `text`, read as a person would: without the word joiners (U+2060) the
-    Markdown boundary puts after `@` and `:` in names from the provider."""
-    page.wait_for_function("(t) => document.body.innerText.replaceAll('\\u2060', '').includes(t)", arg=text)
+    Markdown boundary puts after `@` and `:` in names from the provider. Until then the page may be
+    between documents (the provider's redirect back): no body yet is not the text yet."""
+    page.wait_for_function(
+        "(t) => (document.body?.innerText ?? '').replaceAll('\\u2060', '').includes(t)", arg=text
+    )
 
 
 def shown(page, selector: str = "body") -> str:
