@@ -251,8 +251,7 @@ def _canonical(table: pa.Table, spill: Path, sorted_: bool = False) -> pa.Table:
     con = _connect(spill)
     try:
         con.register("unsorted", table)
-        order = ", ".join(f'"{n}" ASC NULLS LAST' for n in table.column_names)
-        return con.sql(f"SELECT * FROM unsorted ORDER BY {order}").to_arrow_table().cast(schema)  # noqa: S608
+        return con.sql(_sorted_sql("SELECT * FROM unsorted")).to_arrow_table().cast(schema)
     finally:
         con.close()
 
@@ -278,11 +277,11 @@ def build(
             if name.endswith("_all"):
                 # A rollup sums its cube, which is written just before it: read back from Parquet.
                 cube = name.removesuffix("_all")
-                table = _rollup(folder / f"{cube}.parquet", sorted_sql(sql), cube)
+                table = _rollup(folder / f"{cube}.parquet", _sorted_sql(sql), cube)
             elif own:
                 # DuckDB here sorts in the query that groups (ascending, nulls last, by every
                 # column, as `_canonical` does): no second pass through Arrow and another connection.
-                table = run(sorted_sql(sql))
+                table = run(_sorted_sql(sql))
             else:
                 table = run(sql)
             table = _canonical(table, folder / ROLLUP_SPILL, sorted_=own or name.endswith("_all"))
@@ -309,7 +308,7 @@ def _connect(spill: Path) -> Any:
     return duckdb.connect(config={"threads": 2, "memory_limit": MEMORY, "temp_directory": str(spill)})
 
 
-def sorted_sql(sql: str) -> str:
+def _sorted_sql(sql: str) -> str:
     """`sql`'s rows in canonical order: by every column, left to right, ascending, nulls last."""
     return f"SELECT * FROM ({sql}) ORDER BY ALL ASC NULLS LAST"  # noqa: S608 - the module's own SQL
 
