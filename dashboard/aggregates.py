@@ -163,7 +163,7 @@ ROUTES = Cube(
 )
 ACTORS = Cube(
     "agg_actors",
-    "FROM events AS e JOIN participants AS p ON p.event = e.id WHERE {where}",
+    "FROM events AS e JOIN participants AS p ON p.eid = e.eid WHERE {where}",
     (("actor", "p.actor"), *_COMMON),
     (
         COUNT,
@@ -189,7 +189,7 @@ def _pairs(mode: str) -> Cube:
     node = NODES[mode]
     one, two = (node.replace("p.", f"p{i}.").replace("a.", f"a{i}.") for i in (1, 2))
     joins = "".join(
-        f" JOIN participants AS p{i} ON p{i}.event = e.id"
+        f" JOIN participants AS p{i} ON p{i}.eid = e.eid"
         + (f" JOIN actors AS a{i} ON a{i}.id = p{i}.actor" if "a." in node else "")
         for i in (1, 2)
     )
@@ -210,7 +210,7 @@ CUBES = (EVENTS, POINTS, ROUTES, ACTORS, *PAIRS.values())
 EVENT_COUNTRIES = """
 SELECT DISTINCT x.country, x.ord FROM (
     SELECT a.country, e.ord FROM events AS e
-    JOIN participants AS p ON p.event = e.id JOIN actors AS a ON a.id = p.actor
+    JOIN participants AS p ON p.eid = e.eid JOIN actors AS a ON a.id = p.actor
     UNION ALL
     SELECT pl.country, e.ord FROM events AS e JOIN places AS pl ON pl.id = e.place
     UNION ALL
@@ -557,13 +557,15 @@ def grow(folder: Path, base: Path, row_group: int = 65_536) -> dict[str, int]:
         con.read_parquet(str(base / "story_events.parquet")).create_view("base_story_events")
         # The new events, and their participants and stories, by the names the tables' SQL reads:
         # each table's groups over them alone, without scanning every participant for each table.
-        con.execute(
-            "CREATE TEMP TABLE events AS SELECT * FROM all_events"
-            " WHERE id NOT IN (SELECT id FROM base_events) ORDER BY ord"
-        )
-        for t in ("participants", "story_events"):
-            new_only = f"SELECT * FROM all_{t} WHERE event IN (SELECT id FROM events)"  # noqa: S608
-            con.execute(f"CREATE TEMP TABLE {t} AS {new_only}")
+        # An append numbers its new events after the base's largest `eid`: one integer column read,
+        # where comparing the ids read every id of both stores.
+        (last,) = con.execute("SELECT coalesce(max(eid), -1) FROM base_events").fetchone()
+        con.execute("CREATE TEMP TABLE events AS SELECT * FROM all_events WHERE eid > $last ORDER BY ord",
+                    {"last": last})  # fmt: skip
+        con.execute("CREATE TEMP TABLE participants AS SELECT * FROM all_participants WHERE eid > $last",
+                    {"last": last})  # fmt: skip
+        con.execute("CREATE TEMP TABLE story_events AS SELECT * FROM all_story_events"
+                    " WHERE event IN (SELECT id FROM events)")  # fmt: skip
         ords = con.sql("SELECT ord FROM events ORDER BY ord").fetchnumpy()["ord"].astype(np.int64)
         # The j-th new event (ord N_j) comes after N_j - j old ones: an old ord o moves up by the
         # new events with N_j - j <= o.

@@ -24,8 +24,8 @@ from dashboard.filters import Filters, side_kind
 # `between`: an event two of whose distinct participants are one of each side. A side is a fixed
 # fragment by its kind (an actor, a country's actors, a group's), its values bound as parameters.
 BETWEEN = (
-    "e.id IN (SELECT x.event FROM participants AS x JOIN actors AS ax ON ax.id = x.actor"
-    " JOIN participants AS y ON y.event = x.event AND y.actor <> x.actor"
+    "e.eid IN (SELECT x.eid FROM participants AS x JOIN actors AS ax ON ax.id = x.actor"
+    " JOIN participants AS y ON y.eid = x.eid AND y.actor <> x.actor"
     " JOIN actors AS ay ON ay.id = y.actor WHERE {a} AND {b})"
 )
 SIDE = {
@@ -94,7 +94,7 @@ def where(f: Filters) -> Where:
             parts.append(f"list_contains(${name}, e.{column})")
             params[name] = sorted(chosen)
     if f.actors:
-        parts.append("e.id IN (SELECT p.event FROM participants AS p WHERE list_contains($actors, p.actor))")
+        parts.append("e.eid IN (SELECT p.eid FROM participants AS p WHERE list_contains($actors, p.actor))")
         params["actors"] = sorted(f.actors)
     if f.countries:
         # An event's countries (its actors', its place's, its origin's) are indexed by the store.
@@ -381,7 +381,7 @@ LANE_ROWS = {
     "kind": 'SELECT e.*, e.kind AS lane FROM events AS e WHERE {where} AND e."end" IS NOT NULL',
     "actor": (
         "SELECT e.*, p.actor AS lane, p.ord AS part_ord"
-        " FROM events AS e JOIN participants AS p ON p.event = e.id"
+        " FROM events AS e JOIN participants AS p ON p.eid = e.eid"
         ' WHERE {where} AND e."end" IS NOT NULL AND list_contains($lanes, p.actor)'
     ),
 }
@@ -657,7 +657,7 @@ def _bin(
     lanes: str, lane: str, start: dt.date, end: dt.date, coding: str | None
 ) -> tuple[str, dict[str, Any]]:
     cond = f"{WHEN} >= $bin_from AND {WHEN} < $bin_to AND " + (
-        "e.id IN (SELECT p.event FROM participants AS p WHERE p.actor = $lane)"
+        "e.eid IN (SELECT p.eid FROM participants AS p WHERE p.actor = $lane)"
         if lanes == "actor"
         else "e.kind = $lane"
     )
@@ -842,7 +842,7 @@ def article_spans(eng: Engine, f: Filters, article: str) -> list[tuple[str, int,
 ACTOR_LANES = """
 SELECT p.actor, count(*) AS events
 FROM participants AS p
-WHERE p.event IN (SELECT e.id FROM events AS e WHERE {where} AND e."end" IS NOT NULL)
+WHERE p.eid IN (SELECT e.eid FROM events AS e WHERE {where} AND e."end" IS NOT NULL)
 GROUP BY p.actor
 ORDER BY events DESC, p.actor
 """
@@ -1004,8 +1004,8 @@ _BUSIEST = """), p AS (
 NETWORK_ROWS = (
     """
 WITH m AS (
-    SELECT DISTINCT p.event, e.kind, {node} AS node
-    FROM events AS e JOIN participants AS p ON p.event = e.id JOIN actors AS a ON a.id = p.actor
+    SELECT DISTINCT p.eid AS event, e.kind, {node} AS node
+    FROM events AS e JOIN participants AS p ON p.eid = e.eid JOIN actors AS a ON a.id = p.actor
     WHERE {{where}} AND {node} IS NOT NULL
 ), g AS (
     SELECT x.node AS a, y.node AS b, x.kind, count(*) AS n

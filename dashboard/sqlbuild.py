@@ -348,7 +348,7 @@ def _events_sql(only_new: bool = False) -> str:
     )
     SELECT o.ord, {", ".join(f"o.{_q(c)}" for c in cols)}, mp.point, mo.point AS origin_point,
       CASE WHEN o.start IS NULL THEN o.ord ELSE -1 - o.ord END AS sk,
-      CASE WHEN mo.point <> mp.point THEN mo.point END AS route_from
+      CASE WHEN mo.point <> mp.point THEN mo.point END AS route_from, o.ord AS eid
     FROM o LEFT JOIN map_points AS mp ON mp.place = o.place LEFT JOIN map_points AS mo ON mo.place = o.origin
     ORDER BY o.ord
     """
@@ -367,7 +367,10 @@ def _merged(con: duckdb.DuckDBPyConnection, base: Path) -> tuple[pa.Table, int]:
     new = con.sql(_events_sql(only_new=True)).to_arrow_table()
     nb, nn = old.num_rows, new.num_rows
     blank = pa.nulls(nn, pa.int64())
+    # The new events' numbers follow the base's largest, in their own order; the base's stand.
+    first = (pc.max(old["eid"]).as_py() if nb else -1) + 1
     new = new.add_column(0, "ord", blank).add_column(new.num_columns, "sk", blank)
+    new = new.add_column(new.num_columns, "eid", pa.array(np.arange(first, first + nn, dtype=np.int64)))
     new = new.select(schema.names).cast(schema)
 
     def days(t: pa.Table) -> np.ndarray:  # a null start sorts last
@@ -430,11 +433,18 @@ _BULK_SOURCES = """
 """
 
 
-def _participants_sql(only_new: bool = False) -> str:
+def _participants_sql(events: str, only_new: bool = False, after: int = -1) -> str:
     """Every participant row in the store's order (the base's or hand-written ones first), or the new
-    ones alone (an append's: they follow the base's, which `_appended` copies as they are)."""
+    ones alone (an append's: they follow the base's, which `_appended` copies as they are), each
+    with its event's `eid` from the store's written `events` (a table, or a Parquet file read):
+    an append's new participants are of its new events, those numbered after `after`."""
     first = "" if only_new else "SELECT ord, event, actor, role FROM hand_participants UNION ALL"
-    return f"{first}{_BULK_PARTICIPANTS}ORDER BY 1"
+    return f"""
+    SELECT p.ord, p.event, p.actor, p.role, e.eid
+    FROM ({first}{_BULK_PARTICIPANTS}) AS p
+    LEFT JOIN (SELECT id, eid FROM {events} WHERE eid > {int(after)}) AS e ON e.id = p.event
+    ORDER BY p.ord
+    """
 
 
 def _sources_sql(only_new: bool = False) -> str:
@@ -474,12 +484,19 @@ def _batches(
         yield table.cast(schema)
 
 
-def _appended(con: duckdb.DuckDBPyConnection, base: Path, name: str, texts: dict[str, str]) -> pa.Table:
+def _appended(
+    con: duckdb.DuckDBPyConnection, base: Path, name: str, texts: dict[str, str], written: str
+) -> pa.Table:
     """An append's participants or sources: the base store's rows as they are (their `ord`s and the
-    sources' quotes stand), then the new ones, numbered after them."""
+    sources' quotes stand), then the new ones, numbered after them (`written`: the new store's
+    events, as `_participants_sql` reads them)."""
     schema = store.SCHEMAS[name]
     old = pq.read_table(base / f"{name}.parquet").cast(schema)
-    query = _participants_sql(only_new=True) if name == "participants" else _sources_sql(only_new=True)
+    if name == "participants":
+        events = pq.read_table(base / "events.parquet", columns=["eid"])["eid"]
+        query = _participants_sql(written, only_new=True, after=pc.max(events).as_py() if len(events) else -1)
+    else:
+        query = _sources_sql(only_new=True)
     return pa.concat_tables([old, *_batches(con, name, query, texts)])
 
 
@@ -532,14 +549,16 @@ def writer(plan: Plan) -> store.TableWriter:
                         path = _lit(str(plan.base / f"{name}.parquet"))
                         con.execute(f"CREATE TEMP VIEW hand_{name} AS SELECT * FROM read_parquet({path})")
                 rows = {n: t.num_rows for n, t in small.items()}
-                for name, query in (("events", _events_sql()), ("participants", _participants_sql()),
+                # The events as written, which the participants take their events' numbers from.
+                written = "events" if hot else f"read_parquet({_lit(str(into / 'events.parquet'))})"
+                for name, query in (("events", _events_sql()), ("participants", _participants_sql(written)),
                                     ("sources", _sources_sql())):  # fmt: skip
                     target = into / f"{name}.parquet"
                     if plan.base is not None:  # the base's rows already in order: merged, or followed
                         if name == "events":
                             merged, same = _merged(con, plan.base)
                         else:
-                            merged = _appended(con, plan.base, name, c.texts)
+                            merged = _appended(con, plan.base, name, c.texts, written)
                             same = pq.read_metadata(plan.base / f"{name}.parquet").num_rows
                         if hot and name != "sources":
                             # The base's rows before the first that changes stay where they are; the
@@ -561,11 +580,10 @@ def writer(plan: Plan) -> store.TableWriter:
                         query = f"SELECT * FROM {name}"  # noqa: PLW2901
                     _write_parquet(con, name, query, target, c.texts)
                     rows[name] = pq.read_metadata(target).num_rows
-                events = "events" if hot else f"read_parquet({_lit(str(into / 'events.parquet'))})"
                 added = "SELECT id FROM bulk_events" + (
                     " UNION ALL SELECT id FROM hand_events" if plan.base is None else ""
                 )
-                con.execute(f"CREATE TEMP VIEW new_events AS SELECT * FROM {events} WHERE id IN ({added})")
+                con.execute(f"CREATE TEMP VIEW new_events AS SELECT * FROM {written} WHERE id IN ({added})")
                 rows.update(update_derived(con, into, plan.base))
             finally:
                 con.close()

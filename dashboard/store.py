@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 # counts stories: story_events' head and outlets, summed in agg_points; placeless records no longer
 # bridge distant places; only http(s) links and named outlets are outlets (dashboard.stories);
 # 13: hot.duckdb holds the aggregates too (dashboard.aggregates; not the stories')
-FORMAT = 13
+FORMAT = 14
 # A large store's events, participants and aggregates as DuckDB tables (compressed, zone maps).
 HOT = "hot.duckdb"
 ROW_GROUP = 65_536
@@ -78,9 +78,13 @@ SCHEMAS: dict[str, pa.Schema] = {
          *((c, _S) for c in ("place", "geo_precision", "origin", "attribution", "certainty", "note",
                              "article", "dataset", "coding", "external_id", "suspect")),
          *((m, _I if m in INT_MEASURES else _F) for m in MEASURES),
-         ("point", _S), ("origin_point", _S), ("sk", _I), ("route_from", _S)]
+         ("point", _S), ("origin_point", _S), ("sk", _I), ("route_from", _S), ("eid", _I)]
     ),
-    "participants": pa.schema([("ord", _I), ("event", _S), ("actor", _S), ("role", _S)]),
+    # `eid`: an event's number, given once as it enters the store (a build numbers the events in
+    # their order, as `ord`; an append numbers its new ones after the largest) and never changed,
+    # where `ord` moves when an append puts events before it. The participants carry their event's,
+    # so the views join them to the events on an integer rather than on the id's string.
+    "participants": pa.schema([("ord", _I), ("event", _S), ("actor", _S), ("role", _S), ("eid", _I)]),
     "sources": pa.schema(
         [("ord", _I), ("event", _S), ("article", _S), ("start", _I), ("end", _I), ("quote", _S), ("url", _S),
          ("title", _S), ("outlet", _S), ("date", _D)]
@@ -238,15 +242,18 @@ def tables(corpus: Corpus) -> dict[str, pa.Table]:
             "route_from": pc.if_else(
                 pc.not_equal(origin_point, point), origin_point, pa.nulls(n, pa.string())
             ),
+            "eid": pa.array(rows),
         }
     )
     parts = corpus.participants
+    eids = pd.Index(ev["id"].astype(str)).get_indexer(parts["event"].astype(str))
     participants = pa.table(
         {
             "ord": pa.array(np.arange(len(parts), dtype=np.int64)),
             "event": _column(parts["event"]),
             "actor": _column(parts["actor"]),
             "role": _column(parts["role"]),
+            "eid": pa.array(eids.astype(np.int64), mask=eids < 0),
         }
     )
     srcs = corpus.sources

@@ -64,11 +64,15 @@ def _write(folder: Path, rows: list[dict], ids: list[str]) -> None:
         cols["route_from"][i] = r["origin"] if r["origin"] and r["origin"] != r["place"] else None
         cols["suspect"][i] = "named like an actor" if r["suspect"] else None
         cols["sk"][i] = i if start is None else -1 - i
+        cols["eid"][i] = ids.index(
+            eid
+        )  # numbered as they came: a base's events first, as an append keeps them
     tables = {"events": pa.table(cols, schema=store.SCHEMAS["events"])}
     parts = [(eid, a) for eid, r in evs for a in r["actors"]]
     tables["participants"] = pa.table(
         {"ord": list(range(len(parts))), "event": [p[0] for p in parts], "actor": [p[1] for p in parts],
-         "role": [None] * len(parts)}, schema=store.SCHEMAS["participants"])  # fmt: skip
+         "role": [None] * len(parts), "eid": [ids.index(p[0]) for p in parts]},
+        schema=store.SCHEMAS["participants"])  # fmt: skip
     tables["actors"] = pa.table(
         {"id": list(ACTORS), "name": list(ACTORS), "kind": [k for _, k in ACTORS.values()],
          "country": [c for c, _ in ACTORS.values()]}, schema=store.SCHEMAS["actors"])  # fmt: skip
