@@ -778,6 +778,9 @@ def test_a_relative_clause_s_flashback_inside_the_trigger_dates_neither_it_nor_t
          "threat", "2025-01-10", None),
         ("Q: Will Romania consider the request?\nA: Romania has rejected the request of Moldova.", "rejection",
          "2025-01-10", None),
+        # "this week": from the Monday of the week (6 January) to the day it counts from (publication)
+        ("Romania approved a possible sale of jets to Moldova this week.", "military_support", "2025-01-06",
+         "2025-01-10"),
         # outside a transcript the third person's present stays undated (as "Romania calls on", above)
         ("Romania firmly opposes the sale of jets to Moldova.", "criticism", "unknown", "2025-01-10"),
     ],

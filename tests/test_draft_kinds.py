@@ -430,7 +430,8 @@ def test_released_prisoners_are_still_a_release() -> None:
         ("material_cooperation", "Romania signed an agreement with its Moldovan partners to open a second "
                                  "assembly line in Chisinau."),
         # 062 an arms sale approved, its buyer named before the goods
-        ("military_support", "Romania approved a possible sale to Moldova of radar systems for its fighter jets."),
+        ("military_support", "Romania approved a possible sale to Moldova of infrared search and track systems "
+                             "for its F-16 fighter jets."),
         # 070 relief pledged in two currencies
         ("aid", "Romania pledged RON250 million (US$50 million) in relief to Moldova."),
         # 081 a listing to be removed, 163 an embargo announced by an organ of the state

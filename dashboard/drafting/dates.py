@@ -210,7 +210,7 @@ WEEKDAY = re.compile(
 )
 DEICTIC = re.compile(
     r"\b(yesterday|today|tomorrow|tonight|this (?:morning|afternoon|evening)|last night|last year|this year|"
-    r"earlier this year|last month|this month|earlier this month)\b",
+    r"earlier this year|last month|this month|earlier this month|this week)\b",
     re.I,
 )
 FUTURE = re.compile(
@@ -514,6 +514,11 @@ class Resolver:
             if word.endswith("year"):
                 y = base.year - (1 if word == "last year" else 0)
                 add(m.start(), m.end(), str(y), f"{lead}{base_how}")
+            elif word == "this week":
+                # "approved the sale this week": from the week's Monday to the day it counts from
+                monday = base - timedelta(days=base.weekday())
+                add(m.start(), m.end(), monday.isoformat(), f"{lead}{base_how}, from its week's Monday",
+                    until=base.isoformat() if monday < base else None)  # fmt: skip
             elif word.endswith("month"):
                 first = base.replace(day=1)
                 if word == "last month":

@@ -226,7 +226,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("military_support", r"(?:logistics|logistical|staging) (?:hub|base|ground)", "062"),
     # "a planned $23 billion sale of F-35 fighters and drones"
     Trigger("military_support", r"(?:sale|sales|transfer|delivery) (?:to (?-i:[A-Z])[\w'’-]*+ )?of "
-            r"(?:[\w$€£.,-]+ ){0,8}?(?:fighters|jets|"
+            r"(?:[\w$€£.,-]+ ){0,10}?(?:fighters|jets|"
             r"drones|missiles|weapons|arms|tanks|warplanes|air defen[cs]e systems)\b", "062"),
     Trigger("military_support", r"(?:allowed|let|permitted) (?:[\w-]+ ){0,2}(?:forces|troops) to", "062"),
     Trigger("military_support", r"(?:provided|supplied|sent|delivered) (?:[\w-]+ ){0,2}(?:military support|"
@@ -548,7 +548,7 @@ MONTH_PATTERN, YEAR_PATTERN = _MONTH, _YEAR
 # A cheap test before the date patterns: a digit, a month, a weekday or a day word.
 DATE_HINT = re.compile(rf"\d|{_MONTH}|(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
                        r"yesterday|today|tomorrow|tonight|last night|last year|this morning|this afternoon|"
-                       r"this evening|this year|last month|this month",
+                       r"this evening|this year|last month|this month|this week",
                        re.I)  # fmt: skip
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH})(?:,? ({_YEAR}))?\b", re.I)
 MONTH_DAY = re.compile(rf"\b({_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? ({_YEAR})\b)?", re.I)
