@@ -440,6 +440,10 @@ def test_released_prisoners_are_still_a_release() -> None:
         # 111 disapproval declared
         ("criticism", "Romania firmly opposes and strongly condemns this."),
         ("criticism", "Romania said that it was profoundly disappointed and troubled by the visit."),
+        # 030 a matter taken to another forum; 061 a document signed on economic cooperation
+        ("intent", "After the vote, Romania and Moldova said they would take the matter to the General Assembly."),
+        ("material_cooperation", "Moldova and Romania signed a statement on the plan to develop key areas of "
+                                 "economic cooperation until 2030."),
         # 130 countermeasures promised
         ("threat", "Romania will take resolute and strong measures to defend its interests."),
         ("threat", "Romania vowed to take resolute and forceful measures against Moldova."),
@@ -470,6 +474,8 @@ def test_verbs_of_cameo_classes_from_a_transcript_a_gulf_agency_and_a_translated
     [
         # "a shadow over the visit" tells no visit
         ("Taxes cast a shadow over the visit of Maia Sandu.", "visit"),
+        # a spokesperson's "We have noted the reports" says nothing on the record
+        ("Romania has noted the reports.", "statement"),
         # praise of a plan is praise, not a greeting
         ("Maia Sandu welcomed the plan of Romania.", "meeting"),
         # what a speaker says another side will not yield or will suspend is what was said, not its act

@@ -102,7 +102,9 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"(?:convened|facilitated) by|convened (?:[\w-]+ ){0,2}(?:talks|negotiations|"
             r"consultations) (?:between|with)\b", "045"),
     # 01 Make public statement; a news outlet's account is a report
-    Trigger("statement", r"(?:said|says|stated|stating|told|tells|added|adding|noted|stressed|"
+    # "We have noted the reports": a spokesperson's formula that says nothing on the record
+    Trigger("statement", r"(?:said|says|stated|stating|told|tells|added|adding|"
+            r"noted(?! (?:the |these |those |such )?(?:reports?|remarks|comments|news)\b)|stressed|"
             r"emphasi[sz]ed|warned|warns|assured|indicated|expressed|highlighted|characteri[sz]ed|"
             r"described|declared|remarked|commented|insisted|announced|acknowledged|denied|"
             r"confirmed|wrote|tweeted|answered|replied|responded|retorted|affirmed|reiterated|underlined|"
@@ -147,6 +149,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     # travel to Washington on Monday", "Frontex said it would send 50 officers", "Biden will meet X"
     # (the modal alone is the trigger: the verb after it still proposes the visit or the meeting planned)
     Trigger("intent", r"(?:would|will)(?= (?:[\w-]+ ){0,2}?(?:travel to|visit|meet|send|provide|give|deliver|"
+            # "would take the matter to the General Assembly": to another forum
+            r"take (?:the|this|that) (?:matter|issue|case|question|dispute) to|"
             r"keep up|support|help|host|sign|resume|reopen|strengthen|expand|"
             r"(?:restore|normali[sz]e)(?! (?:[\w-]+ ){0,2}?(?:relations|ties)\b))\b)", "030"),
     # what an agreement binds a side to do, in news copy's "is to": "the TPLF is to disarm its fighters",
@@ -237,7 +241,12 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("intelligence_sharing", r"(?:conduct(?:ed|ing)?|carr(?:ied|ying) out) reconnaissance", "064"),
     Trigger("military_exercise", r"(?:joint|military|naval) (?:exercises|drills|manoeuvres|maneuvers)",
             "062"),
-    # a signed agreement is 057 (above); a contract, a loan or a supply is economic cooperation (061)
+    # a signed agreement is 057 (above); a contract, a loan or a supply is economic cooperation (061), and so
+    # is a document signed on economic cooperation ("signed a statement on the plan to develop key areas of
+    # economic cooperation until 2030")
+    Trigger("material_cooperation", r"signed (?:an?|the) (?:[\w-]+ ){0,2}(?:statement|agreement|memorandum|"
+            r"plan|programme|program) (?:on|for) (?:[\w'’-]+ ){0,8}?(?:economic|trade|investment|energy) "
+            r"(?:cooperation|partnership|ties)\b", "061"),
     Trigger("material_cooperation", r"(?:signed|concluded|awarded) (?:an?|the) (?:[\w-]+ ){0,2}"
             r"(?:trade|energy|gas|oil|investment|supply|arms|construction) contracts?", "061"),
     Trigger("material_cooperation", r"(?:granted|extended|provided|approved) (?:an?|the) "
