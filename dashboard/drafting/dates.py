@@ -210,7 +210,7 @@ WEEKDAY = re.compile(
 )
 DEICTIC = re.compile(
     r"\b(yesterday|today|tomorrow|tonight|this (?:morning|afternoon|evening)|last night|last year|this year|"
-    r"earlier this year|last month|this month|earlier this month)\b",
+    r"earlier this year|last month|this month|earlier this month|this week)\b",
     re.I,
 )
 FUTURE = re.compile(
@@ -239,6 +239,25 @@ ASIDE = re.compile(
 _BREAKS = ",;()—–"
 _SEGMENT_BREAK = re.compile(f"[{_BREAKS}]")
 _FIRST_SINCE = re.compile(r"\bfirst\b[^,;.]*?\bsince\s*+\Z", re.I)
+_EVENT_NOUNS = (
+    r"earthquake|attacks?|elections?|declaration|agreement|accords?|treaty|war|revolution|coup|bombing|"
+    r"disaster|floods?|massacre|invasion|crisis|referendum|ceasefire|armistice|tsunami|explosion|uprising"
+)
+# A date that names a thing, not the clause's act: "support for the recovery from the earthquake of 6th
+# February", "the accords of 2020" (an event noun, then "of", then its date)
+_NOUN_OF = re.compile(
+    r"\b(?:the|its|their|his|her|this|that) (?:[\w-]+ ){0,2}?(?P<noun>" + _EVENT_NOUNS + r") of\s*+\Z",
+    re.I,
+)
+
+
+def names_a_thing(text: str, at: int) -> bool:
+    """Is the date at `at` a thing's ("the earthquake of 6th February"), not the act's of its clause?"""
+    return _NOUN_OF.search(text, max(0, at - 60), at) is not None
+
+
+# That thing's day named again by its noun: "On the day of the earthquake", "the day after the coup"
+_DAY_OF_NAMED = re.compile(r"\bthe day (?P<rel>of|after|before) the (?P<noun>" + _EVENT_NOUNS + r")\b", re.I)
 _DIGIT = re.compile(r"\d")
 _DEICTIC_HINT = re.compile(r"yesterday|today|tomorrow|tonight|this |last ")
 # A sentence that opens by naming its year frames every day-and-month in it that gives none: "Last
@@ -304,6 +323,7 @@ class Resolver:
     def __init__(self, published: date) -> None:
         self.published = published
         self.reference = Reference(published, "publication", 0)
+        self.named: dict[str, tuple[date, str]] = {}  # "the earthquake" → the day "of 6th February" gave it
 
     def sentence(self, text: str, offset: int, no: int, *, commit: bool = True) -> list[Found]:
         """The dates of one sentence (`text`, at `offset` in the article, number `no`), in order.
@@ -335,6 +355,7 @@ class Resolver:
                 (sa > 0 and ASIDE.match(text, sa)) or text.rfind("(", 0, a) > text.rfind(")", 0, a)
             ) or bool(
                 _FIRST_SINCE.search(text, max(0, a - 60), a)
+                or _NOUN_OF.search(text, max(0, a - 60), a)
                 or REL_PLUPERFECT.search(text, sa, a)
                 or _in_appositive(text, sa, a)
             )
@@ -493,6 +514,11 @@ class Resolver:
             if word.endswith("year"):
                 y = base.year - (1 if word == "last year" else 0)
                 add(m.start(), m.end(), str(y), f"{lead}{base_how}")
+            elif word == "this week":
+                # "approved the sale this week": from the week's Monday to the day it counts from
+                monday = base - timedelta(days=base.weekday())
+                add(m.start(), m.end(), monday.isoformat(), f"{lead}{base_how}, from its week's Monday",
+                    until=base.isoformat() if monday < base else None)  # fmt: skip
             elif word.endswith("month"):
                 first = base.replace(day=1)
                 if word == "last month":
@@ -589,6 +615,17 @@ class Resolver:
             add(m.start(), m.end(), day.isoformat(), f"what follows it, counted from {_long(f_before.day)} "
                 f"(“{words}”{where})")  # type: ignore[arg-type]  # fmt: skip
             out[-1] = replace(out[-1], aside=True)  # the day of what follows, not the sentence's
+        for f in out:
+            named = _NOUN_OF.search(text, max(0, f.start - offset - 60), f.start - offset) if f.day else None
+            if named and f.until is None:
+                self.named[named["noun"].lower()] = (f.day, text[f.start - offset : f.end - offset])  # type: ignore[assignment]
+        for m in _DAY_OF_NAMED.finditer(text) if dayish and self.named else ():
+            got = self.named.get(m["noun"].lower())
+            if not got or not free(m.start(), m.end()):
+                continue
+            shift = {"of": 0, "after": 1, "before": -1}[m["rel"].lower()]
+            add(m.start(), m.end(), (got[0] + timedelta(days=shift)).isoformat(),
+                f"the day of the {m['noun']} named earlier (“{got[1]}”)")  # fmt: skip
         # Anaphora: from the last day named before them in this sentence, else the reference.
         anchors = sorted((f for f in out if f.day and not f.quoted and not f.aside), key=lambda f: f.end)
         anchor_ends = [f.end for f in anchors]
