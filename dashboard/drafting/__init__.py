@@ -388,7 +388,7 @@ class _Hit:
 
 
 def _hits(
-    text: str, s: _Sentence, known: Known, mentions: list[Mention], at: list[int] | None = None
+    text: str, s: _Sentence, known: Known, mentions: list[Mention], at: _Starts | None = None
 ) -> list[_Hit]:
     """The triggers of a sentence; `at` is `_trigger_starts(text)`, where one can start."""
     found: list[_Hit] = []
@@ -494,12 +494,21 @@ _FOLD = str.maketrans(
     {chr(c): chr(c + 32) for c in range(65, 91)}
     | {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
 )
-_OPENINGS = set().union(*(_openings(t.pattern) for t in lx.TRIGGERS))
+_OPENS = [_openings(t.pattern) for t in lx.TRIGGERS]
+_OPENINGS = set().union(*_OPENS)
 _AUTOMATON: list[Any] = []
 
 
-def _trigger_starts(text: str) -> list[int] | None:
-    """The positions of `text` where a trigger can start, in order (None: every position)."""
+@dataclass(frozen=True)
+class _Starts:
+    """Where in a text a trigger can start, in order, and the text folded as the openings are."""
+
+    at: list[int]
+    folded: str
+
+
+def _trigger_starts(text: str) -> _Starts | None:
+    """The positions of `text` where a trigger can start (None: every position)."""
     if "" in _OPENINGS:
         return None
     if not _AUTOMATON:
@@ -510,20 +519,45 @@ def _trigger_starts(text: str) -> list[int] | None:
             auto.add_word(t, len(t))
         auto.make_automaton()
         _AUTOMATON.append(auto)
-    return sorted({end - n + 1 for end, n in _AUTOMATON[0].iter(text.translate(_FOLD))})
+    folded = text.translate(_FOLD)
+    return _Starts(sorted({end - n + 1 for end, n in _AUTOMATON[0].iter(folded)}), folded)
 
 
-def _trigger_matches(text: str, a: int, b: int, at: list[int] | None) -> Iterator[re.Match[str]]:
-    """`_TRIGGERS_RE.finditer(text, a, b)`, tried only where `at` says a trigger can start."""
+# At a place where a trigger can start, only the triggers that open with the letters there can match:
+# the combined pattern narrowed to them, in the same order, finds the same match as the whole one
+# (the alternatives left out fail there anyway) without trying a hundred alternatives that cannot.
+_NARROWED: dict[str, re.Pattern[str]] = {}  # the first letters at a place (folded) → its pattern
+_BY_OPENINGS: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def _narrowed(head: str) -> re.Pattern[str]:
+    """The combined pattern of the triggers that can open with `head`, `_PREFIX` folded letters."""
+    got = _NARROWED.get(head)
+    if got is None:
+        opens = frozenset(head[:n] for n in range(1, len(head) + 1)) & _OPENINGS
+        got = _BY_OPENINGS.get(opens)
+        if got is None:
+            alternatives = [f"(?:{lx.TRIGGERS[i].pattern})" for i in _ORDER if _OPENS[i] & opens]
+            got = _BY_OPENINGS[opens] = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+        if len(_NARROWED) >= 10_000:  # a bounded memo: a text can hold any letters
+            _NARROWED.clear()
+        _NARROWED[head] = got
+    return got
+
+
+def _trigger_matches(text: str, a: int, b: int, at: _Starts | None) -> Iterator[re.Match[str]]:
+    """`_TRIGGERS_RE.finditer(text, a, b)`, tried only where `at` says a trigger can start, and only
+    with the triggers that open with the letters there."""
     if at is None:
         yield from _TRIGGERS_RE.finditer(text, a, b)
         return
     pos = a
-    for i in range(bisect.bisect_left(at, a), bisect.bisect_left(at, b)):
-        p = at[i]
+    starts, folded = at.at, at.folded
+    for i in range(bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)):
+        p = starts[i]
         if p < pos:
             continue
-        m = _TRIGGERS_RE.match(text, p, b)
+        m = _narrowed(folded[p : p + _PREFIX]).match(text, p, b)
         if m:
             yield m
             pos = max(m.end(), p + 1)
@@ -568,7 +602,7 @@ class _Drafter:
         self.previous_actors: list[str] = []
         self.dates = dt.Resolver(meta.published)
         self.sentence_no = 0
-        self.trigger_starts: list[int] | None = None
+        self.trigger_starts: _Starts | None = None
         # a live blog's day: that of its last heading ("Live updates, Sunday 10 September 2023.")
         self.blog_day: tuple[str, str] | None = None
 
