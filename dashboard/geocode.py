@@ -50,7 +50,13 @@ def normalise(name: str) -> str:
     if name.isascii():  # most names: no accents to strip, and casefold is lower (a tenth of the time)
         folded = name.lower()
     else:
-        folded = _MARKS.sub("", unicodedata.normalize("NFKD", name.casefold()))
+        folded = unicodedata.normalize("NFKD", name.casefold())
+        if not folded.isalnum():  # a mark is not alphanumeric: a name that is has none to strip
+            folded = _MARKS.sub("", folded)
+    # one word, the most names (`[\W_]` matches exactly what is not alphanumeric): nothing to replace
+    # or strip, and the index of every GeoNames name is built in a fraction of the time
+    if folded.isalnum():
+        return folded
     return _SEPARATORS.sub(" ", folded).strip()
 
 
