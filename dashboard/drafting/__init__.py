@@ -488,12 +488,7 @@ def _openings(pattern: str, size: int = _PREFIX) -> set[str]:
     return {t for t, _ in walk(_parser.parse(pattern), {("", True)})}
 
 
-# Case folding that keeps every character's place: ASCII letters, and the few other characters an
-# IGNORECASE pattern matches to one (dotted and dotless i, the long s, the Kelvin sign).
-_FOLD = str.maketrans(
-    {chr(c): chr(c + 32) for c in range(65, 91)}
-    | {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
-)
+_FOLD = lx.FOLD
 _OPENS = [_openings(t.pattern) for t in lx.TRIGGERS]
 _OPENINGS = set().union(*_OPENS)
 _AUTOMATON: list[Any] = []
