@@ -598,6 +598,8 @@ class _Drafter:
         self.dates = dt.Resolver(meta.published)
         self.sentence_no = 0
         self.trigger_starts: _Starts | None = None
+        # the sentence's place names by stretch: each proposal of a sentence reads the whole sentence's
+        self.locatives: dict[tuple[int, int], list[tuple[str, str, int]]] = {}
         # a live blog's day: that of its last heading ("Live updates, Sunday 10 September 2023.")
         self.blog_day: tuple[str, str] | None = None
 
@@ -664,6 +666,7 @@ class _Drafter:
     def _sentence(self, s: _Sentence) -> None:
         text = self.text
         self.sentence_no = s.no
+        self.locatives.clear()
         mentions = self.known.actors_in(text[s.start : s.end], s.start)
         hits = _hits(text, s, self.known, mentions, self.trigger_starts)
         stext = text[s.start : s.end]
@@ -686,7 +689,7 @@ class _Drafter:
         said = _REPORTING.search(stext)
         content = lx.COMPLEMENT.match(stext[said.end() : said.end() + 60]) if said else None
         told = [f for f in own_dates if not content or f.start - s.start < said.end() + content.end()]
-        carried = self._carries(s, stext, mentions, bool(told))
+        carried = self._carries(s, stext, mentions, bool(told), said)
         if not told and not s.vague:
             named = self._after_scene(s)
             if named:
@@ -837,8 +840,11 @@ class _Drafter:
         a, _ = dt.segment(stext, h.start - s.start)
         return a > 0 and bool(dt.ASIDE.match(stext, a) or dt.APPOSITIVE.match(stext, a))
 
-    def _carries(self, s: _Sentence, stext: str, mentions: list[Mention], dated: bool) -> bool:
-        """Does this sentence continue the scene the text has set (its date and place)?"""
+    def _carries(
+        self, s: _Sentence, stext: str, mentions: list[Mention], dated: bool, said: re.Match[str] | None
+    ) -> bool:
+        """Does this sentence continue the scene the text has set (its date and place)? `said` is
+        the sentence's verb of reporting (`_REPORTING`), if any."""
         if self.scene is None or dated:
             return False
         if s.vague or lx.PERFECT.search(stext):
@@ -849,7 +855,6 @@ class _Drafter:
         # (not a flashback in the past perfect, not the future)
         # the tense is the teller's, not that of what was said: "The Kremlin said no date had been set"
         # goes on in the past ("had been set" is the backshift of reported speech)
-        said = _REPORTING.search(stext)
         own = stext[: said.end()] if said else stext
         goes_on = (
             self.scene.last == s.no - 1
@@ -1177,6 +1182,12 @@ class _Drafter:
         return place, origin, how or "none named"
 
     def _locatives(self, a: int, b: int) -> list[tuple[str, str, int]]:
+        got = self.locatives.get((a, b))
+        if got is None:
+            got = self.locatives[(a, b)] = self._read_locatives(a, b)
+        return got
+
+    def _read_locatives(self, a: int, b: int) -> list[tuple[str, str, int]]:
         out = []
         for m in lx.LOCATIVE.finditer(self.text, a, b):
             prep = m["prep"].lower()
