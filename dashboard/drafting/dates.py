@@ -260,6 +260,18 @@ def names_a_thing(text: str, at: int) -> bool:
 _DAY_OF_NAMED = re.compile(r"\bthe day (?P<rel>of|after|before) the (?P<noun>" + _EVENT_NOUNS + r")\b", re.I)
 _DIGIT = re.compile(r"\d")
 _DEICTIC_HINT = re.compile(r"yesterday|today|tomorrow|tonight|this |last ")
+# Every pattern that reads a month needs one of these, as written (`lx.MONTH_PATTERN` is case-sensitive);
+# a pattern of literals is scanned for by its first letters, a case-insensitive one at every character.
+_MONTH_WORD = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+
+
+def _other_hint_words(folded: str) -> bool:
+    """Whether a folded sentence with no digit, month or "day" holds one of `lx.DATE_HINT`'s other
+    words ("last year", "this morning", "tonight", "tomorrow"): looked for before the case-insensitive
+    pattern, which tries every character of a sentence that names no date."""
+    return "last " in folded or "this " in folded or "tomorrow" in folded or "tonight" in folded
+
+
 # A sentence that opens by naming its year frames every day-and-month in it that gives none: "Last
 # year, on September 18, …", "In 2023, on 3 May and on 9 June, …" (news copy's framing adverbial)
 FRAME_YEAR = re.compile(rf"^\W*+(?:(?P<rel>last|this) year|in (?P<year>{_Y})|earlier this year)\s*+,", re.I)
@@ -331,9 +343,12 @@ class Resolver:
         # Cheap tests first: most sentences of a long text name no date at all.
         low = text.lower()
         dayish = "day" in low or "that " in low or "same " in low
-        if not dayish and not lx.DATE_HINT.search(text):
-            return []
         digits = _DIGIT.search(text) is not None
+        months = _MONTH_WORD.search(text) is not None
+        hinted = dayish or digits or months
+        if not hinted and not (_other_hint_words(lx.fold(text)) and lx.DATE_HINT.search(text)):
+            return []
+        numbered = digits and months  # a day or a year with its month: "21 June", "June 2025"
         pub = self.published
         qs = quotes(text)
         out: list[Found] = []
@@ -376,7 +391,7 @@ class Resolver:
 
         # days of one month listed ("3 and 9 May", "May 3, 5 and 9"), spans of days in one month, then
         # single days: "3 and 4 May", "May 3-5", "21st of June", "21 June 2025", "June 21"
-        for pattern, (g, mon, yr) in _LISTS if digits else ():
+        for pattern, (g, mon, yr) in _LISTS if numbered else ():
             for m in pattern.finditer(text):
                 if not free(m.start(), m.end()):
                     continue
@@ -415,7 +430,7 @@ class Resolver:
                 for a, b, value, how, until in self._days_listed(m, runs, _month(m[mon]), m[yr],
                                                                  future(m.start())):  # fmt: skip
                     add(a, b, value, how, until, words=m[0], listed=offset + m.start())
-        for pattern, (d1, d2, mon, yr, join) in _SPANS if digits else ():
+        for pattern, (d1, d2, mon, yr, join) in _SPANS if numbered else ():
             for m in pattern.finditer(text):
                 n1, n2 = int(m[d1]), int(m[d2])
                 bad = [d for d in (n1, n2) if not 1 <= d <= 31]
@@ -428,7 +443,7 @@ class Resolver:
         if frame:
             framed = int(frame["year"]) if frame["year"] else pub.year - (
                 1 if (frame["rel"] or "").lower() == "last" else 0)  # fmt: skip
-        for pattern, (d, mon, yr) in _DAYS if digits else ():
+        for pattern, (d, mon, yr) in _DAYS if numbered else ():
             for m in pattern.finditer(text):
                 got = _day_value(int(m[yr]) if m[yr] else framed, _month(m[mon]), int(m[d]), pub,
                                  future(m.start()))  # fmt: skip
@@ -445,7 +460,7 @@ class Resolver:
                                                                        m.start()):  # fmt: skip
                     # "on 0 May", "on 32 May 2024": a day no month has, where a day is written
                     add(m.start(), m.end(), "unknown", no_day(int(m[d]), "day"))
-        for m in SPELLED_DAY.finditer(text):
+        for m in SPELLED_DAY.finditer(text) if months else ():
             if not free(m.start(), m.end()):
                 continue
             word, mon, yr = (m[1], m[2], m[3]) if m[1] else (m[5], m[4], None)
@@ -453,7 +468,7 @@ class Resolver:
                              future(m.start()))  # fmt: skip
             if got:
                 add(m.start(), m.end(), got[0], f"a day written out, {got[1]}")
-        for m in MONTH_REL_YEAR.finditer(text):
+        for m in MONTH_REL_YEAR.finditer(text) if months else ():
             if not free(m.start(), m.end()):
                 continue
             rel = m[3].lower()
@@ -471,10 +486,10 @@ class Resolver:
                 add(a, b, f"{base_year:04d}-{_month(m[g]):02d}", f"a month of {base_year} ({base_how})")
                 if m[2]:
                     out[-1] = replace(out[-1], listed=offset + m.start())
-        for m in lx.MONTH_YEAR.finditer(text) if digits else ():
+        for m in lx.MONTH_YEAR.finditer(text) if numbered else ():
             if free(m.start(), m.end()):
                 add(m.start(), m.end(), f"{int(m[2]):04d}-{_month(m[1]):02d}", "a month")
-        for m in lx.MONTH_ALONE.finditer(text):
+        for m in lx.MONTH_ALONE.finditer(text) if months else ():
             if free(m.start(1), m.end(1)):
                 mon = _month(m[1])
                 year = pub.year - (1 if mon > pub.month else 0)

@@ -544,6 +544,20 @@ REPORTEDLY = re.compile(r"\b(?:reportedly|allegedly|purportedly|is said to|are s
 ACCORDING_TO = re.compile(r"\baccording to ([^,.;]++)", re.IGNORECASE)
 CITING = re.compile(r"citing ([^,.;]++)", re.IGNORECASE)
 
+# Case folding that keeps every character's place: ASCII letters, and the few other characters an
+# IGNORECASE pattern matches to one (dotted and dotless i, the long s, the Kelvin sign).
+FOLD = str.maketrans(
+    {chr(c): chr(c + 32) for c in range(65, 91)}
+    | {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+)
+
+
+def fold(text: str) -> str:
+    """`text` folded by `FOLD`: where a case-insensitive pattern of ASCII letters matches, the folded
+    text holds those letters in lower case."""
+    return text.lower() if text.isascii() else text.translate(FOLD)
+
+
 # --- dates ----------------------------------------------------------------------------------
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
