@@ -388,19 +388,22 @@ def eval_section(table: list[str]) -> list[str]:
         "## Drafting: the evaluation set (bench/drafts.py --scores-only)",
         "",
         "The measures of issue 21 (`dashboard/drafting/score.py`) for the bundled article (in-sample), "
-        "the Baltic corpus, and the evaluation set (`eval/`, eval/README.md): twenty-one articles written for "
-        "it in sixteen styles (wire copy, state media, exile media, a think-tank brief, live blogs, a ministry "
+        "the Baltic corpus, and the evaluation set (`eval/`, eval/README.md): twenty-four articles written for "
+        "it in nineteen styles (wire copy, state media, exile media, a think-tank brief, live blogs, a ministry "
         "readout, a regional weekly, a magazine analysis, wire briefs, a radio news bulletin, a government "
         "press release in the first person, a weekly newsletter round-up, an African regional daily, Security "
         "Council meetings coverage, a Korean news agency's wire in translation, a South American daily in "
-        "translation), 312 "
+        "translation, a foreign ministry's press-conference transcript, a Gulf news agency's report, a French "
+        "news agency's wire in translation), 360 "
         "hand-coded events, each article "
         "coded before the drafter was run on it. The development set (`eval/dev`: Alaska summit wire, Xi in "
         "Moscow state media, Belarus prisoner release exile media, Abraham Accords brief, G20 Delhi live blog, "
         "2024 prisoner swap wire; then Blinken in Beijing readout, Finland's border regional weekly, Iran deal "
         "analysis, APEC week wire briefs; then Pelosi in Taiwan radio bulletin, Canada and India press release, "
         "a week's contacts newsletter, Tigray agreement regional daily; then Security Council veto session "
-        "report, Yoon in Tokyo Korean wire, Mercosur and Venezuela South American daily) may be read to change rules and "
+        "report, Yoon in Tokyo Korean wire, Mercosur and Venezuela South American daily; then Fukushima water, "
+        "BRICS and Taiwan ministry transcript, Assad in Abu Dhabi Gulf agency report, Macron in China French "
+        "wire) may be read to change rules and "
         "calibrates the confidence; the "
         "held-out set (`eval/held-out`: Saudi-Iran deal in Beijing state media, Ryanair diversion wire, "
         "Navalny and Borrell exile media, NATO Vilnius live blog) is only measured, and what it missed is not "
@@ -512,6 +515,26 @@ def eval_section(table: list[str]) -> list[str]:
         "named and named participants below none, so that a date carried from the scene outscored one the "
         "sentence writes (tests/test_draft_confidence.py); the weights stay as fitted before. The held-out set "
         "measured once after them. "
+        "Then three development articles in styles the set still lacked (a foreign ministry's press-conference "
+        "transcript in questions and answers, a Gulf news agency's report of a state visit with day-month dates "
+        "and flashbacks, a French news agency's wire in translation), 48 events coded and committed before the "
+        "drafter was run on them; at first sight it found 33 / 24 / 21 of 48 (sentence / root / root and "
+        "date), 4 of its 36 proposals spurious. Rules from them and from the set's known misses, CAMEO's verb "
+        "classes: a proposal opposed, a request refused, rebuffed or dismissed whatever its determiner, and "
+        'what a side says it will not give up or will keep ("would not withdraw", "would keep the custody '
+        'of the embassy", "will maintain sanctions"), 12 and 124 (South American daily, transcript); a '
+        'concession given "in turn" whoever reports it, and a listing to be removed, 08 (Korean wire, '
+        "think-tank brief); an embargo an organ of the state announces, 163 (transcript); a visitor received "
+        "or welcomed by title, views exchanged, a three-way meeting, a report handed in person, 04 (Gulf agency, "
+        'French wire, transcript); "affirmed", "We urge", "count on you to", willingness reiterated, support '
+        "reiterated, thanks expressed, a message of congratulations, a joint statement published, an arms sale "
+        'to a named buyer, an agreement to open a plant, relief in two currencies, "firmly opposes", '
+        '"profoundly disappointed", "will take resolute measures", a matter taken to another forum, a '
+        "document signed on economic cooperation (the three articles, Security Council report, Xi in Moscow). "
+        'Dates: "since" after an act done once dates the act alone (South American daily); a date naming a '
+        'thing ("the earthquake of 6th February") dates no act, and "on the day of the earthquake" counts '
+        'from it (Gulf agency); a transcript\'s answer is done on the day of the briefing; "this week" runs '
+        "from its Monday (transcript). "
         "Each article drafted by `python -m dashboard "
         "draft` in a fresh process from its text, title, publisher and date, with a data folder holding "
         "only the set's actors and places. One run, " + time.strftime("%Y-%m-%d") + ".",

@@ -747,3 +747,46 @@ def test_a_relative_clause_s_flashback_inside_the_trigger_dates_neither_it_nor_t
     assert ("mediation", "2025-01-09") in got, [(e.kind, e.date, e.note) for e in d.events]
     assert ("statement", "2025-01-09") in got, [(e.kind, e.date, e.note) for e in d.events]
     assert not [e for e in d.events if e.date == "2025-01-02"], got
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "date", "until"),
+    [
+        # "since" after an act done once whose result lasts (a suspension, a ban, a refusal): the act's day
+        # alone; after an activity that goes on (hosting troops), the span until publication (above)
+        ("Moldova, suspended from the council since March 2016, was not invited.", "reduced_relations",
+         "2016-03", None),
+        ("Moldova has been suspended from the council since March 2016.", "reduced_relations", "2016-03", None),
+        ("Romania has refused to extradite the suspects since 2016.", "rejection", "2016", None),
+        ("Moldova has hosted Romanian troops since 2019.", "military_support", "2019", "2025-01-10"),
+        # a date that names a thing ("the earthquake of 6 January") is not the act's; the scene's day goes on
+        (MET + "Maia Sandu reiterated Moldova's support for the recovery from the earthquake of 2 January.",
+         "diplomatic_cooperation", "2025-01-06", None),
+        # that thing named again: "on the day of the earthquake", "the day after the earthquake"
+        ("Maia Sandu met Ilie Bolojan in Chisinau to discuss the earthquake of 2 January.\n"
+         "On the day of the earthquake, Maia Sandu held a telephone call with Ilie Bolojan.", "meeting",
+         "2025-01-02", None),
+        ("Maia Sandu met Ilie Bolojan in Chisinau to discuss the earthquake of 2 January.\n"
+         "On the day of the earthquake, Maia Sandu held a telephone call with Ilie Bolojan. On the following "
+         "day, Romania pledged $5 million in relief to Moldova.", "aid", "2025-01-03", None),
+        # a transcript's answer: the spokesperson's present, future and perfect are done on the day
+        ("Q: Will Romania respond?\nA: Romania firmly opposes the sale of jets to Moldova.", "criticism",
+         "2025-01-10", None),
+        ("Q: Will Romania respond?\nA: Romania welcomes the decision of Moldova.", "diplomatic_cooperation",
+         "2025-01-10", None),
+        ("Q: Will Romania respond?\nA: Romania will take resolute and strong measures against Moldova.",
+         "threat", "2025-01-10", None),
+        ("Q: Will Romania consider the request?\nA: Romania has rejected the request of Moldova.", "rejection",
+         "2025-01-10", None),
+        # "this week": from the Monday of the week (6 January) to the day it counts from (publication)
+        ("Romania approved a possible sale of jets to Moldova this week.", "military_support", "2025-01-06",
+         "2025-01-10"),
+        # outside a transcript the third person's present stays undated (as "Romania calls on", above)
+        ("Romania firmly opposes the sale of jets to Moldova.", "criticism", "unknown", "2025-01-10"),
+    ],
+)  # fmt: skip
+def test_dates_of_a_transcript_a_gulf_agency_and_a_translated_wire(
+    text: str, kind: str, date: str, until: str | None
+) -> None:
+    e = event(text, kind)
+    assert (e.date, e.until) == (date, until), e.note

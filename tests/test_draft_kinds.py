@@ -395,3 +395,118 @@ def test_words_near_the_new_classes_that_tell_no_such_event(sentence: str, kind:
 def test_released_prisoners_are_still_a_release() -> None:
     d = propose("Romania released 52 prisoners to Moldova on 6 January.")
     assert "release" in [e.kind for e in d.events], [(e.kind, e.note) for e in d.events]
+
+
+# Verbs of CAMEO's classes that the three development articles of the third new round lost (a foreign
+# ministry's press-conference transcript, a Gulf news agency's report, a French wire in translation),
+# and the rejections the set drafted as criticism or statements, written for these tests from the classes.
+@pytest.mark.parametrize(
+    ("kind", "sentence"),
+    [
+        # 040/043 consult: a visitor received or welcomed by title, views exchanged, a three-way meeting, a
+        # document handed in person
+        ("meeting", "On 6 January, Maia Sandu received him in Chisinau for talks."),
+        ("meeting", "Maia Sandu welcomed President Ilie Bolojan in Chisinau."),
+        ("meeting", "Maia Sandu had a candid and in-depth exchange of views with Ilie Bolojan."),
+        ("meeting", "Maia Sandu and Ilie Bolojan spoke on the sidelines of the summit."),
+        ("meeting", "The two presidents were then joined by Ilie Bolojan for a three-way meeting."),
+        ("meeting", "Ilie Bolojan handed the commission's report to President Maia Sandu in Chisinau."),
+        # 010 the statements of agency style
+        ("statement", "Maia Sandu affirmed that the border would stay open."),
+        # 020 the present of an answer, a request put as trust
+        ("appeal", "We urge Romania to reopen the crossing."),
+        ("appeal", "“I know I can count on you to bring Romania back to the table,” Maia Sandu told Ilie Bolojan."),
+        # 030 willingness reiterated, leaders agreeing to instruct their officials
+        ("intent", "Maia Sandu reiterated her willingness to speak to Ilie Bolojan."),
+        ("intent", "Maia Sandu and Ilie Bolojan agreed to direct their officials to intensify the talks."),
+        # 051 praise: support reiterated, thanks expressed, a message of congratulations, the present's welcome
+        ("diplomatic_cooperation", "Maia Sandu reiterated Moldova's support for the talks."),
+        ("diplomatic_cooperation", "Ilie Bolojan expressed his thanks to Moldova for its help."),
+        ("diplomatic_cooperation", "Maia Sandu cabled a message of congratulations to Ilie Bolojan."),
+        ("diplomatic_cooperation", "Romania welcomes the decision of Moldova."),
+        # 057 a joint statement issued
+        ("diplomatic_cooperation", "Moldova and Romania published a joint statement of twelve points."),
+        # 061 an agreement to build an industrial site
+        ("material_cooperation", "Romania signed an agreement with its Moldovan partners to open a second "
+                                 "assembly line in Chisinau."),
+        # 062 an arms sale approved, its buyer named before the goods
+        ("military_support", "Romania approved a possible sale to Moldova of infrared search and track systems "
+                             "for its F-16 fighter jets."),
+        # 070 relief pledged in two currencies
+        ("aid", "Romania pledged RON250 million (US$50 million) in relief to Moldova."),
+        # 081 a listing to be removed, 163 an embargo announced by an organ of the state
+        ("concession", "Romania said it would remove Moldova from its list of high-risk states."),
+        ("sanction", "Romania's customs authority announced that Romania would suspend imports of Moldovan wine."),
+        # 111 disapproval declared
+        ("criticism", "Romania firmly opposes and strongly condemns this."),
+        ("criticism", "Romania said that it was profoundly disappointed and troubled by the visit."),
+        # 030 a matter taken to another forum; 061 a document signed on economic cooperation
+        ("intent", "After the vote, Romania and Moldova said they would take the matter to the General Assembly."),
+        ("material_cooperation", "Moldova and Romania signed a statement on the plan to develop key areas of "
+                                 "economic cooperation until 2030."),
+        # 130 countermeasures promised
+        ("threat", "Romania will take resolute and strong measures to defend its interests."),
+        ("threat", "Romania vowed to take resolute and forceful measures against Moldova."),
+        # 12 reject: a proposal opposed, a request refused or rebuffed, whatever determiner it has
+        ("rejection", "Romania repeated that the treaty was unacceptable and that it would keep opposing it."),
+        ("rejection", "Romania opposes the draft resolution on Moldova."),
+        ("rejection", "Romania refused Moldova's request for talks on 6 January."),
+        ("rejection", "Romania dismissed Moldova's proposal as nonsense on 6 January."),
+        ("rejection", "Romania rebuffed the offer from Moldova."),
+        ("rejection", "Romania responded by rejecting the plan."),
+        # 124 refuse to yield, said by the side itself or for its own state
+        ("rejection", "Romania said it would not accept the proposal."),
+        ("rejection", "Maia Sandu replied that Moldova would not withdraw its troops."),
+        ("rejection", "Romania answered that it would keep the custody of the embassy until Moldova named "
+                      "another state."),
+        ("rejection", "The European Union will maintain sanctions on Romania, Maia Sandu said."),
+    ],
+)  # fmt: skip
+def test_verbs_of_cameo_classes_from_a_transcript_a_gulf_agency_and_a_translated_wire(
+    kind: str, sentence: str
+) -> None:
+    d = propose(sentence)
+    assert kind in [e.kind for e in d.events], [(e.kind, e.note) for e in d.events]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        # "a shadow over the visit" tells no visit
+        ("Taxes cast a shadow over the visit of Maia Sandu.", "visit"),
+        # a spokesperson's "We have noted the reports" says nothing on the record
+        ("Romania has noted the reports.", "statement"),
+        # praise of a plan is praise, not a greeting
+        ("Maia Sandu welcomed the plan of Romania.", "meeting"),
+        # what a speaker says another side will not yield or will suspend is what was said, not its act
+        ("Maia Sandu said that Romania would not lift the ban.", "rejection"),
+        ("Maia Sandu said that Romania would suspend imports of Moldovan wine.", "sanction"),
+        # what a side says it will keep open is no refusal
+        ("Romania answered that it would keep the consulate in Chisinau open.", "rejection"),
+        # opposition to an act, not to a proposal, is disapproval, not a rejection
+        ("Romania firmly opposes arms sales to Moldova.", "rejection"),
+    ],
+)  # fmt: skip
+def test_words_near_the_third_round_s_classes_that_tell_no_such_event(sentence: str, kind: str) -> None:
+    d = propose(sentence + " Maia Sandu met Ilie Bolojan in Chisinau on 6 January.")
+    assert kind not in [e.kind for e in d.events if e.sentence == 1], [(e.kind, e.note) for e in d.events]
+
+
+def test_a_concession_given_in_turn_is_one_whoever_reports_it() -> None:
+    """ "The Ministry of Trade said that Seoul, in turn, would withdraw the complaint": the concession is the
+    side's own, though an unnamed ministry says so (a speaker not in the data)."""
+    d = propose("The trade ministry said that Romania, in turn, would withdraw the complaint it had filed.")
+    assert "concession" in [e.kind for e in d.events], [(e.kind, e.note) for e in d.events]
+
+
+def test_a_welcome_and_the_views_exchanged_are_the_reception_just_told() -> None:
+    """An agency's "received …" then "welcomed the President …, and the two sides exchanged views": one
+    meeting, its quote in both sentences."""
+    d = propose(
+        "Maia Sandu today received President Ilie Bolojan in Chisinau.\n"
+        "Ilie Bolojan arrived in Moldova earlier today.\n"
+        "Maia Sandu welcomed President Ilie Bolojan, and the two sides exchanged views on trade."
+    )
+    meetings = [e for e in d.events if e.kind == "meeting"]
+    assert len(meetings) == 1, [(e.kind, e.sources) for e in d.events]
+    assert len(meetings[0].sources) == 2, meetings[0].sources

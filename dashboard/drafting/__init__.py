@@ -193,11 +193,24 @@ _PERFORMATIVE = re.compile(
     r"congratulate|commend|recogni[sz]e|express|reiterate|warn|protest)\b",
     re.IGNORECASE,
 )
+# In a transcript's answer, the spokesperson's present: "China firmly opposes", "welcomes the decision"
+_PRESENT_PERFORMATIVE = re.compile(
+    r"(?:(?:firmly|strongly|resolutely|categorically) )?(?:calls|urges|appeals|demands|condemns|denounces|"
+    r"rejects|welcomes|thanks|congratulates|commends|opposes|hails|endorses)\b",
+    re.IGNORECASE,
+)
+# A transcript's answer, by its label at the start of the line: "A: …", "Answer: …", "Spokesperson: …"
+_ANSWER = re.compile(r"(?:A|Answer|Spokesperson(?: [A-Z][\w-]+){0,3}):[ \t]")
+_HAS_BEFORE = re.compile(r"\b(?:has|have)\s++\Z", re.IGNORECASE)
 # The present perfect of news just in: an arrival, a departure, a landing.
 _HOT_NEWS = re.compile(r"\b(?:arrived|landed|left|departed|returned)\b", re.IGNORECASE)
 # "since the Russian invasion", "before the 2022 offensive": a war named as a time
 _SINCE_THE = re.compile(r"\b(?:since|before) (?:the |its |their )?(?:[\w'’-]+ ){0,2}\Z", re.IGNORECASE)
 _PRESENT = re.compile(r"^(?:meets|says|tells|remains?|shows|reports|warns|hosts|visits)\b", re.IGNORECASE)
+# Acts done once whose result lasts: "since" dates the act, not a span of it (CAMEO 08, 12, 16, 17)
+_ONE_OFF_KINDS = frozenset(
+    {"reduced_relations", "sanction", "concession", "release", "coercion", "rejection", "assault"}
+)
 _SINCE_DATE = re.compile(r"\b(?:ever )?since\s++(?:early |late |mid-)?$", re.IGNORECASE)
 _SCENE_NOUNS = {
     **dict.fromkeys(["meeting", "meetings", "talks", "summit", "call", "encounter", "negotiations",
@@ -228,6 +241,8 @@ _OPENER = re.compile(r"(?:On|In|At|During|After|Later|Earlier|Meanwhile|Separate
 _DENIED = re.compile(r"denied|denies", re.IGNORECASE)
 _SELF_WILL = re.compile(r"(?:it|he|she|they|we) (?:too |also )?(?:would|will)", re.IGNORECASE)
 _PLANNED = re.compile(r"(?:would|will)\b", re.IGNORECASE)
+_ANNOUNCED_KINDS = frozenset({"sanction", "concession", "rejection"})
+_IN_TURN = re.compile(r"\b(?:in turn|in return|in exchange)\b", re.IGNORECASE)
 _LINE = 2_000  # how far back a line's start is looked for
 # A live blog's entry stamped with a time alone, at the start of its line: "14:05 IST - ", "09:30 -"
 _ENTRY_TIME = re.compile(r"\d{1,2}[:.]\d\d(?:[ \t][A-Z]{2,5})?[ \t]?[-–—][ \t]")
@@ -248,6 +263,13 @@ _REPORTING = re.compile(
 )
 # "Trump announced that it too would normalise relations": an announced act of diplomatic cooperation
 _WILL_BEFORE = re.compile(r"\b(?:would|will)\s++(?:\w++\s++)?\Z", re.IGNORECASE)
+# "welcomed President Al Assad and his delegation, and the two sides exchanged views": a reception's
+# greeting and the talks it opened, told after the reception itself
+_SIDES_AFTER_GREETING = re.compile(
+    r"\bwelcomed\b[^.;]*?,? and (?:the (?:two )?sides|both sides|the two (?:leaders|presidents|ministers|"
+    r"delegations)) (?:also )?(?:discussed|exchanged views)\b",
+    re.IGNORECASE,
+)
 # "The two sides discussed …" in a readout: what the talks just told covered, not another meeting
 _SIDES_DISCUSSED = re.compile(
     r"(?:the (?:two )?sides|both sides|the two (?:leaders|ministers|delegations)|they) "
@@ -388,7 +410,7 @@ class _Hit:
 
 
 def _hits(
-    text: str, s: _Sentence, known: Known, mentions: list[Mention], at: list[int] | None = None
+    text: str, s: _Sentence, known: Known, mentions: list[Mention], at: _Starts | None = None
 ) -> list[_Hit]:
     """The triggers of a sentence; `at` is `_trigger_starts(text)`, where one can start."""
     found: list[_Hit] = []
@@ -488,18 +510,22 @@ def _openings(pattern: str, size: int = _PREFIX) -> set[str]:
     return {t for t, _ in walk(_parser.parse(pattern), {("", True)})}
 
 
-# Case folding that keeps every character's place: ASCII letters, and the few other characters an
-# IGNORECASE pattern matches to one (dotted and dotless i, the long s, the Kelvin sign).
-_FOLD = str.maketrans(
-    {chr(c): chr(c + 32) for c in range(65, 91)}
-    | {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
-)
-_OPENINGS = set().union(*(_openings(t.pattern) for t in lx.TRIGGERS))
+_FOLD = lx.FOLD
+_OPENS = [_openings(t.pattern) for t in lx.TRIGGERS]
+_OPENINGS = set().union(*_OPENS)
 _AUTOMATON: list[Any] = []
 
 
-def _trigger_starts(text: str) -> list[int] | None:
-    """The positions of `text` where a trigger can start, in order (None: every position)."""
+@dataclass(frozen=True)
+class _Starts:
+    """Where in a text a trigger can start, in order, and the text folded as the openings are."""
+
+    at: list[int]
+    folded: str
+
+
+def _trigger_starts(text: str) -> _Starts | None:
+    """The positions of `text` where a trigger can start (None: every position)."""
     if "" in _OPENINGS:
         return None
     if not _AUTOMATON:
@@ -510,20 +536,45 @@ def _trigger_starts(text: str) -> list[int] | None:
             auto.add_word(t, len(t))
         auto.make_automaton()
         _AUTOMATON.append(auto)
-    return sorted({end - n + 1 for end, n in _AUTOMATON[0].iter(text.translate(_FOLD))})
+    folded = text.translate(_FOLD)
+    return _Starts(sorted({end - n + 1 for end, n in _AUTOMATON[0].iter(folded)}), folded)
 
 
-def _trigger_matches(text: str, a: int, b: int, at: list[int] | None) -> Iterator[re.Match[str]]:
-    """`_TRIGGERS_RE.finditer(text, a, b)`, tried only where `at` says a trigger can start."""
+# At a place where a trigger can start, only the triggers that open with the letters there can match:
+# the combined pattern narrowed to them, in the same order, finds the same match as the whole one
+# (the alternatives left out fail there anyway) without trying a hundred alternatives that cannot.
+_NARROWED: dict[str, re.Pattern[str]] = {}  # the first letters at a place (folded) → its pattern
+_BY_OPENINGS: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def _narrowed(head: str) -> re.Pattern[str]:
+    """The combined pattern of the triggers that can open with `head`, `_PREFIX` folded letters."""
+    got = _NARROWED.get(head)
+    if got is None:
+        opens = frozenset(head[:n] for n in range(1, len(head) + 1)) & _OPENINGS
+        got = _BY_OPENINGS.get(opens)
+        if got is None:
+            alternatives = [f"(?:{lx.TRIGGERS[i].pattern})" for i in _ORDER if _OPENS[i] & opens]
+            got = _BY_OPENINGS[opens] = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+        if len(_NARROWED) >= 10_000:  # a bounded memo: a text can hold any letters
+            _NARROWED.clear()
+        _NARROWED[head] = got
+    return got
+
+
+def _trigger_matches(text: str, a: int, b: int, at: _Starts | None) -> Iterator[re.Match[str]]:
+    """`_TRIGGERS_RE.finditer(text, a, b)`, tried only where `at` says a trigger can start, and only
+    with the triggers that open with the letters there."""
     if at is None:
         yield from _TRIGGERS_RE.finditer(text, a, b)
         return
     pos = a
-    for i in range(bisect.bisect_left(at, a), bisect.bisect_left(at, b)):
-        p = at[i]
+    starts, folded = at.at, at.folded
+    for i in range(bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)):
+        p = starts[i]
         if p < pos:
             continue
-        m = _TRIGGERS_RE.match(text, p, b)
+        m = _narrowed(folded[p : p + _PREFIX]).match(text, p, b)
         if m:
             yield m
             pos = max(m.end(), p + 1)
@@ -568,7 +619,9 @@ class _Drafter:
         self.previous_actors: list[str] = []
         self.dates = dt.Resolver(meta.published)
         self.sentence_no = 0
-        self.trigger_starts: list[int] | None = None
+        self.trigger_starts: _Starts | None = None
+        # the sentence's place names by stretch: each proposal of a sentence reads the whole sentence's
+        self.locatives: dict[tuple[int, int], list[tuple[str, str, int]]] = {}
         # a live blog's day: that of its last heading ("Live updates, Sunday 10 September 2023.")
         self.blog_day: tuple[str, str] | None = None
 
@@ -635,6 +688,7 @@ class _Drafter:
     def _sentence(self, s: _Sentence) -> None:
         text = self.text
         self.sentence_no = s.no
+        self.locatives.clear()
         mentions = self.known.actors_in(text[s.start : s.end], s.start)
         hits = _hits(text, s, self.known, mentions, self.trigger_starts)
         stext = text[s.start : s.end]
@@ -657,7 +711,7 @@ class _Drafter:
         said = _REPORTING.search(stext)
         content = lx.COMPLEMENT.match(stext[said.end() : said.end() + 60]) if said else None
         told = [f for f in own_dates if not content or f.start - s.start < said.end() + content.end()]
-        carried = self._carries(s, stext, mentions, bool(told))
+        carried = self._carries(s, stext, mentions, bool(told), said)
         if not told and not s.vague:
             named = self._after_scene(s)
             if named:
@@ -788,10 +842,20 @@ class _Drafter:
 
     def _told_meeting(self, s: _Sentence, qa: int, qb: int) -> bool:
         """ "On 18 June, Qin Gang held talks with Blinken. The two sides discussed …": a readout's
-        second sentence tells what the meeting just proposed covered; its quote joins that meeting."""
-        if not _SIDES_DISCUSSED.match(self.text, s.start, s.end) or self.scene is None:
+        second sentence tells what the meeting just proposed covered; its quote joins that meeting. So does
+        an agency's "His Highness welcomed the President, and the two sides exchanged views on …" after
+        the sentence of the reception, or after one more of the same scene between them (the arrival)."""
+        if self.scene is None:
             return False
-        told = [e for e in self.events if e.kind == "meeting" and e.sentence == self.scene.sentence]
+        opens = _SIDES_DISCUSSED.match(self.text, s.start, s.end)
+        if not opens and not _SIDES_AFTER_GREETING.search(self.text, s.start, s.end):
+            return False
+        told = [
+            e
+            for e in self.events
+            if e.kind == "meeting"
+            and (e.sentence == self.scene.sentence or (not opens and s.no - 2 <= e.sentence < s.no))
+        ]
         if not told:
             return False
         told[-1].spans.append((qa, qb))
@@ -808,8 +872,11 @@ class _Drafter:
         a, _ = dt.segment(stext, h.start - s.start)
         return a > 0 and bool(dt.ASIDE.match(stext, a) or dt.APPOSITIVE.match(stext, a))
 
-    def _carries(self, s: _Sentence, stext: str, mentions: list[Mention], dated: bool) -> bool:
-        """Does this sentence continue the scene the text has set (its date and place)?"""
+    def _carries(
+        self, s: _Sentence, stext: str, mentions: list[Mention], dated: bool, said: re.Match[str] | None
+    ) -> bool:
+        """Does this sentence continue the scene the text has set (its date and place)? `said` is
+        the sentence's verb of reporting (`_REPORTING`), if any."""
         if self.scene is None or dated:
             return False
         if s.vague or lx.PERFECT.search(stext):
@@ -820,7 +887,6 @@ class _Drafter:
         # (not a flashback in the past perfect, not the future)
         # the tense is the teller's, not that of what was said: "The Kremlin said no date had been set"
         # goes on in the past ("had been set" is the backshift of reported speech)
-        said = _REPORTING.search(stext)
         own = stext[: said.end()] if said else stext
         goes_on = (
             self.scene.last == s.no - 1
@@ -868,8 +934,21 @@ class _Drafter:
                 )
                 # what the speaker says it will itself yield ("announced that it would lift the
                 # restrictions"), not what it says another will ("said that Washington would lift …")
-                or (x.kind == "concession" and _SELF_WILL.fullmatch(self.text, at, x.start + 5))
+                or (
+                    x.kind in ("concession", "rejection") and _SELF_WILL.fullmatch(self.text, at, x.start + 5)
+                )
+                # what an organ of a state announces that state will do is the state's own act: "the
+                # General Administration of Customs announced that China would suspend imports"
+                or (
+                    x.kind in _ANNOUNCED_KINDS and _PLANNED.match(x.words) and self._own_state(subject, at, x)
+                )
             ]
+            # "The Ministry said that Seoul, in turn, would withdraw the complaint": what one side gives in
+            # return is its concession (CAMEO 08), whoever reports it
+            reciprocal = [
+                x for x in inner if x.kind == "concession" and _IN_TURN.search(self.text, at, x.start)
+            ]
+            planned += [x for x in reciprocal if x not in planned]
             if planned or lx.MODAL.search(self.text, at, inner[0].start) or lx.MODAL.match(inner[0].words):
                 # "Duda told reporters that Poland would continue to serve as a logistics hub": what
                 # would, will or could happen is what was said, not an event; the statement is the event.
@@ -878,7 +957,7 @@ class _Drafter:
                 # established or normalised are that cooperation (05); an unnamed official's are not.
                 keep = subject is not None and not self.known.is_media(subject.id) and subject.end <= h.start
                 for x in inner:
-                    if x in planned and keep:
+                    if x in planned and (keep or x in reciprocal):
                         continue
                     x.wrapper = True  # folded into the statement
                     x.kind, x.cameo = h.kind, h.cameo
@@ -902,6 +981,16 @@ class _Drafter:
 
     # --- what a proposal holds -----------------------------------------------------------
 
+    def _own_state(self, subject: Mention | None, at: int, x: _Hit) -> bool:
+        """Does the speaker (the clause's subject) speak for the state its complement names first?"""
+        if subject is None:
+            return False
+        after = list(self.known.actors_in(self.text[at : x.start], at))
+        if not after:
+            return False
+        a, b = self.known.actors.get(subject.id), self.known.actors.get(after[0].id)
+        return bool(a and b and a.country and a.country == b.country and b.kind == "state")
+
     def _date(
         self, s: _Sentence, qa: int, qb: int, hit: _Hit, found: list[dt.Found], carried: bool
     ) -> tuple[tuple[str, str | None], str]:
@@ -911,6 +1000,13 @@ class _Drafter:
             if chosen.value == "unknown":
                 return ("unknown", chosen.until), chosen.how
             if _SINCE_DATE.search(self.text, max(qa, chosen.start - 12), chosen.start):
+                if hit.kind in _ONE_OFF_KINDS:
+                    # "suspended from the bloc since December 2016": the act was done then; the state
+                    # it began goes on, and the event is the act (the start alone)
+                    return (
+                        chosen.value,
+                        chosen.until,
+                    ), f"“since” {chosen.how}: the act's day, the state it began goes on"
                 return (chosen.value, pub), f"“since” {chosen.how}, until publication"
             return (chosen.value, chosen.until), chosen.how
         # "said that relations are at their lowest since …": what was said does not date the saying
@@ -944,6 +1040,20 @@ class _Drafter:
                 f"done in the text "
                 f"itself, on publication"
             )
+        line = self._line_start(hit.start)
+        answer = _ANSWER.match(self.text, line) if line is not None else None
+        if answer and (
+            _PRESENT_PERFORMATIVE.match(hit.words)
+            or _PLANNED.match(hit.words)
+            or _HAS_BEFORE.search(self.text, max(qa, hit.start - 12), hit.start)
+        ):
+            # A transcript's answer ("A: China firmly opposes …", "China will take resolute measures", "China
+            # has rejected the request"): what the spokesperson does in the present, the future or the
+            # perfect is done by saying it, on the day of the briefing
+            return (pub, None), (
+                f"a transcript's answer (“{answer.group(0).strip()}”), “{hit.words}” in the present, "
+                "the future or the perfect: done by saying it, on publication"
+            )
         perfect = lx.PERFECT.search(quote)
         if perfect and _HOT_NEWS.search(perfect.group(0)) and 0 <= hit.start - qa - perfect.start() <= 12:
             # "Nancy Pelosi has arrived in Seoul": the perfect of an arrival or a departure in news copy
@@ -970,7 +1080,8 @@ class _Drafter:
         commas first (the nearest), else the most precise one of the quote outside any aside ("who
         last visited in 2019", "the first since 2020"); a year elsewhere in the sentence is not the
         event's."""
-        inside = [f for f in found if qa <= f.start < qb]
+        # "support for the recovery from the earthquake of 6th February": that date is the earthquake's
+        inside = [f for f in found if qa <= f.start < qb and not dt.names_a_thing(self.text, f.start)]
         if hit.kind in lx.SPEECH_KINDS:
             # "told reporters after the session that the crossings would stay closed until the 13th":
             # a date in what was said is the content's, not the day of saying it
@@ -1148,6 +1259,12 @@ class _Drafter:
         return place, origin, how or "none named"
 
     def _locatives(self, a: int, b: int) -> list[tuple[str, str, int]]:
+        got = self.locatives.get((a, b))
+        if got is None:
+            got = self.locatives[(a, b)] = self._read_locatives(a, b)
+        return got
+
+    def _read_locatives(self, a: int, b: int) -> list[tuple[str, str, int]]:
         out = []
         for m in lx.LOCATIVE.finditer(self.text, a, b):
             prep = m["prep"].lower()

@@ -210,7 +210,7 @@ WEEKDAY = re.compile(
 )
 DEICTIC = re.compile(
     r"\b(yesterday|today|tomorrow|tonight|this (?:morning|afternoon|evening)|last night|last year|this year|"
-    r"earlier this year|last month|this month|earlier this month)\b",
+    r"earlier this year|last month|this month|earlier this month|this week)\b",
     re.I,
 )
 FUTURE = re.compile(
@@ -239,8 +239,39 @@ ASIDE = re.compile(
 _BREAKS = ",;()—–"
 _SEGMENT_BREAK = re.compile(f"[{_BREAKS}]")
 _FIRST_SINCE = re.compile(r"\bfirst\b[^,;.]*?\bsince\s*+\Z", re.I)
+_EVENT_NOUNS = (
+    r"earthquake|attacks?|elections?|declaration|agreement|accords?|treaty|war|revolution|coup|bombing|"
+    r"disaster|floods?|massacre|invasion|crisis|referendum|ceasefire|armistice|tsunami|explosion|uprising"
+)
+# A date that names a thing, not the clause's act: "support for the recovery from the earthquake of 6th
+# February", "the accords of 2020" (an event noun, then "of", then its date)
+_NOUN_OF = re.compile(
+    r"\b(?:the|its|their|his|her|this|that) (?:[\w-]+ ){0,2}?(?P<noun>" + _EVENT_NOUNS + r") of\s*+\Z",
+    re.I,
+)
+
+
+def names_a_thing(text: str, at: int) -> bool:
+    """Is the date at `at` a thing's ("the earthquake of 6th February"), not the act's of its clause?"""
+    return _NOUN_OF.search(text, max(0, at - 60), at) is not None
+
+
+# That thing's day named again by its noun: "On the day of the earthquake", "the day after the coup"
+_DAY_OF_NAMED = re.compile(r"\bthe day (?P<rel>of|after|before) the (?P<noun>" + _EVENT_NOUNS + r")\b", re.I)
 _DIGIT = re.compile(r"\d")
 _DEICTIC_HINT = re.compile(r"yesterday|today|tomorrow|tonight|this |last ")
+# Every pattern that reads a month needs one of these, as written (`lx.MONTH_PATTERN` is case-sensitive);
+# a pattern of literals is scanned for by its first letters, a case-insensitive one at every character.
+_MONTH_WORD = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+
+
+def _other_hint_words(folded: str) -> bool:
+    """Whether a folded sentence with no digit, month or "day" holds one of `lx.DATE_HINT`'s other
+    words ("last year", "this morning", "tonight", "tomorrow"): looked for before the case-insensitive
+    pattern, which tries every character of a sentence that names no date."""
+    return "last " in folded or "this " in folded or "tomorrow" in folded or "tonight" in folded
+
+
 # A sentence that opens by naming its year frames every day-and-month in it that gives none: "Last
 # year, on September 18, …", "In 2023, on 3 May and on 9 June, …" (news copy's framing adverbial)
 FRAME_YEAR = re.compile(rf"^\W*+(?:(?P<rel>last|this) year|in (?P<year>{_Y})|earlier this year)\s*+,", re.I)
@@ -304,6 +335,7 @@ class Resolver:
     def __init__(self, published: date) -> None:
         self.published = published
         self.reference = Reference(published, "publication", 0)
+        self.named: dict[str, tuple[date, str]] = {}  # "the earthquake" → the day "of 6th February" gave it
 
     def sentence(self, text: str, offset: int, no: int, *, commit: bool = True) -> list[Found]:
         """The dates of one sentence (`text`, at `offset` in the article, number `no`), in order.
@@ -311,9 +343,12 @@ class Resolver:
         # Cheap tests first: most sentences of a long text name no date at all.
         low = text.lower()
         dayish = "day" in low or "that " in low or "same " in low
-        if not dayish and not lx.DATE_HINT.search(text):
-            return []
         digits = _DIGIT.search(text) is not None
+        months = _MONTH_WORD.search(text) is not None
+        hinted = dayish or digits or months
+        if not hinted and not (_other_hint_words(lx.fold(text)) and lx.DATE_HINT.search(text)):
+            return []
+        numbered = digits and months  # a day or a year with its month: "21 June", "June 2025"
         pub = self.published
         qs = quotes(text)
         out: list[Found] = []
@@ -335,6 +370,7 @@ class Resolver:
                 (sa > 0 and ASIDE.match(text, sa)) or text.rfind("(", 0, a) > text.rfind(")", 0, a)
             ) or bool(
                 _FIRST_SINCE.search(text, max(0, a - 60), a)
+                or _NOUN_OF.search(text, max(0, a - 60), a)
                 or REL_PLUPERFECT.search(text, sa, a)
                 or _in_appositive(text, sa, a)
             )
@@ -355,7 +391,7 @@ class Resolver:
 
         # days of one month listed ("3 and 9 May", "May 3, 5 and 9"), spans of days in one month, then
         # single days: "3 and 4 May", "May 3-5", "21st of June", "21 June 2025", "June 21"
-        for pattern, (g, mon, yr) in _LISTS if digits else ():
+        for pattern, (g, mon, yr) in _LISTS if numbered else ():
             for m in pattern.finditer(text):
                 if not free(m.start(), m.end()):
                     continue
@@ -394,7 +430,7 @@ class Resolver:
                 for a, b, value, how, until in self._days_listed(m, runs, _month(m[mon]), m[yr],
                                                                  future(m.start())):  # fmt: skip
                     add(a, b, value, how, until, words=m[0], listed=offset + m.start())
-        for pattern, (d1, d2, mon, yr, join) in _SPANS if digits else ():
+        for pattern, (d1, d2, mon, yr, join) in _SPANS if numbered else ():
             for m in pattern.finditer(text):
                 n1, n2 = int(m[d1]), int(m[d2])
                 bad = [d for d in (n1, n2) if not 1 <= d <= 31]
@@ -407,7 +443,7 @@ class Resolver:
         if frame:
             framed = int(frame["year"]) if frame["year"] else pub.year - (
                 1 if (frame["rel"] or "").lower() == "last" else 0)  # fmt: skip
-        for pattern, (d, mon, yr) in _DAYS if digits else ():
+        for pattern, (d, mon, yr) in _DAYS if numbered else ():
             for m in pattern.finditer(text):
                 got = _day_value(int(m[yr]) if m[yr] else framed, _month(m[mon]), int(m[d]), pub,
                                  future(m.start()))  # fmt: skip
@@ -424,7 +460,7 @@ class Resolver:
                                                                        m.start()):  # fmt: skip
                     # "on 0 May", "on 32 May 2024": a day no month has, where a day is written
                     add(m.start(), m.end(), "unknown", no_day(int(m[d]), "day"))
-        for m in SPELLED_DAY.finditer(text):
+        for m in SPELLED_DAY.finditer(text) if months else ():
             if not free(m.start(), m.end()):
                 continue
             word, mon, yr = (m[1], m[2], m[3]) if m[1] else (m[5], m[4], None)
@@ -432,7 +468,7 @@ class Resolver:
                              future(m.start()))  # fmt: skip
             if got:
                 add(m.start(), m.end(), got[0], f"a day written out, {got[1]}")
-        for m in MONTH_REL_YEAR.finditer(text):
+        for m in MONTH_REL_YEAR.finditer(text) if months else ():
             if not free(m.start(), m.end()):
                 continue
             rel = m[3].lower()
@@ -450,10 +486,10 @@ class Resolver:
                 add(a, b, f"{base_year:04d}-{_month(m[g]):02d}", f"a month of {base_year} ({base_how})")
                 if m[2]:
                     out[-1] = replace(out[-1], listed=offset + m.start())
-        for m in lx.MONTH_YEAR.finditer(text) if digits else ():
+        for m in lx.MONTH_YEAR.finditer(text) if numbered else ():
             if free(m.start(), m.end()):
                 add(m.start(), m.end(), f"{int(m[2]):04d}-{_month(m[1]):02d}", "a month")
-        for m in lx.MONTH_ALONE.finditer(text):
+        for m in lx.MONTH_ALONE.finditer(text) if months else ():
             if free(m.start(1), m.end(1)):
                 mon = _month(m[1])
                 year = pub.year - (1 if mon > pub.month else 0)
@@ -493,6 +529,11 @@ class Resolver:
             if word.endswith("year"):
                 y = base.year - (1 if word == "last year" else 0)
                 add(m.start(), m.end(), str(y), f"{lead}{base_how}")
+            elif word == "this week":
+                # "approved the sale this week": from the week's Monday to the day it counts from
+                monday = base - timedelta(days=base.weekday())
+                add(m.start(), m.end(), monday.isoformat(), f"{lead}{base_how}, from its week's Monday",
+                    until=base.isoformat() if monday < base else None)  # fmt: skip
             elif word.endswith("month"):
                 first = base.replace(day=1)
                 if word == "last month":
@@ -589,6 +630,17 @@ class Resolver:
             add(m.start(), m.end(), day.isoformat(), f"what follows it, counted from {_long(f_before.day)} "
                 f"(“{words}”{where})")  # type: ignore[arg-type]  # fmt: skip
             out[-1] = replace(out[-1], aside=True)  # the day of what follows, not the sentence's
+        for f in out:
+            named = _NOUN_OF.search(text, max(0, f.start - offset - 60), f.start - offset) if f.day else None
+            if named and f.until is None:
+                self.named[named["noun"].lower()] = (f.day, text[f.start - offset : f.end - offset])  # type: ignore[assignment]
+        for m in _DAY_OF_NAMED.finditer(text) if dayish and self.named else ():
+            got = self.named.get(m["noun"].lower())
+            if not got or not free(m.start(), m.end()):
+                continue
+            shift = {"of": 0, "after": 1, "before": -1}[m["rel"].lower()]
+            add(m.start(), m.end(), (got[0] + timedelta(days=shift)).isoformat(),
+                f"the day of the {m['noun']} named earlier (“{got[1]}”)")  # fmt: skip
         # Anaphora: from the last day named before them in this sentence, else the reference.
         anchors = sorted((f for f in out if f.day and not f.quoted and not f.aside), key=lambda f: f.end)
         anchor_ends = [f.end for f in anchors]

@@ -59,12 +59,33 @@ TRIGGERS: tuple[Trigger, ...] = (
     # 043 a host receiving a visitor, as state media tell it: "Putin received Xi in the Kremlin", "received
     # the visiting foreign minister"; not "received a letter"
     Trigger("meeting", r"received(?= (?:the visiting |visiting )?" + _PROPER + r"| the visiting )", "043"),
+    # 043 the visitor named just before: "Xi Jinping received him at the Great Hall for talks"
+    Trigger("meeting", r"received (?:him|her|them)(?= (?:at|in|for|on)\b)", "043"),
+    # a host greeting a visitor by title: "welcomed President Al Assad and his delegation" (not "welcomed
+    # the plan", praise, below)
+    Trigger("meeting", r"welcomed(?= (?:the visiting |visiting )?(?:President|Prime Minister|King|Queen|Emir|"
+            r"Sultan|Crown Prince|Chancellor|Foreign Minister|Minister|Secretary|His|Her)\b)", "043"),
+    # 040 consult, in the words of readouts and ceremonial agency style: "the two sides exchanged views",
+    # "had a candid and in-depth exchange of views with", "spoke on the sidelines of the summit"
+    Trigger("meeting", r"exchanged views|(?:had|held) an? (?:[\w-]+ ){0,4}?exchange of views|"
+            r"(?:spoke|talked|met) on the sidelines", "040"),
+    # "were then joined by the President of the Commission for a three-way meeting"
+    Trigger("meeting", r"(?:was|were) (?:then |later )?joined by (?:[\w'’,.-]+ ){1,12}?for (?:an? |"
+            r"the |their )?"
+            r"(?:[\w-]+ ){0,2}?(?:meeting|talks|summit|discussions)\b", "040"),
+    # a document handed in person: "handed the agency's report to Prime Minister Kishida", "presented his
+    # credentials to the President"
+    Trigger("meeting", r"(?:handed|presented|delivered) (?:over )?(?:[\w'’-]+ ){0,5}?(?:report|"
+            r"letter|message|"
+            r"credentials|invitation|note|copy)\b(?: [\w'’-]+){0,4}? to (?=(?:the )?(?-i:[A-Z]))", "040"),
     Trigger("visit", r"visit(?:ed|s|ing)?(?= " + _PROPER + r")", "042"),
     Trigger("visit", r"(?:arrived|arrives|arriving|landed) in", "042"),
     Trigger("visit", r"(?:travell?ed|travell?ing|travels|flew|went) (?:to|there)", "042"),
     # "flew from Tel Aviv to Abu Dhabi"
     Trigger("visit", r"flew from (?-i:[A-Z])[\w'’-]*+(?: (?-i:[A-Z])[\w'’-]*+)? to", "042"),
-    Trigger("visit", r"(?:a|an) (?:[\w-]+ ){0,3}visit\b(?! by\b)", "042"),
+    # "a three-day state visit", not "a shadow over the visit" (a preposition or article between)
+    Trigger("visit", r"(?:a|an) (?:(?!(?:the|over|of|on|for|during|after|before|to|in|at|ahead|with)\b)"
+            r"[\w-]+ ){0,3}visit\b(?! by\b)", "042"),
     Trigger("visit", r"(?:toured|tours|touring)(?= " + _PROPER + r")", "042"),
     Trigger("visit", r"(?:concluded|began|started|wrapped up|ended) (?:his|her|their|its|a|an) "
             r"(?:[\w-]+ ){0,3}(?:visit|trip|tour)\b", "042"),
@@ -81,10 +102,13 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"(?:convened|facilitated) by|convened (?:[\w-]+ ){0,2}(?:talks|negotiations|"
             r"consultations) (?:between|with)\b", "045"),
     # 01 Make public statement; a news outlet's account is a report
-    Trigger("statement", r"(?:said|says|stated|stating|told|tells|added|adding|noted|stressed|"
+    # "We have noted the reports": a spokesperson's formula that says nothing on the record
+    Trigger("statement", r"(?:said|says|stated|stating|told|tells|added|adding|"
+            r"noted(?! (?:the |these |those |such )?(?:reports?|remarks|comments|news)\b)|stressed|"
             r"emphasi[sz]ed|warned|warns|assured|indicated|expressed|highlighted|characteri[sz]ed|"
             r"described|declared|remarked|commented|insisted|announced|acknowledged|denied|"
-            r"confirmed|wrote|tweeted|answered|replied|responded|retorted)", "010"),
+            r"confirmed|wrote|tweeted|answered|replied|responded|retorted|affirmed|reiterated|underlined|"
+            r"underscored|asserted)", "010"),
     # "called the deal “a feat of diplomacy”": a verdict in quotation marks
     Trigger("statement", r"call(?:ed|ing|s) (?:the|it|this|that|his|her|their)(?: [\w-]+){0,3}?(?= [“\"])",
             "010"),
@@ -102,23 +126,31 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("appeal", r"(?:call|calls|calling) (?:on|upon)(?= (?:the |an? )?(?-i:[A-Z])| (?:all|both) )",
             "020"),
     Trigger("appeal", r"(?<!was )(?<!were )asked (?:[\w'’.-]+ ){1,6}?to (?!be\b)(?=\w)", "020"),
+    # the present of a spokesperson's answer: "We urge Japan to stop", "urges the US side to"
+    Trigger("appeal", r"(?:urge|urges)(?= (?:the |an? )?(?-i:[A-Z])| (?:all|both) )", "020"),
+    # a request put as trust: "I know I can count on you to bring Russia back to its senses"
+    Trigger("appeal", r"count(?:s|ed|ing)? on (?:you|him|her|them|(?-i:[A-Z])[\w'’-]*+) to (?=\w)", "020"),
     Trigger("intent", r"(?:invited)(?= " + _PROPER + r"| (?:his|her|their) )", "036"),
     Trigger("intent", r"explor(?:ed|es|ing) (?:ways|options|whether|how)", "030"),
     Trigger("intent", r"(?:pledged|promised|vowed|offered to|intends to|plans to|planned to)", "030"),
-    Trigger("intent", r"expressed (?:readiness|willingness|interest|hope)", "030"),
+    Trigger("intent", r"(?:expressed|reiterated|reaffirmed|confirmed|signall?ed|voiced) (?:his |"
+            r"her |its |their )?"
+            r"(?:readiness|willingness|interest|hope)", "030"),
     # 036 express intent to meet: "accepted an invitation to visit Washington"
     Trigger("intent", r"accepted (?:an|the|a|his|her|their) (?:[\w-]+ )?invitation", "036"),
     # 030-036: what two sides agree to do is their intent ("agreed to resume military communications");
     # an agreement signed or relations established stay 05 (below)
     Trigger("intent", r"agreed to (?:resume|maintain|work|keep|cooperate|hold|meet|visit|continue|increase|"
             r"expand|curb|step up|strengthen|deepen|explore|consider|stay|remain|restart|reopen|relaunch|"
-            r"start|begin|launch|set up|open|pursue|negotiate|revive|improve|"
+            r"start|begin|launch|set up|open|pursue|negotiate|revive|improve|direct|instruct|task|intensify|"
             # relations restored or normalised are 05 (below)
             r"restore(?! (?:[\w-]+ ){0,2}?(?:relations|ties)\b))", "030"),
     # What an actor says it will do for another (033 material aid, 036 meet or negotiate): "he would
     # travel to Washington on Monday", "Frontex said it would send 50 officers", "Biden will meet X"
     # (the modal alone is the trigger: the verb after it still proposes the visit or the meeting planned)
     Trigger("intent", r"(?:would|will)(?= (?:[\w-]+ ){0,2}?(?:travel to|visit|meet|send|provide|give|deliver|"
+            # "would take the matter to the General Assembly": to another forum
+            r"take (?:the|this|that) (?:matter|issue|case|question|dispute) to|"
             r"keep up|support|help|host|sign|resume|reopen|strengthen|expand|"
             r"(?:restore|normali[sz]e)(?! (?:[\w-]+ ){0,2}?(?:relations|ties)\b))\b)", "030"),
     # what an agreement binds a side to do, in news copy's "is to": "the TPLF is to disarm its fighters",
@@ -134,6 +166,9 @@ TRIGGERS: tuple[Trigger, ...] = (
     # "The accords were signed at the White House", "a joint declaration was signed with the King"
     Trigger("diplomatic_cooperation", r"(?:agreement|deal|treaty|memorandum|accords?|declaration) "
             r"(?:was|were) signed", "057"),
+    # "France and China published a joint statement of fifty-one points"
+    Trigger("diplomatic_cooperation", r"(?:issued|published|released|adopted|signed) (?:an? |the |their )?"
+            r"joint (?:statement|declaration|communiqu[eé])", "057"),
     Trigger("diplomatic_cooperation", r"adopted (?:an?|the) (?:[\w-]+ ){0,3}(?:declaration|resolution|"
             r"communiqu[eé]|agreement)", "057"),
     Trigger("diplomatic_cooperation", r"(?:agreed to|agreed on|praised|recogni[sz]ed)", "050"),
@@ -145,6 +180,16 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("diplomatic_cooperation", r"(?:thanked|commended|congratulated|applauded|lauded)"
             r"(?= (?:the |an? )?"
             r"(?-i:[A-Z])| (?:his|her|their|its|both|all) )", "051"),
+    # a message sent: "cabled a message of congratulations to His Highness"
+    Trigger("diplomatic_cooperation", r"(?:sent|cabled|conveyed|addressed|dispatched) (?:an? |his |"
+            r"her |their |its )?"
+            r"(?:[\w-]+ )?(?:message|cable|letter|telegram)s? of (?:congratulations|thanks|"
+            r"appreciation|support|"
+            r"solidarity)\b", "051"),
+    # the present, in a spokesperson's answer: "China welcomes the decision"
+    Trigger("diplomatic_cooperation", r"(?:welcomes|hails|endorses)(?= (?:the|this|that|these|those|"
+            r"its|their|"
+            r"an?|(?-i:[A-Z]))\b)", "051"),
     Trigger("diplomatic_cooperation", r"(?:welcomed|hailed|endorsed)"
             r"(?! (?:[\w-]+ ){0,3}(?:to|in) (?-i:[A-Z]))",
             "051"),
@@ -155,8 +200,10 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("diplomatic_cooperation", r"(?:reopen(?:ed|s|ing)?|re-open(?:ed|s|ing)?) (?:[\w'’-]+ ){0,2}"
             r"(?:embass(?:y|ies)|consulates?|missions)\b", "055"),
     # 051 praise: "expressed appreciation for China's role", "voiced support for the deal"
-    Trigger("diplomatic_cooperation", r"(?:expressed|voiced|conveyed|reaffirmed) (?:its |his |her |their |"
-            r"strong |full |deep )?(?:appreciation|gratitude|support for|solidarity with)", "051"),
+    Trigger("diplomatic_cooperation", r"(?:expressed|voiced|conveyed|reaffirmed|reiterated|affirmed) "
+            r"(?:its |his |her |their |the (?-i:[A-Z])[\w'’.-]*+ |"
+            r"(?-i:[A-Z])[\w'’.-]*+ )?(?:strong |full |deep |"
+            r"sincere |continued )?(?:appreciation|gratitude|thanks|support for|solidarity with)", "051"),
     # "The framework of the deal was agreed in Lausanne", "the plan was concluded in Vienna"
     Trigger("diplomatic_cooperation", r"(?:deal|agreement|framework|accords?|treaty|plan of action|"
             r"declaration|pact)(?: [\w-]+){0,4}? (?:was|were) "
@@ -182,7 +229,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("military_support", r"host(?:ed|s|ing)? (?:[\w-]+ ){0,2}" + _WEAPONS, "062"),
     Trigger("military_support", r"(?:logistics|logistical|staging) (?:hub|base|ground)", "062"),
     # "a planned $23 billion sale of F-35 fighters and drones"
-    Trigger("military_support", r"(?:sale|sales|transfer|delivery) of (?:[\w$€£.,-]+ ){0,4}?(?:fighters|jets|"
+    Trigger("military_support", r"(?:sale|sales|transfer|delivery) (?:to (?-i:[A-Z])[\w'’-]*+ )?of "
+            r"(?:[\w$€£.,-]+ ){0,10}?(?:fighters|jets|"
             r"drones|missiles|weapons|arms|tanks|warplanes|air defen[cs]e systems)\b", "062"),
     Trigger("military_support", r"(?:allowed|let|permitted) (?:[\w-]+ ){0,2}(?:forces|troops) to", "062"),
     Trigger("military_support", r"(?:provided|supplied|sent|delivered) (?:[\w-]+ ){0,2}(?:military support|"
@@ -193,13 +241,22 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("intelligence_sharing", r"(?:conduct(?:ed|ing)?|carr(?:ied|ying) out) reconnaissance", "064"),
     Trigger("military_exercise", r"(?:joint|military|naval) (?:exercises|drills|manoeuvres|maneuvers)",
             "062"),
-    # a signed agreement is 057 (above); a contract, a loan or a supply is economic cooperation (061)
+    # a signed agreement is 057 (above); a contract, a loan or a supply is economic cooperation (061), and so
+    # is a document signed on economic cooperation ("signed a statement on the plan to develop key areas of
+    # economic cooperation until 2030")
+    Trigger("material_cooperation", r"signed (?:an?|the) (?:[\w-]+ ){0,2}(?:statement|agreement|memorandum|"
+            r"plan|programme|program) (?:on|for) (?:[\w'’-]+ ){0,8}?(?:economic|trade|investment|energy) "
+            r"(?:cooperation|partnership|ties)\b", "061"),
     Trigger("material_cooperation", r"(?:signed|concluded|awarded) (?:an?|the) (?:[\w-]+ ){0,2}"
             r"(?:trade|energy|gas|oil|investment|supply|arms|construction) contracts?", "061"),
     Trigger("material_cooperation", r"(?:granted|extended|provided|approved) (?:an?|the) "
             r"(?:[\w$€£.,-]+ ){0,3}"
             r"(?:loan|credit line|investment)", "061"),
     Trigger("material_cooperation", r"(?:extradited|handed over (?:the )?suspects?)", "063"),
+    # "signed an agreement with its Chinese partners to open a second final assembly line"
+    Trigger("material_cooperation", r"(?:with|between) (?:[\w'’-]+ ){1,4}?to (?:build|open|"
+            r"set up|establish|expand|construct) (?:an? |the |its |their )?(?:[\w-]+ ){0,3}?(?:plant|factory|"
+            r"assembly line|production line|pipeline|refinery|mine|railway|port terminal)\b", "061"),
     Trigger("material_cooperation", r"(?:supplied|sold|exported) (?:[\w-]+ ){0,2}"
             r"(?:gas|oil|electricity|grain|"
             r"fuel|energy)", "061"),
@@ -207,12 +264,13 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"(?:economic|trade|energy|transport|infrastructure|investment) (?:corridor|partnership|project)",
             "061"),
     # 07 Provide aid, 08 Yield
-    Trigger("aid", r"(?:provided|sent|delivered|pledged|donated|granted|allocated) (?:[\w$€£.,-]+ ){0,3}"
-            r"(?:aid|assistance|humanitarian)", "070"),
+    Trigger("aid", r"(?:provided|sent|delivered|pledged|donated|granted|allocated) (?:[\w$€£.,()-]+ ){0,4}"
+            r"(?:in )?(?:aid|assistance|humanitarian|relief)\b", "070"),
     Trigger("aid", r"granted (?:political )?asylum", "075"),
     # "released $20 million from the Central Emergency Response Fund for humanitarian needs"
     Trigger("aid", r"(?:released|allocated|pledged|approved|disbursed|announced) (?:[\w$€£.,-]+ ){0,2}?"
-            r"(?:million|billion)\b(?: [\w'’-]+){0,8}? (?:for|in|of) (?:[\w'’-]+ ){0,2}?(?:humanitarian|"
+            r"(?:million|billion)\b(?: [\w'’$€£.,()-]+){0,8}? "
+            r"(?:for|in|of) (?:[\w'’-]+ ){0,2}?(?:humanitarian|"
             r"relief|aid|assistance|emergency|reconstruction)\b", "070"),
     # "released three prisoners", not "released a statement"
     Trigger("release", r"(?:prisoner (?:exchange|swap)|(?:exchange|swap) of (?:[\w-]+ ){0,2}(?:prisoners|"
@@ -249,7 +307,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("concession", r"(?:ceasefire|cease-fire|truce|armistice) (?:that |which )(?:[\w'’-]+ ){1,4}?"
             r"(?:declared|announced|agreed|proclaimed)\b", "087"),
     # "removed the airline from its sanctions list"
-    Trigger("concession", r"(?:removed|delisted|struck) (?:[\w-]+ ){1,3}(?:from|off) (?:its|the|their|a) "
+    Trigger("concession", r"(?:removed|delisted|struck|(?:would|will|to) (?:remove|delist|strike)) "
+            r"(?:[\w-]+ ){1,3}(?:from|off) (?:its|the|their|a) "
             r"(?:[\w-]+ ){0,2}(?:sanctions list|blacklist|list)", "081"),
     # 09–14: investigate, demand, disapprove, reject, threaten, protest
     Trigger("investigation", r"(?:launched|opened) an? (?:[\w-]+ )?"
@@ -284,6 +343,13 @@ TRIGGERS: tuple[Trigger, ...] = (
             r"(?:an? )?[“\"]?(?:[\w-]+ ){0,2}?(?:mistake|betrayal|disgrace|failure|farce|provocation|shame|"
             r"crime|stab in the back|insult|violation|blunder)", "111"),
     Trigger("criticism", r"(?:conveyed|voiced|raised|expressed) (?:[\w-]+ ){0,2}concerns?", "111"),
+    # 111 disapproval declared: "China firmly opposes and strongly condemns this", "was profoundly
+    # disappointed and troubled by that visit"
+    Trigger("criticism", r"(?:firmly|strongly|resolutely|categorically) (?:oppos|condemn|"
+            r"denounc)(?:es|ed|e)\b|"
+            r"(?:condemns|denounces) (?=this|that|these|those)|"
+            r"(?:was|were|is|are) (?:deeply |profoundly |very |extremely |gravely |greatly )?(?:disappointed|"
+            r"troubled|dismayed|appalled|outraged)(?: and (?:[\w-]+ )?\w+)? (?:by|at|with)\b", "111"),
     # 111 a pejorative verdict: "called Israel a “terror state”", "regarded Xi as a “dictator”",
     # "said the remark was “extremely wrong”", "called it irresponsible political manipulation"
     Trigger("criticism", r"(?:call(?:ed|ing|s)|regard(?:ed|s)|described|branded|labell?ed) "
@@ -296,9 +362,26 @@ TRIGGERS: tuple[Trigger, ...] = (
     # 12: "China had not agreed to restore the channels", "declined to meet"
     Trigger("rejection", r"(?:had|has|have|did) not (?:yet )?agreed? to|declined to", "120"),
     # "declined both requests", "declined the invitation"
-    Trigger("rejection", r"(?:declined|refused|rejected) (?:the |an? |both |all |his |her |their |its |our )"
-            r"(?:[\w-]+ ){0,2}?(?:requests?|offers?|invitations?|proposals?|demands?|calls?|appeals?)\b",
+    Trigger("rejection", r"(?:declined|refused|rejected|rebuffed|spurned|rejecting|refusing|rebuffing|"
+            r"dismissing|rejects|refuses|rebuffs|dismisses|dismissed) (?:the |an? |both |all |his |"
+            r"her |their |its |"
+            r"our |(?-i:[A-Z])[\w.-]*+['’]s )"
+            r"(?:[\w-]+ ){0,2}?(?:requests?|offers?|invitations?|proposals?|demands?|calls?|appeals?|plans?|"
+            r"ideas?|suggestions?|initiatives?|ultimatums?|overtures?)\b",
             "120"),
+    # 124 refuse to yield: what a side says it will not give up or keep doing ("would not withdraw its
+    # troops", "will not lift the sanctions", "would keep the custody of the embassy", "will maintain
+    # sanctions")
+    Trigger("rejection", r"(?:would|will) not (?:withdraw|lift|ease|release|hand over|extradite|"
+            r"accept|return|"
+            r"give up|back down|yield|comply|reverse|revoke|withdraw)\b|"
+            r"(?:would|will) (?:keep|maintain|retain) (?:the |its |their |his |her )?(?:custody|"
+            r"control|troops|"
+            r"forces|ban|embargo|sanctions|restrictions|tariffs)\b", "124"),
+    # 12: a proposal or a deal opposed ("would keep opposing it in Brussels", "opposes the draft resolution")
+    Trigger("rejection", r"(?:keep|keeps|kept|continue|continues|continued) (?:to )?oppos(?:e|ing)\b|"
+            r"oppos(?:e|es|ed|ing) (?:the|this|that|its|their|any|an?) (?:[\w-]+ ){0,2}?(?:agreement|deal|"
+            r"proposals?|plan|draft|resolution|bid|accession|initiative|treaty|request)\b", "120"),
     Trigger("rejection", r"(?:rejected|refused to|turned down|vetoed|dismissed (?:the|a|an) (?:[\w-]+ )?"
             r"(?:proposal|offer|plan|demand|request|call))", "120"),
     # 129 a veto: "cast its veto", "the negative vote of a permanent member", "the Council failed to adopt
@@ -312,6 +395,11 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("threat", r"threaten(?:ed|s)", "130"),
     # 1313? an ultimatum given: "gave Moldova an ultimatum", "issued an ultimatum"
     Trigger("threat", r"(?:gave|issued|delivered|set) (?:[\w'’-]+ ){0,2}?an? (?:[\w-]+ )?ultimatum", "130"),
+    # 130: countermeasures promised ("will take resolute and strong measures", "vowed to take forceful
+    # measures")
+    Trigger("threat", r"(?:will|would|to) take (?:[\w-]+ ){0,3}?(?:resolute|forceful|strong|firm|decisive|"
+            r"necessary|counter)[\w-]* (?:and (?:[\w-]+ ){1,2})?(?:measures|countermeasures|steps|action)\b",
+            "130"),
     Trigger("threat", r"warned of (?:[\w-]+ ){0,2}"
             r"(?:retaliation|consequences|a response|countermeasures)", "130"),
     # 130: a warning of what the other side will suffer ("warned that those who offended China would be
@@ -381,7 +469,8 @@ TRIGGERS: tuple[Trigger, ...] = (
             "163"),
     Trigger("sanction", r"(?:impos(?:e|es|ing)|reimpos(?:e|es|ing)) (?:[\w-]+ ){0,3}sanctions", "163"),
     # 163 embargo: "suspended imports of citrus fruit from Taiwan", "halted exports of sand to the island"
-    Trigger("sanction", r"(?:suspended|halted|banned|stopped|blocked|barred) (?:all |some )?"
+    Trigger("sanction", r"(?:suspended|halted|banned|stopped|blocked|barred|(?:would|will|to) "
+            r"(?:suspend|halt|ban|stop|block|bar)) (?:all |some )?"
             r"(?:imports|exports)\b",
             "163"),
     Trigger("sanction", r"boycott(?:ed|s|ing)?(?= (?:the |an? |its |their )?(?:[\w-]+ ){0,2}?(?:workshop|"
@@ -455,6 +544,20 @@ REPORTEDLY = re.compile(r"\b(?:reportedly|allegedly|purportedly|is said to|are s
 ACCORDING_TO = re.compile(r"\baccording to ([^,.;]++)", re.IGNORECASE)
 CITING = re.compile(r"citing ([^,.;]++)", re.IGNORECASE)
 
+# Case folding that keeps every character's place: ASCII letters, and the few other characters an
+# IGNORECASE pattern matches to one (dotted and dotless i, the long s, the Kelvin sign).
+FOLD = str.maketrans(
+    {chr(c): chr(c + 32) for c in range(65, 91)}
+    | {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+)
+
+
+def fold(text: str) -> str:
+    """`text` folded by `FOLD`: where a case-insensitive pattern of ASCII letters matches, the folded
+    text holds those letters in lower case."""
+    return text.lower() if text.isascii() else text.translate(FOLD)
+
+
 # --- dates ----------------------------------------------------------------------------------
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -468,7 +571,7 @@ MONTH_PATTERN, YEAR_PATTERN = _MONTH, _YEAR
 # A cheap test before the date patterns: a digit, a month, a weekday or a day word.
 DATE_HINT = re.compile(rf"\d|{_MONTH}|(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
                        r"yesterday|today|tomorrow|tonight|last night|last year|this morning|this afternoon|"
-                       r"this evening|this year|last month|this month",
+                       r"this evening|this year|last month|this month|this week",
                        re.I)  # fmt: skip
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTH})(?:,? ({_YEAR}))?\b", re.I)
 MONTH_DAY = re.compile(rf"\b({_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? ({_YEAR})\b)?", re.I)
